@@ -1,0 +1,1 @@
+//! kyocho local edition

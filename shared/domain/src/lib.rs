@@ -1,0 +1,2 @@
+//! Kyocho's engineering core: the project model, its validation, short-circuit studies,
+//! device time–current curves and the protection coordination checks. Pure Rust: no I/O.
