@@ -1,0 +1,1 @@
+//! Cloud adapters: DynamoDB single table for records, KMS for per-tenant keys.

@@ -1,0 +1,18 @@
+//! A backend: one adapter for every port, chosen once at start-up (cloud or local).
+
+use std::sync::Arc;
+
+use crate::ports::{AuditLog, ProjectStore, TenantStore, UserStore};
+use crate::seal::Sealer;
+
+/// Every port, behind trait objects so that handlers do not know which adapters serve them.
+#[derive(Clone)]
+pub struct Backend {
+    /// `"aws"` or `"local"`, reported by `GET /health`.
+    pub name: &'static str,
+    pub tenants: Arc<dyn TenantStore>,
+    pub users: Arc<dyn UserStore>,
+    pub projects: Arc<dyn ProjectStore>,
+    pub audit: Arc<dyn AuditLog>,
+    pub sealer: Arc<dyn Sealer>,
+}
