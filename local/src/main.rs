@@ -1,1 +1,100 @@
-fn main(){}
+//! `kyocho`: the local edition and command-line tool.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use platform::auth::Role;
+use platform::ids::{TenantId, UserId};
+
+#[derive(Parser)]
+#[command(name = "kyocho", version, about = "Kyocho local edition: protection coordination for 6.6 kV receiving substations")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (and web client) on this machine with embedded storage.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        #[arg(long, default_value = "./.kyocho", env = "KYOCHO_DATA_DIR")]
+        data_dir: PathBuf,
+    },
+    /// Print a bearer token for a user, creating the tenant and user if missing.
+    Token {
+        #[arg(long, default_value = "./.kyocho", env = "KYOCHO_DATA_DIR")]
+        data_dir: PathBuf,
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        user: String,
+        /// tenant_admin, designer or viewer.
+        #[arg(long)]
+        role: Option<String>,
+    },
+    /// Short-circuit table and coordination checks of a project file.
+    Analyze {
+        file: PathBuf,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Analyze { file, json } => kyocho::analyze::run(&file, json),
+        Command::Serve { addr, data_dir } => block_on(serve(addr, data_dir)),
+        Command::Token { data_dir, tenant, user, role } => block_on(token(data_dir, tenant, user, role)),
+    }
+}
+
+fn block_on(fut: impl std::future::Future<Output = anyhow::Result<()>>) -> ExitCode {
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(fut) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(addr: SocketAddr, data_dir: PathBuf) -> anyhow::Result<()> {
+    platform::http::init_tracing();
+    let shown = data_dir.display().to_string();
+    kyocho::serve(addr, &data_dir, |bound, created| {
+        println!("Kyocho local edition listening on http://{bound}  (data: {shown})");
+        if created {
+            println!("Created the demo company (tenant `demo`) with administrator `admin`.");
+        }
+        println!("Sign in: TOKEN=$(kyocho token --data-dir {shown} --tenant demo --user admin)");
+        println!("         curl -H \"Authorization: Bearer $TOKEN\" http://{bound}/projects");
+    })
+    .await
+}
+
+async fn token(data_dir: PathBuf, tenant: String, user: String, role: Option<String>) -> anyhow::Result<()> {
+    let tenant = TenantId::parse(&tenant).map_err(|e| anyhow::anyhow!("--tenant: {e}"))?;
+    let user = UserId::parse(&user).map_err(|e| anyhow::anyhow!("--user: {e}"))?;
+    let role = role
+        .map(|r| Role::parse(&r).ok_or_else(|| anyhow::anyhow!("--role: expected tenant_admin, designer or viewer")))
+        .transpose()?;
+    let backend = platform::local::backend(&data_dir)?;
+    kyocho::setup::ensure_tenant(&backend, &tenant, tenant.as_str()).await?;
+    let record = kyocho::setup::ensure_user(&backend, &tenant, &user, role).await?;
+    let keys = kyocho::jwt::Keys::load_or_create(&kyocho::jwt_key_path(&data_dir))?;
+    println!("{}", keys.mint(&record.sub, tenant.as_str())?);
+    Ok(())
+}

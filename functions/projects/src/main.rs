@@ -1,1 +1,6 @@
-fn main(){}
+//! The `projects` Lambda function: wiring only.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    platform::lambda::run(projects::handle).await
+}

@@ -3,9 +3,17 @@
 //! and the HTTP glue every function shares (request context, errors, JSON, paging, `run`).
 
 pub mod auth;
-pub mod ids;
-pub mod ports;
-pub mod seal;
-pub mod backend;
 pub mod aws;
+pub mod backend;
+pub mod error;
+pub mod http;
+pub mod ids;
+pub mod lambda;
 pub mod local;
+pub mod ports;
+pub mod projects;
+pub mod routes;
+pub mod seal;
+
+pub use backend::Backend;
+pub use error::{ApiError, FieldError};

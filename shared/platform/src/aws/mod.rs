@@ -1,1 +1,84 @@
 //! Cloud adapters: DynamoDB single table for records, KMS for per-tenant keys.
+//!
+//! [`backend`] builds the SDK clients once (at cold start) and wires every port; the same
+//! code runs against real AWS and against `moto_server` (set `AWS_ENDPOINT_URL`).
+
+mod dynamo;
+mod kms;
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+
+pub use dynamo::{create_table, DynamoStore};
+pub use kms::KmsKeys;
+
+use crate::backend::Backend;
+use crate::seal::{CachePolicy, EnvelopeSealer};
+
+/// Region used when `AWS_REGION` is not set: Tokyo, where tenant data must stay.
+pub const DEFAULT_REGION: &str = "ap-northeast-1";
+/// Alias prefix of the tenants' KMS keys when `KYOCHO_KEY_ALIAS_PREFIX` is not set.
+pub const DEFAULT_KEY_ALIAS_PREFIX: &str = "alias/kyocho/tenant/";
+
+/// Where the cloud backend lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwsConfig {
+    /// The single DynamoDB table holding every record.
+    pub table_name: String,
+    /// Endpoint override for every client (moto, LocalStack); `None` means the real AWS
+    /// endpoints. The SDK also honours `AWS_ENDPOINT_URL` by itself.
+    pub endpoint_url: Option<String>,
+    pub region: String,
+    /// Prefix of the per-tenant KMS key aliases; the tenant id follows it.
+    pub key_alias_prefix: String,
+}
+
+impl AwsConfig {
+    /// Read `KYOCHO_TABLE` (required), `AWS_ENDPOINT_URL`, `AWS_REGION` (default
+    /// ap-northeast-1) and `KYOCHO_KEY_ALIAS_PREFIX` (default `alias/kyocho/tenant/`).
+    pub fn from_env() -> anyhow::Result<Self> {
+        fn var(name: &str) -> Option<String> {
+            std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+        }
+        let table_name = var("KYOCHO_TABLE").context("KYOCHO_TABLE must name the DynamoDB table")?;
+        Ok(AwsConfig {
+            table_name,
+            endpoint_url: var("AWS_ENDPOINT_URL"),
+            region: var("AWS_REGION").unwrap_or_else(|| DEFAULT_REGION.to_owned()),
+            key_alias_prefix: var("KYOCHO_KEY_ALIAS_PREFIX")
+                .unwrap_or_else(|| DEFAULT_KEY_ALIAS_PREFIX.to_owned()),
+        })
+    }
+
+    /// Load the shared SDK configuration (credentials chain, region, endpoint override).
+    pub async fn sdk_config(&self) -> SdkConfig {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest()).region(Region::new(self.region.clone()));
+        if let Some(url) = &self.endpoint_url {
+            loader = loader.endpoint_url(url.clone());
+        }
+        loader.load().await
+    }
+}
+
+/// Build the cloud backend: clients are created once here and shared by every request.
+pub async fn backend(cfg: &AwsConfig) -> anyhow::Result<Backend> {
+    let sdk = cfg.sdk_config().await;
+    Ok(backend_from_sdk_config(&sdk, cfg))
+}
+
+/// Build the cloud backend from an already loaded SDK configuration (tests pass static
+/// credentials this way). `cfg.endpoint_url` is not consulted: `sdk` already decides it.
+pub fn backend_from_sdk_config(sdk: &SdkConfig, cfg: &AwsConfig) -> Backend {
+    let store = Arc::new(DynamoStore::new(aws_sdk_dynamodb::Client::new(sdk), cfg.table_name.clone()));
+    let keys = KmsKeys::new(aws_sdk_kms::Client::new(sdk), cfg.key_alias_prefix.clone());
+    Backend {
+        name: "aws",
+        tenants: store.clone(),
+        users: store.clone(),
+        projects: store.clone(),
+        audit: store,
+        sealer: Arc::new(EnvelopeSealer::new(keys, CachePolicy::default())),
+    }
+}

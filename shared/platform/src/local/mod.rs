@@ -1,1 +1,28 @@
 //! Embedded adapters for the local edition: a SQLite file for records, a key file for keys.
+
+mod keys;
+mod sqlite;
+
+use std::path::Path;
+use std::sync::Arc;
+
+pub use keys::LocalKeys;
+pub use sqlite::SqliteStore;
+
+use crate::backend::Backend;
+use crate::seal::{CachePolicy, EnvelopeSealer};
+
+/// Open (creating if needed) the local backend in `dir`: `kyocho.db` and `keys/`.
+pub fn backend(dir: &Path) -> anyhow::Result<Backend> {
+    std::fs::create_dir_all(dir)?;
+    let store = Arc::new(SqliteStore::open(&dir.join("kyocho.db"))?);
+    let keys = LocalKeys::open(&dir.join("keys"))?;
+    Ok(Backend {
+        name: "local",
+        tenants: store.clone(),
+        users: store.clone(),
+        projects: store.clone(),
+        audit: store,
+        sealer: Arc::new(EnvelopeSealer::new(keys, CachePolicy::default())),
+    })
+}

@@ -1,0 +1,68 @@
+//! Creating tenants and users in a local data folder (first start, `kyocho token`).
+
+use platform::auth::Role;
+use platform::http::now_millis;
+use platform::ids::{TenantId, UserId};
+use platform::ports::{Tenant, TenantSettings, User, UserStatus};
+use platform::Backend;
+
+/// The tenant created on first start.
+pub const DEMO_TENANT: &str = "demo";
+/// The administrator created on first start.
+pub const DEMO_ADMIN: &str = "admin";
+
+/// The tenant, created with its own key if it does not exist yet.
+pub async fn ensure_tenant(backend: &Backend, id: &TenantId, name: &str) -> anyhow::Result<Tenant> {
+    if let Some(t) = backend.tenants.get_tenant(id).await? {
+        return Ok(t);
+    }
+    backend.sealer.create_tenant_key(id).await?;
+    let tenant = Tenant { id: id.clone(), name: name.to_owned(), created_at: now_millis(), settings: TenantSettings::default() };
+    match backend.tenants.create_tenant(&tenant).await {
+        Ok(()) => Ok(tenant),
+        Err(platform::ports::StoreError::AlreadyExists) => {
+            backend.tenants.get_tenant(id).await?.ok_or_else(|| anyhow::anyhow!("tenant {id} vanished"))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The user, created with `role` if missing (an existing user keeps their role unless
+/// `role` is given, in which case it is set).
+pub async fn ensure_user(backend: &Backend, tenant: &TenantId, id: &UserId, role: Option<Role>) -> anyhow::Result<User> {
+    if let Some(mut user) = backend.users.get_user(tenant, id).await? {
+        if let Some(role) = role {
+            if user.role != role {
+                user.role = role;
+                backend.users.put_user(&user).await?;
+            }
+        }
+        return Ok(user);
+    }
+    let user = User {
+        tenant: tenant.clone(),
+        id: id.clone(),
+        sub: uuid::Uuid::new_v4().to_string(),
+        email: format!("{id}@{tenant}.example"),
+        name: id.to_string(),
+        role: role.unwrap_or(Role::Designer),
+        permissions: None,
+        status: UserStatus::Active,
+        tokens_valid_after: 0,
+        created_at: now_millis(),
+    };
+    backend.users.put_user(&user).await?;
+    Ok(user)
+}
+
+/// Create the demo tenant and its administrator when the data folder is new.
+/// Returns true when it created them.
+pub async fn first_start(backend: &Backend) -> anyhow::Result<bool> {
+    let tenant = TenantId::parse(DEMO_TENANT)?;
+    if backend.tenants.get_tenant(&tenant).await?.is_some() {
+        return Ok(false);
+    }
+    ensure_tenant(backend, &tenant, "Demo Company").await?;
+    ensure_user(backend, &tenant, &UserId::parse(DEMO_ADMIN)?, Some(Role::TenantAdmin)).await?;
+    Ok(true)
+}

@@ -1,0 +1,129 @@
+//! From the project model to time–current characteristics: OCR settings to relay curves,
+//! PF settings to fuse curves (library or generic), LV breaker settings to breaker bands,
+//! ground-relay settings to ground relays. All currents in the device's own circuit; the
+//! caller refers them to the chart.
+
+use crate::curves::{
+    BreakerTrip, Characteristic, CurveError, CurveFamily, FuseCurves, GroundRelay, InstantaneousElement,
+    OvercurrentRelay,
+};
+use crate::library::{self, ElectronicSettings, PfType};
+use crate::model::{FuseType, GroundRelaySettings, LvBreaker, OcrCurve, OcrSettings, PowerFuseSettings, TripUnit};
+
+use super::CheckSettings;
+
+/// The curve family of a model OCR curve.
+pub fn family_of(curve: OcrCurve) -> CurveFamily {
+    match curve {
+        OcrCurve::Ei => CurveFamily::JisEi,
+        OcrCurve::Vi => CurveFamily::JisVi,
+        OcrCurve::Ni => CurveFamily::JisNi,
+        OcrCurve::Dt => CurveFamily::JisDt,
+        OcrCurve::IecSi => CurveFamily::IecSi,
+        OcrCurve::IecVi => CurveFamily::IecVi,
+        OcrCurve::IecEi => CurveFamily::IecEi,
+        OcrCurve::IecLti => CurveFamily::IecLti,
+        OcrCurve::IeeeMi => CurveFamily::IeeeMi,
+        OcrCurve::IeeeVi => CurveFamily::IeeeVi,
+        OcrCurve::IeeeEi => CurveFamily::IeeeEi,
+    }
+}
+
+/// The library PF type of a model fuse type.
+pub fn pf_type_of(t: FuseType) -> PfType {
+    match t {
+        FuseType::G => PfType::G,
+        FuseType::T => PfType::T,
+        FuseType::M => PfType::M,
+        FuseType::C => PfType::C,
+    }
+}
+
+/// The relay (with its breaker) described by OCR settings, in primary amperes.
+///
+/// TMS: `tms` when given, else lever/10 (model rule). Instantaneous: pickup = instantaneous
+/// tap × CT ratio, operating between `settings.instantaneous_min_time_s` and the relay's
+/// `instantaneous_time_s` (default `settings.instantaneous_max_time_s`). Breaker opening time:
+/// `breaker_time_s`, default `settings.breaker_time_s(frequency)`.
+pub fn relay_from_ocr(ocr: &OcrSettings, settings: &CheckSettings, frequency_hz: f64) -> Result<OvercurrentRelay, CurveError> {
+    let family = family_of(ocr.curve);
+    let tms = ocr.effective_tms().unwrap_or(f64::NAN);
+    let inst_max = ocr.instantaneous_time_s.unwrap_or(settings.instantaneous_max_time_s);
+    let instantaneous = ocr.instantaneous_primary_a().map(|pickup_a| InstantaneousElement {
+        pickup_a,
+        min_time_s: settings.instantaneous_min_time_s.min(inst_max).max(0.0),
+        max_time_s: inst_max,
+    });
+    let relay = OvercurrentRelay::new(
+        family.shape(),
+        tms,
+        ocr.pickup_primary_a(),
+        instantaneous,
+        None,
+        settings.relay_tolerance,
+    )?;
+    Ok(relay.with_breaker_time(ocr.breaker_time_s.unwrap_or_else(|| settings.breaker_time_s(frequency_hz))))
+}
+
+/// The curves of a PF: the library item named by `library_ref`, else the generic curve of
+/// its type and rating. The melting spread comes from the settings.
+pub fn fuse_curves(fuse: &PowerFuseSettings, settings: &CheckSettings) -> Option<FuseCurves> {
+    let mut curves = match fuse.library_ref.as_deref().and_then(|r| library::builtin().fuse(r)) {
+        Some(item) => item.curves.clone(),
+        None => library::generic_fuse_curves(pf_type_of(fuse.fuse_type), fuse.rating_a)?,
+    };
+    curves.melting_spread = settings.fuse_melting_spread;
+    Some(curves)
+}
+
+/// Breaking capacity of a PF, kA: its own, else the library item's, else the generic 40 kA.
+pub fn fuse_breaking_ka(fuse: &PowerFuseSettings) -> f64 {
+    fuse.breaking_capacity_ka
+        .or_else(|| fuse.library_ref.as_deref().and_then(|r| library::builtin().fuse(r)).map(|i| i.breaking_capacity_ka))
+        .unwrap_or(40.0)
+}
+
+/// The trip band of an LV breaker, in amperes of its own circuit.
+pub fn breaker_trip(b: &LvBreaker) -> Option<BreakerTrip> {
+    match b.trip {
+        TripUnit::ThermalMagnetic { instantaneous_multiple } => {
+            let default_multiple = b
+                .library_ref
+                .as_deref()
+                .and_then(|r| library::builtin().breaker(r))
+                .map(|i| i.instantaneous_multiple)
+                .unwrap_or(10.0);
+            library::thermal_magnetic_trip(b.rated_current_a, instantaneous_multiple.unwrap_or(default_multiple))
+        }
+        TripUnit::Electronic { lt_multiple, lt_time_s, st_multiple, st_time_s, i_multiple } => {
+            let short_time = match (st_multiple, st_time_s) {
+                (Some(m), Some(t)) => Some((m, t)),
+                (Some(m), None) => Some((m, 0.1)),
+                _ => None,
+            };
+            library::electronic_trip(ElectronicSettings {
+                rated_a: b.rated_current_a,
+                lt_multiple,
+                lt_time_s,
+                short_time,
+                i_multiple,
+            })
+        }
+    }
+}
+
+/// A ground relay from its settings with the tolerances of the check settings.
+pub fn ground_relay(g: &GroundRelaySettings, settings: &CheckSettings) -> GroundRelay {
+    GroundRelay {
+        pickup_a: g.current_a,
+        time_s: g.time_s,
+        directional: matches!(g.kind, crate::model::GroundRelayKind::Dgr),
+        pickup_tolerance: settings.ground_pickup_tolerance,
+        time_tolerance: settings.ground_time_tolerance,
+    }
+}
+
+/// Wrap a relay as a characteristic.
+pub fn relay_characteristic(r: OvercurrentRelay) -> Characteristic {
+    Characteristic::Relay(r)
+}

@@ -1,0 +1,166 @@
+//! Per-tenant keys in AWS KMS: one customer-managed key per tenant, found by the alias
+//! `<prefix><tenant id>`. Data keys are generated and unwrapped with the encryption context
+//! `{"tenant_id": "<tenant id>"}`, so a data key wrapped for one tenant cannot be unwrapped
+//! under another tenant's context, and CloudTrail records which tenant each call served.
+
+use anyhow::anyhow;
+use async_trait::async_trait;
+use aws_sdk_kms::error::SdkError;
+use aws_sdk_kms::operation::create_alias::CreateAliasError;
+use aws_sdk_kms::operation::decrypt::DecryptError;
+use aws_sdk_kms::operation::describe_key::DescribeKeyError;
+use aws_sdk_kms::operation::generate_data_key::GenerateDataKeyError;
+use aws_sdk_kms::primitives::Blob;
+use aws_sdk_kms::types::{DataKeySpec, KeyState, Tag};
+use aws_sdk_kms::Client;
+
+use crate::ids::TenantId;
+use crate::seal::{DataKey, KeyProvider, SealError};
+
+/// The encryption-context key that binds every data key to its tenant.
+pub const CONTEXT_KEY: &str = "tenant_id";
+
+/// [`KeyProvider`] over AWS KMS. Cheap to clone; holds one SDK client.
+#[derive(Clone, Debug)]
+pub struct KmsKeys {
+    client: Client,
+    alias_prefix: String,
+}
+
+fn unavailable<E>(e: E) -> SealError
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    SealError::Unavailable(anyhow::Error::new(e))
+}
+
+impl KmsKeys {
+    /// `alias_prefix` must start with `alias/` and end with `/` (e.g. `alias/kyocho/tenant/`).
+    pub fn new(client: Client, alias_prefix: impl Into<String>) -> Self {
+        KmsKeys { client, alias_prefix: alias_prefix.into() }
+    }
+
+    /// The alias naming a tenant's key.
+    pub fn alias(&self, tenant: &TenantId) -> String {
+        format!("{}{}", self.alias_prefix, tenant)
+    }
+
+    /// Whether the tenant's key exists; `NoKey` if it is scheduled for deletion.
+    async fn key_exists(&self, alias: &str) -> Result<bool, SealError> {
+        match self.client.describe_key().key_id(alias).send().await {
+            Ok(out) => match out.key_metadata().and_then(|m| m.key_state()) {
+                Some(KeyState::PendingDeletion | KeyState::PendingReplicaDeletion) => Err(SealError::NoKey),
+                _ => Ok(true),
+            },
+            Err(SdkError::ServiceError(e)) if matches!(e.err(), DescribeKeyError::NotFoundException(_)) => Ok(false),
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+}
+
+#[async_trait]
+impl KeyProvider for KmsKeys {
+    async fn create_tenant_key(&self, tenant: &TenantId) -> Result<(), SealError> {
+        let alias = self.alias(tenant);
+        if self.key_exists(&alias).await? {
+            return Ok(());
+        }
+        let created = self
+            .client
+            .create_key()
+            .description(format!("Kyocho tenant {tenant}"))
+            .tags(
+                Tag::builder()
+                    .tag_key(CONTEXT_KEY)
+                    .tag_value(tenant.as_str())
+                    .build()
+                    .map_err(unavailable)?,
+            )
+            .send()
+            .await
+            .map_err(unavailable)?;
+        let key_id = created
+            .key_metadata()
+            .map(|m| m.key_id().to_owned())
+            .ok_or_else(|| SealError::Unavailable(anyhow!("CreateKey returned no key id")))?;
+        match self.client.create_alias().alias_name(&alias).target_key_id(&key_id).send().await {
+            Ok(_) => Ok(()),
+            Err(SdkError::ServiceError(e)) if matches!(e.err(), CreateAliasError::AlreadyExistsException(_)) => {
+                // Another caller created the tenant's key first: theirs wins, ours goes.
+                if let Err(e) = self.client.schedule_key_deletion().key_id(&key_id).send().await {
+                    tracing::warn!(error = %aws_sdk_kms::error::DisplayErrorContext(&e), %key_id, "could not retire a duplicate tenant key");
+                }
+                Ok(())
+            }
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+
+    async fn generate_data_key(&self, tenant: &TenantId) -> Result<(DataKey, Vec<u8>), SealError> {
+        let out = self
+            .client
+            .generate_data_key()
+            .key_id(self.alias(tenant))
+            .key_spec(DataKeySpec::Aes256)
+            .encryption_context(CONTEXT_KEY, tenant.as_str())
+            .send()
+            .await
+            .map_err(|e| match &e {
+                SdkError::ServiceError(se)
+                    if matches!(
+                        se.err(),
+                        GenerateDataKeyError::NotFoundException(_)
+                            | GenerateDataKeyError::DisabledException(_)
+                            | GenerateDataKeyError::KmsInvalidStateException(_)
+                    ) =>
+                {
+                    SealError::NoKey
+                }
+                _ => unavailable(e),
+            })?;
+        let plain = out
+            .plaintext()
+            .ok_or_else(|| SealError::Unavailable(anyhow!("GenerateDataKey returned no plaintext")))?;
+        let key: [u8; 32] = plain
+            .as_ref()
+            .try_into()
+            .map_err(|_| SealError::Unavailable(anyhow!("GenerateDataKey returned a key that is not 32 bytes")))?;
+        let wrapped = out
+            .ciphertext_blob()
+            .ok_or_else(|| SealError::Unavailable(anyhow!("GenerateDataKey returned no ciphertext")))?
+            .as_ref()
+            .to_vec();
+        Ok((DataKey(key), wrapped))
+    }
+
+    async fn decrypt_data_key(&self, tenant: &TenantId, wrapped: &[u8]) -> Result<DataKey, SealError> {
+        let out = self
+            .client
+            .decrypt()
+            .key_id(self.alias(tenant))
+            .ciphertext_blob(Blob::new(wrapped))
+            .encryption_context(CONTEXT_KEY, tenant.as_str())
+            .send()
+            .await
+            .map_err(|e| match &e {
+                SdkError::ServiceError(se) => match se.err() {
+                    DecryptError::NotFoundException(_)
+                    | DecryptError::DisabledException(_)
+                    | DecryptError::KmsInvalidStateException(_) => SealError::NoKey,
+                    DecryptError::InvalidCiphertextException(_) | DecryptError::IncorrectKeyException(_) => {
+                        SealError::Integrity("data key was not wrapped for this tenant")
+                    }
+                    _ => unavailable(e),
+                },
+                _ => unavailable(e),
+            })?;
+        let plain = out
+            .plaintext()
+            .ok_or_else(|| SealError::Unavailable(anyhow!("Decrypt returned no plaintext")))?;
+        let key: [u8; 32] = plain
+            .as_ref()
+            .try_into()
+            .map_err(|_| SealError::Integrity("unwrapped data key is not 32 bytes"))?;
+        Ok(DataKey(key))
+    }
+}

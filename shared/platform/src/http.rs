@@ -1,0 +1,431 @@
+//! The HTTP glue every function shares: read API Gateway's request context, authenticate
+//! and authorize through one path, call the handler, map errors to problem+json, append the
+//! audit event and write one JSON log line per request.
+
+use std::future::Future;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use lambda_http::request::RequestContext;
+use lambda_http::{http::StatusCode, Body, Request, RequestExt, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::auth::AuthContext;
+use crate::backend::Backend;
+use crate::error::{ApiError, FieldError};
+use crate::ids::TenantId;
+use crate::ports::{AuditEvent, AuditResult, User, UserStatus};
+use crate::routes::{self, Access, Route};
+
+/// The version every function reports.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// What API Gateway told us about a request, before any check.
+#[derive(Debug, Clone, Default)]
+pub struct GatewayContext {
+    pub route_key: Option<String>,
+    pub request_id: String,
+    pub source_ip: Option<IpAddr>,
+    pub claims: std::collections::HashMap<String, String>,
+}
+
+impl GatewayContext {
+    /// Read the HTTP API (v2) request context; other event kinds carry no identity.
+    pub fn of(req: &Request) -> Self {
+        match req.request_context_ref() {
+            Some(RequestContext::ApiGatewayV2(ctx)) => GatewayContext {
+                route_key: ctx.route_key.clone(),
+                request_id: ctx.request_id.clone().unwrap_or_else(new_request_id),
+                source_ip: ctx.http.source_ip.as_deref().and_then(|ip| ip.parse().ok()),
+                claims: ctx
+                    .authorizer
+                    .as_ref()
+                    .and_then(|a| a.jwt.as_ref())
+                    .map(|j| j.claims.clone())
+                    .unwrap_or_default(),
+            },
+            _ => GatewayContext { request_id: new_request_id(), ..Default::default() },
+        }
+    }
+}
+
+fn new_request_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// A request that passed the shared checks, handed to a function's handler.
+pub struct Call {
+    pub route: &'static Route,
+    /// Present on every non-public route.
+    pub auth: Option<AuthContext>,
+    pub request_id: String,
+    pub source_ip: Option<IpAddr>,
+    pub req: Request,
+}
+
+/// What a handler returns.
+pub type Reply = Result<Response<Body>, ApiError>;
+
+/// Response extension naming what a request acted on, for the audit event.
+#[derive(Debug, Clone)]
+pub struct AuditTarget(pub String);
+
+impl Call {
+    /// The verified caller (a non-public route always has one).
+    pub fn auth(&self) -> Result<&AuthContext, ApiError> {
+        self.auth.as_ref().ok_or(ApiError::Unauthenticated { code: "unauthenticated" })
+    }
+
+    /// A path parameter from the route template.
+    pub fn path_param(&self, name: &str) -> Option<String> {
+        self.req.path_parameters_ref().and_then(|p| p.first(name)).map(str::to_owned)
+    }
+
+    /// A query-string parameter.
+    pub fn query(&self, name: &str) -> Option<String> {
+        self.req.query_string_parameters_ref().and_then(|p| p.first(name)).map(str::to_owned)
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.req.headers().get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Parse the JSON body into `T`, refusing wrong media types, oversize bodies and any
+    /// field `T` does not accept, with a pointer to the offending field.
+    pub fn json<T: DeserializeOwned>(&self, max_bytes: usize) -> Result<T, ApiError> {
+        parse_json(&self.req, max_bytes)
+    }
+}
+
+/// See [`Call::json`].
+pub fn parse_json<T: DeserializeOwned>(req: &Request, max_bytes: usize) -> Result<T, ApiError> {
+    let bytes: &[u8] = match req.body() {
+        Body::Empty => &[],
+        Body::Text(t) => t.as_bytes(),
+        Body::Binary(b) => b,
+    };
+    if bytes.len() > max_bytes {
+        return Err(ApiError::PayloadTooLarge { limit_bytes: max_bytes });
+    }
+    let media = req.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if essence != "application/json" && !(essence.starts_with("application/") && essence.ends_with("+json")) {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    if bytes.is_empty() {
+        return Err(ApiError::bad_field(FieldError::body("", "required", "a JSON body is required")));
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| ApiError::bad_field(json_field_error(&e)))?;
+    de.end().map_err(|e| ApiError::bad_field(FieldError::body("", "malformed_json", e.to_string())))?;
+    Ok(value)
+}
+
+/// Turn a serde error with its path into a field error with a JSON pointer.
+pub fn json_field_error(e: &serde_path_to_error::Error<serde_json::Error>) -> FieldError {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for seg in e.path().iter() {
+        let part = match seg {
+            Segment::Seq { index } => index.to_string(),
+            Segment::Map { key } => key.replace('~', "~0").replace('/', "~1"),
+            Segment::Enum { variant } => variant.clone(),
+            Segment::Unknown => continue,
+        };
+        pointer.push('/');
+        pointer.push_str(&part);
+    }
+    let inner = e.inner();
+    let msg = inner.to_string();
+    let quoted = || msg.split('`').nth(1).map(str::to_owned);
+    let (code, pointer) = if inner.is_syntax() || inner.is_eof() {
+        ("malformed_json", pointer)
+    } else if msg.starts_with("unknown field") {
+        ("unknown_field", quoted().map(|f| format!("{pointer}/{f}")).unwrap_or(pointer))
+    } else if msg.starts_with("missing field") {
+        ("required", quoted().map(|f| format!("{pointer}/{f}")).unwrap_or(pointer))
+    } else if msg.starts_with("invalid type") {
+        ("invalid_type", pointer)
+    } else {
+        ("invalid_value", pointer)
+    };
+    let message = match msg.find(" at line ") {
+        Some(i) if code != "malformed_json" => msg[..i].to_owned(),
+        _ => msg.clone(),
+    };
+    FieldError::body(pointer, code, message)
+}
+
+/// A JSON response.
+pub fn json_response<T: Serialize>(status: StatusCode, value: &T) -> Reply {
+    let body = serde_json::to_string(value).map_err(ApiError::internal)?;
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .body(Body::Text(body))
+        .map_err(ApiError::internal)
+}
+
+/// Now, in milliseconds since the Unix epoch.
+pub fn now_millis() -> i64 {
+    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+/// Look up and check the caller: the user named by the token's `sub`, active, with a token
+/// issued after the user's last revocation, in an existing tenant whose IP allow-list
+/// admits the source address.
+pub async fn authenticate(backend: &Backend, gw: &GatewayContext) -> Result<(AuthContext, User), Refusal> {
+    let refuse = |error: ApiError| Refusal { error, user: None };
+    let sub = gw.claims.get("sub").filter(|s| !s.is_empty()).ok_or_else(|| refuse(ApiError::Unauthenticated { code: "unauthenticated" }))?;
+    let user = backend
+        .users
+        .user_by_sub(sub)
+        .await
+        .map_err(|e| refuse(e.into()))?
+        .ok_or_else(|| refuse(ApiError::Unauthenticated { code: "unknown_user" }))?;
+    let with_user = |error: ApiError| Refusal { error, user: Some(user.clone()) };
+    if let Some(claimed) = gw.claims.get("custom:tenant_id") {
+        if claimed != user.tenant.as_str() {
+            return Err(with_user(ApiError::Unauthenticated { code: "tenant_mismatch" }));
+        }
+    }
+    if user.status != UserStatus::Active {
+        return Err(with_user(ApiError::Forbidden { code: "user_disabled", detail: "This account is disabled.".into() }));
+    }
+    // `iat` has whole seconds; revocation stores the next whole second (see `revoke_after`).
+    let issued_ms = gw.claims.get("iat").and_then(|s| s.parse::<f64>().ok()).map(|s| s as i64 * 1000);
+    if !issued_ms.is_some_and(|iat| iat >= user.tokens_valid_after) {
+        return Err(with_user(ApiError::Unauthenticated { code: "token_revoked" }));
+    }
+    let tenant = backend
+        .tenants
+        .get_tenant(&user.tenant)
+        .await
+        .map_err(|e| with_user(e.into()))?
+        .ok_or_else(|| with_user(ApiError::Forbidden { code: "tenant_unavailable", detail: "This company's account is not available.".into() }))?;
+    let allow = &tenant.settings.ip_allow_list;
+    if !allow.is_empty() {
+        let admitted = gw.source_ip.map(|ip| allow.iter().any(|net| net.contains(&ip))).unwrap_or(false);
+        if !admitted {
+            return Err(with_user(ApiError::Forbidden {
+                code: "ip_not_allowed",
+                detail: "Requests from this address are not allowed for this company.".into(),
+            }));
+        }
+    }
+    let ctx = AuthContext {
+        tenant: user.tenant.clone(),
+        tenant_name: tenant.name.clone(),
+        user: user.id.clone(),
+        user_name: user.name.clone(),
+        role: user.role,
+        permissions: user.effective_permissions(),
+        source_ip: gw.source_ip,
+        request_id: gw.request_id.clone(),
+    };
+    Ok((ctx, user))
+}
+
+/// The `tokens_valid_after` value that revokes every token issued up to now: the next whole
+/// second, because token issue times have whole seconds.
+pub fn revoke_after(now_ms: i64) -> i64 {
+    (now_ms / 1000 + 1) * 1000
+}
+
+/// A refused request, with the user when we got far enough to know them.
+pub struct Refusal {
+    pub error: ApiError,
+    pub user: Option<User>,
+}
+
+/// The one path every request takes: route → authenticate → authorize → handler → audit → log.
+pub async fn dispatch<F, Fut>(backend: Arc<Backend>, req: Request, handler: F) -> Response<Body>
+where
+    F: FnOnce(Arc<Backend>, Call) -> Fut,
+    Fut: Future<Output = Reply>,
+{
+    let started = Instant::now();
+    let gw = GatewayContext::of(&req);
+    let route = match gw.route_key.as_deref().and_then(routes::by_key) {
+        Some(r) => Some(r),
+        None => routes::resolve(req.method().as_str(), &req.raw_http_path()).ok().map(|(r, _)| r),
+    };
+    let Some(route) = route else {
+        let resp = ApiError::NotFound.to_response(&gw.request_id);
+        log_request(&gw, None, None, resp.status(), started);
+        return resp;
+    };
+
+    let mut auth = None;
+    let mut refusal: Option<Refusal> = None;
+    if let Access::Requires(permission) = route.access {
+        match authenticate(&backend, &gw).await {
+            Ok((ctx, _)) if ctx.can(permission) => auth = Some(ctx),
+            Ok((ctx, user)) => {
+                refusal = Some(Refusal {
+                    error: ApiError::Forbidden {
+                        code: "permission_denied",
+                        detail: format!("This action needs the {} permission.", permission.as_str()),
+                    },
+                    user: Some(user),
+                });
+                auth = Some(ctx);
+            }
+            Err(r) => refusal = Some(r),
+        }
+    }
+
+    let (resp, target, failure) = match refusal {
+        Some(r) => {
+            let resp = r.error.to_response(&gw.request_id);
+            let denied_user = r.user.clone();
+            audit(&backend, route, &gw, auth.as_ref(), denied_user.as_ref(), resp.status(), None, AuditResult::Denied).await;
+            log_request(&gw, Some(route), auth.as_ref().or(None), resp.status(), started);
+            if let ApiError::Internal(cause) | ApiError::Unavailable(cause) = &r.error {
+                tracing::error!(request_id = %gw.request_id, error = ?cause, "request failed");
+            }
+            return resp;
+        }
+        None => {
+            let call = Call { route, auth: auth.clone(), request_id: gw.request_id.clone(), source_ip: gw.source_ip, req };
+            match handler(backend.clone(), call).await {
+                Ok(resp) => {
+                    let target = resp.extensions().get::<AuditTarget>().map(|t| t.0.clone());
+                    (resp, target, None)
+                }
+                Err(e) => (e.to_response(&gw.request_id), None, Some(e)),
+            }
+        }
+    };
+    if let Some(ApiError::Internal(cause) | ApiError::Unavailable(cause)) = &failure {
+        tracing::error!(request_id = %gw.request_id, route = %route.key(), error = ?cause, "request failed");
+    }
+    let status = resp.status();
+    let denied = status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN;
+    if route.is_mutating() || denied {
+        let result = if status.is_success() {
+            AuditResult::Success
+        } else if denied {
+            AuditResult::Denied
+        } else {
+            AuditResult::Failed
+        };
+        audit(&backend, route, &gw, auth.as_ref(), None, status, target, result).await;
+    }
+    log_request(&gw, Some(route), auth.as_ref(), status, started);
+    resp
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn audit(
+    backend: &Backend,
+    route: &Route,
+    gw: &GatewayContext,
+    auth: Option<&AuthContext>,
+    user: Option<&User>,
+    status: StatusCode,
+    target: Option<String>,
+    result: AuditResult,
+) {
+    let (tenant, user_id, user_name, company): (Option<TenantId>, _, _, _) = match (auth, user) {
+        (Some(a), _) => (Some(a.tenant.clone()), Some(a.user.to_string()), Some(a.user_name.clone()), Some(a.tenant_name.clone())),
+        (None, Some(u)) => (Some(u.tenant.clone()), Some(u.id.to_string()), Some(u.name.clone()), None),
+        (None, None) => (None, None, None, None),
+    };
+    let Some(tenant) = tenant else {
+        tracing::warn!(request_id = %gw.request_id, route = %route.key(), status = status.as_u16(), "refused request from an unknown caller");
+        return;
+    };
+    let company = match company {
+        Some(c) => Some(c),
+        None => backend.tenants.get_tenant(&tenant).await.ok().flatten().map(|t| t.name),
+    };
+    let event = AuditEvent {
+        at: now_millis(),
+        operation: route.key(),
+        user_id,
+        user_name,
+        company_name: company,
+        target,
+        source_ip: gw.source_ip.map(|ip| ip.to_string()),
+        request_id: Some(gw.request_id.clone()),
+        result,
+        detail: Some(status.as_u16().to_string()),
+    };
+    if let Err(e) = backend.audit.append(&tenant, &event).await {
+        tracing::error!(request_id = %gw.request_id, error = ?e, "audit append failed");
+    }
+}
+
+fn log_request(gw: &GatewayContext, route: Option<&Route>, auth: Option<&AuthContext>, status: StatusCode, started: Instant) {
+    tracing::info!(
+        request_id = %gw.request_id,
+        route = route.map(|r| r.key()).unwrap_or_default(),
+        tenant = auth.map(|a| a.tenant.as_str()).unwrap_or(""),
+        user = auth.map(|a| a.user.as_str()).unwrap_or(""),
+        source_ip = gw.source_ip.map(|i| i.to_string()).unwrap_or_default(),
+        status = status.as_u16(),
+        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "request"
+    );
+}
+
+/// JSON log lines on stdout (CloudWatch picks them up as they are).
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .flatten_event(true)
+        .with_current_span(false)
+        .with_span_list(false)
+        .with_target(false)
+        .with_env_filter(filter)
+        .try_init();
+}
+
+/// An opaque paging cursor bound to the tenant: a cursor from one tenant is refused in another.
+pub fn encode_cursor(tenant: &TenantId, after: &str) -> String {
+    use base64::Engine;
+    let json = serde_json::json!({ "t": tenant.as_str(), "a": after });
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json.to_string())
+}
+
+/// Decode a cursor made by [`encode_cursor`] for this tenant.
+pub fn decode_cursor(tenant: &TenantId, cursor: &str) -> Result<String, ApiError> {
+    use base64::Engine;
+    let bad = || ApiError::bad_field(FieldError::parameter("cursor", "invalid_cursor", "the cursor is not valid here"));
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+    match (value.get("t").and_then(|t| t.as_str()), value.get("a").and_then(|a| a.as_str())) {
+        (Some(t), Some(a)) if t == tenant.as_str() => Ok(a.to_owned()),
+        _ => Err(bad()),
+    }
+}
+
+/// The strong ETag of a version.
+pub fn etag(version: u64) -> String {
+    format!("\"{version}\"")
+}
+
+/// The version named by an `If-Match` header (`"3"`, `W/"3"` or `3`).
+pub fn parse_if_match(value: &str) -> Result<u64, ApiError> {
+    let v = value.trim();
+    let v = v.strip_prefix("W/").unwrap_or(v).trim_matches('"');
+    v.parse::<u64>().map_err(|_| {
+        ApiError::bad_field(FieldError::header("If-Match", "invalid_value", "If-Match must be the ETag of the version you read"))
+    })
+}
+
+/// A `limit` query parameter within `1..=max`, defaulting to `default`.
+pub fn parse_limit(value: Option<String>, default: usize, max: usize) -> Result<usize, ApiError> {
+    match value {
+        None => Ok(default),
+        Some(s) => match s.parse::<usize>() {
+            Ok(n) if (1..=max).contains(&n) => Ok(n),
+            _ => Err(ApiError::bad_field(FieldError::parameter("limit", "out_of_range", format!("limit must be 1–{max}")))),
+        },
+    }
+}

@@ -1,0 +1,126 @@
+//! The one route table. The local gateway routes by it, every handler authorizes by it, and
+//! tests check that `infra/template.yaml` and `openapi.yaml` declare exactly these routes.
+
+use crate::auth::Permission;
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// No token needed (health, sign-in).
+    Public,
+    /// A verified user of an active tenant holding this permission.
+    Requires(Permission),
+}
+
+/// One API route: `METHOD /path/{param}` served by one function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Route {
+    pub method: &'static str,
+    /// Path template in API Gateway syntax, e.g. `/projects/{id}`.
+    pub path: &'static str,
+    /// The function folder / package that serves it (`functions/<function>`).
+    pub function: &'static str,
+    pub access: Access,
+}
+
+impl Route {
+    /// API Gateway's route key, e.g. `GET /projects/{id}`.
+    pub fn key(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+
+    /// Whether a request on this route changes state (and so is always audited).
+    pub fn is_mutating(&self) -> bool {
+        !matches!(self.method, "GET" | "HEAD" | "OPTIONS")
+    }
+
+    /// Match a concrete path against the template; returns the path parameters.
+    pub fn match_path(&self, path: &str) -> Option<Vec<(&'static str, String)>> {
+        let mut params = Vec::new();
+        let mut want = self.path.split('/');
+        let mut got = path.split('/');
+        loop {
+            match (want.next(), got.next()) {
+                (None, None) => return Some(params),
+                (Some(w), Some(g)) => {
+                    if let Some(name) = w.strip_prefix('{').and_then(|w| w.strip_suffix('}')) {
+                        if g.is_empty() {
+                            return None;
+                        }
+                        params.push((name, g.to_owned()));
+                    } else if w != g {
+                        return None;
+                    }
+                }
+                _ => return None,
+            }
+        }
+    }
+}
+
+use Access::*;
+use Permission::*;
+
+/// Every route of the API.
+pub const ROUTES: &[Route] = &[
+    Route { method: "GET", path: "/health", function: "health", access: Public },
+    Route { method: "GET", path: "/projects", function: "projects", access: Requires(ProjectRead) },
+    Route { method: "POST", path: "/projects", function: "projects", access: Requires(ProjectWrite) },
+    Route { method: "GET", path: "/projects/{id}", function: "projects", access: Requires(ProjectRead) },
+    Route { method: "PUT", path: "/projects/{id}", function: "projects", access: Requires(ProjectWrite) },
+    Route { method: "DELETE", path: "/projects/{id}", function: "projects", access: Requires(ProjectDelete) },
+];
+
+/// The route with this API Gateway route key.
+pub fn by_key(route_key: &str) -> Option<&'static Route> {
+    ROUTES.iter().find(|r| r.key() == route_key)
+}
+
+/// Resolve a method and concrete path. `Err(true)` when the path exists for another method.
+pub fn resolve(method: &str, path: &str) -> Result<(&'static Route, Vec<(&'static str, String)>), bool> {
+    let mut path_known = false;
+    for route in ROUTES {
+        if let Some(params) = route.match_path(path) {
+            if route.method == method {
+                return Ok((route, params));
+            }
+            path_known = true;
+        }
+    }
+    Err(path_known)
+}
+
+/// The names of all functions, in route-table order, without repeats.
+pub fn functions() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for r in ROUTES {
+        if !out.contains(&r.function) {
+            out.push(r.function);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_match_only_whole_segments() {
+        let (route, params) = resolve("GET", "/projects/abc").unwrap();
+        assert_eq!(route.key(), "GET /projects/{id}");
+        assert_eq!(params, vec![("id", "abc".to_owned())]);
+        assert!(resolve("GET", "/projects/abc/x").is_err());
+        assert!(resolve("GET", "/projects/").is_err());
+        assert_eq!(resolve("PATCH", "/projects/abc").unwrap_err(), true);
+        assert_eq!(resolve("GET", "/nowhere").unwrap_err(), false);
+    }
+
+    #[test]
+    fn route_keys_are_unique() {
+        let mut keys: Vec<String> = ROUTES.iter().map(Route::key).collect();
+        keys.sort();
+        keys.dedup();
+        assert_eq!(keys.len(), ROUTES.len());
+    }
+}

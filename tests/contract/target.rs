@@ -1,0 +1,175 @@
+//! The backends the contract suite runs against, each with fresh, private state: the local
+//! backend in a temporary folder, the aws backend on its own uniquely named table and KMS
+//! alias prefix in `moto_server`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use aws_config::{BehaviorVersion, Region};
+use aws_sdk_dynamodb::config::Credentials;
+use aws_sdk_dynamodb::types::AttributeValue;
+use platform::aws::{AwsConfig, KmsKeys};
+use platform::backend::Backend;
+use platform::local::LocalKeys;
+use platform::seal::KeyProvider;
+
+/// Environment variable naming the `moto_server` endpoint; `tests/run.sh` sets it.
+pub const AWS_ENDPOINT_VAR: &str = "KYOCHO_TEST_AWS_ENDPOINT";
+
+enum Kind {
+    Local {
+        dir: tempfile::TempDir,
+    },
+    Aws {
+        dynamo: aws_sdk_dynamodb::Client,
+        kms: aws_sdk_kms::Client,
+        cfg: AwsConfig,
+    },
+}
+
+/// One backend under test plus the back doors the suite needs to check what a user cannot
+/// see through the ports: the raw stored bytes, and the backend's own key provider.
+pub struct Target {
+    pub backend: Backend,
+    kind: Kind,
+}
+
+impl Target {
+    /// The local edition's backend in a fresh temporary folder.
+    pub async fn local() -> Target {
+        let dir = tempfile::tempdir().expect("a temporary folder for the local backend");
+        let backend = platform::local::backend(dir.path()).expect("the local backend opens in an empty folder");
+        Target { backend, kind: Kind::Local { dir } }
+    }
+
+    /// The aws backend against `moto_server`, on a table and key aliases no other test uses.
+    ///
+    /// Panics when [`AWS_ENDPOINT_VAR`] is unset: these tests must never pass by skipping.
+    pub async fn aws() -> Target {
+        let endpoint = std::env::var(AWS_ENDPOINT_VAR).ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| {
+            panic!(
+                "{AWS_ENDPOINT_VAR} is not set: the aws contract tests need moto_server. \
+                 Run them through tests/run.sh, which starts moto_server and sets it."
+            )
+        });
+        let unique = uuid::Uuid::new_v4().simple().to_string();
+        let cfg = AwsConfig {
+            table_name: format!("kyocho-test-{unique}"),
+            endpoint_url: Some(endpoint.clone()),
+            region: platform::aws::DEFAULT_REGION.to_owned(),
+            key_alias_prefix: format!("alias/kyocho-test/{unique}/"),
+        };
+        // moto accepts any credentials; fixed dummy ones keep real credentials out of tests.
+        let sdk = aws_config::defaults(BehaviorVersion::latest())
+            .region(Region::new(cfg.region.clone()))
+            .endpoint_url(endpoint)
+            .credentials_provider(Credentials::new("testing", "testing", None, None, "kyocho-tests"))
+            .load()
+            .await;
+        let dynamo = aws_sdk_dynamodb::Client::new(&sdk);
+        let kms = aws_sdk_kms::Client::new(&sdk);
+        platform::aws::create_table(&dynamo, &cfg.table_name)
+            .await
+            .unwrap_or_else(|e| panic!("creating the test table in moto_server failed: {e:#}"));
+        let backend = platform::aws::backend_from_sdk_config(&sdk, &cfg);
+        Target { backend, kind: Kind::Aws { dynamo, kms, cfg } }
+    }
+
+    /// `"local"` or `"aws"`.
+    pub fn name(&self) -> &'static str {
+        self.backend.name
+    }
+
+    /// A second key provider over the same keys as the backend's sealer, for tests that
+    /// wrap it (e.g. to count calls).
+    pub fn key_provider(&self) -> Arc<dyn KeyProvider> {
+        match &self.kind {
+            Kind::Local { dir } => {
+                Arc::new(LocalKeys::open(&dir.path().join("keys")).expect("the local key folder opens"))
+            }
+            Kind::Aws { kms, cfg, .. } => Arc::new(KmsKeys::new(kms.clone(), cfg.key_alias_prefix.clone())),
+        }
+    }
+
+    /// The DynamoDB client and table name, on the aws backend only.
+    pub fn dynamo(&self) -> Option<(&aws_sdk_dynamodb::Client, &str)> {
+        match &self.kind {
+            Kind::Aws { dynamo, cfg, .. } => Some((dynamo, cfg.table_name.as_str())),
+            Kind::Local { .. } => None,
+        }
+    }
+
+    /// Every byte the backend has stored: for SQLite the database files as they lie on disk,
+    /// for DynamoDB every attribute of every item of a raw table scan.
+    pub async fn raw_storage(&self) -> Vec<u8> {
+        match &self.kind {
+            Kind::Local { dir } => {
+                let mut out = Vec::new();
+                for path in files_under(dir.path()) {
+                    out.extend(std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display())));
+                }
+                out
+            }
+            Kind::Aws { dynamo, cfg, .. } => {
+                let mut out = Vec::new();
+                for item in scan(dynamo, &cfg.table_name).await {
+                    for (name, value) in item {
+                        out.extend_from_slice(name.as_bytes());
+                        append_value(&mut out, &value);
+                    }
+                }
+                out
+            }
+        }
+    }
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("listing {}: {e}", dir.display()));
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// Every item of a table, through a plain SDK scan (no adapter code involved).
+pub async fn scan(client: &aws_sdk_dynamodb::Client, table: &str) -> Vec<std::collections::HashMap<String, AttributeValue>> {
+    let mut items = Vec::new();
+    let mut start = None;
+    loop {
+        let out = client
+            .scan()
+            .table_name(table)
+            .set_exclusive_start_key(start.take())
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("scanning {table}: {}", aws_sdk_dynamodb::error::DisplayErrorContext(&e)));
+        items.extend(out.items.unwrap_or_default());
+        match out.last_evaluated_key {
+            Some(k) if !k.is_empty() => start = Some(k),
+            _ => return items,
+        }
+    }
+}
+
+fn append_value(out: &mut Vec<u8>, value: &AttributeValue) {
+    match value {
+        AttributeValue::S(s) | AttributeValue::N(s) => out.extend_from_slice(s.as_bytes()),
+        AttributeValue::B(b) => out.extend_from_slice(b.as_ref()),
+        AttributeValue::Ss(v) | AttributeValue::Ns(v) => v.iter().for_each(|s| out.extend_from_slice(s.as_bytes())),
+        AttributeValue::Bs(v) => v.iter().for_each(|b| out.extend_from_slice(b.as_ref())),
+        AttributeValue::L(v) => v.iter().for_each(|v| append_value(out, v)),
+        AttributeValue::M(m) => m.iter().for_each(|(k, v)| {
+            out.extend_from_slice(k.as_bytes());
+            append_value(out, v);
+        }),
+        _ => {}
+    }
+    out.push(0);
+}
