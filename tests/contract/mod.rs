@@ -218,6 +218,40 @@ pub async fn project_stale_delete_is_refused(t: &Target) {
     assert_eq!(get(b, &acme, &id).await, Some(v2));
 }
 
+/// Given a project at version 1, when several writers replace it at once, all holding
+/// version 1, then exactly one wins and every other is refused naming version 2.
+pub async fn project_concurrent_replaces_let_exactly_one_win(t: &Target) {
+    let b = &t.backend;
+    let acme = given_tenant(b, "acme").await;
+    let id = project_id("p1");
+    b.projects.create_project(&acme, &sealed_project(b, &acme, &id, 1, b"v1", b"c1").await).await.expect("create");
+    let mut records = Vec::new();
+    for i in 0..5 {
+        records.push(sealed_project(b, &acme, &id, 2, b"v2", format!("writer {i}").as_bytes()).await);
+    }
+    let writers: Vec<_> = records
+        .into_iter()
+        .map(|record| {
+            let (projects, tenant) = (b.projects.clone(), acme.clone());
+            tokio::spawn(async move {
+                let r = projects.replace_project(&tenant, &record, 1).await;
+                (record, r)
+            })
+        })
+        .collect();
+    let mut winners = Vec::new();
+    for w in writers {
+        let (record, r) = w.await.expect("writer task");
+        match r {
+            Ok(()) => winners.push(record),
+            Err(StoreError::VersionMismatch { current }) => assert_eq!(current, 2),
+            Err(e) => panic!("a losing writer got {e:?} instead of VersionMismatch"),
+        }
+    }
+    assert_eq!(winners.len(), 1, "exactly one concurrent writer wins");
+    assert_eq!(get(b, &acme, &id).await.as_ref(), winners.first());
+}
+
 /// Given 25 projects, when a client pages through them 10 at a time, then it sees each
 /// exactly once, in id order, in pages of 10, 10 and 5, and the last page says no more.
 pub async fn project_paging_returns_each_exactly_once_in_order(t: &Target) {
@@ -584,4 +618,23 @@ pub async fn data_key_cache_spares_the_key_service(t: &Target) {
     assert_eq!(generated.load(Ordering::SeqCst), 2, "each tenant has its own data key");
     // The backend's own sealer opens what this one sealed: same keys, same format.
     assert_eq!(t.backend.sealer.open(&acme, b"aad", &blobs[0]).await.expect("open"), b"message 0");
+}
+
+/// Given a data key wrapped for one tenant, when another tenant's context asks the key
+/// service to unwrap it, then the key service refuses: the binding does not rest on the
+/// blob's associated data alone.
+pub async fn data_key_wrapped_for_one_tenant_does_not_unwrap_for_another(t: &Target) {
+    let acme = given_tenant(&t.backend, "acme").await;
+    let other = given_tenant(&t.backend, "other").await;
+    let keys = t.key_provider();
+    let (clear, wrapped) = keys.generate_data_key(&acme).await.expect("generate");
+    let again = keys.decrypt_data_key(&acme, &wrapped).await.expect("unwraps for its tenant");
+    assert_eq!(again.0, clear.0);
+    let r = keys.decrypt_data_key(&other, &wrapped).await;
+    assert!(
+        matches!(r, Err(SealError::Integrity(_)) | Err(SealError::NoKey)),
+        "a data key unwrapped for the wrong tenant"
+    );
+    let r = keys.generate_data_key(&tenant_id("no-key-tenant")).await;
+    assert!(matches!(r, Err(SealError::NoKey)), "a data key without a tenant key");
 }

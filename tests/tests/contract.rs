@@ -37,6 +37,7 @@ contract_cases!(
     project_create_with_taken_id_is_refused,
     project_stale_write_is_refused_and_changes_nothing,
     project_stale_delete_is_refused,
+    project_concurrent_replaces_let_exactly_one_win,
     project_paging_returns_each_exactly_once_in_order,
     tenant_cannot_reach_another_tenants_projects,
     project_content_of_2_mb_round_trips,
@@ -47,6 +48,7 @@ contract_cases!(
     sealed_blob_copied_to_another_tenant_cannot_be_opened,
     raw_storage_never_contains_plaintext,
     data_key_cache_spares_the_key_service,
+    data_key_wrapped_for_one_tenant_does_not_unwrap_for_another,
 );
 
 /// Checks of the DynamoDB layout that only make sense on that backend.
@@ -145,11 +147,14 @@ mod aws_only {
             result: platform::ports::AuditResult::Success,
             detail: None,
         };
-        let appends = (0..6).map(|_| {
+        // Distinct times, so only the chain head's condition keeps two appends apart.
+        let appends = (0..6).map(|i| {
             let audit = t.backend.audit.clone();
-            let (tenant, event) = (tenant.clone(), event.clone());
+            let tenant = tenant.clone();
+            let event = platform::ports::AuditEvent { at: event.at + i, ..event.clone() };
             tokio::spawn(async move { audit.append(&tenant, &event).await })
         });
+        let appends: Vec<_> = appends.collect();
         for handle in appends {
             handle.await.expect("task").expect("append under contention");
         }

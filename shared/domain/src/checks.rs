@@ -883,7 +883,7 @@ fn inrush(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
             dur,
         ));
     }
-    // Summed inrush at each main device feeding more than one transformer.
+    // Summed inrush at each main device: every HV transformer below it energised together.
     for (m, p) in ctx.prot.iter().enumerate() {
         let Some(prot) = p else { continue };
         if prot.kind == ProtKind::LvBreaker {
@@ -906,7 +906,10 @@ fn inrush(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
             })
             .map(|(i, _)| i)
             .collect();
-        if trs.len() < 2 {
+        // One transformer protected by the main itself is already checked above.
+        let single_direct = trs.len() == 1
+            && ctx.topo.upstream_bus(ctx.project, trs[0]).is_some_and(|b| ctx.upstream_protective(b).first() == Some(&m));
+        if trs.is_empty() || single_direct {
             continue;
         }
         let mut sum = 0.0;
@@ -924,7 +927,7 @@ fn inrush(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
             prot,
             &ctx.name(m),
             &format!("変圧器 {} 台の励磁突入電流の合計", trs.len()),
-            &format!("summed inrush of {} transformers", trs.len()),
+            &format!("summed inrush of {} transformer(s)", trs.len()),
             sum,
             ctx.settings.inrush_duration_s,
         ));

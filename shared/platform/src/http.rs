@@ -92,7 +92,7 @@ impl Call {
         self.req.headers().get(name).and_then(|v| v.to_str().ok())
     }
 
-    /// Parse the JSON body into `T`, refusing wrong media types, oversize bodies and any
+    /// Parse the JSON object body into `T`, refusing wrong media types, oversize bodies and any
     /// field `T` does not accept, with a pointer to the offending field.
     pub fn json<T: DeserializeOwned>(&self, max_bytes: usize) -> Result<T, ApiError> {
         parse_json(&self.req, max_bytes)
@@ -117,6 +117,13 @@ pub fn parse_json<T: DeserializeOwned>(req: &Request, max_bytes: usize) -> Resul
     if bytes.is_empty() {
         return Err(ApiError::bad_field(FieldError::body("", "required", "a JSON body is required")));
     }
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => {}
+        Some(b'[' | b'"' | b't' | b'f' | b'n' | b'-' | b'0'..=b'9') => {
+            return Err(ApiError::bad_field(FieldError::body("", "invalid_type", "the body must be a JSON object")));
+        }
+        _ => return Err(ApiError::bad_field(FieldError::body("", "malformed_json", "the body is not JSON"))),
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| ApiError::bad_field(json_field_error(&e)))?;
     de.end().map_err(|e| ApiError::bad_field(FieldError::body("", "malformed_json", e.to_string())))?;
@@ -140,12 +147,16 @@ pub fn json_field_error(e: &serde_path_to_error::Error<serde_json::Error>) -> Fi
     let inner = e.inner();
     let msg = inner.to_string();
     let quoted = || msg.split('`').nth(1).map(str::to_owned);
+    let append = |pointer: String, field: Option<String>| match field {
+        Some(f) if !pointer.ends_with(&format!("/{f}")) => format!("{pointer}/{f}"),
+        _ => pointer,
+    };
     let (code, pointer) = if inner.is_syntax() || inner.is_eof() {
         ("malformed_json", pointer)
     } else if msg.starts_with("unknown field") {
-        ("unknown_field", quoted().map(|f| format!("{pointer}/{f}")).unwrap_or(pointer))
+        ("unknown_field", append(pointer, quoted()))
     } else if msg.starts_with("missing field") {
-        ("required", quoted().map(|f| format!("{pointer}/{f}")).unwrap_or(pointer))
+        ("required", append(pointer, quoted()))
     } else if msg.starts_with("invalid type") {
         ("invalid_type", pointer)
     } else {

@@ -768,3 +768,46 @@ impl AuditLog for DynamoStore {
         Ok(Page { items, next })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(summary: usize, content: usize) -> ProjectRecord {
+        ProjectRecord {
+            id: ProjectId::parse("p").expect("id"),
+            version: 1,
+            created_at: 0,
+            updated_at: 0,
+            summary: vec![0; summary],
+            content: vec![0; content],
+        }
+    }
+
+    #[test]
+    fn content_is_split_into_parts_that_fit_an_item_and_one_transaction() {
+        assert_eq!(check_sizes(&record(100, 0), 0).ok(), Some(0));
+        assert_eq!(check_sizes(&record(100, PART_BYTES), 0).ok(), Some(1));
+        assert_eq!(check_sizes(&record(100, PART_BYTES + 1), 0).ok(), Some(2));
+        assert_eq!(check_sizes(&record(100, 3 * 1024 * 1024), 11).ok(), Some(9));
+        assert!(matches!(check_sizes(&record(100, 4 * 1024 * 1024), 0), Err(StoreError::TooLarge { .. })));
+        assert!(matches!(
+            check_sizes(&record(MAX_SUMMARY_BYTES + 1, 10), 0),
+            Err(StoreError::TooLarge { bytes }) if bytes == MAX_SUMMARY_BYTES + 11
+        ));
+    }
+
+    #[test]
+    fn audit_event_ids_sort_in_chain_order_and_name_their_key() {
+        let ids = [event_id(999, 1), event_id(1_000, 2), event_id(1_000, 10), event_id(2_000, 11)];
+        let mut sorted = ids.clone();
+        sorted.sort();
+        assert_eq!(sorted, ids);
+        assert_eq!(event_sk(&ids[1]).as_deref(), Some("0000000001000#0000000001000-000000000002"));
+        for bad in ["", "12", "abcdefghijklm-000000000001", "0000000001000#x", "00000000010000"] {
+            assert_eq!(event_sk(bad), None, "{bad:?}");
+        }
+        assert_eq!(month_of(1_767_225_599_999).ok().as_deref(), Some("2025-12"));
+        assert_eq!(month_of(1_767_225_600_000).ok().as_deref(), Some("2026-01"));
+    }
+}

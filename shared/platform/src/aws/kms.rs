@@ -34,6 +34,31 @@ where
     SealError::Unavailable(anyhow::Error::new(e))
 }
 
+/// KMS refusing `GenerateDataKey` because the tenant's key is missing, disabled or pending
+/// deletion: the tenant has no usable key. `None` for failures worth reporting as outages.
+fn generate_refusal(e: &GenerateDataKeyError) -> Option<SealError> {
+    match e {
+        GenerateDataKeyError::NotFoundException(_)
+        | GenerateDataKeyError::DisabledException(_)
+        | GenerateDataKeyError::KmsInvalidStateException(_) => Some(SealError::NoKey),
+        _ => None,
+    }
+}
+
+/// KMS refusing `Decrypt`: no usable key, or a wrapped key that is not this tenant's (other
+/// key, other encryption context, altered bytes). `None` for outages.
+fn decrypt_refusal(e: &DecryptError) -> Option<SealError> {
+    match e {
+        DecryptError::NotFoundException(_)
+        | DecryptError::DisabledException(_)
+        | DecryptError::KmsInvalidStateException(_) => Some(SealError::NoKey),
+        DecryptError::InvalidCiphertextException(_) | DecryptError::IncorrectKeyException(_) => {
+            Some(SealError::Integrity("data key was not wrapped for this tenant"))
+        }
+        _ => None,
+    }
+}
+
 impl KmsKeys {
     /// `alias_prefix` must start with `alias/` and end with `/` (e.g. `alias/kyocho/tenant/`).
     pub fn new(client: Client, alias_prefix: impl Into<String>) -> Self {
@@ -105,19 +130,7 @@ impl KeyProvider for KmsKeys {
             .encryption_context(CONTEXT_KEY, tenant.as_str())
             .send()
             .await
-            .map_err(|e| match &e {
-                SdkError::ServiceError(se)
-                    if matches!(
-                        se.err(),
-                        GenerateDataKeyError::NotFoundException(_)
-                            | GenerateDataKeyError::DisabledException(_)
-                            | GenerateDataKeyError::KmsInvalidStateException(_)
-                    ) =>
-                {
-                    SealError::NoKey
-                }
-                _ => unavailable(e),
-            })?;
+            .map_err(|e| e.as_service_error().and_then(generate_refusal).unwrap_or_else(|| unavailable(e)))?;
         let plain = out
             .plaintext()
             .ok_or_else(|| SealError::Unavailable(anyhow!("GenerateDataKey returned no plaintext")))?;
@@ -142,18 +155,7 @@ impl KeyProvider for KmsKeys {
             .encryption_context(CONTEXT_KEY, tenant.as_str())
             .send()
             .await
-            .map_err(|e| match &e {
-                SdkError::ServiceError(se) => match se.err() {
-                    DecryptError::NotFoundException(_)
-                    | DecryptError::DisabledException(_)
-                    | DecryptError::KmsInvalidStateException(_) => SealError::NoKey,
-                    DecryptError::InvalidCiphertextException(_) | DecryptError::IncorrectKeyException(_) => {
-                        SealError::Integrity("data key was not wrapped for this tenant")
-                    }
-                    _ => unavailable(e),
-                },
-                _ => unavailable(e),
-            })?;
+            .map_err(|e| e.as_service_error().and_then(decrypt_refusal).unwrap_or_else(|| unavailable(e)))?;
         let plain = out
             .plaintext()
             .ok_or_else(|| SealError::Unavailable(anyhow!("Decrypt returned no plaintext")))?;
@@ -162,5 +164,55 @@ impl KeyProvider for KmsKeys {
             .try_into()
             .map_err(|_| SealError::Integrity("unwrapped data key is not 32 bytes"))?;
         Ok(DataKey(key))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! moto_server does not model key states (a disabled or deletion-pending key still
+    //! generates and decrypts there), so the mapping of those refusals is checked here on
+    //! the SDK's own error values.
+
+    use aws_sdk_kms::types::error::{
+        DisabledException, IncorrectKeyException, InvalidCiphertextException, KmsInternalException,
+        KmsInvalidStateException, NotFoundException,
+    };
+
+    use super::*;
+
+    #[test]
+    fn a_missing_disabled_or_pending_deletion_key_means_the_tenant_has_no_key() {
+        for e in [
+            GenerateDataKeyError::NotFoundException(NotFoundException::builder().build()),
+            GenerateDataKeyError::DisabledException(DisabledException::builder().build()),
+            GenerateDataKeyError::KmsInvalidStateException(KmsInvalidStateException::builder().build()),
+        ] {
+            assert!(matches!(generate_refusal(&e), Some(SealError::NoKey)), "{e:?}");
+        }
+        for e in [
+            DecryptError::NotFoundException(NotFoundException::builder().build()),
+            DecryptError::DisabledException(DisabledException::builder().build()),
+            DecryptError::KmsInvalidStateException(KmsInvalidStateException::builder().build()),
+        ] {
+            assert!(matches!(decrypt_refusal(&e), Some(SealError::NoKey)), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn a_data_key_wrapped_elsewhere_is_an_integrity_failure() {
+        for e in [
+            DecryptError::IncorrectKeyException(IncorrectKeyException::builder().build()),
+            DecryptError::InvalidCiphertextException(InvalidCiphertextException::builder().build()),
+        ] {
+            assert!(matches!(decrypt_refusal(&e), Some(SealError::Integrity(_))), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn a_kms_outage_is_not_mistaken_for_a_missing_key() {
+        let e = GenerateDataKeyError::KmsInternalException(KmsInternalException::builder().build());
+        assert!(generate_refusal(&e).is_none());
+        let e = DecryptError::KmsInternalException(KmsInternalException::builder().build());
+        assert!(decrypt_refusal(&e).is_none());
     }
 }

@@ -1,0 +1,86 @@
+//! Starting the local edition on a random port with fresh state, and talking to it as a
+//! client would.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use kyocho::gateway::Gateway;
+use platform::auth::Role;
+use platform::ids::{TenantId, UserId};
+use platform::ports::User;
+use serde_json::Value;
+
+/// A running local edition with its own data folder.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub gateway: Arc<Gateway>,
+    pub client: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (gateway, _) = kyocho::open(dir.path()).await.expect("open data dir");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(kyocho::serve_on(listener, gateway.clone()));
+        TestApp { addr, gateway, client: reqwest::Client::new(), _dir: dir }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// A user (created if missing) and a fresh token for them.
+    pub async fn user(&self, tenant: &str, user: &str, role: Role) -> (User, String) {
+        let backend = &self.gateway.backend;
+        let tid = TenantId::parse(tenant).expect("tenant id");
+        kyocho::setup::ensure_tenant(backend, &tid, &format!("{tenant} Co.")).await.expect("tenant");
+        let record = kyocho::setup::ensure_user(backend, &tid, &UserId::parse(user).expect("user id"), Some(role))
+            .await
+            .expect("user");
+        let token = self.gateway.keys.mint(&record.sub, tenant).expect("mint");
+        (record, token)
+    }
+
+    pub async fn token(&self, tenant: &str, user: &str, role: Role) -> String {
+        self.user(tenant, user, role).await.1
+    }
+
+    pub fn get(&self, path: &str, token: &str) -> reqwest::RequestBuilder {
+        self.client.get(self.url(path)).bearer_auth(token)
+    }
+
+    pub fn post_json(&self, path: &str, token: &str, body: &Value) -> reqwest::RequestBuilder {
+        self.client.post(self.url(path)).bearer_auth(token).json(body)
+    }
+
+    pub fn put_json(&self, path: &str, token: &str, body: &Value) -> reqwest::RequestBuilder {
+        self.client.put(self.url(path)).bearer_auth(token).json(body)
+    }
+
+    pub fn delete(&self, path: &str, token: &str) -> reqwest::RequestBuilder {
+        self.client.delete(self.url(path)).bearer_auth(token)
+    }
+
+    /// Create a project and return its JSON.
+    pub async fn create_project(&self, token: &str, name: &str) -> Value {
+        let resp = self
+            .post_json("/projects", token, &serde_json::json!({ "name": name, "content": { "note": name } }))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(resp.status(), 201, "create {name}");
+        resp.json().await.expect("json")
+    }
+}
+
+/// Read a problem+json response, asserting its media type.
+pub async fn problem(resp: reqwest::Response) -> Value {
+    let ct = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    assert_eq!(ct, "application/problem+json", "problem media type");
+    resp.json().await.expect("problem json")
+}
