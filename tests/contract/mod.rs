@@ -566,14 +566,17 @@ pub async fn raw_storage_never_contains_plaintext(t: &Target) {
     assert!(!contains(&raw, b"rated_kv"), "document structure found in raw {} storage", t.name());
 }
 
-/// Counts calls to a key provider.
+/// A key provider that counts the calls reaching the one it wraps.
 pub struct CountingKeys {
     inner: Arc<dyn KeyProvider>,
+    /// `generate_data_key` calls so far.
     pub generated: Arc<AtomicUsize>,
+    /// `decrypt_data_key` calls so far.
     pub decrypted: Arc<AtomicUsize>,
 }
 
 impl CountingKeys {
+    /// Wrap `inner`, with both counters at zero.
     pub fn new(inner: Arc<dyn KeyProvider>) -> Self {
         CountingKeys { inner, generated: Arc::default(), decrypted: Arc::default() }
     }

@@ -30,6 +30,7 @@ enum Kind {
 /// One backend under test plus the back doors the suite needs to check what a user cannot
 /// see through the ports: the raw stored bytes, and the backend's own key provider.
 pub struct Target {
+    /// The backend as handlers see it.
     pub backend: Backend,
     kind: Kind,
 }

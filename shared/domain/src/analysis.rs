@@ -4,6 +4,8 @@
 //!
 //! The serialized [`Analysis`] is what the web client and `kyocho analyze --json` receive.
 
+#![allow(clippy::neg_cmp_op_on_partial_ord)] // `!(x > 0.0)` is meant: NaN must take the refusing branch.
+
 use std::fmt::Write as _;
 
 use serde::Serialize;

@@ -31,6 +31,8 @@
 //! - the HV relay against the LV main breaker is a warning at worst (PROTECTION.md §5,
 //!   case B).
 
+#![allow(clippy::neg_cmp_op_on_partial_ord)] // `!(x > 0.0)` is meant: NaN must take the refusing branch.
+
 pub mod devices;
 pub mod sheets;
 
@@ -799,6 +801,7 @@ fn inrush_limit(p: &Prot, chart_a: f64) -> f64 {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn inrush_result(
     ctx: &Ctx<'_>,
     rule: &'static str,

@@ -14,6 +14,8 @@
 //! A [`Tcc`] is a characteristic plus a current scale, so that a low-voltage device can be
 //! drawn on (and compared on) the 6.6 kV chart: `I_HV = I_LV · V_LV / V_HV`.
 
+#![allow(clippy::neg_cmp_op_on_partial_ord)] // `!(x > 0.0)` is meant: NaN must take the refusing branch.
+
 use serde::{Deserialize, Serialize};
 
 /// Why a characteristic could not be built from the given numbers.

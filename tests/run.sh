@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Runs every test of Kyocho on a fresh machine: installs what the tests need (Debian tools,
+# a Python venv with pinned packages), starts moto_server for the AWS adapters, runs the
+# Rust tests with cargo-nextest, the pandapower comparison and cfn-lint, and exits non-zero
+# when anything fails.
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+step() { printf '\n==> %s\n' "$*"; }
+failures=()
+record() { # record NAME STATUS
+  if [ "$2" -ne 0 ]; then failures+=("$1"); fi
+}
+
+# 1. Debian packages (PDF/DXF readers, fonts) — only what is missing.
+if [ -x tests/setup-debian.sh ]; then
+  step "Debian packages"
+  tests/setup-debian.sh || { echo "tests/setup-debian.sh failed"; exit 1; }
+fi
+
+# 2. Python tools, pinned.
+venv="$root/tests/.venv"
+step "Python venv ($venv)"
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv" || exit 1
+fi
+stamp="$venv/.requirements.sha256"
+want=$(sha256sum tests/requirements.txt | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/requirements.txt || exit 1
+  echo "$want" > "$stamp"
+fi
+export KYOCHO_PYTHON="$venv/bin/python"
+export PATH="$venv/bin:$PATH"
+
+# 3. moto_server on a free port, for the DynamoDB and KMS adapters.
+step "moto_server"
+port=$("$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+moto_log="$root/target/moto.log"
+mkdir -p "$root/target"
+"$venv/bin/moto_server" -H 127.0.0.1 -p "$port" > "$moto_log" 2>&1 &
+moto_pid=$!
+trap 'kill $moto_pid 2>/dev/null; wait $moto_pid 2>/dev/null' EXIT
+moto_up() { "$venv/bin/python" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$port/moto-api/', timeout=1)" > /dev/null 2>&1; }
+for _ in $(seq 1 100); do
+  if moto_up; then break; fi
+  sleep 0.2
+done
+moto_up || { echo "moto_server did not start:"; cat "$moto_log"; exit 1; }
+echo "moto_server on port $port"
+export KYOCHO_TEST_AWS_ENDPOINT="http://127.0.0.1:$port"
+export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing
+export AWS_REGION=ap-northeast-1 AWS_DEFAULT_REGION=ap-northeast-1
+export AWS_EC2_METADATA_DISABLED=true
+
+# 4. The Rust tests.
+step "cargo nextest (workspace)"
+if cargo nextest --version > /dev/null 2>&1; then
+  cargo nextest run --workspace --no-fail-fast --failure-output final --status-level fail
+  record "rust tests" $?
+else
+  cargo test --workspace --no-fail-fast
+  record "rust tests" $?
+fi
+
+# 5. Short-circuit results against pandapower (IEC 60909, pinned version).
+step "pandapower comparison"
+cargo build --quiet -p kyocho && "$venv/bin/python" tests/pandapower/compare.py --kyocho "$root/target/debug/kyocho"
+record "pandapower comparison" $?
+
+# 6. The SAM template.
+step "cfn-lint infra/template.yaml"
+"$venv/bin/cfn-lint" infra/template.yaml && echo "cfn-lint: no findings"
+record "cfn-lint" $?
+
+step "Summary"
+if [ ${#failures[@]} -eq 0 ]; then
+  echo "ALL PASSED"
+  exit 0
+fi
+printf 'FAILED: %s\n' "${failures[@]}"
+exit 1
