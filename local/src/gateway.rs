@@ -54,6 +54,22 @@ async fn jwks(State(gw): State<Arc<Gateway>>) -> axum::Json<serde_json::Value> {
     axum::Json(gw.keys.jwks())
 }
 
+/// A refusal by the gateway itself (as API Gateway answers before any function runs),
+/// logged as one JSON line like every other request.
+fn refuse(status: u16, message: &str, route: &str, peer: &SocketAddr) -> axum::response::Response {
+    tracing::info!(
+        request_id = %uuid::Uuid::new_v4(),
+        route = route,
+        tenant = "",
+        user = "",
+        source_ip = %peer.ip(),
+        status = status,
+        latency_ms = 0.0,
+        "request"
+    );
+    gateway_message(status, message)
+}
+
 fn gateway_message(status: u16, message: &str) -> axum::response::Response {
     axum::response::Response::builder()
         .status(status)
@@ -71,7 +87,7 @@ async fn forward(
     let path = parts.uri.path().to_owned();
     let (route, params) = match routes::resolve(parts.method.as_str(), &path) {
         Ok(found) => found,
-        Err(_) => return gateway_message(404, "Not Found"),
+        Err(_) => return refuse(404, "Not Found", "", &peer),
     };
     let Some(handler) = handler_for(route.function) else {
         return gateway_message(500, "Internal Server Error");
@@ -87,14 +103,14 @@ async fn forward(
                 .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")));
             match token.and_then(|t| gw.keys.verify(t.trim())) {
                 Some(claims) => claims,
-                None => return gateway_message(401, "Unauthorized"),
+                None => return refuse(401, "Unauthorized", &route.key(), &peer),
             }
         }
     };
 
     let bytes = match axum::body::to_bytes(body, MAX_REQUEST_BYTES).await {
         Ok(b) => b,
-        Err(_) => return gateway_message(413, "Request Entity Too Large"),
+        Err(_) => return refuse(413, "Request Entity Too Large", &route.key(), &peer),
     };
     let body = if bytes.is_empty() {
         Body::Empty

@@ -118,8 +118,11 @@ impl TimeBand {
 /// (`t = TMS·c`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct InverseShape {
+    /// Numerator k, s at TMS 1.
     pub k: f64,
+    /// Exponent α of M.
     pub alpha: f64,
+    /// Constant adder c, s at TMS 1.
     pub c: f64,
 }
 
@@ -574,7 +577,9 @@ impl OvercurrentRelay {
 /// One catalogue point: at `current_a` amperes the curve's time is `time_s` seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct CurvePoint {
+    /// Current, A.
     pub current_a: f64,
+    /// Time, s.
     pub time_s: f64,
 }
 
@@ -766,8 +771,9 @@ pub struct ElectronicTrip {
     pub ir_a: f64,
     /// Long-time delay: nominal time at 6 × Ir, s; the curve is I²t (`t = tr·(6·Ir/I)²`).
     pub tr_at_6ir_s: f64,
-    /// Long-time pickup band: operates between `ir × lt_pickup_min` and `ir × lt_pickup_max`.
+    /// Long-time pickup band: may operate from `ir × lt_pickup_min` (1.05)…
     pub lt_pickup_min: f64,
+    /// …and certainly operates from `ir × lt_pickup_max` (1.20).
     pub lt_pickup_max: f64,
     /// Long-time delay tolerance, ±fraction.
     pub lt_time_tolerance: f64,
@@ -777,8 +783,9 @@ pub struct ElectronicTrip {
     pub instantaneous_a: Option<f64>,
     /// Pickup tolerance of ST and I, ±fraction.
     pub pickup_tolerance: f64,
-    /// Instantaneous clearing band, s.
+    /// Fastest instantaneous clearing, s.
     pub instantaneous_min_s: f64,
+    /// Slowest instantaneous clearing, s.
     pub instantaneous_max_s: f64,
 }
 
@@ -802,7 +809,9 @@ impl ShortTimeElement {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum BreakerTrip {
+    /// Tabulated long-time band and magnetic instantaneous.
     ThermalMagnetic(ThermalMagneticTrip),
+    /// Electronic LT/ST/I.
     Electronic(ElectronicTrip),
 }
 
@@ -924,7 +933,9 @@ impl GroundRelay {
 /// Invariant: `k > 0` (A·√s/mm²; 134 for XLPE copper 90 → 230 °C), `size_mm2 > 0`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct CableWithstand {
+    /// Withstand constant K, A·√s/mm².
     pub k: f64,
+    /// Conductor cross-section, mm² (all parallel circuits together).
     pub size_mm2: f64,
 }
 
@@ -942,6 +953,7 @@ impl CableWithstand {
 /// Named points on the chart (transformer inrush, withstand), current A and time s.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChartPoints {
+    /// The points, in amperes of the device's own circuit.
     pub points: Vec<CurvePoint>,
 }
 
@@ -969,20 +981,30 @@ pub enum Characteristic {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LineKind {
+    /// Relay curve without tolerances.
     Nominal,
+    /// Earliest operation (band's lower edge).
     Min,
+    /// Latest operation / clearing (band's upper edge).
     Max,
+    /// PF allowable (no deterioration below).
     Allowable,
+    /// PF average melting.
     Melting,
+    /// PF total clearing.
     Clearing,
+    /// Equipment withstand limit (cable line, transformer points).
     Withstand,
+    /// Transformer inrush points.
     Inrush,
 }
 
 /// One sampled series: finite points only, currents ascending (chart amperes).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SampledLine {
+    /// Which line this is.
     pub line: LineKind,
+    /// Chart amperes ascending, seconds.
     pub points: Vec<CurvePoint>,
 }
 
@@ -1016,7 +1038,9 @@ pub fn referral_factor(from_v: f64, to_v: f64, delta_wye_phase_to_phase: bool) -
 /// Invariant: `current_scale` finite and positive.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tcc {
+    /// What is drawn, in the device's own amperes.
     pub characteristic: Characteristic,
+    /// Chart amperes per device ampere.
     pub current_scale: f64,
 }
 

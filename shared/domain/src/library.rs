@@ -22,7 +22,9 @@ use crate::model::{CableImpedance, Library, LibraryKind};
 /// A relay curve item: the family and the setting ranges of a typical JIS receiving OCR.
 #[derive(Debug, Clone, Serialize)]
 pub struct RelayItem {
+    /// Stable id, e.g. `ocr.jis.ei`.
     pub id: String,
+    /// Names in Japanese and English.
     pub name_ja: String,
     pub name_en: String,
     pub family: CurveFamily,
@@ -34,6 +36,7 @@ pub struct RelayItem {
     /// Instantaneous tap range for a 5 A secondary, A.
     pub instantaneous_tap_min_a: f64,
     pub instantaneous_tap_max_a: f64,
+    /// Where the data comes from.
     pub source: &'static str,
 }
 

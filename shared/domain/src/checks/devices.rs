@@ -47,7 +47,8 @@ pub fn pf_type_of(t: FuseType) -> PfType {
 /// `breaker_time_s`, default `settings.breaker_time_s(frequency)`.
 pub fn relay_from_ocr(ocr: &OcrSettings, settings: &CheckSettings, frequency_hz: f64) -> Result<OvercurrentRelay, CurveError> {
     let family = family_of(ocr.curve);
-    let tms = ocr.effective_tms().unwrap_or(f64::NAN);
+    // A locked time element needs no multiplier; otherwise a missing one is an error.
+    let tms = ocr.effective_tms().unwrap_or(if ocr.tap_a.is_none() { 1.0 } else { f64::NAN });
     let inst_max = ocr.instantaneous_time_s.unwrap_or(settings.instantaneous_max_time_s);
     let instantaneous = ocr.instantaneous_primary_a().map(|pickup_a| InstantaneousElement {
         pickup_a,
