@@ -7,7 +7,7 @@ use platform::auth::Role;
 use platform::ids::TenantId;
 use platform::ports::AuditResult;
 use serde_json::{json, Value};
-use support::{problem, TestApp};
+use support::{problem, sample_project, sample_with, TestApp};
 
 #[tokio::test]
 async fn health_needs_no_token_and_reports_backend_and_version() {
@@ -24,7 +24,7 @@ async fn a_project_is_created_read_updated_with_if_match_and_deleted() {
     let token = app.token("acme", "alice", Role::Designer).await;
 
     let resp = app
-        .post_json("/projects", &token, &json!({ "name": "Plant 1", "description": "受電設備", "content": { "devices": [] } }))
+        .post_json("/projects", &token, &sample_with("Plant 1", |d| d["description"] = json!("受電設備")))
         .send()
         .await
         .unwrap();
@@ -40,10 +40,10 @@ async fn a_project_is_created_read_updated_with_if_match_and_deleted() {
     let read: Value = resp.json().await.unwrap();
     assert_eq!(read["name"], "Plant 1");
     assert_eq!(read["description"], "受電設備");
-    assert_eq!(read["content"], json!({ "devices": [] }));
+    assert_eq!(read["content"], sample_with("Plant 1", |d| d["description"] = json!("受電設備")));
 
     let resp = app
-        .put_json(&path, &token, &json!({ "name": "Plant 1 rev B", "content": { "devices": [1] } }))
+        .put_json(&path, &token, &sample_project("Plant 1 rev B"))
         .header("if-match", &etag)
         .send()
         .await
@@ -66,7 +66,7 @@ async fn a_stale_write_is_refused_and_changes_nothing() {
     let id = app.create_project(&token, "original").await["id"].as_str().unwrap().to_owned();
     let path = format!("/projects/{id}");
     let first = app
-        .put_json(&path, &token, &json!({ "name": "first writer", "content": {} }))
+        .put_json(&path, &token, &sample_project("first writer"))
         .header("if-match", "\"1\"")
         .send()
         .await
@@ -74,7 +74,7 @@ async fn a_stale_write_is_refused_and_changes_nothing() {
     assert_eq!(first.status(), 200);
 
     let second = app
-        .put_json(&path, &token, &json!({ "name": "second writer", "content": {} }))
+        .put_json(&path, &token, &sample_project("second writer"))
         .header("if-match", "\"1\"")
         .send()
         .await
@@ -98,7 +98,7 @@ async fn a_put_without_if_match_is_refused_naming_the_header() {
     let app = TestApp::spawn().await;
     let token = app.token("acme", "alice", Role::Designer).await;
     let id = app.create_project(&token, "p").await["id"].as_str().unwrap().to_owned();
-    let resp = app.put_json(&format!("/projects/{id}"), &token, &json!({ "name": "x", "content": {} })).send().await.unwrap();
+    let resp = app.put_json(&format!("/projects/{id}"), &token, &sample_project("x")).send().await.unwrap();
     assert_eq!(resp.status(), 428);
     let p = problem(resp).await;
     assert_eq!(p["code"], "precondition_required");
@@ -110,44 +110,50 @@ async fn a_put_without_if_match_is_refused_naming_the_header() {
 async fn bad_bodies_get_problems_naming_the_field_and_store_nothing() {
     let app = TestApp::spawn().await;
     let token = app.token("acme", "alice", Role::Designer).await;
-    let raw = |body: &'static str| {
-        app.client
-            .post(app.url("/projects"))
-            .bearer_auth(&token)
-            .header("content-type", "application/json")
-            .body(body)
+    let send = |body: String| {
+        app.client.post(app.url("/projects")).bearer_auth(&token).header("content-type", "application/json").body(body)
     };
-    let cases: Vec<(reqwest::RequestBuilder, u16, &str, Option<&str>)> = vec![
-        (raw("{\"name\": \"x\", "), 400, "malformed_json", Some("")),
-        (raw("{\"name\": \"x\", \"content\": {}, \"colour\": 1}"), 400, "unknown_field", Some("/colour")),
-        (raw("{\"name\": 12, \"content\": {}}"), 400, "invalid_type", Some("/name")),
-        (raw("{\"content\": {}}"), 400, "required", Some("/name")),
-        (raw("{\"name\": \"x\", \"content\": [1]}"), 400, "invalid_type", Some("/content")),
-        (raw("{\"name\": \"   \", \"content\": {}}"), 400, "required", Some("/name")),
-        (raw("[]"), 400, "invalid_type", Some("")),
-        (raw("{\"name\": \"x\", \"content\": {}} trailing"), 400, "malformed_json", Some("")),
-        (
-            app.client.post(app.url("/projects")).bearer_auth(&token).header("content-type", "text/plain").body("{}"),
-            415,
-            "unsupported_media_type",
-            None,
-        ),
+    let with = |change: fn(&mut Value)| sample_with("x", change).to_string();
+    // (body, status, top-level code, first error's code, first error's pointer)
+    let cases: Vec<(String, u16, &str, &str, &str)> = vec![
+        ("{\"name\": \"x\", ".into(), 400, "invalid_request", "malformed_json", ""),
+        ("[]".into(), 422, "validation_failed", "invalid_type", ""),
+        (with(|d| d["colour"] = json!(1)), 422, "validation_failed", "unknown_field", "/colour"),
+        (with(|d| d["name"] = json!(12)), 422, "validation_failed", "invalid_type", "/name"),
+        (with(|d| { d.as_object_mut().unwrap().remove("name"); }), 422, "validation_failed", "missing_field", "/name"),
+        (with(|d| d["name"] = json!("   ")), 422, "validation_failed", "empty", "/name"),
+        (with(|d| d["devices"][3]["ocr"]["lever"] = json!(99)), 422, "validation_failed", "out_of_range", "/devices/3/ocr/lever"),
+        (with(|d| d["devices"][3]["ocr"]["tap_a"] = json!("4")), 422, "validation_failed", "invalid_type", "/devices/3/ocr/tap_a"),
+        (format!("{} trailing", sample_project("x")), 400, "invalid_request", "malformed_json", ""),
     ];
-    for (request, status, code, pointer) in cases {
-        let resp = request.send().await.unwrap();
-        assert_eq!(resp.status().as_u16(), status, "expected {status} {code}");
+    for (body, status, top, code, pointer) in cases {
+        let resp = send(body.clone()).send().await.unwrap();
+        assert_eq!(resp.status().as_u16(), status, "{code} for {}", &body[..body.len().min(80)]);
         let p = problem(resp).await;
-        let top = if status == 400 { "invalid_request" } else { code };
         assert_eq!(p["code"], top, "{p}");
-        if let Some(pointer) = pointer {
-            let err = &p["errors"][0];
-            assert_eq!(err["pointer"], pointer, "{p}");
-            assert_eq!(err["code"], code, "{p}");
-        }
+        let err = &p["errors"][0];
+        assert_eq!(err["code"], code, "{p}");
+        assert_eq!(err["pointer"], pointer, "{p}");
+        assert!(err["message"].as_str().is_some_and(|m| !m.is_empty()), "{p}");
     }
 
-    let huge = "x".repeat(projects::MAX_BODY_BYTES + 1);
-    let resp = app.post_json("/projects", &token, &json!({ "name": "big", "content": { "blob": huge } })).send().await.unwrap();
+    // Several errors come back at once, each with its pointer and a Japanese message.
+    let doc = sample_with("x", |d| {
+        d["devices"][3]["ocr"]["lever"] = json!(99);
+        d["devices"][4]["rated_kva"] = json!(-5);
+    });
+    let p = problem(app.post_json("/projects", &token, &doc).send().await.unwrap()).await;
+    let pointers: Vec<&str> = p["errors"].as_array().unwrap().iter().map(|e| e["pointer"].as_str().unwrap()).collect();
+    assert!(pointers.contains(&"/devices/3/ocr/lever") && pointers.contains(&"/devices/4/rated_kva"), "{p}");
+    assert!(p["errors"][0]["message_ja"].as_str().is_some_and(|m| !m.is_ascii()), "{p}");
+
+    let wrong_type = app.client.post(app.url("/projects")).bearer_auth(&token).header("content-type", "text/plain").body("{}");
+    let resp = wrong_type.send().await.unwrap();
+    assert_eq!(resp.status(), 415);
+    assert_eq!(problem(resp).await["code"], "unsupported_media_type");
+
+    let huge = "あ".repeat(projects::MAX_BODY_BYTES / 3 + 1);
+    let resp = app.post_json("/projects", &token, &sample_with("big", |d| d["description"] = json!(huge))).send().await.unwrap();
     assert_eq!(resp.status(), 413);
     assert_eq!(problem(resp).await["code"], "payload_too_large");
 
@@ -159,11 +165,14 @@ async fn bad_bodies_get_problems_naming_the_field_and_store_nothing() {
 async fn content_of_two_megabytes_round_trips() {
     let app = TestApp::spawn().await;
     let token = app.token("acme", "alice", Role::Designer).await;
-    let rows: Vec<Value> = (0..60_000).map(|i| json!({ "id": format!("dev-{i:05}"), "label": format!("負荷 {i} 盤") })).collect();
-    let content = json!({ "rows": rows });
-    assert!(content.to_string().len() > 2 * 1024 * 1024);
-    let created: Value =
-        app.post_json("/projects", &token, &json!({ "name": "big", "content": content })).send().await.unwrap().json().await.unwrap();
+    let notes: Vec<Value> = (0..500)
+        .map(|i| json!({ "id": format!("n{i}"), "text": format!("{i}: {}", "注記".repeat(800)), "device": "TR1" }))
+        .collect();
+    let content = sample_with("big", |d| d["notes"] = json!(notes));
+    assert!(content.to_string().len() > 2 * 1024 * 1024, "{} bytes", content.to_string().len());
+    let resp = app.post_json("/projects", &token, &content).send().await.unwrap();
+    assert_eq!(resp.status(), 201);
+    let created: Value = resp.json().await.unwrap();
     let read: Value = app.get(&format!("/projects/{}", created["id"].as_str().unwrap()), &token).send().await.unwrap().json().await.unwrap();
     assert_eq!(read["content"], content);
 }
@@ -216,7 +225,7 @@ async fn one_tenants_token_never_reaches_another_tenants_project() {
     let path = format!("/projects/{}", b_project["id"].as_str().unwrap());
 
     assert_eq!(app.get(&path, &a).send().await.unwrap().status(), 404);
-    let put = app.put_json(&path, &a, &json!({ "name": "pwned", "content": {} })).header("if-match", "\"1\"").send().await.unwrap();
+    let put = app.put_json(&path, &a, &sample_project("pwned")).header("if-match", "\"1\"").send().await.unwrap();
     assert_eq!(put.status(), 404);
     assert_eq!(app.delete(&path, &a).send().await.unwrap().status(), 404);
     let list: Value = app.get("/projects", &a).send().await.unwrap().json().await.unwrap();
@@ -244,7 +253,7 @@ async fn requests_without_a_valid_token_are_refused() {
 async fn a_viewer_cannot_write_and_the_refusal_is_audited() {
     let app = TestApp::spawn().await;
     let viewer = app.token("acme", "victor", Role::Viewer).await;
-    let resp = app.post_json("/projects", &viewer, &json!({ "name": "x", "content": {} })).send().await.unwrap();
+    let resp = app.post_json("/projects", &viewer, &sample_project("x")).send().await.unwrap();
     assert_eq!(resp.status(), 403);
     assert_eq!(problem(resp).await["code"], "permission_denied");
     assert_eq!(app.get("/projects", &viewer).send().await.unwrap().status(), 200);
@@ -263,8 +272,8 @@ async fn every_mutating_request_appends_a_chained_audit_event() {
     let id = app.create_project(&token, "p").await["id"].as_str().unwrap().to_owned();
     let path = format!("/projects/{id}");
     app.get(&path, &token).send().await.unwrap();
-    app.put_json(&path, &token, &json!({ "name": "q", "content": {} })).header("if-match", "\"1\"").send().await.unwrap();
-    app.put_json(&path, &token, &json!({ "name": "r", "content": {} })).header("if-match", "\"1\"").send().await.unwrap();
+    app.put_json(&path, &token, &sample_project("q")).header("if-match", "\"1\"").send().await.unwrap();
+    app.put_json(&path, &token, &sample_project("r")).header("if-match", "\"1\"").send().await.unwrap();
     app.delete(&path, &token).send().await.unwrap();
 
     let events = audit_events(&app, "acme").await;

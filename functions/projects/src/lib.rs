@@ -1,5 +1,6 @@
 //! The projects API: list, create, read, replace (with `If-Match`) and delete the caller's
-//! projects. Tenant and user come from the verified request context only.
+//! projects. A project body is the engine's project document, validated with its rules on
+//! every write. Tenant and user come from the verified request context only.
 
 use std::sync::Arc;
 
@@ -9,43 +10,35 @@ use platform::http::{self, AuditTarget, Call, Reply};
 use platform::ids::ProjectId;
 use platform::projects::{self, Summary};
 use platform::Backend;
-use serde::Deserialize;
 
-/// Largest request body accepted, in bytes (API Gateway allows 10 MB, Lambda 6 MB).
-pub const MAX_BODY_BYTES: usize = 5 * 1024 * 1024;
-const MAX_NAME_CHARS: usize = 200;
-const MAX_DESCRIPTION_CHARS: usize = 4000;
+/// Largest request body accepted, in bytes: the engine's own input limit.
+pub const MAX_BODY_BYTES: usize = domain::validate::MAX_INPUT_BYTES;
 
-/// The body of `POST /projects` and `PUT /projects/{id}`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ProjectInput {
-    pub name: String,
-    #[serde(default)]
-    pub description: String,
-    pub content: serde_json::Value,
-}
+/// Errors of JSON syntax or limits, which make the body unreadable rather than invalid.
+const UNREADABLE: [&str; 3] = ["json_syntax", "json_too_deep", "number_out_of_range"];
 
-impl ProjectInput {
-    /// Check the fields a user fills in; every error at once.
-    fn validate(self) -> Result<(Summary, serde_json::Value), ApiError> {
-        let mut errors = Vec::new();
-        let name = self.name.trim().to_owned();
-        if name.is_empty() {
-            errors.push(FieldError::body("/name", "required", "the project needs a name"));
-        } else if name.chars().count() > MAX_NAME_CHARS {
-            errors.push(FieldError::body("/name", "too_long", format!("at most {MAX_NAME_CHARS} characters")));
+/// Parse and validate a project document with the engine's rules: every error at once.
+/// Unreadable JSON is a 400; a readable document that breaks the rules is a 422.
+fn parse_document(text: &str) -> Result<(Summary, serde_json::Value), ApiError> {
+    match domain::validate::parse_project(text) {
+        Ok(project) => {
+            let content = serde_json::from_str(text).map_err(ApiError::internal)?;
+            Ok((Summary { name: project.name.trim().to_owned(), description: project.description.unwrap_or_default() }, content))
         }
-        if self.description.chars().count() > MAX_DESCRIPTION_CHARS {
-            errors.push(FieldError::body("/description", "too_long", format!("at most {MAX_DESCRIPTION_CHARS} characters")));
-        }
-        if !self.content.is_object() {
-            errors.push(FieldError::body("/content", "invalid_type", "content must be a JSON object"));
-        }
-        if errors.is_empty() {
-            Ok((Summary { name, description: self.description }, self.content))
-        } else {
-            Err(ApiError::BadRequest { code: "invalid_request", detail: "The project is not valid.".into(), errors })
+        Err(errors) => {
+            let unreadable = errors.iter().any(|e| UNREADABLE.contains(&e.code.as_str()));
+            let errors: Vec<FieldError> = errors
+                .into_iter()
+                .map(|e| {
+                    let code = if UNREADABLE.contains(&e.code.as_str()) { "malformed_json".to_owned() } else { e.code };
+                    FieldError { message_ja: Some(e.message_ja), ..FieldError::body(e.pointer, code, e.message_en) }
+                })
+                .collect();
+            if unreadable {
+                Err(ApiError::BadRequest { code: "invalid_request", detail: "The body is not readable JSON.".into(), errors })
+            } else {
+                Err(ApiError::Unprocessable { detail: format!("The project has {} error(s).", errors.len()), errors })
+            }
         }
     }
 }
@@ -98,7 +91,7 @@ async fn list(backend: &Backend, call: &Call) -> Reply {
 
 async fn create(backend: &Backend, call: &Call) -> Reply {
     let auth = call.auth()?;
-    let (summary, content) = call.json::<ProjectInput>(MAX_BODY_BYTES)?.validate()?;
+    let (summary, content) = parse_document(call.json_text(MAX_BODY_BYTES)?)?;
     let project = projects::create(backend, &auth.tenant, &summary, &content).await?;
     let mut resp = http::json_response(StatusCode::CREATED, &project)?;
     if let Ok(loc) = format!("/projects/{}", project.id).parse() {
@@ -118,7 +111,7 @@ async fn replace(backend: &Backend, call: &Call) -> Reply {
     let auth = call.auth()?;
     let id = project_id(call)?;
     let expected = http::parse_if_match(call.header("if-match").ok_or(ApiError::PreconditionRequired { header: "If-Match" })?)?;
-    let (summary, content) = call.json::<ProjectInput>(MAX_BODY_BYTES)?.validate()?;
+    let (summary, content) = parse_document(call.json_text(MAX_BODY_BYTES)?)?;
     let project = projects::replace(backend, &auth.tenant, &id, expected, &summary, &content).await?;
     Ok(with_etag(http::json_response(StatusCode::OK, &project)?, project.version, &id))
 }

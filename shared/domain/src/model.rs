@@ -47,6 +47,23 @@ pub struct Project {
     /// Study and coordination settings; every field has a documented default.
     #[serde(default)]
     pub settings: Settings,
+    /// Notes (注記) the engineer attaches to the drawing or to a device: site conditions,
+    /// the utility's instructions, reasons for a setting. Not used by the calculations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
+}
+
+/// A free-text note on the drawing, optionally attached to one device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Note {
+    /// Unique among the project's notes.
+    pub id: String,
+    /// 1–4 000 characters.
+    pub text: String,
+    /// The device the note is about, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
 }
 
 /// Supply frequency.

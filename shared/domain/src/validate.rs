@@ -33,6 +33,10 @@ pub const MAX_ID_CHARS: usize = 64;
 pub const MAX_NAME_CHARS: usize = 200;
 /// Longest description, characters.
 pub const MAX_DESCRIPTION_CHARS: usize = 10_000;
+/// Most notes per project.
+pub const MAX_NOTES: usize = 500;
+/// Longest note, characters.
+pub const MAX_NOTE_CHARS: usize = 4_000;
 /// Most withstand points per transformer.
 pub const MAX_WITHSTAND_POINTS: usize = 50;
 
@@ -427,6 +431,42 @@ impl Validator<'_> {
         ok
     }
 
+    fn notes(&mut self, project: &Project) {
+        if project.notes.len() > MAX_NOTES {
+            self.push(
+                "/notes",
+                "too_many_notes",
+                format!("注記が多すぎます（{} 件、上限 {MAX_NOTES} 件）", project.notes.len()),
+                format!("too many notes ({}, limit {MAX_NOTES})", project.notes.len()),
+            );
+            return;
+        }
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (i, note) in project.notes.iter().enumerate() {
+            let at = format!("/notes/{i}");
+            self.text(&format!("{at}/id"), &note.id, MAX_ID_CHARS, true);
+            if let Some(first) = seen.insert(note.id.as_str(), i) {
+                self.push(
+                    &format!("{at}/id"),
+                    "duplicate_id",
+                    format!("注記 ID「{}」は /notes/{first} と重複しています", short(&note.id)),
+                    format!("note id \"{}\" duplicates /notes/{first}", short(&note.id)),
+                );
+            }
+            self.text(&format!("{at}/text"), &note.text, MAX_NOTE_CHARS, true);
+            if let Some(device) = &note.device {
+                if !project.devices.iter().any(|d| d.id() == device) {
+                    self.push(
+                        &format!("{at}/device"),
+                        "unknown_device",
+                        format!("機器「{}」がありません", short(device)),
+                        format!("no device \"{}\"", short(device)),
+                    );
+                }
+            }
+        }
+    }
+
     fn text(&mut self, p: &str, s: &str, max: usize, required: bool) {
         let n = s.chars().count();
         if required && s.trim().is_empty() {
@@ -496,6 +536,7 @@ impl Validator<'_> {
         );
         self.settings(project);
         self.utility(project);
+        self.notes(project);
 
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (i, d) in project.devices.iter().enumerate() {

@@ -18,17 +18,20 @@ pub struct FieldError {
     pub parameter: Option<String>,
     pub code: String,
     pub message: String,
+    /// The same message in Japanese, where the rule provides one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_ja: Option<String>,
 }
 
 impl FieldError {
     pub fn body(pointer: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldError { pointer: Some(pointer.into()), header: None, parameter: None, code: code.into(), message: message.into() }
+        FieldError { pointer: Some(pointer.into()), header: None, parameter: None, code: code.into(), message: message.into(), message_ja: None }
     }
     pub fn header(name: &str, code: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldError { pointer: None, header: Some(name.to_owned()), parameter: None, code: code.into(), message: message.into() }
+        FieldError { pointer: None, header: Some(name.to_owned()), parameter: None, code: code.into(), message: message.into(), message_ja: None }
     }
     pub fn parameter(name: &str, code: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldError { pointer: None, header: None, parameter: Some(name.to_owned()), code: code.into(), message: message.into() }
+        FieldError { pointer: None, header: None, parameter: Some(name.to_owned()), code: code.into(), message: message.into(), message_ja: None }
     }
 }
 

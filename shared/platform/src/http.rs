@@ -97,10 +97,16 @@ impl Call {
     pub fn json<T: DeserializeOwned>(&self, max_bytes: usize) -> Result<T, ApiError> {
         parse_json(&self.req, max_bytes)
     }
+
+    /// The body as text, after the size and media-type checks of [`json_body_text`].
+    pub fn json_text(&self, max_bytes: usize) -> Result<&str, ApiError> {
+        json_body_text(&self.req, max_bytes)
+    }
 }
 
-/// See [`Call::json`].
-pub fn parse_json<T: DeserializeOwned>(req: &Request, max_bytes: usize) -> Result<T, ApiError> {
+/// The body as text after the checks every JSON body gets: at most `max_bytes`, media type
+/// `application/json` (or `+json`), not empty, UTF-8.
+pub fn json_body_text(req: &Request, max_bytes: usize) -> Result<&str, ApiError> {
     let bytes: &[u8] = match req.body() {
         Body::Empty => &[],
         Body::Text(t) => t.as_bytes(),
@@ -117,14 +123,20 @@ pub fn parse_json<T: DeserializeOwned>(req: &Request, max_bytes: usize) -> Resul
     if bytes.is_empty() {
         return Err(ApiError::bad_field(FieldError::body("", "required", "a JSON body is required")));
     }
-    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+    std::str::from_utf8(bytes).map_err(|_| ApiError::bad_field(FieldError::body("", "malformed_json", "the body is not UTF-8")))
+}
+
+/// See [`Call::json`].
+pub fn parse_json<T: DeserializeOwned>(req: &Request, max_bytes: usize) -> Result<T, ApiError> {
+    let text = json_body_text(req, max_bytes)?;
+    match text.bytes().find(|b| !b.is_ascii_whitespace()) {
         Some(b'{') => {}
         Some(b'[' | b'"' | b't' | b'f' | b'n' | b'-' | b'0'..=b'9') => {
             return Err(ApiError::bad_field(FieldError::body("", "invalid_type", "the body must be a JSON object")));
         }
         _ => return Err(ApiError::bad_field(FieldError::body("", "malformed_json", "the body is not JSON"))),
     }
-    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let mut de = serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| ApiError::bad_field(json_field_error(&e)))?;
     de.end().map_err(|e| ApiError::bad_field(FieldError::body("", "malformed_json", e.to_string())))?;
     Ok(value)

@@ -2,14 +2,18 @@
 //! every handler talks to (records, sealing, audit) with their `aws` and `local` adapters,
 //! and the HTTP glue every function shares (request context, errors, JSON, paging, `run`).
 
+pub mod access;
 pub mod auth;
 pub mod aws;
 pub mod backend;
 pub mod error;
 pub mod http;
+pub mod identity;
 pub mod ids;
 pub mod lambda;
 pub mod local;
+pub mod lockout;
+pub mod password;
 pub mod ports;
 pub mod projects;
 pub mod routes;

@@ -52,6 +52,18 @@ pub struct TenantSettings {
     /// When non-empty, only these networks may call the API for this tenant.
     #[serde(default)]
     pub ip_allow_list: Vec<IpNet>,
+    /// Every user must pass a second factor at sign-in (e-mail code unless they chose another).
+    #[serde(default)]
+    pub mfa_required: bool,
+    /// Failed passwords or codes within 15 minutes that lock an account; `None` means 5.
+    #[serde(default)]
+    pub lockout_threshold: Option<u32>,
+    /// How long a lock lasts, in minutes; `None` means 30.
+    #[serde(default)]
+    pub lockout_duration_minutes: Option<u32>,
+    /// A locked account stays locked until an administrator unlocks it.
+    #[serde(default)]
+    pub lockout_until_unlocked: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -213,7 +225,8 @@ pub struct StoredAuditEvent {
 pub trait AuditLog: Send + Sync {
     /// Append an event to the tenant's chain. Never overwrites.
     async fn append(&self, tenant: &TenantId, event: &AuditEvent) -> Result<StoredAuditEvent, StoreError>;
-    /// Events of one calendar month (`yyyy-mm`, UTC) in chain order, after the given id.
+    /// Events of one calendar month (`yyyy-mm`, UTC) in chain order. `after` is a `next`
+    /// value of a previous page (opaque: each adapter chooses its own cursor).
     async fn list_month(
         &self,
         tenant: &TenantId,

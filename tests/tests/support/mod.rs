@@ -66,10 +66,10 @@ impl TestApp {
         self.client.delete(self.url(path)).bearer_auth(token)
     }
 
-    /// Create a project and return its JSON.
+    /// Create a project (a valid sample document named `name`) and return its JSON.
     pub async fn create_project(&self, token: &str, name: &str) -> Value {
         let resp = self
-            .post_json("/projects", token, &serde_json::json!({ "name": name, "content": { "note": name } }))
+            .post_json("/projects", token, &sample_project(name))
             .send()
             .await
             .expect("send");
@@ -83,4 +83,20 @@ pub async fn problem(resp: reqwest::Response) -> Value {
     let ct = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     assert_eq!(ct, "application/problem+json", "problem media type");
     resp.json().await.expect("problem json")
+}
+
+/// A valid project document (reference case A) with the given name.
+pub fn sample_project(name: &str) -> Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/case_a.json");
+    let text = std::fs::read_to_string(&path).expect("fixtures/case_a.json");
+    let mut doc: Value = serde_json::from_str(&text).expect("fixture JSON");
+    doc["name"] = Value::String(name.to_owned());
+    doc
+}
+
+/// `sample_project` with a change applied.
+pub fn sample_with(name: &str, change: impl FnOnce(&mut Value)) -> Value {
+    let mut doc = sample_project(name);
+    change(&mut doc);
+    doc
 }
