@@ -27,6 +27,7 @@ pub type Handler = fn(Arc<Backend>, lambda_http::Request) -> Pin<Box<dyn Future<
 /// The handler of each function named in the route table.
 pub fn handler_for(function: &str) -> Option<Handler> {
     match function {
+        "analysis" => Some(|b, r| Box::pin(analysis::handle(b, r))),
         "health" => Some(|b, r| Box::pin(health::handle(b, r))),
         "projects" => Some(|b, r| Box::pin(projects::handle(b, r))),
         _ => None,
@@ -95,7 +96,7 @@ async fn forward(
 
     let claims = match route.access {
         Access::Public => HashMap::new(),
-        Access::Requires(_) => {
+        Access::Requires(_) | Access::Authenticated => {
             let token = parts
                 .headers
                 .get("authorization")

@@ -434,6 +434,14 @@ fn the_openapi_document_declares_exactly_the_route_table() {
                     problems.push(format!("`{key}` is public but names a permission"));
                 }
             }
+            Access::Authenticated => {
+                if anonymous {
+                    problems.push(format!("`{key}` needs a signed-in user in ROUTES but the document lets it be called without a token"));
+                }
+                if op.op.get("x-kyocho-permission").is_some() {
+                    problems.push(format!("`{key}` needs only a signed-in user but names a permission"));
+                }
+            }
             Access::Requires(permission) => {
                 if anonymous {
                     problems.push(format!("`{key}` requires {} in ROUTES but the document lets it be called without a token", permission.as_str()));

@@ -477,7 +477,7 @@ pub fn build(project: &Project, analysis: &Analysis, opts: &TccOptions) -> Resul
         d_lo = d_hi - 7.0;
     }
     let n_dec = d_hi - d_lo;
-    let (px0, py0, py1) = (34.0, 24.0, 264.0);
+    let (px0, py0, py1): (f64, f64, f64) = (34.0, 24.0, 264.0);
     let dec_h = (py1 - py0) / 5.0;
     let dec_w = dec_h.min((280.0 - px0) / n_dec);
     let ax = Axes { x0: px0, y0: py0, x1: px0 + dec_w * n_dec, y1: py1, i_min: 10f64.powf(d_lo), i_max: 10f64.powf(d_hi), scale };

@@ -283,14 +283,17 @@ where
 
     let mut auth = None;
     let mut refusal: Option<Refusal> = None;
-    if let Access::Requires(permission) = route.access {
+    if route.access.needs_token() {
         match authenticate(&backend, &gw).await {
-            Ok((ctx, _)) if ctx.can(permission) => auth = Some(ctx),
+            Ok((ctx, _)) if !matches!(route.access, Access::Requires(p) if !ctx.can(p)) => auth = Some(ctx),
             Ok((ctx, user)) => {
                 refusal = Some(Refusal {
                     error: ApiError::Forbidden {
                         code: "permission_denied",
-                        detail: format!("This action needs the {} permission.", permission.as_str()),
+                        detail: match route.access {
+                            Access::Requires(p) => format!("This action needs the {} permission.", p.as_str()),
+                            _ => "This action is not allowed.".into(),
+                        },
                     },
                     user: Some(user),
                 });
@@ -327,7 +330,8 @@ where
     }
     let status = resp.status();
     let denied = status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN;
-    if route.is_mutating() || denied {
+    // Public routes (sign-in) write their own events: only they know whom a request names.
+    if route.access.needs_token() && (route.is_mutating() || denied) {
         let result = if status.is_success() {
             AuditResult::Success
         } else if denied {

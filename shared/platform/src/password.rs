@@ -113,7 +113,7 @@ pub fn check(password: &str) -> Vec<Violation> {
 pub fn refusal(pointer: &str, violations: &[Violation]) -> crate::ApiError {
     let errors = violations
         .iter()
-        .map(|v| crate::FieldError::body(pointer, v.code, format!("{} / {}", v.message_ja, v.message_en)))
+        .map(|v| crate::FieldError { message_ja: Some(v.message_ja.into()), ..crate::FieldError::body(pointer, v.code, v.message_en) })
         .collect();
     crate::ApiError::BadRequest {
         code: "weak_password",

@@ -71,6 +71,8 @@ pub struct TenantSettings {
 pub enum UserStatus {
     Active,
     Disabled,
+    /// Removed by an administrator: the record stays (audit events name it), nothing else.
+    Deleted,
 }
 
 /// A user record. The identity provider's subject (`sub`) maps to exactly one user.

@@ -6,8 +6,11 @@ use crate::auth::Permission;
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
-    /// No token needed (health, sign-in).
+    /// No token needed (health, sign-in). Such a handler makes its own checks.
     Public,
+    /// Any verified user of an active tenant, acting on their own account (`/me`, password,
+    /// MFA); no permission is needed.
+    Authenticated,
     /// A verified user of an active tenant holding this permission.
     Requires(Permission),
 }
@@ -21,6 +24,13 @@ pub struct Route {
     /// The function folder / package that serves it (`functions/<function>`).
     pub function: &'static str,
     pub access: Access,
+}
+
+impl Access {
+    /// Whether a caller must present a verified token.
+    pub fn needs_token(self) -> bool {
+        !matches!(self, Access::Public)
+    }
 }
 
 impl Route {
@@ -69,6 +79,29 @@ pub const ROUTES: &[Route] = &[
     Route { method: "GET", path: "/projects/{id}", function: "projects", access: Requires(ProjectRead) },
     Route { method: "PUT", path: "/projects/{id}", function: "projects", access: Requires(ProjectWrite) },
     Route { method: "DELETE", path: "/projects/{id}", function: "projects", access: Requires(ProjectDelete) },
+    Route { method: "POST", path: "/auth/sign-in", function: "auth", access: Public },
+    Route { method: "POST", path: "/auth/challenge", function: "auth", access: Public },
+    Route { method: "POST", path: "/auth/refresh", function: "auth", access: Public },
+    Route { method: "POST", path: "/auth/sign-out", function: "auth", access: Public },
+    Route { method: "POST", path: "/auth/password/forgot", function: "auth", access: Public },
+    Route { method: "POST", path: "/auth/password/reset", function: "auth", access: Public },
+    Route { method: "POST", path: "/auth/password/change", function: "auth", access: Authenticated },
+    Route { method: "POST", path: "/auth/mfa/totp/setup", function: "auth", access: Authenticated },
+    Route { method: "POST", path: "/auth/mfa/totp/verify", function: "auth", access: Authenticated },
+    Route { method: "PUT", path: "/auth/mfa/preference", function: "auth", access: Authenticated },
+    Route { method: "GET", path: "/me", function: "auth", access: Authenticated },
+    Route { method: "GET", path: "/admin/users", function: "admin-users", access: Requires(UserManage) },
+    Route { method: "POST", path: "/admin/users", function: "admin-users", access: Requires(UserManage) },
+    Route { method: "GET", path: "/admin/users/{id}", function: "admin-users", access: Requires(UserManage) },
+    Route { method: "DELETE", path: "/admin/users/{id}", function: "admin-users", access: Requires(UserManage) },
+    Route { method: "PUT", path: "/admin/users/{id}/access", function: "admin-users", access: Requires(UserManage) },
+    Route { method: "POST", path: "/admin/users/{id}/disable", function: "admin-users", access: Requires(UserManage) },
+    Route { method: "POST", path: "/admin/users/{id}/enable", function: "admin-users", access: Requires(UserManage) },
+    Route { method: "POST", path: "/admin/users/{id}/unlock", function: "admin-users", access: Requires(UserManage) },
+    Route { method: "POST", path: "/admin/users/{id}/reset-mfa", function: "admin-users", access: Requires(UserManage) },
+    Route { method: "GET", path: "/admin/settings", function: "admin-settings", access: Requires(SettingsManage) },
+    Route { method: "PUT", path: "/admin/settings", function: "admin-settings", access: Requires(SettingsManage) },
+    Route { method: "POST", path: "/projects/{id}/analysis", function: "analysis", access: Requires(ProjectRead) },
 ];
 
 /// The route with this API Gateway route key.
