@@ -67,7 +67,9 @@ fi
 
 # 5. Short-circuit results against pandapower (IEC 60909, pinned version).
 step "pandapower comparison"
-cargo build --quiet -p kyocho && "$venv/bin/python" tests/pandapower/compare.py --kyocho "$root/target/debug/kyocho"
+# The test run above built target/debug/kyocho (the CLI tests need it); build it only if missing.
+[ -x target/debug/kyocho ] || cargo build --quiet -p kyocho
+"$venv/bin/python" tests/pandapower/compare.py --kyocho "$root/target/debug/kyocho"
 record "pandapower comparison" $?
 
 # 6. The SAM template.

@@ -194,7 +194,10 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound => ApiError::NotFound,
             StoreError::AlreadyExists => ApiError::Conflict { code: "already_exists", detail: "It already exists.".into() },
             StoreError::VersionMismatch { current } => ApiError::PreconditionFailed { current_version: current },
-            StoreError::TooLarge { bytes } => ApiError::PayloadTooLarge { limit_bytes: bytes },
+            StoreError::TooLarge { bytes } => ApiError::Conflict {
+                code: "too_large_to_store",
+                detail: format!("The project is too large to store ({bytes} bytes after compression and sealing)."),
+            },
             StoreError::Unavailable(cause) => ApiError::Unavailable(cause),
         }
     }
