@@ -30,6 +30,10 @@ pub fn handler_for(function: &str) -> Option<Handler> {
         "analysis" => Some(|b, r| Box::pin(analysis::handle(b, r))),
         "health" => Some(|b, r| Box::pin(health::handle(b, r))),
         "projects" => Some(|b, r| Box::pin(projects::handle(b, r))),
+        "exports" => Some(|b, r| Box::pin(exports::handle(b, r))),
+        "auth" => Some(|b, r| Box::pin(auth::handle(b, r))),
+        "admin-users" => Some(|b, r| Box::pin(admin_users::handle(b, r))),
+        "admin-settings" => Some(|b, r| Box::pin(admin_settings::handle(b, r))),
         _ => None,
     }
 }
@@ -41,12 +45,19 @@ const MAX_REQUEST_BYTES: usize = 10 * 1024 * 1024;
 pub struct Gateway {
     pub backend: Arc<Backend>,
     pub keys: Keys,
+    /// The identity services every handler finds in its request's extensions.
+    pub identity: Arc<platform::identity::Services>,
+    /// The local identity provider behind `identity` (its outbox).
+    pub local_identity: Arc<platform::identity::local::LocalIdentity>,
+    /// The blob folder whose signed download URLs `/_blobs/…` serves.
+    pub blobs: Arc<platform::local::LocalBlobs>,
 }
 
 /// The axum router: JWKS plus every route of the table.
 pub fn router(gateway: Arc<Gateway>) -> axum::Router {
     axum::Router::new()
         .route("/.well-known/jwks.json", axum::routing::get(jwks))
+        .route("/_blobs/{*rest}", axum::routing::get(download))
         .fallback(forward)
         .with_state(gateway)
 }
@@ -162,11 +173,12 @@ async fn forward(
     let Ok(request) = builder.body(body) else {
         return gateway_message(400, "Bad Request");
     };
-    let request = request
+    let mut request = request
         .with_raw_http_path(path)
         .with_query_string_parameters(query)
         .with_path_parameters(path_params)
         .with_request_context(RequestContext::ApiGatewayV2(context));
+    request.extensions_mut().insert(gw.identity.clone());
 
     let response = handler(gw.backend.clone(), request).await;
     let (parts, body) = response.into_parts();
@@ -176,4 +188,67 @@ async fn forward(
         Body::Binary(b) => axum::body::Body::from(b),
     };
     axum::response::Response::from_parts(parts, body)
+}
+
+/// `GET /_blobs/<tid>/<key>?exp=…&sig=…`: a signed download URL, as S3 would serve a
+/// presigned one. An expired, altered or foreign signature gets a 403 problem; a blob that
+/// is gone (deleted or expired) a 404.
+async fn download(
+    State(gw): State<Arc<Gateway>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    uri: axum::http::Uri,
+) -> axum::response::Response {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let path = uri.path().strip_prefix(platform::local::URL_PREFIX).unwrap_or("");
+    let (mut exp, mut sig) = (String::new(), String::new());
+    for (k, v) in form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()) {
+        match k.as_ref() {
+            "exp" => exp = v.into_owned(),
+            "sig" => sig = v.into_owned(),
+            _ => {}
+        }
+    }
+    let now_s = time::OffsetDateTime::now_utc().unix_timestamp();
+    let outcome = match gw.blobs.verify_url(path, &exp, &sig, now_s) {
+        Err(refusal) => Err((
+            refusal.to_string(),
+            platform::ApiError::Forbidden { code: "download_refused", detail: "This download link is not valid or has expired.".into() },
+        )),
+        Ok(url) => match gw.blobs.read(&url.tenant, &url.key).await {
+            Ok(found) => Ok(found),
+            Err(platform::ports::BlobError::NotFound) => Err(("blob not found".into(), platform::ApiError::NotFound)),
+            Err(e) => Err((format!("{e:?}"), platform::ApiError::internal(e))),
+        },
+    };
+    let response = match outcome {
+        Ok((head, bytes)) => axum::response::Response::builder()
+            .status(200)
+            .header("content-type", head.info.content_type.as_str())
+            .header("content-disposition", format!("attachment; filename=\"{}\"", head.info.file_name))
+            .header("cache-control", "private, no-store")
+            .header("x-content-type-options", "nosniff")
+            .body(axum::body::Body::from(bytes))
+            .unwrap_or_default(),
+        Err((why, error)) => {
+            tracing::info!(request_id = %request_id, reason = %why, "download refused");
+            let (parts, body) = error.to_response(&request_id).into_parts();
+            let body = match body {
+                Body::Text(t) => axum::body::Body::from(t),
+                Body::Binary(b) => axum::body::Body::from(b),
+                Body::Empty => axum::body::Body::empty(),
+            };
+            axum::response::Response::from_parts(parts, body)
+        }
+    };
+    tracing::info!(
+        request_id = %request_id,
+        route = "GET /_blobs",
+        tenant = "",
+        user = "",
+        source_ip = %peer.ip(),
+        status = response.status().as_u16(),
+        latency_ms = 0.0,
+        "request"
+    );
+    response
 }

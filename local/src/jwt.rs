@@ -103,6 +103,16 @@ impl Keys {
     }
 }
 
+impl platform::identity::local::TokenMinter for Keys {
+    fn mint(&self, sub: &str, tenant: &str) -> anyhow::Result<String> {
+        Keys::mint(self, sub, tenant)
+    }
+
+    fn ttl_secs(&self) -> i64 {
+        TOKEN_TTL_SECS
+    }
+}
+
 fn sha2_256(bytes: &[u8]) -> Vec<u8> {
     use sha2::Digest;
     sha2::Sha256::digest(bytes).to_vec()

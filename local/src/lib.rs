@@ -4,7 +4,9 @@
 pub mod analyze;
 pub mod gateway;
 pub mod jwt;
+pub mod render;
 pub mod setup;
+pub mod users;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -15,17 +17,21 @@ pub fn jwt_key_path(data_dir: &Path) -> std::path::PathBuf {
     data_dir.join("keys").join("jwt-ed25519.der")
 }
 
-/// Open the data folder: the backend (creating the demo company on first start) and the
-/// gateway with its token keys. Returns the gateway and whether the folder was new.
+/// Open the data folder: the backend (creating the demo company on first start), the local
+/// identity provider and the gateway with its token keys. Returns the gateway and whether
+/// the folder was new.
 pub async fn open(data_dir: &Path) -> anyhow::Result<(Arc<gateway::Gateway>, bool)> {
     let backend = Arc::new(platform::local::backend(data_dir)?);
-    let created = setup::first_start(&backend).await?;
     let keys = jwt::Keys::load_or_create(&jwt_key_path(data_dir))?;
-    Ok((Arc::new(gateway::Gateway { backend, keys }), created))
+    let (identity, services) = users::identity(data_dir)?;
+    let created = setup::first_start(&backend, identity.as_ref()).await?;
+    let blobs = Arc::new(platform::local::LocalBlobs::open(data_dir)?);
+    Ok((Arc::new(gateway::Gateway { backend, keys, identity: services, local_identity: identity, blobs }), created))
 }
 
 /// Serve `gateway` on an already bound listener until the process is stopped.
 pub async fn serve_on(listener: tokio::net::TcpListener, gateway: Arc<gateway::Gateway>) -> anyhow::Result<()> {
+    tokio::spawn(sweep_blobs(gateway.blobs.clone()));
     let app = gateway::router(gateway);
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
@@ -39,7 +45,26 @@ pub async fn serve_on(listener: tokio::net::TcpListener, gateway: Arc<gateway::G
 /// and whether the folder was new, once listening.
 pub async fn serve(addr: SocketAddr, data_dir: &Path, ready: impl FnOnce(SocketAddr, bool)) -> anyhow::Result<()> {
     let (gateway, created) = open(data_dir).await?;
+    gateway.local_identity.outbox().set_echo(true);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     ready(listener.local_addr()?, created);
     serve_on(listener, gateway).await
+}
+
+/// How often `kyocho serve` deletes expired blobs (exports).
+pub const BLOB_SWEEP_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5 * 60);
+
+/// Delete expired blobs now and every [`BLOB_SWEEP_INTERVAL`], for as long as the process runs.
+async fn sweep_blobs(blobs: Arc<platform::local::LocalBlobs>) {
+    let mut tick = tokio::time::interval(BLOB_SWEEP_INTERVAL);
+    loop {
+        tick.tick().await;
+        let sweeper = blobs.clone();
+        match tokio::task::spawn_blocking(move || sweeper.sweep(platform::http::now_millis())).await {
+            Ok(Ok(0)) => {}
+            Ok(Ok(n)) => tracing::info!(removed = n, "expired blobs deleted"),
+            Ok(Err(e)) => tracing::warn!(error = ?e, "blob sweep failed"),
+            Err(e) => tracing::warn!(error = ?e, "blob sweep task failed"),
+        }
+    }
 }

@@ -43,14 +43,46 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Coordination chart, single-line diagram or CSV report of a project file.
+    Render(kyocho::render::RenderArgs),
+    /// Manage users who sign in with a password.
+    User {
+        #[command(subcommand)]
+        action: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user with a permanent password (and the company, if missing).
+    Add {
+        #[arg(long, default_value = "./.kyocho", env = "KYOCHO_DATA_DIR")]
+        data_dir: PathBuf,
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        email: String,
+        /// At least 8 characters with upper case, lower case and a symbol.
+        #[arg(long, env = "KYOCHO_USER_PASSWORD")]
+        password: String,
+        /// tenant_admin, designer or viewer.
+        #[arg(long, default_value = "designer")]
+        role: String,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Analyze { file, json } => kyocho::analyze::run(&file, json),
+        Command::Render(args) => kyocho::render::run(args),
         Command::Serve { addr, data_dir } => block_on(serve(addr, data_dir)),
         Command::Token { data_dir, tenant, user, role } => block_on(token(data_dir, tenant, user, role)),
+        Command::User { action: UserCommand::Add { data_dir, tenant, email, password, role } } => block_on(async move {
+            let user = kyocho::users::add_from_cli(&data_dir, &tenant, &email, &password, &role).await?;
+            println!("Created {} ({}) in company `{}` as {}; sign in with POST /auth/sign-in.", user.email, user.id, user.tenant, user.role.as_str());
+            Ok(())
+        }),
     }
 }
 
@@ -78,7 +110,14 @@ async fn serve(addr: SocketAddr, data_dir: PathBuf) -> anyhow::Result<()> {
         println!("Kyocho local edition listening on http://{bound}  (data: {shown})");
         if created {
             println!("Created the demo company (tenant `demo`) with administrator `admin`.");
+            let outbox = platform::identity::local::Outbox::new(kyocho::users::outbox_dir(std::path::Path::new(&shown)));
+            let email = kyocho::setup::DEMO_ADMIN_EMAIL;
+            if let Some(temporary) = outbox.messages().into_iter().rev().find(|m| m.to == email).and_then(|m| m.code) {
+                println!("Sign in as the demo administrator (you will be asked to choose a new password):");
+                println!("         curl -H 'content-type: application/json' -d '{{\"tenant\":\"demo\",\"email\":\"{email}\",\"password\":\"{temporary}\"}}' http://{bound}/auth/sign-in");
+            }
         }
+        println!("Codes and invitations are printed below and written to {shown}/outbox/.");
         println!("Sign in: TOKEN=$(kyocho token --data-dir {shown} --tenant demo --user admin)");
         println!("         curl -H \"Authorization: Bearer $TOKEN\" http://{bound}/projects");
     })

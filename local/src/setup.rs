@@ -55,14 +55,30 @@ pub async fn ensure_user(backend: &Backend, tenant: &TenantId, id: &UserId, role
     Ok(user)
 }
 
-/// Create the demo tenant and its administrator when the data folder is new.
-/// Returns true when it created them.
-pub async fn first_start(backend: &Backend) -> anyhow::Result<bool> {
+/// The demo administrator's e-mail address (how they sign in, with company `demo`).
+pub const DEMO_ADMIN_EMAIL: &str = "admin@demo.example";
+
+/// Create the demo tenant and its administrator when the data folder is new. The
+/// administrator gets a temporary password (in the outbox, printed by `kyocho serve`) that
+/// the first sign-in must change. Returns true when it created them.
+pub async fn first_start(backend: &Backend, idp: &dyn platform::identity::IdentityProvider) -> anyhow::Result<bool> {
     let tenant = TenantId::parse(DEMO_TENANT)?;
     if backend.tenants.get_tenant(&tenant).await?.is_some() {
         return Ok(false);
     }
     ensure_tenant(backend, &tenant, "Demo Company").await?;
-    ensure_user(backend, &tenant, &UserId::parse(DEMO_ADMIN)?, Some(Role::TenantAdmin)).await?;
+    crate::users::add_user(
+        backend,
+        idp,
+        crate::users::NewUser {
+            tenant: &tenant,
+            id: Some(UserId::parse(DEMO_ADMIN)?),
+            email: DEMO_ADMIN_EMAIL,
+            name: "Demo Administrator",
+            role: Role::TenantAdmin,
+            password: platform::identity::InitialPassword::Temporary(platform::password::generate_temporary()),
+        },
+    )
+    .await?;
     Ok(true)
 }

@@ -4,6 +4,7 @@
 //! change nothing, tenants never see each other's data, sealed content is unreadable at rest
 //! and cannot be opened anywhere but where it was sealed.
 
+mod blobs;
 mod target;
 
 use std::collections::BTreeSet;
@@ -20,6 +21,7 @@ use platform::ports::{
 use platform::seal::{chain_hash, CachePolicy, DataKey, EnvelopeSealer, KeyProvider, SealError, Sealer, CHAIN_START};
 use rand::RngCore;
 
+pub use blobs::*;
 pub use target::{scan, Target, AWS_ENDPOINT_VAR};
 
 // ---- helpers -------------------------------------------------------------------------

@@ -23,6 +23,7 @@ enum Kind {
     Aws {
         dynamo: aws_sdk_dynamodb::Client,
         kms: aws_sdk_kms::Client,
+        s3: aws_sdk_s3::Client,
         cfg: AwsConfig,
     },
 }
@@ -59,6 +60,7 @@ impl Target {
             endpoint_url: Some(endpoint.clone()),
             region: platform::aws::DEFAULT_REGION.to_owned(),
             key_alias_prefix: format!("alias/kyocho-test/{unique}/"),
+            bucket: Some(format!("kyocho-test-{unique}")),
         };
         // moto accepts any credentials; fixed dummy ones keep real credentials out of tests.
         let sdk = aws_config::defaults(BehaviorVersion::latest())
@@ -72,8 +74,20 @@ impl Target {
         platform::aws::create_table(&dynamo, &cfg.table_name)
             .await
             .unwrap_or_else(|e| panic!("creating the test table in moto_server failed: {e:#}"));
+        let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&sdk).force_path_style(true).build());
+        let bucket = cfg.bucket.clone().expect("the test config names a bucket");
+        s3.create_bucket()
+            .bucket(&bucket)
+            .create_bucket_configuration(
+                aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                    .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(cfg.region.as_str()))
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("creating the test bucket in moto_server failed: {}", aws_sdk_s3::error::DisplayErrorContext(&e)));
         let backend = platform::aws::backend_from_sdk_config(&sdk, &cfg);
-        Target { backend, kind: Kind::Aws { dynamo, kms, cfg } }
+        Target { backend, kind: Kind::Aws { dynamo, kms, s3, cfg } }
     }
 
     /// `"local"` or `"aws"`.
@@ -98,6 +112,48 @@ impl Target {
             Kind::Aws { dynamo, cfg, .. } => Some((dynamo, cfg.table_name.as_str())),
             Kind::Local { .. } => None,
         }
+    }
+
+    /// The S3 client and bucket, on the aws backend only.
+    pub fn s3(&self) -> Option<(&aws_sdk_s3::Client, &str)> {
+        match &self.kind {
+            Kind::Aws { s3, cfg, .. } => cfg.bucket.as_deref().map(|b| (s3, b)),
+            Kind::Local { .. } => None,
+        }
+    }
+
+    /// The local backend's blob folder, opened a second time (same files, same URL key),
+    /// on the local backend only.
+    pub fn local_blobs(&self) -> Option<platform::local::LocalBlobs> {
+        match &self.kind {
+            Kind::Local { dir } => Some(platform::local::LocalBlobs::open(dir.path()).expect("the blob folder opens")),
+            Kind::Aws { .. } => None,
+        }
+    }
+
+    /// Fetch a download URL over HTTP with no credentials: an S3 URL straight from
+    /// `moto_server`; a local `/_blobs/…` URL through the local edition's gateway, started
+    /// on a random port over the same data folder. Returns status, body and headers.
+    pub async fn download(&self, url: &str) -> (u16, Vec<u8>, std::collections::HashMap<String, String>) {
+        let absolute = match &self.kind {
+            Kind::Aws { .. } => url.to_owned(),
+            Kind::Local { dir } => {
+                let (gateway, _) = kyocho::open(dir.path()).await.expect("the local edition opens the data folder");
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a random port");
+                let addr = listener.local_addr().expect("bound address");
+                tokio::spawn(kyocho::serve_on(listener, gateway));
+                format!("http://{addr}{url}")
+            }
+        };
+        let resp = reqwest::get(&absolute).await.unwrap_or_else(|e| panic!("GET {absolute}: {e}"));
+        let status = resp.status().as_u16();
+        let headers = resp
+            .headers()
+            .iter()
+            .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str().to_owned(), v.to_owned())))
+            .collect();
+        let body = resp.bytes().await.expect("response body").to_vec();
+        (status, body, headers)
     }
 
     /// Every byte the backend has stored: for SQLite the database files as they lie on disk,

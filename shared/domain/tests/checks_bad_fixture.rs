@@ -1,5 +1,5 @@
 //! `tests/fixtures/bad_coordination.json` fails exactly the rules its README lists, naming
-//! the right devices — plus `hv_series` (see the note on the test).
+//! the right devices, with the numbers the README gives.
 
 use std::collections::BTreeSet;
 
@@ -12,13 +12,14 @@ fn fixture(name: &str) -> String {
 }
 
 /// The README's list: rule 1 `VCB_MAIN` against the utility (0.155 s < 0.3 s), rule 2
-/// `VCB_TR1` tripped by the inrush of `TR1`, rule 6 `C_TR1` protected by `VCB_TR1`, rule 7
-/// `MCCB_LV1`, rule 8 `PAS` slower than the utility and needing a DGR.
+/// `VCB_TR1` tripped by the inrush of `TR1`, rule 4 `hv_series VCB_MAIN > VCB_TR1` (0.180 s
+/// < 0.3 s), rule 6 `C_TR1` protected by `VCB_TR1`, rule 7 `MCCB_LV1`, rule 8 `PAS` slower
+/// than the utility and needing a DGR.
 ///
-/// `hv_series VCB_MAIN > VCB_TR1` fails as well: the main's flat 0.2005 s (the very setting
-/// that makes rule 1 fail) leaves the feeder relay (0.020 s flat) only 0.18 s, below the
-/// 0.3 s series margin of PROTECTION.md §2. No feeder setting can coordinate with that main,
-/// so the failure belongs to the fixture's premise.
+/// The rule-4 failure comes from the same main setting as rule 1: its flat 0.2005 s (EI
+/// lever 10, instantaneous locked) leaves the feeder relay (EI lever 1, flat 0.020 s) only
+/// 0.18 s, below the 0.3 s series margin of PROTECTION.md §2. No feeder setting can
+/// coordinate with that main, so the README lists it as part of the fixture's premise.
 #[test]
 fn bad_coordination_fails_exactly_the_intended_rules() {
     let a = parse_and_analyze(&fixture("bad_coordination.json")).expect("the fixture is valid input");
@@ -43,6 +44,11 @@ fn bad_coordination_fails_exactly_the_intended_rules() {
     let margin = |rule: &str| a.checks.iter().find(|c| c.rule == rule).and_then(|c| c.worst_margin).and_then(|m| m.value).unwrap();
     // Rule 1: 0.3553 − 0.2005 = 0.155 s.
     assert!((margin("main_vs_utility") - (13.5 / 19.0 * 0.5 - 80.0 / 399.0)).abs() < 1e-6);
+    // Rule 4: main flat 80/399 × 10/10 = 0.2005 s, feeder flat 80/399 × 1/10 = 0.0201 s (its
+    // time element is faster than its 0.05 s instantaneous) → 0.180 s at 20 × 90 A = 1800 A.
+    let series = a.checks.iter().find(|c| c.rule == "hv_series" && c.devices == ["VCB_MAIN", "VCB_TR1"]).unwrap();
+    assert!((series.worst_margin.unwrap().value.unwrap() - 80.0 / 399.0 * 0.9).abs() < 1e-6, "{series:#?}");
+    assert!((series.at_current_a.unwrap() - 1800.0).abs() < 1.0, "{series:#?}");
     // Rule 7: 10 kA / 37.033 kA.
     let mccb = a.checks.iter().find(|c| c.rule == "breaking_capacity" && c.devices == ["MCCB_LV1"]).unwrap();
     assert!((mccb.worst_margin.unwrap().value.unwrap() - 10.0 / 37.033).abs() < 1e-3);

@@ -125,10 +125,11 @@ fn instantaneous_just_above_inrush_fails_once_its_tolerance_is_counted() {
 
 #[test]
 fn main_vs_utility_uses_the_margin_setting() {
-    // Below the utility's instantaneous pickup (12 kA) the smallest nominal gap is where both
-    // curves are flat (≥ 20 × pickup): utility VI lever 5: 13.5/19 × 0.5 = 0.3553 s; main EI
-    // lever 2: 80/399 × 0.2 = 0.0401 s (faster than its 0.05 s instantaneous) → 0.315 s. It
-    // passes the 0.3 s default (the utility's own instantaneous element gives a
+    // Below the utility's instantaneous pickup (80 A × 120 = 9.6 kA, which is also 20 × its
+    // 480 A time pickup) the smallest nominal gap is where both curves are flat (≥ 20 ×
+    // pickup): utility VI lever 5: 13.5/19 × 0.5 = 0.3553 s; main EI lever 2: 80/399 × 0.2 =
+    // 0.0401 s (faster than its 0.05 s instantaneous) → 0.315 s. It passes the 0.3 s default
+    // (the utility's own instantaneous element, which may act from 8.16 kA, gives a
     // partial-selectivity warning) and fails a 0.4 s margin.
     let mut v = case_b_json();
     let a = run(&v);
@@ -143,22 +144,24 @@ fn main_vs_utility_uses_the_margin_setting() {
 
 #[test]
 fn incoming_cable_is_judged_against_the_utility_relay_that_protects_it() {
-    // C1 (CVT 38 mm²) withstands (134 × 38 / 12 435)² = 0.168 s. The utility's instantaneous
-    // element (100 × 120 = 12 kA) is certain only from 13.8 kA (+15 %), so at 12.4 kA the
-    // utility clears on its time element: 0.3553 × 1.12 + 0.06 = 0.458 s → fail.
+    // C1 (CVT 38 mm²) withstands (134 × 38 / 12 435)² = 0.168 s. The fixture's utility
+    // instantaneous element is 80 A × 120 = 9.6 kA, certain from 11.04 kA (+15 %): at the
+    // 12.4 kA service-point fault the utility clears in 0.05 + 0.06 s and the cable passes.
     let mut v = case_b_json();
-    let a = run(&v);
-    let c = find(&a, "cable_withstand", &["utility", "C1"]);
-    assert_eq!(c.status, Status::Fail);
-    let limit = (134.0 * 38.0 / 12_434.7f64).powi(2);
-    assert!((c.worst_margin.unwrap().value.unwrap() - (limit - (13.5 / 19.0 * 0.5 * 1.12 + 0.06))).abs() < 2e-3);
-    // With the utility's instantaneous at 80 A (9.6 kA, certain from 11.04 kA) it clears in
-    // 0.05 + 0.06 s and the cable passes.
-    v["utility"]["ocr"]["instantaneous_tap_a"] = 80.into();
+    assert_eq!(v["utility"]["ocr"]["instantaneous_tap_a"], 80);
     let a = run(&v);
     let c = find(&a, "cable_withstand", &["utility", "C1"]);
     assert_eq!(c.status, Status::Pass, "{}", c.message_en);
+    let limit = (134.0 * 38.0 / 12_434.7f64).powi(2);
     assert!((c.worst_margin.unwrap().value.unwrap() - (limit - 0.11)).abs() < 2e-3);
+    // With the utility's instantaneous at 100 A (12 kA) it is certain only from 13.8 kA, so
+    // at 12.4 kA the utility clears on its time element: 0.3553 × 1.12 + 0.06 = 0.458 s →
+    // fail. The check judges the cable against the relay that really protects it.
+    v["utility"]["ocr"]["instantaneous_tap_a"] = 100.into();
+    let a = run(&v);
+    let c = find(&a, "cable_withstand", &["utility", "C1"]);
+    assert_eq!(c.status, Status::Fail);
+    assert!((c.worst_margin.unwrap().value.unwrap() - (limit - (13.5 / 19.0 * 0.5 * 1.12 + 0.06))).abs() < 2e-3);
 }
 
 #[test]

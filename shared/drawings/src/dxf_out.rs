@@ -54,14 +54,15 @@ fn text_entity(t: &Text, flip: &Flip) -> Option<EntityType> {
         return None;
     }
     let start = t.baseline_start();
-    let mut e = DxfText::default();
-    e.location = flip.p(start);
-    // DXF text height is the capital height; IPAex capitals are about 0.73 em.
-    e.text_height = (t.size_mm * 0.73).max(0.01);
-    e.value = t.text.replace(['\r', '\n'], " ");
-    e.rotation = t.rotation_deg;
-    e.text_style_name = TEXT_STYLE.to_string();
-    Some(EntityType::Text(e))
+    Some(EntityType::Text(DxfText {
+        location: flip.p(start),
+        // DXF text height is the capital height; IPAex capitals are about 0.73 em.
+        text_height: (t.size_mm * 0.73).max(0.01),
+        value: t.text.replace(['\r', '\n'], " "),
+        rotation: t.rotation_deg,
+        text_style_name: TEXT_STYLE.to_string(),
+        ..Default::default()
+    }))
 }
 
 fn entities(it: &Item, flip: &Flip) -> Vec<EntityType> {
@@ -71,28 +72,31 @@ fn entities(it: &Item, flip: &Flip) -> Vec<EntityType> {
             if p.len() < 2 {
                 return Vec::new();
             }
-            let mut pl = LwPolyline::default();
-            pl.vertices = p
+            let mut pl = LwPolyline {
+                vertices: p
                 .iter()
                 .map(|q| {
                     let fp = flip.p(*q);
                     LwPolylineVertex { x: fp.x, y: fp.y, ..Default::default() }
                 })
-                .collect();
+                .collect(),
+                ..Default::default()
+            };
             pl.set_is_closed(matches!(it.shape, Shape::Polygon { .. }));
             vec![EntityType::LwPolyline(pl)]
         }
         Shape::Circle { center, radius_mm, .. } => vec![EntityType::Circle(Circle::new(flip.p(*center), *radius_mm))],
         Shape::Text(t) => text_entity(t, flip).into_iter().collect(),
         Shape::Insert { block, at, scale, rotation_deg } => {
-            let mut ins = Insert::default();
-            ins.name = block.clone();
-            ins.location = flip.p(*at);
-            ins.x_scale_factor = *scale;
-            ins.y_scale_factor = *scale;
-            ins.z_scale_factor = *scale;
-            ins.rotation = *rotation_deg;
-            vec![EntityType::Insert(ins)]
+            vec![EntityType::Insert(Insert {
+                name: block.clone(),
+                location: flip.p(*at),
+                x_scale_factor: *scale,
+                y_scale_factor: *scale,
+                z_scale_factor: *scale,
+                rotation: *rotation_deg,
+                ..Default::default()
+            })]
         }
     }
 }
@@ -106,6 +110,8 @@ fn entity(specific: EntityType, it: &Item, layer: &str) -> Entity {
     };
     e.common.color = Color::from_index(aci(color));
     e.common.color_24_bit = true_color(color);
+    // Opaque, by value (0x02000000 | alpha 255); 0 would not be a valid transparency.
+    e.common.transparency = 0x0200_00FF;
     if !matches!(it.shape, Shape::Text(_) | Shape::Insert { .. }) && it.stroke.dash != Dash::Solid {
         e.common.line_type_name = it.stroke.dash.name().to_string();
     }
@@ -132,42 +138,35 @@ pub fn to_dxf(d: &Drawing) -> Result<Vec<u8>, DrawError> {
 
     for dash in [Dash::Dashed, Dash::Dotted, Dash::DashDot] {
         let pat = dash.pattern_mm();
-        let mut lt = LineType::default();
-        lt.name = dash.name().to_string();
-        lt.description = format!("Kyocho {dash:?}");
-        lt.alignment_code = 65;
-        lt.element_count = pat.len() as i32;
-        lt.total_pattern_length = pat.iter().sum();
-        // DXF: dashes positive, gaps negative.
-        lt.dash_dot_space_lengths = pat.iter().enumerate().map(|(i, v)| if i % 2 == 0 { *v } else { -*v }).collect();
-        lt.complex_line_type_element_types = vec![0; pat.len()];
-        lt.shape_numbers = vec![0; pat.len()];
-        lt.scale_values = vec![1.0; pat.len()];
-        lt.rotation_angles = vec![0.0; pat.len()];
-        lt.x_offsets = vec![0.0; pat.len()];
-        lt.y_offsets = vec![0.0; pat.len()];
-        lt.text_strings = vec![String::new(); pat.len()];
-        dr.add_line_type(lt);
+        let n = pat.len();
+        dr.add_line_type(LineType {
+            name: dash.name().to_string(),
+            description: format!("Kyocho {dash:?}"),
+            alignment_code: 65,
+            element_count: n as i32,
+            total_pattern_length: pat.iter().sum(),
+            // DXF: dashes positive, gaps negative.
+            dash_dot_space_lengths: pat.iter().enumerate().map(|(i, v)| if i % 2 == 0 { *v } else { -*v }).collect(),
+            complex_line_type_element_types: vec![0; n],
+            shape_numbers: vec![0; n],
+            scale_values: vec![1.0; n],
+            rotation_angles: vec![0.0; n],
+            x_offsets: vec![0.0; n],
+            y_offsets: vec![0.0; n],
+            text_strings: vec![String::new(); n],
+            ..Default::default()
+        });
     }
-    let mut style = Style::default();
-    style.name = TEXT_STYLE.to_string();
-    style.primary_font_file_name = "ipaexg.ttf".to_string();
-    style.width_factor = 1.0;
-    dr.add_style(style);
+    dr.add_style(Style { name: TEXT_STYLE.to_string(), primary_font_file_name: "ipaexg.ttf".to_string(), width_factor: 1.0, ..Default::default() });
 
     let mut layer_names: Vec<String> = Vec::new();
     for l in &d.layers {
-        let mut dl = DxfLayer::default();
-        dl.name = l.name.clone();
-        dl.color = Color::from_index(aci(l.color));
-        dr.add_layer(dl);
+        dr.add_layer(DxfLayer { name: l.name.clone(), color: Color::from_index(aci(l.color)), ..Default::default() });
         layer_names.push(l.name.clone());
     }
 
     for b in &d.blocks {
-        let mut db = DxfBlock::default();
-        db.name = b.name.clone();
-        db.layer = "0".to_string();
+        let mut db = DxfBlock { name: b.name.clone(), layer: "0".to_string(), ..Default::default() };
         for it in &b.items {
             // The block's own frame is flipped about its origin (y → −y).
             for sp in entities(it, &Flip { h: 0.0 }) {
@@ -187,5 +186,56 @@ pub fn to_dxf(d: &Drawing) -> Result<Vec<u8>, DrawError> {
 
     let mut out = Vec::new();
     dr.save(&mut out).map_err(|e| DrawError::Dxf(e.to_string()))?;
-    Ok(out)
+    let text = String::from_utf8(out).map_err(|e| DrawError::Dxf(e.to_string()))?;
+    Ok(unique_endblk_handles(&text).into_bytes())
+}
+
+/// The `dxf` crate writes each ENDBLK with its BLOCK's handle; readers then have to repair
+/// the file. Give every ENDBLK a fresh handle and raise `$HANDSEED` past them.
+fn unique_endblk_handles(text: &str) -> String {
+    let lines: Vec<&str> = text.split("\r\n").collect();
+    let mut max: u64 = 0;
+    for pair in lines.chunks(2) {
+        if let [code, value] = pair {
+            if matches!(code.trim(), "5" | "105") {
+                if let Ok(h) = u64::from_str_radix(value.trim(), 16) {
+                    max = max.max(h);
+                }
+            }
+        }
+    }
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    let mut entity = String::new();
+    let mut seed_next = false;
+    for pair in lines.chunks(2) {
+        match pair {
+            [code, value] => {
+                let c = code.trim();
+                let mut v = value.to_string();
+                if c == "0" {
+                    entity = value.trim().to_string();
+                } else if c == "5" && entity == "ENDBLK" {
+                    max += 1;
+                    v = format!("{max:X}");
+                } else if c == "9" {
+                    seed_next = value.trim() == "$HANDSEED";
+                    out.push(code.to_string());
+                    out.push(v);
+                    continue;
+                } else if c == "5" && seed_next {
+                    // Placeholder: fixed below once every new handle is known.
+                    out.push(code.to_string());
+                    out.push("\u{0}HANDSEED".to_string());
+                    seed_next = false;
+                    continue;
+                }
+                out.push(code.to_string());
+                out.push(v);
+            }
+            [last] => out.push(last.to_string()),
+            _ => {}
+        }
+    }
+    let seed = format!("{:X}", max + 1);
+    out.iter().map(|l| if l == "\u{0}HANDSEED" { seed.as_str() } else { l.as_str() }).collect::<Vec<_>>().join("\r\n")
 }

@@ -113,7 +113,7 @@ impl Page<'_> {
     }
 
     fn text(&mut self, t: &Text, remap: &mut subsetter::GlyphRemapper) {
-        if t.text.is_empty() || !(t.size_mm > 0.0) {
+        if t.text.is_empty() || t.size_mm.is_nan() || t.size_mm <= 0.0 {
             return;
         }
         let start = t.baseline_start();

@@ -58,7 +58,6 @@ pub fn frame(d: &mut Drawing, drawing_title: &str, info: &SheetInfo) {
         let size = fit_size(v, if i == 0 { 3.5 } else { 3.0 }, max_w);
         d.text(LAYER_TITLE, Text::new(pt(kx + 2.0, mid), *v, size).align(HAlign::Left, VAlign::Middle));
     }
-    d.text(LAYER_TITLE, Text::new(pt(x1, y1 + 1.0), "Kyocho", 2.0).align(HAlign::Right, VAlign::Top).color(Rgb::GRID));
 }
 
 /// The largest size ≤ `size` at which `text` fits in `max_mm` (never below 1.5 mm; longer

@@ -225,7 +225,7 @@ pub fn device_summary(d: &Device) -> String {
                 TripUnit::ThermalMagnetic { .. } => String::new(),
                 TripUnit::Electronic { lt_multiple, .. } => format!(" Ir{}×In", num(lt_multiple)),
             };
-            format!("{kind} {}AF/{}AT{trip} {}kA", num(b.frame_a), num(b.rated_current_a), num(b.breaking_capacity_ka))
+            format!("{kind} {}AF {}AT{trip} {}kA", num(b.frame_a), num(b.rated_current_a), num(b.breaking_capacity_ka))
         }
         Device::Transformer(t) => {
             let ph = match t.phases {
@@ -367,7 +367,9 @@ fn clip_segment(a: Pt, b: Pt, ax: &Axes) -> Option<(Pt, Pt)> {
 /// Clip a polygon to the rectangle (Sutherland–Hodgman).
 fn clip_polygon(poly: &[Pt], ax: &Axes) -> Vec<Pt> {
     let mut out: Vec<Pt> = poly.to_vec();
-    let edges: [(fn(Pt, &Axes) -> bool, fn(Pt, Pt, &Axes) -> Pt); 4] = [
+    type Inside = fn(Pt, &Axes) -> bool;
+    type Cut = fn(Pt, Pt, &Axes) -> Pt;
+    let edges: [(Inside, Cut); 4] = [
         (|p, a| p.x >= a.x0, |p, q, a| lerp_x(p, q, a.x0)),
         (|p, a| p.x <= a.x1, |p, q, a| lerp_x(p, q, a.x1)),
         (|p, a| p.y >= a.y0, |p, q, a| lerp_y(p, q, a.y0)),
@@ -559,7 +561,9 @@ pub fn build(project: &Project, analysis: &Analysis, opts: &TccOptions) -> Resul
         }
         let own = if (m.voltage_v - voltage).abs() < 0.5 { String::new() } else { format!(" ({} kA @{}V)", num(i * voltage / m.voltage_v / 1000.0), num(m.voltage_v)) };
         let label = format!("{}{own}", m.bus_id);
-        match markers.iter_mut().find(|(c, _)| (c / i - 1.0).abs() < 0.03) {
+        // Markers closer than 3 mm on the sheet share one line.
+        let x = ax.map(i, 1.0).x;
+        match markers.iter_mut().find(|(c, _)| (ax.map(*c, 1.0).x - x).abs() < 3.0) {
             Some((_, names)) => names.push(label),
             None => markers.push((i, vec![label])),
         }
@@ -572,7 +576,7 @@ pub fn build(project: &Project, analysis: &Analysis, opts: &TccOptions) -> Resul
         }
         d.line(LAYER_FAULT, fault_stroke, pt(p.x, ax.y0), pt(p.x, ax.y1));
         let txt = sheet::clip_text(&format!("短絡電流 {} A: {}", num(*i), names.join(", ")), 2.2, ax.y1 - ax.y0 - 4.0);
-        d.text(LAYER_FAULT, Text::new(pt(p.x - 0.8, ax.y0 + 2.0), txt, 2.2).align(HAlign::Right, VAlign::Bottom).rotate(-90.0).color(FAULT_COLOR));
+        d.text(LAYER_FAULT, Text::new(pt(p.x - 0.8, ax.y0 + 2.0), txt, 2.2).align(HAlign::Right, VAlign::Bottom).rotate(90.0).color(FAULT_COLOR));
     }
 
     // Curves.
@@ -615,7 +619,7 @@ pub fn build(project: &Project, analysis: &Analysis, opts: &TccOptions) -> Resul
             }
             let clipped = clip_polygon(&poly, &ax);
             if clipped.len() >= 3 {
-                d.push_tagged(&layer, Stroke::new(col, 0.0), Shape::Polygon { points: clipped, fill: Some(col), opacity: 0.12 }, Tag { device_id: Some(c.device_id.clone()), line: Some("band".into()) });
+                d.push_tagged(&layer, Stroke::new(col, 0.0), Shape::Polygon { points: clipped, fill: Some(col), opacity: 0.10 }, Tag { device_id: Some(c.device_id.clone()), line: Some("band".into()) });
             }
         }
         for l in &c.lines {
@@ -777,18 +781,15 @@ pub fn build(project: &Project, analysis: &Analysis, opts: &TccOptions) -> Resul
         d.text(LAYER_LEGEND, Text::new(pt(lx + 11.0, y + 1.2), label, 2.1).align(HAlign::Left, VAlign::Middle));
         y += 3.6;
     }
-    let tri = vec![pt(lx + 4.5, y - 0.4), pt(lx + 3.1, y + 2.1), pt(lx + 5.9, y + 2.1)];
-    d.push(LAYER_LEGEND, Stroke::new(Rgb::BLACK, 0.3), Shape::Polygon { points: tri, fill: Some(Rgb::BLACK), opacity: 1.0 });
-    d.text(LAYER_LEGEND, Text::new(pt(lx + 11.0, y + 1.0), "▲ 変圧器励磁突入電流　◇ 変圧器短時間耐量", 2.1).align(HAlign::Left, VAlign::Middle));
+    d.text(LAYER_LEGEND, Text::new(pt(lx, y + 1.0), "▲ 変圧器励磁突入電流　◇ 変圧器短時間耐量", 2.1).align(HAlign::Left, VAlign::Middle));
     y += 5.0;
 
     // Check results concerning the chart.
     d.text(LAYER_CHECKS, Text::new(pt(lx, y), "協調チェック結果", 3.0).align(HAlign::Left, VAlign::Top));
     y += 5.0;
-    let mut shown = 0;
     let mut sorted = relevant.clone();
-    sorted.sort_by(|a, b| b.status.cmp(&a.status));
-    for c in &sorted {
+    sorted.sort_by_key(|c| std::cmp::Reverse(c.status));
+    for (shown, c) in sorted.iter().enumerate() {
         if y > sheet::TITLE_BLOCK.1 - 5.5 {
             let rest = sorted.len() - shown;
             d.text(LAYER_CHECKS, Text::new(pt(lx, y), format!("ほか {rest} 件"), 2.1).align(HAlign::Left, VAlign::Top));
@@ -802,7 +803,6 @@ pub fn build(project: &Project, analysis: &Analysis, opts: &TccOptions) -> Resul
         let txt = format!("{} {}: {}", status_ja(c.status), rule_name_ja(c.rule), c.devices.join("・"));
         d.text(LAYER_CHECKS, Text::new(pt(lx, y), sheet::clip_text(&txt, 2.1, lw), 2.1).align(HAlign::Left, VAlign::Top).color(col));
         y += 3.0;
-        shown += 1;
     }
 
     sheet::frame(&mut d, title, &opts.sheet);

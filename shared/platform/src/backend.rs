@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::ports::{AuditLog, ProjectStore, TenantStore, UserStore};
+use crate::ports::{AuditLog, BlobStore, ProjectStore, TenantStore, UserStore};
 use crate::seal::Sealer;
 
 /// Every port, behind trait objects so that handlers do not know which adapters serve them.
@@ -15,4 +15,6 @@ pub struct Backend {
     pub projects: Arc<dyn ProjectStore>,
     pub audit: Arc<dyn AuditLog>,
     pub sealer: Arc<dyn Sealer>,
+    /// Exports and imports, each tenant in its own space.
+    pub blobs: Arc<dyn BlobStore>,
 }

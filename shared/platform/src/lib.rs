@@ -18,6 +18,7 @@ pub mod ports;
 pub mod projects;
 pub mod routes;
 pub mod seal;
+pub mod signin;
 
 pub use backend::Backend;
 pub use error::{ApiError, FieldError};

@@ -237,3 +237,156 @@ pub trait AuditLog: Send + Sync {
         limit: usize,
     ) -> Result<Page<StoredAuditEvent>, StoreError>;
 }
+
+/// A blob's place inside its tenant's space, e.g. `exports/0190…/tcc.pdf`. Adapters put it
+/// under `tenants/<tid>/`, so a key can never name another tenant's blob.
+///
+/// Invariants: 1–512 bytes; `/`-separated segments, each 1–128 characters of `A-Z a-z 0-9
+/// . _ -` starting with a letter or digit — so no empty segment, no `.`/`..`, no leading or
+/// trailing `/`, no backslash, no percent escapes, no control or non-ASCII characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct BlobKey(String);
+
+impl<'de> Deserialize<'de> for BlobKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        BlobKey::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Why a string is not a [`BlobKey`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a blob key is 1–512 bytes of '/'-separated segments of A–Z, a–z, 0–9, '.', '_' or '-', each starting with a letter or digit")]
+pub struct InvalidBlobKey;
+
+impl BlobKey {
+    pub fn parse(s: &str) -> Result<Self, InvalidBlobKey> {
+        let segment_ok = |seg: &str| {
+            !seg.is_empty()
+                && seg.len() <= 128
+                && seg.as_bytes()[0].is_ascii_alphanumeric()
+                && seg.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+        };
+        if s.is_empty() || s.len() > 512 || !s.split('/').all(segment_ok) {
+            return Err(InvalidBlobKey);
+        }
+        Ok(BlobKey(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The last segment.
+    pub fn file_name(&self) -> &str {
+        self.0.rsplit('/').next().unwrap_or(&self.0)
+    }
+}
+
+impl std::fmt::Display for BlobKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Metadata keys: 1–64 characters of `a-z 0-9 -`. Values: printable ASCII, at most 256 bytes.
+/// (S3 sends user metadata as HTTP headers, which is what these limits keep safe.)
+pub fn blob_metadata_ok(key: &str, value: &str) -> bool {
+    !key.is_empty()
+        && key.len() <= 64
+        && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !key.starts_with("kyocho-")
+        && value.len() <= 256
+        && value.bytes().all(|b| (0x20..0x7f).contains(&b))
+}
+
+/// What is stored beside a blob's bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlobInfo {
+    /// Media type served with the download, e.g. `application/pdf`.
+    pub content_type: String,
+    /// Name offered to the browser when downloading (same charset as a key segment).
+    pub file_name: String,
+    /// Caller's own labels; see [`blob_metadata_ok`].
+    pub metadata: std::collections::BTreeMap<String, String>,
+    /// After this instant the blob is gone for every reader and is deleted by the sweep
+    /// (local) or the bucket's lifecycle rule (S3).
+    pub expires_at: UnixMillis,
+}
+
+/// A stored blob as `head` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlobHead {
+    pub key: BlobKey,
+    pub size: u64,
+    /// SHA-256 of the bytes, lower-case hex, computed when they were stored.
+    pub sha256: String,
+    #[serde(flatten)]
+    pub info: BlobInfo,
+}
+
+/// A short-lived URL that downloads one blob without a token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DownloadUrl {
+    /// Absolute (S3) or relative to the API's origin (local edition: `/_blobs/…`).
+    pub url: String,
+    pub expires_at: UnixMillis,
+}
+
+/// Why a blob operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum BlobError {
+    /// No such blob in this tenant's space, or it has expired.
+    #[error("not found")]
+    NotFound,
+    /// The content type, file name or metadata cannot be stored as given.
+    #[error("invalid blob info: {0}")]
+    Invalid(&'static str),
+    #[error("blob storage unavailable")]
+    Unavailable(#[source] anyhow::Error),
+}
+
+impl BlobError {
+    pub fn unavailable(e: impl Into<anyhow::Error>) -> Self {
+        BlobError::Unavailable(e.into())
+    }
+}
+
+impl BlobInfo {
+    /// Check what every adapter can store: see [`BlobKey`] for the file name's charset and
+    /// [`blob_metadata_ok`] for the metadata.
+    pub fn check(&self) -> Result<(), BlobError> {
+        if BlobKey::parse(&self.file_name).map(|k| k.as_str().contains('/')).unwrap_or(true) {
+            return Err(BlobError::Invalid("file name"));
+        }
+        let ct_ok = !self.content_type.is_empty()
+            && self.content_type.len() <= 128
+            && self.content_type.bytes().all(|b| (0x20..0x7f).contains(&b));
+        if !ct_ok {
+            return Err(BlobError::Invalid("content type"));
+        }
+        if self.metadata.len() > 16 || !self.metadata.iter().all(|(k, v)| blob_metadata_ok(k, v)) {
+            return Err(BlobError::Invalid("metadata"));
+        }
+        Ok(())
+    }
+}
+
+/// Files handed out for download (exports) or received (imports), in each tenant's own
+/// space. Every method takes the tenant first; keys are relative to the tenant's space.
+/// An expired blob is not found by any method, whether or not it is deleted yet.
+#[async_trait]
+pub trait BlobStore: Send + Sync {
+    /// Store (or replace) a blob, encrypted at rest under the tenant's key where the
+    /// adapter can, and return what `head` will report.
+    async fn put(&self, tenant: &TenantId, key: &BlobKey, bytes: Vec<u8>, info: &BlobInfo) -> Result<BlobHead, BlobError>;
+    async fn head(&self, tenant: &TenantId, key: &BlobKey) -> Result<BlobHead, BlobError>;
+    /// The live blobs whose keys start with `prefix` (a plain string prefix), in key order.
+    async fn list(&self, tenant: &TenantId, prefix: &str) -> Result<Vec<BlobHead>, BlobError>;
+    /// A URL that downloads the blob for `ttl`, offering its file name. `NotFound` if the
+    /// blob is missing or expired. The URL never outlives the blob.
+    async fn download_url(&self, tenant: &TenantId, key: &BlobKey, ttl: std::time::Duration) -> Result<DownloadUrl, BlobError>;
+    /// Delete a blob; deleting a missing blob is not an error.
+    async fn delete(&self, tenant: &TenantId, key: &BlobKey) -> Result<(), BlobError>;
+}

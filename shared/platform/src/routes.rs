@@ -102,6 +102,8 @@ pub const ROUTES: &[Route] = &[
     Route { method: "GET", path: "/admin/settings", function: "admin-settings", access: Requires(SettingsManage) },
     Route { method: "PUT", path: "/admin/settings", function: "admin-settings", access: Requires(SettingsManage) },
     Route { method: "POST", path: "/projects/{id}/analysis", function: "analysis", access: Requires(ProjectRead) },
+    Route { method: "POST", path: "/projects/{id}/exports", function: "exports", access: Requires(ProjectExport) },
+    Route { method: "GET", path: "/exports/{id}", function: "exports", access: Requires(ProjectExport) },
 ];
 
 /// The route with this API Gateway route key.

@@ -5,6 +5,7 @@
 
 mod dynamo;
 mod kms;
+mod s3;
 
 use std::sync::Arc;
 
@@ -13,6 +14,7 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 
 pub use dynamo::{create_table, DynamoStore};
 pub use kms::KmsKeys;
+pub use s3::S3Blobs;
 
 use crate::backend::Backend;
 use crate::seal::{CachePolicy, EnvelopeSealer};
@@ -33,11 +35,15 @@ pub struct AwsConfig {
     pub region: String,
     /// Prefix of the per-tenant KMS key aliases; the tenant id follows it.
     pub key_alias_prefix: String,
+    /// The S3 bucket of exports and imports (`KYOCHO_BUCKET`); only functions that store
+    /// blobs need it.
+    pub bucket: Option<String>,
 }
 
 impl AwsConfig {
     /// Read `KYOCHO_TABLE` (required), `AWS_ENDPOINT_URL`, `AWS_REGION` (default
-    /// ap-northeast-1) and `KYOCHO_KEY_ALIAS_PREFIX` (default `alias/kyocho/tenant/`).
+    /// ap-northeast-1), `KYOCHO_KEY_ALIAS_PREFIX` (default `alias/kyocho/tenant/`) and
+    /// `KYOCHO_BUCKET` (optional).
     pub fn from_env() -> anyhow::Result<Self> {
         fn var(name: &str) -> Option<String> {
             std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
@@ -49,6 +55,7 @@ impl AwsConfig {
             region: var("AWS_REGION").unwrap_or_else(|| DEFAULT_REGION.to_owned()),
             key_alias_prefix: var("KYOCHO_KEY_ALIAS_PREFIX")
                 .unwrap_or_else(|| DEFAULT_KEY_ALIAS_PREFIX.to_owned()),
+            bucket: var("KYOCHO_BUCKET"),
         })
     }
 
@@ -73,6 +80,9 @@ pub async fn backend(cfg: &AwsConfig) -> anyhow::Result<Backend> {
 pub fn backend_from_sdk_config(sdk: &SdkConfig, cfg: &AwsConfig) -> Backend {
     let store = Arc::new(DynamoStore::new(aws_sdk_dynamodb::Client::new(sdk), cfg.table_name.clone()));
     let keys = KmsKeys::new(aws_sdk_kms::Client::new(sdk), cfg.key_alias_prefix.clone());
+    // Path-style addressing when an endpoint override (moto, LocalStack) stands in for S3.
+    let s3_config = aws_sdk_s3::config::Builder::from(sdk).force_path_style(sdk.endpoint_url().is_some()).build();
+    let blobs = S3Blobs::new(aws_sdk_s3::Client::from_conf(s3_config), cfg.bucket.clone(), cfg.key_alias_prefix.clone());
     Backend {
         name: "aws",
         tenants: store.clone(),
@@ -80,5 +90,6 @@ pub fn backend_from_sdk_config(sdk: &SdkConfig, cfg: &AwsConfig) -> Backend {
         projects: store.clone(),
         audit: store,
         sealer: Arc::new(EnvelopeSealer::new(keys, CachePolicy::default())),
+        blobs: Arc::new(blobs),
     }
 }

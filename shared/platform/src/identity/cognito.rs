@@ -30,7 +30,11 @@ where
     R: std::fmt::Debug + Send + Sync + 'static,
 {
     let message = e.message().unwrap_or_default().to_owned();
-    match e.code() {
+    // The error code, from the response metadata or else from the modeled error's name.
+    let code = e.code().map(str::to_owned).or_else(|| {
+        e.as_service_error().map(|s| s.to_string()).and_then(|t| t.split([':', ' ']).next().map(str::to_owned))
+    });
+    match code.as_deref() {
         Some("NotAuthorizedException") if message.to_ascii_lowercase().contains("disabled") => IdentityError::UserDisabled,
         Some("NotAuthorizedException") => IdentityError::NotAuthorized,
         Some("CodeMismatchException") => IdentityError::CodeMismatch,

@@ -1,11 +1,13 @@
 //! Embedded adapters for the local edition: a SQLite file for records, a key file for keys.
 
+mod blobs;
 mod keys;
 mod sqlite;
 
 use std::path::Path;
 use std::sync::Arc;
 
+pub use blobs::{LocalBlobs, UrlRefusal, VerifiedUrl, URL_PREFIX};
 pub use keys::LocalKeys;
 pub use sqlite::SqliteStore;
 
@@ -17,6 +19,7 @@ pub fn backend(dir: &Path) -> anyhow::Result<Backend> {
     std::fs::create_dir_all(dir)?;
     let store = Arc::new(SqliteStore::open(&dir.join("kyocho.db"))?);
     let keys = LocalKeys::open(&dir.join("keys"))?;
+    let blobs = Arc::new(LocalBlobs::open(dir)?);
     Ok(Backend {
         name: "local",
         tenants: store.clone(),
@@ -24,5 +27,6 @@ pub fn backend(dir: &Path) -> anyhow::Result<Backend> {
         projects: store.clone(),
         audit: store,
         sealer: Arc::new(EnvelopeSealer::new(keys, CachePolicy::default())),
+        blobs,
     })
 }

@@ -1,0 +1,426 @@
+//! The `auth` function: sign-in with password and second factor, token refresh, sign-out,
+//! password reset and change, authenticator set-up, MFA preference and `GET /me`.
+//!
+//! The sign-in routes are public: each makes its own checks through [`platform::signin`]
+//! (company, IP allow-list, lock, status) before the identity provider is asked.
+
+use std::sync::Arc;
+
+use lambda_http::{http::StatusCode, Body, Request, Response};
+use platform::error::{ApiError, FieldError};
+use platform::http::{self, Call, Reply};
+use platform::identity::{self, AuthStep, Caller, ChallengeKind, IdentityError, MfaMethod, MfaPreference, Services, Tokens};
+use platform::ports::AuditResult;
+use platform::signin::{self, Origin};
+use platform::{password, Backend};
+use serde::Deserialize;
+use serde_json::json;
+
+/// Largest request body accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// The Lambda entry point: every request goes through the shared checks first.
+pub async fn handle(backend: Arc<Backend>, req: Request) -> Response<Body> {
+    http::dispatch(backend, req, route).await
+}
+
+async fn route(backend: Arc<Backend>, call: Call) -> Reply {
+    let services = identity::services(&call.req)?;
+    let svc = services.as_ref();
+    match call.route.key().as_str() {
+        "POST /auth/sign-in" => sign_in(&backend, svc, &call).await,
+        "POST /auth/challenge" => challenge(&backend, svc, &call).await,
+        "POST /auth/refresh" => refresh(&backend, svc, &call).await,
+        "POST /auth/sign-out" => sign_out(&backend, svc, &call).await,
+        "POST /auth/password/forgot" => forgot(&backend, svc, &call).await,
+        "POST /auth/password/reset" => reset(&backend, svc, &call).await,
+        "POST /auth/password/change" => change_password(&backend, svc, &call).await,
+        "POST /auth/mfa/totp/setup" => totp_setup(&backend, svc, &call).await,
+        "POST /auth/mfa/totp/verify" => totp_verify(svc, &call).await,
+        "PUT /auth/mfa/preference" => mfa_preference(&backend, svc, &call).await,
+        "GET /me" => me(&backend, svc, &call).await,
+        _ => Err(ApiError::NotFound),
+    }
+}
+
+fn origin(call: &Call) -> Origin {
+    Origin { source_ip: call.source_ip, request_id: call.request_id.clone() }
+}
+
+fn no_content() -> Reply {
+    Response::builder().status(StatusCode::NO_CONTENT).body(Body::Empty).map_err(ApiError::internal)
+}
+
+fn tokens_body(t: &Tokens) -> serde_json::Value {
+    let mut v = json!({ "token_type": "Bearer", "access_token": t.access_token, "expires_in": t.expires_in });
+    if let Some(id) = &t.id_token {
+        v["id_token"] = json!(id);
+    }
+    if let Some(r) = &t.refresh_token {
+        v["refresh_token"] = json!(r);
+    }
+    v
+}
+
+/// Answer a password or challenge step: tokens (the sign-in is complete) or the next challenge.
+async fn answer_step(attempt: &signin::Attempt<'_>, step: AuthStep) -> Reply {
+    match step {
+        AuthStep::Tokens(t) => {
+            attempt.succeeded("signed_in").await?;
+            http::json_response(StatusCode::OK, &json!({ "status": "signed_in", "tokens": tokens_body(&t) }))
+        }
+        AuthStep::Challenge(c) => {
+            attempt.audit(attempt.operation, AuditResult::Success, &format!("challenge {}", c.kind.as_str())).await;
+            http::json_response(
+                StatusCode::OK,
+                &json!({ "status": "challenge", "challenge": c.kind.as_str(), "session": c.session, "destination": c.destination }),
+            )
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignInBody {
+    tenant: String,
+    email: String,
+    password: String,
+}
+
+async fn sign_in(backend: &Backend, svc: &Services, call: &Call) -> Reply {
+    let body: SignInBody = call.json(MAX_BODY_BYTES)?;
+    let attempt = signin::begin(backend, svc, &body.tenant, &body.email, &origin(call), "auth.sign_in").await?;
+    let username = attempt.username();
+    if attempt.tenant.settings.mfa_required {
+        match svc.provider.mfa_status(&username).await {
+            Ok(status) if status.preferred.is_none() => {
+                svc.provider.set_mfa_preference(&username, MfaPreference { preferred: Some(MfaMethod::Email) }).await?;
+            }
+            Ok(_) => {}
+            Err(IdentityError::UserNotFound) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    attempt.wait_for_revocation_edge().await;
+    match svc.provider.password_auth(&username, &body.password).await {
+        Ok(step) => answer_step(&attempt, step).await,
+        Err(IdentityError::NotAuthorized | IdentityError::UserNotFound) => {
+            Err(attempt.failed("invalid_credentials", signin::invalid_credentials()).await)
+        }
+        Err(e) => {
+            attempt.audit("auth.sign_in", AuditResult::Failed, "provider_error").await;
+            Err(e.into())
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChallengeBody {
+    tenant: String,
+    email: String,
+    challenge: String,
+    session: String,
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    new_password: Option<String>,
+}
+
+async fn challenge(backend: &Backend, svc: &Services, call: &Call) -> Reply {
+    let body: ChallengeBody = call.json(MAX_BODY_BYTES)?;
+    let kind = ChallengeKind::parse(&body.challenge).ok_or_else(|| {
+        ApiError::bad_field(FieldError::body(
+            "/challenge",
+            "invalid_value",
+            "one of EMAIL_OTP, SMS_MFA, SOFTWARE_TOKEN_MFA, NEW_PASSWORD_REQUIRED, MFA_SETUP",
+        ))
+    })?;
+    let answer = if kind == ChallengeKind::NewPasswordRequired {
+        let p = body.new_password.ok_or_else(|| ApiError::bad_field(FieldError::body("/new_password", "required", "the new password is required")))?;
+        password::require("/new_password", &p)?;
+        p
+    } else {
+        let c = body.code.ok_or_else(|| ApiError::bad_field(FieldError::body("/code", "required", "the code is required")))?;
+        if c.trim().is_empty() || c.len() > 16 {
+            return Err(ApiError::bad_field(FieldError::body("/code", "invalid_value", "the code has 6 digits")));
+        }
+        c
+    };
+    let attempt = signin::begin(backend, svc, &body.tenant, &body.email, &origin(call), "auth.challenge").await?;
+    attempt.wait_for_revocation_edge().await;
+    match svc.provider.respond_to_challenge(&attempt.username(), kind, &body.session, &answer).await {
+        Ok(step) => answer_step(&attempt, step).await,
+        Err(IdentityError::CodeMismatch) => Err(attempt.failed("invalid_code", ApiError::Unauthenticated { code: "invalid_code" }).await),
+        Err(IdentityError::NotAuthorized) => Err(attempt.failed("invalid_code", ApiError::Unauthenticated { code: "invalid_code" }).await),
+        Err(IdentityError::Expired) => {
+            attempt.audit("auth.challenge", AuditResult::Failed, "expired").await;
+            Err(ApiError::Unauthenticated { code: "challenge_expired" })
+        }
+        Err(IdentityError::InvalidPassword(reason)) => Err(ApiError::BadRequest {
+            code: "weak_password",
+            detail: reason.clone(),
+            errors: vec![FieldError::body("/new_password", "password_policy", reason)],
+        }),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RefreshBody {
+    refresh_token: String,
+}
+
+/// The user a refresh token belongs to, checked like a sign-in (IP allow-list, status).
+async fn refreshed(backend: &Backend, svc: &Services, call: &Call, refresh_token: &str) -> Result<(Tokens, platform::ports::User, platform::ports::Tenant), ApiError> {
+    let tokens = match svc.provider.refresh(refresh_token).await {
+        Ok(t) => t,
+        Err(IdentityError::NotAuthorized | IdentityError::UserNotFound | IdentityError::Expired) => {
+            return Err(ApiError::Unauthenticated { code: "invalid_refresh_token" })
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let user = backend.users.user_by_sub(&tokens.sub).await?.ok_or(ApiError::Unauthenticated { code: "invalid_refresh_token" })?;
+    let tenant = backend.tenants.get_tenant(&user.tenant).await?.ok_or(ApiError::Unauthenticated { code: "invalid_refresh_token" })?;
+    let now = svc.clock.now();
+    if !platform::access::ip_allowed(&tenant.settings.ip_allow_list, call.source_ip) {
+        signin::audit(backend, &tenant, Some(&user), None, "auth.refresh", AuditResult::Denied, "ip_not_allowed", call.source_ip, &call.request_id, now).await;
+        return Err(signin::ip_not_allowed());
+    }
+    if user.status != platform::ports::UserStatus::Active {
+        signin::audit(backend, &tenant, Some(&user), None, "auth.refresh", AuditResult::Denied, "user_disabled", call.source_ip, &call.request_id, now).await;
+        return Err(ApiError::Forbidden { code: "user_disabled", detail: "This account is disabled.".into() });
+    }
+    Ok((tokens, user, tenant))
+}
+
+async fn refresh(backend: &Backend, svc: &Services, call: &Call) -> Reply {
+    let body: RefreshBody = call.json(MAX_BODY_BYTES)?;
+    let (mut tokens, user, tenant) = refreshed(backend, svc, call, &body.refresh_token).await?;
+    if user.tokens_valid_after > http::now_millis() {
+        signin::wait_until(user.tokens_valid_after).await;
+        tokens = svc.provider.refresh(&body.refresh_token).await?;
+    }
+    signin::audit(backend, &tenant, Some(&user), None, "auth.refresh", AuditResult::Success, "refreshed", call.source_ip, &call.request_id, svc.clock.now()).await;
+    http::json_response(StatusCode::OK, &json!({ "status": "signed_in", "tokens": tokens_body(&tokens) }))
+}
+
+async fn sign_out(backend: &Backend, svc: &Services, call: &Call) -> Reply {
+    let body: RefreshBody = call.json(MAX_BODY_BYTES)?;
+    let (_, mut user, tenant) = refreshed(backend, svc, call, &body.refresh_token).await?;
+    svc.provider.global_sign_out(&identity::username(&user.tenant, &user.id)).await?;
+    user.tokens_valid_after = http::revoke_after(http::now_millis());
+    backend.users.put_user(&user).await?;
+    signin::audit(backend, &tenant, Some(&user), None, "auth.sign_out", AuditResult::Success, "signed_out", call.source_ip, &call.request_id, svc.clock.now()).await;
+    no_content()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ForgotBody {
+    tenant: String,
+    email: String,
+}
+
+async fn forgot(backend: &Backend, svc: &Services, call: &Call) -> Reply {
+    let body: ForgotBody = call.json(MAX_BODY_BYTES)?;
+    let accepted = || http::json_response(StatusCode::ACCEPTED, &json!({ "status": "code_sent_if_the_account_exists" }));
+    let attempt = match signin::begin(backend, svc, &body.tenant, &body.email, &origin(call), "auth.password_forgot").await {
+        Ok(a) => a,
+        Err(ApiError::Unauthenticated { code: "invalid_credentials" }) => return accepted(),
+        Err(e) => return Err(e),
+    };
+    match svc.provider.forgot_password(&attempt.username()).await {
+        Ok(()) | Err(IdentityError::UserNotFound) => {}
+        Err(e) => return Err(e.into()),
+    }
+    attempt.audit("auth.password_forgot", AuditResult::Success, "code_sent").await;
+    accepted()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResetBody {
+    tenant: String,
+    email: String,
+    code: String,
+    new_password: String,
+}
+
+async fn reset(backend: &Backend, svc: &Services, call: &Call) -> Reply {
+    let body: ResetBody = call.json(MAX_BODY_BYTES)?;
+    password::require("/new_password", &body.new_password)?;
+    let attempt = signin::begin(backend, svc, &body.tenant, &body.email, &origin(call), "auth.password_reset").await?;
+    let username = attempt.username();
+    match svc.provider.confirm_forgot_password(&username, &body.code, &body.new_password).await {
+        Ok(()) => {}
+        Err(IdentityError::CodeMismatch | IdentityError::Expired | IdentityError::UserNotFound) => {
+            return Err(attempt.failed("invalid_code", ApiError::Unauthenticated { code: "invalid_code" }).await)
+        }
+        Err(IdentityError::InvalidPassword(reason)) => {
+            return Err(ApiError::BadRequest {
+                code: "weak_password",
+                detail: reason.clone(),
+                errors: vec![FieldError::body("/new_password", "password_policy", reason)],
+            })
+        }
+        Err(e) => return Err(e.into()),
+    }
+    svc.provider.global_sign_out(&username).await?;
+    let mut user = attempt.user.clone();
+    user.tokens_valid_after = http::revoke_after(http::now_millis());
+    backend.users.put_user(&user).await?;
+    attempt.succeeded("password_reset").await?;
+    no_content()
+}
+
+fn bearer(call: &Call) -> &str {
+    call.header("authorization")
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(str::trim)
+        .unwrap_or("")
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChangeBody {
+    current_password: String,
+    new_password: String,
+}
+
+async fn change_password(backend: &Backend, svc: &Services, call: &Call) -> Reply {
+    let auth = call.auth()?;
+    let body: ChangeBody = call.json(MAX_BODY_BYTES)?;
+    password::require("/new_password", &body.new_password)?;
+    let username = signin::username_of(auth);
+    let caller = Caller { username: &username, access_token: bearer(call) };
+    match svc.provider.change_password(&caller, &body.current_password, &body.new_password).await {
+        Ok(()) => {}
+        Err(IdentityError::NotAuthorized) => {
+            return Err(ApiError::bad_field(FieldError::body("/current_password", "incorrect", "the current password is not correct")))
+        }
+        Err(IdentityError::InvalidPassword(reason)) => {
+            return Err(ApiError::BadRequest {
+                code: "weak_password",
+                detail: reason.clone(),
+                errors: vec![FieldError::body("/new_password", "password_policy", reason)],
+            })
+        }
+        Err(e) => return Err(e.into()),
+    }
+    svc.provider.global_sign_out(&username).await?;
+    let mut user = backend.users.get_user(&auth.tenant, &auth.user).await?.ok_or(ApiError::NotFound)?;
+    user.tokens_valid_after = http::revoke_after(http::now_millis());
+    backend.users.put_user(&user).await?;
+    no_content()
+}
+
+async fn totp_setup(backend: &Backend, svc: &Services, call: &Call) -> Reply {
+    let auth = call.auth()?;
+    let username = signin::username_of(auth);
+    let secret = svc.provider.associate_software_token(&Caller { username: &username, access_token: bearer(call) }).await?;
+    let user = backend.users.get_user(&auth.tenant, &auth.user).await?.ok_or(ApiError::NotFound)?;
+    let label: String = form_encode(&format!("Kyocho:{}", user.email));
+    let uri = format!("otpauth://totp/{label}?secret={secret}&issuer=Kyocho&algorithm=SHA1&digits=6&period=30");
+    http::json_response(StatusCode::OK, &json!({ "secret": secret, "otpauth_uri": uri }))
+}
+
+fn form_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b':' | b'@' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CodeBody {
+    code: String,
+}
+
+async fn totp_verify(svc: &Services, call: &Call) -> Reply {
+    let auth = call.auth()?;
+    let body: CodeBody = call.json(MAX_BODY_BYTES)?;
+    let username = signin::username_of(auth);
+    match svc.provider.verify_software_token(&Caller { username: &username, access_token: bearer(call) }, &body.code).await {
+        Ok(()) => {}
+        Err(IdentityError::CodeMismatch) => {
+            return Err(ApiError::bad_field(FieldError::body("/code", "invalid_code", "the code is not correct")))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    svc.provider.set_mfa_preference(&username, MfaPreference { preferred: Some(MfaMethod::Totp) }).await?;
+    http::json_response(StatusCode::OK, &svc.provider.mfa_status(&username).await?)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PreferenceBody {
+    /// `email`, `sms`, `totp` or `none`.
+    method: String,
+    #[serde(default)]
+    phone_number: Option<String>,
+}
+
+/// An E.164 phone number: `+` then 8–15 digits.
+fn parse_phone(s: &str) -> Option<String> {
+    let digits = s.strip_prefix('+')?;
+    (8..=15).contains(&digits.len()).then_some(())?;
+    digits.bytes().all(|b| b.is_ascii_digit()).then(|| s.to_owned())
+}
+
+async fn mfa_preference(backend: &Backend, svc: &Services, call: &Call) -> Reply {
+    let auth = call.auth()?;
+    let body: PreferenceBody = call.json(MAX_BODY_BYTES)?;
+    let method = match body.method.as_str() {
+        "email" => Some(MfaMethod::Email),
+        "sms" => Some(MfaMethod::Sms),
+        "totp" => Some(MfaMethod::Totp),
+        "none" => None,
+        _ => return Err(ApiError::bad_field(FieldError::body("/method", "invalid_value", "one of email, sms, totp, none"))),
+    };
+    let username = signin::username_of(auth);
+    if let Some(p) = &body.phone_number {
+        let phone = parse_phone(p)
+            .ok_or_else(|| ApiError::bad_field(FieldError::body("/phone_number", "invalid_value", "an E.164 number such as +819012345678")))?;
+        svc.provider.set_phone_number(&username, Some(&phone)).await?;
+    }
+    if method.is_none() {
+        let tenant = backend.tenants.get_tenant(&auth.tenant).await?.ok_or(ApiError::NotFound)?;
+        if tenant.settings.mfa_required {
+            return Err(ApiError::Conflict { code: "mfa_required", detail: "This company requires a second factor for every user.".into() });
+        }
+    }
+    match svc.provider.set_mfa_preference(&username, MfaPreference { preferred: method }).await {
+        Ok(()) => {}
+        Err(IdentityError::InvalidRequest(detail)) => {
+            return Err(ApiError::bad_field(FieldError::body("/method", "not_set_up", detail)))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    http::json_response(StatusCode::OK, &svc.provider.mfa_status(&username).await?)
+}
+
+async fn me(backend: &Backend, svc: &Services, call: &Call) -> Reply {
+    let auth = call.auth()?;
+    let user = backend.users.get_user(&auth.tenant, &auth.user).await?.ok_or(ApiError::NotFound)?;
+    let mfa = match svc.provider.mfa_status(&signin::username_of(auth)).await {
+        Ok(status) => Some(status),
+        Err(IdentityError::UserNotFound) => None,
+        Err(e) => return Err(e.into()),
+    };
+    http::json_response(
+        StatusCode::OK,
+        &json!({
+            "user": { "id": user.id, "email": user.email, "name": user.name, "status": user.status },
+            "company": { "id": auth.tenant, "name": auth.tenant_name },
+            "role": auth.role,
+            "permissions": auth.permissions,
+            "mfa": mfa,
+            "source_ip": call.source_ip.map(|ip| ip.to_string()),
+        }),
+    )
+}

@@ -1,0 +1,233 @@
+//! `POST /projects/{id}/exports` draws or tabulates a stored project (coordination chart or
+//! single-line diagram as SVG/PDF/DXF, reports as CSV), stores the file in the tenant's own
+//! blob space under `exports/<export id>/<file name>` and answers with a short-lived
+//! download URL, the file's SHA-256 and size. `GET /exports/{id}` answers the same with a
+//! fresh URL until the export expires. The tenant comes only from the verified caller, so
+//! another tenant's export id is simply not found.
+
+pub mod spec;
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use lambda_http::{http::StatusCode, Body, Request, Response};
+use platform::error::{ApiError, FieldError};
+use platform::http::{self, now_millis, AuditTarget, Call, Reply};
+use platform::ids::{ProjectId, TenantId};
+use platform::ports::{BlobError, BlobHead, BlobInfo, BlobKey, UnixMillis};
+use platform::{projects, Backend};
+use serde::Serialize;
+
+pub use spec::{ExportRequest, ExportSpec, Rendered};
+
+/// How long download URLs and exports live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExportSettings {
+    /// Lifetime of one download URL (default 15 minutes).
+    pub url_ttl: Duration,
+    /// Lifetime of an export; after it the file is gone (default 24 hours, matching the
+    /// bucket's lifecycle rule).
+    pub lifetime: Duration,
+}
+
+impl Default for ExportSettings {
+    fn default() -> Self {
+        ExportSettings { url_ttl: Duration::from_secs(15 * 60), lifetime: Duration::from_secs(24 * 3600) }
+    }
+}
+
+impl ExportSettings {
+    /// The defaults, overridden by `KYOCHO_EXPORT_URL_TTL_SECONDS` (1–3600) and
+    /// `KYOCHO_EXPORT_LIFETIME_SECONDS` (60–86400) when set to a number in range.
+    pub fn from_env() -> Self {
+        let secs = |name: &str, range: std::ops::RangeInclusive<u64>| {
+            std::env::var(name).ok().and_then(|v| v.trim().parse::<u64>().ok()).filter(|s| range.contains(s)).map(Duration::from_secs)
+        };
+        let d = ExportSettings::default();
+        ExportSettings {
+            url_ttl: secs("KYOCHO_EXPORT_URL_TTL_SECONDS", 1..=3600).unwrap_or(d.url_ttl),
+            lifetime: secs("KYOCHO_EXPORT_LIFETIME_SECONDS", 60..=86_400).unwrap_or(d.lifetime),
+        }
+    }
+}
+
+fn settings() -> ExportSettings {
+    static SETTINGS: OnceLock<ExportSettings> = OnceLock::new();
+    *SETTINGS.get_or_init(ExportSettings::from_env)
+}
+
+/// Largest request body: the export request is a handful of short fields.
+const MAX_BODY_BYTES: usize = 4 * 1024;
+
+/// The Lambda entry point.
+pub async fn handle(backend: Arc<Backend>, req: Request) -> Response<Body> {
+    http::dispatch(backend, req, route).await
+}
+
+async fn route(backend: Arc<Backend>, call: Call) -> Reply {
+    match call.route.method {
+        "POST" => create(&backend, &call, settings()).await,
+        _ => read(&backend, &call, settings()).await,
+    }
+}
+
+/// What both routes answer.
+#[derive(Debug, Serialize)]
+struct ExportView {
+    id: String,
+    project_id: Option<String>,
+    url: String,
+    /// Milliseconds since the epoch, like every timestamp of the API.
+    url_expires_at: UnixMillis,
+    expires_at: UnixMillis,
+    sha256: String,
+    size: u64,
+    file_name: String,
+    content_type: String,
+}
+
+/// A fresh export id: 128 random bits, lower-case hex. It names the export and nothing else.
+fn new_export_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+fn parse_export_id(raw: &str) -> Result<&str, ApiError> {
+    if raw.len() == 32 && raw.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        Ok(raw)
+    } else {
+        Err(ApiError::bad_field(FieldError::parameter("id", "invalid_id", "an export id is 32 lower-case hex digits")))
+    }
+}
+
+fn prefix(xid: &str) -> String {
+    format!("exports/{xid}/")
+}
+
+fn blob_error(e: BlobError) -> ApiError {
+    match e {
+        BlobError::NotFound => ApiError::NotFound,
+        e @ BlobError::Invalid(_) => ApiError::internal(e),
+        BlobError::Unavailable(cause) => ApiError::Unavailable(cause),
+    }
+}
+
+/// The download URL as the client should use it: a relative URL (the local edition's
+/// `/_blobs/…`) is made absolute on the origin the request came to.
+fn absolute(call: &Call, url: String) -> String {
+    match (url.starts_with('/'), call.header("host")) {
+        (true, Some(host)) => format!("http://{host}{url}"),
+        _ => url,
+    }
+}
+
+async fn view(backend: &Backend, call: &Call, tenant: &TenantId, xid: &str, head: BlobHead, s: ExportSettings) -> Result<ExportView, ApiError> {
+    let url = backend.blobs.download_url(tenant, &head.key, s.url_ttl).await.map_err(blob_error)?;
+    Ok(ExportView {
+        id: xid.to_owned(),
+        project_id: head.info.metadata.get("project-id").cloned(),
+        url: absolute(call, url.url),
+        url_expires_at: url.expires_at,
+        expires_at: head.info.expires_at,
+        sha256: head.sha256,
+        size: head.size,
+        file_name: head.info.file_name,
+        content_type: head.info.content_type,
+    })
+}
+
+fn tokyo_date() -> String {
+    let now = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+9));
+    now.format(time::macros::format_description!("[year]-[month]-[day]")).unwrap_or_default()
+}
+
+async fn create(backend: &Backend, call: &Call, s: ExportSettings) -> Reply {
+    let auth = call.auth()?;
+    let raw = call.path_param("id").unwrap_or_default();
+    let pid = ProjectId::parse(&raw).map_err(|e| ApiError::bad_field(FieldError::parameter("id", "invalid_id", e.to_string())))?;
+    let spec = call.json::<ExportRequest>(MAX_BODY_BYTES)?.into_spec()?;
+
+    let project = projects::get(backend, &auth.tenant, &pid).await?;
+    let text = serde_json::to_string(&project.content).map_err(ApiError::internal)?;
+    let model = domain::validate::parse_project_with(&text, domain::library::builtin()).map_err(|errors| ApiError::Unprocessable {
+        detail: "The stored project no longer passes validation; open and fix it first.".into(),
+        errors: errors
+            .into_iter()
+            .map(|e| FieldError { message_ja: Some(e.message_ja), ..FieldError::body(e.pointer, e.code, e.message_en) })
+            .collect(),
+    })?;
+    let analysis = domain::analysis::analyze(&model, &domain::checks::CheckSettings::from_project(&model));
+    let sheet = drawings::SheetInfo {
+        project: model.name.clone(),
+        date: tokyo_date(),
+        author: auth.user_name.clone(),
+        page: "1/1".into(),
+        ..Default::default()
+    };
+    let spec_for_render = spec.clone();
+    let pid_text = pid.to_string();
+    let rendered = tokio::task::spawn_blocking(move || spec_for_render.render(&model, &analysis, &pid_text, sheet))
+        .await
+        .map_err(ApiError::internal)??;
+
+    let xid = new_export_id();
+    let key = BlobKey::parse(&format!("{}{}", prefix(&xid), rendered.file_name)).map_err(ApiError::internal)?;
+    let (what, format) = spec.labels();
+    let lifetime_ms = i64::try_from(s.lifetime.as_millis()).unwrap_or(i64::MAX);
+    let info = BlobInfo {
+        content_type: rendered.content_type.to_owned(),
+        file_name: rendered.file_name.clone(),
+        metadata: [
+            ("project-id", pid.to_string()),
+            ("project-version", project.version.to_string()),
+            ("what", what.to_owned()),
+            ("format", format.to_owned()),
+            ("created-by", auth.user.to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect(),
+        expires_at: now_millis().saturating_add(lifetime_ms),
+    };
+    let head = backend.blobs.put(&auth.tenant, &key, rendered.bytes, &info).await.map_err(blob_error)?;
+    let body = view(backend, call, &auth.tenant, &xid, head, s).await?;
+    let mut resp = http::json_response(StatusCode::CREATED, &body)?;
+    if let Ok(v) = format!("/exports/{xid}").parse() {
+        resp.headers_mut().insert("location", v);
+    }
+    resp.extensions_mut().insert(AuditTarget(format!("project:{pid} export:{xid}")));
+    Ok(resp)
+}
+
+async fn read(backend: &Backend, call: &Call, s: ExportSettings) -> Reply {
+    let auth = call.auth()?;
+    let raw = call.path_param("id").unwrap_or_default();
+    let xid = parse_export_id(&raw)?;
+    let heads = backend.blobs.list(&auth.tenant, &prefix(xid)).await.map_err(blob_error)?;
+    let head = heads.into_iter().next().ok_or(ApiError::NotFound)?;
+    let body = view(backend, call, &auth.tenant, xid, head, s).await?;
+    let mut resp = http::json_response(StatusCode::OK, &body)?;
+    resp.extensions_mut().insert(AuditTarget(format!("export:{xid}")));
+    Ok(resp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn export_ids_are_random_hex_and_nothing_else_parses() {
+        let a = new_export_id();
+        assert_eq!(parse_export_id(&a).unwrap(), a);
+        assert_ne!(a, new_export_id());
+        for bad in ["", "../x", "ABCDEF0123456789ABCDEF0123456789", &"0".repeat(33)] {
+            assert!(parse_export_id(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn defaults_are_15_minute_urls_and_24_hour_exports() {
+        let d = ExportSettings::default();
+        assert_eq!(d.url_ttl, Duration::from_secs(900));
+        assert_eq!(d.lifetime, Duration::from_secs(86_400));
+    }
+}
