@@ -54,9 +54,10 @@ pub async fn serve(addr: SocketAddr, data_dir: &Path, ready: impl FnOnce(SocketA
 /// How often `kyocho serve` deletes expired blobs (exports).
 pub const BLOB_SWEEP_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5 * 60);
 
-/// Delete expired blobs now and every [`BLOB_SWEEP_INTERVAL`], for as long as the process runs.
+/// Delete expired blobs every [`BLOB_SWEEP_INTERVAL`], for as long as the process runs.
+/// (Expired blobs are never served meanwhile: the store refuses them on read.)
 async fn sweep_blobs(blobs: Arc<platform::local::LocalBlobs>) {
-    let mut tick = tokio::time::interval(BLOB_SWEEP_INTERVAL);
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + BLOB_SWEEP_INTERVAL, BLOB_SWEEP_INTERVAL);
     loop {
         tick.tick().await;
         let sweeper = blobs.clone();

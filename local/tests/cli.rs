@@ -9,6 +9,14 @@ use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_kyocho");
 
+/// A valid project document (reference case A) with the given name.
+fn project_document(name: &str) -> Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/case_a.json");
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    doc["name"] = Value::String(name.to_owned());
+    doc
+}
+
 struct Server(std::process::Child);
 
 impl Drop for Server {
@@ -60,7 +68,7 @@ async fn serve_then_token_then_crud_and_every_request_is_one_json_log_line() {
     let created: Value = client
         .post(format!("{base}/projects"))
         .bearer_auth(&token)
-        .json(&serde_json::json!({ "name": "第1受電所", "content": {} }))
+        .json(&project_document("第1受電所"))
         .send()
         .await
         .unwrap()

@@ -684,7 +684,16 @@ impl AuditLog for DynamoStore {
         for attempt in 0..AUDIT_ATTEMPTS {
             let head = self.get(pk.clone(), AUDIT_HEAD.to_owned()).await?;
             let (prev_seq, prev_hash, last_ts) = match &head {
-                Some(h) => (get_n::<u64>(h, "seq")?, get_s(h, "hash")?.to_owned(), get_n::<UnixMillis>(h, "last_ts")?),
+                Some(h) => match (get_n::<u64>(h, "seq"), get_s(h, "hash"), get_n::<UnixMillis>(h, "last_ts")) {
+                    (Ok(seq), Ok(hash), Ok(ts)) => (seq, hash.to_owned(), ts),
+                    // A head caught half-written by a concurrent first append (emulators do
+                    // not isolate reads from a transaction in flight): read it again.
+                    (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) if attempt + 1 == AUDIT_ATTEMPTS => return Err(e),
+                    _ => {
+                        tokio::time::sleep(Duration::from_millis(5 * (attempt as u64 + 1))).await;
+                        continue;
+                    }
+                },
                 None => (0, CHAIN_START.to_owned(), 0),
             };
             let seq = prev_seq + 1;

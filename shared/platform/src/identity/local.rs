@@ -84,7 +84,7 @@ impl Outbox {
 /// Codes and sessions expire after this many milliseconds (Cognito: 3 minutes for a session).
 const SESSION_TTL_MS: i64 = 3 * 60_000;
 const RESET_CODE_TTL_MS: i64 = 60 * 60_000;
-const REFRESH_TTL_MS: i64 = 30 * 24 * 3600_000;
+const REFRESH_TTL_MS: i64 = 30 * 24 * 3_600_000;
 /// Wrong codes a challenge session takes before it is dropped.
 const SESSION_ATTEMPTS: u32 = 3;
 
