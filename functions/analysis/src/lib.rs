@@ -6,9 +6,8 @@
 use std::sync::Arc;
 
 use lambda_http::{http::StatusCode, Body, Request, Response};
-use platform::error::{ApiError, FieldError};
+use platform::error::ApiError;
 use platform::http::{self, AuditTarget, Call, Reply};
-use platform::ids::ProjectId;
 use platform::{projects, Backend};
 
 /// The Lambda entry point.
@@ -18,22 +17,14 @@ pub async fn handle(backend: Arc<Backend>, req: Request) -> Response<Body> {
 
 async fn analyse(backend: Arc<Backend>, call: Call) -> Reply {
     let auth = call.auth()?;
-    let raw = call.path_param("id").unwrap_or_default();
-    let id = ProjectId::parse(&raw).map_err(|e| ApiError::bad_field(FieldError::parameter("id", "invalid_id", e.to_string())))?;
-    let project = projects::get(&backend, &auth.tenant, &id).await?;
+    let id = call.project_id()?;
+    let (project, model) = projects::open_model(&backend, &auth.tenant, &id).await?;
     if let Some(expected) = call.header("if-match").map(http::parse_if_match).transpose()? {
         if expected != project.version {
             return Err(ApiError::PreconditionFailed { current_version: project.version });
         }
     }
-    let text = serde_json::to_string(&project.content).map_err(ApiError::internal)?;
-    let analysis = domain::analysis::parse_and_analyze(&text).map_err(|errors| ApiError::Unprocessable {
-        detail: "The stored project no longer passes validation; open and fix it first.".into(),
-        errors: errors
-            .into_iter()
-            .map(|e| FieldError { message_ja: Some(e.message_ja), ..FieldError::body(e.pointer, e.code, e.message_en) })
-            .collect(),
-    })?;
+    let analysis = domain::analysis::analyze(&model, &domain::checks::CheckSettings::from_project(&model));
     let mut resp = http::json_response(StatusCode::OK, &analysis)?;
     if let Ok(v) = http::etag(project.version).parse() {
         resp.headers_mut().insert("etag", v);

@@ -13,7 +13,7 @@ use std::time::Duration;
 use lambda_http::{http::StatusCode, Body, Request, Response};
 use platform::error::{ApiError, FieldError};
 use platform::http::{self, now_millis, AuditTarget, Call, Reply};
-use platform::ids::{ProjectId, TenantId};
+use platform::ids::TenantId;
 use platform::ports::{BlobError, BlobHead, BlobInfo, BlobKey, UnixMillis};
 use platform::{projects, Backend};
 use serde::Serialize;
@@ -142,19 +142,9 @@ fn tokyo_date() -> String {
 
 async fn create(backend: &Backend, call: &Call, s: ExportSettings) -> Reply {
     let auth = call.auth()?;
-    let raw = call.path_param("id").unwrap_or_default();
-    let pid = ProjectId::parse(&raw).map_err(|e| ApiError::bad_field(FieldError::parameter("id", "invalid_id", e.to_string())))?;
+    let pid = call.project_id()?;
     let spec = call.json::<ExportRequest>(MAX_BODY_BYTES)?.into_spec()?;
-
-    let project = projects::get(backend, &auth.tenant, &pid).await?;
-    let text = serde_json::to_string(&project.content).map_err(ApiError::internal)?;
-    let model = domain::validate::parse_project_with(&text, domain::library::builtin()).map_err(|errors| ApiError::Unprocessable {
-        detail: "The stored project no longer passes validation; open and fix it first.".into(),
-        errors: errors
-            .into_iter()
-            .map(|e| FieldError { message_ja: Some(e.message_ja), ..FieldError::body(e.pointer, e.code, e.message_en) })
-            .collect(),
-    })?;
+    let (project, model) = projects::open_model(backend, &auth.tenant, &pid).await?;
     let analysis = domain::analysis::analyze(&model, &domain::checks::CheckSettings::from_project(&model));
     let sheet = drawings::SheetInfo {
         project: model.name.clone(),

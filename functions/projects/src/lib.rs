@@ -30,8 +30,8 @@ fn parse_document(text: &str) -> Result<(Summary, serde_json::Value), ApiError> 
             let errors: Vec<FieldError> = errors
                 .into_iter()
                 .map(|e| {
-                    let code = if UNREADABLE.contains(&e.code.as_str()) { "malformed_json".to_owned() } else { e.code };
-                    FieldError { message_ja: Some(e.message_ja), ..FieldError::body(e.pointer, code, e.message_en) }
+                    let code = if UNREADABLE.contains(&e.code.as_str()) { "malformed_json".to_owned() } else { e.code.clone() };
+                    FieldError { code, ..e.into() }
                 })
                 .collect();
             if unreadable {
@@ -57,11 +57,6 @@ async fn route(backend: Arc<Backend>, call: Call) -> Reply {
         "DELETE /projects/{id}" => delete(&backend, &call).await,
         _ => Err(ApiError::NotFound),
     }
-}
-
-fn project_id(call: &Call) -> Result<ProjectId, ApiError> {
-    let raw = call.path_param("id").unwrap_or_default();
-    ProjectId::parse(&raw).map_err(|e| ApiError::bad_field(FieldError::parameter("id", "invalid_id", e.to_string())))
 }
 
 fn with_etag(mut resp: Response<Body>, version: u64, target: &ProjectId) -> Response<Body> {
@@ -102,14 +97,14 @@ async fn create(backend: &Backend, call: &Call) -> Reply {
 
 async fn get(backend: &Backend, call: &Call) -> Reply {
     let auth = call.auth()?;
-    let id = project_id(call)?;
+    let id = call.project_id()?;
     let project = projects::get(backend, &auth.tenant, &id).await?;
     Ok(with_etag(http::json_response(StatusCode::OK, &project)?, project.version, &id))
 }
 
 async fn replace(backend: &Backend, call: &Call) -> Reply {
     let auth = call.auth()?;
-    let id = project_id(call)?;
+    let id = call.project_id()?;
     let expected = http::parse_if_match(call.header("if-match").ok_or(ApiError::PreconditionRequired { header: "If-Match" })?)?;
     let (summary, content) = parse_document(call.json_text(MAX_BODY_BYTES)?)?;
     let project = projects::replace(backend, &auth.tenant, &id, expected, &summary, &content).await?;
@@ -118,7 +113,7 @@ async fn replace(backend: &Backend, call: &Call) -> Reply {
 
 async fn delete(backend: &Backend, call: &Call) -> Reply {
     let auth = call.auth()?;
-    let id = project_id(call)?;
+    let id = call.project_id()?;
     let expected = call.header("if-match").map(http::parse_if_match).transpose()?;
     projects::delete(backend, &auth.tenant, &id, expected).await?;
     let mut resp = Response::builder().status(StatusCode::NO_CONTENT).body(Body::Empty).map_err(ApiError::internal)?;

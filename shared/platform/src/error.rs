@@ -35,6 +35,13 @@ impl FieldError {
     }
 }
 
+impl From<domain::validate::ValidationError> for FieldError {
+    /// An engine validation error, with its pointer, code and both messages.
+    fn from(e: domain::validate::ValidationError) -> Self {
+        FieldError { message_ja: Some(e.message_ja), ..FieldError::body(e.pointer, e.code, e.message_en) }
+    }
+}
+
 /// Everything a handler can answer besides success.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {

@@ -83,6 +83,13 @@ impl Call {
         self.req.path_parameters_ref().and_then(|p| p.first(name)).map(str::to_owned)
     }
 
+    /// The `{id}` path parameter as a project id.
+    pub fn project_id(&self) -> Result<crate::ids::ProjectId, ApiError> {
+        let raw = self.path_param("id").unwrap_or_default();
+        crate::ids::ProjectId::parse(&raw)
+            .map_err(|e| ApiError::bad_field(FieldError::parameter("id", "invalid_id", e.to_string())))
+    }
+
     /// A query-string parameter.
     pub fn query(&self, name: &str) -> Option<String> {
         self.req.query_string_parameters_ref().and_then(|p| p.first(name)).map(str::to_owned)

@@ -151,3 +151,15 @@ pub async fn list(
     }
     Ok((items, page.next))
 }
+
+/// A stored project opened and parsed into the engine's model (checked against the built-in
+/// library). A stored document that no longer passes validation is a 422 listing why.
+pub async fn open_model(backend: &Backend, tenant: &TenantId, id: &ProjectId) -> Result<(Project, domain::model::Project), ApiError> {
+    let project = get(backend, tenant, id).await?;
+    let text = serde_json::to_string(&project.content).map_err(ApiError::internal)?;
+    let model = domain::validate::parse_project_with(&text, domain::library::builtin()).map_err(|errors| ApiError::Unprocessable {
+        detail: "The stored project no longer passes validation; open and fix it first.".into(),
+        errors: errors.into_iter().map(Into::into).collect(),
+    })?;
+    Ok((project, model))
+}
