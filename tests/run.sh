@@ -67,9 +67,10 @@ fi
 
 # 5. Short-circuit results against pandapower (IEC 60909, pinned version).
 step "pandapower comparison"
-# The test run above built target/debug/kyocho (the CLI tests need it); build it only if missing.
-[ -x target/debug/kyocho ] || cargo build --quiet -p kyocho
-"$venv/bin/python" tests/pandapower/compare.py --kyocho "$root/target/debug/kyocho"
+# The test run above built the kyocho binary (the CLI tests need it); build it only if missing.
+kyocho="${CARGO_TARGET_DIR:-$root/target}/debug/kyocho"
+[ -x "$kyocho" ] || cargo build --quiet -p kyocho
+"$venv/bin/python" tests/pandapower/compare.py --kyocho "$kyocho"
 record "pandapower comparison" $?
 
 # 6. The SAM template.
