@@ -288,14 +288,17 @@ where
     F: Fn(Arc<crate::Backend>, lambda_http::Request) -> Fut + Clone + Send + Sync + 'static,
     Fut: Future<Output = lambda_http::Response<lambda_http::Body>> + Send,
 {
+    crate::http::init_tracing();
     let cfg = crate::aws::AwsConfig::from_env()?;
+    // One SDK configuration (credentials, region, endpoint) for every client of this function.
     let sdk = cfg.sdk_config().await;
+    let backend = crate::aws::backend_from_sdk_config(&sdk, &cfg);
     let services = Arc::new(Services {
         provider: Arc::new(cognito::CognitoIdentity::from_env(&sdk)?),
         lockout: Arc::new(dynamo_lockout::DynamoLockout::new(aws_sdk_dynamodb::Client::new(&sdk), cfg.table_name.clone())),
         clock: Clock::default(),
     });
-    crate::lambda::run(move |backend, mut req: lambda_http::Request| {
+    crate::lambda::serve(backend, move |backend, mut req: lambda_http::Request| {
         req.extensions_mut().insert(services.clone());
         let handler = handler.clone();
         async move { handler(backend, req).await }

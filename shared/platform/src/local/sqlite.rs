@@ -85,6 +85,14 @@ impl SqliteStore {
         &self.path
     }
 
+    /// The JSON document in column `doc` of the one row `sql` selects, parsed.
+    async fn one_doc<T: serde::de::DeserializeOwned>(&self, sql: &'static str, params: Vec<String>) -> Result<Option<T>, StoreError> {
+        let doc: Option<String> = self
+            .with(move |c| c.query_row(sql, rusqlite::params_from_iter(params), |r| r.get(0)).optional().map_err(db_err))
+            .await?;
+        doc.map(|d| from_json(&d)).transpose()
+    }
+
     async fn with<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
@@ -118,15 +126,7 @@ impl TenantStore for SqliteStore {
     }
 
     async fn get_tenant(&self, tenant: &TenantId) -> Result<Option<Tenant>, StoreError> {
-        let id = tenant.to_string();
-        let doc: Option<String> = self
-            .with(move |c| {
-                c.query_row("SELECT doc FROM tenants WHERE id = ?1", [id], |r| r.get(0))
-                    .optional()
-                    .map_err(db_err)
-            })
-            .await?;
-        doc.map(|d| from_json(&d)).transpose()
+        self.one_doc("SELECT doc FROM tenants WHERE id = ?1", vec![tenant.to_string()]).await
     }
 
     async fn put_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
@@ -171,27 +171,11 @@ impl UserStore for SqliteStore {
     }
 
     async fn get_user(&self, tenant: &TenantId, user: &UserId) -> Result<Option<User>, StoreError> {
-        let (t, u) = (tenant.to_string(), user.to_string());
-        let doc: Option<String> = self
-            .with(move |c| {
-                c.query_row("SELECT doc FROM users WHERE tenant = ?1 AND id = ?2", [t, u], |r| r.get(0))
-                    .optional()
-                    .map_err(db_err)
-            })
-            .await?;
-        doc.map(|d| from_json(&d)).transpose()
+        self.one_doc("SELECT doc FROM users WHERE tenant = ?1 AND id = ?2", vec![tenant.to_string(), user.to_string()]).await
     }
 
     async fn user_by_sub(&self, sub: &str) -> Result<Option<User>, StoreError> {
-        let sub = sub.to_owned();
-        let doc: Option<String> = self
-            .with(move |c| {
-                c.query_row("SELECT doc FROM users WHERE sub = ?1", [sub], |r| r.get(0))
-                    .optional()
-                    .map_err(db_err)
-            })
-            .await?;
-        doc.map(|d| from_json(&d)).transpose()
+        self.one_doc("SELECT doc FROM users WHERE sub = ?1", vec![sub.to_owned()]).await
     }
 
     async fn list_users(&self, tenant: &TenantId) -> Result<Vec<User>, StoreError> {
