@@ -33,8 +33,14 @@
 
 #![allow(clippy::neg_cmp_op_on_partial_ord)] // `!(x > 0.0)` is meant: NaN must take the refusing branch.
 
+pub mod capacitor_banks;
 pub mod devices;
+pub mod ground_protection;
+pub mod main_device;
+pub mod motor_start;
+pub mod ratings;
 pub mod sheets;
+pub mod switchgear;
 
 use serde::Serialize;
 
@@ -43,17 +49,7 @@ use crate::model::topology::Topology;
 use crate::model::{Device, Project};
 use crate::shortcircuit::{BusShortCircuit, ShortCircuitStudy};
 
-/// Which short-circuit result the checks take as "the maximum fault current".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FaultBasis {
-    /// Japanese %Z method (voltage factor 1): the number utilities and inspectors use.
-    PercentZ,
-    /// IEC 60909-0 maximum case (c_max, K_T).
-    IecMax,
-    /// The larger of the two at every bus.
-    Larger,
-}
+pub use crate::model::FaultBasis;
 
 /// Settings of the coordination checks. Every field has a documented default
 /// ([`CheckSettings::default`]); [`CheckSettings::from_project`] takes the project's own
@@ -109,6 +105,18 @@ pub struct CheckSettings {
     pub fault_basis: FaultBasis,
     /// Currents evaluated per device pair (log-spaced, plus every pickup; default 240).
     pub samples: usize,
+    /// Ratings against continuous current ([`ratings`]).
+    pub ratings: ratings::RatingSettings,
+    /// Motor starting ([`motor_start`]).
+    pub motor_start: motor_start::MotorStartSettings,
+    /// Switchgear duty and SO lock ([`switchgear`]).
+    pub switchgear: switchgear::SwitchgearSettings,
+    /// Ground protection ([`ground_protection`]).
+    pub ground_protection: ground_protection::GroundProtectionSettings,
+    /// The main protective device ([`main_device`]).
+    pub main_device: main_device::MainDeviceSettings,
+    /// Capacitor banks ([`capacitor_banks`]).
+    pub capacitors: capacitor_banks::CapacitorSettings,
 }
 
 impl Default for CheckSettings {
@@ -135,6 +143,12 @@ impl Default for CheckSettings {
             delta_wye_phase_to_phase: false,
             fault_basis: FaultBasis::PercentZ,
             samples: 240,
+            ratings: Default::default(),
+            motor_start: Default::default(),
+            switchgear: Default::default(),
+            ground_protection: Default::default(),
+            main_device: Default::default(),
+            capacitors: Default::default(),
         }
     }
 }
@@ -150,6 +164,7 @@ impl CheckSettings {
             inrush_duration_s: s.inrush_duration_s_or_default(),
             transformer_withstand_multiple: s.transformer_withstand_multiple_or_default(),
             transformer_withstand_duration_s: s.transformer_withstand_duration_s_or_default(),
+            fault_basis: s.fault_basis.unwrap_or(d.fault_basis),
             ..d
         }
     }
@@ -701,6 +716,12 @@ pub fn run_checks(project: &Project, sc: &ShortCircuitStudy, settings: &CheckSet
     breaking_capacity(&ctx, &mut out);
     ground(&ctx, &mut out);
     capacitors(&ctx, &mut out);
+    ratings::run(&ctx, &mut out);
+    motor_start::run(&ctx, &mut out);
+    switchgear::run(&ctx, &mut out);
+    ground_protection::run(&ctx, &mut out);
+    main_device::run(&ctx, &mut out);
+    capacitor_banks::run(&ctx, &mut out);
     out
 }
 

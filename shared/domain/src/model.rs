@@ -798,7 +798,29 @@ pub struct Settings {
     /// Default transformer withstand duration, s. Default 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transformer_withstand_duration_s: Option<f64>,
+    /// Which short-circuit result the breaking-capacity and duty checks take as the maximum
+    /// fault current: `"percent_z"` (default), `"iec_max"` or `"larger"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fault_basis: Option<FaultBasis>,
+    /// Why the service-point switch has no ground relay (e.g. the utility's written
+    /// instruction). Without it a missing ground relay fails; with it the check warns and
+    /// repeats the reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ground_protection_exemption: Option<String>,
 }
+
+/// Which short-circuit result the checks take as "the maximum fault current".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultBasis {
+    /// Japanese %Z method (voltage factor 1): the number utilities and inspectors use.
+    PercentZ,
+    /// IEC 60909-0 maximum case (c_max, K_T).
+    IecMax,
+    /// The larger of the two at every bus.
+    Larger,
+}
+
 
 impl Settings {
     pub const DEFAULT_LV_TOLERANCE_PERCENT: f64 = 10.0;
