@@ -40,6 +40,7 @@ pub mod main_device;
 pub mod motor_start;
 pub mod ratings;
 pub mod sheets;
+pub mod study_settings;
 pub mod switchgear;
 
 use serde::Serialize;
@@ -117,6 +118,8 @@ pub struct CheckSettings {
     pub main_device: main_device::MainDeviceSettings,
     /// Capacitor banks ([`capacitor_banks`]).
     pub capacitors: capacitor_banks::CapacitorSettings,
+    /// Bounds of customary study criteria ([`study_settings`]).
+    pub study: study_settings::StudySettings,
 }
 
 impl Default for CheckSettings {
@@ -149,6 +152,7 @@ impl Default for CheckSettings {
             ground_protection: Default::default(),
             main_device: Default::default(),
             capacitors: Default::default(),
+            study: Default::default(),
         }
     }
 }
@@ -722,6 +726,7 @@ pub fn run_checks(project: &Project, sc: &ShortCircuitStudy, settings: &CheckSet
     ground_protection::run(&ctx, &mut out);
     main_device::run(&ctx, &mut out);
     capacitor_banks::run(&ctx, &mut out);
+    study_settings::run(&ctx, &mut out);
     out
 }
 

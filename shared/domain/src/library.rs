@@ -17,7 +17,7 @@ use crate::curves::{
     pt, BreakerTrip, CurveFamily, CurvePoint, ElectronicTrip, FuseCurves, LongTimeBand, PointCurve,
     ShortTimeElement, ThermalMagneticTrip,
 };
-use crate::model::{CableImpedance, Library, LibraryKind};
+use crate::model::{CableImpedance, Library, LibraryFacts, LibraryKind};
 
 /// A relay curve item: the family and the setting ranges of a typical JIS receiving OCR.
 #[derive(Debug, Clone, Serialize)]
@@ -621,6 +621,56 @@ impl Library for BuiltinLibrary {
     fn cable_impedance(&self, reference: &str) -> Option<CableImpedance> {
         self.cable(reference)
             .map(|c| CableImpedance { r_ohm_per_km: c.r_ohm_per_km, x_ohm_per_km: c.x_ohm_per_km })
+    }
+
+    fn facts(&self, kind: LibraryKind, reference: &str) -> Option<LibraryFacts> {
+        use crate::model::{FuseType, LvBreakerKind, OcrCurve, Phases};
+        match kind {
+            LibraryKind::Cable => self
+                .cable(reference)
+                .map(|c| LibraryFacts::Cable { cable_type: c.cable_type.to_string(), size_mm2: c.size_mm2 }),
+            LibraryKind::Transformer => self.transformer(reference).map(|t| LibraryFacts::Transformer {
+                phases: match t.phases {
+                    TransformerPhases::Three => Phases::Three,
+                    TransformerPhases::Single => Phases::Single,
+                },
+                rated_kva: t.rated_kva,
+                primary_v: t.primary_v,
+                secondary_v: t.secondary_v,
+            }),
+            LibraryKind::Relay => self.relay(reference).map(|r| LibraryFacts::Relay {
+                curve: match r.family {
+                    CurveFamily::JisEi => OcrCurve::Ei,
+                    CurveFamily::JisVi => OcrCurve::Vi,
+                    CurveFamily::JisNi => OcrCurve::Ni,
+                    CurveFamily::JisDt => OcrCurve::Dt,
+                    CurveFamily::IecSi => OcrCurve::IecSi,
+                    CurveFamily::IecVi => OcrCurve::IecVi,
+                    CurveFamily::IecEi => OcrCurve::IecEi,
+                    CurveFamily::IecLti => OcrCurve::IecLti,
+                    CurveFamily::IeeeMi => OcrCurve::IeeeMi,
+                    CurveFamily::IeeeVi => OcrCurve::IeeeVi,
+                    CurveFamily::IeeeEi => OcrCurve::IeeeEi,
+                },
+            }),
+            LibraryKind::Fuse => self.fuse(reference).map(|f| LibraryFacts::Fuse {
+                fuse_type: match f.fuse_type {
+                    PfType::G => FuseType::G,
+                    PfType::T => FuseType::T,
+                    PfType::M => FuseType::M,
+                    PfType::C => FuseType::C,
+                },
+                rating_a: f.rating_a,
+            }),
+            LibraryKind::Breaker => self.breaker(reference).map(|b| LibraryFacts::Breaker {
+                kind: match b.kind {
+                    BreakerItemKind::Mccb => LvBreakerKind::Mccb,
+                    BreakerItemKind::Acb => LvBreakerKind::Acb,
+                },
+                frame_a: b.frame_a,
+                ratings_a: b.ratings_a.clone(),
+            }),
+        }
     }
 }
 

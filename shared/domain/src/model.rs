@@ -883,6 +883,24 @@ pub trait Library {
     fn contains(&self, kind: LibraryKind, reference: &str) -> bool;
     /// Impedance of a library cable, when `reference` is a cable item.
     fn cable_impedance(&self, reference: &str) -> Option<CableImpedance>;
+    /// What the item of `kind` named `reference` is, so that validation can refuse a device
+    /// whose declared type or rating disagrees with the item it refers to. `None` when the
+    /// library does not know the item (or does not describe it).
+    fn facts(&self, kind: LibraryKind, reference: &str) -> Option<LibraryFacts> {
+        let _ = (kind, reference);
+        None
+    }
+}
+
+/// The declared type and rating of a library item, in the model's own terms.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LibraryFacts {
+    Cable { cable_type: String, size_mm2: f64 },
+    Transformer { phases: Phases, rated_kva: f64, primary_v: f64, secondary_v: f64 },
+    Relay { curve: OcrCurve },
+    Fuse { fuse_type: FuseType, rating_a: f64 },
+    /// A breaker frame: its kind, frame size and the rated currents it is made in.
+    Breaker { kind: LvBreakerKind, frame_a: f64, ratings_a: Vec<f64> },
 }
 
 /// A library without items: every `library_ref` is unknown.

@@ -18,9 +18,12 @@ use serde_json::Value;
 
 use crate::model::topology::{Topology, TopologyIssue};
 use crate::model::{
-    Device, GroundRelaySettings, Library, LibraryKind, OcrSettings, PercentImpedance, Phases,
+    Device, GroundRelaySettings, Library, LibraryFacts, LibraryKind, OcrSettings, PercentImpedance, Phases,
     Project, SourceImpedance, TimeCurrentPoint, TripUnit, SCHEMA_VERSION,
 };
+
+/// Accepted operating time of an instantaneous element, s (JIS C 4602 practice).
+pub const INSTANTANEOUS_TIME_RANGE_S: (f64, f64) = (0.01, 0.1);
 
 /// Largest accepted input, bytes (4 MiB; a 2 000-device project is well under 1 MiB).
 pub const MAX_INPUT_BYTES: usize = 4 * 1024 * 1024;
@@ -507,6 +510,27 @@ impl Validator<'_> {
         }
     }
 
+    /// A device that names a library item must declare the same type and rating as the item:
+    /// `mismatches` lists (field pointer, the item's value, the declared value) for every
+    /// field that disagrees.
+    fn library_agrees(
+        &mut self,
+        kind: LibraryKind,
+        r: &Option<String>,
+        mismatches: impl FnOnce(&LibraryFacts) -> Vec<(String, String, String)>,
+    ) {
+        let Some(facts) = r.as_deref().and_then(|r| self.library.facts(kind, r)) else { return };
+        let shown: String = r.as_deref().unwrap_or("").chars().take(60).collect();
+        for (pointer, item, declared) in mismatches(&facts) {
+            self.push(
+                pointer,
+                "library_mismatch",
+                format!("ライブラリ `{shown}` は {item} ですが、{declared} と入力されています"),
+                format!("library item `{shown}` is {item}, but {declared} is declared"),
+            );
+        }
+    }
+
     fn project(&mut self, project: &Project) {
         if project.schema_version != SCHEMA_VERSION {
             self.push(
@@ -597,7 +621,12 @@ impl Validator<'_> {
             false,
             "°C",
         );
-        self.opt_range("/settings/margin_s", s.margin_s, 0.0, 2.0, false, "s");
+        // A zero margin would let two relays in series operate together: refused. Margins
+        // outside practice (0.2–0.3 s) are reported by the `study_settings` check.
+        self.opt_range("/settings/margin_s", s.margin_s, 0.0, 2.0, true, "s");
+        if let Some(reason) = &s.ground_protection_exemption {
+            self.text("/settings/ground_protection_exemption", reason, MAX_NOTE_CHARS, true);
+        }
         self.opt_range(
             "/settings/inrush_multiple",
             s.inrush_multiple,
@@ -826,11 +855,14 @@ impl Validator<'_> {
                 "both the time element and the instantaneous element are locked".into(),
             );
         }
+        // JIS C 4602: an instantaneous element operates within 50 ms at 200 % of its setting;
+        // older induction relays and auxiliary relays take up to about 0.1 s. A longer time is
+        // a definite-time element, not an instantaneous one.
         self.opt_range(
             &format!("{p}/instantaneous_time_s"),
             o.instantaneous_time_s,
-            0.0,
-            1.0,
+            INSTANTANEOUS_TIME_RANGE_S.0,
+            INSTANTANEOUS_TIME_RANGE_S.1,
             false,
             "s",
         );
@@ -847,6 +879,14 @@ impl Validator<'_> {
             LibraryKind::Relay,
             &o.library_ref,
         );
+        self.library_agrees(LibraryKind::Relay, &o.library_ref, |facts| match facts {
+            LibraryFacts::Relay { curve } if *curve != o.curve => vec![(
+                format!("{p}/curve"),
+                format!("{curve:?}").to_lowercase(),
+                format!("{:?}", o.curve).to_lowercase(),
+            )],
+            _ => Vec::new(),
+        });
     }
 
     fn ground_relay(&mut self, p: &str, g: &GroundRelaySettings) {
@@ -916,6 +956,18 @@ impl Validator<'_> {
                 self.range(&f("voltage_v"), b.voltage_v, 50.0, 36_000.0, false, "V");
             }
             Device::Cable(c) => {
+                self.library_agrees(LibraryKind::Cable, &c.library_ref, |facts| {
+                    let mut out = Vec::new();
+                    if let LibraryFacts::Cable { cable_type, size_mm2 } = facts {
+                        if !cable_type.eq_ignore_ascii_case(c.cable_type.trim()) {
+                            out.push((f("cable_type"), cable_type.clone(), short(&c.cable_type)));
+                        }
+                        if !same(*size_mm2, c.size_mm2) {
+                            out.push((f("size_mm2"), format!("{} mm²", num(*size_mm2)), format!("{} mm²", num(c.size_mm2))));
+                        }
+                    }
+                    out
+                });
                 self.text(&f("cable_type"), &c.cable_type, 40, true);
                 self.range(&f("size_mm2"), c.size_mm2, 0.0, 2000.0, true, "mm²");
                 self.range(&f("length_m"), c.length_m, 0.0, 100_000.0, true, "m");
@@ -1003,6 +1055,24 @@ impl Validator<'_> {
                 }
             }
             Device::Transformer(t) => {
+                self.library_agrees(LibraryKind::Transformer, &t.library_ref, |facts| {
+                    let mut out = Vec::new();
+                    if let LibraryFacts::Transformer { phases, rated_kva, primary_v, secondary_v } = facts {
+                        if *phases != t.phases {
+                            out.push((f("phases"), format!("{phases:?}").to_lowercase(), format!("{:?}", t.phases).to_lowercase()));
+                        }
+                        for (field, item, declared, unit) in [
+                            ("rated_kva", *rated_kva, t.rated_kva, "kVA"),
+                            ("primary_v", *primary_v, t.primary_v, "V"),
+                            ("secondary_v", *secondary_v, t.secondary_v, "V"),
+                        ] {
+                            if !same(item, declared) {
+                                out.push((f(field), format!("{} {unit}", num(item)), format!("{} {unit}", num(declared))));
+                            }
+                        }
+                    }
+                    out
+                });
                 self.range(&f("rated_kva"), t.rated_kva, 0.0, 100_000.0, true, "kVA");
                 let a = self.range(&f("primary_v"), t.primary_v, 50.0, 36_000.0, false, "V");
                 let b = self.range(&f("secondary_v"), t.secondary_v, 50.0, 36_000.0, false, "V");
@@ -1100,6 +1170,18 @@ impl Validator<'_> {
                     LibraryKind::Fuse,
                     &l.fuse.library_ref,
                 );
+                self.library_agrees(LibraryKind::Fuse, &l.fuse.library_ref, |facts| {
+                    let mut out = Vec::new();
+                    if let LibraryFacts::Fuse { fuse_type, rating_a } = facts {
+                        if *fuse_type != l.fuse.fuse_type {
+                            out.push((format!("{fp}/fuse_type"), format!("{fuse_type:?}"), format!("{:?}", l.fuse.fuse_type)));
+                        }
+                        if !same(*rating_a, l.fuse.rating_a) {
+                            out.push((format!("{fp}/rating_a"), format!("{} A", num(*rating_a)), format!("{} A", num(l.fuse.rating_a))));
+                        }
+                    }
+                    out
+                });
             }
             Device::GroundSwitch(g) => {
                 self.range(
@@ -1224,6 +1306,22 @@ impl Validator<'_> {
                     }
                 }
                 self.library_ref(&f("library_ref"), LibraryKind::Breaker, &b.library_ref);
+                self.library_agrees(LibraryKind::Breaker, &b.library_ref, |facts| {
+                    let mut out = Vec::new();
+                    if let LibraryFacts::Breaker { kind, frame_a, ratings_a } = facts {
+                        if *kind != b.kind {
+                            out.push((f("kind"), format!("{kind:?}").to_lowercase(), format!("{:?}", b.kind).to_lowercase()));
+                        }
+                        if !same(*frame_a, b.frame_a) {
+                            out.push((f("frame_a"), format!("{} AF", num(*frame_a)), format!("{} AF", num(b.frame_a))));
+                        }
+                        if !ratings_a.is_empty() && !ratings_a.iter().any(|&r| same(r, b.rated_current_a)) {
+                            let list: Vec<String> = ratings_a.iter().map(|r| num(*r)).collect();
+                            out.push((f("rated_current_a"), format!("{} AT", list.join("/")), format!("{} A", num(b.rated_current_a))));
+                        }
+                    }
+                    out
+                });
             }
             Device::Capacitor(c) => {
                 self.range(&f("rated_kvar"), c.rated_kvar, 0.0, 10_000.0, true, "kvar");
@@ -1470,6 +1568,11 @@ impl Validator<'_> {
             }
         }
     }
+}
+
+/// Whether a declared number equals a library value (to 1 ppm).
+fn same(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0)
 }
 
 fn short(s: &str) -> String {
