@@ -350,8 +350,7 @@ fn charging_below(ctx: &Ctx<'_>, device: usize) -> (Option<f64>, f64) {
     (total, length)
 }
 
-/// `ground_vs_utility` and `dgr_required` (PROTECTION.md §8 rule 8) for every customer
-/// ground relay.
+/// `ground_vs_utility` and `dgr_required` for every customer ground relay.
 pub(crate) fn utility_and_dgr(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
     let s = ctx.settings;
     let util = ctx.project.utility.ground_relay.as_ref().map(|g| devices::ground_relay(g, s));
