@@ -718,7 +718,7 @@ pub fn run_checks(project: &Project, sc: &ShortCircuitStudy, settings: &CheckSet
     transformer_protection(&ctx, &mut out);
     cable_withstand(&ctx, &mut out);
     breaking_capacity(&ctx, &mut out);
-    ground(&ctx, &mut out);
+    ground_protection::utility_and_dgr(&ctx, &mut out);
     capacitors(&ctx, &mut out);
     ratings::run(&ctx, &mut out);
     motor_start::run(&ctx, &mut out);
@@ -1128,130 +1128,6 @@ fn breaking_capacity(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
                 if ok { "sufficient" } else { "insufficient" }
             ),
         });
-    }
-}
-
-/// Zero-sequence charging current of the HV cables below a device (A), and their length
-/// (m); `None` in the first slot when a cable's capacitance is unknown.
-fn charging_below(ctx: &Ctx<'_>, device: usize) -> (Option<f64>, f64) {
-    let below = ctx.buses_below(device);
-    let omega = 2.0 * std::f64::consts::PI * ctx.frequency_hz;
-    let mut total = Some(0.0);
-    let mut length = 0.0;
-    for (i, d) in ctx.project.devices.iter().enumerate() {
-        let Device::Cable(c) = d else { continue };
-        let Some(up) = ctx.topo.upstream_bus(ctx.project, i) else { continue };
-        let v = ctx.bus_voltage(up);
-        if !below.contains(&up) || !(v >= 1000.0) {
-            continue;
-        }
-        length += c.length_m;
-        let lib = crate::library::builtin();
-        let item = c.library_ref.as_deref().and_then(|r| lib.cable(r)).or_else(|| lib.cable_by_size(&c.cable_type, c.size_mm2));
-        match item.map(|it| it.c_uf_per_km).filter(|&cap| cap > 0.0) {
-            Some(cap) => {
-                let per_km = 3f64.sqrt() * omega * cap * 1e-6 * v;
-                total = total.map(|t| t + per_km * c.length_m / 1000.0 * f64::from(c.parallel.max(1)));
-            }
-            None => total = None,
-        }
-    }
-    (total, length)
-}
-
-/// Rule 8.
-fn ground(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
-    let s = ctx.settings;
-    let util = ctx.project.utility.ground_relay.as_ref().map(|g| devices::ground_relay(g, s));
-    for (i, d) in ctx.project.devices.iter().enumerate() {
-        let g = match d {
-            Device::GroundSwitch(gs) => gs.ground_relay.as_ref(),
-            Device::Vcb(v) => v.ground_relay.as_ref(),
-            _ => None,
-        };
-        let Some(g) = g else { continue };
-        let gr = devices::ground_relay(g, s);
-        let breaker = match d {
-            Device::Vcb(v) => v.ocr.breaker_time_s.unwrap_or_else(|| s.breaker_time_s(ctx.frequency_hz)),
-            _ => 0.0,
-        };
-        let cust_max_t = gr.time_s * (1.0 + gr.time_tolerance) + breaker;
-        let cust_pick_max = gr.pickup_a * (1.0 + gr.pickup_tolerance);
-        let (util_min_t, util_pick_min, assumed) = match &util {
-            Some(u) => (u.time_s * (1.0 - u.time_tolerance), Some(u.pickup_a * (1.0 - u.pickup_tolerance)), false),
-            None => (s.assumed_utility_ground_time_s * (1.0 - s.ground_time_tolerance), None, true),
-        };
-        let m = util_min_t - cust_max_t;
-        let pickup_bad = util_pick_min.is_some_and(|u| cust_pick_max > u);
-        let status = if pickup_bad || m <= 0.0 {
-            Status::Fail
-        } else if m < s.margin_s {
-            Status::Warning
-        } else {
-            Status::Pass
-        };
-        let note_ja = if assumed { "（電力会社の整定は未入力のため 0.9 s と仮定）" } else { "" };
-        let note_en = if assumed { " (utility setting not given: 0.9 s assumed)" } else { "" };
-        out.push(CheckResult {
-            rule: "ground_vs_utility",
-            devices: vec![UTILITY_ID.into(), ctx.id(i)],
-            status,
-            worst_margin: Some(Margin::seconds(m)),
-            at_current_a: Some(cust_pick_max),
-            current_basis_v: Some(ctx.chart_v),
-            message_ja: if pickup_bad {
-                format!("{} の地絡整定電流 {} A は電力会社の整定以上です{note_ja}", ctx.name(i), g.current_a)
-            } else if m <= 0.0 {
-                format!("{} の地絡動作時間（最大 {}）が電力会社（最短 {}）より遅く、協調しません{note_ja}", ctx.name(i), fmt_s(cust_max_t), fmt_s(util_min_t))
-            } else {
-                format!("{} の地絡動作時間（最大 {}）は電力会社（最短 {}）より {} 短い{note_ja}", ctx.name(i), fmt_s(cust_max_t), fmt_s(util_min_t), fmt_s(m))
-            },
-            message_en: if pickup_bad {
-                format!("ground pickup of {} ({} A) is not below the utility's{note_en}", ctx.name(i), g.current_a)
-            } else {
-                format!("ground relay of {} (latest {}) against the utility (earliest {}): margin {}{note_en}", ctx.name(i), fmt_s(cust_max_t), fmt_s(util_min_t), fmt_s(m))
-            },
-        });
-        if !gr.directional {
-            let (charging, length) = charging_below(ctx, i);
-            let threshold = gr.pickup_a * (1.0 - gr.pickup_tolerance);
-            let (status, ja, en, margin) = match charging {
-                None => (
-                    Status::Warning,
-                    format!("{} 以降のケーブルの静電容量が不明なため、DGR の要否を判定できません（ケーブル長 {length:.0} m）", ctx.name(i)),
-                    format!("cable capacitance below {} unknown: cannot judge whether a DGR is needed ({length:.0} m of cable)", ctx.name(i)),
-                    None,
-                ),
-                Some(ic) if ic >= threshold => (
-                    Status::Fail,
-                    format!("{} 以降のケーブル {length:.0} m の対地充電電流 {ic:.2} A が GR の最小動作電流 {threshold:.2} A 以上です。構外地絡で不要動作するため DGR が必要です", ctx.name(i)),
-                    format!("charging current of {length:.0} m of cable below {} is {ic:.2} A, at or above the GR's lowest pickup {threshold:.2} A: it may trip on outside faults; a DGR is needed", ctx.name(i)),
-                    Some(Margin::ratio(threshold / ic)),
-                ),
-                Some(ic) if length >= s.dgr_advised_length_m => (
-                    Status::Warning,
-                    format!("{} 以降のケーブルが {length:.0} m あります（充電電流 {ic:.2} A）。DGR の採用を推奨します", ctx.name(i)),
-                    format!("{length:.0} m of cable below {} (charging current {ic:.2} A): a DGR is advised", ctx.name(i)),
-                    Some(Margin::ratio(threshold / ic)),
-                ),
-                Some(ic) => (
-                    Status::Pass,
-                    format!("{} 以降のケーブル充電電流 {ic:.2} A は GR の最小動作電流 {threshold:.2} A 未満です", ctx.name(i)),
-                    format!("charging current below {} is {ic:.2} A, under the GR's lowest pickup {threshold:.2} A", ctx.name(i)),
-                    Some(Margin::ratio(if ic > 0.0 { threshold / ic } else { f64::INFINITY })),
-                ),
-            };
-            out.push(CheckResult {
-                rule: "dgr_required",
-                devices: vec![ctx.id(i)],
-                status,
-                worst_margin: margin,
-                at_current_a: charging,
-                current_basis_v: Some(ctx.chart_v),
-                message_ja: ja,
-                message_en: en,
-            });
-        }
     }
 }
 

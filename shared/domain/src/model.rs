@@ -566,6 +566,18 @@ pub struct Vcb {
     /// Ground relay tripping this breaker.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ground_relay: Option<GroundRelaySettings>,
+    /// Rated short-time withstand current, kA rms (JIS C 4603: equal to the rated breaking
+    /// current when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_time_ka: Option<f64>,
+    /// Rated duration of the short-time withstand current, s (default: the switchgear
+    /// settings' standard duration).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_time_s: Option<f64>,
+    /// Rated short-circuit making current, kA peak (JIS C 4603: 2.5 × the rated breaking
+    /// current when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub making_peak_ka: Option<f64>,
 }
 
 /// Power fuse type (JIS C 4604).
@@ -609,6 +621,17 @@ pub struct LbsPf {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rated_current_a: Option<f64>,
     pub fuse: PowerFuseSettings,
+    /// Rated short-time withstand current of the switch, kA rms (JIS C 4605 class; the
+    /// switchgear settings' default when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_time_ka: Option<f64>,
+    /// Rated duration of the short-time withstand current, s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_time_s: Option<f64>,
+    /// Rated making current of the switch–fuse combination, kA peak, on the prospective
+    /// current (JIS C 4611; the switchgear settings' default when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub making_peak_ka: Option<f64>,
 }
 
 /// Kind of service-point ground switch.
@@ -639,9 +662,25 @@ pub struct GroundSwitch {
     /// SOG: the switch locks under overcurrent and opens in the utility's dead time.
     #[serde(default)]
     pub so_lock: bool,
-    /// SO lock current, A primary (when `so_lock`).
+    /// SO lock current, A primary (when `so_lock`): at and above it the switch does not open
+    /// on its own and waits for the utility's dead time. Absent: a fraction of the
+    /// interrupting current (switchgear settings).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub so_lock_current_a: Option<f64>,
+    /// Largest current the switch can interrupt, A (JIS C 4607 rated overload breaking
+    /// current, e.g. 400, 600 or 800 A). Absent: a multiple of `rated_current_a`
+    /// (switchgear settings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interrupting_current_a: Option<f64>,
+    /// Rated short-time withstand current, kA rms (JIS C 4607: 8 or 12.5 kA).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_time_ka: Option<f64>,
+    /// Rated duration of the short-time withstand current, s (JIS C 4607: 1 s).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_time_s: Option<f64>,
+    /// Rated short-circuit making current, kA peak (JIS C 4607: 20 or 31.5 kA).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub making_peak_ka: Option<f64>,
 }
 
 /// Kind of low-voltage breaker.

@@ -1129,6 +1129,21 @@ impl Validator<'_> {
                 if let Some(g) = &v.ground_relay {
                     self.ground_relay(&f("ground_relay"), g);
                 }
+                let (x_st, x_sts, x_mk) = (v.short_time_ka, v.short_time_s, v.making_peak_ka);
+                self.opt_range(&f("short_time_ka"), x_st, 0.0, 100.0, true, "kA");
+                self.opt_range(&f("short_time_s"), x_sts, 0.0, 10.0, true, "s");
+                self.opt_range(&f("making_peak_ka"), x_mk, 0.0, 250.0, true, "kA");
+                // A peak below √2 × the rms rating is not a current the switch could have been tested at.
+                if let (Some(st), Some(mk)) = (x_st, x_mk) {
+                    if st.is_finite() && mk.is_finite() && mk < std::f64::consts::SQRT_2 * st {
+                        self.push(
+                            f("making_peak_ka"),
+                            "inconsistent_ratings",
+                            format!("投入電流（波高値）{} kA が短時間耐電流 {} kA の √2 倍未満です", num(mk), num(st)),
+                            format!("making current {} kA peak is below √2 × the short-time current {} kA", num(mk), num(st)),
+                        );
+                    }
+                }
             }
             Device::LbsPf(l) => {
                 self.opt_range(
@@ -1182,6 +1197,21 @@ impl Validator<'_> {
                     }
                     out
                 });
+                let (x_st, x_sts, x_mk) = (l.short_time_ka, l.short_time_s, l.making_peak_ka);
+                self.opt_range(&f("short_time_ka"), x_st, 0.0, 100.0, true, "kA");
+                self.opt_range(&f("short_time_s"), x_sts, 0.0, 10.0, true, "s");
+                self.opt_range(&f("making_peak_ka"), x_mk, 0.0, 250.0, true, "kA");
+                // A peak below √2 × the rms rating is not a current the switch could have been tested at.
+                if let (Some(st), Some(mk)) = (x_st, x_mk) {
+                    if st.is_finite() && mk.is_finite() && mk < std::f64::consts::SQRT_2 * st {
+                        self.push(
+                            f("making_peak_ka"),
+                            "inconsistent_ratings",
+                            format!("投入電流（波高値）{} kA が短時間耐電流 {} kA の √2 倍未満です", num(mk), num(st)),
+                            format!("making current {} kA peak is below √2 × the short-time current {} kA", num(mk), num(st)),
+                        );
+                    }
+                }
             }
             Device::GroundSwitch(g) => {
                 self.range(
@@ -1205,6 +1235,32 @@ impl Validator<'_> {
                         );
                     }
                     self.range(&f("so_lock_current_a"), c, 0.0, 20_000.0, true, "A");
+                }
+                self.opt_range(&f("interrupting_current_a"), g.interrupting_current_a, 0.0, 20_000.0, true, "A");
+                if let Some(i) = g.interrupting_current_a {
+                    if i.is_finite() && g.rated_current_a.is_finite() && i < g.rated_current_a {
+                        self.push(
+                            f("interrupting_current_a"),
+                            "inconsistent_ratings",
+                            format!("開閉できる電流 {} A が定格電流 {} A 未満です", num(i), num(g.rated_current_a)),
+                            format!("interrupting current {} A is below the rated current {} A", num(i), num(g.rated_current_a)),
+                        );
+                    }
+                }
+                let (x_st, x_sts, x_mk) = (g.short_time_ka, g.short_time_s, g.making_peak_ka);
+                self.opt_range(&f("short_time_ka"), x_st, 0.0, 100.0, true, "kA");
+                self.opt_range(&f("short_time_s"), x_sts, 0.0, 10.0, true, "s");
+                self.opt_range(&f("making_peak_ka"), x_mk, 0.0, 250.0, true, "kA");
+                // A peak below √2 × the rms rating is not a current the switch could have been tested at.
+                if let (Some(st), Some(mk)) = (x_st, x_mk) {
+                    if st.is_finite() && mk.is_finite() && mk < std::f64::consts::SQRT_2 * st {
+                        self.push(
+                            f("making_peak_ka"),
+                            "inconsistent_ratings",
+                            format!("投入電流（波高値）{} kA が短時間耐電流 {} kA の √2 倍未満です", num(mk), num(st)),
+                            format!("making current {} kA peak is below √2 × the short-time current {} kA", num(mk), num(st)),
+                        );
+                    }
                 }
             }
             Device::LvBreaker(b) => {
