@@ -30,7 +30,7 @@ pub struct RatingSettings {
     /// current (default 0.9).
     pub demand_power_factor: f64,
     /// An OCR time-element pickup below this multiple of its continuous current warns
-    /// (default 1.1: practice sets 110–150 %, PROTECTION.md §2); below 1.0 it fails.
+    /// (default 1.1: practice sets 110–150 % of the contract demand); below 1.0 it fails.
     pub ocr_pickup_warn_ratio: f64,
     /// Largest transformer capacity a PF·S type main (LBS + PF) may serve, kVA (default 300:
     /// 高圧受電設備規程 JEAC 8011, 1110-1).
