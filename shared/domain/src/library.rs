@@ -659,6 +659,28 @@ mod tests {
     }
 
     #[test]
+    fn cable_ampacities_follow_jcs_0168_in_air() {
+        // 6.6 kV CVT triplex (JCS 0168-3) and 600 V CV three-core (JCS 0168-2), one circuit,
+        // 40 °C ambient; ampacity grows with the size.
+        let lib = builtin();
+        assert_eq!(lib.cable("cable.cvt.38").unwrap().ampacity_a, 170.0);
+        assert_eq!(lib.cable("cable.cv.150").unwrap().ampacity_a, 340.0);
+        for t in ["CVT", "CV"] {
+            let mut v: Vec<&CableItem> = lib.cables.iter().filter(|c| c.cable_type == t).collect();
+            v.sort_by(|a, b| a.size_mm2.total_cmp(&b.size_mm2));
+            assert!(v.windows(2).all(|w| w[1].ampacity_a > w[0].ampacity_a), "{t}");
+        }
+    }
+
+    #[test]
+    fn every_mccb_frame_lists_rated_currents_up_to_the_frame() {
+        for b in &builtin().breakers {
+            assert!(!b.ratings_a.is_empty() && b.ratings_a.iter().all(|&r| r > 0.0 && r <= b.frame_a), "{}", b.id);
+            assert!(b.ratings_a.contains(&b.frame_a), "{}: the frame's own rating", b.id);
+        }
+    }
+
+    #[test]
     fn case_b_cable_and_transformer_data() {
         let c = builtin().cable("cable.cvt.38").unwrap();
         assert_eq!((c.r_ohm_per_km, c.x_ohm_per_km, c.withstand_k), (0.491, 0.12, 134.0));
