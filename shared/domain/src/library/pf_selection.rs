@@ -3,8 +3,8 @@
 //!
 //! - T (transformer), C (capacitor) and M (motor) fuses are *load-specific* ratings
 //!   (JIS C 4604): the rating is chosen as the nearest standard rating at or above the rated
-//!   current of the load it protects (Fuji Electric's PF FAQ: 「限定した負荷の定格電流に対し、
-//!   そのまま直近上位のヒューズ定格電流で選定」). The T rating then carries the
+//!   current of the load it protects (Fuji Electric's PF selection guidance for its T/M/C
+//!   ratings). The T rating then carries the
 //!   transformer's inrush (10 × In, 0.1 s) and the C rating the capacitor's.
 //! - G (general) fuses on capacitor banks need a larger rating for the inrush of the bank:
 //!   the table of Hitachi Industrial Equipment Systems (「標準コンデンサに対する選定, 単一回路
