@@ -29,12 +29,12 @@ fn project_json(target: usize) -> String {
         if f % 5 == 0 && remaining >= 4 {
             devices.push(json!({ "type": "bus", "id": format!("FC{f}"), "voltage_v": 6600 }));
             devices.push(json!({ "type": "lbs_pf", "id": format!("PF{f}"), "from": "HV", "to": format!("FC{f}"), "fuse": { "fuse_type": "C", "rating_a": 20 } }));
-            devices.push(json!({ "type": "capacitor", "id": format!("SC{f}"), "bus": format!("FC{f}"), "rated_kvar": 100, "reactor_percent": 6 }));
-            devices.push(json!({ "type": "load", "id": format!("LC{f}"), "bus": format!("FC{f}"), "rated_kva": 10 }));
+            devices.push(json!({ "type": "capacitor", "id": format!("SC{f}"), "bus": format!("FC{f}"), "rated_kvar": 100, "reactor_percent": 6, "rated_voltage_v": 7020 }));
+            devices.push(json!({ "type": "load", "id": format!("LC{f}"), "bus": format!("FC{f}"), "rated_kva": 10, "rated_voltage_v": 6600 }));
             continue;
         }
         if remaining < 14 {
-            devices.push(json!({ "type": "load", "id": format!("L{f}"), "bus": "HV", "rated_kva": 50 }));
+            devices.push(json!({ "type": "load", "id": format!("L{f}"), "bus": "HV", "rated_kva": 50, "rated_voltage_v": 6600 }));
             continue;
         }
         let (fb, tb, lv, lvm) = (format!("F{f}"), format!("T{f}"), format!("LV{f}"), format!("LVM{f}"));
@@ -55,8 +55,8 @@ fn project_json(target: usize) -> String {
             devices.push(json!({ "type": "lv_breaker", "id": format!("MCCB{f}_{k}"), "from": lvm, "to": b, "kind": "mccb", "rated_current_a": 200, "frame_a": 225,
                     "breaking_capacity_ka": 50, "trip": { "kind": "thermal_magnetic", "instantaneous_multiple": 10 } }));
         }
-        devices.push(json!({ "type": "load", "id": format!("L{f}"), "bus": format!("LVF{f}_0"), "rated_kva": 100 }));
-        devices.push(json!({ "type": "motor", "id": format!("M{f}"), "bus": format!("LVF{f}_1"), "rated_kw": 30 }));
+        devices.push(json!({ "type": "load", "id": format!("L{f}"), "bus": format!("LVF{f}_0"), "rated_kva": 100, "rated_voltage_v": 200 }));
+        devices.push(json!({ "type": "motor", "id": format!("M{f}"), "bus": format!("LVF{f}_1"), "rated_kw": 30, "rated_voltage_v": 200 }));
     }
     json!({
         "schema_version": 1,

@@ -20,7 +20,7 @@ fn chain(devices: usize) -> String {
     }
     while list.len() < devices {
         list.push(format!(
-            r#"{{"type":"load","id":"L{}","bus":"B0","rated_kva":10}}"#,
+            r#"{{"type":"load","id":"L{}","bus":"B0","rated_kva":10,"rated_voltage_v":6600}}"#,
             list.len()
         ));
     }

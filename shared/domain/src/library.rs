@@ -9,6 +9,8 @@
 //! [`builtin`] returns the library (built once). It implements [`crate::model::Library`] so
 //! that validation and the short-circuit study can resolve `library_ref`s.
 
+pub mod pf_selection;
+
 use std::sync::OnceLock;
 
 use serde::Serialize;
@@ -130,6 +132,9 @@ pub struct CableItem {
     pub c_uf_per_km: f64,
     /// Short-circuit withstand constant K of `I = K·S/√t`, A·√s/mm².
     pub withstand_k: f64,
+    /// Current-carrying capacity of one circuit in air or in a trough (気中・暗きょ), A:
+    /// conductor 90 °C, ambient 40 °C ([`SRC_AMPACITY`]).
+    pub ampacity_a: f64,
     pub source: &'static str,
 }
 
@@ -183,12 +188,19 @@ const SRC_ELECTRONIC: &str = "Generic electronic trip unit typical of JIS C 8201
 ST/I ±10 %. Not a maker's data.";
 const SRC_CVT: &str = "6.6 kV CVT (XLPE, copper, triplex): R = maximum conductor resistance at 20 °C of \
 JIS C 3606 (38 mm² 0.491 Ω/km as in PROTECTION.md case B); X and C representative of JCS \
-catalogue tables; K = 134 for XLPE copper 90 → 230 °C (PROTECTION.md §6). Generic.";
+catalogue tables; K = 134 for XLPE copper 90 → 230 °C (PROTECTION.md §6); ampacity JCS 0168-3 \
+(triplex, in air, 1 circuit, 40 °C ambient). Generic.";
 const SRC_CV: &str = "600 V CV (XLPE, copper, three-core): R = maximum conductor resistance at 20 °C \
-(JIS C 3605); X representative of catalogue tables; K = 134 (XLPE copper, PROTECTION.md §6). Generic.";
+(JIS C 3605); X representative of catalogue tables; K = 134 (XLPE copper, PROTECTION.md §6); ampacity \
+JCS 0168-2 (three-core, in air, 1 circuit, 40 °C ambient). Generic.";
 const SRC_TR: &str = "Standard sizes of JIS C 4304 oil-immersed distribution transformers, 6600 V primary; \
 %R/%X typical of JEM 1500 top-runner units (500 kVA 1.2 + j4.0 % as in PROTECTION.md case B). \
 Generic, not a maker's data.";
+
+/// Where the cable ampacities come from.
+pub const SRC_AMPACITY: &str = "Current-carrying capacity in air or in a trough, one circuit, conductor 90 °C, \
+ambient 40 °C: JCS 0168-3 (6.6 kV CVT, triplex; 14 mm² is not tabulated for triplex, the three-core value \
+is used) and JCS 0168-2 (600 V CV three-core). Derate for other ambients, grouping or conduits.";
 
 /// Ratings (A) of every PF type in the library.
 pub const PF_LIBRARY_RATINGS_A: [f64; 14] =
@@ -446,11 +458,13 @@ fn build() -> BuiltinLibrary {
     let tm = TripTechnology::ThermalMagnetic;
     let el = TripTechnology::Electronic;
     let mut breakers = vec![
+        // Rated currents per frame: the standard steps of JIS C 8201-2-1 MCCB ranges
+    // (preferred values of IEC 60059 / the 10-15-20-30-40-50-60-75-100-125-… series).
         mccb(50.0, &[10.0, 15.0, 20.0, 30.0, 40.0, 50.0], 25.0, tm, 10.0),
-        mccb(100.0, &[60.0, 75.0, 100.0], 50.0, tm, 10.0),
-        mccb(225.0, &[125.0, 150.0, 175.0, 200.0, 225.0], 50.0, tm, 10.0),
+        mccb(100.0, &[15.0, 20.0, 30.0, 40.0, 50.0, 60.0, 75.0, 100.0], 50.0, tm, 10.0),
+        mccb(225.0, &[100.0, 125.0, 150.0, 175.0, 200.0, 225.0], 50.0, tm, 10.0),
         mccb(400.0, &[250.0, 300.0, 350.0, 400.0], 50.0, el, 12.0),
-        mccb(600.0, &[500.0, 600.0], 50.0, el, 12.0),
+        mccb(600.0, &[400.0, 500.0, 600.0], 50.0, el, 12.0),
         mccb(800.0, &[700.0, 800.0], 65.0, el, 12.0),
     ];
     for (frame, icu) in [(1000.0, 65.0), (1600.0, 65.0), (2000.0, 85.0), (2500.0, 85.0), (3200.0, 100.0), (4000.0, 100.0)] {
@@ -466,20 +480,21 @@ fn build() -> BuiltinLibrary {
         });
     }
 
-    // size, R20 (Ω/km), X CVT, C CVT (µF/km), X CV
-    let sizes: [(f64, f64, f64, f64, f64); 9] = [
-        (14.0, 1.31, 0.14, 0.22, 0.100),
-        (22.0, 0.850, 0.13, 0.25, 0.095),
-        (38.0, 0.491, 0.12, 0.32, 0.090),
-        (60.0, 0.311, 0.11, 0.37, 0.088),
-        (100.0, 0.187, 0.10, 0.45, 0.085),
-        (150.0, 0.124, 0.095, 0.53, 0.083),
-        (200.0, 0.0933, 0.092, 0.58, 0.082),
-        (250.0, 0.0754, 0.090, 0.64, 0.081),
-        (325.0, 0.0579, 0.088, 0.71, 0.080),
+    // size, R20 (Ω/km), X CVT, C CVT (µF/km), X CV, ampacity CVT 6.6 kV, ampacity CV 600 V 3C (A)
+    #[allow(clippy::type_complexity)]
+    let sizes: [(f64, f64, f64, f64, f64, f64, f64); 9] = [
+        (14.0, 1.31, 0.14, 0.22, 0.100, 83.0, 76.0),
+        (22.0, 0.850, 0.13, 0.25, 0.095, 120.0, 100.0),
+        (38.0, 0.491, 0.12, 0.32, 0.090, 170.0, 140.0),
+        (60.0, 0.311, 0.11, 0.37, 0.088, 225.0, 190.0),
+        (100.0, 0.187, 0.10, 0.45, 0.085, 310.0, 260.0),
+        (150.0, 0.124, 0.095, 0.53, 0.083, 405.0, 340.0),
+        (200.0, 0.0933, 0.092, 0.58, 0.082, 485.0, 410.0),
+        (250.0, 0.0754, 0.090, 0.64, 0.081, 560.0, 470.0),
+        (325.0, 0.0579, 0.088, 0.71, 0.080, 660.0, 555.0),
     ];
     let mut cables = Vec::new();
-    for (s, r, x_cvt, c, x_cv) in sizes {
+    for (s, r, x_cvt, c, x_cv, amp_cvt, amp_cv) in sizes {
         cables.push(CableItem {
             id: format!("cable.cvt.{s}"),
             cable_type: "CVT",
@@ -489,6 +504,7 @@ fn build() -> BuiltinLibrary {
             x_ohm_per_km: x_cvt,
             c_uf_per_km: c,
             withstand_k: 134.0,
+            ampacity_a: amp_cvt,
             source: SRC_CVT,
         });
         cables.push(CableItem {
@@ -500,6 +516,7 @@ fn build() -> BuiltinLibrary {
             x_ohm_per_km: x_cv,
             c_uf_per_km: 0.0,
             withstand_k: 134.0,
+            ampacity_a: amp_cv,
             source: SRC_CV,
         });
     }
@@ -688,6 +705,28 @@ mod tests {
         assert_eq!(ids.len(), n);
         for id in ["pf.t.30a", "pf.c.3a", "pf.m.200a", "cable.cvt.38", "cable.cv.325", "mccb.100af", "acb.1600af", "tr.3ph.500kva", "tr.1ph.50kva", "ocr.jis.ei", "ocr.ieee.mi"] {
             assert!(lib.ids().contains(&id), "{id}");
+        }
+    }
+
+    #[test]
+    fn cable_ampacities_follow_jcs_0168_in_air() {
+        // 6.6 kV CVT triplex (JCS 0168-3) and 600 V CV three-core (JCS 0168-2), one circuit,
+        // 40 °C ambient; ampacity grows with the size.
+        let lib = builtin();
+        assert_eq!(lib.cable("cable.cvt.38").unwrap().ampacity_a, 170.0);
+        assert_eq!(lib.cable("cable.cv.150").unwrap().ampacity_a, 340.0);
+        for t in ["CVT", "CV"] {
+            let mut v: Vec<&CableItem> = lib.cables.iter().filter(|c| c.cable_type == t).collect();
+            v.sort_by(|a, b| a.size_mm2.total_cmp(&b.size_mm2));
+            assert!(v.windows(2).all(|w| w[1].ampacity_a > w[0].ampacity_a), "{t}");
+        }
+    }
+
+    #[test]
+    fn every_mccb_frame_lists_rated_currents_up_to_the_frame() {
+        for b in &builtin().breakers {
+            assert!(!b.ratings_a.is_empty() && b.ratings_a.iter().all(|&r| r > 0.0 && r <= b.frame_a), "{}", b.id);
+            assert!(b.ratings_a.contains(&b.frame_a), "{}: the frame's own rating", b.id);
         }
     }
 

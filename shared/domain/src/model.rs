@@ -756,6 +756,18 @@ pub struct Capacitor {
     pub rated_kvar: f64,
     /// Series reactor, % of capacitor reactance (0, 6 or 13 typical).
     pub reactor_percent: f64,
+    /// Rated voltage, V (line-to-line). Must match its bus within ±10 % (a 6 % series
+    /// reactor raises the capacitor's own rating to 7020 V on a 6600 V bus: still a match).
+    pub rated_voltage_v: f64,
+}
+
+impl Capacitor {
+    /// Continuous current at a bus voltage, A: `kvar / (√3·V) / (1 − L/100)` — the
+    /// capacitor current rises by 1/(1 − L) with a series reactor of L % (JIS C 4902-1).
+    pub fn rated_current_a(&self, bus_voltage_v: f64) -> f64 {
+        let l = (self.reactor_percent / 100.0).clamp(0.0, 0.5);
+        self.rated_kvar * 1000.0 / (3f64.sqrt() * bus_voltage_v) / (1.0 - l)
+    }
 }
 
 /// A general load.
@@ -771,6 +783,19 @@ pub struct Load {
     /// Power factor 0 … 1 (default 0.9 when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub power_factor: Option<f64>,
+    /// Rated voltage, V (line-to-line; on a single-phase three-wire bus 210 or 105 V
+    /// class). Must match its bus within ±10 %.
+    pub rated_voltage_v: f64,
+}
+
+impl Load {
+    /// Current drawn at its bus, A: `kVA / (√3·V)` on a three-phase bus, `kVA / V` on a
+    /// single-phase bus (`V` the bus voltage: a 1φ3W bus's loads are taken as balanced
+    /// between its two halves, so they load the outer conductors at 210 V).
+    pub fn rated_current_a(&self, bus_voltage_v: f64, single_phase: bool) -> f64 {
+        let k = if single_phase { 1.0 } else { 3f64.sqrt() };
+        self.rated_kva * 1000.0 / (k * bus_voltage_v)
+    }
 }
 
 /// An induction motor.
@@ -789,6 +814,41 @@ pub struct Motor {
     /// Starting time, s.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_time_s: Option<f64>,
+    /// Rated voltage, V (line-to-line). Must match its bus within ±10 % (a 200 V motor on a
+    /// 210 V bus, a 400 V motor on a 420 V bus).
+    pub rated_voltage_v: f64,
+    /// Full-load efficiency 0 … 1 (default [`Motor::DEFAULT_EFFICIENCY`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub efficiency: Option<f64>,
+    /// Full-load power factor 0 … 1 (default [`Motor::DEFAULT_POWER_FACTOR`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub power_factor: Option<f64>,
+}
+
+impl Motor {
+    /// Efficiency assumed when the motor does not give one (0.9: a general-purpose
+    /// totally-enclosed induction motor of about 11–75 kW; smaller motors are less
+    /// efficient — enter the nameplate value).
+    pub const DEFAULT_EFFICIENCY: f64 = 0.9;
+    /// Power factor assumed when the motor does not give one (0.85, as above).
+    pub const DEFAULT_POWER_FACTOR: f64 = 0.85;
+
+    /// Efficiency, or the default.
+    pub fn efficiency_or_default(&self) -> f64 {
+        self.efficiency.unwrap_or(Self::DEFAULT_EFFICIENCY)
+    }
+
+    /// Power factor, or the default.
+    pub fn power_factor_or_default(&self) -> f64 {
+        self.power_factor.unwrap_or(Self::DEFAULT_POWER_FACTOR)
+    }
+
+    /// Rated (full-load) current, A: `P / (√3·V·η·cos φ)` at its rated voltage (`P / (V·η·cos φ)`
+    /// on a single-phase bus).
+    pub fn rated_current_a(&self, single_phase: bool) -> f64 {
+        let k = if single_phase { 1.0 } else { 3f64.sqrt() };
+        self.rated_kw * 1000.0 / (k * self.rated_voltage_v * self.efficiency_or_default() * self.power_factor_or_default())
+    }
 }
 
 /// A private generator (e.g. standby). Its fault contribution is not part of the
@@ -805,6 +865,8 @@ pub struct Generator {
     /// Subtransient reactance x_d'', % on own rating.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub xd_subtransient_percent: Option<f64>,
+    /// Rated voltage, V (line-to-line). Must match its bus within ±10 %.
+    pub rated_voltage_v: f64,
 }
 
 /// Study and coordination settings. Every field is optional; the documented default is used

@@ -63,6 +63,11 @@ pub const MIN_SOURCE_PERCENT_Z: f64 = 0.1;
 /// Largest difference between a bus voltage and a transformer winding's rated voltage.
 pub const TRANSFORMER_VOLTAGE_TOLERANCE: f64 = 0.10;
 
+/// Largest deviation of a shunt device's (load, motor, capacitor, generator) rated voltage
+/// from its bus voltage, as a fraction (±10 %: a 200 V motor on a 210 V bus matches, a
+/// 6600 V capacitor on a 210 V bus does not).
+pub const SHUNT_VOLTAGE_TOLERANCE: f64 = 0.10;
+
 /// One problem with the input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ValidationError {
@@ -1389,13 +1394,18 @@ impl Validator<'_> {
                     false,
                     "%",
                 );
+                self.shunt_rated_voltage(project, &f("rated_voltage_v"), &c.bus, c.rated_voltage_v);
             }
             Device::Load(l) => {
                 self.range(&f("rated_kva"), l.rated_kva, 0.0, 100_000.0, true, "kVA");
                 self.opt_range(&f("power_factor"), l.power_factor, 0.0, 1.0, true, "");
+                self.shunt_rated_voltage(project, &f("rated_voltage_v"), &l.bus, l.rated_voltage_v);
             }
             Device::Motor(m) => {
                 self.range(&f("rated_kw"), m.rated_kw, 0.0, 10_000.0, true, "kW");
+                self.shunt_rated_voltage(project, &f("rated_voltage_v"), &m.bus, m.rated_voltage_v);
+                self.opt_range(&f("efficiency"), m.efficiency, 0.3, 1.0, false, "");
+                self.opt_range(&f("power_factor"), m.power_factor, 0.1, 1.0, false, "");
                 self.opt_range(
                     &f("starting_current_multiple"),
                     m.starting_current_multiple,
@@ -1415,6 +1425,7 @@ impl Validator<'_> {
             }
             Device::Generator(g) => {
                 self.range(&f("rated_kva"), g.rated_kva, 0.0, 100_000.0, true, "kVA");
+                self.shunt_rated_voltage(project, &f("rated_voltage_v"), &g.bus, g.rated_voltage_v);
                 self.opt_range(
                     &f("xd_subtransient_percent"),
                     g.xd_subtransient_percent,
@@ -1425,6 +1436,41 @@ impl Validator<'_> {
                 );
             }
         }
+    }
+
+    /// A shunt device's rated voltage against its bus: within ±[`SHUNT_VOLTAGE_TOLERANCE`]
+    /// of the bus voltage, or on a single-phase three-wire bus of its half (the 105 V class
+    /// of a 210 V bus). An unknown bus is reported by `terminals`.
+    fn shunt_rated_voltage(&mut self, project: &Project, p: &str, bus_id: &str, rated_v: f64) {
+        if !self.range(p, rated_v, 0.0, 36_000.0, true, "V") {
+            return;
+        }
+        let Some(bus) = project.bus(bus_id) else { return };
+        let bus_v = bus.voltage_v;
+        if !(bus_v.is_finite() && bus_v > 0.0) {
+            return;
+        }
+        let matches = |nominal: f64| (rated_v - nominal).abs() <= SHUNT_VOLTAGE_TOLERANCE * nominal;
+        if matches(bus_v) || (bus.single_phase && matches(bus_v / 2.0)) {
+            return;
+        }
+        let classes = if bus.single_phase { format!("{} V / {} V", num(bus_v), num(bus_v / 2.0)) } else { format!("{} V", num(bus_v)) };
+        self.push(
+            p,
+            "voltage_mismatch",
+            format!(
+                "定格電圧 {} V が母線 `{}` の電圧 {classes} と合いません（許容 ±{} %）",
+                num(rated_v),
+                short(bus_id),
+                SHUNT_VOLTAGE_TOLERANCE * 100.0
+            ),
+            format!(
+                "rated voltage {} V does not match bus `{}` at {classes} (±{} % allowed)",
+                num(rated_v),
+                short(bus_id),
+                SHUNT_VOLTAGE_TOLERANCE * 100.0
+            ),
+        );
     }
 
     /// Terminal references, voltage classes and phase compatibility.

@@ -14,7 +14,8 @@ fn fixture(name: &str) -> String {
 /// The README's list: rule 1 `VCB_MAIN` against the utility (0.155 s < 0.3 s), rule 2
 /// `VCB_TR1` tripped by the inrush of `TR1`, rule 4 `hv_series VCB_MAIN > VCB_TR1` (0.180 s
 /// < 0.3 s), rule 6 `C_TR1` protected by `VCB_TR1`, rule 7 `MCCB_LV1`, rule 8 `PAS` slower
-/// than the utility and needing a DGR.
+/// than the utility and needing a DGR; ratings (`docs/rules/ratings.md`): `VCB_TR1`'s pickup
+/// below its transformer's rated current and `MCCB_LV1` below its load.
 ///
 /// The rule-4 failure comes from the same main setting as rule 1: its flat 0.2005 s (EI
 /// lever 10, instantaneous locked) leaves the feeder relay (EI lever 1, flat 0.020 s) only
@@ -33,6 +34,9 @@ fn bad_coordination_fails_exactly_the_intended_rules() {
         ("breaking_capacity", vec!["MCCB_LV1"]),
         ("ground_vs_utility", vec!["utility", "PAS"]),
         ("dgr_required", vec!["PAS"]),
+        // Ratings: pickup 60 A < 65.6 A of TR1; 200 A MCCB for 412 A of load.
+        ("ocr_pickup", vec!["VCB_TR1"]),
+        ("lv_breaker_rating", vec!["MCCB_LV1"]),
     ]
     .into_iter()
     .map(|(r, d)| (r.to_string(), d.into_iter().map(String::from).collect()))

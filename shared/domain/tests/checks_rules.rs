@@ -102,7 +102,7 @@ fn rule_9_capacitor_inrush_against_its_fuse() {
         vec![
             json!({ "type": "bus", "id": "FC", "voltage_v": 6600 }),
             json!({ "type": "lbs_pf", "id": "PF_C", "from": "HV", "to": "FC", "fuse": fuse }),
-            json!({ "type": "capacitor", "id": "SC", "bus": "FC", "rated_kvar": 100, "reactor_percent": reactor }),
+            json!({ "type": "capacitor", "id": "SC", "bus": "FC", "rated_kvar": 100, "reactor_percent": reactor, "rated_voltage_v": 6600 }),
         ]
     };
     // 100 kvar at 6.6 kV: 8.75 A; with a 6 % reactor the inrush is 1 + √(100/6) = 5.08 ×

@@ -41,13 +41,13 @@ fn run(v: &Value) -> Analysis {
 
 #[test]
 fn a_breaker_frame_that_disagrees_with_its_library_item_is_refused() {
-    // Given the PF・S sample whose lighting main refers to the 225 AF MCCB item
+    // Given the PF・S sample whose power main refers to the 600 AF MCCB item
     let mut v = fixture("pfs_300kva.json");
     assert_valid(&v);
-    let i = device_index(&v, "MCCB_L");
-    assert_eq!(v["devices"][i]["library_ref"], "mccb.225af");
-    // When the device declares a 400 AF frame (the item is 225 AF)
-    v["devices"][i]["frame_a"] = json!(400);
+    let i = device_index(&v, "MCCB_P");
+    assert_eq!(v["devices"][i]["library_ref"], "mccb.600af");
+    // When the device declares an 800 AF frame (the item is 600 AF)
+    v["devices"][i]["frame_a"] = json!(800);
     // Then the frame is refused, naming the field
     assert_refused(&v, &format!("/devices/{i}/frame_a"), "library_mismatch");
 }

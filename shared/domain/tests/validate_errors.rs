@@ -118,7 +118,7 @@ fn loops_parallel_paths_and_islands_are_refused() {
     devices.push(c2);
     // An island: a bus and a load that nothing feeds.
     devices.push(json!({"type": "bus", "id": "ISLAND", "voltage_v": 6600}));
-    devices.push(json!({"type": "load", "id": "L9", "bus": "ISLAND", "rated_kva": 10}));
+    devices.push(json!({"type": "load", "id": "L9", "bus": "ISLAND", "rated_kva": 10, "rated_voltage_v": 6600}));
     let e = errors(&v);
     assert!(e.iter().any(|x| x.code == "cycle" && (x.pointer == "/devices/7" || x.pointer == "/devices/12")), "{e:#?}");
     assert_has(&e, "/devices/13", "disconnected");
@@ -229,7 +229,7 @@ pub fn chain_project(devices: usize) -> Value {
     }
     while list.len() < devices {
         let n = list.len();
-        list.push(json!({"type": "load", "id": format!("L{n}"), "bus": "B0", "rated_kva": 10}));
+        list.push(json!({"type": "load", "id": format!("L{n}"), "bus": "B0", "rated_kva": 10, "rated_voltage_v": 6600}));
     }
     json!({"schema_version": 1, "name": "chain", "utility": {"bus": "B0", "voltage_v": 6600, "frequency_hz": "50",
         "short_circuit": {"form": "current", "ik_ka": 12.5, "x_over_r": 10}}, "devices": list})

@@ -96,13 +96,13 @@ pub fn big_site_json() -> String {
         for b in 1..=4 {
             buses.push(format!(r#"{{"type":"bus","id":"LV{f}B{b}","voltage_v":210}}"#));
             devs.push(format!(r#"{{"type":"lv_breaker","id":"MCCB{f}{b}","name":"分岐{f}-{b}","from":"LV{f}M","to":"LV{f}B{b}","kind":"mccb","rated_current_a":100,"frame_a":225,"breaking_capacity_ka":25,"trip":{{"kind":"thermal_magnetic","instantaneous_multiple":10}}}}"#));
-            devs.push(format!(r#"{{"type":"load","id":"L{f}{b}","name":"負荷{f}-{b}","bus":"LV{f}B{b}","rated_kva":20}}"#));
+            devs.push(format!(r#"{{"type":"load","id":"L{f}{b}","name":"負荷{f}-{b}","bus":"LV{f}B{b}","rated_kva":20,"rated_voltage_v":200}}"#));
         }
     }
     for c in 1..=2 {
         buses.push(format!(r#"{{"type":"bus","id":"FC{c}","voltage_v":6600}}"#));
         devs.push(format!(r#"{{"type":"lbs_pf","id":"PF_SC{c}","name":"コンデンサ送り{c}","from":"HV","to":"FC{c}","rated_current_a":200,"fuse":{{"fuse_type":"C","rating_a":20}}}}"#));
-        devs.push(format!(r#"{{"type":"capacitor","id":"SC{c}","name":"進相コンデンサ{c}","bus":"FC{c}","rated_kvar":50,"reactor_percent":6}}"#));
+        devs.push(format!(r#"{{"type":"capacitor","id":"SC{c}","name":"進相コンデンサ{c}","bus":"FC{c}","rated_kvar":50,"reactor_percent":6,"rated_voltage_v":7020}}"#));
     }
     let all: Vec<String> = buses.into_iter().chain(devs).collect();
     format!(
