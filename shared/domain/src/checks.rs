@@ -36,6 +36,7 @@
 pub mod capacitor_banks;
 pub mod devices;
 pub mod ground_protection;
+mod lv_main;
 pub mod main_device;
 pub mod motor_start;
 pub mod ratings;
@@ -594,8 +595,10 @@ enum PairPolicy {
     /// Overlap or a short margin fails, unless the overlap is only where the upstream
     /// instantaneous element acts (a warning).
     Selective,
-    /// Anything short of selectivity is only a warning (HV relay against the LV main).
-    WarnOnly,
+    /// An HV relay against the LV main breaker below its transformer ([`lv_main`]): overlap
+    /// with the relay's time element fails, overlap only where its instantaneous element
+    /// may act is the partial-selectivity warning; each with its own message and margin.
+    HvRelayOverLvMain,
 }
 
 struct PairSpec<'s> {
@@ -630,13 +633,15 @@ fn judge_pair(spec: PairSpec<'_>, ctx: &Ctx<'_>) -> CheckResult {
             message_en: format!("{dn} does not operate up to the maximum fault current {}; nothing to coordinate with {un}", fmt_a(spec.i_hi)),
         };
     }
+    if spec.policy == PairPolicy::HvRelayOverLvMain {
+        return lv_main::judge(&spec, &o, ctx);
+    }
     let required = spec.required_margin_s;
-    let short = if spec.policy == PairPolicy::WarnOnly { Status::Warning } else { Status::Fail };
     let device_margin = ctx.settings.device_margin_s;
     let (status, margin, at, ja, en);
-    if o.band_worst_out < device_margin || (spec.policy == PairPolicy::WarnOnly && o.band_worst < device_margin) {
-        let (m, i) = if o.band_worst_out < device_margin { (o.band_worst_out, o.band_worst_out_at) } else { (o.band_worst, o.band_worst_at) };
-        status = short;
+    if o.band_worst_out < device_margin {
+        let (m, i) = (o.band_worst_out, o.band_worst_out_at);
+        status = Status::Fail;
         margin = m;
         at = i;
         let from = o.first_overlap_at.unwrap_or(i);
@@ -648,7 +653,7 @@ fn judge_pair(spec: PairSpec<'_>, ctx: &Ctx<'_>) -> CheckResult {
             en = format!("{un} may operate at {} where {dn} does not certainly operate: not selective", fmt_a(i));
         }
     } else if required > 0.0 && o.nominal_worst < required {
-        status = short;
+        status = Status::Fail;
         margin = o.nominal_worst;
         at = o.nominal_worst_at;
         ja = format!("{un} と {dn} の動作時間差 {}（{} において）が必要な時限差 {} 未満です", fmt_s(margin), fmt_a(at), fmt_s(required));
@@ -673,7 +678,7 @@ fn judge_pair(spec: PairSpec<'_>, ctx: &Ctx<'_>) -> CheckResult {
     // the millisecond end of the chart where time differences vanish.
     let (worst_margin, at) = if required > 0.0 {
         (Margin::seconds(margin), at)
-    } else if status == Status::Pass || (status == Status::Warning && o.band_worst_out >= device_margin && spec.policy == PairPolicy::Selective) {
+    } else if status == Status::Pass || (status == Status::Warning && o.band_worst_out >= device_margin) {
         (Margin::ratio(o.ratio_worst), o.ratio_worst_at)
     } else if o.band_worst_out < device_margin {
         (Margin::ratio(o.ratio_worst_out), o.ratio_worst_out_at)
@@ -684,12 +689,6 @@ fn judge_pair(spec: PairSpec<'_>, ctx: &Ctx<'_>) -> CheckResult {
     if status == Status::Pass && required <= 0.0 {
         ja = format!("{dn} は {un} より先に動作します（時間比 最小 {:.2}、{} において、最大故障電流 {} まで）", o.ratio_worst, fmt_a(o.ratio_worst_at), fmt_a(spec.i_hi));
         en = format!("{dn} operates before {un} (worst time ratio {:.2} at {}, up to the maximum fault current {})", o.ratio_worst, fmt_a(o.ratio_worst_at), fmt_a(spec.i_hi));
-    }
-    if spec.policy == PairPolicy::WarnOnly {
-        if let Some(p) = nominal_inst_pickup(spec.up).filter(|&p| p < spec.i_hi) {
-            ja.push_str(&format!("。{un} の瞬時要素 {} は {dn} 側の最大故障電流 {}（換算）未満のため、その故障で同時に動作します", fmt_a(p), fmt_a(spec.i_hi)));
-            en.push_str(&format!("; the instantaneous element of {un} ({}) is below the largest fault at {dn} ({} referred), so it operates for that fault too", fmt_a(p), fmt_a(spec.i_hi)));
-        }
     }
     CheckResult {
         rule: spec.rule,
@@ -749,7 +748,6 @@ fn device_pairs(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
         let Some(up_bus) = ctx.topo.upstream_bus(ctx.project, d) else { continue };
         let Some((_, i_hi)) = ctx.bus_fault(up_bus) else { continue };
         let upstream = ctx.upstream_protective(up_bus);
-        let from_down_range = p.kind == ProtKind::Fuse;
         match upstream.first() {
             None => {
                 // A main device: against the utility's relay.
@@ -764,7 +762,7 @@ fn device_pairs(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
                             up: u,
                             down: &p.tcc,
                             i_hi,
-                            from_down_range,
+                            from_down_range: p.kind == ProtKind::Fuse,
                             required_margin_s: if p.kind == ProtKind::Ocr { ctx.settings.margin_s } else { ctx.settings.device_margin_s },
                             policy: PairPolicy::Selective,
                         },
@@ -784,11 +782,15 @@ fn device_pairs(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
             }
             Some(&u) => {
                 let Some(up) = ctx.prot_tcc(u) else { continue };
+                // Fuses do not clear overloads, and below an LV breaker's certain long-time
+                // pickup the breaker need not trip at all: those pairs are judged from the
+                // first current at which the downstream device must operate.
+                let from_down_range = p.kind == ProtKind::Fuse || (up.kind == ProtKind::Ocr && p.kind == ProtKind::LvBreaker);
                 let (rule, policy, margin) = match (up.kind, p.kind) {
                     (ProtKind::Ocr, ProtKind::Ocr) | (ProtKind::Fuse, ProtKind::Ocr) => ("hv_series", PairPolicy::Selective, ctx.settings.margin_s),
                     (ProtKind::Ocr, ProtKind::Fuse) => ("pf_vs_upstream_ocr", PairPolicy::Selective, ctx.settings.device_margin_s),
                     (ProtKind::Fuse, ProtKind::Fuse) => ("pf_series", PairPolicy::Selective, ctx.settings.device_margin_s),
-                    (ProtKind::Ocr, ProtKind::LvBreaker) => ("ocr_vs_lv_main", PairPolicy::WarnOnly, ctx.settings.device_margin_s),
+                    (ProtKind::Ocr, ProtKind::LvBreaker) => ("ocr_vs_lv_main", PairPolicy::HvRelayOverLvMain, ctx.settings.device_margin_s),
                     (ProtKind::Fuse, ProtKind::LvBreaker) => ("pf_vs_lv_main", PairPolicy::Selective, ctx.settings.device_margin_s),
                     (ProtKind::LvBreaker, _) => ("lv_series", PairPolicy::Selective, ctx.settings.device_margin_s),
                 };
