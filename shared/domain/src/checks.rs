@@ -714,7 +714,7 @@ pub fn run_checks(project: &Project, sc: &ShortCircuitStudy, settings: &CheckSet
     cable_withstand(&ctx, &mut out);
     breaking_capacity(&ctx, &mut out);
     ground(&ctx, &mut out);
-    capacitors(&ctx, &mut out);
+    capacitor_banks::capacitor_inrush(&ctx, &mut out);
     ratings::run(&ctx, &mut out);
     motor_start::run(&ctx, &mut out);
     switchgear::run(&ctx, &mut out);
@@ -861,7 +861,7 @@ fn inrush_result(
             fmt_a(i_chart),
             fmt_s(duration_s),
             fmt_s(t),
-            if ok { "励磁突入電流で動作しません" } else { "励磁突入電流で動作（溶断・劣化）するおそれがあります" }
+            if ok { "突入電流で動作しません" } else { "突入電流で動作（溶断・劣化）するおそれがあります" }
         ),
         message_en: format!(
             "{what_en} ({} for {}): {kind_en} of {device_name} is {}{nom_en}: {}",
@@ -1249,38 +1249,6 @@ fn ground(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
                 message_en: en,
             });
         }
-    }
-}
-
-/// Rule 9.
-fn capacitors(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
-    for (k, d) in ctx.project.devices.iter().enumerate() {
-        let Device::Capacitor(c) = d else { continue };
-        let Some(bus) = ctx.topo.upstream_bus(ctx.project, k) else { continue };
-        let v = ctx.bus_voltage(bus);
-        let rated = c.rated_kvar * 1000.0 / (3f64.sqrt() * v);
-        let mult = if c.reactor_percent > 0.0 {
-            1.0 + (100.0 / c.reactor_percent).sqrt()
-        } else {
-            ctx.settings.capacitor_inrush_multiple_no_reactor
-        };
-        let i_chart = rated * mult * ctx.referral(bus);
-        if !(i_chart.is_finite() && i_chart > 0.0) {
-            continue;
-        }
-        let Some(&p) = ctx.upstream_protective(bus).first() else { continue };
-        let Some(prot) = ctx.prot_tcc(p) else { continue };
-        out.push(inrush_result(
-            ctx,
-            "capacitor_inrush",
-            vec![ctx.id(p), ctx.id(k)],
-            prot,
-            &ctx.name(p),
-            &format!("{} の突入電流（定格の {mult:.1} 倍）", ctx.name(k)),
-            &format!("inrush of {} ({mult:.1} × rated)", ctx.name(k)),
-            i_chart,
-            ctx.settings.capacitor_inrush_duration_s,
-        ));
     }
 }
 
