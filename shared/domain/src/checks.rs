@@ -19,7 +19,7 @@
 //! 6. `cable_withstand`.
 //! 7. `breaking_capacity`.
 //! 8. `ground_vs_utility`, `dgr_required`.
-//! 9. `capacitor_inrush`.
+//! 9. `capacitor_inrush` (in [`capacitor_banks`], with the reactor and summed-bank rules).
 //!
 //! Status policy for device pairs, at every current up to the largest fault through the
 //! downstream device:
@@ -28,8 +28,11 @@
 //!   below the upstream's instantaneous pickup → fail (PROTECTION.md §2, §8 rule 1);
 //! - the bands overlap only where the upstream's instantaneous element acts → warning
 //!   (partial selectivity: the upstream instantaneous trips too for the largest faults);
-//! - the HV relay against the LV main breaker is a warning at worst (PROTECTION.md §5,
-//!   case B).
+//! - the HV relay against the LV main breaker (`ocr_vs_lv_main`, [`lv_main`]) follows the
+//!   same split with its own messages: its time element overlapping the LV main fails, its
+//!   instantaneous element alone warns.
+//!
+//! Every rule, its thresholds and sources: `docs/rules/coordination.md`.
 
 #![allow(clippy::neg_cmp_op_on_partial_ord)] // `!(x > 0.0)` is meant: NaN must take the refusing branch.
 

@@ -4,7 +4,7 @@
 //! may act is the partial-selectivity warning. The two read differently and report the
 //! margin (time ratio, earliest relay / latest LV clearing) of the region that decided.
 //!
-//! Numbers worked by hand from PROTECTION.md §1 (EI: t = 80/(M² − 1) × lever/10, pickup
+//! Numbers worked by hand from `docs/rules/coordination.md` (EI: t = 80/(M² − 1) × lever/10, pickup
 //! ±10 %, time −17 % at 300 %, instantaneous ±15 % in 0.02 … 0.05 s) and the generic
 //! electronic trip unit (long time t = tr·(6·Ir/I)², may trip from 1.05 × Ir, certain from
 //! 1.20 × Ir, time +20 %; short time [0.8·tsd, tsd + 0.05 s], pickup ±10 %), referred to

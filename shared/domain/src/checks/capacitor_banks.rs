@@ -30,7 +30,7 @@ impl Default for CapacitorSettings {
 }
 
 /// Run the rules of this module other than `capacitor_inrush` (which keeps its place in
-/// the order of PROTECTION.md §8, see [`capacitor_inrush`]).
+/// the order of the coordination rules, see [`capacitor_inrush`]).
 pub(crate) fn run(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
     reactor(ctx, out);
     banks_behind_one_switch(ctx, out);
@@ -51,7 +51,7 @@ fn bank_inrush_chart(ctx: &Ctx<'_>, k: usize) -> Option<(f64, f64)> {
     (i_chart.is_finite() && i_chart > 0.0).then_some((i_chart, mult))
 }
 
-/// Rule `capacitor_inrush` (PROTECTION.md §8 rule 9): each bank against the nearest
+/// Rule `capacitor_inrush` (coordination rule 9): each bank against the nearest
 /// protective device above it.
 pub(crate) fn capacitor_inrush(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
     for (k, d) in ctx.project.devices.iter().enumerate() {
