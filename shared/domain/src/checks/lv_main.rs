@@ -26,11 +26,12 @@ pub(super) fn judge(spec: &PairSpec<'_>, o: &PairOutcome, ctx: &Ctx<'_>) -> Chec
     let (un, dn) = (&spec.up_name, &spec.down_name);
     let device_margin = ctx.settings.device_margin_s;
     let inst_from = spec.up.instantaneous_min_pickup_a();
-    let tol = ctx.settings.relay_tolerance.instantaneous_pickup * 100.0;
+    // Plain characters only: the message goes into cp932 CSV reports too.
+    let low = (1.0 - ctx.settings.relay_tolerance.instantaneous_pickup) * 100.0;
     let (inst_ja, inst_en) = match inst_from {
         Some(p) => (
-            format!("瞬時要素が動作し得る {}（整定値 −{tol:.0} %）未満", fmt_a(p)),
-            format!("below {}, where its instantaneous element may start to act (setting −{tol:.0} %)", fmt_a(p)),
+            format!("瞬時要素が動作し得る {}（整定値の {low:.0} %）未満", fmt_a(p)),
+            format!("below {}, where its instantaneous element may start to act ({low:.0} % of its setting)", fmt_a(p)),
         ),
         None => ("瞬時要素はロック".to_string(), "its instantaneous element is locked".to_string()),
     };
