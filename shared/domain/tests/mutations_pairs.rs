@@ -44,6 +44,23 @@ proptest! {
         assert_time_element_fails(&v, relay, lv);
     }
 
+    /// Lowering an HV relay's time tap to a lower JIS step (3 … 6 A) speeds up its time
+    /// element: at every current of the time region the earliest time falls by at least
+    /// (new tap / old tap)² (the EI curve 80/(M² − 1) falls faster than M⁻²), so once that
+    /// factor times the sample's time ratio (1.525, 1.164, 1.36) is below 1 the pair fails.
+    #[test]
+    fn lowering_the_relay_tap_fails_ocr_vs_lv_main(pair in 0usize..3, step in 0usize..6) {
+        let (sample, relay, lv) = LV_MAIN_PAIRS[pair];
+        let ratio = [1.525, 1.164, 1.36][pair];
+        let tap = [3.0, 3.5, 4.0, 4.5, 5.0, 6.0][step];
+        let mut v = fixture(sample);
+        let ocr = &mut device(&mut v, relay)["ocr"];
+        let f = tap / ocr["tap_a"].as_f64().unwrap();
+        prop_assume!(f * f * ratio < 0.99);
+        ocr["tap_a"] = tap.into();
+        assert_time_element_fails(&v, relay, lv);
+    }
+
     /// A slower LV main (long-time delay × 1.7 … 20, within the 0.5–100 s a trip unit
     /// offers) moves its long-time band right by the same factor: ratio ≤ 1.53 / 1.7 = 0.9.
     #[test]
