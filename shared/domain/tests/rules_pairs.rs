@@ -97,7 +97,10 @@ fn lowering_a_feeder_lever_in_cb_multi_fails_once_the_time_element_crosses_the_l
     // VCB_TR1 (EI, 52.5 A, lever 6) over ACB1 (Ir 1 600 A → 50.91 A, LT 1 s, ST 2 × Ir):
     // just below 112 A (the ST certain pickup 2 × 50.91 × 1.1) the relay's earliest is
     // 80/((112/47.25)² − 1) × 0.6 = 10.39 s against the ACB's 8.93 s: ratio 1.164 → only
-    // the instantaneous overlaps (warning). Lever 5: 8.66 s → 0.970 → fail.
+    // the instantaneous overlaps (warning). Lever 5: 8.66 s → 0.970 → fail. Between the
+    // relay's lowest pickup (47.25 A) and the ACB's certain long-time pickup (1.2 × 50.91 =
+    // 61.1 A) the ACB need not trip at all: that overload range is not judged (it would
+    // otherwise read as "the relay may operate where the ACB does not").
     let v = fixture("cb_multi.json");
     let ir = 1600.0 * 210.0 / 6600.0;
     let a = run(&v);

@@ -15,7 +15,8 @@
 //! - no overlap → pass.
 //!
 //! Currents below the LV main's certain long-time pickup are not judged: there the breaker
-//! need not trip at all (see `docs/rules/coordination.md`). Margins are time ratios, earliest
+//! need not trip at all; the relay pickup against the LV main's continuous current is a
+//! ratings question (see `docs/rules/coordination.md`). Margins are time ratios, earliest
 //! relay operation / latest LV clearing (≥ 1 selective): a band margin in seconds would read
 //! 0.000 s at the millisecond end of the chart.
 
