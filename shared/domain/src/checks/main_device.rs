@@ -163,13 +163,10 @@ pub(crate) fn run(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
             message_en: format!("{} main devices in parallel after {after_en} ({}): exactly one main protective device is required, with every circuit behind it", many.len(), names(ctx, many)),
         }),
     }
-    let main_ja = match zone.mains.as_slice() {
-        [m] => format!("主遮断装置 {}", ctx.name(*m)),
-        _ => "主遮断装置".to_string(),
-    };
-    let main_en = match zone.mains.as_slice() {
-        [m] => format!("the main device {}", ctx.name(*m)),
-        _ => "a main device".to_string(),
+    // Where the device sits: ahead of the one main, or with no single main before it.
+    let (where_ja, where_en) = match zone.mains.as_slice() {
+        [m] => (format!("主遮断装置 {} より電源側（{after_ja}）", ctx.name(*m)), format!("ahead of the main device {} (after {after_en})", ctx.name(*m))),
+        _ => (format!("主遮断装置を介さずに{after_ja}"), format!("after {after_en} with no single main protective device before it")),
     };
     for &a in &zone.ahead {
         let (kja, ken) = kind(&ctx.project.devices[a]);
@@ -180,8 +177,8 @@ pub(crate) fn run(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
             worst_margin: None,
             at_current_a: None,
             current_basis_v: None,
-            message_ja: format!("{kja} {} が{main_ja}より電源側（{after_ja}）に接続されています。すべての負荷は主遮断装置の負荷側に設けてください", ctx.name(a)),
-            message_en: format!("{ken} {} is connected ahead of {main_en} (after {after_en}): every load must be behind the main protective device", ctx.name(a)),
+            message_ja: format!("{kja} {} が{where_ja}に接続されています。すべての負荷は主遮断装置の負荷側に設けてください", ctx.name(a)),
+            message_en: format!("{ken} {} is connected {where_en}: every load must be behind the main protective device", ctx.name(a)),
         });
     }
 }
