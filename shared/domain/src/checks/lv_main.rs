@@ -43,16 +43,15 @@ pub(super) fn judge(spec: &PairSpec<'_>, o: &PairOutcome, ctx: &Ctx<'_>) -> Chec
         margin = o.ratio_worst_out;
         at = o.ratio_worst_out_at;
         let from = o.first_overlap_at.unwrap_or(o.band_worst_out_at);
-        let sep = if inst_from.is_some() { "、" } else { "。" };
         if o.band_worst_out.is_finite() {
             ja = format!(
-                "{un} の限時要素の動作帯が {dn} の動作帯と {} 以上で重なります（{inst_ja}{sep}時間比 最小 {:.2}、{} において）。低圧側の過負荷・故障で {un} が先に動作し、選択遮断できません",
+                "{un} の限時要素の動作帯が {dn} の動作帯と {} 以上で重なります（{inst_ja}、時間比 最小 {:.2}、{} において）。低圧側の過負荷・故障で {un} が先に動作し、選択遮断できません",
                 fmt_a(from),
                 margin,
                 fmt_a(at)
             );
             en = format!(
-                "the time element of {un} overlaps the band of {dn} from {} ({inst_en}; worst time ratio {:.2} at {}): an LV overload or fault trips {un} first — not selective",
+                "the time element of {un} overlaps the band of {dn} from {} ({inst_en}; worst time ratio {:.2} at {}): an LV overload or fault trips {un} first: not selective",
                 fmt_a(from),
                 margin,
                 fmt_a(at)
@@ -86,7 +85,7 @@ pub(super) fn judge(spec: &PairSpec<'_>, o: &PairOutcome, ctx: &Ctx<'_>) -> Chec
             below.0
         );
         en = format!(
-            "only the instantaneous element of {un} ({}) overlaps {dn}: it may operate together with {dn} for faults from {} up to the largest fault at {dn} ({} referred) — partial selectivity (worst time ratio {:.2} at {}){}",
+            "only the instantaneous element of {un} ({}) overlaps {dn}: it may operate together with {dn} for faults from {} up to the largest fault at {dn} ({} referred): partial selectivity (worst time ratio {:.2} at {}){}",
             inst_setting,
             fmt_a(from),
             fmt_a(spec.i_hi),
