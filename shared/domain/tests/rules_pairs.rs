@@ -154,3 +154,23 @@ fn with_the_instantaneous_locked_every_overlap_is_the_time_element() {
     assert!(c.message_en.contains("instantaneous element is locked"), "{}", c.message_en);
     assert!(c.message_ja.contains("瞬時要素はロック"), "{}", c.message_ja);
 }
+
+#[test]
+fn a_relay_above_the_lv_main_at_every_current_passes() {
+    // Case B with VCB1 at lever 10 and its instantaneous locked: the time element stays
+    // right of ACB1 everywhere. Worst just below 672 A, where the ACB's instantaneous
+    // (12 × 1 600 A + 10 % = 21.1 kA at 210 V) becomes certain and its latest time is still
+    // the 0.15 s short time: relay earliest 80/((672/60.75)² − 1) × 1.0 = 0.659 s → 4.39.
+    let mut v = fixture("case_b.json");
+    let ocr = &mut device(&mut v, "VCB1")["ocr"];
+    ocr["lever"] = 10.0.into();
+    ocr["instantaneous_tap_a"] = serde_json::Value::Null;
+    let a = run(&v);
+    let c = find(&a, "ocr_vs_lv_main", &["VCB1", "ACB1"]);
+    assert_eq!(c.status, Status::Pass, "{}", c.message_en);
+    let i = 12.0 * 1600.0 * 1.1 * 210.0 / 6600.0;
+    let expected = ei_earliest(i - 1e-3, 67.5, 10.0) / 0.15;
+    assert!((expected - 4.395).abs() < 0.005, "{expected}");
+    assert!((margin(c) - expected).abs() < 0.005, "{} vs {expected}", margin(c));
+    assert!((c.at_current_a.unwrap() - i).abs() < 0.5);
+}
