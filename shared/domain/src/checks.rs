@@ -19,7 +19,7 @@
 //! 6. `cable_withstand`.
 //! 7. `breaking_capacity`.
 //! 8. `ground_vs_utility`, `dgr_required`.
-//! 9. `capacitor_inrush`.
+//! 9. `capacitor_inrush` (in [`capacitor_banks`], with the reactor and summed-bank rules).
 //!
 //! Status policy for device pairs, at every current up to the largest fault through the
 //! downstream device:
@@ -28,14 +28,18 @@
 //!   below the upstream's instantaneous pickup → fail (PROTECTION.md §2, §8 rule 1);
 //! - the bands overlap only where the upstream's instantaneous element acts → warning
 //!   (partial selectivity: the upstream instantaneous trips too for the largest faults);
-//! - the HV relay against the LV main breaker is a warning at worst (PROTECTION.md §5,
-//!   case B).
+//! - the HV relay against the LV main breaker (`ocr_vs_lv_main`, [`lv_main`]) follows the
+//!   same split with its own messages: its time element overlapping the LV main fails, its
+//!   instantaneous element alone warns.
+//!
+//! Every rule, its thresholds and sources: `docs/rules/coordination.md`.
 
 #![allow(clippy::neg_cmp_op_on_partial_ord)] // `!(x > 0.0)` is meant: NaN must take the refusing branch.
 
 pub mod capacitor_banks;
 pub mod devices;
 pub mod ground_protection;
+mod lv_main;
 pub mod main_device;
 pub mod motor_start;
 pub mod ratings;
@@ -598,8 +602,10 @@ enum PairPolicy {
     /// Overlap or a short margin fails, unless the overlap is only where the upstream
     /// instantaneous element acts (a warning).
     Selective,
-    /// Anything short of selectivity is only a warning (HV relay against the LV main).
-    WarnOnly,
+    /// An HV relay against the LV main breaker below its transformer ([`lv_main`]): overlap
+    /// with the relay's time element fails, overlap only where its instantaneous element
+    /// may act is the partial-selectivity warning; each with its own message and margin.
+    HvRelayOverLvMain,
 }
 
 struct PairSpec<'s> {
@@ -634,13 +640,15 @@ fn judge_pair(spec: PairSpec<'_>, ctx: &Ctx<'_>) -> CheckResult {
             message_en: format!("{dn} does not operate up to the maximum fault current {}; nothing to coordinate with {un}", fmt_a(spec.i_hi)),
         };
     }
+    if spec.policy == PairPolicy::HvRelayOverLvMain {
+        return lv_main::judge(&spec, &o, ctx);
+    }
     let required = spec.required_margin_s;
-    let short = if spec.policy == PairPolicy::WarnOnly { Status::Warning } else { Status::Fail };
     let device_margin = ctx.settings.device_margin_s;
     let (status, margin, at, ja, en);
-    if o.band_worst_out < device_margin || (spec.policy == PairPolicy::WarnOnly && o.band_worst < device_margin) {
-        let (m, i) = if o.band_worst_out < device_margin { (o.band_worst_out, o.band_worst_out_at) } else { (o.band_worst, o.band_worst_at) };
-        status = short;
+    if o.band_worst_out < device_margin {
+        let (m, i) = (o.band_worst_out, o.band_worst_out_at);
+        status = Status::Fail;
         margin = m;
         at = i;
         let from = o.first_overlap_at.unwrap_or(i);
@@ -652,7 +660,7 @@ fn judge_pair(spec: PairSpec<'_>, ctx: &Ctx<'_>) -> CheckResult {
             en = format!("{un} may operate at {} where {dn} does not certainly operate: not selective", fmt_a(i));
         }
     } else if required > 0.0 && o.nominal_worst < required {
-        status = short;
+        status = Status::Fail;
         margin = o.nominal_worst;
         at = o.nominal_worst_at;
         ja = format!("{un} と {dn} の動作時間差 {}（{} において）が必要な時限差 {} 未満です", fmt_s(margin), fmt_a(at), fmt_s(required));
@@ -677,7 +685,7 @@ fn judge_pair(spec: PairSpec<'_>, ctx: &Ctx<'_>) -> CheckResult {
     // the millisecond end of the chart where time differences vanish.
     let (worst_margin, at) = if required > 0.0 {
         (Margin::seconds(margin), at)
-    } else if status == Status::Pass || (status == Status::Warning && o.band_worst_out >= device_margin && spec.policy == PairPolicy::Selective) {
+    } else if status == Status::Pass || (status == Status::Warning && o.band_worst_out >= device_margin) {
         (Margin::ratio(o.ratio_worst), o.ratio_worst_at)
     } else if o.band_worst_out < device_margin {
         (Margin::ratio(o.ratio_worst_out), o.ratio_worst_out_at)
@@ -688,12 +696,6 @@ fn judge_pair(spec: PairSpec<'_>, ctx: &Ctx<'_>) -> CheckResult {
     if status == Status::Pass && required <= 0.0 {
         ja = format!("{dn} は {un} より先に動作します（時間比 最小 {:.2}、{} において、最大故障電流 {} まで）", o.ratio_worst, fmt_a(o.ratio_worst_at), fmt_a(spec.i_hi));
         en = format!("{dn} operates before {un} (worst time ratio {:.2} at {}, up to the maximum fault current {})", o.ratio_worst, fmt_a(o.ratio_worst_at), fmt_a(spec.i_hi));
-    }
-    if spec.policy == PairPolicy::WarnOnly {
-        if let Some(p) = nominal_inst_pickup(spec.up).filter(|&p| p < spec.i_hi) {
-            ja.push_str(&format!("。{un} の瞬時要素 {} は {dn} 側の最大故障電流 {}（換算）未満のため、その故障で同時に動作します", fmt_a(p), fmt_a(spec.i_hi)));
-            en.push_str(&format!("; the instantaneous element of {un} ({}) is below the largest fault at {dn} ({} referred), so it operates for that fault too", fmt_a(p), fmt_a(spec.i_hi)));
-        }
     }
     CheckResult {
         rule: spec.rule,
@@ -719,7 +721,7 @@ pub fn run_checks(project: &Project, sc: &ShortCircuitStudy, settings: &CheckSet
     cable_withstand(&ctx, &mut out);
     breaking_capacity(&ctx, &mut out);
     ground_protection::utility_and_dgr(&ctx, &mut out);
-    capacitors(&ctx, &mut out);
+    capacitor_banks::capacitor_inrush(&ctx, &mut out);
     ratings::run(&ctx, &mut out);
     motor_start::run(&ctx, &mut out);
     switchgear::run(&ctx, &mut out);
@@ -754,7 +756,6 @@ fn device_pairs(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
         let Some(up_bus) = ctx.topo.upstream_bus(ctx.project, d) else { continue };
         let Some((_, i_hi)) = ctx.bus_fault(up_bus) else { continue };
         let upstream = ctx.upstream_protective(up_bus);
-        let from_down_range = p.kind == ProtKind::Fuse;
         match upstream.first() {
             None => {
                 // A main device: against the utility's relay.
@@ -769,7 +770,7 @@ fn device_pairs(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
                             up: u,
                             down: &p.tcc,
                             i_hi,
-                            from_down_range,
+                            from_down_range: p.kind == ProtKind::Fuse,
                             required_margin_s: if p.kind == ProtKind::Ocr { ctx.settings.margin_s } else { ctx.settings.device_margin_s },
                             policy: PairPolicy::Selective,
                         },
@@ -789,11 +790,15 @@ fn device_pairs(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
             }
             Some(&u) => {
                 let Some(up) = ctx.prot_tcc(u) else { continue };
+                // Fuses do not clear overloads, and below an LV breaker's certain long-time
+                // pickup the breaker need not trip at all: those pairs are judged from the
+                // first current at which the downstream device must operate.
+                let from_down_range = p.kind == ProtKind::Fuse || (up.kind == ProtKind::Ocr && p.kind == ProtKind::LvBreaker);
                 let (rule, policy, margin) = match (up.kind, p.kind) {
                     (ProtKind::Ocr, ProtKind::Ocr) | (ProtKind::Fuse, ProtKind::Ocr) => ("hv_series", PairPolicy::Selective, ctx.settings.margin_s),
                     (ProtKind::Ocr, ProtKind::Fuse) => ("pf_vs_upstream_ocr", PairPolicy::Selective, ctx.settings.device_margin_s),
                     (ProtKind::Fuse, ProtKind::Fuse) => ("pf_series", PairPolicy::Selective, ctx.settings.device_margin_s),
-                    (ProtKind::Ocr, ProtKind::LvBreaker) => ("ocr_vs_lv_main", PairPolicy::WarnOnly, ctx.settings.device_margin_s),
+                    (ProtKind::Ocr, ProtKind::LvBreaker) => ("ocr_vs_lv_main", PairPolicy::HvRelayOverLvMain, ctx.settings.device_margin_s),
                     (ProtKind::Fuse, ProtKind::LvBreaker) => ("pf_vs_lv_main", PairPolicy::Selective, ctx.settings.device_margin_s),
                     (ProtKind::LvBreaker, _) => ("lv_series", PairPolicy::Selective, ctx.settings.device_margin_s),
                 };
@@ -864,7 +869,7 @@ fn inrush_result(
             fmt_a(i_chart),
             fmt_s(duration_s),
             fmt_s(t),
-            if ok { "励磁突入電流で動作しません" } else { "励磁突入電流で動作（溶断・劣化）するおそれがあります" }
+            if ok { "突入電流で動作しません" } else { "突入電流で動作（溶断・劣化）するおそれがあります" }
         ),
         message_en: format!(
             "{what_en} ({} for {}): {kind_en} of {device_name} is {}{nom_en}: {}",
@@ -1128,38 +1133,6 @@ fn breaking_capacity(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
                 if ok { "sufficient" } else { "insufficient" }
             ),
         });
-    }
-}
-
-/// Rule 9.
-fn capacitors(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
-    for (k, d) in ctx.project.devices.iter().enumerate() {
-        let Device::Capacitor(c) = d else { continue };
-        let Some(bus) = ctx.topo.upstream_bus(ctx.project, k) else { continue };
-        let v = ctx.bus_voltage(bus);
-        let rated = c.rated_kvar * 1000.0 / (3f64.sqrt() * v);
-        let mult = if c.reactor_percent > 0.0 {
-            1.0 + (100.0 / c.reactor_percent).sqrt()
-        } else {
-            ctx.settings.capacitor_inrush_multiple_no_reactor
-        };
-        let i_chart = rated * mult * ctx.referral(bus);
-        if !(i_chart.is_finite() && i_chart > 0.0) {
-            continue;
-        }
-        let Some(&p) = ctx.upstream_protective(bus).first() else { continue };
-        let Some(prot) = ctx.prot_tcc(p) else { continue };
-        out.push(inrush_result(
-            ctx,
-            "capacitor_inrush",
-            vec![ctx.id(p), ctx.id(k)],
-            prot,
-            &ctx.name(p),
-            &format!("{} の突入電流（定格の {mult:.1} 倍）", ctx.name(k)),
-            &format!("inrush of {} ({mult:.1} × rated)", ctx.name(k)),
-            i_chart,
-            ctx.settings.capacitor_inrush_duration_s,
-        ));
     }
 }
 

@@ -1394,16 +1394,20 @@ impl Validator<'_> {
                     false,
                     "%",
                 );
-                self.shunt_rated_voltage(project, &f("rated_voltage_v"), &c.bus, c.rated_voltage_v);
+                // The circuit's voltage, or the capacitor's own voltage raised by its series reactor
+                // (JIS C 4902-1: 6 600 / (1 − L/100), e.g. 7 020 V with 6 %, 7 590 V with 13 %).
+                let own = (c.reactor_percent.is_finite() && (0.0..20.0).contains(&c.reactor_percent))
+                    .then(|| 1.0 / (1.0 - c.reactor_percent / 100.0));
+                self.shunt_rated_voltage(project, &f("rated_voltage_v"), &c.bus, c.rated_voltage_v, own);
             }
             Device::Load(l) => {
                 self.range(&f("rated_kva"), l.rated_kva, 0.0, 100_000.0, true, "kVA");
                 self.opt_range(&f("power_factor"), l.power_factor, 0.0, 1.0, true, "");
-                self.shunt_rated_voltage(project, &f("rated_voltage_v"), &l.bus, l.rated_voltage_v);
+                self.shunt_rated_voltage(project, &f("rated_voltage_v"), &l.bus, l.rated_voltage_v, None);
             }
             Device::Motor(m) => {
                 self.range(&f("rated_kw"), m.rated_kw, 0.0, 10_000.0, true, "kW");
-                self.shunt_rated_voltage(project, &f("rated_voltage_v"), &m.bus, m.rated_voltage_v);
+                self.shunt_rated_voltage(project, &f("rated_voltage_v"), &m.bus, m.rated_voltage_v, None);
                 self.opt_range(&f("efficiency"), m.efficiency, 0.3, 1.0, false, "");
                 self.opt_range(&f("power_factor"), m.power_factor, 0.1, 1.0, false, "");
                 self.opt_range(
@@ -1425,7 +1429,7 @@ impl Validator<'_> {
             }
             Device::Generator(g) => {
                 self.range(&f("rated_kva"), g.rated_kva, 0.0, 100_000.0, true, "kVA");
-                self.shunt_rated_voltage(project, &f("rated_voltage_v"), &g.bus, g.rated_voltage_v);
+                self.shunt_rated_voltage(project, &f("rated_voltage_v"), &g.bus, g.rated_voltage_v, None);
                 self.opt_range(
                     &f("xd_subtransient_percent"),
                     g.xd_subtransient_percent,
@@ -1440,8 +1444,9 @@ impl Validator<'_> {
 
     /// A shunt device's rated voltage against its bus: within ±[`SHUNT_VOLTAGE_TOLERANCE`]
     /// of the bus voltage, or on a single-phase three-wire bus of its half (the 105 V class
-    /// of a 210 V bus). An unknown bus is reported by `terminals`.
-    fn shunt_rated_voltage(&mut self, project: &Project, p: &str, bus_id: &str, rated_v: f64) {
+    /// of a 210 V bus), or of the bus voltage × `raised` (a capacitor behind a series
+    /// reactor). An unknown bus is reported by `terminals`.
+    fn shunt_rated_voltage(&mut self, project: &Project, p: &str, bus_id: &str, rated_v: f64, raised: Option<f64>) {
         if !self.range(p, rated_v, 0.0, 36_000.0, true, "V") {
             return;
         }
@@ -1451,7 +1456,7 @@ impl Validator<'_> {
             return;
         }
         let matches = |nominal: f64| (rated_v - nominal).abs() <= SHUNT_VOLTAGE_TOLERANCE * nominal;
-        if matches(bus_v) || (bus.single_phase && matches(bus_v / 2.0)) {
+        if matches(bus_v) || (bus.single_phase && matches(bus_v / 2.0)) || raised.is_some_and(|k| matches(bus_v * k)) {
             return;
         }
         let classes = if bus.single_phase { format!("{} V / {} V", num(bus_v), num(bus_v / 2.0)) } else { format!("{} V", num(bus_v)) };

@@ -13,9 +13,10 @@ fn fixture(name: &str) -> String {
 
 /// The README's list: rule 1 `VCB_MAIN` against the utility (0.155 s < 0.3 s), rule 2
 /// `VCB_TR1` tripped by the inrush of `TR1`, rule 4 `hv_series VCB_MAIN > VCB_TR1` (0.180 s
-/// < 0.3 s), rule 6 `C_TR1` protected by `VCB_TR1`, rule 7 `MCCB_LV1`, rule 8 `PAS` slower
-/// than the utility and needing a DGR; ratings (`docs/rules/ratings.md`): `VCB_TR1`'s pickup
-/// below its transformer's rated current and `MCCB_LV1` below its load.
+/// < 0.3 s) and `ocr_vs_lv_main VCB_TR1 > MCCB_LV1` (time element from about 70 A), rule 6
+/// `C_TR1` protected by `VCB_TR1`, rule 7 `MCCB_LV1`, rule 8 `PAS` slower than the utility
+/// and needing a DGR; ratings (`docs/rules/ratings.md`): `VCB_TR1`'s pickup below its
+/// transformer's rated current and `MCCB_LV1` below its load.
 ///
 /// The rule-4 failure comes from the same main setting as rule 1: its flat 0.2005 s (EI
 /// lever 10, instantaneous locked) leaves the feeder relay (EI lever 1, flat 0.020 s) only
@@ -29,6 +30,7 @@ fn bad_coordination_fails_exactly_the_intended_rules() {
     let expected: BTreeSet<(String, Vec<String>)> = [
         ("main_vs_utility", vec!["utility", "VCB_MAIN"]),
         ("hv_series", vec!["VCB_MAIN", "VCB_TR1"]),
+        ("ocr_vs_lv_main", vec!["VCB_TR1", "MCCB_LV1"]),
         ("transformer_inrush", vec!["VCB_TR1", "TR1"]),
         ("cable_withstand", vec!["VCB_TR1", "C_TR1"]),
         ("breaking_capacity", vec!["MCCB_LV1"]),

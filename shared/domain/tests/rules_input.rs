@@ -209,3 +209,17 @@ fn a_ground_protection_exemption_must_say_why() {
     v["settings"] = json!({"ground_protection_exemption": "utility\u{0007}"});
     assert_refused(&v, "/settings/ground_protection_exemption", "control_character");
 }
+
+#[test]
+fn a_capacitor_may_state_the_voltage_its_series_reactor_raises_it_to() {
+    // JIS C 4902-1: behind a 13 % reactor a 6.6 kV bank's capacitors are rated
+    // 6 600 / (1 − 0.13) = 7 586 V, 15 % above the bus: accepted with the reactor …
+    let mut v = fixture("pfs_300kva.json");
+    let i = device_index(&v, "SC1");
+    v["devices"][i]["reactor_percent"] = json!(13);
+    v["devices"][i]["rated_voltage_v"] = json!(7590);
+    assert_valid(&v);
+    // … refused without it: a 7.6 kV bank on a 6.6 kV bus without a reactor is not this bank.
+    v["devices"][i]["reactor_percent"] = json!(0);
+    assert_refused(&v, &format!("/devices/{i}/rated_voltage_v"), "voltage_mismatch");
+}

@@ -71,9 +71,13 @@ fn a_longer_start_trips_the_lv_breaker_and_the_hv_feeder() {
     assert_eq!(c.status, Status::Fail, "{}", c.message_en);
     assert!((margin(c) - (13.86 - 20.0)).abs() < 0.05, "{}", margin(c));
     // At 6.6 kV the feeder relay VCB_TR1 sees 1 019 × 210/6600 = 32.4 A plus the rest of TR1
-    // (43.7 − 5.4 = 38.3 A) = 70.8 A: EI lever 2, pickup 52.5 A − 10 % → M = 1.50, earliest
-    // 80/(1.50² − 1) × 0.2 = 12.9 s < 20 s → fails too.
+    // (43.7 − 5.4 = 38.3 A) = 70.8 A: EI lever 6, pickup 52.5 A − 10 % → M = 1.50, earliest
+    // about 80/(1.50² − 1) × 0.6 = 38.6 s: a 20 s start passes it, a 45 s start does not.
+    assert_eq!(find(&a, "motor_start", &["VCB_TR1", "M1"]).status, Status::Pass);
+    dev(&mut v, "M1")["starting_time_s"] = 45.into();
+    let a = run(&v);
     let c = find(&a, "motor_start", &["VCB_TR1", "M1"]);
+    assert!((c.worst_margin.and_then(|m| m.value).unwrap() - (38.638 - 45.0)).abs() < 0.01, "{}", c.message_en);
     assert_eq!(c.status, Status::Fail, "{}", c.message_en);
     assert!((c.at_current_a.unwrap() - 70.8).abs() < 0.1, "{}", c.message_en);
     assert!(c.message_en.contains("other loads"), "{}", c.message_en);

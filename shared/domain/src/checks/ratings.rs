@@ -32,9 +32,6 @@ pub struct RatingSettings {
     /// An OCR time-element pickup below this multiple of its continuous current warns
     /// (default 1.1: practice sets 110–150 % of the contract demand); below 1.0 it fails.
     pub ocr_pickup_warn_ratio: f64,
-    /// Largest transformer capacity a PF·S type main (LBS + PF) may serve, kVA (default 300:
-    /// 高圧受電設備規程 JEAC 8011, 1110-1).
-    pub pfs_max_transformer_kva: f64,
     /// Ampacity of each circuit of a cable laid in parallel, as a fraction of one circuit
     /// alone (default 0.85: the two-circuit values of JCS 0168 are 0.83–0.85 of one).
     pub parallel_cable_factor: f64,
@@ -49,7 +46,6 @@ impl Default for RatingSettings {
             capacitor_current_factor: 1.35,
             demand_power_factor: 0.9,
             ocr_pickup_warn_ratio: 1.1,
-            pfs_max_transformer_kva: 300.0,
             parallel_cable_factor: 0.85,
             ir_min_multiple: 0.4,
             ir_max_multiple: 1.0,
@@ -286,9 +282,6 @@ pub(crate) fn run(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
                         ));
                     }
                 }
-                if is_main(ctx, i) {
-                    pfs_capacity(ctx, i, out);
-                }
             }
             Device::Vcb(v) => {
                 let dm = demand(ctx, i, s.capacitor_current_factor);
@@ -505,45 +498,6 @@ fn pf_selection_result(ctx: &Ctx<'_>, i: usize, rating_a: f64, t: PfType, dm: &D
             if ok { "passes" } else { "too small" }
         ),
     })
-}
-
-/// `pfs_capacity`: a PF·S type main serves at most the set transformer capacity.
-fn pfs_capacity(ctx: &Ctx<'_>, i: usize, out: &mut Vec<CheckResult>) {
-    let limit = ctx.settings.ratings.pfs_max_transformer_kva;
-    // Every transformer below, however deep: the installed capacity the main serves.
-    let below = ctx.buses_below(i);
-    let mut kva = 0.0;
-    let mut devices = vec![ctx.id(i)];
-    for (t, d) in ctx.project.devices.iter().enumerate() {
-        if let Device::Transformer(tr) = d {
-            if ctx.topo.upstream_bus(ctx.project, t).is_some_and(|b| below.contains(&b)) {
-                kva += tr.rated_kva;
-                devices.push(ctx.id(t));
-            }
-        }
-    }
-    if devices.len() == 1 {
-        return;
-    }
-    let ok = kva <= limit;
-    out.push(CheckResult {
-        rule: "pfs_capacity",
-        devices,
-        status: if ok { Status::Pass } else { Status::Fail },
-        worst_margin: Some(Margin::ratio(limit / kva)),
-        at_current_a: None,
-        current_basis_v: None,
-        message_ja: format!(
-            "PF・S 形主遮断装置 {} の変圧器設備容量は {kva} kVA（上限 {limit} kVA）: {}",
-            ctx.name(i),
-            if ok { "適合" } else { "上限超過。CB 形（VCB + OCR）としてください" }
-        ),
-        message_en: format!(
-            "PF·S type main {} serves {kva} kVA of transformers (limit {limit} kVA): {}",
-            ctx.name(i),
-            if ok { "within the limit" } else { "beyond the limit; a CB type main (VCB + OCR) is needed" }
-        ),
-    });
 }
 
 /// `lv_breaker_frame`: In is a rated current of its frame; an electronic unit's Ir/In lies
