@@ -372,6 +372,8 @@ pub fn cp932_safe(s: &str) -> String {
             '³' => "3",
             '–' | '‑' => "-",
             '—' => "―",
+            // Shift_JIS writes U+2212 MINUS SIGN as 0x817C, which reads back as U+FF0D.
+            '−' => "－",
             'µ' => "μ",
             '\u{00A0}' => " ",
             _ => "",

@@ -323,3 +323,19 @@ fn test_sheet_lists_300_and_700_percent_with_tolerances() {
     assert_eq!(row700[col("nominal_s")], "0.3333");
     assert_eq!(row700[col("tolerance_percent")], "12");
 }
+
+#[test]
+fn every_check_of_the_samples_has_its_own_japanese_name_in_the_reports() {
+    // The checks table of the chart and the CSV names each rule in Japanese; a rule the
+    // drawings do not know falls back to the generic 協調チェック, which tells the reader
+    // nothing. Every rule the samples produce must have its own name.
+    let mut unnamed = std::collections::BTreeSet::new();
+    for (_, _, analysis) in support::samples() {
+        for c in &analysis.checks {
+            if tcc::rule_name_ja(c.rule) == "協調チェック" {
+                unnamed.insert(c.rule);
+            }
+        }
+    }
+    assert!(unnamed.is_empty(), "rules without a Japanese name: {unnamed:?}");
+}
