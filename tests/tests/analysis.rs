@@ -1,5 +1,5 @@
 //! `POST /projects/{id}/analysis` over HTTP: the stored project's short-circuit table and
-//! coordination checks, checked against PROTECTION.md reference case B.
+//! coordination checks, checked against docs/engineering.md reference case B.
 
 mod support;
 
@@ -34,7 +34,7 @@ async fn analysis_of_case_b_returns_the_reference_fault_currents_and_the_checks(
     assert_eq!(resp.headers()["etag"], "\"1\"");
     let analysis: Value = resp.json().await.unwrap();
 
-    // PROTECTION.md §5 case B, %Z method: 11.661 kA / i_p 24.43 kA at 6.6 kV; 30.206 kA / 60.80 kA at 210 V.
+    // docs/engineering.md §5 case B, %Z method: 11.661 kA / i_p 24.43 kA at 6.6 kV; 30.206 kA / 60.80 kA at 210 V.
     let hv = &bus(&analysis, "HV")["percent_z"];
     assert!(close(hv["ik3_ka"].as_f64().unwrap(), 11.661), "{hv}");
     assert!(close(hv["ip_ka"].as_f64().unwrap(), 24.43), "{hv}");

@@ -1,4 +1,4 @@
-//! The protection coordination checks of PROTECTION.md §8, run on a validated project and its
+//! The protection coordination checks of docs/engineering.md §8, run on a validated project and its
 //! short-circuit study.
 //!
 //! Every check yields a [`CheckResult`]: the rule id, the devices it concerns, pass / warning
@@ -25,7 +25,7 @@
 //! downstream device:
 //! - the bands overlap where the upstream's instantaneous element cannot act → fail;
 //! - two relays in series whose nominal curves are closer than the margin setting (0.3 s)
-//!   below the upstream's instantaneous pickup → fail (PROTECTION.md §2, §8 rule 1);
+//!   below the upstream's instantaneous pickup → fail (docs/engineering.md §2, §8 rule 1);
 //! - the bands overlap only where the upstream's instantaneous element acts → warning
 //!   (partial selectivity: the upstream instantaneous trips too for the largest faults);
 //! - the HV relay against the LV main breaker (`ocr_vs_lv_main`, [`lv_main`]) follows the
@@ -709,7 +709,7 @@ fn judge_pair(spec: PairSpec<'_>, ctx: &Ctx<'_>) -> CheckResult {
     }
 }
 
-/// Run every check of PROTECTION.md §8 on a validated project and its short-circuit study.
+/// Run every check of docs/engineering.md §8 on a validated project and its short-circuit study.
 /// Never panics; parts that cannot be judged (missing data) come back as warnings saying so.
 pub fn run_checks(project: &Project, sc: &ShortCircuitStudy, settings: &CheckSettings) -> Vec<CheckResult> {
     let ctx = Ctx::new(project, sc, settings);

@@ -6,7 +6,7 @@
 //! operate". Equipment limits (transformer inrush and withstand points, cable withstand
 //! lines) are kept beside the bands as [`Characteristic`] variants of their own.
 //!
-//! The models follow PROTECTION.md: inverse-time relays `t = TMS·[k/(M^α − 1) + c]` with
+//! The models follow docs/engineering.md: inverse-time relays `t = TMS·[k/(M^α − 1) + c]` with
 //! the JIS lever (lever 10 = TMS 1.0) and flat above 20 × pickup (§1); power-fuse
 //! catalogue curves with log-log interpolation and an I²t tail (§3); breaker bands (§4);
 //! cable withstand `I = K·S/√t` (§6); definite-time ground relays (§7).
@@ -161,7 +161,7 @@ impl InverseShape {
     }
 }
 
-/// The standard curve families of PROTECTION.md §1.
+/// The standard curve families of docs/engineering.md §1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CurveFamily {
@@ -205,7 +205,7 @@ impl CurveFamily {
         CurveFamily::IeeeEi,
     ];
 
-    /// The `k, α, c` constants of the family (PROTECTION.md §1 table).
+    /// The `k, α, c` constants of the family (docs/engineering.md §1 table).
     pub fn shape(self) -> InverseShape {
         let (k, alpha, c) = match self {
             CurveFamily::JisEi | CurveFamily::IecEi => (80.0, 2.0, 0.0),
@@ -274,7 +274,7 @@ impl DialScale {
     }
 }
 
-/// Tolerances of an overcurrent relay (PROTECTION.md §1).
+/// Tolerances of an overcurrent relay (docs/engineering.md §1).
 ///
 /// All values are fractions (0.10 = ±10 %). The operating-time tolerance is given at 300 %
 /// and 700 % of tap and interpolated linearly in log(M) between them, held constant outside.
@@ -365,7 +365,7 @@ pub struct OvercurrentRelay {
     pub tms: f64,
     /// Time-element pickup in primary A (tap × CT ratio); `None` when the element is locked.
     pub pickup_a: Option<f64>,
-    /// Above this multiple of pickup the time is constant (PROTECTION.md §1: 20).
+    /// Above this multiple of pickup the time is constant (docs/engineering.md §1: 20).
     pub flat_above_multiple: f64,
     /// Instantaneous element, if set.
     pub instantaneous: Option<InstantaneousElement>,
@@ -594,7 +594,7 @@ pub fn pt(current_a: f64, time_s: f64) -> CurvePoint {
 /// Invariant: at least two points, currents strictly increasing, times non-increasing, all
 /// finite and positive. Below the first point the time is infinite (the fuse never melts,
 /// the breaker never trips); above the last point the curve continues as constant I²t
-/// (`t = t_last · (I_last / I)²`), the adiabatic model of PROTECTION.md §3.
+/// (`t = t_last · (I_last / I)²`), the adiabatic model of docs/engineering.md §3.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PointCurve {
     points: Vec<CurvePoint>,
@@ -1231,7 +1231,7 @@ mod tests {
 
     #[test]
     fn ei_lever_2_reproduces_case_b() {
-        // PROTECTION.md §5: CT 75/5, tap 4.5 A → 67.5 A, EI, lever 2.
+        // docs/engineering.md §5: CT 75/5, tap 4.5 A → 67.5 A, EI, lever 2.
         let r = OvercurrentRelay::from_family(
             CurveFamily::JisEi,
             2.0,

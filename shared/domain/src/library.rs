@@ -170,13 +170,13 @@ pub struct BuiltinLibrary {
     pub transformers: Vec<TransformerItem>,
 }
 
-const SRC_RELAY: &str = "PROTECTION.md §1: JIS C 4602 curve shapes per IEC 60255-151 with lever 10 = TMS 1.0; \
+const SRC_RELAY: &str = "docs/engineering.md §1: JIS C 4602 curve shapes per IEC 60255-151 with lever 10 = TMS 1.0; \
 tap, lever and instantaneous ranges typical of digital receiving OCRs (e.g. MELPRO MOC-A3 class). Generic.";
-const SRC_RELAY_IEC: &str = "IEC 60255-151 standard curve constants (PROTECTION.md §1). Generic.";
-const SRC_RELAY_IEEE: &str = "IEEE C37.112 standard curve constants (PROTECTION.md §1). Generic.";
+const SRC_RELAY_IEC: &str = "IEC 60255-151 standard curve constants (docs/engineering.md §1). Generic.";
+const SRC_RELAY_IEEE: &str = "IEEE C37.112 standard curve constants (docs/engineering.md §1). Generic.";
 const SRC_FUSE: &str = "Generic, representative curve made for Kyocho — NOT a maker's data. Shape: typical \
 log-log slope of 7.2 kV current-limiting PF catalogue curves, fitted so that the JIS C 4604 \
-repeated-overcurrent duties of PROTECTION.md §3 lie under the allowable curve (T: 10×In 0.1 s; \
+repeated-overcurrent duties of docs/engineering.md §3 lie under the allowable curve (T: 10×In 0.1 s; \
 M: 5×In 10 s; C: 70×In 0.002 s). Allowable = melting curve at 0.8 × current; clearing = \
 1.1 × melting + 4 ms. Replace with the maker's catalogue for stamped drawings.";
 const SRC_MCCB: &str = "Generic frame data typical of JIS C 8201-2-1 MCCBs: long-time band from the \
@@ -187,14 +187,14 @@ const SRC_ELECTRONIC: &str = "Generic electronic trip unit typical of JIS C 8201
 10 s at 6×Ir (I²t), ST 5×Ir 0.1 s, I 12×In; tolerances LT pickup 1.05–1.20×Ir, time ±20 %, \
 ST/I ±10 %. Not a maker's data.";
 const SRC_CVT: &str = "6.6 kV CVT (XLPE, copper, triplex): R = maximum conductor resistance at 20 °C of \
-JIS C 3606 (38 mm² 0.491 Ω/km as in PROTECTION.md case B); X and C representative of JCS \
-catalogue tables; K = 134 for XLPE copper 90 → 230 °C (PROTECTION.md §6); ampacity JCS 0168-3 \
+JIS C 3606 (38 mm² 0.491 Ω/km as in docs/engineering.md case B); X and C representative of JCS \
+catalogue tables; K = 134 for XLPE copper 90 → 230 °C (docs/engineering.md §6); ampacity JCS 0168-3 \
 (triplex, in air, 1 circuit, 40 °C ambient). Generic.";
 const SRC_CV: &str = "600 V CV (XLPE, copper, three-core): R = maximum conductor resistance at 20 °C \
-(JIS C 3605); X representative of catalogue tables; K = 134 (XLPE copper, PROTECTION.md §6); ampacity \
+(JIS C 3605); X representative of catalogue tables; K = 134 (XLPE copper, docs/engineering.md §6); ampacity \
 JCS 0168-2 (three-core, in air, 1 circuit, 40 °C ambient). Generic.";
 const SRC_TR: &str = "Standard sizes of JIS C 4304 oil-immersed distribution transformers, 6600 V primary; \
-%R/%X typical of JEM 1500 top-runner units (500 kVA 1.2 + j4.0 % as in PROTECTION.md case B). \
+%R/%X typical of JEM 1500 top-runner units (500 kVA 1.2 + j4.0 % as in docs/engineering.md case B). \
 Generic, not a maker's data.";
 
 /// Where the cable ampacities come from.

@@ -439,7 +439,7 @@ impl Transformer {
     }
 }
 
-/// Inverse-time curve of an overcurrent relay. JIS names (PROTECTION.md §1) use the lever D
+/// Inverse-time curve of an overcurrent relay. JIS names (docs/engineering.md §1) use the lever D
 /// with lever 10 = TMS 1.0; the IEC/IEEE families use `t = TMS·[k/(M^α − 1) + c]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -1,6 +1,6 @@
 //! Short-circuit currents at every bus of a radial project, by two methods:
 //!
-//! * **%Z method** (Japanese practice, PROTECTION.md §5): 10 MVA base, voltage factor 1, no
+//! * **%Z method** (Japanese practice, docs/engineering.md §5): 10 MVA base, voltage factor 1, no
 //!   transformer correction, cables at 20 °C. This is the number utilities and inspectors
 //!   expect on a receiving-substation drawing.
 //! * **IEC 60909-0** maximum and minimum case: equivalent voltage source c·U_n/√3 at the fault;

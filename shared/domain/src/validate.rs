@@ -49,7 +49,7 @@ pub const CT_PRIMARY_RATINGS_A: [f64; 28] = [
     300.0, 400.0, 500.0, 600.0, 750.0, 800.0, 1000.0, 1200.0, 1500.0, 2000.0, 2500.0, 3000.0,
     4000.0,
 ];
-/// Time-element taps of customer OCRs for a 5 A secondary, A (PROTECTION.md §1). For a 1 A
+/// Time-element taps of customer OCRs for a 5 A secondary, A (docs/engineering.md §1). For a 1 A
 /// secondary the steps are one fifth of these.
 pub const OCR_TAPS_5A: [f64; 6] = [3.0, 3.5, 4.0, 4.5, 5.0, 6.0];
 /// Power fuse rated currents accepted without a `library_ref`, A: the ratings the built-in

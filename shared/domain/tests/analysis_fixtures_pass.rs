@@ -66,7 +66,7 @@ fn case_b_has_no_failing_check() {
             // customer's 6.6 kV bus (11.7 kA): partial selectivity, unavoidable once it is low
             // enough to protect the lead-in cable.
             ("main_vs_utility", &["utility", "VCB1"]),
-            // PROTECTION.md §5: the instantaneous 600 A is below the 961 A LV fault.
+            // docs/engineering.md §5: the instantaneous 600 A is below the 961 A LV fault.
             ("ocr_vs_lv_main", &["VCB1", "ACB1"]),
         ],
     );
@@ -156,7 +156,7 @@ fn bad_coordination_fails_exactly_the_readme_list() {
     assert_eq!(with_status(&a, Status::Fail), fails, "{:#?}", a.checks);
     assert_eq!(with_status(&a, Status::Warning), set(&[]));
     assert_eq!((a.summary.status, a.summary.fail, a.summary.warning), (Status::Fail, 10, 0));
-    // The failing rules by PROTECTION.md §8 number: 1, 2, 4, 6, 7, 8 — and none of 3, 5, 9.
+    // The failing rules by docs/engineering.md §8 number: 1, 2, 4, 6, 7, 8 — and none of 3, 5, 9.
     let rules: BTreeSet<&str> = a.checks.iter().filter(|c| c.status == Status::Fail).map(|c| c.rule).collect();
     for passing in ["transformer_protection", "lv_series", "capacitor_inrush", "pf_vs_upstream_ocr", "main_inrush"] {
         assert!(!rules.contains(passing), "{passing} should not fail");

@@ -20,7 +20,7 @@ fn fixture(name: &str) -> String {
 ///
 /// The rule-4 failure comes from the same main setting as rule 1: its flat 0.2005 s (EI
 /// lever 10, instantaneous locked) leaves the feeder relay (EI lever 1, flat 0.020 s) only
-/// 0.18 s, below the 0.3 s series margin of PROTECTION.md §2. No feeder setting can
+/// 0.18 s, below the 0.3 s series margin of docs/engineering.md §2. No feeder setting can
 /// coordinate with that main, so the README lists it as part of the fixture's premise.
 #[test]
 fn bad_coordination_fails_exactly_the_intended_rules() {

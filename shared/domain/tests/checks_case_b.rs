@@ -1,4 +1,4 @@
-//! Coordination checks on PROTECTION.md §5 reference case B (`tests/fixtures/case_b.json`):
+//! Coordination checks on docs/engineering.md §5 reference case B (`tests/fixtures/case_b.json`):
 //! OCR CT 75/5, tap 4.5 A (67.5 A), EI, lever 2, instantaneous 40 A (600 A); 500 kVA
 //! 6.6 kV/210 V transformer; LV main ACB. Every expected number is worked out by hand from
 //! the §1/§5 formulas in the comments, with the tolerance stated in the assertion.

@@ -1,4 +1,4 @@
-//! Relay times against the formulas and the table of PROTECTION.md §1.
+//! Relay times against the formulas and the table of docs/engineering.md §1.
 //!
 //! Two references: the closed-form expressions written out independently here (agreement
 //! 1e-6 relative), and the printed table (rounded to four significant figures, so 5e-4).

@@ -1,5 +1,5 @@
 //! The built-in library: stable ids, stated sources, physically ordered curves, the JIS C
-//! 4604 repeated-overcurrent duties of PROTECTION.md §3 and the cable data of §5/§6.
+//! 4604 repeated-overcurrent duties of docs/engineering.md §3 and the cable data of §5/§6.
 
 use domain::curves::{BreakerTrip, CableWithstand};
 use domain::library::{self, builtin, PfType};
@@ -30,7 +30,7 @@ fn pf_ratings_cover_3_to_200_a_for_every_type() {
 
 #[test]
 fn pf_allowable_curves_carry_the_repeated_overcurrent_duties() {
-    // PROTECTION.md §3: T 10 × In for 0.1 s; M 5 × In for 10 s; C 70 × In for 0.002 s.
+    // docs/engineering.md §3: T 10 × In for 0.1 s; M 5 × In for 10 s; C 70 × In for 0.002 s.
     let lib = builtin();
     for f in &lib.fuses {
         let (mult, t) = match f.fuse_type {

@@ -1,4 +1,4 @@
-//! Reference cases A and B of PROTECTION.md §5 reproduce within 0.1 % (relative), by the
+//! Reference cases A and B of docs/engineering.md §5 reproduce within 0.1 % (relative), by the
 //! %Z method and — for case B — the IEC 60909 numbers pandapower 3.5.6 gives.
 
 use domain::model::{parse_project, Project};

@@ -315,7 +315,7 @@ fn test_sheet_lists_300_and_700_percent_with_tolerances() {
     let t = reports::table(project, analysis, ReportKind::TestSheet, Language::English);
     let col = |name: &str| t.header.iter().position(|h| h == name).expect(name);
     let row300 = t.rows.iter().find(|r| r[col("percent_of_tap")] == "300").expect("300 % row");
-    // PROTECTION.md §5, case B: EI lever 2 → 2.00 s at 300 %, ±17 %.
+    // docs/engineering.md §5, case B: EI lever 2 → 2.00 s at 300 %, ±17 %.
     assert_eq!(row300[col("nominal_s")], "2");
     assert_eq!(row300[col("min_s")], "1.66");
     assert_eq!(row300[col("max_s")], "2.34");
