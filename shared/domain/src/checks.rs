@@ -21,6 +21,10 @@
 //! 8. `ground_vs_utility`, `dgr_required`.
 //! 9. `capacitor_inrush` (in [`capacitor_banks`], with the reactor and summed-bank rules).
 //!
+//! Further rule families live in the submodules (ratings, motor starting, switchgear duty,
+//! ground protection, the main device, capacitor banks, the HV relay against the LV main,
+//! study criteria); `docs/rules.md` lists every rule with its thresholds and sources.
+//!
 //! Status policy for device pairs, at every current up to the largest fault through the
 //! downstream device:
 //! - the bands overlap where the upstream's instantaneous element cannot act → fail;
