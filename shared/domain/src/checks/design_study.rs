@@ -108,8 +108,9 @@ pub(crate) fn run(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
     voltage_drop(&s, out);
 }
 
+/// One decimal, without a negative zero.
 fn f1(v: f64) -> String {
-    format!("{v:.1}")
+    format!("{:.1}", v + 0.0)
 }
 
 /// Rule `transformer_loading`.

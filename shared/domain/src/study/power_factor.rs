@@ -114,7 +114,7 @@ pub(crate) fn study(project: &Project, topo: &Topology, demands: &[LoadDemand], 
             effective_kvar: effective_kvar(c.rated_kvar, c.rated_voltage_v, b.voltage_v, c.reactor_percent),
         });
     }
-    let installed: f64 = banks.iter().map(|b| b.effective_kvar).sum();
+    let installed: f64 = banks.iter().fold(0.0, |a, b| a + b.effective_kvar);
     let before = power_factor(p, q);
     let target = settings.target_power_factor;
     let required = required_kvar(p, before, target);

@@ -69,8 +69,8 @@ pub(crate) fn rows(project: &Project, demands: &[LoadDemand], settings: &DesignS
     for (i, d) in project.devices.iter().enumerate() {
         let Device::Transformer(t) = d else { continue };
         let below: Vec<&LoadDemand> = demands.iter().filter(|l| l.path.contains(&i)).collect();
-        let p: f64 = below.iter().map(|l| l.row.demand_kw).sum::<f64>() / diversity;
-        let q: f64 = below.iter().map(|l| l.row.demand_kvar).sum::<f64>() / diversity;
+        let p: f64 = below.iter().fold(0.0, |a, l| a + l.row.demand_kw) / diversity;
+        let q: f64 = below.iter().fold(0.0, |a, l| a + l.row.demand_kvar) / diversity;
         let s = p.hypot(q);
         out.push(TransformerRow {
             device_id: t.id.clone(),
@@ -78,7 +78,7 @@ pub(crate) fn rows(project: &Project, demands: &[LoadDemand], settings: &DesignS
             phases: t.phases,
             rated_kva: t.rated_kva,
             load_count: below.len(),
-            installed_kva: below.iter().map(|l| l.row.installed_kva).sum(),
+            installed_kva: below.iter().fold(0.0, |a, l| a + l.row.installed_kva),
             diversity_factor: diversity,
             demand_kw: p,
             demand_kvar: q,

@@ -209,7 +209,7 @@ pub(crate) fn rows(project: &Project, topo: &Topology, demands: &[LoadDemand], s
         let sum = |s: Option<Section>| -> (f64, f64) {
             segs.iter().filter(|g| s.is_none_or(|s| g.section == s)).fold((0.0, 0.0), |a, g| (a.0 + g.simplified_percent, a.1 + g.exact_percent))
         };
-        let wiring_length_m: f64 = segs.iter().filter(|g| matches!(g.section, Section::Trunk | Section::Branch)).map(|g| g.length_m).sum();
+        let wiring_length_m: f64 = segs.iter().filter(|g| matches!(g.section, Section::Trunk | Section::Branch)).fold(0.0, |a, g| a + g.length_m);
         let has_wiring = segs.iter().any(|g| matches!(g.section, Section::Trunk | Section::Branch));
         let limits = (tr_pos.is_some() && has_wiring).then(|| settings.wiring_limits(wiring_length_m));
         out.push(VoltageDropRow {
