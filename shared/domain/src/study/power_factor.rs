@@ -95,7 +95,7 @@ pub struct PowerFactorStudy {
 pub(crate) fn study(project: &Project, topo: &Topology, demands: &[LoadDemand], settings: &DesignStudySettings) -> Option<PowerFactorStudy> {
     let p: f64 = demands.iter().map(|l| l.row.demand_kw).sum::<f64>() / settings.diversity_factor;
     let q: f64 = demands.iter().map(|l| l.row.demand_kvar).sum::<f64>() / settings.diversity_factor;
-    if !(p > 0.0) {
+    if p.is_nan() || p <= 0.0 {
         return None;
     }
     let mut banks = Vec::new();
