@@ -59,8 +59,8 @@ fn worked_example_denken3_h26_denryoku_q7() {
     let r = row(&a, "LOAD");
     assert!((r.segments[0].current_a - 185.0).abs() / 185.0 < 0.005, "{}", r.segments[0].current_a);
     assert_eq!(r.segments[0].section, Section::Supply);
-    assert!((r.total_percent.0 - 5.0).abs() / 5.0 < 0.005, "{:?}", r.total_percent);
-    assert!(r.total_percent.1 >= r.total_percent.0, "exact ≥ simplified for a lagging load");
+    assert!((r.total_percent.simplified - 5.0).abs() / 5.0 < 0.005, "{:?}", r.total_percent);
+    assert!(r.total_percent.exact >= r.total_percent.simplified, "exact ≥ simplified for a lagging load");
     assert_eq!(r.limits, None, "no transformer: 内線規程 does not apply");
     assert!(of_rule(&a, "voltage_drop").is_empty());
 }
@@ -86,8 +86,8 @@ fn worked_example_denken3_h26_kikai_q8_transformer_regulation() {
     ]);
     let a = run(&v);
     let r = row(&a, "LOAD");
-    assert!((r.transformer_percent.0 - 2.6).abs() / 2.6 < 0.005, "{:?}", r.transformer_percent);
-    assert!((r.transformer_percent.1 - exact).abs() < 1e-9, "{:?}", r.transformer_percent);
+    assert!((r.transformer_percent.simplified - 2.6).abs() / 2.6 < 0.005, "{:?}", r.transformer_percent);
+    assert!((r.transformer_percent.exact - exact).abs() < 1e-9, "{:?}", r.transformer_percent);
     assert_eq!(r.limits, None, "no LV cable: nothing for 内線規程 to judge");
 }
 
@@ -118,8 +118,8 @@ fn trunk_and_branch_are_judged_apart_up_to_60_m() {
     let i = 30_000.0 / (SQRT3 * 210.0);
     let a = run(&lv_site(25.0));
     let r = row(&a, "LOAD");
-    assert!((r.trunk_percent.0 - SQRT3 * i * 0.5 * 0.020 / 210.0 * 100.0).abs() < 1e-9, "{:?}", r.trunk_percent);
-    assert!((r.branch_percent.0 - 1.701).abs() < 0.001, "{:?}", r.branch_percent);
+    assert!((r.trunk_percent.simplified - SQRT3 * i * 0.5 * 0.020 / 210.0 * 100.0).abs() < 1e-9, "{:?}", r.trunk_percent);
+    assert!((r.branch_percent.simplified - 1.701).abs() < 0.001, "{:?}", r.branch_percent);
     assert_eq!(r.limits, Some(WiringLimits::Split { trunk_percent: 3.0, branch_percent: 2.0 }));
     assert_eq!(r.wiring_length_m, 45.0);
     let c = find(&a, "voltage_drop", &["TR", "TRUNK", "BRANCH", "LOAD"]);
@@ -128,10 +128,10 @@ fn trunk_and_branch_are_judged_apart_up_to_60_m() {
     // One mistake: the branch is 30 m.
     let a = run(&lv_site(30.0));
     let r = row(&a, "LOAD");
-    assert!((r.branch_percent.0 - 2.041).abs() < 0.001, "{:?}", r.branch_percent);
+    assert!((r.branch_percent.simplified - 2.041).abs() < 0.001, "{:?}", r.branch_percent);
     let c = find(&a, "voltage_drop", &["TR", "TRUNK", "BRANCH", "LOAD"]);
     assert_eq!(c.status, Status::Fail, "{}", c.message_en);
-    assert!((margin(c) - 2.0 / r.branch_percent.1).abs() < 1e-9, "judged on the larger (exact) drop");
+    assert!((margin(c) - 2.0 / r.branch_percent.exact).abs() < 1e-9, "judged on the larger (exact) drop");
     assert!(c.message_en.contains("branch 2.04 % (limit 2 %)"), "{}", c.message_en);
 }
 
@@ -166,7 +166,7 @@ fn single_phase_wiring_uses_the_loop_of_both_conductors() {
     let a = run(&v);
     let r = row(&a, "LOAD");
     assert!((r.segments.iter().find(|s| s.device_id == "C").unwrap().current_a - 100.0).abs() < 1e-9);
-    assert!((r.trunk_percent.0 - 4.0 / 210.0 * 100.0).abs() < 1e-9, "{:?}", r.trunk_percent);
+    assert!((r.trunk_percent.simplified - 4.0 / 210.0 * 100.0).abs() < 1e-9, "{:?}", r.trunk_percent);
 }
 
 #[test]
@@ -177,7 +177,7 @@ fn the_sample_feeder_passes_and_a_400_m_route_fails_naming_it() {
     let c = find(&a, "voltage_drop", &["TR2", "C_LV2", "L2"]);
     assert_eq!(c.status, Status::Pass, "{}", c.message_en);
     let r = row(&a, "L2");
-    assert!((r.branch_percent.0 - 0.8286).abs() < 0.001, "{:?}", r.branch_percent);
+    assert!((r.branch_percent.simplified - 0.8286).abs() < 0.001, "{:?}", r.branch_percent);
     // One mistake: the same cable 400 m long — 8.29 % against 7 % (routes beyond 200 m).
     let mut v = fixture("cb_multi.json");
     device(&mut v, "C_LV2")["length_m"] = 400.0.into();
@@ -185,5 +185,17 @@ fn the_sample_feeder_passes_and_a_400_m_route_fails_naming_it() {
     let c = find(&a, "voltage_drop", &["TR2", "C_LV2", "L2"]);
     assert_eq!(c.status, Status::Fail, "{}", c.message_en);
     assert!(c.message_ja.contains("上限を超えます") && c.message_en.contains("limit 7 %"), "{}", c.message_en);
-    assert!((row(&a, "L2").branch_percent.0 - 8.286).abs() < 0.01);
+    assert!((row(&a, "L2").branch_percent.simplified - 8.286).abs() < 0.01);
+}
+
+#[test]
+fn the_analysis_json_carries_the_design_study_with_named_fields() {
+    // What the web client and `kyocho analyze --json` receive.
+    let a = run(&fixture("cb_multi.json"));
+    let v = serde_json::to_value(&a).expect("serializable");
+    let l2 = v["design_study"]["voltage_drop"].as_array().unwrap().iter().find(|r| r["load_id"] == "L2").expect("L2");
+    assert!(l2["branch_percent"]["exact"].as_f64().unwrap() > 0.82);
+    assert_eq!(l2["limits"], json!({"kind": "split", "trunk_percent": 3.0, "branch_percent": 2.0}));
+    assert_eq!(v["design_study"]["transformers"][1]["selected_kva"], json!(500.0), "TR2: 400 kVA / 0.8 → 500 kVA");
+    assert_eq!(v["settings"]["design_study"]["long_route_limits"][2], json!({"up_to_m": null, "limit_percent": 7.0}));
 }

@@ -229,8 +229,8 @@ pub(crate) fn voltage_drop(analysis: &Analysis, lang: Language) -> Table {
             fmt(r.wiring_length_m),
             String::new(),
             String::new(),
-            fmt(r.total_percent.0),
-            fmt(r.total_percent.1),
+            fmt(r.total_percent.simplified),
+            fmt(r.total_percent.exact),
             o(total_lim),
         ]);
         for g in &r.segments {

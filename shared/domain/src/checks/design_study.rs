@@ -23,8 +23,8 @@ use crate::study::{self, DesignStudy};
 /// A wiring drop limit for routes up to a length (内線規程 1310-1, routes over 60 m).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct RouteLimit {
-    /// Longest route the limit applies to, m (`f64::INFINITY` for the last row).
-    pub up_to_m: f64,
+    /// Longest route the limit applies to, m (`None`: no bound, the last row).
+    pub up_to_m: Option<f64>,
     /// Trunk + branch drop limit, % of the nominal voltage.
     pub limit_percent: f64,
 }
@@ -72,9 +72,9 @@ impl Default for DesignStudySettings {
             branch_limit_percent: 2.0,
             long_route_m: 60.0,
             long_route_limits: vec![
-                RouteLimit { up_to_m: 120.0, limit_percent: 5.0 },
-                RouteLimit { up_to_m: 200.0, limit_percent: 6.0 },
-                RouteLimit { up_to_m: f64::INFINITY, limit_percent: 7.0 },
+                RouteLimit { up_to_m: Some(120.0), limit_percent: 5.0 },
+                RouteLimit { up_to_m: Some(200.0), limit_percent: 6.0 },
+                RouteLimit { up_to_m: None, limit_percent: 7.0 },
             ],
         }
     }
@@ -89,7 +89,7 @@ impl DesignStudySettings {
         let percent = self
             .long_route_limits
             .iter()
-            .find(|r| length_m <= r.up_to_m)
+            .find(|r| r.up_to_m.is_none_or(|m| length_m <= m))
             .or(self.long_route_limits.last())
             .map(|r| r.limit_percent)
             .unwrap_or(self.trunk_limit_percent + self.branch_limit_percent);
@@ -202,9 +202,8 @@ fn power_factor_correction(ctx: &Ctx<'_>, s: &DesignStudy, out: &mut Vec<CheckRe
 fn voltage_drop(s: &DesignStudy, out: &mut Vec<CheckResult>) {
     for row in &s.voltage_drop {
         let Some(limits) = row.limits else { continue };
-        let worst = |p: (f64, f64)| p.0.max(p.1);
-        let (trunk, branch) = (worst(row.trunk_percent), worst(row.branch_percent));
-        let total = worst((row.trunk_percent.0 + row.branch_percent.0, row.trunk_percent.1 + row.branch_percent.1));
+        let (trunk, branch) = (row.trunk_percent.worst(), row.branch_percent.worst());
+        let total = (row.trunk_percent.simplified + row.branch_percent.simplified).max(row.trunk_percent.exact + row.branch_percent.exact);
         let len = row.wiring_length_m;
         let (ok, ratio, ja_lim, en_lim) = match limits {
             WiringLimits::Split { trunk_percent, branch_percent } => {

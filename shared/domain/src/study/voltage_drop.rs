@@ -88,6 +88,20 @@ pub struct SegmentDrop {
     pub exact_percent: f64,
 }
 
+/// A voltage drop by both formulas, % of the nominal voltage.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct DropPercent {
+    pub simplified: f64,
+    pub exact: f64,
+}
+
+impl DropPercent {
+    /// The larger of the two (the one the rule judges).
+    pub fn worst(self) -> f64 {
+        self.simplified.max(self.exact)
+    }
+}
+
 /// The voltage drop from the service point to one load.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VoltageDropRow {
@@ -96,13 +110,13 @@ pub struct VoltageDropRow {
     pub transformer_id: Option<String>,
     /// Source side first.
     pub segments: Vec<SegmentDrop>,
-    /// Per section, % (simplified, exact).
-    pub supply_percent: (f64, f64),
-    pub transformer_percent: (f64, f64),
-    pub trunk_percent: (f64, f64),
-    pub branch_percent: (f64, f64),
-    /// Service point to load, % (simplified, exact).
-    pub total_percent: (f64, f64),
+    /// Per section, %.
+    pub supply_percent: DropPercent,
+    pub transformer_percent: DropPercent,
+    pub trunk_percent: DropPercent,
+    pub branch_percent: DropPercent,
+    /// Service point to load, %.
+    pub total_percent: DropPercent,
     /// LV wiring route length from the transformer's secondary terminals, m (こう長).
     pub wiring_length_m: f64,
     /// The limits that apply to the wiring (see [`WiringLimits`]); `None` when the load has
@@ -112,6 +126,7 @@ pub struct VoltageDropRow {
 
 /// Limits of the LV wiring drop for one load (内線規程 1310-1, docs/rules/design_study.md).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum WiringLimits {
     /// Route up to the long-route length: trunk and branch each limited, %.
     Split { trunk_percent: f64, branch_percent: f64 },
@@ -206,8 +221,11 @@ pub(crate) fn rows(project: &Project, topo: &Topology, demands: &[LoadDemand], s
             });
         }
         segs.reverse();
-        let sum = |s: Option<Section>| -> (f64, f64) {
-            segs.iter().filter(|g| s.is_none_or(|s| g.section == s)).fold((0.0, 0.0), |a, g| (a.0 + g.simplified_percent, a.1 + g.exact_percent))
+        let sum = |s: Option<Section>| -> DropPercent {
+            segs.iter().filter(|g| s.is_none_or(|s| g.section == s)).fold(DropPercent { simplified: 0.0, exact: 0.0 }, |a, g| DropPercent {
+                simplified: a.simplified + g.simplified_percent,
+                exact: a.exact + g.exact_percent,
+            })
         };
         let wiring_length_m: f64 = segs.iter().filter(|g| matches!(g.section, Section::Trunk | Section::Branch)).fold(0.0, |a, g| a + g.length_m);
         let has_wiring = segs.iter().any(|g| matches!(g.section, Section::Trunk | Section::Branch));
