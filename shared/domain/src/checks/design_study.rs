@@ -124,6 +124,8 @@ fn transformer_loading(ctx: &Ctx<'_>, s: &DesignStudy, out: &mut Vec<CheckResult
         let (d, r) = (t.demand_kva, t.rated_kva);
         let sel_ja = t.selected_kva.map(|k| format!("{k} kVA")).unwrap_or_else(|| "標準容量の範囲外".into());
         let sel_en = t.selected_kva.map(|k| format!("{k} kVA")).unwrap_or_else(|| "beyond the standard sizes".into());
+        let basis_ja = format!("（設備容量 {} kVA、需要率・不等率 {} を適用）", f1(t.installed_kva), t.diversity_factor);
+        let basis_en = format!(" (installed {} kVA, demand factors and diversity {} applied)", f1(t.installed_kva), t.diversity_factor);
         let (status, ja, en) = if d > r * (1.0 + TOL) {
             (
                 Status::Fail,
@@ -150,8 +152,8 @@ fn transformer_loading(ctx: &Ctx<'_>, s: &DesignStudy, out: &mut Vec<CheckResult
             worst_margin: Some(Margin::ratio(r / d)),
             at_current_a: None,
             current_basis_v: None,
-            message_ja: ja,
-            message_en: en,
+            message_ja: ja + &basis_ja,
+            message_en: en + &basis_en,
         });
     }
 }
