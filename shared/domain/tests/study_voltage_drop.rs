@@ -199,3 +199,24 @@ fn the_analysis_json_carries_the_design_study_with_named_fields() {
     assert_eq!(v["design_study"]["transformers"][1]["selected_kva"], json!(500.0), "TR2: 400 kVA / 0.8 → 500 kVA");
     assert_eq!(v["settings"]["design_study"]["long_route_limits"][2], json!({"up_to_m": null, "limit_percent": 7.0}));
 }
+
+#[test]
+fn the_exact_march_agrees_with_an_ohmic_calculation_of_the_whole_chain() {
+    // lv_site(25 m): every segment carries the same 82.48 A at power factor 1. Referred to
+    // 210 V the transformer is (0.01 + j0.03) × 210² / 100 kVA = 0.00441 + j0.01323 Ω; the trunk
+    // 20 m of 0.5 + j0.08 Ω/km, the branch 25 m of 1.0 + j0.1 Ω/km. Sending-end phase voltage
+    // E_s = |E_r + I·ΣZ| with E_r = 210 / √3; the exact drop is (E_s − E_r) / E_r.
+    let a = run(&lv_site(25.0));
+    let r = row(&a, "LOAD");
+    let i = 30_000.0 / (SQRT3 * 210.0);
+    let (rt, xt) = (0.01 * 210.0 * 210.0 / 100_000.0 + 0.5 * 0.020 + 1.0 * 0.025, 0.03 * 210.0 * 210.0 / 100_000.0 + 0.08 * 0.020 + 0.1 * 0.025);
+    let er = 210.0 / SQRT3;
+    let es = (er + i * rt).hypot(i * xt);
+    let by_hand = (es - er) / er * 100.0;
+    let engine = r.transformer_percent.exact + r.trunk_percent.exact + r.branch_percent.exact + r.supply_percent.exact;
+    assert!((engine - by_hand).abs() < 1e-9, "{engine} vs {by_hand}");
+    assert!((r.total_percent.exact - by_hand).abs() < 1e-9);
+    // The simplified sum is I·ΣR·√3 / V here (power factor 1): smaller by the quadrature term.
+    assert!((r.total_percent.simplified - i * rt / er * 100.0).abs() < 1e-9);
+    assert!(r.total_percent.exact > r.total_percent.simplified);
+}
