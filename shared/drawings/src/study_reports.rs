@@ -16,7 +16,8 @@ fn yes_no(v: bool) -> String {
     if v { "1".into() } else { "0".into() }
 }
 
-/// One row per load and motor.
+/// One row per load and motor, grouped by transformer and then by feeder (project order
+/// within a group).
 pub(crate) fn loads(analysis: &Analysis, lang: Language) -> Table {
     let header = h(
         lang,
@@ -38,10 +39,10 @@ pub(crate) fn loads(analysis: &Analysis, lang: Language) -> Table {
             ("電流[A]", "current_a"),
         ],
     );
-    let rows = analysis
-        .design_study
-        .loads
-        .iter()
+    let mut list: Vec<_> = analysis.design_study.loads.iter().collect();
+    list.sort_by(|a, b| (&a.transformer_id, &a.feeder_id).cmp(&(&b.transformer_id, &b.feeder_id)));
+    let rows = list
+        .into_iter()
         .map(|l| {
             let kind = match (l.kind, ja(lang)) {
                 (LoadKind::Load, true) => "負荷",

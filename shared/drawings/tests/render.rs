@@ -362,6 +362,9 @@ fn design_study_reports_carry_the_engines_numbers() {
     assert_eq!(row[col(&v, "section")], "branch");
     assert_eq!(row[col(&v, "limit_percent")], "2");
     assert!(row[col(&v, "simplified_percent")].starts_with("0.828"), "{row:?}");
+    let l = reports::table(project, analysis, ReportKind::Loads, Language::English);
+    let order: Vec<(&str, &str, &str)> = l.rows.iter().map(|r| (r[col(&l, "transformer_id")].as_str(), r[col(&l, "feeder_id")].as_str(), r[0].as_str())).collect();
+    assert_eq!(order, [("TR1", "MCCB1", "M1"), ("TR2", "ACB2", "L2"), ("TR3", "MCCB3", "L3")], "grouped by transformer and feeder");
     let p = reports::table(project, analysis, ReportKind::PowerFactor, Language::English);
     let site = p.rows.last().expect("site row");
     assert_eq!(site[0], "SP");

@@ -25,9 +25,10 @@ pub struct LoadRow {
     /// Bus voltage, V (line-to-line; 210 on a 1φ3W bus).
     pub voltage_v: f64,
     pub single_phase: bool,
-    /// The feeder: the series device leaving the supplying transformer's secondary bus on
-    /// the way to the load (for a load without a transformer above it, the device feeding
-    /// its bus); `None` for a load directly on the transformer's secondary bus.
+    /// The feeder (the circuit the load is on): the nearest LV breaker above the load below
+    /// its transformer; without one, the series device leaving the transformer's secondary
+    /// bus on the way; for a load without a transformer above it, the device feeding its
+    /// bus. `None` for a load directly on the transformer's secondary bus.
     pub feeder_id: Option<String>,
     /// The nearest transformer above the load, if any.
     pub transformer_id: Option<String>,
@@ -71,10 +72,13 @@ pub(crate) fn demands(project: &Project, topo: &Topology) -> Vec<LoadDemand> {
         let path = topo.path_to_bus(project, bus);
         let tr_pos = path.iter().rposition(|&i| matches!(project.devices.get(i), Some(Device::Transformer(_))));
         let transformer_id = tr_pos.map(|p| project.devices[path[p]].id().to_string());
-        let feeder_id = match tr_pos {
-            Some(p) => path.get(p + 1).map(|&i| project.devices[i].id().to_string()),
-            None => path.last().map(|&i| project.devices[i].id().to_string()),
+        let last_breaker = path.iter().rposition(|&i| matches!(project.devices.get(i), Some(Device::LvBreaker(_))));
+        let feeder = match (tr_pos, last_breaker) {
+            (Some(t), Some(b)) if b > t => Some(b),
+            (Some(t), _) => (t + 1 < path.len()).then_some(t + 1),
+            (None, _) => path.len().checked_sub(1),
         };
+        let feeder_id = feeder.map(|p| project.devices[path[p]].id().to_string());
         let pf = pf.clamp(0.0, 1.0);
         let demand_kva = installed_kva * df;
         let demand_kw = demand_kva * pf;
