@@ -100,6 +100,9 @@ pub struct Analysis {
     pub setting_table: Vec<SettingRow>,
     /// The settings the checks used.
     pub settings: CheckSettings,
+    /// Load list, transformer sizing, power-factor correction and voltage drop
+    /// (docs/engineering.md §10).
+    pub design_study: crate::study::DesignStudy,
 }
 
 fn decade_floor(v: f64) -> f64 {
@@ -132,6 +135,7 @@ pub fn analyze(project: &Project, settings: &CheckSettings) -> Analysis {
         checks: results,
         summary,
         settings: settings.clone(),
+        design_study: crate::study::design_study(project, &settings.design_study),
     }
 }
 

@@ -41,6 +41,7 @@
 #![allow(clippy::neg_cmp_op_on_partial_ord)] // `!(x > 0.0)` is meant: NaN must take the refusing branch.
 
 pub mod capacitor_banks;
+pub mod design_study;
 pub mod devices;
 pub mod ground_protection;
 mod lv_main;
@@ -128,6 +129,8 @@ pub struct CheckSettings {
     pub capacitors: capacitor_banks::CapacitorSettings,
     /// Bounds of customary study criteria ([`study_settings`]).
     pub study: study_settings::StudySettings,
+    /// The design study: transformer loading, power factor, voltage drop ([`design_study`]).
+    pub design_study: design_study::DesignStudySettings,
 }
 
 impl Default for CheckSettings {
@@ -161,6 +164,7 @@ impl Default for CheckSettings {
             main_device: Default::default(),
             capacitors: Default::default(),
             study: Default::default(),
+            design_study: Default::default(),
         }
     }
 }
@@ -733,6 +737,7 @@ pub fn run_checks(project: &Project, sc: &ShortCircuitStudy, settings: &CheckSet
     main_device::run(&ctx, &mut out);
     capacitor_banks::run(&ctx, &mut out);
     study_settings::run(&ctx, &mut out);
+    design_study::run(&ctx, &mut out);
     out
 }
 

@@ -7,4 +7,5 @@ pub mod validate;
 pub mod library;
 pub mod shortcircuit;
 pub mod checks;
+pub mod study;
 pub mod analysis;

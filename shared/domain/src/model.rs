@@ -786,9 +786,23 @@ pub struct Load {
     /// Rated voltage, V (line-to-line; on a single-phase three-wire bus 210 or 105 V
     /// class). Must match its bus within ±10 %.
     pub rated_voltage_v: f64,
+    /// Demand factor (需要率) 0 < d ≤ 1: the load's largest demand as a fraction of its
+    /// rating (default [`Load::DEFAULT_DEMAND_FACTOR`]). Used by the design study
+    /// (docs/engineering.md §10), not by the protection checks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub demand_factor: Option<f64>,
 }
 
 impl Load {
+    /// Demand factor assumed when the load does not give one (1.0: the whole rating, the
+    /// conservative reading).
+    pub const DEFAULT_DEMAND_FACTOR: f64 = 1.0;
+
+    /// Demand factor, or the default.
+    pub fn demand_factor_or_default(&self) -> f64 {
+        self.demand_factor.unwrap_or(Self::DEFAULT_DEMAND_FACTOR)
+    }
+
     /// Current drawn at its bus, A: `kVA / (√3·V)` on a three-phase bus, `kVA / V` on a
     /// single-phase bus (`V` the bus voltage: a 1φ3W bus's loads are taken as balanced
     /// between its two halves, so they load the outer conductors at 210 V).
@@ -823,6 +837,10 @@ pub struct Motor {
     /// Full-load power factor 0 … 1 (default [`Motor::DEFAULT_POWER_FACTOR`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub power_factor: Option<f64>,
+    /// Demand factor (需要率) 0 < d ≤ 1 of the motor's full-load input (default
+    /// [`Load::DEFAULT_DEMAND_FACTOR`], 1.0). Used by the design study only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub demand_factor: Option<f64>,
 }
 
 impl Motor {
@@ -841,6 +859,16 @@ impl Motor {
     /// Power factor, or the default.
     pub fn power_factor_or_default(&self) -> f64 {
         self.power_factor.unwrap_or(Self::DEFAULT_POWER_FACTOR)
+    }
+
+    /// Demand factor, or the default (1.0).
+    pub fn demand_factor_or_default(&self) -> f64 {
+        self.demand_factor.unwrap_or(Load::DEFAULT_DEMAND_FACTOR)
+    }
+
+    /// Full-load electrical input, kVA: `kW / (η·cos φ)`.
+    pub fn input_kva(&self) -> f64 {
+        self.rated_kw / (self.efficiency_or_default() * self.power_factor_or_default())
     }
 
     /// Rated (full-load) current, A: `P / (√3·V·η·cos φ)` at its rated voltage (`P / (V·η·cos φ)`

@@ -1403,6 +1403,7 @@ impl Validator<'_> {
             Device::Load(l) => {
                 self.range(&f("rated_kva"), l.rated_kva, 0.0, 100_000.0, true, "kVA");
                 self.opt_range(&f("power_factor"), l.power_factor, 0.0, 1.0, true, "");
+                self.opt_range(&f("demand_factor"), l.demand_factor, 0.0, 1.0, true, "");
                 self.shunt_rated_voltage(project, &f("rated_voltage_v"), &l.bus, l.rated_voltage_v, None);
             }
             Device::Motor(m) => {
@@ -1410,6 +1411,7 @@ impl Validator<'_> {
                 self.shunt_rated_voltage(project, &f("rated_voltage_v"), &m.bus, m.rated_voltage_v, None);
                 self.opt_range(&f("efficiency"), m.efficiency, 0.3, 1.0, false, "");
                 self.opt_range(&f("power_factor"), m.power_factor, 0.1, 1.0, false, "");
+                self.opt_range(&f("demand_factor"), m.demand_factor, 0.0, 1.0, true, "");
                 self.opt_range(
                     &f("starting_current_multiple"),
                     m.starting_current_multiple,

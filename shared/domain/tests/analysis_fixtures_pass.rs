@@ -162,3 +162,42 @@ fn bad_coordination_fails_exactly_the_readme_list() {
         assert!(!rules.contains(passing), "{passing} should not fail");
     }
 }
+
+/// The design-study rules (docs/rules/design_study.md) pass on every sample, with the checks
+/// `tests/fixtures/README.md` lists: one `transformer_loading` per transformer with loads, one
+/// `power_factor_correction` per site with loads, one `voltage_drop` per load with LV cables.
+#[test]
+fn the_design_study_rules_pass_on_every_sample_as_the_readme_lists() {
+    for (name, expected) in [
+        ("case_a.json", &[][..]),
+        ("case_b.json", &[("transformer_loading", &["TR1"][..]), ("power_factor_correction", &["SP"])][..]),
+        (
+            "pfs_300kva.json",
+            &[("transformer_loading", &["TR3"][..]), ("transformer_loading", &["TR1"]), ("power_factor_correction", &["SP", "SC1"])][..],
+        ),
+        (
+            "cb_multi.json",
+            &[
+                ("transformer_loading", &["TR1"][..]),
+                ("transformer_loading", &["TR2"]),
+                ("transformer_loading", &["TR3"]),
+                ("power_factor_correction", &["SP", "SC1", "SC2"]),
+                ("voltage_drop", &["TR2", "C_LV2", "L2"]),
+            ][..],
+        ),
+        (
+            "bad_coordination.json",
+            &[("transformer_loading", &["TR1"][..]), ("transformer_loading", &["TR2"]), ("power_factor_correction", &["SP"])][..],
+        ),
+    ] {
+        let a = run(name);
+        let got: Outcomes = a
+            .checks
+            .iter()
+            .filter(|c| ["transformer_loading", "power_factor_correction", "voltage_drop"].contains(&c.rule))
+            .inspect(|c| assert_eq!(c.status, Status::Pass, "{name} {} {:?}: {}", c.rule, c.devices, c.message_en))
+            .map(|c| (c.rule.to_string(), c.devices.clone()))
+            .collect();
+        assert_eq!(got, set(expected), "{name}");
+    }
+}

@@ -16,6 +16,7 @@ pub mod pdf;
 pub mod reports;
 pub mod sheet;
 pub mod sld;
+mod study_reports;
 pub mod svg;
 pub mod symbols;
 pub mod tcc;

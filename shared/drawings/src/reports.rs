@@ -1,6 +1,8 @@
 //! CSV reports: equipment and setting table (機器・整定一覧), short-circuit table per bus
 //! (短絡電流計算表), coordination check results (保護協調チェック結果) and the relay test
-//! sheet (OCR 試験成績表: 300 % / 700 % of tap with tolerance bands, instantaneous at 200 %).
+//! sheet (OCR 試験成績表: 300 % / 700 % of tap with tolerance bands, instantaneous at 200 %),
+//! and the design study (docs/engineering.md §10): load list (負荷一覧), transformer sizing
+//! (変圧器容量計算), power-factor correction (力率改善計算) and voltage drop (電圧降下計算).
 //!
 //! Quoting follows RFC 4180 (the `csv` crate, CRLF line ends). The default encoding is UTF-8
 //! with a byte-order mark, which Excel in Japan opens correctly; Shift_JIS (Windows code page
@@ -21,18 +23,40 @@ pub enum ReportKind {
     ShortCircuit,
     Checks,
     TestSheet,
+    /// Load list with demand factors, per feeder and transformer.
+    Loads,
+    /// Transformer demand and the standard size it calls for.
+    TransformerSizing,
+    /// Site power factor, required and installed capacitor kvar.
+    PowerFactor,
+    /// Voltage drop per load and per cable/transformer on its way.
+    VoltageDrop,
 }
 
 impl ReportKind {
-    pub const ALL: [ReportKind; 4] = [ReportKind::Equipment, ReportKind::ShortCircuit, ReportKind::Checks, ReportKind::TestSheet];
+    pub const ALL: [ReportKind; 8] = [
+        ReportKind::Equipment,
+        ReportKind::ShortCircuit,
+        ReportKind::Checks,
+        ReportKind::TestSheet,
+        ReportKind::Loads,
+        ReportKind::TransformerSizing,
+        ReportKind::PowerFactor,
+        ReportKind::VoltageDrop,
+    ];
 
-    /// Command-line name (`equipment`, `short_circuit`, `checks`, `test_sheet`).
+    /// Command-line name (`equipment`, `short_circuit`, `checks`, `test_sheet`, `loads`,
+    /// `transformer_sizing`, `power_factor`, `voltage_drop`).
     pub fn name(self) -> &'static str {
         match self {
             ReportKind::Equipment => "equipment",
             ReportKind::ShortCircuit => "short_circuit",
             ReportKind::Checks => "checks",
             ReportKind::TestSheet => "test_sheet",
+            ReportKind::Loads => "loads",
+            ReportKind::TransformerSizing => "transformer_sizing",
+            ReportKind::PowerFactor => "power_factor",
+            ReportKind::VoltageDrop => "voltage_drop",
         }
     }
 
@@ -66,16 +90,16 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
-fn h(lang: Language, cols: &[(&str, &str)]) -> Vec<String> {
+pub(crate) fn h(lang: Language, cols: &[(&str, &str)]) -> Vec<String> {
     cols.iter().map(|(ja, en)| if lang == Language::Japanese { ja.to_string() } else { en.to_string() }).collect()
 }
 
-fn o(v: Option<f64>) -> String {
+pub(crate) fn o(v: Option<f64>) -> String {
     v.map(fmt).unwrap_or_default()
 }
 
 /// Numbers in reports: up to 4 significant decimals, plain notation.
-fn fmt(v: f64) -> String {
+pub(crate) fn fmt(v: f64) -> String {
     if !v.is_finite() {
         return String::new();
     }
@@ -121,6 +145,10 @@ pub fn table(project: &Project, analysis: &Analysis, kind: ReportKind, lang: Lan
         ReportKind::ShortCircuit => short_circuit(analysis, lang),
         ReportKind::Checks => checks(analysis, lang),
         ReportKind::TestSheet => test_sheet(analysis, lang),
+        ReportKind::Loads => crate::study_reports::loads(analysis, lang),
+        ReportKind::TransformerSizing => crate::study_reports::transformer_sizing(analysis, lang),
+        ReportKind::PowerFactor => crate::study_reports::power_factor(project, analysis, lang),
+        ReportKind::VoltageDrop => crate::study_reports::voltage_drop(analysis, lang),
     }
 }
 

@@ -308,6 +308,9 @@ pub fn rule_name_ja(rule: &str) -> &'static str {
         "dgr_voltage" => "DGR零相電圧整定",
         "ground_series" => "地絡継電器直列の協調",
         "study_settings" => "検討条件",
+        "transformer_loading" => "変圧器の負荷率",
+        "power_factor_correction" => "力率改善",
+        "voltage_drop" => "電圧降下",
         _ => "協調チェック",
     }
 }

@@ -339,3 +339,35 @@ fn every_check_of_the_samples_has_its_own_japanese_name_in_the_reports() {
     }
     assert!(unnamed.is_empty(), "rules without a Japanese name: {unnamed:?}");
 }
+
+#[test]
+fn design_study_reports_carry_the_engines_numbers() {
+    // docs/engineering.md §10: case_b's TR1 carries 400 kVA (80 % of 500 kVA, the default
+    // loading limit) and 500 kVA is the standard size selected; cb_multi's L2 drops 0.83 % in
+    // its branch cable C_LV2 (CV 325 mm², 40 m, 549.9 A at 0.85).
+    let samples = support::samples();
+    let (_, project, analysis) = samples.iter().find(|(s, _, _)| s == "case_b").expect("case_b");
+    let t = reports::table(project, analysis, ReportKind::TransformerSizing, Language::English);
+    let col = |t: &reports::Table, name: &str| t.header.iter().position(|h| h == name).expect(name);
+    let tr1 = t.rows.iter().find(|r| r[0] == "TR1").expect("TR1 row");
+    assert_eq!(tr1[col(&t, "demand_kva")], "400");
+    assert_eq!(tr1[col(&t, "selected_kva")], "500");
+    assert_eq!(tr1[col(&t, "loading_percent")], "80");
+    let j = reports::table(project, analysis, ReportKind::TransformerSizing, Language::Japanese);
+    assert_eq!(j.header[col(&t, "selected_kva")], "選定標準容量[kVA]");
+
+    let (_, project, analysis) = samples.iter().find(|(s, _, _)| s == "cb_multi").expect("cb_multi");
+    let v = reports::table(project, analysis, ReportKind::VoltageDrop, Language::English);
+    let row = v.rows.iter().find(|r| r[0] == "L2" && r[col(&v, "device_id")] == "C_LV2").expect("C_LV2 row");
+    assert_eq!(row[col(&v, "section")], "branch");
+    assert_eq!(row[col(&v, "limit_percent")], "2");
+    assert!(row[col(&v, "simplified_percent")].starts_with("0.828"), "{row:?}");
+    let l = reports::table(project, analysis, ReportKind::Loads, Language::English);
+    let order: Vec<(&str, &str, &str)> = l.rows.iter().map(|r| (r[col(&l, "transformer_id")].as_str(), r[col(&l, "feeder_id")].as_str(), r[0].as_str())).collect();
+    assert_eq!(order, [("TR1", "MCCB1", "M1"), ("TR2", "ACB2", "L2"), ("TR3", "MCCB3", "L3")], "grouped by transformer and feeder");
+    let p = reports::table(project, analysis, ReportKind::PowerFactor, Language::English);
+    let site = p.rows.last().expect("site row");
+    assert_eq!(site[0], "SP");
+    assert_eq!(site[col(&p, "demand_kw")], "504");
+    assert_eq!(p.rows.len(), 3, "SC1, SC2 and the site");
+}
