@@ -473,10 +473,11 @@ pub fn study_with(
             Method::IecMax => c_max,
             Method::IecMin => c_min,
         };
-        let currents = |z: Z, z_ln: Option<Z>, i: usize| {
+        let currents = |z: Z, z_ln: Option<Z>, i: usize, rx_kappa: Option<f64>| {
             fault_currents(
                 z,
                 z_ln,
+                rx_kappa,
                 c_of(i),
                 b.voltage_v,
                 state.single_phase,
@@ -485,10 +486,10 @@ pub fn study_with(
                 options.fault_duration_s,
             )
         };
-        let own = |i: usize| currents(state.z[i], state.z_ln.map(|l| l[i]), i);
+        let own = |i: usize| currents(state.z[i], state.z_ln.map(|l| l[i]), i, None);
         let machine = with.get(bus).copied().flatten();
         let with_machines = |i: usize| match machine {
-            Some(w) => currents(w.z[i], w.z_ln.map(|l| l[i]), i),
+            Some(w) => currents(w.z[i], w.z_ln.map(|l| l[i]), i, w.rx_kappa[i]),
             None => own(i),
         };
         buses.push(BusShortCircuit {
@@ -599,6 +600,7 @@ pub fn thermal_m(kappa: f64, f_hz: f64, tk_s: f64) -> f64 {
 fn fault_currents(
     z: Z,
     z_ln: Option<Z>,
+    rx_kappa: Option<f64>,
     c: f64,
     v: f64,
     single_phase: bool,
@@ -608,7 +610,7 @@ fn fault_currents(
 ) -> FaultCurrents {
     let zabs = z.abs();
     let r_over_x = if z.x > 0.0 { z.r / z.x } else { f64::INFINITY };
-    let k = kappa(r_over_x);
+    let k = kappa(rx_kappa.unwrap_or(r_over_x));
     let m = thermal_m(k, f_hz, tk_s);
     let th = (m + 1.0).sqrt();
     let asym = (1.0 + 2.0 * (-2.0 * std::f64::consts::PI * r_over_x).exp()).sqrt();

@@ -78,7 +78,14 @@ pub(super) struct WithMachines {
     pub motors_rated_current_a: f64,
     /// Whether the motors were left out at this bus by the neglect rule, per method.
     pub motors_neglected: [bool; 2],
+    /// R/X for the peak factor κ by IEC 60909-0 method C (equivalent frequency), per method;
+    /// `None` where it is the R/X of `z` (single-phase buses).
+    pub rx_kappa: [Option<f64>; 2],
 }
+
+/// Equivalent frequency of IEC 60909-0 method C as a fraction of the system frequency
+/// (f_c = 20 Hz at 50 Hz, 24 Hz at 60 Hz).
+pub const METHOD_C_FREQUENCY_RATIO: f64 = 0.4;
 
 #[derive(Debug, Clone, Copy)]
 struct C {
@@ -282,17 +289,19 @@ pub(super) fn with_machines(net: &Network<'_>, options: &StudyOptions, notes: &m
     let to_util = |z: Z, b: usize| z.scale(1.0 / (ratio(b) * ratio(b)));
 
     // Z_th per method and machine set (all machines; generators only), per node.
-    let solve = |m: usize, with_motors: bool| -> Option<Vec<C>> {
+    // `xs` scales every reactance (1, or method C's f_c/f for κ).
+    let solve = |m: usize, with_motors: bool, xs: f64| -> Option<Vec<C>> {
+        let at = |z: Z| C::from(Z { r: z.r, x: z.x * xs });
         let mut y = vec![vec![C::ZERO; nodes]; nodes];
         let src = node_of[net.source_bus]?;
-        y[src][src] = y[src][src].add(C::from(net.states[net.source_bus]?.z[m]).inv());
+        y[src][src] = y[src][src].add(at(net.states[net.source_bus]?.z[m]).inv());
         for &b in &ordered {
             let Some((up, z)) = net.branches[b] else { continue };
             let (Some(i), Some(j)) = (node_of[up], node_of[b]) else { continue };
             if i == j {
                 continue;
             }
-            let yb = C::from(to_util(z[m], b)).inv();
+            let yb = at(to_util(z[m], b)).inv();
             y[i][i] = y[i][i].add(yb);
             y[j][j] = y[j][j].add(yb);
             y[i][j] = y[i][j].sub(yb);
@@ -300,14 +309,20 @@ pub(super) fn with_machines(net: &Network<'_>, options: &StudyOptions, notes: &m
         }
         for mach in all.iter().filter(|k| with_motors || !k.motor) {
             let Some(i) = node_of[mach.bus] else { continue };
-            y[i][i] = y[i][i].add(C::from(to_util(mach.z[m], mach.bus)).inv());
+            y[i][i] = y[i][i].add(at(to_util(mach.z[m], mach.bus)).inv());
         }
         let inv = invert(y)?;
         Some((0..nodes).map(|k| inv[k][k]).collect())
     };
     let any_generator = all.iter().any(|k| !k.motor);
-    let z_all: [Option<Vec<C>>; 2] = [solve(0, true), solve(1, true)];
-    let z_gen: [Option<Vec<C>>; 2] = if any_generator { [solve(0, false), solve(1, false)] } else { [None, None] };
+    let fc = METHOD_C_FREQUENCY_RATIO;
+    let z_all: [Option<Vec<C>>; 2] = [solve(0, true, 1.0), solve(1, true, 1.0)];
+    let zc_all: [Option<Vec<C>>; 2] = [solve(0, true, fc), solve(1, true, fc)];
+    let (z_gen, zc_gen): ([Option<Vec<C>>; 2], [Option<Vec<C>>; 2]) = if any_generator {
+        ([solve(0, false, 1.0), solve(1, false, 1.0)], [solve(0, false, fc), solve(1, false, fc)])
+    } else {
+        ([None, None], [None, None])
+    };
 
     let motors: Vec<&Machine> = all.iter().filter(|k| k.motor).collect();
     let motor_sum_at = |b: usize| motors.iter().map(|k| k.rated_current_a * ratio(k.bus) / ratio(b)).sum::<f64>();
@@ -323,18 +338,22 @@ pub(super) fn with_machines(net: &Network<'_>, options: &StudyOptions, notes: &m
         let sum = motor_sum_at(b);
         let mut z = [state.z[0], state.z[1]];
         let mut neglected = [false; 2];
+        let mut rx_kappa = [None; 2];
         for m in 0..2 {
             let c = if m == 0 { 1.0 } else { options.c_factors(v).0 };
             let ik_without = c * v / (3f64.sqrt() * state.z[m].abs());
             neglected[m] = !motors.is_empty() && sum <= NEGLECT_FRACTION * ik_without;
-            let pick = if neglected[m] { z_gen[m].as_ref() } else { z_all[m].as_ref() };
-            if let Some(zs) = pick {
+            let (pick, pick_c) = if neglected[m] { (z_gen[m].as_ref(), zc_gen[m].as_ref()) } else { (z_all[m].as_ref(), zc_all[m].as_ref()) };
+            if let (Some(zs), Some(zc)) = (pick, pick_c) {
                 let zu = zs[node];
                 let r2 = ratio(b) * ratio(b);
                 z[m] = Z { r: zu.re * r2, x: zu.im * r2 };
+                // IEC 60909-0 method C: R/X = (R_c/X_c)·(f_c/f).
+                let c = zc[node];
+                rx_kappa[m] = (c.im > 0.0).then(|| c.re / c.im * fc);
             }
         }
-        out[b] = Some(WithMachines { z, z_ln: None, motors_rated_current_a: sum, motors_neglected: neglected });
+        out[b] = Some(WithMachines { z, z_ln: None, motors_rated_current_a: sum, motors_neglected: neglected, rx_kappa });
     }
     // Single-phase buses: the change at the feeding three-phase bus, as a loop.
     for b in 0..n {
@@ -353,6 +372,7 @@ pub(super) fn with_machines(net: &Network<'_>, options: &StudyOptions, notes: &m
             z_ln,
             motors_rated_current_a: motor_sum_at(b),
             motors_neglected: up.motors_neglected,
+            rx_kappa: [None; 2],
         });
     }
     out
