@@ -283,7 +283,9 @@ pub struct Bus {
     /// Nominal line-to-line voltage, V (e.g. 6600, 3300, 420, 210). For a single-phase
     /// three-wire secondary, the voltage across the outer conductors (210).
     pub voltage_v: f64,
-    /// Single-phase bus (downstream of a single-phase transformer). Default false.
+    /// Single-phase bus (downstream of a single-phase transformer). Default false. A
+    /// single-phase bus is a 1φ3W 210/105 V bus: the study gives both its 210 V and its
+    /// 105 V line-to-neutral faults (docs/engineering.md §5).
     #[serde(default)]
     pub single_phase: bool,
 }

@@ -24,10 +24,11 @@
 //! twice the upstream per-phase impedance. When every transformer's rated voltages equal its
 //! buses' voltages the %Z method here is exactly the textbook %Z computation.
 //!
-//! Machine contribution ([`motors`]): asynchronous motors and generators in parallel
-//! operation add their currents in the rows `percent_z_with_contribution` and
-//! `iec_max_with_contribution`; `percent_z`, `iec_max` and `iec_min` stay the currents from
-//! the utility alone (the minimum case never includes machines).
+//! Machine contribution ([`motors`], docs/engineering.md §5 "Motors and generators"):
+//! asynchronous motors and generators in parallel operation add their currents in the rows
+//! `percent_z_with_contribution` and `iec_max_with_contribution`, whose κ follows IEC 60909-0
+//! method C; `percent_z`, `iec_max` and `iec_min` stay the currents from the utility alone
+//! (the minimum case never includes machines).
 //!
 //! 1φ3W secondaries (docs/engineering.md §5, "Single-phase three-wire secondaries"): every
 //! single-phase bus is a 210/105 V three-wire bus. Besides the 210 V fault across the outer

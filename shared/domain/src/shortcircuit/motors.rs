@@ -123,7 +123,8 @@ fn invert(mut a: Vec<Vec<C>>) -> Option<Vec<Vec<C>>> {
     let mut inv: Vec<Vec<C>> = (0..n).map(|i| (0..n).map(|j| if i == j { C { re: 1.0, im: 0.0 } } else { C::ZERO }).collect()).collect();
     for col in 0..n {
         let pivot = (col..n).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
-        if !(a[pivot][col].abs() > 0.0) {
+        let magnitude = a[pivot][col].abs();
+        if magnitude.is_nan() || magnitude <= 0.0 {
             return None;
         }
         a.swap(col, pivot);
@@ -318,7 +319,8 @@ pub(super) fn with_machines(net: &Network<'_>, options: &StudyOptions, notes: &m
     let fc = METHOD_C_FREQUENCY_RATIO;
     let z_all: [Option<Vec<C>>; 2] = [solve(0, true, 1.0), solve(1, true, 1.0)];
     let zc_all: [Option<Vec<C>>; 2] = [solve(0, true, fc), solve(1, true, fc)];
-    let (z_gen, zc_gen): ([Option<Vec<C>>; 2], [Option<Vec<C>>; 2]) = if any_generator {
+    type PerMethod = [Option<Vec<C>>; 2];
+    let (z_gen, zc_gen): (PerMethod, PerMethod) = if any_generator {
         ([solve(0, false, 1.0), solve(1, false, 1.0)], [solve(0, false, fc), solve(1, false, fc)])
     } else {
         ([None, None], [None, None])
