@@ -200,6 +200,13 @@ pub struct DeviceShortCircuit {
     pub ik_max_percent_z_ka: f64,
     /// Largest through-fault current, IEC maximum case, kA at `voltage_v`.
     pub ik_max_iec_ka: f64,
+    /// `ik_max_percent_z_ka` with the contribution of motors and generators in parallel, kA.
+    pub ik_max_percent_z_with_contribution_ka: f64,
+    /// `ik_max_iec_ka` with the contribution of motors and generators in parallel, kA.
+    pub ik_max_iec_with_contribution_ka: f64,
+    /// The 105 V line-to-neutral fault at `max_fault_bus_id` when it is a 1φ3W bus (%Z
+    /// method), kA at 105 V.
+    pub ik_ln_max_percent_z_ka: Option<f64>,
     /// Peak of the IEC maximum through-fault current, kA.
     pub ip_max_iec_ka: f64,
     /// Smallest fault current at the end of the device's zone (downstream bus for series
@@ -549,6 +556,9 @@ pub fn study_with(
             max_fault_bus_id: max_row.bus_id.clone(),
             ik_max_percent_z_ka: max_row.percent_z.ik_ka,
             ik_max_iec_ka: max_row.iec_max.ik_ka,
+            ik_max_percent_z_with_contribution_ka: max_row.percent_z_with_contribution.ik_ka,
+            ik_max_iec_with_contribution_ka: max_row.iec_max_with_contribution.ik_ka,
+            ik_ln_max_percent_z_ka: max_row.percent_z.ik_ln_ka,
             ip_max_iec_ka: max_row.iec_max.ip_ka,
             ik_min_iec_ka: min_ka,
             ik_max_percent_z_at_utility_a: max_row.percent_z.ik_ka * 1000.0 * ratio,

@@ -142,6 +142,11 @@ fn a_motor_group_at_210_v_adds_its_contribution_by_both_methods() {
     assert_eq!(sp.motors_neglected, [true, true]);
     assert_eq!(sp.percent_z_with_contribution.ik_ka, sp.percent_z.ik_ka);
     assert_eq!(sp.iec_max_with_contribution.ik_ka, sp.iec_max.ik_ka);
+    // The breaker at `LV` carries the bus's currents, with and without contribution.
+    let mccb = s.device("MCCB").unwrap();
+    assert_eq!(mccb.ik_max_percent_z_ka, lv.percent_z.ik_ka);
+    assert_eq!(mccb.ik_max_percent_z_with_contribution_ka, lv.percent_z_with_contribution.ik_ka);
+    assert_eq!(mccb.ik_max_iec_with_contribution_ka, lv.iec_max_with_contribution.ik_ka);
 }
 
 /// Rated output (kW) of a 210 V motor (η 0.9, cos φ 0.85) whose rated current is `fraction` of
