@@ -393,6 +393,61 @@ impl<'a> Ctx<'a> {
         (own.is_finite() && own > 0.0).then(|| (own, own * self.referral(bus)))
     }
 
+    /// Largest fault current at a bus for the duty of switching devices (per the fault
+    /// basis, with the contribution of motors and generators in parallel — the larger of
+    /// with and without): (own A, chart A). docs/rules/coordination.md, rule 7.
+    pub fn bus_fault_duty(&self, bus: usize) -> Option<(f64, f64)> {
+        let r = self.bus_row(bus)?;
+        let pz = r.percent_z.ik_ka.max(r.percent_z_with_contribution.ik_ka);
+        let iec = r.iec_max.ik_ka.max(r.iec_max_with_contribution.ik_ka);
+        let ka = match self.settings.fault_basis {
+            FaultBasis::PercentZ => pz,
+            FaultBasis::IecMax => iec,
+            FaultBasis::Larger => pz.max(iec),
+        };
+        let own = ka * 1000.0;
+        (own.is_finite() && own > 0.0).then(|| (own, own * self.referral(bus)))
+    }
+
+    /// [`Ctx::bus_fault_duty`] and, at a 1φ3W bus, the 105 V line-to-neutral fault when it is
+    /// larger: the current an LV breaker on that bus must break. (own A, chart A, whether the
+    /// 105 V fault governs).
+    pub fn bus_fault_lv(&self, bus: usize) -> Option<(f64, f64, bool)> {
+        let (own, _) = self.bus_fault_duty(bus)?;
+        let r = self.bus_row(bus)?;
+        let ln = |f: &crate::shortcircuit::FaultCurrents| f.ik_ln_ka.unwrap_or(0.0);
+        let pz = ln(&r.percent_z).max(ln(&r.percent_z_with_contribution));
+        let iec = ln(&r.iec_max).max(ln(&r.iec_max_with_contribution));
+        let ln_a = 1000.0
+            * match self.settings.fault_basis {
+                FaultBasis::PercentZ => pz,
+                FaultBasis::IecMax => iec,
+                FaultBasis::Larger => pz.max(iec),
+            };
+        let (own, by_ln) = if ln_a.is_finite() && ln_a > own { (ln_a, true) } else { (own, false) };
+        Some((own, own * self.referral(bus), by_ln))
+    }
+
+    /// Peak current at a bus for the making duty (per the fault basis, with contribution), kA.
+    pub fn bus_peak_duty(&self, bus: usize) -> Option<f64> {
+        let r = self.bus_row(bus)?;
+        let pz = r.percent_z.ip_ka.max(r.percent_z_with_contribution.ip_ka);
+        let iec = r.iec_max.ip_ka.max(r.iec_max_with_contribution.ip_ka);
+        let ka = match self.settings.fault_basis {
+            FaultBasis::PercentZ => pz,
+            FaultBasis::IecMax => iec,
+            FaultBasis::Larger => pz.max(iec),
+        };
+        (ka.is_finite() && ka > 0.0).then_some(ka)
+    }
+
+    /// Whether machines add to the fault current at a bus (per the fault basis).
+    pub fn contribution_at(&self, bus: usize) -> bool {
+        self.bus_row(bus).is_some_and(|r| {
+            r.percent_z_with_contribution.ik_ka > r.percent_z.ik_ka * (1.0 + 1e-9) || r.iec_max_with_contribution.ik_ka > r.iec_max.ik_ka * (1.0 + 1e-9)
+        })
+    }
+
     /// Smallest fault at a bus (IEC minimum, phase-to-phase at three-phase buses): (own A,
     /// chart A).
     pub fn bus_fault_min(&self, bus: usize) -> Option<(f64, f64)> {
@@ -765,6 +820,11 @@ fn device_pairs(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
         let Some(up_bus) = ctx.topo.upstream_bus(ctx.project, d) else { continue };
         let Some((_, i_hi)) = ctx.bus_fault(up_bus) else { continue };
         let upstream = ctx.upstream_protective(up_bus);
+        // Two LV breakers carry the same current: judge them up to the largest fault the
+        // downstream one may see, the 105 V fault of a 1φ3W bus and machine contribution
+        // included (docs/rules/coordination.md, rule 5).
+        let lv_pair = p.kind == ProtKind::LvBreaker && upstream.first().and_then(|&u| ctx.prot_tcc(u)).is_some_and(|u| u.kind == ProtKind::LvBreaker);
+        let i_hi = if lv_pair { ctx.bus_fault_lv(up_bus).map_or(i_hi, |(_, chart, _)| chart.max(i_hi)) } else { i_hi };
         match upstream.first() {
             None => {
                 // A main device: against the utility's relay.
@@ -1110,7 +1170,8 @@ fn cable_withstand(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
     }
 }
 
-/// Rule 7.
+/// Rule 7. The fault current is the larger of with and without machine contribution and, for
+/// an LV breaker on a 1φ3W bus, of the 210 V and the 105 V faults.
 fn breaking_capacity(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
     for (i, d) in ctx.project.devices.iter().enumerate() {
         let cap_ka = match d {
@@ -1120,24 +1181,38 @@ fn breaking_capacity(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
             _ => continue,
         };
         let Some(up_bus) = ctx.topo.upstream_bus(ctx.project, i) else { continue };
-        let Some((own, _)) = ctx.bus_fault(up_bus) else { continue };
+        let lv = matches!(d, Device::LvBreaker(_));
+        let Some((own, by_ln)) = (if lv {
+            ctx.bus_fault_lv(up_bus).map(|(own, _, ln)| (own, ln))
+        } else {
+            ctx.bus_fault_duty(up_bus).map(|(own, _)| (own, false))
+        }) else {
+            continue;
+        };
         let fault_ka = own / 1000.0;
         let ratio = cap_ka / fault_ka;
         let ok = ratio >= 1.0;
+        let contribution = ctx.contribution_at(up_bus);
+        let (basis_ja, basis_en) = match (by_ln, contribution) {
+            (true, true) => ("（105 V 線間–中性線短絡、電動機・発電機の寄与込み）", " (105 V line-to-neutral fault, with motor and generator contribution)"),
+            (true, false) => ("（105 V 線間–中性線短絡）", " (105 V line-to-neutral fault)"),
+            (false, true) => ("（電動機・発電機の寄与込み）", " (with motor and generator contribution)"),
+            (false, false) => ("", ""),
+        };
         out.push(CheckResult {
             rule: "breaking_capacity",
             devices: vec![ctx.id(i)],
             status: if ok { Status::Pass } else { Status::Fail },
             worst_margin: Some(Margin::ratio(ratio)),
             at_current_a: Some(own),
-            current_basis_v: Some(ctx.bus_voltage(up_bus)),
+            current_basis_v: Some(if by_ln { ctx.bus_voltage(up_bus) / 2.0 } else { ctx.bus_voltage(up_bus) }),
             message_ja: format!(
-                "{} の遮断容量 {cap_ka} kA、設置点の短絡電流 {fault_ka:.2} kA: {}",
+                "{} の遮断容量 {cap_ka} kA、設置点の短絡電流 {fault_ka:.2} kA{basis_ja}: {}",
                 ctx.name(i),
                 if ok { "適合" } else { "遮断容量不足" }
             ),
             message_en: format!(
-                "{}: breaking capacity {cap_ka} kA against {fault_ka:.2} kA at its location: {}",
+                "{}: breaking capacity {cap_ka} kA against {fault_ka:.2} kA at its location{basis_en}: {}",
                 ctx.name(i),
                 if ok { "sufficient" } else { "insufficient" }
             ),

@@ -283,7 +283,9 @@ pub struct Bus {
     /// Nominal line-to-line voltage, V (e.g. 6600, 3300, 420, 210). For a single-phase
     /// three-wire secondary, the voltage across the outer conductors (210).
     pub voltage_v: f64,
-    /// Single-phase bus (downstream of a single-phase transformer). Default false.
+    /// Single-phase bus (downstream of a single-phase transformer). Default false. A
+    /// single-phase bus is a 1φ3W 210/105 V bus: the study gives both its 210 V and its
+    /// 105 V line-to-neutral faults (docs/engineering.md §5).
     #[serde(default)]
     pub single_phase: bool,
 }
@@ -841,9 +843,31 @@ pub struct Motor {
     /// [`Load::DEFAULT_DEMAND_FACTOR`], 1.0). Used by the design study only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub demand_factor: Option<f64>,
+    /// Pairs of poles (1 … 12; default [`Motor::DEFAULT_POLE_PAIRS`], a 4-pole motor). Used
+    /// for the R/X of a motor above 1 kV, which IEC 60909-0 sets by the rated power per pole
+    /// pair (docs/engineering.md §5, "Motors and generators").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pole_pairs: Option<u32>,
 }
 
 impl Motor {
+    /// Locked-rotor current assumed for the fault contribution when the motor gives no
+    /// `starting_current_multiple`: 6 × rated current (*practice*; general-purpose cage motors
+    /// are 5–7 ×).
+    pub const DEFAULT_LOCKED_ROTOR_MULTIPLE: f64 = 6.0;
+    /// Pole pairs assumed when the motor does not give them (2: a 4-pole motor).
+    pub const DEFAULT_POLE_PAIRS: u32 = 2;
+
+    /// Locked-rotor current I_LR/I_rM: the starting current multiple, or the default.
+    pub fn locked_rotor_multiple_or_default(&self) -> f64 {
+        self.starting_current_multiple.unwrap_or(Self::DEFAULT_LOCKED_ROTOR_MULTIPLE)
+    }
+
+    /// Rated apparent power S_rM = P_rM / (η·cos φ), kVA.
+    pub fn rated_kva(&self) -> f64 {
+        self.rated_kw / (self.efficiency_or_default() * self.power_factor_or_default())
+    }
+
     /// Efficiency assumed when the motor does not give one (0.9: a general-purpose
     /// totally-enclosed induction motor of about 11–75 kW; smaller motors are less
     /// efficient — enter the nameplate value).
@@ -879,8 +903,10 @@ impl Motor {
     }
 }
 
-/// A private generator (e.g. standby). Its fault contribution is not part of the
-/// short-circuit study (the study is for the utility supply, far from generators).
+/// A private generator. A standby generator (the default) never runs in parallel with the
+/// utility, so it adds nothing to a fault on the utility supply; a generator with
+/// `parallel_operation: true` contributes through its subtransient reactance
+/// (docs/engineering.md §5, "Motors and generators").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Generator {
@@ -895,6 +921,30 @@ pub struct Generator {
     pub xd_subtransient_percent: Option<f64>,
     /// Rated voltage, V (line-to-line). Must match its bus within ±10 %.
     pub rated_voltage_v: f64,
+    /// Runs in parallel with the utility supply (系統連系). Default false (standby).
+    /// Required with it: `xd_subtransient_percent`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parallel_operation: Option<bool>,
+    /// Rated power factor cos φ_rG, 0 … 1 (default [`Generator::DEFAULT_POWER_FACTOR`]); sets
+    /// the correction factor K_G.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub power_factor: Option<f64>,
+}
+
+impl Generator {
+    /// Rated power factor assumed when not given (0.8: the usual rating of a private
+    /// synchronous generator).
+    pub const DEFAULT_POWER_FACTOR: f64 = 0.8;
+
+    /// Whether it runs in parallel with the utility (default false).
+    pub fn in_parallel(&self) -> bool {
+        self.parallel_operation.unwrap_or(false)
+    }
+
+    /// Rated power factor, or the default.
+    pub fn power_factor_or_default(&self) -> f64 {
+        self.power_factor.unwrap_or(Self::DEFAULT_POWER_FACTOR)
+    }
 }
 
 /// Study and coordination settings. Every field is optional; the documented default is used
@@ -931,6 +981,10 @@ pub struct Settings {
     /// fault current: `"percent_z"` (default), `"iec_max"` or `"larger"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fault_basis: Option<FaultBasis>,
+    /// Impedance of a motor in the %Z method, % on its own kVA (*practice*: 25 %, i.e. a
+    /// contribution of 4 × rated current). Default 25.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub motor_percent_z: Option<f64>,
     /// Why the service-point switch has no ground relay (e.g. the utility's written
     /// instruction). Without it a missing ground relay fails; with it the check warns and
     /// repeats the reason.
@@ -960,6 +1014,11 @@ impl Settings {
     pub const DEFAULT_INRUSH_DURATION_S: f64 = 0.1;
     pub const DEFAULT_TRANSFORMER_WITHSTAND_MULTIPLE: f64 = 25.0;
     pub const DEFAULT_TRANSFORMER_WITHSTAND_DURATION_S: f64 = 2.0;
+    pub const DEFAULT_MOTOR_PERCENT_Z: f64 = 25.0;
+
+    pub fn motor_percent_z_or_default(&self) -> f64 {
+        self.motor_percent_z.unwrap_or(Self::DEFAULT_MOTOR_PERCENT_Z)
+    }
 
     pub fn lv_tolerance_percent_or_default(&self) -> f64 {
         self.lv_tolerance_percent

@@ -24,8 +24,21 @@
 //! twice the upstream per-phase impedance. When every transformer's rated voltages equal its
 //! buses' voltages the %Z method here is exactly the textbook %Z computation.
 //!
-//! Not included: contributions of motors and generators (reported as notes), capacitor
-//! discharge, fault impedance, the 105 V half-winding fault of a 1φ3W secondary.
+//! Machine contribution ([`motors`], docs/engineering.md §5 "Motors and generators"):
+//! asynchronous motors and generators in parallel operation add their currents in the rows
+//! `percent_z_with_contribution` and `iec_max_with_contribution`, whose κ follows IEC 60909-0
+//! method C; `percent_z`, `iec_max` and `iec_min` stay the currents from the utility alone
+//! (the minimum case never includes machines).
+//!
+//! 1φ3W secondaries (docs/engineering.md §5, "Single-phase three-wire secondaries"): every
+//! single-phase bus is a 210/105 V three-wire bus. Besides the 210 V fault across the outer
+//! conductors (`ik1_ka`), the line-to-neutral 105 V fault (`ik_ln_ka`) uses the half-winding
+//! impedance 1.5·%R + j1.2·%X of the transformer (on its kVA at 105 V) and a quarter of the
+//! upstream loop; a cable adds its line-and-neutral loop.
+//!
+//! Not included: capacitor discharge, fault impedance, machines on single-phase buses.
+
+pub mod motors;
 
 use serde::Serialize;
 
@@ -114,8 +127,13 @@ pub struct FaultCurrents {
     pub ik2_ka: Option<f64>,
     /// Bolted fault across a single-phase secondary (1φ buses only).
     pub ik1_ka: Option<f64>,
-    /// The largest bolted fault current at the bus: `ik3_ka`, or `ik1_ka` at a 1φ bus.
+    /// The largest bolted fault current at the bus: `ik3_ka`, or `ik1_ka` at a 1φ bus (the
+    /// 210 V fault; the 105 V fault is `ik_ln_ka`).
     pub ik_ka: f64,
+    /// Line-to-neutral (105 V) fault at a 1φ3W bus (1φ buses only), kA.
+    pub ik_ln_ka: Option<f64>,
+    /// Peak current of the line-to-neutral fault (1φ buses only), kA.
+    pub ip_ln_ka: Option<f64>,
     /// Peak current i_p = κ·√2·I_k of `ik_ka`.
     pub ip_ka: f64,
     /// Peak current of the phase-to-phase fault (three-phase buses only).
@@ -151,6 +169,16 @@ pub struct BusShortCircuit {
     pub percent_z: FaultCurrents,
     pub iec_max: FaultCurrents,
     pub iec_min: FaultCurrents,
+    /// %Z method with the contribution of motors and generators in parallel (equal to
+    /// `percent_z` where nothing contributes or the motors are neglected).
+    pub percent_z_with_contribution: FaultCurrents,
+    /// IEC 60909-0 maximum case with the contribution of motors and generators in parallel.
+    pub iec_max_with_contribution: FaultCurrents,
+    /// Σ rated current of the motors that may contribute, referred to this bus, A.
+    pub motors_rated_current_a: f64,
+    /// Whether the motors were neglected at this bus (Σ I_rM ≤ 1 % of the fault current
+    /// without them), by method: %Z, IEC max.
+    pub motors_neglected: [bool; 2],
 }
 
 /// Fault currents a device must withstand, carry or detect.
@@ -172,6 +200,13 @@ pub struct DeviceShortCircuit {
     pub ik_max_percent_z_ka: f64,
     /// Largest through-fault current, IEC maximum case, kA at `voltage_v`.
     pub ik_max_iec_ka: f64,
+    /// `ik_max_percent_z_ka` with the contribution of motors and generators in parallel, kA.
+    pub ik_max_percent_z_with_contribution_ka: f64,
+    /// `ik_max_iec_ka` with the contribution of motors and generators in parallel, kA.
+    pub ik_max_iec_with_contribution_ka: f64,
+    /// The 105 V line-to-neutral fault at `max_fault_bus_id` when it is a 1φ3W bus (%Z
+    /// method), kA at 105 V.
+    pub ik_ln_max_percent_z_ka: Option<f64>,
     /// Peak of the IEC maximum through-fault current, kA.
     pub ip_max_iec_ka: f64,
     /// Smallest fault current at the end of the device's zone (downstream bus for series
@@ -248,6 +283,8 @@ impl Z {
 #[derive(Debug, Clone, Copy)]
 struct BusState {
     z: [Z; 3],
+    /// 105 V line-to-neutral loop at a 1φ3W bus, by method, Ω at 105 V.
+    z_ln: Option<[Z; 3]>,
     ratio_to_utility: f64,
     single_phase: bool,
 }
@@ -288,12 +325,15 @@ pub fn study_with(
         let (c_max, c_min) = options.c_factors(v_util);
         states[topo.source_bus] = Some(BusState {
             z: [z_max, z_max.scale(c_max), z_min.scale(c_min)],
+            z_ln: None,
             ratio_to_utility: 1.0,
             single_phase: false,
         });
     }
 
     let temp_factor = 1.0 + 0.004 * (options.cable_end_temperature_c - 20.0);
+    let mut branches: Vec<Option<(usize, [Z; 2])>> = vec![None; n];
+    let mut feeding_three_phase: Vec<Option<usize>> = vec![None; n];
     for &bus in topo.bus_order.iter().skip(1) {
         let Some(edge) = topo.feeder_of_bus[bus] else {
             continue;
@@ -321,12 +361,19 @@ pub fn study_with(
                     r: z20.r * temp_factor,
                     x: z20.x,
                 };
+                if !up_state.single_phase {
+                    branches[bus] = Some((up, [z20, z20]));
+                }
                 BusState {
                     z: [
                         up_state.z[0].add(z20),
                         up_state.z[1].add(z20),
                         up_state.z[2].add(zt),
                     ],
+                    // Line and neutral conductors of the 105 V loop: the same loop factor 2.
+                    z_ln: up_state
+                        .z_ln
+                        .map(|l| [l[0].add(z20), l[1].add(z20), l[2].add(zt)]),
                     ..up_state
                 }
             }
@@ -354,23 +401,73 @@ pub fn study_with(
                     1.0
                 };
                 let refer = |z: Z| z.scale(loop_factor / (ratio * ratio));
+                if to_single {
+                    feeding_three_phase[bus] = Some(up);
+                } else if !up_state.single_phase {
+                    branches[bus] = Some((up, [zt, zt.scale(k_t)]));
+                }
+                let z = [
+                    refer(up_state.z[0]).add(zt),
+                    refer(up_state.z[1]).add(zt.scale(k_t)),
+                    refer(up_state.z[2]).add(zt),
+                ];
+                // 105 V loop of a 1φ3W secondary: a quarter of the 210 V loop's upstream part
+                // (half the turns) plus the half winding, 1.5·%R + j1.2·%X on the
+                // transformer's kVA at 105 V (docs/engineering.md §5).
+                let half = Z {
+                    r: 1.5 * zt.r,
+                    x: 1.2 * zt.x,
+                };
+                let z_ln = to_single.then(|| {
+                    [
+                        refer(up_state.z[0]).add(half).scale(0.25),
+                        refer(up_state.z[1]).add(half).scale(0.25),
+                        refer(up_state.z[2]).add(half).scale(0.25),
+                    ]
+                });
                 BusState {
-                    z: [
-                        refer(up_state.z[0]).add(zt),
-                        refer(up_state.z[1]).add(zt.scale(k_t)),
-                        refer(up_state.z[2]).add(zt),
-                    ],
+                    z,
+                    z_ln,
                     ratio_to_utility: up_state.ratio_to_utility / ratio,
                     single_phase: single_phase || up_state.single_phase || to_single,
                 }
             }
-            _ => up_state,
+            _ => {
+                if !up_state.single_phase {
+                    branches[bus] = Some((up, [Z { r: 0.0, x: 0.0 }; 2]));
+                } else {
+                    feeding_three_phase[bus] = feeding_three_phase[up];
+                }
+                up_state
+            }
         };
+        if next.single_phase && feeding_three_phase[bus].is_none() {
+            feeding_three_phase[bus] = feeding_three_phase[up];
+        }
         states[bus] = Some(BusState {
             single_phase: next.single_phase || single_phase,
             ..next
         });
     }
+
+    let mut notes = Vec::new();
+    let bus_index = |id: &str| topo.bus_index.get(id).copied();
+    let with = if n > 0 {
+        motors::with_machines(
+            &motors::Network {
+                project,
+                states: &states,
+                branches: &branches,
+                feeding_three_phase: &feeding_three_phase,
+                source_bus: topo.source_bus,
+                bus_index: &bus_index,
+            },
+            options,
+            &mut notes,
+        )
+    } else {
+        Vec::new()
+    };
 
     let mut buses = Vec::new();
     for &bus in &topo.bus_order {
@@ -379,21 +476,29 @@ pub fn study_with(
             continue;
         };
         let (c_max, c_min) = options.c_factors(b.voltage_v);
-        let currents = |i: usize| {
-            let c = match METHODS[i] {
-                Method::PercentZ => 1.0,
-                Method::IecMax => c_max,
-                Method::IecMin => c_min,
-            };
+        let c_of = |i: usize| match METHODS[i] {
+            Method::PercentZ => 1.0,
+            Method::IecMax => c_max,
+            Method::IecMin => c_min,
+        };
+        let currents = |z: Z, z_ln: Option<Z>, i: usize, rx_kappa: Option<f64>| {
             fault_currents(
-                state.z[i],
-                c,
+                z,
+                z_ln,
+                rx_kappa,
+                c_of(i),
                 b.voltage_v,
                 state.single_phase,
                 state.ratio_to_utility,
                 f_hz,
                 options.fault_duration_s,
             )
+        };
+        let own = |i: usize| currents(state.z[i], state.z_ln.map(|l| l[i]), i, None);
+        let machine = with.get(bus).copied().flatten();
+        let with_machines = |i: usize| match machine {
+            Some(w) => currents(w.z[i], w.z_ln.map(|l| l[i]), i, w.rx_kappa[i]),
+            None => own(i),
         };
         buses.push(BusShortCircuit {
             bus_id: b.id.clone(),
@@ -406,9 +511,13 @@ pub fn study_with(
                 .iter()
                 .map(|&i| project.devices[i].id().to_string())
                 .collect(),
-            percent_z: currents(0),
-            iec_max: currents(1),
-            iec_min: currents(2),
+            percent_z: own(0),
+            iec_max: own(1),
+            iec_min: own(2),
+            percent_z_with_contribution: with_machines(0),
+            iec_max_with_contribution: with_machines(1),
+            motors_rated_current_a: machine.map_or(0.0, |w| w.motors_rated_current_a),
+            motors_neglected: machine.map_or([false; 2], |w| w.motors_neglected),
         });
     }
 
@@ -417,18 +526,9 @@ pub fn study_with(
         buses.iter().find(|r| r.bus_id == id)
     };
     let mut devices = Vec::new();
-    let mut notes = Vec::new();
     for (i, d) in project.devices.iter().enumerate() {
         if matches!(d, Device::Bus(_)) {
             continue;
-        }
-        if matches!(d, Device::Motor(_) | Device::Generator(_)) {
-            notes.push(StudyNote {
-                device_id: Some(d.id().to_string()),
-                code: "contribution_not_included",
-                message_ja: "この機器の短絡電流寄与は計算に含まれていません".into(),
-                message_en: "this machine's fault contribution is not included".into(),
-            });
         }
         let (up, down) = match (topo.oriented[i], d.shunt_bus()) {
             (Some((up, down)), _) => (up, Some(down)),
@@ -456,6 +556,9 @@ pub fn study_with(
             max_fault_bus_id: max_row.bus_id.clone(),
             ik_max_percent_z_ka: max_row.percent_z.ik_ka,
             ik_max_iec_ka: max_row.iec_max.ik_ka,
+            ik_max_percent_z_with_contribution_ka: max_row.percent_z_with_contribution.ik_ka,
+            ik_max_iec_with_contribution_ka: max_row.iec_max_with_contribution.ik_ka,
+            ik_ln_max_percent_z_ka: max_row.percent_z.ik_ln_ka,
             ip_max_iec_ka: max_row.iec_max.ip_ka,
             ik_min_iec_ka: min_ka,
             ik_max_percent_z_at_utility_a: max_row.percent_z.ik_ka * 1000.0 * ratio,
@@ -504,8 +607,11 @@ pub fn thermal_m(kappa: f64, f_hz: f64, tk_s: f64) -> f64 {
     ((4.0 * ft * a).exp() - 1.0) / (2.0 * ft * a)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn fault_currents(
     z: Z,
+    z_ln: Option<Z>,
+    rx_kappa: Option<f64>,
     c: f64,
     v: f64,
     single_phase: bool,
@@ -515,7 +621,7 @@ fn fault_currents(
 ) -> FaultCurrents {
     let zabs = z.abs();
     let r_over_x = if z.x > 0.0 { z.r / z.x } else { f64::INFINITY };
-    let k = kappa(r_over_x);
+    let k = kappa(rx_kappa.unwrap_or(r_over_x));
     let m = thermal_m(k, f_hz, tk_s);
     let th = (m + 1.0).sqrt();
     let asym = (1.0 + 2.0 * (-2.0 * std::f64::consts::PI * r_over_x).exp()).sqrt();
@@ -530,6 +636,11 @@ fn fault_currents(
         (Some(i3), Some(i2), None, i3, sqrt3 * v * i3 / 1000.0)
     };
     let peak = |i: f64| k * std::f64::consts::SQRT_2 * i;
+    let ln = z_ln.filter(|_| single_phase).map(|zl| {
+        let i = c * v / 2.0 / zl.abs() / 1000.0;
+        let rx = if zl.x > 0.0 { zl.r / zl.x } else { f64::INFINITY };
+        (i, kappa(rx) * std::f64::consts::SQRT_2 * i)
+    });
     FaultCurrents {
         c,
         r_ohm: z.r,
@@ -542,6 +653,8 @@ fn fault_currents(
         ik2_ka: ik2,
         ik1_ka: ik1,
         ik_ka: ik,
+        ik_ln_ka: ln.map(|l| l.0),
+        ip_ln_ka: ln.map(|l| l.1),
         ip_ka: peak(ik),
         ip2_ka: ik2.map(peak),
         i_asym_ka: asym * ik,

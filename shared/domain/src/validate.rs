@@ -629,6 +629,7 @@ impl Validator<'_> {
         // A zero margin would let two relays in series operate together: refused. Margins
         // outside practice (0.2–0.3 s) are reported by the `study_settings` check.
         self.opt_range("/settings/margin_s", s.margin_s, 0.0, 2.0, true, "s");
+        self.opt_range("/settings/motor_percent_z", s.motor_percent_z, 5.0, 100.0, false, "%");
         if let Some(reason) = &s.ground_protection_exemption {
             self.text("/settings/ground_protection_exemption", reason, MAX_NOTE_CHARS, true);
         }
@@ -1428,6 +1429,7 @@ impl Validator<'_> {
                     true,
                     "s",
                 );
+                self.opt_range(&f("pole_pairs"), m.pole_pairs.map(f64::from), 1.0, 12.0, false, "");
             }
             Device::Generator(g) => {
                 self.range(&f("rated_kva"), g.rated_kva, 0.0, 100_000.0, true, "kVA");
@@ -1440,6 +1442,15 @@ impl Validator<'_> {
                     true,
                     "%",
                 );
+                self.opt_range(&f("power_factor"), g.power_factor, 0.1, 1.0, false, "");
+                if g.in_parallel() && g.xd_subtransient_percent.is_none() {
+                    self.push(
+                        f("xd_subtransient_percent"),
+                        "missing_field",
+                        "系統連系する発電機には初期過渡リアクタンス xd'' が必要です（短絡電流の寄与の計算に使います）".into(),
+                        "a generator in parallel operation needs its subtransient reactance xd'' (for its fault contribution)".into(),
+                    );
+                }
             }
         }
     }

@@ -17,7 +17,7 @@
 //! A rating the project does not give is taken from these settings; the result message then
 //! names the assumed value.
 
-use crate::model::{Device, FaultBasis};
+use crate::model::Device;
 
 use super::{fmt_a, fmt_s, CheckResult, Ctx, Margin, Status, UTILITY_ID};
 
@@ -336,7 +336,8 @@ fn short_time(ctx: &Ctx<'_>, i: usize, r: &Ratings, out: &mut Vec<CheckResult>) 
     // Worst I²t over faults anywhere below the device (current through it, clearing time).
     let mut worst: Option<(f64, f64, f64, Option<String>)> = None; // i2t kA²s, current A, time s, clearer
     for b in ctx.buses_below(i) {
-        let Some((_, chart)) = ctx.bus_fault(b) else { continue };
+        // With machine contribution (the larger): docs/rules/switchgear.md.
+        let Some((_, chart)) = ctx.bus_fault_duty(b) else { continue };
         let through = chart / factor;
         let (t, by) = match clearing_time(ctx, b, chart) {
             Some((t, by)) => (t, Some(by)),
@@ -356,6 +357,7 @@ fn short_time(ctx: &Ctx<'_>, i: usize, r: &Ratings, out: &mut Vec<CheckResult>) 
         &[("短時間耐電流", "short-time current", r.short_time_ka, " kA"), ("通電時間", "duration", r.short_time_s, " s")],
         r.standard,
     );
+    let (note_ja, note_en) = with_contribution(ctx, up, note_ja, note_en);
     let (by_ja, by_en) = match &by {
         Some(n) => (format!("{n} が {} で遮断", fmt_s(t)), format!("cleared by {n} in {}", fmt_s(t))),
         None => (
@@ -391,15 +393,20 @@ fn short_time(ctx: &Ctx<'_>, i: usize, r: &Ratings, out: &mut Vec<CheckResult>) 
     });
 }
 
+/// Appends to a message that the fault current includes machine contribution, where it does.
+fn with_contribution(ctx: &Ctx<'_>, bus: usize, ja: String, en: String) -> (String, String) {
+    if ctx.contribution_at(bus) {
+        (format!("{ja}（電動機・発電機の寄与込み）"), format!("{en} (with motor and generator contribution)"))
+    } else {
+        (ja, en)
+    }
+}
+
 /// `making_current` for one switching device.
 fn making(ctx: &Ctx<'_>, i: usize, r: &Ratings, out: &mut Vec<CheckResult>) {
     let Some(up) = ctx.topo.upstream_bus(ctx.project, i) else { return };
-    let Some(row) = ctx.bus_row(up) else { return };
-    let ip_ka = match ctx.settings.fault_basis {
-        FaultBasis::PercentZ => row.percent_z.ip_ka,
-        FaultBasis::IecMax => row.iec_max.ip_ka,
-        FaultBasis::Larger => row.percent_z.ip_ka.max(row.iec_max.ip_ka),
-    };
+    // With machine contribution (the larger): docs/rules/switchgear.md.
+    let Some(ip_ka) = ctx.bus_peak_duty(up) else { return };
     if !(ip_ka.is_finite() && ip_ka > 0.0) {
         return;
     }
@@ -407,6 +414,7 @@ fn making(ctx: &Ctx<'_>, i: usize, r: &Ratings, out: &mut Vec<CheckResult>) {
     let ok = ratio >= 1.0;
     let name = ctx.name(i);
     let (note_ja, note_en) = assumed_note(&[("投入電流", "making current", r.making_peak_ka, " kA")], r.standard);
+    let (note_ja, note_en) = with_contribution(ctx, up, note_ja, note_en);
     let fuse = matches!(ctx.project.devices.get(i), Some(Device::LbsPf(_)));
     let (fuse_ja, fuse_en) = if fuse {
         ("（限流ヒューズ付の組合せ定格は推定短絡電流で表すため、推定値で比較）", " (a switch–fuse combination is rated on the prospective current, which is compared here)")
