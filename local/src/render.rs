@@ -51,6 +51,13 @@ pub enum Report {
     Checks,
     #[value(name = "test_sheet")]
     TestSheet,
+    Loads,
+    #[value(name = "transformer_sizing")]
+    TransformerSizing,
+    #[value(name = "power_factor")]
+    PowerFactor,
+    #[value(name = "voltage_drop")]
+    VoltageDrop,
 }
 
 /// Header language of reports.
@@ -161,6 +168,10 @@ pub fn run(args: RenderArgs) -> ExitCode {
                 Report::ShortCircuit => ReportKind::ShortCircuit,
                 Report::Checks => ReportKind::Checks,
                 Report::TestSheet => ReportKind::TestSheet,
+                Report::Loads => ReportKind::Loads,
+                Report::TransformerSizing => ReportKind::TransformerSizing,
+                Report::PowerFactor => ReportKind::PowerFactor,
+                Report::VoltageDrop => ReportKind::VoltageDrop,
             };
             let lang = match args.lang {
                 Lang::Ja => Language::Japanese,

@@ -49,6 +49,10 @@ pub enum Report {
     ShortCircuit,
     Checks,
     TestSheet,
+    Loads,
+    TransformerSizing,
+    PowerFactor,
+    VoltageDrop,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -142,6 +146,10 @@ impl ExportRequest {
                     Some(Report::ShortCircuit) => ReportKind::ShortCircuit,
                     Some(Report::Checks) => ReportKind::Checks,
                     Some(Report::TestSheet) => ReportKind::TestSheet,
+                    Some(Report::Loads) => ReportKind::Loads,
+                    Some(Report::TransformerSizing) => ReportKind::TransformerSizing,
+                    Some(Report::PowerFactor) => ReportKind::PowerFactor,
+                    Some(Report::VoltageDrop) => ReportKind::VoltageDrop,
                 };
                 let language = match self.language {
                     Some(Lang::En) => Language::English,
