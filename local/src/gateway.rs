@@ -190,6 +190,15 @@ async fn forward(
     axum::response::Response::from_parts(parts, body)
 }
 
+/// Whether the company's IP allow-list admits `ip` (a company that cannot be read admits
+/// nobody).
+async fn download_allowed_from(gw: &Gateway, tenant: &platform::ids::TenantId, ip: std::net::IpAddr) -> bool {
+    match gw.backend.tenants.get_tenant(tenant).await {
+        Ok(Some(t)) => platform::access::ip_allowed(&t.settings.ip_allow_list, Some(ip)),
+        _ => false,
+    }
+}
+
 /// `GET /_blobs/<tid>/<key>?exp=…&sig=…`: a signed download URL, as S3 would serve a
 /// presigned one. An expired, altered or foreign signature gets a 403 problem; a blob that
 /// is gone (deleted or expired) a 404.
@@ -213,6 +222,10 @@ async fn download(
         Err(refusal) => Err((
             refusal.to_string(),
             platform::ApiError::Forbidden { code: "download_refused", detail: "This download link is not valid or has expired.".into() },
+        )),
+        Ok(url) if !download_allowed_from(&gw, &url.tenant, peer.ip()).await => Err((
+            "source address outside the company's allow-list".into(),
+            platform::ApiError::Forbidden { code: "ip_not_allowed", detail: "Requests from this address are not allowed for this company.".into() },
         )),
         Ok(url) => match gw.blobs.read(&url.tenant, &url.key).await {
             Ok(found) => Ok(found),

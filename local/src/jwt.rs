@@ -55,8 +55,14 @@ impl Keys {
 
     /// Sign a token for `sub` in `tenant`, issued now.
     pub fn mint(&self, sub: &str, tenant: &str) -> anyhow::Result<String> {
+        self.mint_with(sub, tenant, |_| {})
+    }
+
+    /// Sign a token like [`Keys::mint`] after `change` edits its claims (tests use it for
+    /// tokens the API must refuse: an ID token, a token from the future).
+    pub fn mint_with(&self, sub: &str, tenant: &str, change: impl FnOnce(&mut Value)) -> anyhow::Result<String> {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        let claims = serde_json::json!({
+        let mut claims = serde_json::json!({
             "iss": ISSUER,
             "aud": AUDIENCE,
             "client_id": AUDIENCE,
@@ -67,6 +73,7 @@ impl Keys {
             "exp": now + TOKEN_TTL_SECS,
             "jti": uuid::Uuid::new_v4().to_string(),
         });
+        change(&mut claims);
         let mut header = Header::new(Algorithm::EdDSA);
         header.kid = Some(self.kid.clone());
         Ok(jsonwebtoken::encode(&header, &claims, &self.encoding)?)

@@ -17,7 +17,7 @@ pub async fn ensure_tenant(backend: &Backend, id: &TenantId, name: &str) -> anyh
         return Ok(t);
     }
     backend.sealer.create_tenant_key(id).await?;
-    let tenant = Tenant { id: id.clone(), name: name.to_owned(), created_at: now_millis(), settings: TenantSettings::default() };
+    let tenant = Tenant { id: id.clone(), name: name.to_owned(), created_at: now_millis(), settings: TenantSettings::default(), version: 0 };
     match backend.tenants.create_tenant(&tenant).await {
         Ok(()) => Ok(tenant),
         Err(platform::ports::StoreError::AlreadyExists) => {
@@ -34,7 +34,7 @@ pub async fn ensure_user(backend: &Backend, tenant: &TenantId, id: &UserId, role
         if let Some(role) = role {
             if user.role != role {
                 user.role = role;
-                backend.users.put_user(&user).await?;
+                user.version = backend.users.put_user(&user).await?;
             }
         }
         return Ok(user);
@@ -50,9 +50,10 @@ pub async fn ensure_user(backend: &Backend, tenant: &TenantId, id: &UserId, role
         status: UserStatus::Active,
         tokens_valid_after: 0,
         created_at: now_millis(),
+        version: 0,
     };
-    backend.users.put_user(&user).await?;
-    Ok(user)
+    let version = backend.users.put_user(&user).await?;
+    Ok(User { version, ..user })
 }
 
 /// The demo administrator's e-mail address (how they sign in, with company `demo`).

@@ -81,9 +81,10 @@ pub async fn add_user(backend: &Backend, idp: &dyn IdentityProvider, new: NewUse
         status: UserStatus::Active,
         tokens_valid_after: 0,
         created_at: now_millis(),
+        version: 0,
     };
-    backend.users.put_user(&user).await?;
-    Ok(user)
+    let version = backend.users.put_user(&user).await?;
+    Ok(User { version, ..user })
 }
 
 /// `kyocho user add`: create the company if missing, then the user with a permanent password.

@@ -45,6 +45,7 @@ pub async fn given_tenant(b: &Backend, id: &str) -> TenantId {
             name: format!("{id} Electric Co."),
             created_at: T0,
             settings: TenantSettings::default(),
+            version: 0,
         })
         .await
         .expect("a new tenant is stored");
@@ -372,7 +373,9 @@ pub async fn tenants_create_get_update(t: &Target) {
     assert_eq!(tenant.name, "acme Electric Co.");
     assert!(matches!(b.tenants.create_tenant(&tenant).await, Err(StoreError::AlreadyExists)));
     tenant.settings.ip_allow_list = vec!["203.0.113.0/24".parse().expect("a network literal")];
-    b.tenants.put_tenant(&tenant).await.expect("put");
+    assert_eq!(tenant.version, 1, "a created tenant is at version 1");
+    tenant.version = b.tenants.put_tenant(&tenant).await.expect("put");
+    assert_eq!(tenant.version, 2);
     assert_eq!(b.tenants.get_tenant(&acme).await.expect("get"), Some(tenant));
     assert_eq!(b.tenants.get_tenant(&tenant_id("nobody")).await.expect("get"), None);
 }
@@ -389,6 +392,7 @@ fn user(tenant: &TenantId, id: &str, sub: &str) -> User {
         status: UserStatus::Active,
         tokens_valid_after: 0,
         created_at: T0,
+        version: 0,
     }
 }
 
@@ -399,11 +403,12 @@ pub async fn users_put_get_by_sub_list_and_sub_collision(t: &Target) {
     let b = &t.backend;
     let acme = given_tenant(b, "acme").await;
     let other = given_tenant(b, "other").await;
-    let alice = user(&acme, "alice", "sub-alice");
-    let bob = user(&acme, "bob", "sub-bob");
-    let carol = user(&other, "carol", "sub-carol");
-    for u in [&alice, &bob, &carol] {
-        b.users.put_user(u).await.expect("put_user");
+    let mut alice = user(&acme, "alice", "sub-alice");
+    let mut bob = user(&acme, "bob", "sub-bob");
+    let mut carol = user(&other, "carol", "sub-carol");
+    for u in [&mut alice, &mut bob, &mut carol] {
+        u.version = b.users.put_user(u).await.expect("put_user");
+        assert_eq!(u.version, 1);
     }
 
     assert_eq!(b.users.get_user(&acme, &alice.id).await.expect("get"), Some(alice.clone()));
@@ -418,7 +423,7 @@ pub async fn users_put_get_by_sub_list_and_sub_collision(t: &Target) {
     let mut admin = alice.clone();
     admin.role = Role::TenantAdmin;
     admin.permissions = Some(BTreeSet::new());
-    b.users.put_user(&admin).await.expect("update");
+    admin.version = b.users.put_user(&admin).await.expect("update");
     assert_eq!(b.users.user_by_sub("sub-alice").await.expect("by sub"), Some(admin.clone()));
 
     // Someone else's subject — in this tenant or another — cannot be taken over.
@@ -437,9 +442,89 @@ pub async fn users_put_get_by_sub_list_and_sub_collision(t: &Target) {
     // A user whose subject changes is found by the new one only.
     let mut moved = bob.clone();
     moved.sub = "sub-bob-2".to_owned();
-    b.users.put_user(&moved).await.expect("change sub");
+    moved.version = b.users.put_user(&moved).await.expect("change sub");
     assert_eq!(b.users.user_by_sub("sub-bob-2").await.expect("by sub"), Some(moved));
     assert_eq!(b.users.user_by_sub("sub-bob").await.expect("by sub"), None);
+}
+
+/// Given a user and a tenant read at some version, when one write lands and then a second
+/// write made from the same reading arrives, then the second is refused with the stored
+/// version and changes nothing (a disable racing a role change cannot restore the old role).
+pub async fn user_and_tenant_writes_need_the_version_they_read(t: &Target) {
+    let b = &t.backend;
+    let acme = given_tenant(b, "acme").await;
+    let mut read = user(&acme, "alice", "sub-alice");
+    read.version = b.users.put_user(&read).await.expect("create");
+    let disabled = User { status: UserStatus::Disabled, ..read.clone() };
+    assert_eq!(b.users.put_user(&disabled).await.expect("disable"), 2);
+    let promoted = User { role: Role::TenantAdmin, ..read.clone() };
+    assert_version_mismatch(b.users.put_user(&promoted).await, 2);
+    let stored = b.users.get_user(&acme, &read.id).await.expect("get").expect("found");
+    assert_eq!((stored.status, stored.role, stored.version), (UserStatus::Disabled, Role::Designer, 2));
+    assert_version_mismatch(b.users.put_user(&user(&acme, "alice", "sub-alice")).await, 2);
+
+    let tenant = b.tenants.get_tenant(&acme).await.expect("get").expect("found");
+    let mut first = tenant.clone();
+    first.settings.mfa_required = true;
+    b.tenants.put_tenant(&first).await.expect("first write");
+    let mut second = tenant.clone();
+    second.settings.lockout_threshold = Some(3);
+    assert_version_mismatch(b.tenants.put_tenant(&second).await, 2);
+    let stored = b.tenants.get_tenant(&acme).await.expect("get").expect("found");
+    assert!(stored.settings.mfa_required && stored.settings.lockout_threshold.is_none(), "{stored:?}");
+}
+
+/// Given two full administrators and one reading of the administrator guard, when both
+/// demote themselves through guarded writes made from that reading, then the first commits
+/// and the second is refused as a version mismatch and changes nothing: one full
+/// administrator remains. (One after the other, so that the adapters' conditions are what
+/// is tested; DynamoDB serializes concurrent transactions, `moto_server` does not.)
+pub async fn guarded_writes_from_one_reading_let_exactly_one_commit(t: &Target) {
+    let b = &t.backend;
+    let acme = given_tenant(b, "acme").await;
+    let mut admins = Vec::new();
+    for id in ["ann", "ben"] {
+        let mut u = User { role: Role::TenantAdmin, ..user(&acme, id, &format!("sub-{id}")) };
+        u.version = b.users.put_user(&u).await.expect("create");
+        admins.push(u);
+    }
+    let guard = b.users.admin_guard(&acme).await.expect("guard");
+    let first = User { role: Role::Designer, ..admins[0].clone() };
+    b.users.put_user_guarded(&first, guard).await.expect("the first guarded write commits");
+    let second = User { role: Role::Designer, ..admins[1].clone() };
+    assert_version_mismatch(b.users.put_user_guarded(&second, guard).await, guard.0 + 1);
+    let stored = b.users.get_user(&acme, &admins[1].id).await.expect("get").expect("ben");
+    assert_eq!((stored.role, stored.version), (Role::TenantAdmin, 1), "the refused write changed nothing");
+    let still_admin = b.users.list_users(&acme).await.expect("list").into_iter().filter(|u| u.role == Role::TenantAdmin).count();
+    assert_eq!(still_admin, 1);
+    assert_eq!(b.users.admin_guard(&acme).await.expect("guard").0, guard.0 + 1, "a committed guarded write moves the guard");
+}
+
+/// Given users with e-mail addresses, then each is found by its address in any letter
+/// case through the e-mail lookup, not in another tenant; a second user cannot take an
+/// address in use; a changed address moves the lookup; a deleted user is not found and
+/// frees the address.
+pub async fn users_are_found_by_their_email_address(t: &Target) {
+    let b = &t.backend;
+    let acme = given_tenant(b, "acme").await;
+    let other = given_tenant(b, "other").await;
+    let mut alice = User { email: "Alice@Example.jp".into(), ..user(&acme, "alice", "sub-alice") };
+    alice.version = b.users.put_user(&alice).await.expect("create");
+    assert_eq!(b.users.user_by_email(&acme, " alice@example.JP ").await.expect("by email"), Some(alice.clone()));
+    assert_eq!(b.users.user_by_email(&other, "alice@example.jp").await.expect("by email"), None);
+    let twin = User { email: "ALICE@example.jp".into(), ..user(&acme, "twin", "sub-twin") };
+    assert!(matches!(b.users.put_user(&twin).await, Err(StoreError::AlreadyExists)), "an address in use");
+
+    let moved = User { email: "alice@new.example.jp".into(), ..alice.clone() };
+    let version = b.users.put_user(&moved).await.expect("change e-mail");
+    assert_eq!(b.users.user_by_email(&acme, "alice@example.jp").await.expect("by email"), None);
+    assert_eq!(b.users.user_by_email(&acme, "alice@new.example.jp").await.expect("by email").map(|u| u.id), Some(alice.id.clone()));
+
+    let deleted = User { status: UserStatus::Deleted, version, ..moved };
+    b.users.put_user(&deleted).await.expect("delete");
+    assert_eq!(b.users.user_by_email(&acme, "alice@new.example.jp").await.expect("by email"), None);
+    let reuse = User { email: "alice@new.example.jp".into(), ..user(&acme, "alice2", "sub-alice2") };
+    b.users.put_user(&reuse).await.expect("a deleted user's address is free again");
 }
 
 // ---- audit ---------------------------------------------------------------------------

@@ -106,6 +106,25 @@ impl Target {
         }
     }
 
+    /// The backend's lockout store: the local identity provider's tables in the SQLite file,
+    /// or the DynamoDB adapter on this target's table.
+    pub fn lockout(&self) -> Arc<dyn platform::lockout::LockoutStore> {
+        match &self.kind {
+            Kind::Local { dir } => {
+                let idp = platform::identity::local::LocalIdentity::open(
+                    &dir.path().join("kyocho.db"),
+                    dir.path().join("outbox"),
+                    Arc::new(NoTokens),
+                )
+                .expect("the local identity tables open");
+                Arc::new(idp)
+            }
+            Kind::Aws { dynamo, cfg, .. } => {
+                Arc::new(platform::identity::dynamo_lockout::DynamoLockout::new(dynamo.clone(), cfg.table_name.clone()))
+            }
+        }
+    }
+
     /// The DynamoDB client and table name, on the aws backend only.
     pub fn dynamo(&self) -> Option<(&aws_sdk_dynamodb::Client, &str)> {
         match &self.kind {
@@ -178,6 +197,18 @@ impl Target {
                 out
             }
         }
+    }
+}
+
+/// The lockout store of a local target mints no tokens.
+struct NoTokens;
+
+impl platform::identity::local::TokenMinter for NoTokens {
+    fn mint(&self, _sub: &str, _tenant: &str) -> anyhow::Result<String> {
+        anyhow::bail!("the contract target mints no tokens")
+    }
+    fn ttl_secs(&self) -> i64 {
+        0
     }
 }
 

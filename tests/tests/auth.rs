@@ -9,7 +9,7 @@ use std::time::Duration;
 use platform::auth::Role;
 use platform::ports::AuditResult;
 use serde_json::{json, Value};
-use support::identity::{totp_now, PASSWORD};
+use support::identity::{totp_next, totp_now, PASSWORD};
 use support::{problem, TestApp};
 
 async fn body(resp: reqwest::Response) -> Value {
@@ -121,13 +121,18 @@ async fn sign_in_with_an_authenticator_app() {
 
     let wrong = app.post_json("/auth/mfa/totp/verify", &token, &json!({ "code": "12345x" })).send().await.unwrap();
     assert_eq!(wrong.status(), 400);
-    let verified = app.post_json("/auth/mfa/totp/verify", &token, &json!({ "code": totp_now(&secret) })).send().await.unwrap();
+    let setup_code = totp_now(&secret);
+    let verified = app.post_json("/auth/mfa/totp/verify", &token, &json!({ "code": setup_code })).send().await.unwrap();
     assert_eq!(verified.status(), 200);
     assert_eq!(body(verified).await["preferred"], "totp");
 
     let step = body(app.sign_in("acme", email, PASSWORD).await).await;
     assert_eq!(step["challenge"], "SOFTWARE_TOKEN_MFA");
-    let code = totp_now(&secret);
+    let replay = app.answer("acme", email, &step, json!({ "code": setup_code })).await;
+    assert_eq!(replay.status(), 401, "the code used for set-up is spent (single use within its 30 s step)");
+    let step = body(app.sign_in("acme", email, PASSWORD).await).await;
+    // The next step's code: accepted within the one step of drift the check allows.
+    let code = totp_next(&secret);
     let wrong = format!("{:06}", (code.parse::<u32>().unwrap() + 500_000) % 1_000_000);
     assert_eq!(app.answer("acme", email, &step, json!({ "code": wrong })).await.status(), 401);
     let done = body(app.answer("acme", email, &step, json!({ "code": code })).await).await;
@@ -163,12 +168,11 @@ async fn five_bad_passwords_lock_the_account_until_an_administrator_unlocks_it()
     for i in 1..=5 {
         let resp = app.sign_in("acme", email, "Wrong-pass1").await;
         let p = problem(resp).await;
-        let want = if i < 5 { "invalid_credentials" } else { "account_locked" };
-        assert_eq!(p["code"], want, "attempt {i}");
+        assert_eq!(p["code"], "invalid_credentials", "attempt {i}: a sign-in never tells the lock");
     }
     let resp = app.sign_in("acme", email, PASSWORD).await;
-    assert_eq!(resp.status(), 403);
-    assert_eq!(problem(resp).await["code"], "account_locked");
+    assert_eq!(resp.status(), 401, "locked: even the right password is refused");
+    assert_eq!(problem(resp).await["code"], "invalid_credentials");
 
     let admin_token = app.access_token("acme", &admin.email).await;
     let listed = body(app.get(&format!("/admin/users/{}", user.id), &admin_token).send().await.unwrap()).await;
@@ -207,9 +211,9 @@ async fn a_lock_runs_out_after_the_tenants_duration() {
     for _ in 0..5 {
         app.sign_in("acme", email, "Wrong-pass1").await;
     }
-    assert_eq!(problem(app.sign_in("acme", email, PASSWORD).await).await["code"], "account_locked");
+    assert_eq!(app.sign_in("acme", email, PASSWORD).await.status(), 401);
     app.gateway.identity.clock.advance(Duration::from_secs(29 * 60));
-    assert_eq!(problem(app.sign_in("acme", email, PASSWORD).await).await["code"], "account_locked");
+    assert_eq!(app.sign_in("acme", email, PASSWORD).await.status(), 401, "still locked after 29 minutes");
     app.gateway.identity.clock.advance(Duration::from_secs(2 * 60));
     app.access_token("acme", email).await;
 }
@@ -228,8 +232,8 @@ async fn wrong_mfa_codes_count_toward_the_lock() {
         let wrong = if code == "000000" { "111111" } else { "000000" };
         last = problem(app.answer("acme", email, &step, json!({ "code": wrong })).await).await;
     }
-    assert_eq!(last["code"], "account_locked");
-    assert_eq!(problem(app.sign_in("acme", email, PASSWORD).await).await["code"], "account_locked");
+    assert_eq!(last["code"], "account_locked", "after the right password, the code step may tell the lock");
+    assert_eq!(problem(app.sign_in("acme", email, PASSWORD).await).await["code"], "invalid_credentials");
 }
 
 #[tokio::test]
@@ -349,7 +353,7 @@ async fn a_disabled_users_existing_token_stops_working_on_the_next_request() {
     assert!(refused.status() == 401 || refused.status() == 403);
     let code = problem(refused).await["code"].as_str().unwrap().to_owned();
     assert!(code == "user_disabled" || code == "token_revoked", "{code}");
-    assert_eq!(problem(app.sign_in("acme", &user.email, PASSWORD).await).await["code"], "user_disabled");
+    assert_eq!(problem(app.sign_in("acme", &user.email, PASSWORD).await).await["code"], "invalid_credentials", "a disabled account answers like an unknown one");
 
     let resp = app.post_json(&format!("/admin/users/{}/enable", user.id), &admin_token, &json!({})).send().await.unwrap();
     assert_eq!(resp.status(), 200);

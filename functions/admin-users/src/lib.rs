@@ -16,7 +16,7 @@ use platform::http::{self, AuditTarget, Call, Reply};
 use platform::identity::{self, IdentityError, InitialPassword, NewIdentity, Services};
 use platform::ids::UserId;
 use platform::lockout;
-use platform::ports::{User, UserStatus};
+use platform::ports::{AdminGuard, StoreError, User, UserStatus};
 use platform::{password, Backend};
 use serde::Deserialize;
 use serde_json::json;
@@ -96,7 +96,7 @@ async fn list(backend: &Backend, svc: &Services, auth: &AuthContext) -> Reply {
         if u.status == UserStatus::Deleted {
             continue;
         }
-        let locked = svc.lockout.get(&auth.tenant, &u.id).await?.is_locked(now);
+        let locked = svc.lockout.get(&auth.tenant, &lockout::Counter::User(u.id.clone())).await?.is_locked(now);
         items.push(view(&u, Some(locked)));
     }
     http::json_response(StatusCode::OK, &json!({ "items": items }))
@@ -104,7 +104,7 @@ async fn list(backend: &Backend, svc: &Services, auth: &AuthContext) -> Reply {
 
 async fn get(backend: &Backend, svc: &Services, auth: &AuthContext, call: &Call) -> Reply {
     let user = target(backend, auth, call).await?;
-    let locked = svc.lockout.get(&auth.tenant, &user.id).await?.is_locked(svc.clock.now());
+    let locked = svc.lockout.get(&auth.tenant, &lockout::Counter::User(user.id.clone())).await?.is_locked(svc.clock.now());
     let mut body = view(&user, Some(locked));
     body["mfa"] = match svc.provider.mfa_status(&identity::username(&auth.tenant, &user.id)).await {
         Ok(s) => serde_json::to_value(s).map_err(ApiError::internal)?,
@@ -236,8 +236,9 @@ async fn invite(backend: &Backend, svc: &Services, auth: &AuthContext, call: &Ca
         status: UserStatus::Active,
         tokens_valid_after: 0,
         created_at: now,
+        version: 0,
     };
-    backend.users.put_user(&user).await?;
+    backend.users.put_user(&user).await.map_err(conflict)?;
     with_target(http::json_response(StatusCode::CREATED, &view(&user, Some(false))), &id)
 }
 
@@ -252,6 +253,7 @@ struct AccessBody {
 async fn change_access(backend: &Backend, auth: &AuthContext, call: &Call) -> Reply {
     let body: AccessBody = call.json(MAX_BODY_BYTES)?;
     let (role, narrowed) = parse_access(&body.role, body.permissions.as_deref())?;
+    let guard = backend.users.admin_guard(&auth.tenant).await?;
     let before = target(backend, auth, call).await?;
     access::check_may_manage(&auth.permissions, &before)?;
     access::check_grant(&auth.permissions, role, narrowed.as_ref())?;
@@ -263,11 +265,12 @@ async fn change_access(backend: &Backend, auth: &AuthContext, call: &Call) -> Re
     if after.role != before.role || after.effective_permissions() != before.effective_permissions() {
         after.tokens_valid_after = http::revoke_after(http::now_millis());
     }
-    backend.users.put_user(&after).await?;
+    save(backend, &before, &after, guard).await?;
     with_target(http::json_response(StatusCode::OK, &view(&after, None)), &after.id)
 }
 
 async fn set_status(backend: &Backend, svc: &Services, auth: &AuthContext, call: &Call, status: UserStatus) -> Reply {
+    let guard = backend.users.admin_guard(&auth.tenant).await?;
     let before = target(backend, auth, call).await?;
     access::check_may_manage(&auth.permissions, &before)?;
     let mut after = before.clone();
@@ -277,20 +280,47 @@ async fn set_status(backend: &Backend, svc: &Services, auth: &AuthContext, call:
         let users = backend.users.list_users(&auth.tenant).await?;
         access::check_keeps_full_admin(&users, &before, Some(&after))?;
         after.tokens_valid_after = http::revoke_after(http::now_millis());
-        backend.users.put_user(&after).await?;
+        save(backend, &before, &after, guard).await?;
         tolerate_missing(svc.provider.disable_user(&username).await)?;
     } else {
+        // The record first: an enable that loses a race leaves the provider untouched.
+        save(backend, &before, &after, guard).await?;
         tolerate_missing(svc.provider.enable_user(&username).await)?;
-        backend.users.put_user(&after).await?;
     }
     with_target(http::json_response(StatusCode::OK, &view(&after, None)), &after.id)
+}
+
+/// A write that lost a race with another write of the same record (or, for a full
+/// administrator, of any full administrator's record) is answered 409: nothing changed.
+fn conflict(e: StoreError) -> ApiError {
+    match e {
+        StoreError::VersionMismatch { .. } => ApiError::Conflict {
+            code: "concurrent_change",
+            detail: "The user was changed by another request at the same time; nothing was changed. Reload and retry.".into(),
+        },
+        other => other.into(),
+    }
+}
+
+/// Store `after` over `before` under the record's version. A change to a full
+/// administrator is also guarded (see [`platform::ports::UserStore::put_user_guarded`]):
+/// the "keep one full administrator" rule was checked on the users read after `guard`, and
+/// holds only if no other such change committed since — of two administrators demoting,
+/// disabling or deleting themselves at once, one wins and the other gets 409.
+async fn save(backend: &Backend, before: &User, after: &User, guard: AdminGuard) -> Result<(), ApiError> {
+    let written = if access::is_full_admin(before) {
+        backend.users.put_user_guarded(after, guard).await
+    } else {
+        backend.users.put_user(after).await
+    };
+    written.map(|_| ()).map_err(conflict)
 }
 
 async fn unlock(backend: &Backend, svc: &Services, auth: &AuthContext, call: &Call) -> Reply {
     let user = target(backend, auth, call).await?;
     access::check_may_manage(&auth.permissions, &user)?;
-    let was_locked = svc.lockout.get(&auth.tenant, &user.id).await?.is_locked(svc.clock.now());
-    svc.lockout.put(&auth.tenant, &user.id, &lockout::State::default()).await?;
+    let was_locked = svc.lockout.get(&auth.tenant, &lockout::Counter::User(user.id.clone())).await?.is_locked(svc.clock.now());
+    svc.lockout.clear(&auth.tenant, &lockout::Counter::User(user.id.clone())).await?;
     let mut body = view(&user, Some(false));
     body["was_locked"] = json!(was_locked);
     with_target(http::json_response(StatusCode::OK, &body), &user.id)
@@ -304,6 +334,7 @@ async fn reset_mfa(backend: &Backend, svc: &Services, auth: &AuthContext, call: 
 }
 
 async fn delete(backend: &Backend, svc: &Services, auth: &AuthContext, call: &Call) -> Reply {
+    let guard = backend.users.admin_guard(&auth.tenant).await?;
     let before = target(backend, auth, call).await?;
     access::check_may_manage(&auth.permissions, &before)?;
     let users = backend.users.list_users(&auth.tenant).await?;
@@ -311,7 +342,7 @@ async fn delete(backend: &Backend, svc: &Services, auth: &AuthContext, call: &Ca
     let mut after = before.clone();
     after.status = UserStatus::Deleted;
     after.tokens_valid_after = http::revoke_after(http::now_millis());
-    backend.users.put_user(&after).await?;
+    save(backend, &before, &after, guard).await?;
     tolerate_missing(svc.provider.delete_user(&identity::username(&auth.tenant, &before.id)).await)?;
     let resp = Response::builder().status(StatusCode::NO_CONTENT).body(Body::Empty).map_err(ApiError::internal);
     with_target(resp, &before.id)

@@ -19,7 +19,7 @@ async fn analyse(backend: Arc<Backend>, call: Call) -> Reply {
     let auth = call.auth()?;
     let id = call.project_id()?;
     let (project, model) = projects::open_model(&backend, &auth.tenant, &id).await?;
-    if let Some(expected) = call.header("if-match").map(http::parse_if_match).transpose()? {
+    if let Some(expected) = call.header("if-match").map(http::parse_if_match).transpose()?.flatten() {
         if expected != project.version {
             return Err(ApiError::PreconditionFailed { current_version: project.version });
         }

@@ -36,7 +36,7 @@ async fn route(backend: Arc<Backend>, call: Call) -> Reply {
         "POST /auth/password/reset" => reset(&backend, svc, &call).await,
         "POST /auth/password/change" => change_password(&backend, svc, &call).await,
         "POST /auth/mfa/totp/setup" => totp_setup(&backend, svc, &call).await,
-        "POST /auth/mfa/totp/verify" => totp_verify(svc, &call).await,
+        "POST /auth/mfa/totp/verify" => totp_verify(&backend, svc, &call).await,
         "PUT /auth/mfa/preference" => mfa_preference(&backend, svc, &call).await,
         "GET /me" => me(&backend, svc, &call).await,
         _ => Err(ApiError::NotFound),
@@ -89,7 +89,14 @@ struct SignInBody {
 
 async fn sign_in(backend: &Backend, svc: &Services, call: &Call) -> Reply {
     let body: SignInBody = call.json(MAX_BODY_BYTES)?;
-    let attempt = signin::begin(backend, svc, &body.tenant, &body.email, &origin(call), "auth.sign_in").await?;
+    let attempt = match signin::begin(backend, svc, &body.tenant, &body.email, &origin(call), "auth.sign_in").await {
+        Ok(a) => a,
+        Err(e @ ApiError::Unauthenticated { .. }) => {
+            signin::equalize(svc, &body.password).await;
+            return Err(e);
+        }
+        Err(e) => return Err(e),
+    };
     let username = attempt.username();
     if attempt.tenant.settings.mfa_required {
         match svc.provider.mfa_status(&username).await {
@@ -223,12 +230,21 @@ struct ForgotBody {
     email: String,
 }
 
+/// The least time `/auth/password/forgot` takes, so that sending a code (a provider call and
+/// a message) and sending nothing cannot be told apart by the clock.
+const FORGOT_MIN: std::time::Duration = std::time::Duration::from_millis(400);
+
+/// Always 202 with the same body, whether the account exists, is disabled or locked.
 async fn forgot(backend: &Backend, svc: &Services, call: &Call) -> Reply {
     let body: ForgotBody = call.json(MAX_BODY_BYTES)?;
-    let accepted = || http::json_response(StatusCode::ACCEPTED, &json!({ "status": "code_sent_if_the_account_exists" }));
+    let started = tokio::time::Instant::now();
+    let accepted = || async {
+        tokio::time::sleep_until(started + FORGOT_MIN).await;
+        http::json_response(StatusCode::ACCEPTED, &json!({ "status": "code_sent_if_the_account_exists" }))
+    };
     let attempt = match signin::begin(backend, svc, &body.tenant, &body.email, &origin(call), "auth.password_forgot").await {
         Ok(a) => a,
-        Err(ApiError::Unauthenticated { code: "invalid_credentials" }) => return accepted(),
+        Err(ApiError::Unauthenticated { code: "invalid_credentials" }) => return accepted().await,
         Err(e) => return Err(e),
     };
     match svc.provider.forgot_password(&attempt.username()).await {
@@ -236,7 +252,7 @@ async fn forgot(backend: &Backend, svc: &Services, call: &Call) -> Reply {
         Err(e) => return Err(e.into()),
     }
     attempt.audit("auth.password_forgot", AuditResult::Success, "code_sent").await;
-    accepted()
+    accepted().await
 }
 
 #[derive(Deserialize)]
@@ -251,7 +267,12 @@ struct ResetBody {
 async fn reset(backend: &Backend, svc: &Services, call: &Call) -> Reply {
     let body: ResetBody = call.json(MAX_BODY_BYTES)?;
     password::require("/new_password", &body.new_password)?;
-    let attempt = signin::begin(backend, svc, &body.tenant, &body.email, &origin(call), "auth.password_reset").await?;
+    // An unknown or disabled account gets the answer of a wrong code.
+    let attempt = match signin::begin(backend, svc, &body.tenant, &body.email, &origin(call), "auth.password_reset").await {
+        Ok(a) => a,
+        Err(ApiError::Unauthenticated { code: "invalid_credentials" }) => return Err(ApiError::Unauthenticated { code: "invalid_code" }),
+        Err(e) => return Err(e),
+    };
     let username = attempt.username();
     match svc.provider.confirm_forgot_password(&username, &body.code, &body.new_password).await {
         Ok(()) => {}
@@ -289,16 +310,22 @@ struct ChangeBody {
     new_password: String,
 }
 
+/// A wrong current password counts toward the lock like a wrong sign-in password: a stolen
+/// token must not become an unlimited password oracle.
 async fn change_password(backend: &Backend, svc: &Services, call: &Call) -> Reply {
     let auth = call.auth()?;
     let body: ChangeBody = call.json(MAX_BODY_BYTES)?;
     password::require("/new_password", &body.new_password)?;
     let username = signin::username_of(auth);
+    let tenant = backend.tenants.get_tenant(&auth.tenant).await?.ok_or(ApiError::NotFound)?;
+    signin::check_address(svc, &auth.tenant, call.source_ip).await?;
+    signin::check_user_lock(svc, &auth.tenant, &auth.user).await?;
     let caller = Caller { username: &username, access_token: bearer(call) };
     match svc.provider.change_password(&caller, &body.current_password, &body.new_password).await {
         Ok(()) => {}
         Err(IdentityError::NotAuthorized) => {
-            return Err(ApiError::bad_field(FieldError::body("/current_password", "incorrect", "the current password is not correct")))
+            let wrong = ApiError::bad_field(FieldError::body("/current_password", "incorrect", "the current password is not correct"));
+            return Err(wrong_secret(backend, svc, call, &tenant, "auth.password_change", wrong).await);
         }
         Err(IdentityError::InvalidPassword(reason)) => {
             return Err(ApiError::BadRequest {
@@ -313,7 +340,41 @@ async fn change_password(backend: &Backend, svc: &Services, call: &Call) -> Repl
     let mut user = backend.users.get_user(&auth.tenant, &auth.user).await?.ok_or(ApiError::NotFound)?;
     user.tokens_valid_after = http::revoke_after(http::now_millis());
     backend.users.put_user(&user).await?;
+    svc.lockout.clear(&auth.tenant, &platform::lockout::Counter::User(auth.user.clone())).await?;
     no_content()
+}
+
+/// Count a wrong secret given by a signed-in caller (current password, authenticator code)
+/// toward their lock and the address's throttle, audit it, and return `error` or, when this
+/// failure locked the account, `account_locked`.
+async fn wrong_secret(backend: &Backend, svc: &Services, call: &Call, tenant: &platform::ports::Tenant, operation: &'static str, error: ApiError) -> ApiError {
+    let auth = match call.auth() {
+        Ok(a) => a,
+        Err(e) => return e,
+    };
+    let outcome = match signin::count_failure(svc, tenant, &auth.user, call.source_ip).await {
+        Ok(o) => o,
+        Err(e) => return e.into(),
+    };
+    let user = backend.users.get_user(&auth.tenant, &auth.user).await.ok().flatten();
+    let now = svc.clock.now();
+    let audit = |op: &'static str, result, detail: String| {
+        let user = user.clone();
+        async move {
+            signin::audit(backend, tenant, user.as_ref(), None, op, result, &detail, call.source_ip, &call.request_id, now).await
+        }
+    };
+    audit(operation, AuditResult::Failed, "wrong_secret".into()).await;
+    match outcome {
+        platform::lockout::Outcome::Locked { by_this } => {
+            if by_this {
+                let threshold = platform::lockout::Policy::of(&tenant.settings).threshold;
+                audit("auth.account_locked", AuditResult::Success, format!("after {threshold} failures")).await;
+            }
+            signin::account_locked()
+        }
+        platform::lockout::Outcome::Counted { .. } => error,
+    }
 }
 
 async fn totp_setup(backend: &Backend, svc: &Services, call: &Call) -> Reply {
@@ -341,14 +402,18 @@ struct CodeBody {
     code: String,
 }
 
-async fn totp_verify(svc: &Services, call: &Call) -> Reply {
+async fn totp_verify(backend: &Backend, svc: &Services, call: &Call) -> Reply {
     let auth = call.auth()?;
     let body: CodeBody = call.json(MAX_BODY_BYTES)?;
     let username = signin::username_of(auth);
+    signin::check_address(svc, &auth.tenant, call.source_ip).await?;
+    signin::check_user_lock(svc, &auth.tenant, &auth.user).await?;
     match svc.provider.verify_software_token(&Caller { username: &username, access_token: bearer(call) }, &body.code).await {
         Ok(()) => {}
         Err(IdentityError::CodeMismatch) => {
-            return Err(ApiError::bad_field(FieldError::body("/code", "invalid_code", "the code is not correct")))
+            let tenant = backend.tenants.get_tenant(&auth.tenant).await?.ok_or(ApiError::NotFound)?;
+            let wrong = ApiError::bad_field(FieldError::body("/code", "invalid_code", "the code is not correct"));
+            return Err(wrong_secret(backend, svc, call, &tenant, "auth.mfa_verify", wrong).await);
         }
         Err(e) => return Err(e.into()),
     }

@@ -4,6 +4,13 @@
 //! download URL, the file's SHA-256 and size. `GET /exports/{id}` answers the same with a
 //! fresh URL until the export expires. The tenant comes only from the verified caller, so
 //! another tenant's export id is simply not found.
+//!
+//! Downloads follow the API's rules: a link is issued only to a caller the API admitted
+//! (IP allow-list included) and only while its project exists; deleting the project deletes
+//! its exports, so earlier links stop working. The local edition also checks the company's
+//! allow-list when a link is used (`/_blobs/…` in the gateway). On AWS a presigned S3 URL
+//! cannot carry a per-company address condition, so there the allow-list is checked when the
+//! link is issued and the link lives 15 minutes.
 
 pub mod spec;
 
@@ -194,6 +201,13 @@ async fn read(backend: &Backend, call: &Call, s: ExportSettings) -> Reply {
     let xid = parse_export_id(&raw)?;
     let heads = backend.blobs.list(&auth.tenant, &prefix(xid)).await.map_err(blob_error)?;
     let head = heads.into_iter().next().ok_or(ApiError::NotFound)?;
+    // No new link for an export whose project is gone (its file is removed as well).
+    if let Some(pid) = head.info.metadata.get("project-id").and_then(|p| platform::ids::ProjectId::parse(p).ok()) {
+        if backend.projects.get_project(&auth.tenant, &pid).await?.is_none() {
+            projects::delete_exports(backend, &auth.tenant, &pid).await?;
+            return Err(ApiError::NotFound);
+        }
+    }
     let body = view(backend, call, &auth.tenant, xid, head, s).await?;
     let mut resp = http::json_response(StatusCode::OK, &body)?;
     resp.extensions_mut().insert(AuditTarget(format!("export:{xid}")));

@@ -107,6 +107,11 @@ async fn replace(backend: &Backend, call: &Call) -> Reply {
     let id = call.project_id()?;
     let expected = http::parse_if_match(call.header("if-match").ok_or(ApiError::PreconditionRequired { header: "If-Match" })?)?;
     let (summary, content) = parse_document(call.json_text(MAX_BODY_BYTES)?)?;
+    // `If-Match: *`: whatever version is stored now (still refused if it changes meanwhile).
+    let expected = match expected {
+        Some(v) => v,
+        None => projects::get(backend, &auth.tenant, &id).await?.version,
+    };
     let project = projects::replace(backend, &auth.tenant, &id, expected, &summary, &content).await?;
     Ok(with_etag(http::json_response(StatusCode::OK, &project)?, project.version, &id))
 }
@@ -114,7 +119,7 @@ async fn replace(backend: &Backend, call: &Call) -> Reply {
 async fn delete(backend: &Backend, call: &Call) -> Reply {
     let auth = call.auth()?;
     let id = call.project_id()?;
-    let expected = call.header("if-match").map(http::parse_if_match).transpose()?;
+    let expected = call.header("if-match").map(http::parse_if_match).transpose()?.flatten();
     projects::delete(backend, &auth.tenant, &id, expected).await?;
     let mut resp = Response::builder().status(StatusCode::NO_CONTENT).body(Body::Empty).map_err(ApiError::internal)?;
     resp.extensions_mut().insert(AuditTarget(format!("project:{id}")));

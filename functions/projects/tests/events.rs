@@ -79,6 +79,7 @@ impl World {
             status: UserStatus::Active,
             tokens_valid_after: 0,
             created_at: now_millis(),
+            version: 0,
         };
         world.backend.users.put_user(&user).await.unwrap();
         world
@@ -94,7 +95,7 @@ impl World {
     async fn add_tenant(&self, id: &str, name: &str) -> TenantId {
         let id = TenantId::parse(id).unwrap();
         self.backend.sealer.create_tenant_key(&id).await.unwrap();
-        let tenant = Tenant { id: id.clone(), name: name.into(), created_at: now_millis(), settings: TenantSettings::default() };
+        let tenant = Tenant { id: id.clone(), name: name.into(), created_at: now_millis(), settings: TenantSettings::default(), version: 0 };
         self.backend.tenants.create_tenant(&tenant).await.unwrap();
         id
     }

@@ -475,7 +475,14 @@ impl Validator<'_> {
         }
     }
 
+    /// Free text (names, descriptions): within `max` characters, not empty when `required`,
+    /// and free of control characters, which could reorder or hide text in a drawing, a
+    /// report or a log line: C0/C1 controls other than line feed and tab, and the invisible
+    /// format characters — bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+    /// U+2066–U+2069, the "Trojan Source" characters), line and paragraph separators (U+2028,
+    /// U+2029) and a byte-order mark inside text (U+FEFF).
     fn text(&mut self, p: &str, s: &str, max: usize, required: bool) {
+        let invisible = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}' | '\u{FEFF}');
         let n = s.chars().count();
         if required && s.trim().is_empty() {
             self.push(
@@ -491,7 +498,7 @@ impl Validator<'_> {
                 format!("{n} 文字は長すぎます（上限 {max} 文字）"),
                 format!("{n} characters is too long (limit {max})"),
             );
-        } else if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        } else if s.chars().any(|c| (c.is_control() && c != '\n' && c != '\t') || invisible(c)) {
             self.push(
                 p,
                 "control_character",

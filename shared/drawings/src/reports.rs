@@ -8,6 +8,15 @@
 //! with a byte-order mark, which Excel in Japan opens correctly; Shift_JIS (Windows code page
 //! 932) is written on request, after [`cp932_safe`] replaces the few characters CP932 lacks.
 //! Headers are Japanese unless English is asked for.
+//!
+//! Formula injection: a spreadsheet evaluates a cell whose text starts with `=`, `+`, `-`,
+//! `@`, a tab or a carriage return (OWASP "CSV Injection"; Excel in Japan also takes the
+//! full-width `＝ ＋ － ＠`). Device names, descriptions and every other text cell come from
+//! users, so [`to_csv`] writes such a cell with a leading apostrophe, which spreadsheets show
+//! as text and do not evaluate. A plain decimal number (`-12.5`, `+3`) is data, not a
+//! formula — negative margins and angles are common here — and is written as it is: only a
+//! cell that is exactly an optional sign, digits and an optional fraction counts as a
+//! number. [`parse_csv`] removes the apostrophe again, so tables round-trip.
 
 use domain::analysis::Analysis;
 use domain::checks::{MarginUnit, Status};
@@ -417,10 +426,49 @@ pub fn cp932_safe(s: &str) -> String {
     out
 }
 
-/// The table as CSV bytes in the chosen encoding.
+/// Characters that make a spreadsheet evaluate a cell when they lead it.
+const FORMULA_LEADS: [char; 10] = ['=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠'];
+
+/// A plain decimal number: optional sign, ASCII digits, optional `.` and digits.
+fn is_plain_number(s: &str) -> bool {
+    let unsigned = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let (int, frac) = unsigned.split_once('.').unwrap_or((unsigned, "0"));
+    !int.is_empty() && !frac.is_empty() && int.bytes().all(|b| b.is_ascii_digit()) && frac.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether a cell must be written behind an apostrophe: it starts like a formula and is not
+/// a plain number, or it is an apostrophe before such a cell (so that [`unguard`] can tell a
+/// guard from an apostrophe that was there).
+fn needs_guard(cell: &str) -> bool {
+    match cell.chars().next() {
+        Some('\'') => needs_guard(&cell[1..]),
+        Some(c) => FORMULA_LEADS.contains(&c) && !is_plain_number(cell),
+        None => false,
+    }
+}
+
+/// The cell as written: see the module documentation.
+pub fn guard(cell: &str) -> String {
+    if needs_guard(cell) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
+
+/// The cell as it was before [`guard`].
+pub fn unguard(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_guard(rest) => rest,
+        _ => cell,
+    }
+}
+
+/// The table as CSV bytes in the chosen encoding, every text cell that could start a
+/// formula guarded (see the module documentation).
 pub fn to_csv(t: &Table, enc: CsvEncoding) -> Result<Vec<u8>, DrawError> {
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
-    let fix = |s: &String| if enc == CsvEncoding::Cp932 { cp932_safe(s) } else { s.clone() };
+    let fix = |s: &String| guard(&if enc == CsvEncoding::Cp932 { cp932_safe(s) } else { s.clone() });
     w.write_record(t.header.iter().map(fix)).map_err(|e| DrawError::Csv(e.to_string()))?;
     for r in &t.rows {
         w.write_record(r.iter().map(fix)).map_err(|e| DrawError::Csv(e.to_string()))?;
@@ -462,9 +510,26 @@ pub fn parse_csv(bytes: &[u8], enc: CsvEncoding) -> Result<Table, DrawError> {
     let mut recs = Vec::new();
     for rec in r.records() {
         let rec = rec.map_err(|e| DrawError::Csv(e.to_string()))?;
-        recs.push(rec.iter().map(str::to_string).collect::<Vec<_>>());
+        recs.push(rec.iter().map(|c| unguard(c).to_string()).collect::<Vec<_>>());
     }
     let mut it = recs.into_iter();
     let header = it.next().unwrap_or_default();
     Ok(Table { header, rows: it.collect() })
+}
+
+#[cfg(test)]
+mod guard_tests {
+    use super::*;
+
+    #[test]
+    fn formula_leads_are_guarded_and_plain_numbers_are_not() {
+        for hostile in ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx", "＝1+1", "-", "'=1+1"] {
+            assert_eq!(guard(hostile), format!("'{hostile}"), "{hostile:?}");
+            assert_eq!(unguard(&guard(hostile)), hostile);
+        }
+        for data in ["-12.5", "+3", "-0.0042", "42", "VCB-1", "'quoted", "", "A=B"] {
+            assert_eq!(guard(data), data, "{data:?}");
+            assert_eq!(unguard(data), data);
+        }
+    }
 }

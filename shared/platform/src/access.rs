@@ -128,6 +128,7 @@ mod tests {
             status: UserStatus::Active,
             tokens_valid_after: 0,
             created_at: 0,
+            version: 0,
         }
     }
 

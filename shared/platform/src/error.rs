@@ -71,6 +71,9 @@ pub enum ApiError {
     PayloadTooLarge { limit_bytes: usize },
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// 429: too many failed attempts from this source; retry after `retry_after_secs`.
+    #[error("too many requests")]
+    TooManyRequests { code: &'static str, retry_after_secs: u64 },
     /// 500: the cause is logged, never shown.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -101,6 +104,7 @@ impl ApiError {
             ApiError::PreconditionRequired { .. } => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
@@ -120,6 +124,7 @@ impl ApiError {
             ApiError::PreconditionRequired { .. } => "precondition_required",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::TooManyRequests { code, .. } => code,
             ApiError::Internal(_) => "internal_error",
             ApiError::Unavailable(_) => "service_unavailable",
         }
@@ -138,6 +143,9 @@ impl ApiError {
             ApiError::PreconditionRequired { header } => format!("The {header} header is required."),
             ApiError::PayloadTooLarge { limit_bytes } => format!("The body exceeds {limit_bytes} bytes."),
             ApiError::UnsupportedMediaType => "The body must be application/json.".into(),
+            ApiError::TooManyRequests { retry_after_secs, .. } => {
+                format!("Too many failed attempts from this address; retry in {retry_after_secs} seconds.")
+            }
             ApiError::Internal(_) => "An internal error occurred.".into(),
             ApiError::Unavailable(_) => "The service is temporarily unavailable; retry later.".into(),
         }
@@ -187,11 +195,11 @@ impl ApiError {
             request_id,
         };
         let body = serde_json::to_string(&problem).unwrap_or_else(|_| "{}".into());
-        Response::builder()
-            .status(status)
-            .header("content-type", "application/problem+json")
-            .body(Body::Text(body))
-            .unwrap_or_default()
+        let mut builder = Response::builder().status(status).header("content-type", "application/problem+json");
+        if let ApiError::TooManyRequests { retry_after_secs, .. } = self {
+            builder = builder.header("retry-after", retry_after_secs.to_string());
+        }
+        builder.body(Body::Text(body)).unwrap_or_default()
     }
 }
 

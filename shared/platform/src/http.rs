@@ -203,11 +203,19 @@ pub fn now_millis() -> i64 {
     (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
 }
 
+/// How far a token's `iat` may lie ahead of this clock (issuer and API clocks differ a little).
+pub const MAX_CLOCK_SKEW_MS: i64 = 5_000;
+
 /// Look up and check the caller: the user named by the token's `sub`, active, with a token
 /// issued after the user's last revocation, in an existing tenant whose IP allow-list
 /// admits the source address.
 pub async fn authenticate(backend: &Backend, gw: &GatewayContext) -> Result<(AuthContext, User), Refusal> {
     let refuse = |error: ApiError| Refusal { error, user: None };
+    // Only access tokens: an ID token (same issuer and signature) carries profile claims
+    // and is meant for the client, not as a credential for the API.
+    if gw.claims.get("token_use").map(String::as_str) != Some("access") {
+        return Err(refuse(ApiError::Unauthenticated { code: "not_an_access_token" }));
+    }
     let sub = gw.claims.get("sub").filter(|s| !s.is_empty()).ok_or_else(|| refuse(ApiError::Unauthenticated { code: "unauthenticated" }))?;
     let user = backend
         .users
@@ -226,6 +234,9 @@ pub async fn authenticate(backend: &Backend, gw: &GatewayContext) -> Result<(Aut
     }
     // `iat` has whole seconds; revocation stores the next whole second (see `revoke_after`).
     let issued_ms = gw.claims.get("iat").and_then(|s| s.parse::<f64>().ok()).map(|s| s as i64 * 1000);
+    if issued_ms.is_some_and(|iat| iat > now_millis() + MAX_CLOCK_SKEW_MS) {
+        return Err(with_user(ApiError::Unauthenticated { code: "token_from_the_future" }));
+    }
     if !issued_ms.is_some_and(|iat| iat >= user.tokens_valid_after) {
         return Err(with_user(ApiError::Unauthenticated { code: "token_revoked" }));
     }
@@ -235,15 +246,11 @@ pub async fn authenticate(backend: &Backend, gw: &GatewayContext) -> Result<(Aut
         .await
         .map_err(|e| with_user(e.into()))?
         .ok_or_else(|| with_user(ApiError::Forbidden { code: "tenant_unavailable", detail: "This company's account is not available.".into() }))?;
-    let allow = &tenant.settings.ip_allow_list;
-    if !allow.is_empty() {
-        let admitted = gw.source_ip.map(|ip| allow.iter().any(|net| net.contains(&ip))).unwrap_or(false);
-        if !admitted {
-            return Err(with_user(ApiError::Forbidden {
-                code: "ip_not_allowed",
-                detail: "Requests from this address are not allowed for this company.".into(),
-            }));
-        }
+    if !crate::access::ip_allowed(&tenant.settings.ip_allow_list, gw.source_ip) {
+        return Err(with_user(ApiError::Forbidden {
+            code: "ip_not_allowed",
+            detail: "Requests from this address are not allowed for this company.".into(),
+        }));
     }
     let ctx = AuthContext {
         tenant: user.tenant.clone(),
@@ -444,11 +451,16 @@ pub fn etag(version: u64) -> String {
     format!("\"{version}\"")
 }
 
-/// The version named by an `If-Match` header (`"3"`, `W/"3"` or `3`).
-pub fn parse_if_match(value: &str) -> Result<u64, ApiError> {
+/// The version named by an `If-Match` header (`"3"`, `W/"3"` or `3`); `None` for `*`,
+/// which RFC 9110 §13.1.1 defines as "any current representation": the request applies to
+/// whatever version is stored, and fails only if there is none.
+pub fn parse_if_match(value: &str) -> Result<Option<u64>, ApiError> {
     let v = value.trim();
+    if v == "*" {
+        return Ok(None);
+    }
     let v = v.strip_prefix("W/").unwrap_or(v).trim_matches('"');
-    v.parse::<u64>().map_err(|_| {
+    v.parse::<u64>().map(Some).map_err(|_| {
         ApiError::bad_field(FieldError::header("If-Match", "invalid_value", "If-Match must be the ETag of the version you read"))
     })
 }

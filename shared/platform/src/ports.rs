@@ -43,6 +43,10 @@ pub struct Tenant {
     pub name: String,
     pub created_at: UnixMillis,
     pub settings: TenantSettings,
+    /// How many times the record was written (1 after `create_tenant`); `put_tenant` writes
+    /// only over the version it was given and stores the next one.
+    #[serde(default)]
+    pub version: u64,
 }
 
 /// Per-tenant access settings.
@@ -91,6 +95,10 @@ pub struct User {
     /// Tokens issued before this instant are refused (sign-out, disable, role change).
     pub tokens_valid_after: UnixMillis,
     pub created_at: UnixMillis,
+    /// How many times the record was written; 0 for a user not stored yet. `put_user`
+    /// writes only over this version and stores the next one.
+    #[serde(default)]
+    pub version: u64,
 }
 
 impl User {
@@ -137,21 +145,46 @@ pub struct Page<T> {
 
 #[async_trait]
 pub trait TenantStore: Send + Sync {
-    /// Create a tenant; `AlreadyExists` if the id is taken.
+    /// Create a tenant (stored as version 1); `AlreadyExists` if the id is taken.
     async fn create_tenant(&self, tenant: &Tenant) -> Result<(), StoreError>;
     async fn get_tenant(&self, tenant: &TenantId) -> Result<Option<Tenant>, StoreError>;
-    async fn put_tenant(&self, tenant: &Tenant) -> Result<(), StoreError>;
+    /// Replace a tenant if its stored version is `tenant.version`; stores `version + 1` and
+    /// returns it. `VersionMismatch` (nothing changed) when another write came first,
+    /// `NotFound` when there is no such tenant.
+    async fn put_tenant(&self, tenant: &Tenant) -> Result<u64, StoreError>;
 }
+
+/// A write that relied on a reading of the company's full administrators: it commits only
+/// if no other guarded write committed since `guard` was read (see
+/// [`UserStore::admin_guard`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AdminGuard(pub u64);
 
 #[async_trait]
 pub trait UserStore: Send + Sync {
-    /// Create or replace a user and its `sub` lookup. `AlreadyExists` if the `sub` already
-    /// belongs to a different user.
-    async fn put_user(&self, user: &User) -> Result<(), StoreError>;
+    /// Create or replace a user, its `sub` lookup and its e-mail lookup, if the stored
+    /// version is `user.version` (0: no such user yet); stores `version + 1` and returns it.
+    /// `VersionMismatch` when another write came first; `AlreadyExists` if the `sub` or (for
+    /// a user not deleted) the e-mail address belongs to a different user of the tenant.
+    async fn put_user(&self, user: &User) -> Result<u64, StoreError>;
+    /// [`UserStore::put_user`], in the same atomic write as moving the tenant's
+    /// administrator guard from `guard` to the next value: of two writes that read the same
+    /// guard, one commits and the other gets `VersionMismatch`.
+    async fn put_user_guarded(&self, user: &User, guard: AdminGuard) -> Result<u64, StoreError>;
+    /// The tenant's administrator guard, read before the users a rule is checked on.
+    async fn admin_guard(&self, tenant: &TenantId) -> Result<AdminGuard, StoreError>;
     async fn get_user(&self, tenant: &TenantId, user: &UserId) -> Result<Option<User>, StoreError>;
     /// Find the user an identity-provider subject belongs to, in whatever tenant.
     async fn user_by_sub(&self, sub: &str) -> Result<Option<User>, StoreError>;
+    /// The user (not deleted) with this e-mail address in the tenant, compared
+    /// case-insensitively, through the e-mail lookup (one read, not a scan).
+    async fn user_by_email(&self, tenant: &TenantId, email: &str) -> Result<Option<User>, StoreError>;
     async fn list_users(&self, tenant: &TenantId) -> Result<Vec<User>, StoreError>;
+}
+
+/// The key an e-mail address is looked up by: trimmed, ASCII lower case.
+pub fn email_key(email: &str) -> String {
+    email.trim().to_ascii_lowercase()
 }
 
 #[async_trait]

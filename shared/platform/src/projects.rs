@@ -128,12 +128,28 @@ pub async fn replace(
     })
 }
 
-/// Delete a project, optionally only at a given version.
+/// Delete a project, optionally only at a given version, and then its exports: a download
+/// link of a deleted project stops working (its file is gone), on S3 as locally.
 pub async fn delete(backend: &Backend, tenant: &TenantId, id: &ProjectId, expected_version: Option<u64>) -> Result<(), ApiError> {
     backend.projects.delete_project(tenant, id, expected_version).await.map_err(|e| match e {
         StoreError::NotFound => ApiError::NotFound,
         other => other.into(),
-    })
+    })?;
+    delete_exports(backend, tenant, id).await
+}
+
+/// Where exports lie in a tenant's blob space (see the `exports` function).
+pub const EXPORTS_PREFIX: &str = "exports/";
+
+/// Delete every export made from project `id` (the blobs whose `project-id` label names it).
+pub async fn delete_exports(backend: &Backend, tenant: &TenantId, id: &ProjectId) -> Result<(), ApiError> {
+    let unavailable = |e: crate::ports::BlobError| ApiError::Unavailable(anyhow::anyhow!("{e:?}"));
+    for head in backend.blobs.list(tenant, EXPORTS_PREFIX).await.map_err(unavailable)? {
+        if head.info.metadata.get("project-id").map(String::as_str) == Some(id.as_str()) {
+            backend.blobs.delete(tenant, &head.key).await.map_err(unavailable)?;
+        }
+    }
+    Ok(())
 }
 
 /// One page of the tenant's projects, ordered by id.

@@ -1,8 +1,10 @@
 //! The checks every public sign-in step makes before the identity provider is asked, and the
 //! bookkeeping after it answers: company and user named by the request, the tenant's IP
-//! allow-list (from the request context's source address, never a header), the account lock,
-//! the user's status; failures counted toward the lock; every outcome an audit event with
-//! time, operation, user name and company name.
+//! allow-list (from the request context's source address, never a header), the source
+//! address's throttle, the account lock, the user's status; failures counted toward the lock
+//! and the throttle ([`crate::lockout`]); every outcome an audit event with time, operation,
+//! user name and company name. Nothing a sign-in answers before the password is checked
+//! tells whether an account exists or what state it is in (`docs/security.md`).
 //!
 //! A user names their company by its id (`tenant`) and themselves by e-mail address: the same
 //! address may belong to accounts in several companies (a consultant working for two
@@ -15,14 +17,24 @@ use crate::access;
 use crate::auth::AuthContext;
 use crate::error::{ApiError, FieldError};
 use crate::identity::{self, Services};
-use crate::ids::TenantId;
-use crate::lockout::{Outcome, Policy};
-use crate::ports::{AuditEvent, AuditResult, Tenant, User, UserStatus};
+use crate::ids::{TenantId, UserId};
+use crate::lockout::{Counter, Outcome, Policy};
+use crate::ports::{AuditEvent, AuditResult, StoreError, Tenant, User, UserStatus};
 use crate::Backend;
 
-/// The error every unknown company, unknown user or wrong password gets alike.
+/// The error every unknown company, unknown user, locked or disabled account and wrong
+/// password gets alike.
 pub fn invalid_credentials() -> ApiError {
     ApiError::Unauthenticated { code: "invalid_credentials" }
+}
+
+/// A user name no account can have (ids never hold `~`), for [`equalize`].
+const NOBODY: &str = "~nobody.~nobody";
+
+/// Spend what a password check costs (one password hash at the provider), for a refusal
+/// that did not check one, so that its answer takes as long as a wrong password's.
+pub async fn equalize(services: &Services, password: &str) {
+    let _ = services.provider.password_auth(NOBODY, password).await;
 }
 
 /// The refusal of a locked account.
@@ -33,20 +45,53 @@ pub fn account_locked() -> ApiError {
     }
 }
 
+/// The refusal of a source address with too many recent failures.
+pub fn address_throttled(retry_after_secs: u64) -> ApiError {
+    ApiError::TooManyRequests { code: "too_many_attempts", retry_after_secs }
+}
+
+/// Refuse a source address that is throttled in this company (see [`crate::lockout`]).
+pub async fn check_address(services: &Services, tenant: &TenantId, source_ip: Option<IpAddr>) -> Result<(), ApiError> {
+    let Some(ip) = source_ip else { return Ok(()) };
+    let now = services.clock.now();
+    let state = services.lockout.get(tenant, &Counter::Address(ip)).await?;
+    if state.is_locked(now) {
+        let until = state.locked_until.unwrap_or(now);
+        return Err(address_throttled(((until - now).max(0) as u64).div_ceil(1000)));
+    }
+    Ok(())
+}
+
+/// Refuse a locked account.
+pub async fn check_user_lock(services: &Services, tenant: &TenantId, user: &UserId) -> Result<(), ApiError> {
+    let state = services.lockout.get(tenant, &Counter::User(user.clone())).await?;
+    if state.is_locked(services.clock.now()) {
+        return Err(account_locked());
+    }
+    Ok(())
+}
+
+/// Count one wrong password or code against the user and against the source address, each
+/// in one atomic update. Returns the user's outcome.
+pub async fn count_failure(services: &Services, tenant: &Tenant, user: &UserId, source_ip: Option<IpAddr>) -> Result<Outcome, StoreError> {
+    let now = services.clock.now();
+    if let Some(ip) = source_ip {
+        services.lockout.record_failure(&tenant.id, &Counter::Address(ip), now, &Policy::address()).await?;
+    }
+    let policy = Policy::of(&tenant.settings);
+    let (state, by_this) = services.lockout.record_failure(&tenant.id, &Counter::User(user.clone()), now, &policy).await?;
+    Ok(state.outcome(&policy, by_this))
+}
+
 /// The refusal of a source address outside the tenant's allow-list.
 pub fn ip_not_allowed() -> ApiError {
     ApiError::Forbidden { code: "ip_not_allowed", detail: "Requests from this address are not allowed for this company.".into() }
 }
 
-/// The active user with this e-mail address (case-insensitive) in the tenant.
+/// The user (not deleted) with this e-mail address (case-insensitive) in the tenant, through
+/// the store's e-mail lookup.
 pub async fn find_by_email(backend: &Backend, tenant: &TenantId, email: &str) -> Result<Option<User>, ApiError> {
-    let email = email.trim();
-    Ok(backend
-        .users
-        .list_users(tenant)
-        .await?
-        .into_iter()
-        .find(|u| u.status != UserStatus::Deleted && u.email.eq_ignore_ascii_case(email)))
+    Ok(backend.users.user_by_email(tenant, email).await?)
 }
 
 /// Append an audit event naming a user and company; failures are logged, never fatal.
@@ -99,8 +144,16 @@ pub struct Origin {
     pub request_id: String,
 }
 
-/// Check the company, its IP allow-list, the user, the lock and the status, in that order.
-/// Every refusal is audited (when the company is known) and none reveals whether a user exists.
+/// Check the company, its IP allow-list, the source address's throttle, the user, the lock
+/// and the status, in that order.
+///
+/// Every refusal is audited (when the company is known). Unknown company, unknown user,
+/// locked account and disabled user all get [`invalid_credentials`], the answer of a wrong
+/// password, so that nothing tells an account exists or what state it is in; a caller that
+/// checks a password answers these after [`equalize`], so that they also take as long as a
+/// password check. (A locked or disabled account's password is not checked at all: a lock
+/// that still answered "right password" would be a password oracle for anyone with enough
+/// addresses. The owner of a locked account resets the password, which the lock allows.)
 pub async fn begin<'a>(
     backend: &'a Backend,
     services: &'a Services,
@@ -127,22 +180,31 @@ pub async fn begin<'a>(
         audit_here(None, AuditResult::Denied, "ip_not_allowed").await;
         return Err(ip_not_allowed());
     }
+    if let Err(e) = check_address(services, &tenant.id, origin.source_ip).await {
+        audit_here(None, AuditResult::Denied, "address_throttled").await;
+        return Err(e);
+    }
     let Some(user) = find_by_email(backend, &tenant.id, email).await? else {
         audit_here(None, AuditResult::Failed, "unknown_user").await;
         return Err(invalid_credentials());
     };
-    let mut state = services.lockout.get(&tenant.id, &user.id).await?;
-    if state.is_locked(now) {
-        audit_here(Some(&user), AuditResult::Denied, "account_locked").await;
-        return Err(account_locked());
-    }
-    if state.locked_at.is_some() {
-        state.expire(now);
-        services.lockout.put(&tenant.id, &user.id, &state).await?;
+    // A locked owner may still reset their password by e-mail code (and a completed reset
+    // clears the lock), so that an attacker who knows an address cannot keep its owner out.
+    let lock_applies = !matches!(operation, "auth.password_forgot" | "auth.password_reset");
+    if lock_applies {
+        if let Err(e) = check_user_lock(services, &tenant.id, &user.id).await {
+            // Hammering a locked account still uses up the address's allowance.
+            if let Some(ip) = origin.source_ip {
+                services.lockout.record_failure(&tenant.id, &Counter::Address(ip), now, &Policy::address()).await?;
+            }
+            audit_here(Some(&user), AuditResult::Denied, "account_locked").await;
+            tracing::debug!(refusal = ?e, "answered as invalid credentials");
+            return Err(invalid_credentials());
+        }
     }
     if user.status != UserStatus::Active {
         audit_here(Some(&user), AuditResult::Denied, "user_disabled").await;
-        return Err(ApiError::Forbidden { code: "user_disabled", detail: "This account is disabled.".into() });
+        return Err(invalid_credentials());
     }
     Ok(Attempt { backend, services, tenant, user, source_ip: origin.source_ip, request_id: origin.request_id.clone(), operation })
 }
@@ -161,23 +223,25 @@ impl Attempt<'_> {
     /// Count a wrong password or code toward the lock and audit it (and the lock, if this
     /// failure caused one). Returns the error to answer: `error`, or `account_locked`.
     pub async fn failed(&self, reason: &str, error: ApiError) -> ApiError {
-        let now = self.services.clock.now();
-        let policy = Policy::of(&self.tenant.settings);
-        let outcome = match self.services.lockout.get(&self.tenant.id, &self.user.id).await {
-            Ok(mut state) => {
-                let outcome = state.record_failure(now, &policy);
-                if let Err(e) = self.services.lockout.put(&self.tenant.id, &self.user.id, &state).await {
-                    return e.into();
-                }
-                outcome
-            }
+        let outcome = match count_failure(self.services, &self.tenant, &self.user.id, self.source_ip).await {
+            Ok(outcome) => outcome,
             Err(e) => return e.into(),
         };
         self.audit(self.operation, AuditResult::Failed, reason).await;
         match outcome {
-            Outcome::Locked => {
-                self.audit("auth.account_locked", AuditResult::Success, &format!("after {} failures", policy.threshold)).await;
-                account_locked()
+            Outcome::Locked { by_this } => {
+                if by_this {
+                    let threshold = Policy::of(&self.tenant.settings).threshold;
+                    self.audit("auth.account_locked", AuditResult::Success, &format!("after {threshold} failures")).await;
+                }
+                // Sign-in answers a wrong password alike whatever the account's state (see
+                // [`begin`]); a reset stays open to a locked owner. Only a second-factor
+                // step, after a right password, tells the lock.
+                if matches!(self.operation, "auth.sign_in" | "auth.password_reset") {
+                    error
+                } else {
+                    account_locked()
+                }
             }
             Outcome::Counted { .. } => error,
         }
@@ -185,10 +249,7 @@ impl Attempt<'_> {
 
     /// A completed sign-in: the failure count starts again.
     pub async fn succeeded(&self, detail: &str) -> Result<(), ApiError> {
-        let state = self.services.lockout.get(&self.tenant.id, &self.user.id).await?;
-        if state != Default::default() {
-            self.services.lockout.put(&self.tenant.id, &self.user.id, &Default::default()).await?;
-        }
+        self.services.lockout.clear(&self.tenant.id, &Counter::User(self.user.id.clone())).await?;
         self.audit(self.operation, AuditResult::Success, detail).await;
         Ok(())
     }

@@ -116,3 +116,11 @@ pub fn totp_now(secret: &str) -> String {
     let now = time::OffsetDateTime::now_utc().unix_timestamp() as u64;
     platform::identity::totp::code_at(&key, now, 6)
 }
+
+/// The authenticator code of the next 30-second step (accepted within the allowed drift):
+/// for a second code in the same step, since each step's code is accepted once.
+pub fn totp_next(secret: &str) -> String {
+    let key = platform::identity::totp::base32_decode(secret).expect("base32 secret");
+    let now = time::OffsetDateTime::now_utc().unix_timestamp() as u64;
+    platform::identity::totp::code_at(&key, now + 30, 6)
+}

@@ -20,6 +20,8 @@ pub struct TestApp {
     pub gateway: Arc<Gateway>,
     pub client: reqwest::Client,
     _dir: tempfile::TempDir,
+    /// The aws records this app runs on, when it does (see [`TestApp::spawn_aws`]).
+    _target: Option<kyocho_tests::contract::Target>,
 }
 
 impl TestApp {
@@ -29,7 +31,35 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         tokio::spawn(kyocho::serve_on(listener, gateway.clone()));
-        TestApp { addr, gateway, client: reqwest::Client::new(), _dir: dir }
+        TestApp { addr, gateway, client: reqwest::Client::new(), _dir: dir, _target: None }
+    }
+
+    /// The same gateway and handlers over the aws adapters: records, audit and lockout
+    /// counters in DynamoDB, keys in KMS (all in `moto_server`, fresh table and aliases);
+    /// the identity provider stays the local one (Cognito is covered by `tests/cognito.rs`),
+    /// and so does the blob folder.
+    pub async fn spawn_aws() -> TestApp {
+        let target = kyocho_tests::contract::Target::aws().await;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let backend = Arc::new(target.backend.clone());
+        let keys = kyocho::jwt::Keys::load_or_create(&kyocho::jwt_key_path(dir.path())).expect("token keys");
+        let (local_identity, _) = kyocho::users::identity(dir.path()).expect("local identity provider");
+        let identity = Arc::new(platform::identity::Services {
+            provider: local_identity.clone(),
+            lockout: target.lockout(),
+            clock: platform::identity::Clock::default(),
+        });
+        let blobs = Arc::new(platform::local::LocalBlobs::open(dir.path()).expect("blob folder"));
+        let gateway = Arc::new(Gateway { backend, keys, identity, local_identity, blobs });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(kyocho::serve_on(listener, gateway.clone()));
+        TestApp { addr, gateway, client: reqwest::Client::new(), _dir: dir, _target: Some(target) }
+    }
+
+    /// `"local"` or `"aws"`: which adapters keep this app's records.
+    pub fn backend_name(&self) -> &'static str {
+        self.gateway.backend.name
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -6,6 +6,8 @@
 //! | tenant | `TENANT#<tid>` | `META` |
 //! | user | `TENANT#<tid>` | `USER#<uid>` |
 //! | user lookup | `SUB#<sub>` | `META` |
+//! | e-mail lookup (users not deleted) | `TENANT#<tid>` | `EMAIL#<lower-case address>` |
+//! | administrator guard | `TENANT#<tid>` | `ADMINGUARD` |
 //! | project (small main item) | `TENANT#<tid>` | `PROJECT#<pid>` |
 //! | project content part | `TENANT#<tid>` | `PART#<pid>#<version:010>#<n:03>` |
 //! | audit chain head | `TENANT#<tid>` | `AUDITHEAD` |
@@ -35,7 +37,7 @@ use aws_sdk_dynamodb::Client;
 
 use crate::ids::{ProjectId, TenantId, UserId};
 use crate::ports::{
-    AuditEvent, AuditLog, Page, ProjectMeta, ProjectRecord, ProjectStore, StoreError, StoredAuditEvent, Tenant,
+    AdminGuard, AuditEvent, AuditLog, Page, ProjectMeta, ProjectRecord, ProjectStore, StoreError, StoredAuditEvent, Tenant,
     TenantStore, UnixMillis, User, UserStore,
 };
 use crate::seal::{chain_hash, CHAIN_START};
@@ -107,6 +109,10 @@ const AUDIT_HEAD: &str = "AUDITHEAD";
 fn user_sk(user: &UserId) -> String {
     format!("{USER_PREFIX}{user}")
 }
+fn email_sk(email: &str) -> String {
+    format!("EMAIL#{}", crate::ports::email_key(email))
+}
+const ADMIN_GUARD: &str = "ADMINGUARD";
 fn sub_pk(sub: &str) -> String {
     format!("SUB#{sub}")
 }
@@ -383,7 +389,13 @@ fn lost_race(codes: &[String]) -> StoreError {
 fn tenant_item(tenant: &Tenant) -> Result<Item, StoreError> {
     let mut item = key(tenant_pk(&tenant.id), META.to_owned());
     item.insert("doc".into(), s(to_json(tenant)?));
+    item.insert("version".into(), n(tenant.version));
     Ok(item)
+}
+
+/// The version a stored item carries (0 for items written before versions).
+fn item_version(item: &Item) -> u64 {
+    item.get("version").and_then(|v| v.as_n().ok()).and_then(|v| v.parse().ok()).unwrap_or(0)
 }
 
 #[async_trait]
@@ -393,7 +405,7 @@ impl TenantStore for DynamoStore {
             .client
             .put_item()
             .table_name(&self.table)
-            .set_item(Some(tenant_item(tenant)?))
+            .set_item(Some(tenant_item(&Tenant { version: 1, ..tenant.clone() })?))
             .condition_expression("attribute_not_exists(PK)")
             .send()
             .await;
@@ -410,39 +422,77 @@ impl TenantStore for DynamoStore {
         self.get(tenant_pk(tenant), META.to_owned()).await?.map(|item| get_json(&item, "doc")).transpose()
     }
 
-    async fn put_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
-        self.client
+    async fn put_tenant(&self, tenant: &Tenant) -> Result<u64, StoreError> {
+        let next = tenant.version + 1;
+        let condition = if tenant.version == 0 {
+            "attribute_exists(PK) AND attribute_not_exists(#v)"
+        } else {
+            "#v = :expected"
+        };
+        let mut put = self
+            .client
             .put_item()
             .table_name(&self.table)
-            .set_item(Some(tenant_item(tenant)?))
-            .send()
-            .await
-            .map_err(unavailable)?;
-        Ok(())
+            .set_item(Some(tenant_item(&Tenant { version: next, ..tenant.clone() })?))
+            .condition_expression(condition)
+            .expression_attribute_names("#v", "version");
+        if tenant.version != 0 {
+            put = put.expression_attribute_values(":expected", n(tenant.version));
+        }
+        match put.send().await {
+            Ok(_) => Ok(next),
+            Err(SdkError::ServiceError(e)) if matches!(e.err(), PutItemError::ConditionalCheckFailedException(_)) => {
+                match self.get(tenant_pk(&tenant.id), META.to_owned()).await? {
+                    None => Err(StoreError::NotFound),
+                    Some(item) => Err(StoreError::VersionMismatch { current: item_version(&item) }),
+                }
+            }
+            Err(e) => Err(unavailable(e)),
+        }
     }
 }
 
 // ---- users ---------------------------------------------------------------------------
 
-#[async_trait]
-impl UserStore for DynamoStore {
-    async fn put_user(&self, user: &User) -> Result<(), StoreError> {
+impl DynamoStore {
+    /// Write a user under its version condition, with its lookups, and (when `guard` is
+    /// given) the tenant's administrator guard moved on, all in one transaction.
+    async fn write_user(&self, user: &User, guard: Option<AdminGuard>) -> Result<u64, StoreError> {
         let pk = tenant_pk(&user.tenant);
         let sk = user_sk(&user.id);
+        let next = user.version + 1;
         let mut codes = Vec::new();
         for _ in 0..WRITE_ATTEMPTS {
             let existing = self.get(pk.clone(), sk.clone()).await?;
+            match &existing {
+                None if user.version != 0 => return Err(StoreError::NotFound),
+                Some(item) if item_version(item) != user.version => {
+                    return Err(StoreError::VersionMismatch { current: item_version(item) })
+                }
+                _ => {}
+            }
             let old_sub = existing.as_ref().map(|i| get_s(i, "sub").map(str::to_owned)).transpose()?;
+            let old_email: Option<User> = existing.as_ref().map(|i| get_json(i, "doc")).transpose()?;
+            let old_email = old_email.filter(|u| u.status != crate::ports::UserStatus::Deleted).map(|u| u.email);
 
             let mut item = key(pk.clone(), sk.clone());
             item.insert("sub".into(), s(&user.sub));
-            item.insert("doc".into(), s(to_json(user)?));
-            let user_put = match &old_sub {
-                Some(old) => self
+            item.insert("doc".into(), s(to_json(&User { version: next, ..user.clone() })?));
+            item.insert("version".into(), n(next));
+            let user_put = match &existing {
+                Some(_) if user.version == 0 => self
                     .put(item)
-                    .condition_expression("#sub = :old")
+                    .condition_expression("#sub = :old AND attribute_not_exists(#v)")
                     .expression_attribute_names("#sub", "sub")
-                    .expression_attribute_values(":old", s(old)),
+                    .expression_attribute_names("#v", "version")
+                    .expression_attribute_values(":old", s(old_sub.clone().unwrap_or_default())),
+                Some(_) => self
+                    .put(item)
+                    .condition_expression("#sub = :old AND #v = :expected")
+                    .expression_attribute_names("#sub", "sub")
+                    .expression_attribute_names("#v", "version")
+                    .expression_attribute_values(":old", s(old_sub.clone().unwrap_or_default()))
+                    .expression_attribute_values(":expected", n(user.version)),
                 None => self.put(item).condition_expression("attribute_not_exists(PK)"),
             };
 
@@ -474,18 +524,90 @@ impl UserStore for DynamoStore {
                     .map_err(unavailable)?;
                 actions.push(TransactWriteItem::builder().delete(d).build());
             }
+            let new_email = (user.status != crate::ports::UserStatus::Deleted).then(|| crate::ports::email_key(&user.email));
+            let old_email = old_email.map(|e| crate::ports::email_key(&e));
+            if let Some(email) = &new_email {
+                let mut lookup = key(pk.clone(), email_sk(email));
+                lookup.insert("user".into(), s(user.id.as_str()));
+                let p = self
+                    .put(lookup)
+                    .condition_expression("attribute_not_exists(PK) OR #u = :u")
+                    .expression_attribute_names("#u", "user")
+                    .expression_attribute_values(":u", s(user.id.as_str()))
+                    .build()
+                    .map_err(unavailable)?;
+                actions.push(TransactWriteItem::builder().put(p).build());
+            }
+            if let Some(old) = old_email.filter(|old| Some(old) != new_email.as_ref()) {
+                let d = self
+                    .delete(pk.clone(), email_sk(&old))
+                    .condition_expression("attribute_not_exists(PK) OR #u = :u")
+                    .expression_attribute_names("#u", "user")
+                    .expression_attribute_values(":u", s(user.id.as_str()))
+                    .build()
+                    .map_err(unavailable)?;
+                actions.push(TransactWriteItem::builder().delete(d).build());
+            }
+            if let Some(AdminGuard(v)) = guard {
+                let mut u = Update::builder()
+                    .table_name(&self.table)
+                    .set_key(Some(key(pk.clone(), ADMIN_GUARD.to_owned())))
+                    .update_expression("SET #v = :next")
+                    .expression_attribute_names("#v", "v")
+                    .expression_attribute_values(":next", n(v + 1));
+                u = if v == 0 {
+                    u.condition_expression("attribute_not_exists(#v)")
+                } else {
+                    u.condition_expression("#v = :expected").expression_attribute_values(":expected", n(v))
+                };
+                actions.push(TransactWriteItem::builder().update(u.build().map_err(unavailable)?).build());
+            }
 
             match self.transact(actions).await? {
-                Tx::Committed => return Ok(()),
+                Tx::Committed => return Ok(next),
                 Tx::Cancelled(c) => codes = c,
+            }
+            if let Some(item) = self.get(pk.clone(), sk.clone()).await? {
+                if item_version(&item) != user.version {
+                    return Err(StoreError::VersionMismatch { current: item_version(&item) });
+                }
+            }
+            if let Some(AdminGuard(v)) = guard {
+                let current = self.admin_guard(&user.tenant).await?.0;
+                if current != v {
+                    return Err(StoreError::VersionMismatch { current });
+                }
             }
             if let Some(owner) = self.get(sub_pk(&user.sub), META.to_owned()).await? {
                 if get_s(&owner, "tenant")? != user.tenant.as_str() || get_s(&owner, "user")? != user.id.as_str() {
                     return Err(StoreError::AlreadyExists);
                 }
             }
+            if let Some(email) = &new_email {
+                if let Some(owner) = self.get(pk.clone(), email_sk(email)).await? {
+                    if get_s(&owner, "user")? != user.id.as_str() {
+                        return Err(StoreError::AlreadyExists);
+                    }
+                }
+            }
         }
         Err(lost_race(&codes))
+    }
+}
+
+#[async_trait]
+impl UserStore for DynamoStore {
+    async fn put_user(&self, user: &User) -> Result<u64, StoreError> {
+        self.write_user(user, None).await
+    }
+
+    async fn put_user_guarded(&self, user: &User, guard: AdminGuard) -> Result<u64, StoreError> {
+        self.write_user(user, Some(guard)).await
+    }
+
+    async fn admin_guard(&self, tenant: &TenantId) -> Result<AdminGuard, StoreError> {
+        let item = self.get(tenant_pk(tenant), ADMIN_GUARD.to_owned()).await?;
+        Ok(AdminGuard(item.as_ref().and_then(|i| i.get("v")).and_then(|v| v.as_n().ok()).and_then(|v| v.parse().ok()).unwrap_or(0)))
     }
 
     async fn get_user(&self, tenant: &TenantId, user: &UserId) -> Result<Option<User>, StoreError> {
@@ -499,6 +621,18 @@ impl UserStore for DynamoStore {
         let tenant = TenantId::parse(get_s(&lookup, "tenant")?).map_err(|_| corrupt("tenant"))?;
         let user = UserId::parse(get_s(&lookup, "user")?).map_err(|_| corrupt("user"))?;
         Ok(self.get_user(&tenant, &user).await?.filter(|u| u.sub == sub))
+    }
+
+    async fn user_by_email(&self, tenant: &TenantId, email: &str) -> Result<Option<User>, StoreError> {
+        let Some(lookup) = self.get(tenant_pk(tenant), email_sk(email)).await? else {
+            return Ok(None);
+        };
+        let user = UserId::parse(get_s(&lookup, "user")?).map_err(|_| corrupt("user"))?;
+        let key = crate::ports::email_key(email);
+        Ok(self
+            .get_user(tenant, &user)
+            .await?
+            .filter(|u| u.status != crate::ports::UserStatus::Deleted && crate::ports::email_key(&u.email) == key))
     }
 
     async fn list_users(&self, tenant: &TenantId) -> Result<Vec<User>, StoreError> {

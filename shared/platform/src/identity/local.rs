@@ -1,7 +1,7 @@
 //! The local identity provider: argon2id password hashes, RFC 6238 authenticator codes,
 //! e-mail and SMS messages (codes, invitations) written one file per message to an outbox
 //! folder, tokens signed by the local key. Its tables live in the local SQLite file beside
-//! the records (`idp_*`, `lockout`); it also keeps the lockout state.
+//! the records (`idp_*`, `lockout_counters`); it also keeps the lockout state.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,7 +14,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::*;
-use crate::ids::{TenantId, UserId};
+use crate::ids::TenantId;
 use crate::lockout::{self, LockoutStore};
 use crate::password;
 use crate::ports::StoreError;
@@ -104,18 +104,48 @@ CREATE TABLE IF NOT EXISTS idp_refresh (
     username TEXT NOT NULL,
     expires_at INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS lockout (
+CREATE TABLE IF NOT EXISTS lockout_counters (
     tenant TEXT NOT NULL,
-    user TEXT NOT NULL,
-    doc TEXT NOT NULL,
-    PRIMARY KEY (tenant, user)
+    counter TEXT NOT NULL,
+    failures INTEGER NOT NULL,
+    window_start INTEGER,
+    locked_at INTEGER,
+    locked_until INTEGER,
+    PRIMARY KEY (tenant, counter)
 );
 ";
 
+/// A code sent to the user, kept as a salted hash.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct PendingCode {
+    /// `sha256(salt ‖ code)`, hex.
     hash: String,
+    /// A random salt of this code alone, hex (empty in codes stored before salts).
+    #[serde(default)]
+    salt: String,
     expires_at: i64,
+    /// Wrong answers so far; the code is void after [`CODE_ATTEMPTS`].
+    #[serde(default)]
+    attempts: u32,
+}
+
+/// Wrong answers a reset code takes before it is void.
+const CODE_ATTEMPTS: u32 = 3;
+
+impl PendingCode {
+    fn new(code: &str, expires_at: i64) -> PendingCode {
+        use rand::RngCore;
+        let mut salt = [0u8; 16];
+        rand::rngs::OsRng.fill_bytes(&mut salt);
+        let salt = crate::seal::hex(&salt);
+        PendingCode { hash: sha256_hex(&format!("{salt}{code}")), salt, expires_at, attempts: 0 }
+    }
+
+    /// Whether `answer` is this code (compared in constant time).
+    fn matches(&self, answer: &str) -> bool {
+        let got = sha256_hex(&format!("{}{}", self.salt, answer.trim()));
+        got.len() == self.hash.len() && got.bytes().zip(self.hash.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -137,6 +167,9 @@ struct LocalUser {
     totp_secret: Option<String>,
     #[serde(default)]
     totp_pending: Option<String>,
+    /// The time step of the last authenticator code accepted: a code is used once.
+    #[serde(default)]
+    totp_last_step: Option<u64>,
     #[serde(default)]
     reset: Option<PendingCode>,
 }
@@ -261,7 +294,7 @@ impl LocalIdentity {
         let now = crate::http::now_millis();
         let session = Session {
             kind,
-            code: code.map(|c| PendingCode { hash: sha256_hex(c), expires_at: now + SESSION_TTL_MS }),
+            code: code.map(|c| PendingCode::new(c, now + SESSION_TTL_MS)),
             expires_at: now + SESSION_TTL_MS,
             attempts: 0,
         };
@@ -399,6 +432,7 @@ impl IdentityProvider for LocalIdentity {
             preferred: None,
             totp_secret: None,
             totp_pending: None,
+            totp_last_step: None,
             reset: None,
         };
         self.save(&new.username, &user)?;
@@ -452,10 +486,18 @@ impl IdentityProvider for LocalIdentity {
             ChallengeKind::EmailOtp | ChallengeKind::SmsMfa => session
                 .code
                 .as_ref()
-                .is_some_and(|c| c.expires_at > crate::http::now_millis() && c.hash == sha256_hex(answer.trim())),
+                .is_some_and(|c| c.expires_at > crate::http::now_millis() && c.matches(answer)),
             ChallengeKind::SoftwareTokenMfa => {
                 let secret = user.totp_secret.as_deref().and_then(totp::base32_decode).unwrap_or_default();
-                !secret.is_empty() && totp::verify(&secret, answer, (crate::http::now_millis() / 1000) as u64)
+                let step = (!secret.is_empty())
+                    .then(|| totp::matched_step(&secret, answer, (crate::http::now_millis() / 1000) as u64))
+                    .flatten()
+                    .filter(|s| user.totp_last_step.is_none_or(|last| *s > last));
+                if let Some(step) = step {
+                    user.totp_last_step = Some(step);
+                    self.save(username, &user)?;
+                }
+                step.is_some()
             }
             ChallengeKind::MfaSetup => return Err(IdentityError::InvalidRequest("MFA set-up is done with the authenticator routes".into())),
         };
@@ -502,7 +544,7 @@ impl IdentityProvider for LocalIdentity {
             return Err(IdentityError::UserDisabled);
         }
         let code = random_code();
-        user.reset = Some(PendingCode { hash: sha256_hex(&code), expires_at: crate::http::now_millis() + RESET_CODE_TTL_MS });
+        user.reset = Some(PendingCode::new(&code, crate::http::now_millis() + RESET_CODE_TTL_MS));
         self.save(username, &user)?;
         self.send(
             "email",
@@ -519,7 +561,10 @@ impl IdentityProvider for LocalIdentity {
         if pending.expires_at <= crate::http::now_millis() {
             return Err(IdentityError::Expired);
         }
-        if pending.hash != sha256_hex(code.trim()) {
+        if !pending.matches(code) {
+            let attempts = pending.attempts + 1;
+            user.reset = (attempts < CODE_ATTEMPTS).then_some(PendingCode { attempts, ..pending });
+            self.save(username, &user)?;
             return Err(IdentityError::CodeMismatch);
         }
         Self::set_password(&mut user, new_password)?;
@@ -550,11 +595,12 @@ impl IdentityProvider for LocalIdentity {
             return Err(IdentityError::InvalidRequest("start authenticator set-up first".into()));
         };
         let secret = totp::base32_decode(&pending).unwrap_or_default();
-        if !totp::verify(&secret, code, (crate::http::now_millis() / 1000) as u64) {
+        let Some(step) = totp::matched_step(&secret, code, (crate::http::now_millis() / 1000) as u64) else {
             return Err(IdentityError::CodeMismatch);
-        }
+        };
         user.totp_secret = Some(pending);
         user.totp_pending = None;
+        user.totp_last_step = Some(step);
         self.save(caller.username, &user)
     }
 
@@ -622,28 +668,76 @@ impl IdentityProvider for LocalIdentity {
     }
 }
 
+/// Whether a failure continues the stored counter (see [`lockout::State::continues`]), as
+/// SQL over the row being updated: `?3` is now, `?4` the start of the window.
+const CONTINUES: &str = "(locked_at IS NOT NULL AND (locked_until IS NULL OR locked_until > ?3)) \
+                         OR (locked_at IS NULL AND window_start > ?4)";
+
+fn counter_state(r: &rusqlite::Row<'_>) -> rusqlite::Result<lockout::State> {
+    Ok(lockout::State {
+        failures: r.get::<_, i64>(0)? as u32,
+        window_start: r.get(1)?,
+        locked_at: r.get(2)?,
+        locked_until: r.get(3)?,
+    })
+}
+
 #[async_trait]
 impl LockoutStore for LocalIdentity {
-    async fn get(&self, tenant: &TenantId, user: &UserId) -> Result<lockout::State, StoreError> {
+    async fn get(&self, tenant: &TenantId, counter: &lockout::Counter) -> Result<lockout::State, StoreError> {
         let conn = self.conn.lock().map_err(|_| StoreError::unavailable(anyhow::anyhow!("lock poisoned")))?;
-        let doc: Option<String> = conn
-            .query_row("SELECT doc FROM lockout WHERE tenant = ?1 AND user = ?2", params![tenant.as_str(), user.as_str()], |r| r.get(0))
-            .optional()
-            .map_err(StoreError::unavailable)?;
-        match doc {
-            Some(d) => serde_json::from_str(&d).map_err(StoreError::unavailable),
-            None => Ok(lockout::State::default()),
-        }
+        conn.query_row(
+            "SELECT failures, window_start, locked_at, locked_until FROM lockout_counters WHERE tenant = ?1 AND counter = ?2",
+            params![tenant.as_str(), counter.key()],
+            counter_state,
+        )
+        .optional()
+        .map_err(StoreError::unavailable)
+        .map(Option::unwrap_or_default)
     }
 
-    async fn put(&self, tenant: &TenantId, user: &UserId, state: &lockout::State) -> Result<(), StoreError> {
-        let doc = serde_json::to_string(state).map_err(StoreError::unavailable)?;
+    /// One upsert that adds the failure (or starts a new window) and returns the row, then
+    /// one conditional update that locks the counter if this failure reached the threshold:
+    /// each statement is atomic, neither depends on a value read before it.
+    async fn record_failure(&self, tenant: &TenantId, counter: &lockout::Counter, now: i64, policy: &lockout::Policy)
+        -> Result<(lockout::State, bool), StoreError> {
         let conn = self.conn.lock().map_err(|_| StoreError::unavailable(anyhow::anyhow!("lock poisoned")))?;
-        conn.execute(
-            "INSERT INTO lockout (tenant, user, doc) VALUES (?1, ?2, ?3) ON CONFLICT(tenant, user) DO UPDATE SET doc = excluded.doc",
-            params![tenant.as_str(), user.as_str(), doc],
-        )
-        .map_err(StoreError::unavailable)?;
+        let (t, key, floor) = (tenant.as_str(), counter.key(), now - policy.window_ms);
+        let count = format!(
+            "INSERT INTO lockout_counters (tenant, counter, failures, window_start, locked_at, locked_until)
+             VALUES (?1, ?2, 1, ?3, NULL, NULL)
+             ON CONFLICT(tenant, counter) DO UPDATE SET
+               failures = CASE WHEN {CONTINUES} THEN failures + 1 ELSE 1 END,
+               window_start = CASE WHEN {CONTINUES} THEN window_start ELSE ?3 END,
+               locked_at = CASE WHEN {CONTINUES} THEN locked_at ELSE NULL END,
+               locked_until = CASE WHEN {CONTINUES} THEN locked_until ELSE NULL END
+             RETURNING failures, window_start, locked_at, locked_until"
+        );
+        let state = conn.query_row(&count, params![t, key, now, floor], counter_state).map_err(StoreError::unavailable)?;
+        if state.locked_at.is_some() || state.failures < policy.threshold {
+            return Ok((state, false));
+        }
+        let until = policy.duration_ms.map(|d| now + d);
+        let locked = conn
+            .query_row(
+                "UPDATE lockout_counters SET locked_at = ?3, locked_until = ?4
+                 WHERE tenant = ?1 AND counter = ?2 AND locked_at IS NULL AND failures >= ?5
+                 RETURNING failures, window_start, locked_at, locked_until",
+                params![t, key, now, until, policy.threshold],
+                counter_state,
+            )
+            .optional()
+            .map_err(StoreError::unavailable)?;
+        Ok(match locked {
+            Some(state) => (state, true),
+            None => (lockout::State { locked_at: Some(now), locked_until: until, ..state }, false),
+        })
+    }
+
+    async fn clear(&self, tenant: &TenantId, counter: &lockout::Counter) -> Result<(), StoreError> {
+        let conn = self.conn.lock().map_err(|_| StoreError::unavailable(anyhow::anyhow!("lock poisoned")))?;
+        conn.execute("DELETE FROM lockout_counters WHERE tenant = ?1 AND counter = ?2", params![tenant.as_str(), counter.key()])
+            .map_err(StoreError::unavailable)?;
         Ok(())
     }
 }
@@ -723,6 +817,44 @@ mod tests {
         assert!(idp.refresh(t.refresh_token.as_deref().unwrap()).await.is_ok());
         idp.global_sign_out("acme.alice").await.unwrap();
         assert!(idp.refresh(t.refresh_token.as_deref().unwrap()).await.is_err());
+    }
+
+    /// Given an authenticator just set up with a code, when the same code (same 30 s
+    /// step) answers the sign-in challenge, then it is refused; RFC 6238 §5.2.
+    #[tokio::test]
+    async fn an_authenticator_code_is_accepted_once() {
+        let dir = tempfile_dir();
+        let idp = provider(dir.path());
+        idp.create_user(&new_user(InitialPassword::Permanent("Pass-0000".into()))).await.unwrap();
+        let caller = Caller { username: "acme.alice", access_token: "" };
+        let secret = idp.associate_software_token(&caller).await.unwrap();
+        let key = totp::base32_decode(&secret).unwrap();
+        let now = (crate::http::now_millis() / 1000) as u64;
+        let code = totp::code_at(&key, now, 6);
+        idp.verify_software_token(&caller, &code).await.unwrap();
+        idp.set_mfa_preference("acme.alice", MfaPreference { preferred: Some(MfaMethod::Totp) }).await.unwrap();
+        let AuthStep::Challenge(c) = idp.password_auth("acme.alice", "Pass-0000").await.unwrap() else { panic!() };
+        let replay = idp.respond_to_challenge("acme.alice", c.kind, &c.session, &code).await;
+        assert!(matches!(replay, Err(IdentityError::CodeMismatch)), "{replay:?}");
+    }
+
+    /// Given a reset code, then what is stored is a salted hash (not the code, not its plain
+    /// SHA-256), and three wrong answers void the code.
+    #[tokio::test]
+    async fn reset_codes_are_salted_and_void_after_three_wrong_answers() {
+        let dir = tempfile_dir();
+        let idp = provider(dir.path());
+        idp.create_user(&new_user(InitialPassword::Permanent("Pass-0000".into()))).await.unwrap();
+        idp.forgot_password("acme.alice").await.unwrap();
+        let code = idp.outbox().messages().pop().unwrap().code.unwrap();
+        let stored = idp.user("acme.alice").unwrap().reset.unwrap();
+        assert_eq!(stored.salt.len(), 32, "16 random bytes, hex");
+        assert_ne!(stored.hash, sha256_hex(&code));
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        for _ in 0..3 {
+            assert!(matches!(idp.confirm_forgot_password("acme.alice", wrong, "Pass-0001").await, Err(IdentityError::CodeMismatch)));
+        }
+        assert!(idp.confirm_forgot_password("acme.alice", &code, "Pass-0001").await.is_err(), "void after three wrong answers");
     }
 
     fn tempfile_dir() -> TempDir {

@@ -26,13 +26,21 @@ pub fn code_at(secret: &[u8], unix_secs: u64, digits: u32) -> String {
 
 /// Whether `code` is valid for `secret` at `unix_secs`, allowing one step of clock drift.
 pub fn verify(secret: &[u8], code: &str, unix_secs: u64) -> bool {
+    matched_step(secret, code, unix_secs).is_some()
+}
+
+/// The time step (`unix_secs / 30`) whose code `code` is, within one step of drift. A
+/// provider that refuses steps at or before the last one it accepted makes every code
+/// single-use (RFC 6238 §5.2).
+pub fn matched_step(secret: &[u8], code: &str, unix_secs: u64) -> Option<u64> {
     let code = code.trim();
     if code.len() != DIGITS as usize || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return false;
+        return None;
     }
     [unix_secs.saturating_sub(STEP_SECS), unix_secs, unix_secs + STEP_SECS]
-        .iter()
-        .any(|&t| constant_time_eq(code_at(secret, t, DIGITS).as_bytes(), code.as_bytes()))
+        .into_iter()
+        .find(|&t| constant_time_eq(code_at(secret, t, DIGITS).as_bytes(), code.as_bytes()))
+        .map(|t| t / STEP_SECS)
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

@@ -50,6 +50,20 @@ CREATE TABLE IF NOT EXISTS audit (
     PRIMARY KEY (tenant, seq)
 );
 CREATE INDEX IF NOT EXISTS audit_month ON audit (tenant, month, seq);
+CREATE TABLE IF NOT EXISTS user_emails (
+    tenant TEXT NOT NULL,
+    email TEXT NOT NULL,
+    user TEXT NOT NULL,
+    PRIMARY KEY (tenant, email)
+);
+CREATE TABLE IF NOT EXISTS admin_guards (
+    tenant TEXT PRIMARY KEY,
+    v INTEGER NOT NULL
+);
+-- Users stored before the e-mail lookup existed.
+INSERT OR IGNORE INTO user_emails (tenant, email, user)
+    SELECT tenant, lower(trim(json_extract(doc, '$.email'))), id FROM users
+    WHERE json_extract(doc, '$.status') != 'deleted';
 ";
 
 fn db_err(e: impl Into<anyhow::Error>) -> StoreError {
@@ -108,10 +122,16 @@ impl SqliteStore {
     }
 }
 
+/// The version inside a stored JSON document (0 for documents written before versions).
+fn doc_version(doc: &str) -> Result<u64, StoreError> {
+    let v: serde_json::Value = from_json(doc)?;
+    Ok(v.get("version").and_then(serde_json::Value::as_u64).unwrap_or(0))
+}
+
 #[async_trait]
 impl TenantStore for SqliteStore {
     async fn create_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
-        let (id, doc) = (tenant.id.to_string(), to_json(tenant)?);
+        let (id, doc) = (tenant.id.to_string(), to_json(&Tenant { version: 1, ..tenant.clone() })?);
         self.with(move |c| {
             let n = c
                 .execute("INSERT OR IGNORE INTO tenants (id, doc) VALUES (?1, ?2)", params![id, doc])
@@ -129,43 +149,109 @@ impl TenantStore for SqliteStore {
         self.one_doc("SELECT doc FROM tenants WHERE id = ?1", vec![tenant.to_string()]).await
     }
 
-    async fn put_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
-        let (id, doc) = (tenant.id.to_string(), to_json(tenant)?);
+    async fn put_tenant(&self, tenant: &Tenant) -> Result<u64, StoreError> {
+        let (id, expected) = (tenant.id.to_string(), tenant.version);
+        let next = expected + 1;
+        let doc = to_json(&Tenant { version: next, ..tenant.clone() })?;
         self.with(move |c| {
-            c.execute(
-                "INSERT INTO tenants (id, doc) VALUES (?1, ?2) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc",
-                params![id, doc],
-            )
-            .map_err(db_err)?;
-            Ok(())
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db_err)?;
+            let stored: Option<String> =
+                tx.query_row("SELECT doc FROM tenants WHERE id = ?1", [&id], |r| r.get(0)).optional().map_err(db_err)?;
+            match stored.as_deref().map(doc_version).transpose()? {
+                None => return Err(StoreError::NotFound),
+                Some(v) if v != expected => return Err(StoreError::VersionMismatch { current: v }),
+                Some(_) => {}
+            }
+            tx.execute("UPDATE tenants SET doc = ?2 WHERE id = ?1", params![id, doc]).map_err(db_err)?;
+            tx.commit().map_err(db_err)?;
+            Ok(next)
         })
         .await
     }
 }
 
-#[async_trait]
-impl UserStore for SqliteStore {
-    async fn put_user(&self, user: &User) -> Result<(), StoreError> {
-        let (tenant, id, sub, doc) =
-            (user.tenant.to_string(), user.id.to_string(), user.sub.clone(), to_json(user)?);
-        self.with(move |c| {
-            let tx = c.transaction().map_err(db_err)?;
-            let owner: Option<(String, String)> = tx
-                .query_row("SELECT tenant, id FROM users WHERE sub = ?1", [&sub], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()
-                .map_err(db_err)?;
-            if let Some((t, u)) = owner {
-                if t != tenant || u != id {
-                    return Err(StoreError::AlreadyExists);
-                }
-            }
-            tx.execute(
-                "INSERT INTO users (tenant, id, sub, doc) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT(tenant, id) DO UPDATE SET sub = excluded.sub, doc = excluded.doc",
-                params![tenant, id, sub, doc],
+/// Write a user (and its lookups) inside `tx` if the stored version is `user.version`.
+fn write_user(tx: &rusqlite::Transaction<'_>, user: &User) -> Result<u64, StoreError> {
+    let (tenant, id) = (user.tenant.to_string(), user.id.to_string());
+    let stored: Option<String> = tx
+        .query_row("SELECT doc FROM users WHERE tenant = ?1 AND id = ?2", [&tenant, &id], |r| r.get(0))
+        .optional()
+        .map_err(db_err)?;
+    match stored.as_deref().map(doc_version).transpose()? {
+        None if user.version != 0 => return Err(StoreError::NotFound),
+        Some(v) if v != user.version => return Err(StoreError::VersionMismatch { current: v }),
+        _ => {}
+    }
+    let owner: Option<(String, String)> = tx
+        .query_row("SELECT tenant, id FROM users WHERE sub = ?1", [&user.sub], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()
+        .map_err(db_err)?;
+    if owner.is_some_and(|(t, u)| t != tenant || u != id) {
+        return Err(StoreError::AlreadyExists);
+    }
+    tx.execute("DELETE FROM user_emails WHERE tenant = ?1 AND user = ?2", [&tenant, &id]).map_err(db_err)?;
+    if user.status != UserStatus::Deleted {
+        let n = tx
+            .execute(
+                "INSERT OR IGNORE INTO user_emails (tenant, email, user) VALUES (?1, ?2, ?3)",
+                params![tenant, email_key(&user.email), id],
             )
             .map_err(db_err)?;
-            tx.commit().map_err(db_err)
+        if n == 0 {
+            return Err(StoreError::AlreadyExists);
+        }
+    }
+    let next = user.version + 1;
+    let doc = to_json(&User { version: next, ..user.clone() })?;
+    tx.execute(
+        "INSERT INTO users (tenant, id, sub, doc) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(tenant, id) DO UPDATE SET sub = excluded.sub, doc = excluded.doc",
+        params![tenant, id, user.sub, doc],
+    )
+    .map_err(db_err)?;
+    Ok(next)
+}
+
+#[async_trait]
+impl UserStore for SqliteStore {
+    async fn put_user(&self, user: &User) -> Result<u64, StoreError> {
+        let user = user.clone();
+        self.with(move |c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db_err)?;
+            let next = write_user(&tx, &user)?;
+            tx.commit().map_err(db_err)?;
+            Ok(next)
+        })
+        .await
+    }
+
+    async fn put_user_guarded(&self, user: &User, guard: AdminGuard) -> Result<u64, StoreError> {
+        let user = user.clone();
+        self.with(move |c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db_err)?;
+            let t = user.tenant.to_string();
+            let stored: i64 =
+                tx.query_row("SELECT v FROM admin_guards WHERE tenant = ?1", [&t], |r| r.get(0)).optional().map_err(db_err)?.unwrap_or(0);
+            if stored as u64 != guard.0 {
+                return Err(StoreError::VersionMismatch { current: stored as u64 });
+            }
+            tx.execute(
+                "INSERT INTO admin_guards (tenant, v) VALUES (?1, ?2) ON CONFLICT(tenant) DO UPDATE SET v = excluded.v",
+                params![t, guard.0 as i64 + 1],
+            )
+            .map_err(db_err)?;
+            let next = write_user(&tx, &user)?;
+            tx.commit().map_err(db_err)?;
+            Ok(next)
+        })
+        .await
+    }
+
+    async fn admin_guard(&self, tenant: &TenantId) -> Result<AdminGuard, StoreError> {
+        let t = tenant.to_string();
+        self.with(move |c| {
+            let v: Option<i64> = c.query_row("SELECT v FROM admin_guards WHERE tenant = ?1", [t], |r| r.get(0)).optional().map_err(db_err)?;
+            Ok(AdminGuard(v.unwrap_or(0) as u64))
         })
         .await
     }
@@ -176,6 +262,17 @@ impl UserStore for SqliteStore {
 
     async fn user_by_sub(&self, sub: &str) -> Result<Option<User>, StoreError> {
         self.one_doc("SELECT doc FROM users WHERE sub = ?1", vec![sub.to_owned()]).await
+    }
+
+    async fn user_by_email(&self, tenant: &TenantId, email: &str) -> Result<Option<User>, StoreError> {
+        let found: Option<User> = self
+            .one_doc(
+                "SELECT u.doc FROM user_emails e JOIN users u ON u.tenant = e.tenant AND u.id = e.user
+                 WHERE e.tenant = ?1 AND e.email = ?2",
+                vec![tenant.to_string(), email_key(email)],
+            )
+            .await?;
+        Ok(found.filter(|u| u.status != UserStatus::Deleted))
     }
 
     async fn list_users(&self, tenant: &TenantId) -> Result<Vec<User>, StoreError> {
