@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of Kyocho on a fresh machine: installs what the tests need (Debian tools,
 # a Python venv with pinned packages), starts moto_server for the AWS adapters, runs the
-# Rust tests with cargo-nextest, the pandapower comparison and cfn-lint, and exits non-zero
+# Rust tests with cargo-nextest, the pandapower comparison, the web client's tests (unit tests,
+# then end-to-end in headless Chromium against `kyocho serve`) and cfn-lint, and exits non-zero
 # when anything fails.
 set -uo pipefail
 
@@ -73,7 +74,18 @@ kyocho="${CARGO_TARGET_DIR:-$root/target}/debug/kyocho"
 "$venv/bin/python" tests/pandapower/compare.py --kyocho "$kyocho"
 record "pandapower comparison" $?
 
-# 6. The SAM template.
+# 6. The web client: unit tests, production build, then the end-to-end tests in headless
+# Chromium against `kyocho serve` (screenshots in target/e2e-screenshots/).
+step "web client (npm ci, vitest, vite build, e2e in Chromium)"
+(
+  cd web &&
+    npm ci --no-audit --no-fund --loglevel=error &&
+    npm test --silent &&
+    npm run build --silent
+) && node tests/e2e/run.mjs --kyocho "$kyocho"
+record "web client" $?
+
+# 7. The SAM template.
 step "cfn-lint infra/template.yaml"
 "$venv/bin/cfn-lint" infra/template.yaml && echo "cfn-lint: no findings"
 record "cfn-lint" $?

@@ -80,10 +80,17 @@ export function AnalysisView(props: {
         {error && <span className="error" role="alert">{error}</span>}
       </div>
       <div className="chart-area">
-        <TccChart chart={analysis.chart} hidden={hidden} focus={current?.d.id} deviceIds={chartIds} />
+        <TccChart
+          chart={analysis.chart}
+          hidden={hidden}
+          focus={current?.d.id}
+          deviceIds={chartIds}
+          drag={current?.d.ocr && typeof current.d.ocr.tap_a === "number" ? { deviceId: current.d.id, tap: current.d.ocr.tap_a, commit: (tap) => set(current.i, ["ocr", "tap_a"], tap) } : undefined}
+        />
         <div className="chart-side">
           <fieldset className="relay-settings" data-testid="relay-settings">
             <legend>{t.relaySettings}</legend>
+            <p className="muted small">{t.dragHint}</p>
             {settable.length > 0 && (
               <div className="field">
                 <label htmlFor="relay-pick">{t.chooseRelay}</label>

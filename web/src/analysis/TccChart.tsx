@@ -6,6 +6,15 @@
 import { useMemo, useState } from "react";
 import type { Chart, DeviceCurve, SampledLine } from "../api/types";
 import { useI18n } from "../i18n";
+import { nearestStep } from "../lib/nfkc";
+import { OCR_TAPS_A } from "../workspace/steps";
+
+/** Dragging the focused relay's curve sideways moves its time tap along the allowed steps. */
+export interface TapDrag {
+  deviceId: string;
+  tap: number;
+  commit: (tap: number) => void;
+}
 
 const W = 760;
 const H = 560;
@@ -23,10 +32,11 @@ function decades(lo: number, hi: number): number[] {
   return out;
 }
 
-export function TccChart(props: { chart: Chart; hidden: Set<string>; focus?: string; deviceIds: string[] }) {
+export function TccChart(props: { chart: Chart; hidden: Set<string>; focus?: string; deviceIds: string[]; drag?: TapDrag }) {
   const { t, num } = useI18n();
-  const { chart, hidden, focus, deviceIds } = props;
+  const { chart, hidden, focus, deviceIds, drag } = props;
   const [hover, setHover] = useState<{ a: number; s: number; x: number; y: number } | null>(null);
+  const [dragging, setDragging] = useState<{ startX: number; tap: number; dx: number } | null>(null);
   const lx0 = Math.log10(chart.current_min_a);
   const lx1 = Math.log10(chart.current_max_a);
   const ly0 = Math.log10(chart.time_min_s);
@@ -81,8 +91,19 @@ export function TccChart(props: { chart: Chart; hidden: Set<string>; focus?: str
         parts.push(<path key={l.line} d={path(l)} stroke={colour} className={`curve ${l.line}${strong ? " focus" : ""}`} />);
       }
     }
+    const draggable = drag && c.device_id === drag.deviceId && c.role === "ocr";
     return (
-      <g key={`${c.device_id}-${c.role}-${k}`} data-curve={c.device_id} data-role={c.role}>
+      <g
+        key={`${c.device_id}-${c.role}-${k}`}
+        data-curve={c.device_id}
+        data-role={c.role}
+        className={draggable ? "draggable" : undefined}
+        transform={draggable && dragging ? `translate(${dragging.dx} 0)` : undefined}
+        onPointerDown={draggable ? (e) => {
+          (e.currentTarget.ownerSVGElement as SVGSVGElement).setPointerCapture(e.pointerId);
+          setDragging({ startX: e.clientX, tap: drag.tap, dx: 0 });
+        } : undefined}
+      >
         <title>{`${c.device_id} ${c.name}`}</title>
         {parts}
       </g>
@@ -108,6 +129,19 @@ export function TccChart(props: { chart: Chart; hidden: Set<string>; focus?: str
           setHover({ a, s, x: px, y: py });
         }}
         onMouseLeave={() => setHover(null)}
+        onPointerMove={(e) => {
+          if (!dragging || !drag) return;
+          const r = (e.currentTarget as SVGSVGElement).getBoundingClientRect();
+          const dxPlot = ((e.clientX - dragging.startX) * W) / r.width;
+          const ratio = 10 ** ((dxPlot / (W - M.left - M.right)) * (lx1 - lx0));
+          const tap = nearestStep(drag.tap * ratio, OCR_TAPS_A);
+          const snappedDx = (Math.log10(tap / drag.tap) / (lx1 - lx0)) * (W - M.left - M.right);
+          setDragging({ ...dragging, tap, dx: snappedDx });
+        }}
+        onPointerUp={() => {
+          if (dragging && drag && dragging.tap !== drag.tap) drag.commit(dragging.tap);
+          setDragging(null);
+        }}
       >
         <defs>
           <clipPath id="plot">
@@ -131,6 +165,11 @@ export function TccChart(props: { chart: Chart; hidden: Set<string>; focus?: str
         <text transform={`translate(16 ${(M.top + H - M.bottom) / 2}) rotate(-90)`} textAnchor="middle" className="axis-title">
           {t.tccAxisTime}
         </text>
+        {dragging && (
+          <text x={W - M.right - 8} y={M.top + 28} textAnchor="end" className="drag-tip" data-testid="drag-tip">
+            {`${t.fieldTap} ${num(dragging.tap, 1)} A`}
+          </text>
+        )}
         {hover && (
           <g className="hover" pointerEvents="none">
             <line x1={hover.x} x2={hover.x} y1={M.top} y2={H - M.bottom} />

@@ -85,7 +85,9 @@ export function Workspace({ projectId, onBack }: { projectId: string; onBack: ()
       setLoadError(describeError(e, t));
     }
   }, [projectId, runAnalysis, t]);
-  useEffect(() => void load(), [load]);
+  // Load once per project: a language switch must not reload (and drop unsaved edits).
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  useEffect(() => void load(), [projectId]);
 
   const save = useCallback(async () => {
     const sending = docRef.current;
