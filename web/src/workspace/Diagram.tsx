@@ -153,7 +153,7 @@ export function Diagram(props: {
                 {b.id}
               </text>
               <text x={b.x1 - 6} y={b.y + 14} className="bus-volt" textAnchor="end">
-                {d?.voltage_v ?? ""} V
+                {`${d?.voltage_v ?? ""} V`}
               </text>
             </g>
           );
