@@ -37,7 +37,7 @@ let shot = 0;
 const screenshot = async (p, name) => p.screenshot({ path: path.join(shotsDir, `${String(++shot).padStart(2, "0")}-${name}.png`), fullPage: true });
 const accessible = async (p, name) => {
   const v = await axe(p);
-  assert(v.length === 0, `axe on ${name}: ${JSON.stringify(v, null, 1)}`);
+  assert(v.length === 0, `axe on ${name}: ${JSON.stringify(v)}`);
 };
 
 /** The access token the client holds, for set-up calls a user would make elsewhere. */
@@ -90,13 +90,13 @@ try {
     await page.getByLabel("パスワード", { exact: true }).fill(temporary);
     await page.getByRole("button", { name: "サインイン", exact: true }).click();
     await page.getByRole("heading", { name: "新しいパスワードを設定してください" }).waitFor();
-    await page.getByLabel("新しいパスワード").fill("kyocho");
+    await page.getByLabel("新しいパスワード", { exact: true }).fill("kyocho");
     const unmet = await page.$$eval("[data-testid=password-policy] li.unmet", (l) => l.length);
     assert(unmet === 3, `"kyocho" misses length, upper case and symbol: 3 unmet rules shown, got ${unmet}`);
     assert(await page.getByRole("button", { name: "パスワードを設定" }).isDisabled(), "a password breaking the policy cannot be sent");
     await screenshot(page, "new-password");
     await accessible(page, "new-password");
-    await page.getByLabel("新しいパスワード").fill(NEW_PASSWORD);
+    await page.getByLabel("新しいパスワード", { exact: true }).fill(NEW_PASSWORD);
     assert((await page.$$eval("[data-testid=password-policy] li.unmet", (l) => l.length)) === 0, "every rule met");
     await page.getByRole("button", { name: "パスワードを設定" }).click();
     await page.getByRole("heading", { name: "プロジェクト" }).waitFor();
@@ -200,6 +200,31 @@ try {
     assert((await page.locator('[data-testid=sld] [data-device="L3"]').count()) === 1, "redo brings L3 back");
     await page.getByTestId("undo").click();
     await waitSaved(page);
+  });
+
+  await steps.run("see a failing check, change the relay's instantaneous tap beside the chart, see it pass", async () => {
+    await page.getByTestId("tab-analysis").click();
+    await page.getByTestId("tcc").waitFor();
+    const inrush = async () => (await checkRows(page)).find((r) => r.rule === "main_inrush");
+    // Two 300 kVA transformers: 2 × 10 × 26.2 A = 525 A of inrush for 0.1 s; VCB1's
+    // instantaneous element at 40 A × 75/5 = 600 A may act from 600 × 0.85 = 510 A: fail.
+    const before = await inrush();
+    assert(before?.status === "fail" && before.devices === "VCB1 TR1 TR2", `main_inrush VCB1 fails first: ${JSON.stringify(before)}`);
+    const message = await page.locator('[data-rule="main_inrush"] td:last-child').textContent();
+    assert(message.includes("励磁突入電流"), `the failure is explained in Japanese: ${message}`);
+    await screenshot(page, "analysis-failing");
+    await page.locator('[data-rule="main_inrush"]').getByRole("button", { name: "VCB1" }).click();
+    assert((await page.locator("#relay-pick").inputValue()) === "VCB1", "the check's device link picks the relay beside the chart");
+    // 50 A × 15 = 750 A; 750 × 0.85 = 637.5 A stays above the 525 A inrush.
+    await page.getByTestId("relay-settings").getByLabel("瞬時タップ").selectOption("50");
+    for (let i = 0; i < 100 && (await inrush())?.status !== "pass"; i++) await page.waitForTimeout(200);
+    const after = await inrush();
+    assert(after?.status === "pass", `main_inrush passes after the change: ${JSON.stringify(after)}`);
+    const stored = await apiCall(page, "GET", `/projects/${builtId}`);
+    assert(stored.body.content.devices.find((d) => d.id === "VCB1").ocr.instantaneous_tap_a === 50, "the new setting is saved");
+    await screenshot(page, "analysis-passing");
+    await accessible(page, "analysis-passing");
+    await page.getByTestId("tab-diagram").click();
   });
 
   await steps.run("a value the server refuses (422) is shown on its field, and the edit is kept", async () => {

@@ -131,6 +131,14 @@ export function Workspace({ projectId, onBack }: { projectId: string; onBack: ()
   // Autosave: shortly after the last edit, unless a conflict waits for the user's choice or
   // the server already refused exactly this document.
   useEffect(() => {
+    if (doc && doc === savedRef.current && (saveState === "pending" || saveState === "invalid" || saveState === "error")) {
+      // Undo back to the stored document: nothing left to save.
+      setSaveState("saved");
+      setErrors(new Map());
+      setProblems([]);
+      setSaveMessage(null);
+      return;
+    }
     if (!doc || doc === savedRef.current || doc === rejectedRef.current || saveState === "conflict" || saveState === "saving") return;
     setSaveState((s) => (s === "invalid" || s === "error" ? s : "pending"));
     const delay = immediateRef.current ? 0 : AUTOSAVE_MS;
