@@ -36,7 +36,10 @@ export function AnalysisView(props: {
   const [picked, setPicked] = useState<string>("");
   const settable = useMemo(() => doc.devices.map((d, i) => ({ d, i })).filter(({ d }) => d.ocr || d.fuse), [doc]);
   const current = settable.find(({ d }) => d.id === picked) ?? settable[0];
-  const chartIds = useMemo(() => [...new Set((analysis?.chart.curves ?? []).map((c) => c.device_id))], [analysis]);
+  const chartIds = useMemo(
+    () => [...new Set((analysis?.chart.curves ?? []).filter((c) => c.role !== "ground_relay" && c.role !== "utility_ground_relay").map((c) => c.device_id))],
+    [analysis],
+  );
 
   if (!analysis) {
     return <section className="analysis"><p role="status">{error ?? t.analysing}</p></section>;

@@ -19,6 +19,8 @@ export interface TapDrag {
 const W = 760;
 const H = 560;
 const M = { left: 64, right: 16, top: 16, bottom: 48 };
+/** Ground relays act on zero-sequence amperes: they belong on their own chart, not this one. */
+const GROUND_ROLES = new Set(["ground_relay", "utility_ground_relay"]);
 const PALETTE = ["#1f5fbf", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#16a085", "#7f8c8d", "#b8860b", "#2c3e50", "#e84393"];
 
 export function colourOf(deviceIds: string[], id: string): string {
@@ -151,13 +153,15 @@ export function TccChart(props: { chart: Chart; hidden: Set<string>; focus?: str
         <rect x={M.left} y={M.top} width={W - M.left - M.right} height={H - M.top - M.bottom} className="plot-bg" />
         {grid}
         <g clipPath="url(#plot)">
-          {chart.curves.filter((c) => !hidden.has(c.device_id)).map(curve)}
-          {chart.fault_markers.map((f) => (
-            <g key={`f-${f.bus_id}`} className="fault">
-              <line x1={x(f.current_a)} x2={x(f.current_a)} y1={M.top} y2={H - M.bottom} />
-              <text x={x(f.current_a) + 3} y={M.top + 12} className="fault-label">{`${f.bus_id} ${num(f.current_a, 0)} A`}</text>
-            </g>
-          ))}
+          {chart.curves.filter((c) => !hidden.has(c.device_id) && !GROUND_ROLES.has(c.role)).map(curve)}
+          {[...chart.fault_markers]
+            .sort((a, b) => a.current_a - b.current_a)
+            .map((f, k) => (
+              <g key={`f-${f.bus_id}`} className="fault">
+                <line x1={x(f.current_a)} x2={x(f.current_a)} y1={M.top} y2={H - M.bottom} />
+                <text x={x(f.current_a) - 3} y={M.top + 12 + (k % 6) * 13} textAnchor="end" className="fault-label">{`${f.bus_id} ${num(f.current_a, 0)} A`}</text>
+              </g>
+            ))}
         </g>
         <text x={(M.left + W - M.right) / 2} y={H - 8} textAnchor="middle" className="axis-title">
           {t.tccAxisCurrent(`${num(chart.voltage_v, 0)} V`)}

@@ -9,9 +9,11 @@ import { useI18n } from "../i18n";
 import type { Dict } from "../i18n/dict";
 import { tree } from "./edit";
 
-const COL = 150;
+const COL = 168;
 const ROW = 64;
-const BOX_W = 120;
+const BOX_W = 150;
+/** Room on the left for the first bus's name and voltage. */
+const LEFT = 84;
 const BOX_H = 40;
 
 interface Placed {
@@ -83,7 +85,7 @@ function layout(doc: ProjectDocument) {
     return [width, centre];
   };
   const [cols] = place(doc.utility.bus, 0, 0);
-  return { boxes, bars, links, width: Math.max(cols, 1) * COL + 40, height: (maxRow + 1) * ROW + 70 };
+  return { boxes, bars, links, width: Math.max(cols, 1) * COL + LEFT + 20, height: (maxRow + 1) * ROW + 70 };
 }
 
 /** Two short lines describing a device's main rating or setting. */
@@ -128,7 +130,7 @@ export function Diagram(props: {
   };
   return (
     <div className="diagram-scroll">
-      <svg width={l.width} height={l.height} viewBox={`0 0 ${l.width} ${l.height}`} role="group" aria-label={t.diagram} data-testid="sld">
+      <svg width={l.width} height={l.height} viewBox={`${-LEFT} 0 ${l.width} ${l.height}`} role="group" aria-label={t.diagram} data-testid="sld">
         {l.links.map((k, i) => (
           <line key={i} x1={k.x1} y1={k.y1} x2={k.x2} y2={k.y2} className="wire" />
         ))}

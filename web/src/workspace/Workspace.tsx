@@ -17,7 +17,7 @@ import { useShortcuts } from "../lib/ime";
 import { getProject, replaceProject } from "../projects/api";
 import { DevicePanel, type PanelActions } from "./DevicePanel";
 import { Diagram } from "./Diagram";
-import { differences } from "./diff";
+import { deviceAt, differences } from "./diff";
 import * as E from "./edit";
 
 type SaveState = "saved" | "pending" | "saving" | "invalid" | "error" | "conflict";
@@ -271,7 +271,10 @@ export function Workspace({ projectId, onBack }: { projectId: string; onBack: ()
             <ul>
               {problems.map((p, k) => (
                 <li key={k}>
-                  <button className="link mono" onClick={() => selectByPointer(p.pointer)}>{p.pointer}</button> {p.message}
+                  <button className="link mono" onClick={() => selectByPointer(p.pointer)}>
+                    {[deviceAt(p.pointer, doc), p.pointer].filter(Boolean).join(" · ")}
+                  </button>{" "}
+                  {p.message}
                 </li>
               ))}
             </ul>
@@ -350,7 +353,7 @@ function ConflictDialog(props: { mine: ProjectDocument; theirs: Project; onKeepM
           <tbody>
             {diffs.slice(0, 200).map((d) => (
               <tr key={d.pointer}>
-                <td className="mono">{d.pointer}</td>
+                <td className="mono">{[deviceAt(d.pointer, props.mine, props.theirs.content), d.pointer].filter(Boolean).join(" · ")}</td>
                 <td className="mono mine">{d.mine}</td>
                 <td className="mono theirs">{d.theirs}</td>
               </tr>

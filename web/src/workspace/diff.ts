@@ -27,3 +27,14 @@ export function differences(mine: unknown, theirs: unknown): Difference[] {
   const keys = [...new Set([...a.keys(), ...b.keys()])].sort();
   return keys.filter((k) => a.get(k) !== b.get(k)).map((k) => ({ pointer: k, mine: a.get(k) ?? "—", theirs: b.get(k) ?? "—" }));
 }
+
+/** The device a pointer falls in, by id ("L1"), for a reader who does not count indices. */
+export function deviceAt(pointer: string, ...docs: unknown[]): string | undefined {
+  const m = /^\/devices\/(\d+)(?:\/|$)/.exec(pointer);
+  if (!m) return undefined;
+  for (const d of docs) {
+    const dev = (d as { devices?: { id?: string }[] } | null)?.devices?.[Number(m[1])];
+    if (dev?.id) return dev.id;
+  }
+  return undefined;
+}

@@ -72,6 +72,11 @@ export function NumberField(props: Common & { value: number | undefined; unit: s
           onKeyDown={(e) => {
             if (e.key === "Enter" && !isComposing(e)) (e.target as HTMLInputElement).blur();
           }}
+          onBlur={() => {
+            // Show what was understood: "１２０ｋＶＡ" becomes "120".
+            const p = parseNumber(text, props.unit);
+            if (p.ok) setText(String(p.value));
+          }}
         />
         <span className="unit" aria-hidden="true">{props.unit}</span>
       </span>
