@@ -6,6 +6,7 @@
 // every main screen go to target/e2e-screenshots/. Prints one summary line and exits non-zero
 // when any step fails.
 
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { Steps, assert, axe, chromium, CHROMIUM_ARGS, clientOrigin, outbox, root, shotsDir, startKyocho, waitForCode } from "./harness.mjs";
@@ -332,6 +333,51 @@ try {
     await accessible(page, "projects-en");
     await page.locator("#lang").selectOption("ja");
     await page.getByRole("heading", { name: "プロジェクト" }).waitFor();
+  });
+
+  await steps.run("lockout after repeated wrong passwords is explained in plain Japanese", async () => {
+    execFileSync(kyochoBin, ["user", "add", "--data-dir", kyocho.dataDir, "--tenant", "demo", "--email", "designer@demo.example", "--role", "designer"], {
+      env: { ...process.env, KYOCHO_USER_PASSWORD: "Designer-2026!" },
+      stdio: "ignore",
+    });
+    const ctx = await browser.newContext(contextOptions);
+    const p = await ctx.newPage();
+    try {
+      await p.goto("/");
+      await p.getByLabel("会社ID").fill("demo");
+      await p.getByLabel("メールアドレス").fill("designer@demo.example");
+      let message = "";
+      for (let i = 0; i < 6 && !message.includes("ロック"); i++) {
+        await p.getByLabel("パスワード", { exact: true }).fill(`Wrong-${i}!`);
+        await Promise.all([p.waitForResponse((r) => r.url().endsWith("/auth/sign-in")), p.getByRole("button", { name: "サインイン", exact: true }).click()]);
+        await p.getByRole("button", { name: "サインイン", exact: true }).waitFor(); // the answer is on screen
+        message = await p.getByTestId("signin-error").textContent();
+      }
+      assert(message.includes("ロックされています"), `the locked account is explained: ${message}`);
+      await screenshot(p, "locked");
+      await accessible(p, "locked");
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  await steps.run("a sign-in from outside the company's IP allow-list is explained in plain Japanese", async () => {
+    const r = await apiCall(page, "PUT", "/admin/settings", { ip_allow_list: ["192.0.2.0/24"], mfa_required: false, confirm_lockout: true });
+    assert(r.status === 200, `allow-list saved: ${r.status} ${JSON.stringify(r.body)}`);
+    const ctx = await browser.newContext(contextOptions);
+    const p = await ctx.newPage();
+    try {
+      await p.goto("/");
+      await p.getByLabel("会社ID").fill("demo");
+      await p.getByLabel("メールアドレス").fill(EMAIL);
+      await p.getByLabel("パスワード", { exact: true }).fill(NEW_PASSWORD);
+      await p.getByRole("button", { name: "サインイン", exact: true }).click();
+      const message = await p.getByTestId("signin-error").textContent();
+      assert(message.includes("IPアドレス"), `the refusal names the address rule: ${message}`);
+      await screenshot(p, "ip-refused");
+    } finally {
+      await ctx.close();
+    }
   });
 } catch (e) {
   steps.failed++;
