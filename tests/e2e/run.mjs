@@ -9,7 +9,7 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { Steps, assert, axe, chromium, CHROMIUM_ARGS, clientOrigin, outbox, root, shotsDir, startKyocho, waitForCode } from "./harness.mjs";
+import { Steps, assert, axe, chromium, CHROMIUM_ARGS, clientOrigin, outbox, root, shotsDir, startKyocho, totp, waitForCode } from "./harness.mjs";
 
 const argKyocho = process.argv.indexOf("--kyocho");
 const kyochoBin =
@@ -68,7 +68,7 @@ async function signInWithMfa(p, label) {
   const code = await waitForCode(kyocho.dataDir, EMAIL, since);
   // A full-width code, as a Japanese IME might leave it, is read as digits (NFKC).
   await p.getByLabel("確認コード（6桁）").fill(code.replace(/[0-9]/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0)));
-  await p.getByRole("button", { name: "確認" }).click();
+  await p.getByRole("button", { name: "確認", exact: true }).click();
   await p.getByRole("heading", { name: "プロジェクト" }).waitFor();
 }
 
@@ -332,6 +332,32 @@ try {
     await screenshot(page, "projects-en");
     await accessible(page, "projects-en");
     await page.locator("#lang").selectOption("ja");
+    await page.getByRole("heading", { name: "プロジェクト" }).waitFor();
+  });
+
+  await steps.run("set up an authenticator app from its QR code, then sign in with an authenticator code", async () => {
+    await page.getByRole("button", { name: "アカウント" }).click();
+    const dialog = page.getByTestId("account");
+    await dialog.getByRole("button", { name: "認証アプリを設定する" }).click();
+    await dialog.getByTestId("totp-qr").waitFor();
+    const modules = await dialog.getByTestId("totp-qr").locator("path").getAttribute("d");
+    assert(modules && modules.length > 500, "the QR code is drawn");
+    const secret = (await dialog.locator("code").textContent()).trim();
+    await screenshot(page, "totp-setup");
+    await accessible(page, "totp-setup");
+    await dialog.getByLabel("確認コード（6桁）").fill(await totp(secret));
+    await dialog.getByRole("button", { name: "確認", exact: true }).click();
+    await dialog.getByText("認証アプリを設定しました。").waitFor();
+    await dialog.getByRole("button", { name: "閉じる" }).click();
+    await page.getByTestId("sign-out").click();
+    await page.getByLabel("パスワード", { exact: true }).fill(NEW_PASSWORD);
+    await page.getByRole("button", { name: "サインイン", exact: true }).click();
+    await page.getByRole("heading", { name: "認証アプリに表示されているコードを入力してください" }).waitFor();
+    // The previous window's code was used for the set-up; wait for a fresh one.
+    const now = Date.now() / 1000;
+    await page.waitForTimeout((30 - (now % 30)) * 1000 + 200);
+    await page.getByLabel("確認コード（6桁）").fill(await totp(secret));
+    await page.getByRole("button", { name: "確認", exact: true }).click();
     await page.getByRole("heading", { name: "プロジェクト" }).waitFor();
   });
 
