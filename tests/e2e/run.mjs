@@ -228,9 +228,52 @@ try {
     await page.getByTestId("tab-diagram").click();
   });
 
+  await steps.run("drag a relay curve: the tap snaps to the next step, with a live tooltip; hide and show a device", async () => {
+    await page.getByTestId("tab-analysis").click();
+    await page.getByTestId("tcc").waitFor();
+    await page.locator("#relay-pick").selectOption("VCB2");
+    const tap = page.getByTestId("relay-settings").getByLabel("限時タップ");
+    assert((await tap.inputValue()) === "4", "VCB2 starts at the 4 A tap");
+    const band = page.locator('[data-testid=tcc] [data-curve="VCB2"][data-role="ocr"] path.band');
+    const box = await band.boundingBox();
+    const start = { x: box.x + box.width * 0.3, y: box.y + box.height * 0.5 };
+    // Find a point inside the band (the band is a thin diagonal strip).
+    let grab = null;
+    for (let fx = 0.05; fx < 0.95 && !grab; fx += 0.05) {
+      for (let fy = 0.05; fy < 0.95 && !grab; fy += 0.05) {
+        const px = box.x + box.width * fx;
+        const py = box.y + box.height * fy;
+        const hit = await page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.closest("[data-curve]")?.getAttribute("data-curve"), [px, py]);
+        if (hit === "VCB2") grab = { x: px, y: py };
+      }
+    }
+    assert(grab, `a point of VCB2's band can be grabbed (band box ${JSON.stringify(box)}, tried from ${JSON.stringify(start)})`);
+    await page.mouse.move(grab.x, grab.y);
+    await page.mouse.down();
+    // 1.5 × the current: 4 A × 1.5 = 6 A, the largest step.
+    const plot = await page.getByTestId("tcc").boundingBox();
+    const decadePx = ((plot.width - 80) * (plot.width / 760)) / 5; // five decades, 1 A … 100 kA
+    await page.mouse.move(grab.x + Math.log10(1.5) * decadePx * (760 / plot.width), grab.y, { steps: 5 });
+    const tip = await page.getByTestId("drag-tip").textContent();
+    assert(tip.includes("6 A"), `the tooltip shows the snapped tap: ${tip}`);
+    await page.mouse.up();
+    await page.waitForFunction(() => document.querySelector('[data-testid=relay-settings] select[id$="ocr-tap-a"]')?.value === "6");
+    await waitSaved(page);
+    const stored = await apiCall(page, "GET", `/projects/${builtId}`);
+    assert(stored.body.content.devices.find((d) => d.id === "VCB2").ocr.tap_a === 6, "the dragged tap is saved (6 A)");
+    await page.getByTestId("relay-settings").getByLabel("限時タップ").selectOption("4");
+    await waitSaved(page);
+    await page.locator(".legend label", { hasText: "PF1" }).locator("input").uncheck();
+    assert((await page.locator('[data-testid=tcc] [data-curve="PF1"]').count()) === 0, "PF1 hidden");
+    await page.locator(".legend label", { hasText: "PF1" }).locator("input").check();
+    assert((await page.locator('[data-testid=tcc] [data-curve="PF1"]').count()) > 0, "PF1 shown again");
+    await page.getByTestId("tab-diagram").click();
+  });
+
   await steps.run("a value the server refuses (422) is shown on its field, and the edit is kept", async () => {
     const stored = await apiCall(page, "GET", `/projects/${builtId}`);
     const l1 = stored.body.content.devices.findIndex((d) => d.id === "L1");
+    await page.getByTestId("tab-diagram").click();
     await page.locator('[data-testid=sld] [data-device="L1"]').click();
     const field = page.locator(`[data-pointer="/devices/${l1}/rated_kva"]`);
     await field.locator("input").fill("-5");
