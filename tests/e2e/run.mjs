@@ -104,12 +104,25 @@ try {
   });
   if (!ok) throw new Error("cannot continue without signing in");
 
-  await steps.run("sign out, then sign in with an e-mail code read from the outbox", async () => {
+  await steps.run("sign out, sign in with an e-mail code read from the outbox; a token about to expire is refreshed first", async () => {
     const r = await apiCall(page, "PUT", "/auth/mfa/preference", { method: "email" });
     assert(r.status === 200, `e-mail MFA enabled through the API: ${r.status}`);
     await page.getByTestId("sign-out").click();
     await page.getByRole("heading", { name: "サインイン" }).waitFor();
     await signInWithMfa(page, "mfa-code");
+    // An access token about to expire is refreshed before the next request goes out.
+    const before = JSON.parse(await page.evaluate(() => sessionStorage.getItem("kyocho.session")));
+    assert(before.refresh_token, "the sign-in kept a refresh token");
+    await page.evaluate(() => {
+      const s = JSON.parse(sessionStorage.getItem("kyocho.session"));
+      sessionStorage.setItem("kyocho.session", JSON.stringify({ ...s, expires_at: Date.now() + 20_000 }));
+    });
+    const refreshed = page.waitForResponse((r) => r.url().endsWith("/auth/refresh") && r.status() === 200);
+    await page.reload();
+    await refreshed;
+    await page.getByRole("heading", { name: "プロジェクト" }).waitFor();
+    const after = JSON.parse(await page.evaluate(() => sessionStorage.getItem("kyocho.session")));
+    assert(after.expires_at > Date.now() + 60_000, "the refreshed token lasts beyond the next minute");
     await screenshot(page, "projects-empty");
     await accessible(page, "projects-empty");
   });
