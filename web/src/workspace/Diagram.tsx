@@ -12,8 +12,8 @@ import { tree } from "./edit";
 const COL = 168;
 const ROW = 64;
 const BOX_W = 150;
-/** Room on the left for the first bus's name and voltage. */
-const LEFT = 84;
+/** Margin left of the widest bus bar. */
+const LEFT = 24;
 const BOX_H = 40;
 
 interface Placed {
@@ -151,11 +151,9 @@ export function Diagram(props: {
             >
               <rect x={b.x1 - 4} y={b.y - 8} width={b.x2 - b.x1 + 8} height={16} className="hit" />
               <line x1={b.x1} y1={b.y} x2={b.x2} y2={b.y} className="busbar" />
-              <text x={b.x1 - 6} y={b.y - 8} className="bus-label" textAnchor="end">
+              <text x={b.x1} y={b.y - 8} className="bus-label">
                 {b.id}
-              </text>
-              <text x={b.x1 - 6} y={b.y + 14} className="bus-volt" textAnchor="end">
-                {`${d?.voltage_v ?? ""} V`}
+                <tspan className="bus-volt" dx={6}>{`${d?.voltage_v ?? ""} V`}</tspan>
               </text>
             </g>
           );

@@ -94,7 +94,7 @@ export function newDevice(type: SeriesType | ShuntType, id: string, voltage_v: n
 
 /** The kinds that make sense below a bus at this voltage. */
 export function seriesTypesAt(voltage_v: number): SeriesType[] {
-  return voltage_v <= LV_MAX_V ? ["lv_breaker", "cable"] : ["ground_switch", "cable", "vcb", "lbs_pf", "transformer"];
+  return voltage_v <= LV_MAX_V ? ["lv_breaker", "cable"] : ["vcb", "lbs_pf", "transformer", "cable", "ground_switch"];
 }
 
 function withDevices(doc: ProjectDocument, devices: Device[]): ProjectDocument {
