@@ -16,7 +16,7 @@ const webRequire = createRequire(path.join(root, "web/package.json"));
 export const { chromium } = webRequire("playwright-core");
 const axeSource = fs.readFileSync(webRequire.resolve("axe-core/axe.min.js"), "utf8");
 
-export const shotsDir = path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, "target"), "e2e-screenshots");
+export const shotsDir = path.join(root, "target", "e2e-screenshots");
 
 export const CHROMIUM_ARGS = [
   "--headless",
