@@ -297,6 +297,10 @@ try {
     assert((await field.locator("input").getAttribute("aria-invalid")) === "true", "the field is marked invalid");
     const after = await apiCall(page, "GET", `/projects/${builtId}`);
     assert(after.body.version === stored.body.version, "nothing was written");
+    await page.getByTestId("back").click();
+    await page.waitForTimeout(300);
+    assert((await page.getByTestId("sld").count()) === 1, "leaving is refused while the refused edit is not resolved");
+    assert((await field.locator("input").inputValue()) === "-5", "the edit is still there");
     await screenshot(page, "validation-422");
     await accessible(page, "validation-422");
     // Full-width digits and unit, as typed with a Japanese IME, are read as 120 kVA.

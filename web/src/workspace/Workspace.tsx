@@ -147,6 +147,19 @@ export function Workspace({ projectId, onBack }: { projectId: string; onBack: ()
     return () => clearTimeout(timer);
   }, [doc, save, saveState]);
 
+  // Leaving with an edit not yet stored: the browser asks first; the back button saves first.
+  useEffect(() => {
+    const warn = (e: BeforeUnloadEvent) => {
+      if (docRef.current && docRef.current !== savedRef.current) e.preventDefault();
+    };
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, []);
+  const leave = useCallback(async () => {
+    if (docRef.current && docRef.current !== savedRef.current && docRef.current !== rejectedRef.current) await save();
+    if (!docRef.current || docRef.current === savedRef.current) onBack();
+  }, [onBack, save]);
+
   const apply = useCallback((next: ProjectDocument, select?: number | null) => {
     const cur = docRef.current;
     if (!cur || next === cur) return;
@@ -256,7 +269,7 @@ export function Workspace({ projectId, onBack }: { projectId: string; onBack: ()
   return (
     <main className="workspace" aria-labelledby="ws-title">
       <div className="toolbar">
-        <button className="link" onClick={onBack}>{`← ${t.projects}`}</button>
+        <button className="link" onClick={() => void leave()} data-testid="back">{`← ${t.projects}`}</button>
         <h1 id="ws-title">{doc.name}</h1>
         <span className="muted">{t.version(version)}</span>
         <span className={`save-state ${saveState}`} role="status" data-testid="save-state" data-state={saveState}>{stateText[saveState]}</span>
