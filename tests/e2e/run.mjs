@@ -204,10 +204,17 @@ try {
     await accessible(page, "diagram-built");
   });
 
-  await steps.run("undo and redo an edit", async () => {
+  await steps.run("undo and redo an edit; Ctrl+Z never fires during IME composition", async () => {
     await page.locator('[data-testid=sld] [data-device="B8"]').click();
     await page.getByTestId("add-shunt").click();
     assert((await page.locator('[data-testid=sld] [data-device="L3"]').count()) === 1, "L3 added");
+    const ctrlZ = (composing) =>
+      page.evaluate((c) => document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "z", ctrlKey: true, isComposing: c, bubbles: true })), composing);
+    await ctrlZ(true);
+    assert((await page.locator('[data-testid=sld] [data-device="L3"]').count()) === 1, "Ctrl+Z during IME composition does nothing");
+    await ctrlZ(false);
+    assert((await page.locator('[data-testid=sld] [data-device="L3"]').count()) === 0, "Ctrl+Z undoes: L3 removed");
+    await page.getByTestId("redo").click();
     await page.getByTestId("undo").click();
     assert((await page.locator('[data-testid=sld] [data-device="L3"]').count()) === 0, "undo removes L3");
     await page.getByTestId("redo").click();
