@@ -248,7 +248,7 @@ try {
     await page.getByTestId("tab-diagram").click();
   });
 
-  await steps.run("drag a relay curve: the tap snaps to the next step, with a live tooltip; hide and show a device", async () => {
+  await steps.run("drag a relay curve: the tap snaps to the next step, with a live tooltip; the 210 V axis; hide and show a device", async () => {
     await page.getByTestId("tab-analysis").click();
     await page.getByTestId("tcc").waitFor();
     await page.locator("#relay-pick").selectOption("VCB2");
@@ -283,6 +283,9 @@ try {
     assert(stored.body.content.devices.find((d) => d.id === "VCB2").ocr.tap_a === 6, "the dragged tap is saved (6 A)");
     await page.getByTestId("relay-settings").getByLabel("限時タップ").selectOption("4");
     await waitSaved(page);
+    await page.locator("#ref-voltage").selectOption("210");
+    assert((await page.getByTestId("tcc").textContent()).includes("210 V 換算"), "the current axis is referred to 210 V");
+    await page.locator("#ref-voltage").selectOption("6600");
     await page.locator(".legend label", { hasText: "PF1" }).locator("input").uncheck();
     assert((await page.locator('[data-testid=tcc] [data-curve="PF1"]').count()) === 0, "PF1 hidden");
     await page.locator(".legend label", { hasText: "PF1" }).locator("input").check();

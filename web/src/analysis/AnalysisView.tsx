@@ -3,13 +3,27 @@
 //! explanations linked to the devices, and the short-circuit table (%Z method and IEC 60909).
 
 import { useMemo, useState } from "react";
-import type { Analysis, ProjectDocument } from "../api/types";
+import type { Analysis, Chart, ProjectDocument } from "../api/types";
 import { useI18n } from "../i18n";
 import type { Dict } from "../i18n/dict";
 import { ChoiceField, StepField } from "../workspace/fields";
 import { ocrFields } from "../workspace/DevicePanel";
 import * as S from "../workspace/steps";
 import { TccChart, colourOf } from "./TccChart";
+
+/** The chart with its current axis referred to `voltage_v` (I·V is the same on both sides). */
+export function referChart(chart: Chart, voltage_v: number): Chart {
+  const k = chart.voltage_v / voltage_v;
+  if (k === 1) return chart;
+  return {
+    ...chart,
+    voltage_v,
+    current_min_a: chart.current_min_a * k,
+    current_max_a: chart.current_max_a * k,
+    curves: chart.curves.map((c) => ({ ...c, lines: c.lines.map((l) => ({ ...l, points: l.points.map((p) => ({ ...p, current_a: p.current_a * k })) })) })),
+    fault_markers: chart.fault_markers.map((f) => ({ ...f, current_a: f.current_a * k })),
+  };
+}
 
 function ruleLabel(t: Dict, rule: string): string {
   const v = (t as Record<string, unknown>)[`rule_${rule}`];
@@ -34,6 +48,12 @@ export function AnalysisView(props: {
   const { doc, analysis, busy, error, errors, set } = props;
   const [hidden, setHidden] = useState<Set<string>>(new Set());
   const [picked, setPicked] = useState<string>("");
+  const [refV, setRefV] = useState<number | null>(null);
+  const voltages = useMemo(
+    () => [...new Set([analysis?.chart.voltage_v ?? 0, ...(analysis?.chart.fault_markers ?? []).map((f) => f.voltage_v)])].filter((v) => v > 0).sort((a, b) => b - a),
+    [analysis],
+  );
+  const shownChart = useMemo(() => (analysis ? referChart(analysis.chart, refV && voltages.includes(refV) ? refV : analysis.chart.voltage_v) : null), [analysis, refV, voltages]);
   const settable = useMemo(() => doc.devices.map((d, i) => ({ d, i })).filter(({ d }) => d.ocr || d.fuse), [doc]);
   const current = settable.find(({ d }) => d.id === picked) ?? settable[0];
   const chartIds = useMemo(
@@ -84,7 +104,7 @@ export function AnalysisView(props: {
       </div>
       <div className="chart-area">
         <TccChart
-          chart={analysis.chart}
+          chart={shownChart ?? analysis.chart}
           hidden={hidden}
           focus={current?.d.id}
           deviceIds={chartIds}
@@ -106,6 +126,16 @@ export function AnalysisView(props: {
             )}
             {settings}
           </fieldset>
+          {voltages.length > 1 && (
+            <div className="field">
+              <label htmlFor="ref-voltage">{t.referenceVoltage}</label>
+              <select id="ref-voltage" value={String(refV ?? analysis.chart.voltage_v)} onChange={(e) => setRefV(Number(e.target.value))}>
+                {voltages.map((v) => (
+                  <option key={v} value={String(v)}>{`${num(v, 0)} V`}</option>
+                ))}
+              </select>
+            </div>
+          )}
           <fieldset className="legend">
             <legend>{t.tccShow}</legend>
             {chartIds.map((id) => (
