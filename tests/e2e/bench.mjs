@@ -38,6 +38,8 @@ await page.getByTestId("project-table").waitFor();
 const fcp = await page.evaluate(() => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN);
 
 await page.goto(`/#/p/${created.id}`);
+await page.getByTestId("sld").waitFor();
+await page.screenshot({ path: path.join(shotsDir, "bench-cb_multi-diagram.png"), fullPage: true });
 await page.getByTestId("tab-analysis").click();
 await page.getByTestId("tcc").waitFor();
 const relay = doc.devices.find((d) => d.ocr)?.id;

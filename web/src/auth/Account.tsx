@@ -58,7 +58,7 @@ export function Account({ onClose }: { onClose: () => void }) {
     <Dialog title={t.account} onClose={onClose} testId="account">
       {me && (
         <p>
-          {me.user.email} · {me.company.name} ({me.company.id}) · {me.role}
+          {`${me.user.email} · ${me.company.name} (${me.company.id}) · ${t[`role_${me.role}` as keyof typeof t] ?? me.role}`}
         </p>
       )}
       <h3>{t.mfaTitle}</h3>

@@ -110,6 +110,12 @@ export function DevicePanel(props: { doc: ProjectDocument; index: number | null;
     case "capacitor":
       fields.push(num(t.fieldKvar, "kvar", "rated_kvar"), step(t.fieldReactor, S.REACTOR_PERCENT, "%", ["reactor_percent"]));
       break;
+    case "motor":
+      fields.push(num(t.fieldKw, "kW", "rated_kw"));
+      break;
+    case "generator":
+      fields.push(num(t.fieldKva, "kVA", "rated_kva"));
+      break;
   }
 
   return (

@@ -105,7 +105,10 @@ export function deviceSummary(d: Device, t: Dict): string {
     case "ground_switch":
       return `${String(d.kind ?? "").toUpperCase()} ${n(d.rated_current_a)}A`;
     case "load":
+    case "generator":
       return `${n(d.rated_kva)} kVA`;
+    case "motor":
+      return `${n(d.rated_kw)} kW`;
     case "capacitor":
       return `${n(d.rated_kvar)} kvar`;
     default:
