@@ -23,6 +23,8 @@ export async function analyseDocument(doc: ProjectDocument): Promise<Analysis | 
       stateless = false;
       return null;
     }
+    // A document the engine refuses (or any other refusal): the stored analysis still shows.
+    if (e instanceof ApiError && e.status >= 400 && e.status < 500 && e.status !== 401) return null;
     throw e;
   }
 }

@@ -9,7 +9,7 @@ import { ApiError } from "../api/client";
 import type { Analysis, Project, ProjectDocument } from "../api/types";
 import { useI18n } from "../i18n";
 import { AnalysisView } from "../analysis/AnalysisView";
-import { analyseDocument, analyseStored } from "../analysis/run";
+import { analyseDocument, analyseStored, statelessKnown } from "../analysis/run";
 import { ExportPanel } from "../exports/ExportPanel";
 import { Dialog } from "../lib/Dialog";
 import { describeError, fieldErrors, messageOf } from "../lib/errors";
@@ -159,6 +159,13 @@ export function Workspace({ projectId, onBack }: { projectId: string; onBack: ()
     if (docRef.current && docRef.current !== savedRef.current && docRef.current !== rejectedRef.current) await save();
     if (!docRef.current || docRef.current === savedRef.current) onBack();
   }, [onBack, save]);
+
+  // What-if: with the stateless analysis, an edit is analysed before it is saved.
+  useEffect(() => {
+    if (!doc || statelessKnown() !== true || doc === savedRef.current) return;
+    const timer = setTimeout(() => void runAnalysis(doc), 250);
+    return () => clearTimeout(timer);
+  }, [doc, runAnalysis]);
 
   const apply = useCallback((next: ProjectDocument, select?: number | null) => {
     const cur = docRef.current;
