@@ -9,6 +9,7 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { Contract } from "./contract.mjs";
 import { Steps, assert, axe, chromium, CHROMIUM_ARGS, clientOrigin, outbox, root, shotsDir, startKyocho, totp, waitForCode } from "./harness.mjs";
 
 const argKyocho = process.argv.indexOf("--kyocho");
@@ -32,6 +33,8 @@ const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? 
 const contextOptions = { baseURL: client.origin, bypassCSP: true, locale: "ja-JP", timezoneId: "Asia/Tokyo", viewport: { width: 1400, height: 900 }, acceptDownloads: true };
 const ctx1 = await browser.newContext(contextOptions);
 const page = await ctx1.newPage();
+const contract = new Contract();
+contract.watch(page, client.origin);
 const consoleErrors = [];
 page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
 let shot = 0;
@@ -474,6 +477,12 @@ try {
     } finally {
       await ctx.close();
     }
+  });
+  await steps.run("every API response the client received matches its schema in infra/openapi.yaml", async () => {
+    await page.waitForTimeout(300); // bodies still being read
+    assert(contract.seen.length > 30, `the client's responses were recorded (${contract.seen.length})`);
+    const failures = [...new Set(contract.failures)];
+    assert(failures.length === 0, `${failures.length} response(s) do not match:\n       ${failures.slice(0, 15).join("\n       ")}`);
   });
 } catch (e) {
   steps.failed++;
