@@ -207,7 +207,7 @@ try {
     await accessible(page, "diagram-built");
   });
 
-  await steps.run("undo and redo an edit; Ctrl+Z never fires during IME composition", async () => {
+  await steps.run("swap, undo and redo; Ctrl+Z never fires during IME composition", async () => {
     await page.locator('[data-testid=sld] [data-device="B8"]').click();
     await page.getByTestId("add-shunt").click();
     assert((await page.locator('[data-testid=sld] [data-device="L3"]').count()) === 1, "L3 added");
@@ -223,6 +223,13 @@ try {
     await page.getByTestId("redo").click();
     assert((await page.locator('[data-testid=sld] [data-device="L3"]').count()) === 1, "redo brings L3 back");
     await page.getByTestId("undo").click();
+    // Swap the cable with the breaker below it, then undo.
+    const y = async (id) => (await page.locator(`[data-testid=sld] [data-device="${id}"]`).boundingBox()).y;
+    await page.locator('[data-testid=sld] [data-device="C1"]').click();
+    await page.getByTestId("swap-below").click();
+    assert((await y("VCB1")) < (await y("C1")), "after the swap VCB1 is drawn above C1");
+    await page.getByTestId("undo").click();
+    assert((await y("C1")) < (await y("VCB1")), "undo puts C1 back above VCB1");
     await waitSaved(page);
   });
 

@@ -8,7 +8,7 @@ import type { Device, OcrSettings, ProjectDocument } from "../api/types";
 import { useI18n } from "../i18n";
 import type { Dict } from "../i18n/dict";
 import { Dialog } from "../lib/Dialog";
-import { SHUNT_TYPES, busVoltage, seriesTypesAt, subtree, type SeriesType, type ShuntType } from "./edit";
+import { SHUNT_TYPES, busVoltage, seriesTypesAt, subtree, swappableBelow, type SeriesType, type ShuntType } from "./edit";
 import { ChoiceField, NumberField, StepField, TextField } from "./fields";
 import * as S from "./steps";
 
@@ -18,6 +18,7 @@ export interface PanelActions {
   addShunt: (bus: string, type: ShuntType) => void;
   insertSeries: (index: number, type: SeriesType) => void;
   deleteSubtree: (index: number) => void;
+  swapWithBelow: (index: number) => void;
 }
 
 function typeLabel(t: Dict, type: string): string {
@@ -198,6 +199,11 @@ function EditActions({ doc, index, device, actions }: { doc: ProjectDocument; in
           </select>
           <button data-testid="add-shunt" onClick={() => actions.addShunt(device.id, shuntType)}>{t.addShunt}</button>
         </div>
+      )}
+      {swappableBelow(doc, index) !== undefined && (
+        <button data-testid="swap-below" onClick={() => actions.swapWithBelow(index)}>
+          {t.swapBelow(doc.devices[swappableBelow(doc, index)!].id)}
+        </button>
       )}
       {removable && (
         <button className="danger" data-testid="delete-subtree" onClick={() => (count > 0 ? setConfirm(true) : actions.deleteSubtree(index))}>

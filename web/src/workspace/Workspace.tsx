@@ -229,6 +229,10 @@ export function Workspace({ projectId, onBack }: { projectId: string; onBack: ()
           apply(next, i);
         }
       },
+      swapWithBelow: (index) => {
+        const cur = docRef.current;
+        if (cur) apply(E.swapWithBelow(cur, index));
+      },
       deleteSubtree: (index) => {
         const cur = docRef.current;
         if (cur) apply(E.deleteSubtree(cur, index), null);

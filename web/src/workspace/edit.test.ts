@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { blankDocument } from "../projects/samples";
-import { addBranch, addShunt, deleteSubtree, insertSeries, subtree, tree } from "./edit";
+import { addBranch, addShunt, deleteSubtree, insertSeries, subtree, swapWithBelow, swappableBelow, tree } from "./edit";
 
 describe("building a diagram from the utility bus", () => {
   it("a transformer branch creates a secondary bus at 210 V fed by the transformer", () => {
@@ -31,5 +31,25 @@ describe("building a diagram from the utility bus", () => {
     expect(subtree(doc, tr).size).toBe(3); // transformer, its secondary bus, the load
     const after = deleteSubtree(doc, tr);
     expect(after.devices.map((d) => d.type).sort()).toEqual(["bus", "bus", "bus", "lbs_pf", "vcb"]);
+  });
+});
+
+describe("swapping two devices in series", () => {
+  it("puts the cable above the breaker and keeps the buses", () => {
+    let [doc, vcb] = addBranch(blankDocument("t"), "SP", "vcb");
+    let cable: number;
+    [doc, cable] = addBranch(doc, String(doc.devices[vcb].to), "cable");
+    expect(swappableBelow(doc, vcb)).toBe(cable);
+    const after = swapWithBelow(doc, vcb);
+    expect(after.devices[cable].from).toBe("SP");
+    expect(after.devices[vcb].to).toBe(doc.devices[cable].to);
+    expect(after.devices.filter((d) => d.type === "bus").length).toBe(3);
+  });
+  it("refuses when the bus between them feeds a load too", () => {
+    let [doc, vcb] = addBranch(blankDocument("t"), "SP", "vcb");
+    const mid = String(doc.devices[vcb].to);
+    [doc] = addBranch(doc, mid, "cable");
+    [doc] = addShunt(doc, mid, "load");
+    expect(swappableBelow(doc, vcb)).toBeUndefined();
   });
 });

@@ -134,6 +134,33 @@ export function addShunt(doc: ProjectDocument, busId: string, type: ShuntType): 
   return [withDevices(doc, devices), devices.length - 1];
 }
 
+/**
+ * The series device directly below the one at `index` when the two can trade places: the bus
+ * between them carries nothing else and both sides are at one voltage.
+ */
+export function swappableBelow(doc: ProjectDocument, index: number): number | undefined {
+  const d = doc.devices[index];
+  if (!d?.from || !d.to || d.type === "transformer") return undefined;
+  const t = tree(doc);
+  const below = t.children.get(d.to) ?? [];
+  if (below.length !== 1 || (t.shunts.get(d.to) ?? []).length) return undefined;
+  const e = doc.devices[below[0]];
+  if (!e.to || e.type === "transformer" || busVoltage(doc, d.from) !== busVoltage(doc, e.to)) return undefined;
+  return below[0];
+}
+
+/** Swap the series device at `index` with the one directly below it (see [`swappableBelow`]). */
+export function swapWithBelow(doc: ProjectDocument, index: number): ProjectDocument {
+  const j = swappableBelow(doc, index);
+  if (j === undefined) return doc;
+  const d = doc.devices[index];
+  const e = doc.devices[j];
+  return withDevices(
+    doc,
+    doc.devices.map((x, i) => (i === index ? { ...x, from: e.from, to: e.to } : i === j ? { ...x, from: d.from, to: d.to } : x)),
+  );
+}
+
 /** Indices removed when the device at `index` is deleted with everything downstream. */
 export function subtree(doc: ProjectDocument, index: number): Set<number> {
   const t = tree(doc);
