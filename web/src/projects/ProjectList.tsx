@@ -96,7 +96,7 @@ export function ProjectList({ onOpen }: { onOpen: (id: string) => void }) {
               <tr key={p.id}>
                 <td>
                   <a href={`#/p/${p.id}`} onClick={(e) => { e.preventDefault(); onOpen(p.id); }}>{p.name}</a>
-                  {p.description && <div className="muted small">{p.description.slice(0, 120)}</div>}
+                  {p.description && <div className="muted small">{p.description.length > 120 ? `${p.description.slice(0, 120)}…` : p.description}</div>}
                   {rowError?.id === p.id && <p className="error" role="alert">{rowError.message}</p>}
                 </td>
                 <td>{dateTime(p.updated_at)}</td>
