@@ -30,7 +30,7 @@ const kyocho = await startKyocho(kyochoBin);
 const client = await clientOrigin(kyocho.base, dist);
 console.log(`e2e: kyocho at ${kyocho.base}; client served by ${client.servedBy} at ${client.origin}`);
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
-const contextOptions = { baseURL: client.origin, bypassCSP: true, locale: "ja-JP", timezoneId: "Asia/Tokyo", viewport: { width: 1400, height: 900 }, acceptDownloads: true };
+const contextOptions = { baseURL: client.origin, locale: "ja-JP", timezoneId: "Asia/Tokyo", viewport: { width: 1400, height: 900 }, acceptDownloads: true };
 const ctx1 = await browser.newContext(contextOptions);
 const page = await ctx1.newPage();
 const contract = new Contract();
@@ -485,9 +485,11 @@ try {
       await ctx.close();
     }
   });
-  await steps.run("every API response the client received matches its schema in infra/openapi.yaml", async () => {
+  await steps.run("every API response the client received matches its schema in infra/openapi.yaml; no CSP violation", async () => {
     await page.waitForTimeout(300); // bodies still being read
     assert(contract.seen.length > 30, `the client's responses were recorded (${contract.seen.length})`);
+    const csp = consoleErrors.filter((m) => /Content[ -]Security[ -]Policy/i.test(m));
+    assert(csp.length === 0, `the client runs under the served Content-Security-Policy: ${csp.slice(0, 3).join(" | ")}`);
     const failures = [...new Set(contract.failures)];
     assert(failures.length === 0, `${failures.length} response(s) do not match:\n       ${failures.slice(0, 15).join("\n       ")}`);
   });
