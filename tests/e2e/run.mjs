@@ -441,11 +441,35 @@ try {
     await page.getByRole("heading", { name: "プロジェクト" }).waitFor();
   });
 
-  await steps.run("lockout after repeated wrong passwords is explained in plain Japanese", async () => {
+  await steps.run("forgotten password: a code by e-mail, a new password with the policy shown, then sign-in", async () => {
     execFileSync(kyochoBin, ["user", "add", "--data-dir", kyocho.dataDir, "--tenant", "demo", "--email", "designer@demo.example", "--role", "designer"], {
       env: { ...process.env, KYOCHO_USER_PASSWORD: "Designer-2026!" },
       stdio: "ignore",
     });
+    const ctx = await browser.newContext(contextOptions);
+    const p = await ctx.newPage();
+    try {
+      await p.goto("/");
+      await p.getByRole("button", { name: "パスワードを忘れた場合" }).click();
+      await p.getByLabel("会社ID").fill("demo");
+      await p.getByLabel("メールアドレス").fill("designer@demo.example");
+      const since = Date.now() - 1000;
+      await p.getByRole("button", { name: "コードを送信" }).click();
+      await p.getByRole("heading", { name: "パスワードを再設定" }).waitFor();
+      await p.getByLabel("確認コード（6桁）").fill(await waitForCode(kyocho.dataDir, "designer@demo.example", since));
+      await p.getByLabel("新しいパスワード", { exact: true }).fill("Reset-Designer-1");
+      assert((await p.$$eval("[data-testid=password-policy] li.unmet", (l) => l.length)) === 0, "the new password meets every rule");
+      await p.getByRole("button", { name: "パスワードを再設定" }).click();
+      await p.getByText("パスワードを再設定しました。").waitFor();
+      await p.getByLabel("パスワード", { exact: true }).fill("Reset-Designer-1");
+      await p.getByRole("button", { name: "サインイン", exact: true }).click();
+      await p.getByRole("heading", { name: "プロジェクト" }).waitFor();
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  await steps.run("lockout after repeated wrong passwords is explained in plain Japanese", async () => {
     const ctx = await browser.newContext(contextOptions);
     const p = await ctx.newPage();
     try {
