@@ -361,7 +361,7 @@ try {
     }
   });
 
-  await steps.run("export the single-line diagram as PDF and download it", async () => {
+  await steps.run("export the single-line diagram as PDF and the check results as Shift_JIS CSV, and download them", async () => {
     await page.getByTestId("tab-exports").click();
     await page.getByLabel("単線結線図").check();
     await page.locator("#export-format").selectOption("pdf");
@@ -375,6 +375,15 @@ try {
     const bytes = fs.readFileSync(file);
     assert(bytes.subarray(0, 5).toString("latin1") === "%PDF-", `the download is a PDF (starts with ${JSON.stringify(bytes.subarray(0, 5).toString("latin1"))})`);
     assert(bytes.length > 1000, `the PDF has content (${bytes.length} bytes)`);
+    // The check results as a Shift_JIS CSV.
+    await page.getByLabel("帳票（CSV）").check();
+    await page.locator("#export-report").selectOption("checks");
+    await page.locator("#export-encoding").selectOption("cp932");
+    await page.getByTestId("export-run").click();
+    await page.getByTestId("export-link").filter({ hasText: ".csv" }).waitFor({ timeout: 60_000 });
+    const [csv] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-link").click()]);
+    const text = new TextDecoder("shift_jis").decode(fs.readFileSync(await csv.path()));
+    assert(text.includes("不合格") || text.includes("合格"), `the CSV reads as Shift_JIS with Japanese results: ${text.slice(0, 80)}`);
   });
 
   await steps.run("projects: search, copy, rename and delete with confirmation", async () => {
