@@ -67,7 +67,7 @@ pub fn schemas() -> Result<Map<String, Value>, String> {
 pub fn render(document: &str, schemas: &Map<String, Value>) -> Result<String, String> {
     let begin = document.find(BEGIN).ok_or("infra/openapi.yaml has no BEGIN GENERATED SCHEMAS line under components/schemas")?;
     let end = document[begin..].find(END).map(|i| begin + i).ok_or("infra/openapi.yaml has no END GENERATED SCHEMAS line")?;
-    let yaml = serde_yaml::to_string(&Value::Object(schemas.clone())).map_err(|e| e.to_string())?;
+    let yaml = serde_yaml::to_string(&sorted(&Value::Object(schemas.clone()))).map_err(|e| e.to_string())?;
     let mut out = String::with_capacity(document.len() + yaml.len());
     out.push_str(&document[..begin]);
     out.push_str(BEGIN);
@@ -79,6 +79,24 @@ pub fn render(document: &str, schemas: &Map<String, Value>) -> Result<String, St
     }
     out.push_str(&document[end..]);
     Ok(out)
+}
+
+/// `value` as YAML with every object's keys sorted, so that the text does not depend on whether
+/// a build's `serde_json` keeps insertion order (a feature other crates may switch on).
+fn sorted(value: &Value) -> serde_yaml::Value {
+    match value {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            let mut out = serde_yaml::Mapping::new();
+            for key in keys {
+                out.insert(serde_yaml::Value::String(key.clone()), sorted(&map[key]));
+            }
+            serde_yaml::Value::Mapping(out)
+        }
+        Value::Array(items) => serde_yaml::Value::Sequence(items.iter().map(sorted).collect()),
+        other => serde_yaml::to_value(other).unwrap_or(serde_yaml::Value::Null),
+    }
 }
 
 /// The document as it should be: the committed one with a fresh generated block.
