@@ -66,6 +66,22 @@ else
   record "rust tests" $?
 fi
 
+# The web client's TypeScript types come from infra/openapi.yaml (whose schemas the Rust tests
+# above check against the Rust types): regenerate them and fail on any difference.
+step "TypeScript types from infra/openapi.yaml (tools/openapi)"
+if command -v npm > /dev/null 2>&1; then
+  (
+    cd tools/openapi &&
+      { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } &&
+      npm run --silent generate
+  ) && git diff --exit-code -- web/src/api/schema.d.ts &&
+    test -z "$(git status --porcelain -- web/src/api/schema.d.ts)"
+  record "TypeScript types up to date" $?
+else
+  echo "npm is missing: install Node.js 20"
+  record "TypeScript types up to date" 1
+fi
+
 # 5. Short-circuit results against pandapower (IEC 60909, pinned version).
 step "pandapower comparison"
 # The test run above built the kyocho binary (the CLI tests need it); build it only if missing.

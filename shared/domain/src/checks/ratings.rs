@@ -6,6 +6,7 @@ use super::{CheckResult, Ctx};
 
 /// Thresholds of these rules; every field has a documented default.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RatingSettings {}
 
 #[allow(clippy::derivable_impls)]
