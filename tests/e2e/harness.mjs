@@ -3,7 +3,7 @@
 // server that forwards the API to kyocho), launches Debian's Chromium through playwright-core,
 // and offers the checks every test uses (outbox codes, axe-core, screenshots, steps).
 
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import fs from "node:fs";
 import http from "node:http";
@@ -32,7 +32,10 @@ export const CHROMIUM_ARGS = [
 /** Start `kyocho serve` on 127.0.0.1:0 with a fresh data folder; resolves once it answers. */
 export async function startKyocho(bin) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "kyocho-e2e-"));
-  const child = spawn(bin, ["serve", "--addr", "127.0.0.1:0", "--data-dir", dataDir], {
+  // Serve the client the tests just built (when this kyocho serves a client at all).
+  const help = spawnSync(bin, ["serve", "--help"], { encoding: "utf8" }).stdout ?? "";
+  const web = help.includes("--web-dir") ? ["--web-dir", path.join(root, "web/dist"), "--no-web-build"] : [];
+  const child = spawn(bin, ["serve", "--addr", "127.0.0.1:0", "--data-dir", dataDir, ...web], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "warn" },
   });
