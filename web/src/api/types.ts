@@ -1,7 +1,12 @@
-//! The shapes the client reads and writes: the engine's project document, the stored project,
-//! the analysis and the API's problem details. They follow `infra/openapi.yaml` and the
-//! engine's serde types; fields the client never touches stay open (`[k: string]: unknown`)
-//! so that a round trip keeps them.
+//! The shapes the client reads and writes. The project list and exports come straight from the
+//! types generated from `infra/openapi.yaml` (`schema.d.ts`); the project document, analysis
+//! and problem details are still written here, with fields the client never touches left open
+//! (`[k: string]: unknown`) so that a round trip keeps them — moving them to the generated
+//! types is the next step.
+
+import type { components } from "./schema";
+
+type Schemas = components["schemas"];
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -51,10 +56,7 @@ export interface Project {
 
 export type ProjectListItem = Omit<Project, "content">;
 
-export interface ProjectList {
-  items: ProjectListItem[];
-  next_cursor: string | null;
-}
+export type ProjectList = Schemas["ProjectList"];
 
 export interface FieldError {
   pointer?: string;
@@ -150,13 +152,4 @@ export interface ExportRequest {
   language?: "ja" | "en";
 }
 
-export interface ExportFile {
-  id: string;
-  url: string;
-  url_expires_at: number;
-  expires_at: number;
-  sha256: string;
-  size: number;
-  file_name: string;
-  content_type: string;
-}
+export type ExportFile = Schemas["Export"];
