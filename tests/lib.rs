@@ -3,3 +3,4 @@
 //! with fresh state. The test binaries live in `tests/tests/`.
 
 pub mod contract;
+pub mod openapi;

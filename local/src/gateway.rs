@@ -20,6 +20,7 @@ use platform::routes::{self, Access};
 use platform::Backend;
 
 use crate::jwt::Keys;
+use crate::web::WebClient;
 
 /// A function's handler as the gateway calls it.
 pub type Handler = fn(Arc<Backend>, lambda_http::Request) -> Pin<Box<dyn Future<Output = lambda_http::Response<Body>> + Send>>;
@@ -34,6 +35,7 @@ pub fn handler_for(function: &str) -> Option<Handler> {
         "auth" => Some(|b, r| Box::pin(auth::handle(b, r))),
         "admin-users" => Some(|b, r| Box::pin(admin_users::handle(b, r))),
         "admin-settings" => Some(|b, r| Box::pin(admin_settings::handle(b, r))),
+        "library" => Some(|b, r| Box::pin(library::handle(b, r))),
         _ => None,
     }
 }
@@ -53,13 +55,36 @@ pub struct Gateway {
     pub blobs: Arc<platform::local::LocalBlobs>,
 }
 
-/// The axum router: JWKS plus every route of the table.
-pub fn router(gateway: Arc<Gateway>) -> axum::Router {
+/// The axum router: JWKS, signed downloads, every route of the table and — when given — the
+/// web client for every other GET.
+pub fn router(gateway: Arc<Gateway>, web: Option<WebClient>) -> axum::Router {
     axum::Router::new()
         .route("/.well-known/jwks.json", axum::routing::get(jwks))
         .route("/_blobs/{*rest}", axum::routing::get(download))
-        .fallback(forward)
+        .fallback(entry)
+        .layer(axum::Extension(web.map(Arc::new)))
         .with_state(gateway)
+}
+
+/// API routes first; any other request goes to the web client (which answers only GET and
+/// HEAD), and failing that gets API Gateway's own 404.
+async fn entry(
+    State(gw): State<Arc<Gateway>>,
+    axum::Extension(web): axum::Extension<Option<Arc<WebClient>>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    req: axum::extract::Request,
+) -> axum::response::Response {
+    match routes::resolve(req.method().as_str(), req.uri().path()) {
+        Ok((route, params)) => forward(gw, peer, req, route, params).await,
+        Err(_) => {
+            if let Some(web) = web {
+                if let Some(resp) = web.serve(req).await {
+                    return resp;
+                }
+            }
+            refuse(404, "Not Found", "", &peer)
+        }
+    }
 }
 
 async fn jwks(State(gw): State<Arc<Gateway>>) -> axum::Json<serde_json::Value> {
@@ -91,16 +116,14 @@ fn gateway_message(status: u16, message: &str) -> axum::response::Response {
 }
 
 async fn forward(
-    State(gw): State<Arc<Gateway>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    gw: Arc<Gateway>,
+    peer: SocketAddr,
     req: axum::extract::Request,
+    route: &'static routes::Route,
+    params: Vec<(&'static str, String)>,
 ) -> axum::response::Response {
     let (parts, body) = req.into_parts();
     let path = parts.uri.path().to_owned();
-    let (route, params) = match routes::resolve(parts.method.as_str(), &path) {
-        Ok(found) => found,
-        Err(_) => return refuse(404, "Not Found", "", &peer),
-    };
     let Some(handler) = handler_for(route.function) else {
         return gateway_message(500, "Internal Server Error");
     };

@@ -7,6 +7,8 @@ pub mod jwt;
 pub mod render;
 pub mod setup;
 pub mod users;
+pub mod web;
+pub mod web_build;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -29,10 +31,20 @@ pub async fn open(data_dir: &Path) -> anyhow::Result<(Arc<gateway::Gateway>, boo
     Ok((Arc::new(gateway::Gateway { backend, keys, identity: services, local_identity: identity, blobs }), created))
 }
 
-/// Serve `gateway` on an already bound listener until the process is stopped.
+/// Serve `gateway` (the API only) on an already bound listener until the process is stopped.
 pub async fn serve_on(listener: tokio::net::TcpListener, gateway: Arc<gateway::Gateway>) -> anyhow::Result<()> {
+    serve_with(listener, gateway, None).await
+}
+
+/// Serve `gateway` and, when given, the built web client on an already bound listener until
+/// the process is stopped.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    gateway: Arc<gateway::Gateway>,
+    web: Option<web::WebClient>,
+) -> anyhow::Result<()> {
     tokio::spawn(sweep_blobs(gateway.blobs.clone()));
-    let app = gateway::router(gateway);
+    let app = gateway::router(gateway, web);
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
@@ -41,14 +53,19 @@ pub async fn serve_on(listener: tokio::net::TcpListener, gateway: Arc<gateway::G
     Ok(())
 }
 
-/// Open the data folder and start serving on `addr`. Calls `ready` with the bound address
-/// and whether the folder was new, once listening.
-pub async fn serve(addr: SocketAddr, data_dir: &Path, ready: impl FnOnce(SocketAddr, bool)) -> anyhow::Result<()> {
+/// Open the data folder and start serving on `addr` (with the web client, when given). Calls
+/// `ready` with the bound address and whether the folder was new, once listening.
+pub async fn serve(
+    addr: SocketAddr,
+    data_dir: &Path,
+    web: Option<web::WebClient>,
+    ready: impl FnOnce(SocketAddr, bool),
+) -> anyhow::Result<()> {
     let (gateway, created) = open(data_dir).await?;
     gateway.local_identity.outbox().set_echo(true);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     ready(listener.local_addr()?, created);
-    serve_on(listener, gateway).await
+    serve_with(listener, gateway, web).await
 }
 
 /// How often `kyocho serve` deletes expired blobs (exports).

@@ -23,6 +23,13 @@ enum Command {
         addr: SocketAddr,
         #[arg(long, default_value = "./.kyocho", env = "KYOCHO_DATA_DIR")]
         data_dir: PathBuf,
+        /// The built web client served at `/`. When its parent folder holds the client's
+        /// `package.json`, the client is built first if missing or older than its sources.
+        #[arg(long, default_value = "web/dist", env = "KYOCHO_WEB_DIR")]
+        web_dir: PathBuf,
+        /// Serve whatever `--web-dir` holds without building it (or the API alone).
+        #[arg(long, env = "KYOCHO_NO_WEB_BUILD")]
+        no_web_build: bool,
     },
     /// Print a bearer token for a user, creating the tenant and user if missing.
     Token {
@@ -76,7 +83,13 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Analyze { file, json } => kyocho::analyze::run(&file, json),
         Command::Render(args) => kyocho::render::run(args),
-        Command::Serve { addr, data_dir } => block_on(serve(addr, data_dir)),
+        Command::Serve { addr, data_dir, web_dir, no_web_build } => match web_client(&web_dir, !no_web_build) {
+            Ok(web) => block_on(serve(addr, data_dir, web)),
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Token { data_dir, tenant, user, role } => block_on(token(data_dir, tenant, user, role)),
         Command::User { action: UserCommand::Add { data_dir, tenant, email, password, role } } => block_on(async move {
             let user = kyocho::users::add_from_cli(&data_dir, &tenant, &email, &password, &role).await?;
@@ -103,11 +116,28 @@ fn block_on(fut: impl std::future::Future<Output = anyhow::Result<()>>) -> ExitC
     }
 }
 
-async fn serve(addr: SocketAddr, data_dir: PathBuf) -> anyhow::Result<()> {
+/// The web client in `dist`, built first when `build` and its sources are beside it.
+fn web_client(dist: &std::path::Path, build: bool) -> anyhow::Result<Option<kyocho::web::WebClient>> {
+    if build {
+        let root = dist.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+        kyocho::web_build::ensure_built(root, dist, "npm")?;
+    }
+    let web = kyocho::web::WebClient::open(dist);
+    if web.is_none() {
+        eprintln!("No web client in {} (no index.html): serving the API only.", dist.display());
+    }
+    Ok(web)
+}
+
+async fn serve(addr: SocketAddr, data_dir: PathBuf, web: Option<kyocho::web::WebClient>) -> anyhow::Result<()> {
     platform::http::init_tracing();
     let shown = data_dir.display().to_string();
-    kyocho::serve(addr, &data_dir, |bound, created| {
+    let with_client = web.is_some();
+    kyocho::serve(addr, &data_dir, web, |bound, created| {
         println!("Kyocho local edition listening on http://{bound}  (data: {shown})");
+        if with_client {
+            println!("Open http://{bound}/ in a browser for the web client.");
+        }
         if created {
             println!("Created the demo company (tenant `demo`) with administrator `admin`.");
             let outbox = platform::identity::local::Outbox::new(kyocho::users::outbox_dir(std::path::Path::new(&shown)));

@@ -64,3 +64,101 @@ async fn another_tenants_project_cannot_be_analysed_and_a_stale_version_is_refus
     assert_eq!(stale.status(), 412);
     assert_eq!(problem(stale).await["current_version"], 1);
 }
+
+/// `POST /analysis` with `doc` as the body.
+fn analyse_document(app: &TestApp, token: &str, doc: &Value) -> reqwest::RequestBuilder {
+    app.post_json("/analysis", token, doc)
+}
+
+#[tokio::test]
+async fn a_document_sent_for_analysis_gets_the_same_study_as_when_stored_and_nothing_is_stored() {
+    let app = TestApp::spawn().await;
+    let designer = app.token("acme", "alice", Role::Designer).await;
+    let viewer = app.token("acme", "victor", Role::Viewer).await;
+
+    // Given case B sent by a viewer (who may read projects but not write them),
+    let resp = analyse_document(&app, &viewer, &case_b()).send().await.unwrap();
+    assert_eq!(resp.status(), 200, "a viewer may analyse a document");
+    assert!(resp.headers().get("etag").is_none(), "a sent document has no stored version");
+    let sent: Value = resp.json().await.unwrap();
+
+    // then the reference currents come back (PROTECTION.md §5 case B, %Z method, 0.1 %),
+    let hv = &bus(&sent, "HV")["percent_z"];
+    assert!(close(hv["ik3_ka"].as_f64().unwrap(), 11.661), "{hv}");
+    assert!(close(bus(&sent, "LV")["percent_z"]["ik3_ka"].as_f64().unwrap(), 30.206));
+    // nothing was stored,
+    let list: Value = app.get("/projects", &designer).send().await.unwrap().json().await.unwrap();
+    assert_eq!(list["items"].as_array().unwrap().len(), 0, "{list}");
+    // and the study is exactly the stored project's: one code path.
+    let created: Value = app.post_json("/projects", &designer, &case_b()).send().await.unwrap().json().await.unwrap();
+    let path = format!("/projects/{}/analysis", created["id"].as_str().unwrap());
+    let stored: Value = app.client.post(app.url(&path)).bearer_auth(&viewer).send().await.unwrap().json().await.unwrap();
+    assert_eq!(sent, stored);
+}
+
+#[tokio::test]
+async fn a_what_if_setting_change_is_analysed_before_saving() {
+    let app = TestApp::spawn().await;
+    let token = app.token("acme", "alice", Role::Designer).await;
+    let lv_main = |analysis: &Value| -> Value {
+        analysis["checks"].as_array().unwrap().iter().find(|c| c["rule"] == "ocr_vs_lv_main").expect("the OCR vs LV main check")["status"].clone()
+    };
+
+    // Case B's main OCR: instantaneous tap 40 A on CT 75/5 = 600 A primary, below the
+    // 30.206 kA LV fault referred to 6.6 kV (30 206 × 210 / 6600 = 961 A): not selective.
+    let before: Value = analyse_document(&app, &token, &case_b()).send().await.unwrap().json().await.unwrap();
+    assert_eq!(lv_main(&before), "warning");
+
+    // Raised to tap 60 A (the relay's top tap) = 900 A primary: the answer is the edited
+    // document's — the main OCR's curve moves — while nothing is stored.
+    let mut raised = case_b();
+    let vcb = raised["devices"].as_array_mut().unwrap().iter_mut().find(|d| d["id"] == "VCB1").unwrap();
+    vcb["ocr"]["instantaneous_tap_a"] = serde_json::json!(60);
+    let resp = analyse_document(&app, &token, &raised).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    let after: Value = resp.json().await.unwrap();
+    let curve = |analysis: &Value| -> Value {
+        analysis["chart"]["curves"].as_array().unwrap().iter().find(|c| c["device_id"] == "VCB1").expect("the main OCR's curve")["lines"].clone()
+    };
+    assert_ne!(curve(&before), curve(&after), "the edited setting is not what was analysed");
+    // 900 A is still below the 961 A LV fault: the check still warns.
+    assert_eq!(lv_main(&after), "warning");
+    let list: Value = app.get("/projects", &token).send().await.unwrap().json().await.unwrap();
+    assert_eq!(list["items"].as_array().unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn a_document_that_breaks_the_rules_gets_a_422_naming_each_field() {
+    let app = TestApp::spawn().await;
+    let token = app.token("acme", "alice", Role::Viewer).await;
+    let mut unknown = case_b();
+    unknown["colour"] = serde_json::json!("red");
+    let resp = analyse_document(&app, &token, &unknown).send().await.unwrap();
+    assert_eq!(resp.status(), 422);
+    assert_eq!(problem(resp).await["errors"][0]["pointer"], "/colour");
+
+    let mut doc = case_b();
+    let devices = doc["devices"].as_array_mut().unwrap();
+    let vcb = devices.iter().position(|d| d["id"] == "VCB1").unwrap();
+    let tr = devices.iter().position(|d| d["id"] == "TR1").unwrap();
+    devices[vcb]["ocr"]["lever"] = serde_json::json!(99);
+    devices[tr]["rated_kva"] = serde_json::json!(-5);
+
+    let resp = analyse_document(&app, &token, &doc).send().await.unwrap();
+    assert_eq!(resp.status(), 422);
+    let p = problem(resp).await;
+    assert_eq!(p["code"], "validation_failed");
+    let pointers: Vec<&str> = p["errors"].as_array().unwrap().iter().map(|e| e["pointer"].as_str().unwrap()).collect();
+    for want in [format!("/devices/{vcb}/ocr/lever"), format!("/devices/{tr}/rated_kva")] {
+        assert!(pointers.contains(&want.as_str()), "{want} missing from {pointers:?}");
+    }
+
+    // Unreadable JSON is a 400, a wrong media type a 415, and no token a 401.
+    let broken = app.client.post(app.url("/analysis")).bearer_auth(&token).header("content-type", "application/json").body("{\"name\": ");
+    let resp = broken.send().await.unwrap();
+    assert_eq!(resp.status(), 400);
+    assert_eq!(problem(resp).await["errors"][0]["code"], "malformed_json");
+    let text = app.client.post(app.url("/analysis")).bearer_auth(&token).header("content-type", "text/plain").body("{}");
+    assert_eq!(text.send().await.unwrap().status(), 415);
+    assert_eq!(app.client.post(app.url("/analysis")).json(&case_b()).send().await.unwrap().status(), 401);
+}

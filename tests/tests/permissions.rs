@@ -49,6 +49,7 @@ fn rule(key: &str) -> Option<Who> {
         "POST /auth/password/change" | "POST /auth/mfa/totp/setup" | "POST /auth/mfa/totp/verify" => Who::SignedIn,
         "PUT /auth/mfa/preference" | "GET /me" => Who::SignedIn,
         "GET /projects" | "GET /projects/{id}" | "POST /projects/{id}/analysis" => Who::Only(READERS),
+        "POST /analysis" | "GET /library" | "GET /library/{id}" | "POST /render/sld" => Who::Only(READERS),
         "POST /projects" | "PUT /projects/{id}" | "DELETE /projects/{id}" => Who::Only(WRITERS),
         "POST /projects/{id}/exports" | "GET /exports/{id}" => Who::Only(EXPORTERS),
         "GET /admin/users" | "POST /admin/users" | "GET /admin/users/{id}" | "DELETE /admin/users/{id}" => Who::Only(USER_ADMINS),

@@ -3,7 +3,9 @@
 //! blob space under `exports/<export id>/<file name>` and answers with a short-lived
 //! download URL, the file's SHA-256 and size. `GET /exports/{id}` answers the same with a
 //! fresh URL until the export expires. The tenant comes only from the verified caller, so
-//! another tenant's export id is simply not found.
+//! another tenant's export id is simply not found. `POST /render/sld` draws the single-line
+//! diagram of a document sent in the body as SVG, for the web client's diagram, storing
+//! nothing.
 //!
 //! Downloads follow the API's rules: a link is issued only to a caller the API admitted
 //! (IP allow-list included) and only while its project exists; deleting the project deletes
@@ -72,25 +74,35 @@ pub async fn handle(backend: Arc<Backend>, req: Request) -> Response<Body> {
 }
 
 async fn route(backend: Arc<Backend>, call: Call) -> Reply {
-    match call.route.method {
-        "POST" => create(&backend, &call, settings()).await,
-        _ => read(&backend, &call, settings()).await,
+    match call.route.key().as_str() {
+        "POST /render/sld" => render_sld(&call).await,
+        "POST /projects/{id}/exports" => create(&backend, &call, settings()).await,
+        "GET /exports/{id}" => read(&backend, &call, settings()).await,
+        _ => Err(ApiError::NotFound),
     }
 }
 
-/// What both routes answer.
+/// What both routes answer: a stored export and a fresh download URL for it.
 #[derive(Debug, Serialize)]
-struct ExportView {
-    id: String,
-    project_id: Option<String>,
-    url: String,
-    /// Milliseconds since the epoch, like every timestamp of the API.
-    url_expires_at: UnixMillis,
-    expires_at: UnixMillis,
-    sha256: String,
-    size: u64,
-    file_name: String,
-    content_type: String,
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Export"))]
+pub struct ExportView {
+    /// The export id: 32 lower-case hex digits.
+    pub id: String,
+    /// The project drawn or tabulated.
+    pub project_id: Option<String>,
+    /// Download URL, usable without a token until `url_expires_at`.
+    pub url: String,
+    /// When the URL stops working, milliseconds since the Unix epoch.
+    pub url_expires_at: UnixMillis,
+    /// When the export is deleted, milliseconds since the Unix epoch.
+    pub expires_at: UnixMillis,
+    /// SHA-256 of the file, lower-case hex.
+    pub sha256: String,
+    /// File size, bytes.
+    pub size: u64,
+    pub file_name: String,
+    pub content_type: String,
 }
 
 /// A fresh export id: 128 random bits, lower-case hex. It names the export and nothing else.
@@ -193,6 +205,35 @@ async fn create(backend: &Backend, call: &Call, s: ExportSettings) -> Reply {
     }
     resp.extensions_mut().insert(AuditTarget(format!("project:{pid} export:{xid}")));
     Ok(resp)
+}
+
+/// `POST /render/sld`: the single-line diagram of the project document in the body, drawn as
+/// the SVG export draws it (A3 sheet, title block), every element of a device carrying
+/// `data-device="<id>"` so the web client can make the diagram clickable. The document is
+/// validated like a project write (a 422 names each failing field); nothing is stored.
+async fn render_sld(call: &Call) -> Reply {
+    let auth = call.auth()?;
+    let model = projects::parse_document(call.json_text(domain::validate::MAX_INPUT_BYTES)?)?;
+    let analysis = domain::analysis::analyze(&model, &domain::checks::CheckSettings::from_project(&model));
+    let sheet = drawings::SheetInfo {
+        project: model.name.clone(),
+        date: tokyo_date(),
+        author: auth.user_name.clone(),
+        page: "1/1".into(),
+        ..Default::default()
+    };
+    let spec = ExportSpec::Sld { format: drawings::DrawingFormat::Svg };
+    let rendered = tokio::task::spawn_blocking(move || spec.render(&model, &analysis, "draft", sheet))
+        .await
+        .map_err(ApiError::internal)??;
+    let svg = String::from_utf8(rendered.bytes).map_err(ApiError::internal)?;
+    Response::builder()
+        .status(StatusCode::OK)
+        .header("content-type", "image/svg+xml; charset=utf-8")
+        .header("cache-control", "no-store")
+        .header("x-content-type-options", "nosniff")
+        .body(Body::Text(svg))
+        .map_err(ApiError::internal)
 }
 
 async fn read(backend: &Backend, call: &Call, s: ExportSettings) -> Reply {

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 /// The request body of `POST /projects/{id}/exports`, before its combination is checked.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ExportRequest {
     pub what: What,
@@ -26,7 +27,9 @@ pub struct ExportRequest {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+/// Coordination chart, single-line diagram or a CSV report.
 pub enum What {
     Tcc,
     Sld,
@@ -34,7 +37,9 @@ pub enum What {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+/// `svg`, `pdf` or `dxf` for drawings; `csv` for reports.
 pub enum Format {
     Svg,
     Pdf,
@@ -43,7 +48,9 @@ pub enum Format {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+/// (report only) which table.
 pub enum Report {
     Equipment,
     ShortCircuit,
@@ -56,6 +63,8 @@ pub enum Report {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+/// (report only) UTF-8 with BOM (the default) or Shift_JIS.
 pub enum Encoding {
     #[serde(rename = "utf-8")]
     Utf8,
@@ -64,7 +73,9 @@ pub enum Encoding {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+/// (report only) the language of the column headers (Japanese by default).
 pub enum Lang {
     Ja,
     En,

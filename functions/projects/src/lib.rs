@@ -14,33 +14,12 @@ use platform::Backend;
 /// Largest request body accepted, in bytes: the engine's own input limit.
 pub const MAX_BODY_BYTES: usize = domain::validate::MAX_INPUT_BYTES;
 
-/// Errors of JSON syntax or limits, which make the body unreadable rather than invalid.
-const UNREADABLE: [&str; 3] = ["json_syntax", "json_too_deep", "number_out_of_range"];
-
-/// Parse and validate a project document with the engine's rules: every error at once.
-/// Unreadable JSON is a 400; a readable document that breaks the rules is a 422.
+/// Parse and validate a project document with the engine's rules (see
+/// [`projects::parse_document`]), keeping the document as sent for storage.
 fn parse_document(text: &str) -> Result<(Summary, serde_json::Value), ApiError> {
-    match domain::validate::parse_project(text) {
-        Ok(project) => {
-            let content = serde_json::from_str(text).map_err(ApiError::internal)?;
-            Ok((Summary { name: project.name.trim().to_owned(), description: project.description.unwrap_or_default() }, content))
-        }
-        Err(errors) => {
-            let unreadable = errors.iter().any(|e| UNREADABLE.contains(&e.code.as_str()));
-            let errors: Vec<FieldError> = errors
-                .into_iter()
-                .map(|e| {
-                    let code = if UNREADABLE.contains(&e.code.as_str()) { "malformed_json".to_owned() } else { e.code.clone() };
-                    FieldError { code, ..e.into() }
-                })
-                .collect();
-            if unreadable {
-                Err(ApiError::BadRequest { code: "invalid_request", detail: "The body is not readable JSON.".into(), errors })
-            } else {
-                Err(ApiError::Unprocessable { detail: format!("The project has {} error(s).", errors.len()), errors })
-            }
-        }
-    }
+    let project = projects::parse_document(text)?;
+    let content = serde_json::from_str(text).map_err(ApiError::internal)?;
+    Ok((Summary { name: project.name.trim().to_owned(), description: project.description.unwrap_or_default() }, content))
 }
 
 /// The Lambda entry point: every request goes through the shared checks first.

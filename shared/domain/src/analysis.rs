@@ -24,6 +24,7 @@ pub const CHART_SAMPLES: usize = 120;
 
 /// What a curve on the chart stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CurveRole {
     UtilityOcr,
@@ -40,6 +41,7 @@ pub enum CurveRole {
 
 /// One device's curve set on the chart.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DeviceCurve {
     /// Device id (`utility` for the utility's relays).
     pub device_id: String,
@@ -55,6 +57,7 @@ pub struct DeviceCurve {
 
 /// A fault-current marker on the chart.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FaultMarker {
     pub bus_id: String,
     pub name: String,
@@ -66,6 +69,7 @@ pub struct FaultMarker {
 
 /// The coordination chart: log-log axes in chart amperes (at `voltage_v`) and seconds.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Chart {
     pub voltage_v: f64,
     pub current_min_a: f64,
@@ -78,6 +82,7 @@ pub struct Chart {
 
 /// Counts of check outcomes and the overall status (the worst).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Summary {
     pub status: Status,
     pub pass: usize,
@@ -87,6 +92,7 @@ pub struct Summary {
 
 /// Everything the study of one project produces.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Analysis {
     /// [`ANALYSIS_VERSION`].
     pub analysis_version: u32,

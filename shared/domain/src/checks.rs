@@ -65,6 +65,7 @@ pub use crate::model::FaultBasis;
 /// ([`CheckSettings::default`]); [`CheckSettings::from_project`] takes the project's own
 /// settings where it gives them. Times in s, currents as multiples unless named.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CheckSettings {
     /// Margin between two relays in series, s (practice 0.2–0.3; default 0.3).
     pub margin_s: f64,
@@ -197,6 +198,7 @@ impl CheckSettings {
 
 /// Outcome of one check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Pass,
@@ -206,6 +208,7 @@ pub enum Status {
 
 /// Unit of a margin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MarginUnit {
     /// Seconds: positive = the required order holds with this much time to spare.
@@ -217,6 +220,7 @@ pub enum MarginUnit {
 /// A margin with its unit. `value` is `None` when it is unbounded below (one device may
 /// operate where the other never does).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Margin {
     pub value: Option<f64>,
     pub unit: MarginUnit,
@@ -233,6 +237,7 @@ impl Margin {
 
 /// The result of one coordination check.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CheckResult {
     /// Stable rule id, e.g. `main_vs_utility` (see the module documentation).
     pub rule: &'static str,

@@ -66,12 +66,15 @@ fn ser_time<S: serde::Serializer>(t: &f64, s: S) -> Result<S::Ok, S::Error> {
 /// `null`). A device that certainly operates has a finite `max_s`; one that may operate has a
 /// finite `min_s`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TimeBand {
     /// Earliest operating time, seconds.
     #[serde(serialize_with = "ser_time")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<f64>"))]
     pub min_s: f64,
     /// Latest operating (clearing) time, seconds.
     #[serde(serialize_with = "ser_time")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<f64>"))]
     pub max_s: f64,
 }
 
@@ -117,6 +120,7 @@ impl TimeBand {
 /// Invariant: `k ≥ 0`, `α > 0`, `c ≥ 0`, `k + c > 0`. With `k = 0` the curve is definite-time
 /// (`t = TMS·c`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InverseShape {
     /// Numerator k, s at TMS 1.
     pub k: f64,
@@ -163,6 +167,7 @@ impl InverseShape {
 
 /// The standard curve families of docs/engineering.md §1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CurveFamily {
     /// JIS extremely inverse 超反限時: 80/(M²−1) × D/10.
@@ -254,6 +259,7 @@ impl CurveFamily {
 
 /// How a relay's time dial maps to the multiplier of its equation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DialScale {
     /// JIS lever D: multiplier = D / 10 (lever 10 = TMS 1.0).
@@ -279,6 +285,7 @@ impl DialScale {
 /// All values are fractions (0.10 = ±10 %). The operating-time tolerance is given at 300 %
 /// and 700 % of tap and interpolated linearly in log(M) between them, held constant outside.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RelayTolerance {
     /// Time-element pickup, ±fraction. Default 0.10.
     pub pickup: f64,
@@ -332,6 +339,7 @@ impl RelayTolerance {
 ///
 /// Invariant: `pickup_a > 0`, `0 ≤ min_time_s ≤ max_time_s`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InstantaneousElement {
     /// Primary pickup current, A.
     pub pickup_a: f64,
@@ -345,6 +353,7 @@ pub struct InstantaneousElement {
 ///
 /// Invariant: `pickup_a > 0`, `time_s > 0`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DefiniteTimeElement {
     /// Primary pickup current, A.
     pub pickup_a: f64,
@@ -358,6 +367,7 @@ pub struct DefiniteTimeElement {
 /// Invariant (enforced by [`OvercurrentRelay::new`]): every current and multiplier is
 /// finite and positive; tolerances are fractions in `[0, 1)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OvercurrentRelay {
     /// Curve constants.
     pub shape: InverseShape,
@@ -576,6 +586,7 @@ impl OvercurrentRelay {
 
 /// One catalogue point: at `current_a` amperes the curve's time is `time_s` seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CurvePoint {
     /// Current, A.
     pub current_a: f64,
@@ -596,6 +607,7 @@ pub fn pt(current_a: f64, time_s: f64) -> CurvePoint {
 /// the breaker never trips); above the last point the curve continues as constant I²t
 /// (`t = t_last · (I_last / I)²`), the adiabatic model of docs/engineering.md §3.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PointCurve {
     points: Vec<CurvePoint>,
 }
@@ -703,6 +715,7 @@ impl<'de> Deserialize<'de> for PointCurve {
 ///
 /// Invariant: each curve is a valid [`PointCurve`]; `melting_spread` in `[0, 1)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FuseCurves {
     /// Allowable (許容): no deterioration below this curve. Used for inrush checks.
     pub allowable: PointCurve,
@@ -736,6 +749,7 @@ impl FuseCurves {
 
 /// Long-time (thermal / overload) band of a breaker, tabulated in primary-circuit amperes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LongTimeBand {
     /// Minimum-trip (no-trip-before) curve.
     pub min: PointCurve,
@@ -748,6 +762,7 @@ pub struct LongTimeBand {
 /// Invariant: `instantaneous_a > 0`, `instantaneous_tolerance` in `[0, 1)`,
 /// `0 ≤ instantaneous_min_s ≤ instantaneous_max_s`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ThermalMagneticTrip {
     /// Long-time band.
     pub long_time: LongTimeBand,
@@ -766,6 +781,7 @@ pub struct ThermalMagneticTrip {
 /// Units: currents in A of the breaker's circuit, times in s. Invariant: all positive and
 /// finite, tolerances in `[0, 1)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ElectronicTrip {
     /// Long-time pickup Ir, A (0.4 … 1 × In).
     pub ir_a: f64,
@@ -791,6 +807,7 @@ pub struct ElectronicTrip {
 
 /// Short-time element of an electronic trip unit.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ShortTimeElement {
     /// Pickup Isd, A.
     pub pickup_a: f64,
@@ -807,6 +824,7 @@ impl ShortTimeElement {
 
 /// Trip characteristic of a low-voltage breaker (MCCB/ACB).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum BreakerTrip {
     /// Tabulated long-time band and magnetic instantaneous.
@@ -898,6 +916,7 @@ impl BreakerTrip {
 ///
 /// Invariant: `pickup_a > 0`, `time_s > 0`, tolerances in `[0, 1)`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GroundRelay {
     /// Zero-sequence current pickup, A (customer practice 0.2 A).
     pub pickup_a: f64,
@@ -932,6 +951,7 @@ impl GroundRelay {
 ///
 /// Invariant: `k > 0` (A·√s/mm²; 134 for XLPE copper 90 → 230 °C), `size_mm2 > 0`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CableWithstand {
     /// Withstand constant K, A·√s/mm².
     pub k: f64,
@@ -952,6 +972,7 @@ impl CableWithstand {
 
 /// Named points on the chart (transformer inrush, withstand), current A and time s.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ChartPoints {
     /// The points, in amperes of the device's own circuit.
     pub points: Vec<CurvePoint>,
@@ -959,6 +980,7 @@ pub struct ChartPoints {
 
 /// What a [`Tcc`] draws.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Characteristic {
     /// Overcurrent relay (with its breaker), primary A.
@@ -979,6 +1001,7 @@ pub enum Characteristic {
 
 /// Which line of a characteristic a sampled series is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LineKind {
     /// Relay curve without tolerances.
@@ -1001,6 +1024,7 @@ pub enum LineKind {
 
 /// One sampled series: finite points only, currents ascending (chart amperes).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SampledLine {
     /// Which line this is.
     pub line: LineKind,
@@ -1037,6 +1061,7 @@ pub fn referral_factor(from_v: f64, to_v: f64, delta_wye_phase_to_phase: bool) -
 ///
 /// Invariant: `current_scale` finite and positive.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Tcc {
     /// What is drawn, in the device's own amperes.
     pub characteristic: Characteristic,

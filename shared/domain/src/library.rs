@@ -23,6 +23,7 @@ use crate::model::{CableImpedance, Library, LibraryFacts, LibraryKind};
 
 /// A relay curve item: the family and the setting ranges of a typical JIS receiving OCR.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RelayItem {
     /// Stable id, e.g. `ocr.jis.ei`.
     pub id: String,
@@ -44,6 +45,7 @@ pub struct RelayItem {
 
 /// Power fuse type (JIS C 4604): G general, T transformer, M motor, C capacitor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum PfType {
     G,
     T,
@@ -68,6 +70,7 @@ impl PfType {
 /// Invariant: `curves` satisfy allowable ≤ minimum melting ≤ melting ≤ clearing at every
 /// current (checked by the library's tests).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FuseItem {
     pub id: String,
     pub fuse_type: PfType,
@@ -83,6 +86,7 @@ pub struct FuseItem {
 
 /// Kind of breaker item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum BreakerItemKind {
     Mccb,
@@ -91,6 +95,7 @@ pub enum BreakerItemKind {
 
 /// Trip technology of a breaker frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TripTechnology {
     ThermalMagnetic,
@@ -99,6 +104,7 @@ pub enum TripTechnology {
 
 /// A breaker frame (MCCB or ACB) with its rated currents and typical trip data.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BreakerItem {
     pub id: String,
     pub kind: BreakerItemKind,
@@ -116,6 +122,7 @@ pub struct BreakerItem {
 
 /// A cable item: conductor data for short-circuit studies and withstand checks.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CableItem {
     pub id: String,
     /// `"CVT"` (6.6 kV triplex XLPE) or `"CV"` (600 V three-core XLPE).
@@ -140,6 +147,7 @@ pub struct CableItem {
 
 /// Transformer phases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TransformerPhases {
     Three,
@@ -148,6 +156,7 @@ pub enum TransformerPhases {
 
 /// A standard transformer size with typical impedance.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TransformerItem {
     pub id: String,
     pub phases: TransformerPhases,
@@ -162,6 +171,8 @@ pub struct TransformerItem {
 
 /// The whole built-in library.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Library"))]
 pub struct BuiltinLibrary {
     pub relays: Vec<RelayItem>,
     pub fuses: Vec<FuseItem>,

@@ -28,6 +28,8 @@ pub const BASE_KVA: f64 = 10_000.0;
 
 /// A whole project: utility supply, diagram and study settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "ProjectDocument"))]
 #[serde(deny_unknown_fields)]
 pub struct Project {
     /// Must equal [`SCHEMA_VERSION`].
@@ -55,6 +57,7 @@ pub struct Project {
 
 /// A free-text note on the drawing, optionally attached to one device.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Note {
     /// Unique among the project's notes.
@@ -68,6 +71,7 @@ pub struct Note {
 
 /// Supply frequency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Frequency {
     /// 50 Hz (eastern Japan).
     #[serde(rename = "50")]
@@ -89,6 +93,7 @@ impl Frequency {
 
 /// The utility supply (電力会社の供給条件).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UtilitySupply {
     /// Id of the service-point bus the utility feeds.
@@ -116,6 +121,7 @@ pub struct UtilitySupply {
 /// `{"form": "power", "sk_mva": 142.9, "x_over_r": 10}` or
 /// `{"form": "percent", "r_percent": 0.7, "x_percent": 7.0}` (on the 10 MVA base).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "form", rename_all = "snake_case", deny_unknown_fields)]
 pub enum SourceImpedance {
     /// Three-phase short-circuit current at the utility voltage, kA, and the source X/R.
@@ -154,6 +160,7 @@ impl SourceImpedance {
 /// (`"bus"`, `"cable"`, `"transformer"`, `"vcb"`, `"lbs_pf"`, `"ground_switch"`,
 /// `"lv_breaker"`, `"capacitor"`, `"load"`, `"motor"`, `"generator"`) and the variant's fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Device {
     Bus(Bus),
@@ -275,6 +282,7 @@ impl Device {
 
 /// A node of the diagram (母線 or a connection point).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Bus {
     pub id: String,
@@ -292,6 +300,7 @@ pub struct Bus {
 
 /// Cable impedance data, per km of route, per circuit.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CableImpedance {
     /// Conductor resistance at 20 °C, Ω/km.
@@ -303,6 +312,7 @@ pub struct CableImpedance {
 /// A cable run. Impedance from `r_ohm_per_km`/`x_ohm_per_km`, or from the library item
 /// `library_ref` when those are absent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Cable {
     pub id: String,
@@ -339,6 +349,7 @@ fn one_u32() -> u32 {
 
 /// Number of phases of a transformer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Phases {
     Three,
@@ -350,6 +361,7 @@ pub enum Phases {
 /// JSON: `{"form": "rx", "r_percent": 1.2, "x_percent": 4.0}` or
 /// `{"form": "z", "z_percent": 4.5, "x_over_r": 3.0}`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "form", rename_all = "snake_case", deny_unknown_fields)]
 pub enum PercentImpedance {
     Rx { r_percent: f64, x_percent: f64 },
@@ -378,6 +390,7 @@ impl PercentImpedance {
 /// A point of a time–current characteristic: current in A (at the device's own voltage),
 /// time in s.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TimeCurrentPoint {
     pub current_a: f64,
@@ -387,6 +400,7 @@ pub struct TimeCurrentPoint {
 /// Transformer inrush as a multiple of primary rated current lasting `duration_s`.
 /// Defaults (coordination settings) are 10 × for 0.1 s.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct InrushSpec {
     pub multiple: f64,
@@ -395,6 +409,7 @@ pub struct InrushSpec {
 
 /// A transformer. `from` is the primary bus, `to` the secondary bus.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Transformer {
     pub id: String,
@@ -444,6 +459,7 @@ impl Transformer {
 /// Inverse-time curve of an overcurrent relay. JIS names (docs/engineering.md §1) use the lever D
 /// with lever 10 = TMS 1.0; the IEC/IEEE families use `t = TMS·[k/(M^α − 1) + c]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OcrCurve {
     /// 超反限時: 80/(M²−1) × D/10.
@@ -476,6 +492,7 @@ impl OcrCurve {
 /// Settings of an overcurrent relay (OCR, 過電流継電器). Currents in relay (CT secondary)
 /// amps unless the name says primary.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OcrSettings {
     pub curve: OcrCurve,
@@ -529,6 +546,7 @@ impl OcrSettings {
 
 /// Kind of ground relay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum GroundRelayKind {
     /// Non-directional ground relay (GR, ZCT only).
@@ -539,6 +557,7 @@ pub enum GroundRelayKind {
 
 /// Ground relay settings (地絡継電器).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GroundRelaySettings {
     pub kind: GroundRelayKind,
@@ -553,6 +572,7 @@ pub struct GroundRelaySettings {
 
 /// A vacuum circuit breaker with its OCR (CB type main device or feeder breaker).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Vcb {
     pub id: String,
@@ -584,6 +604,7 @@ pub struct Vcb {
 
 /// Power fuse type (JIS C 4604).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum FuseType {
     /// General purpose.
     G,
@@ -597,6 +618,7 @@ pub enum FuseType {
 
 /// A current-limiting power fuse (限流ヒューズ).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PowerFuseSettings {
     pub fuse_type: FuseType,
@@ -612,6 +634,7 @@ pub struct PowerFuseSettings {
 
 /// A load-break switch with power fuses (LBS + PF; PF・S type main device or a feeder).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LbsPf {
     pub id: String,
@@ -638,6 +661,7 @@ pub struct LbsPf {
 
 /// Kind of service-point ground switch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum GroundSwitchKind {
     /// Pole-mounted air switch (PAS).
@@ -648,6 +672,7 @@ pub enum GroundSwitchKind {
 
 /// PAS/UGS at the service point with GR/DGR and optional SO (storage overcurrent) lock.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GroundSwitch {
     pub id: String,
@@ -687,6 +712,7 @@ pub struct GroundSwitch {
 
 /// Kind of low-voltage breaker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LvBreakerKind {
     Mccb,
@@ -698,6 +724,7 @@ pub enum LvBreakerKind {
 /// JSON: `{"kind": "thermal_magnetic", "instantaneous_multiple": 10}` or
 /// `{"kind": "electronic", "lt_multiple": 0.8, "lt_time_s": 10, ...}`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum TripUnit {
     /// Thermal-magnetic: the long-time band comes from the library table for the frame;
@@ -726,6 +753,7 @@ pub enum TripUnit {
 
 /// A low-voltage breaker (MCCB 配線用遮断器, ACB 気中遮断器).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LvBreaker {
     pub id: String,
@@ -748,6 +776,7 @@ pub struct LvBreaker {
 
 /// A capacitor bank with series reactor (進相コンデンサ + 直列リアクトル).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Capacitor {
     pub id: String,
@@ -774,6 +803,7 @@ impl Capacitor {
 
 /// A general load.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Load {
     pub id: String,
@@ -816,6 +846,7 @@ impl Load {
 
 /// An induction motor.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Motor {
     pub id: String,
@@ -908,6 +939,7 @@ impl Motor {
 /// `parallel_operation: true` contributes through its subtransient reactance
 /// (docs/engineering.md §5, "Motors and generators").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Generator {
     pub id: String,
@@ -950,6 +982,7 @@ impl Generator {
 /// Study and coordination settings. Every field is optional; the documented default is used
 /// when it is absent (`*_or_default` accessors).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     /// LV voltage tolerance for IEC 60909 c factors: 6 or 10 (%). Default 10.
@@ -994,6 +1027,7 @@ pub struct Settings {
 
 /// Which short-circuit result the checks take as "the maximum fault current".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FaultBasis {
     /// Japanese %Z method (voltage factor 1): the number utilities and inspectors use.
@@ -1055,6 +1089,7 @@ impl Settings {
 
 /// Kinds of library item a project can refer to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LibraryKind {
     Cable,

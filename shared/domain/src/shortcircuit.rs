@@ -47,6 +47,7 @@ use crate::model::{Device, Library, Phases, Project, BASE_KVA};
 
 /// Options of a study. [`StudyOptions::from_project`] takes them from the project's settings.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StudyOptions {
     /// LV voltage tolerance for the IEC c factors: 6 or 10 (%). Other values act as 10.
     pub lv_tolerance_percent: f64,
@@ -93,6 +94,7 @@ impl StudyOptions {
 
 /// The calculation methods.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     /// Japanese %Z method (c = 1, no K_T, cables at 20 °C).
@@ -106,6 +108,7 @@ pub enum Method {
 /// Fault currents at one bus by one method. Currents in kA at the bus's nominal voltage
 /// unless the name says otherwise.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FaultCurrents {
     /// Voltage factor c used at this bus (1 for the %Z method).
     pub c: f64,
@@ -155,6 +158,7 @@ pub struct FaultCurrents {
 
 /// Short-circuit results for one bus.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BusShortCircuit {
     pub bus_id: String,
     pub name: String,
@@ -183,6 +187,7 @@ pub struct BusShortCircuit {
 
 /// Fault currents a device must withstand, carry or detect.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DeviceShortCircuit {
     pub device_id: String,
     pub device_type: &'static str,
@@ -223,6 +228,7 @@ pub struct DeviceShortCircuit {
 
 /// A remark about what the study did not include.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StudyNote {
     pub device_id: Option<String>,
     pub code: &'static str,
@@ -232,6 +238,7 @@ pub struct StudyNote {
 
 /// The short-circuit study of a project.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ShortCircuitStudy {
     /// Base power of the %Z method, kVA.
     pub base_kva: f64,

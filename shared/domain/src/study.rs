@@ -25,6 +25,7 @@ pub use voltage_drop::VoltageDropRow;
 
 /// Everything the design study computes for one project.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DesignStudy {
     /// One row per load and motor, in project order.
     pub loads: Vec<LoadRow>,

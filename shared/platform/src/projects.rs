@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::backend::Backend;
-use crate::error::ApiError;
+use crate::error::{ApiError, FieldError};
 use crate::http::now_millis;
 use crate::ids::{ProjectId, TenantId};
 use crate::ports::{ProjectMeta, ProjectRecord, StoreError, UnixMillis};
@@ -166,6 +166,30 @@ pub async fn list(
         items.push(ProjectListItem { id, version, created_at, updated_at, summary });
     }
     Ok((items, page.next))
+}
+
+/// Errors of JSON syntax or limits, which make the body unreadable rather than invalid.
+const UNREADABLE: [&str; 3] = ["json_syntax", "json_too_deep", "number_out_of_range"];
+
+/// Parse and validate a project document sent in a request body with the engine's rules
+/// (library references against the built-in library): every error at once, each with its
+/// JSON pointer. Unreadable JSON is a 400; a readable document that breaks the rules is a 422.
+pub fn parse_document(text: &str) -> Result<domain::model::Project, ApiError> {
+    domain::validate::parse_project_with(text, domain::library::builtin()).map_err(|errors| {
+        let unreadable = errors.iter().any(|e| UNREADABLE.contains(&e.code.as_str()));
+        let errors: Vec<FieldError> = errors
+            .into_iter()
+            .map(|e| {
+                let code = if UNREADABLE.contains(&e.code.as_str()) { "malformed_json".to_owned() } else { e.code.clone() };
+                FieldError { code, ..e.into() }
+            })
+            .collect();
+        if unreadable {
+            ApiError::BadRequest { code: "invalid_request", detail: "The body is not readable JSON.".into(), errors }
+        } else {
+            ApiError::Unprocessable { detail: format!("The project has {} error(s).", errors.len()), errors }
+        }
+    })
 }
 
 /// A stored project opened and parsed into the engine's model (checked against the built-in

@@ -102,8 +102,12 @@ pub const ROUTES: &[Route] = &[
     Route { method: "GET", path: "/admin/settings", function: "admin-settings", access: Requires(SettingsManage) },
     Route { method: "PUT", path: "/admin/settings", function: "admin-settings", access: Requires(SettingsManage) },
     Route { method: "POST", path: "/projects/{id}/analysis", function: "analysis", access: Requires(ProjectRead) },
+    Route { method: "POST", path: "/analysis", function: "analysis", access: Requires(ProjectRead) },
+    Route { method: "GET", path: "/library", function: "library", access: Requires(ProjectRead) },
+    Route { method: "GET", path: "/library/{id}", function: "library", access: Requires(ProjectRead) },
     Route { method: "POST", path: "/projects/{id}/exports", function: "exports", access: Requires(ProjectExport) },
     Route { method: "GET", path: "/exports/{id}", function: "exports", access: Requires(ProjectExport) },
+    Route { method: "POST", path: "/render/sld", function: "exports", access: Requires(ProjectRead) },
 ];
 
 /// The route with this API Gateway route key.

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod identity;
+pub mod schema;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

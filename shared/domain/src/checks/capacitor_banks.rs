@@ -16,6 +16,7 @@ use crate::model::Device;
 
 /// Thresholds of the capacitor-bank rules; every field has a documented default.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CapacitorSettings {
     /// Smallest series reactor that passes, % of the capacitor's reactance (default 6: the
     /// customary reactor of JIS C 4902 and 高圧受電設備規程; a bank with L % resonates at

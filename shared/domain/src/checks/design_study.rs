@@ -22,6 +22,7 @@ use crate::study::{self, DesignStudy};
 
 /// A wiring drop limit for routes up to a length (内線規程 1310-1, routes over 60 m).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RouteLimit {
     /// Longest route the limit applies to, m (`None`: no bound, the last row).
     pub up_to_m: Option<f64>,
@@ -31,6 +32,7 @@ pub struct RouteLimit {
 
 /// Settings of the design study and its rules; every field has a documented default.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DesignStudySettings {
     /// Diversity factor (不等率 ≥ 1) between the loads of one transformer, and of the site
     /// (default 1.0: the loads' demands coincide — the conservative reading).

@@ -29,6 +29,7 @@ use super::{devices, fmt_s, CheckResult, Ctx, Margin, Status, UTILITY_ID};
 
 /// Thresholds of these rules; every field has a documented default.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GroundProtectionSettings {
     /// Tolerance of a DGR's zero-sequence voltage pickup, ± fraction (default 0.25: the
     /// operating-voltage tolerance of JIS C 4609 directional ground relays).

@@ -21,6 +21,7 @@ use crate::model::Device;
 
 /// Thresholds of the main-device rules; every field has a documented default.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MainDeviceSettings {
     /// Largest receiving-equipment capacity a PF・S (LBS + PF) main may serve, kVA: installed
     /// transformer capacity plus loads and motors at the receiving voltage (default 300,

@@ -23,6 +23,7 @@ use super::{fmt_a, fmt_s, ratings, CheckResult, Ctx, Margin, ProtKind, Status};
 
 /// Thresholds of these rules; every field has a documented default.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MotorStartSettings {
     /// Peak of the first cycles of a direct-on-line start relative to the symmetrical
     /// starting current, seen by instantaneous elements (default 1.5; practice 1.5–2: the

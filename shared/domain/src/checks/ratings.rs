@@ -19,6 +19,7 @@ use super::{devices, fmt_a, CheckResult, Ctx, Margin, Status};
 
 /// Thresholds of these rules; every field has a documented default.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RatingSettings {
     /// Continuous current of a capacitor bank as a multiple of its rated current, for every
     /// device but a C-type PF (whose rating is itself a capacitor rating). Default 1.35: the

@@ -11,6 +11,7 @@ use super::{devices, CheckSettings, UTILITY_ID};
 
 /// One test point of a time element.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TestPoint {
     /// Test current as a percentage of tap (300 or 700).
     pub percent_of_tap: f64,
@@ -29,6 +30,7 @@ pub struct TestPoint {
 
 /// The instantaneous test line.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InstantaneousTest {
     /// Instantaneous tap, A secondary.
     pub tap_a: f64,
@@ -43,6 +45,7 @@ pub struct InstantaneousTest {
 
 /// One relay on the test sheet.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TestSheetRow {
     pub device_id: String,
     pub name: String,
@@ -126,6 +129,7 @@ pub fn test_sheet(project: &Project, settings: &CheckSettings) -> Vec<TestSheetR
 
 /// One line of the setting table. Fields that do not apply to the device are `None`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SettingRow {
     pub device_id: String,
     pub name: String,

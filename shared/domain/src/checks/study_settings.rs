@@ -10,6 +10,7 @@ use crate::model::Device;
 
 /// Bounds of customary practice; every field has a documented default.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StudySettings {
     /// Smallest customary margin between relays in series, s (default 0.2; practice
     /// 0.2–0.3 s).

@@ -23,6 +23,7 @@ use super::{fmt_a, fmt_s, CheckResult, Ctx, Margin, Status, UTILITY_ID};
 
 /// Thresholds and assumed ratings of these rules; every field has a documented default.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SwitchgearSettings {
     /// Tolerance of the SO lock current, ± fraction (default 0.10; maker data of SOG control
     /// units: 350 ± 50 A, 550 ± 50 A).

@@ -9,6 +9,7 @@ use crate::model::{Device, Project};
 
 /// Kind of consuming device.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LoadKind {
     Load,
@@ -17,6 +18,7 @@ pub enum LoadKind {
 
 /// One load or motor of the load list.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LoadRow {
     pub device_id: String,
     pub name: String,

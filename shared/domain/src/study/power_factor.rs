@@ -45,6 +45,7 @@ pub fn power_factor(p_kw: f64, q_kvar: f64) -> f64 {
 
 /// One installed capacitor bank.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BankRow {
     pub device_id: String,
     pub name: String,
@@ -62,6 +63,7 @@ pub struct BankRow {
 
 /// The site's power factor before and after the installed banks.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PowerFactorStudy {
     /// Site demand: Σ (installed × demand factor) / diversity, kW and kvar (lagging).
     pub demand_kw: f64,

@@ -35,6 +35,7 @@ pub fn select_standard_kva(phases: Phases, demand_kva: f64, loading_limit: f64) 
 
 /// One transformer's demand and the size it calls for.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TransformerRow {
     pub device_id: String,
     pub name: String,

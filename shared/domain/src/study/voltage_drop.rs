@@ -61,6 +61,7 @@ pub fn transformer_regulation_exact_percent(loading: f64, r_percent: f64, x_perc
 
 /// Where a segment lies on the way to a load.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Section {
     /// Above the nearest transformer (6.6 kV cables, an upstream transformer's LV cables).
@@ -75,6 +76,7 @@ pub enum Section {
 
 /// One cable or transformer on the way to a load.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SegmentDrop {
     pub device_id: String,
     pub section: Section,
@@ -90,6 +92,7 @@ pub struct SegmentDrop {
 
 /// A voltage drop by both formulas, % of the nominal voltage.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DropPercent {
     pub simplified: f64,
     pub exact: f64,
@@ -104,6 +107,7 @@ impl DropPercent {
 
 /// The voltage drop from the service point to one load.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct VoltageDropRow {
     pub load_id: String,
     pub name: String,
@@ -126,6 +130,7 @@ pub struct VoltageDropRow {
 
 /// Limits of the LV wiring drop for one load (内線規程 1310-1, docs/rules/design_study.md).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum WiringLimits {
     /// Route up to the long-route length: trunk and branch each limited, %.

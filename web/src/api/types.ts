@@ -1,0 +1,155 @@
+//! The shapes the client reads and writes. The project list and exports come straight from the
+//! types generated from `infra/openapi.yaml` (`schema.d.ts`); the project document, analysis
+//! and problem details are still written here, with fields the client never touches left open
+//! (`[k: string]: unknown`) so that a round trip keeps them — moving them to the generated
+//! types is the next step.
+
+import type { components } from "./schema";
+
+type Schemas = components["schemas"];
+
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+export interface OcrSettings {
+  curve: string;
+  ct_primary_a: number;
+  ct_secondary_a: number;
+  tap_a?: number | null;
+  lever?: number;
+  tms?: number;
+  instantaneous_tap_a?: number | null;
+  [k: string]: unknown;
+}
+
+export interface Device {
+  type: string;
+  id: string;
+  name?: string;
+  from?: string;
+  to?: string;
+  bus?: string;
+  voltage_v?: number;
+  ocr?: OcrSettings;
+  fuse?: { fuse_type: string; rating_a: number; [k: string]: unknown };
+  [k: string]: unknown;
+}
+
+export interface ProjectDocument {
+  schema_version: 1;
+  name: string;
+  description?: string;
+  utility: { bus: string; voltage_v: number; frequency_hz: string; ocr?: OcrSettings; [k: string]: unknown };
+  devices: Device[];
+  [k: string]: unknown;
+}
+
+/** A stored project: `version` is the ETag (`"3"`). Times are ms since the Unix epoch. */
+export interface Project {
+  id: string;
+  version: number;
+  created_at: number;
+  updated_at: number;
+  name: string;
+  description: string;
+  content: ProjectDocument;
+}
+
+export type ProjectListItem = Omit<Project, "content">;
+
+export type ProjectList = Schemas["ProjectList"];
+
+export interface FieldError {
+  pointer?: string;
+  header?: string;
+  parameter?: string;
+  code: string;
+  message: string;
+  message_ja?: string;
+}
+
+/** RFC 9457 problem details with Kyocho's stable `code`. */
+export interface Problem {
+  status: number;
+  code: string;
+  detail: string;
+  errors?: FieldError[];
+  current_version?: number;
+  request_id?: string;
+}
+
+export interface Tokens {
+  access_token: string;
+  refresh_token?: string;
+  id_token?: string;
+  expires_in: number;
+}
+
+export type AuthStep =
+  | { status: "signed_in"; tokens: Tokens }
+  | { status: "challenge"; challenge: ChallengeKind; session: string; destination?: string };
+
+export type ChallengeKind = "EMAIL_OTP" | "SMS_MFA" | "SOFTWARE_TOKEN_MFA" | "NEW_PASSWORD_REQUIRED" | "MFA_SETUP";
+
+export interface Me {
+  user: { id: string; email: string; name?: string; status: string };
+  company: { id: string; name: string };
+  role: string;
+  permissions: string[];
+  mfa: { preferred: string | null; enabled: string[]; totp_configured: boolean; phone_number: string | null } | null;
+}
+
+export interface CurvePoint { current_a: number; time_s: number }
+export interface SampledLine { line: string; points: CurvePoint[] }
+export interface DeviceCurve {
+  device_id: string;
+  name: string;
+  role: string;
+  voltage_v: number;
+  current_scale: number;
+  lines: SampledLine[];
+}
+export interface FaultMarker { bus_id: string; name: string; voltage_v: number; current_a: number }
+export interface Chart {
+  voltage_v: number;
+  current_min_a: number;
+  current_max_a: number;
+  time_min_s: number;
+  time_max_s: number;
+  curves: DeviceCurve[];
+  fault_markers: FaultMarker[];
+}
+export interface FaultCurrents { ik_ka: number; ip_ka: number; r_percent: number; x_percent: number; sk_mva: number; ik_at_utility_a: number }
+export interface BusShortCircuit {
+  bus_id: string;
+  name: string;
+  voltage_v: number;
+  percent_z: FaultCurrents;
+  iec_max: FaultCurrents;
+  iec_min: FaultCurrents;
+}
+export interface CheckResult {
+  rule: string;
+  devices: string[];
+  status: "pass" | "warning" | "fail";
+  at_current_a?: number | null;
+  message_ja: string;
+  message_en: string;
+}
+export interface Analysis {
+  analysis_version: number;
+  project_name: string;
+  short_circuit: { buses: BusShortCircuit[]; notes: { message_ja: string; message_en: string }[] };
+  chart: Chart;
+  checks: CheckResult[];
+  summary: { status: "pass" | "warning" | "fail"; pass: number; warning: number; fail: number };
+}
+
+export interface ExportRequest {
+  what: "tcc" | "sld" | "report";
+  format: "svg" | "pdf" | "dxf" | "csv";
+  report?: "equipment" | "short_circuit" | "checks" | "test_sheet";
+  encoding?: "utf-8" | "cp932";
+  language?: "ja" | "en";
+}
+
+export type ExportFile = Schemas["Export"];
