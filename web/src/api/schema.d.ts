@@ -606,6 +606,11 @@ export interface components {
             analysis_version: number;
             chart: components["schemas"]["Chart"];
             checks: components["schemas"]["CheckResult"][];
+            /**
+             * @description Load list, transformer sizing, power-factor correction and voltage drop
+             *     (docs/engineering.md §10).
+             */
+            design_study: components["schemas"]["DesignStudy"];
             project_name: string;
             setting_table: components["schemas"]["SettingRow"][];
             /** @description The settings the checks used. */
@@ -614,6 +619,34 @@ export interface components {
             short_circuit: components["schemas"]["ShortCircuitStudy"];
             summary: components["schemas"]["Summary"];
             test_sheet: components["schemas"]["TestSheetRow"][];
+        };
+        /** @description One installed capacitor bank. */
+        BankRow: {
+            bus_id: string;
+            /**
+             * Format: double
+             * @description Bus voltage, V.
+             */
+            bus_voltage_v: number;
+            device_id: string;
+            /**
+             * Format: double
+             * @description Reactive power delivered at the bus voltage, kvar.
+             */
+            effective_kvar: number;
+            name: string;
+            /**
+             * Format: double
+             * @description The capacitor's own rating, kvar at `rated_voltage_v`.
+             */
+            rated_kvar: number;
+            /** Format: double */
+            rated_voltage_v: number;
+            /**
+             * Format: double
+             * @description Series reactor, % of the capacitor reactance.
+             */
+            reactor_percent: number;
         };
         /** @description A breaker frame (MCCB or ACB) with its rated currents and typical trip data. */
         BreakerItem: {
@@ -648,11 +681,28 @@ export interface components {
         BusShortCircuit: {
             bus_id: string;
             iec_max: components["schemas"]["FaultCurrents"];
+            /** @description IEC 60909-0 maximum case with the contribution of motors and generators in parallel. */
+            iec_max_with_contribution: components["schemas"]["FaultCurrents"];
             iec_min: components["schemas"]["FaultCurrents"];
+            /**
+             * @description Whether the motors were neglected at this bus (Σ I_rM ≤ 1 % of the fault current
+             *     without them), by method: %Z, IEC max.
+             */
+            motors_neglected: boolean[];
+            /**
+             * Format: double
+             * @description Σ rated current of the motors that may contribute, referred to this bus, A.
+             */
+            motors_rated_current_a: number;
             name: string;
             /** @description Series devices between the utility and this bus, source side first. */
             path: string[];
             percent_z: components["schemas"]["FaultCurrents"];
+            /**
+             * @description %Z method with the contribution of motors and generators in parallel (equal to
+             *     `percent_z` where nothing contributes or the motors are neglected).
+             */
+            percent_z_with_contribution: components["schemas"]["FaultCurrents"];
             /**
              * Format: double
              * @description Factor that refers a current at this bus to the utility voltage (product of
@@ -668,6 +718,12 @@ export interface components {
         };
         /** @description A cable item: conductor data for short-circuit studies and withstand checks. */
         CableItem: {
+            /**
+             * Format: double
+             * @description Current-carrying capacity of one circuit in air or in a trough (気中・暗きょ), A:
+             *     conductor 90 °C, ambient 40 °C ([`SRC_AMPACITY`]).
+             */
+            ampacity_a: number;
             /**
              * Format: double
              * @description Electrostatic capacitance per phase, µF/km (6.6 kV cables; 0 when not given).
@@ -703,8 +759,16 @@ export interface components {
              */
             x_ohm_per_km: number;
         };
-        /** @description Thresholds of these rules; every field has a documented default. */
-        CapacitorSettings: Record<string, never>;
+        /** @description Thresholds of the capacitor-bank rules; every field has a documented default. */
+        CapacitorSettings: {
+            /**
+             * Format: double
+             * @description Smallest series reactor that passes, % of the capacitor's reactance (default 6: the
+             *     customary reactor of JIS C 4902 and 高圧受電設備規程; a bank with L % resonates at
+             *     harmonic order √(100/L) — 4.08 at 6 %, safely below the 5th).
+             */
+            min_reactor_percent: number;
+        };
         /** @description The coordination chart: log-log axes in chart amperes (at `voltage_v`) and seconds. */
         Chart: {
             /** Format: double */
@@ -783,6 +847,8 @@ export interface components {
              *     default false: three-phase referral).
              */
             delta_wye_phase_to_phase: boolean;
+            /** @description The design study: transformer loading, power factor, voltage drop ([`design_study`]). */
+            design_study: components["schemas"]["DesignStudySettings"];
             /**
              * Format: double
              * @description Margin between bands of pairs involving a fuse or an LV breaker, s (default 0: the
@@ -853,6 +919,8 @@ export interface components {
              * @description Currents evaluated per device pair (log-spaced, plus every pickup; default 240).
              */
             samples: number;
+            /** @description Bounds of customary study criteria ([`study_settings`]). */
+            study: components["schemas"]["StudySettings"];
             /** @description Switchgear duty and SO lock ([`switchgear`]). */
             switchgear: components["schemas"]["SwitchgearSettings"];
             /**
@@ -866,7 +934,7 @@ export interface components {
              */
             transformer_withstand_multiple: number;
         };
-        /** @description The standard curve families of PROTECTION.md §1. */
+        /** @description The standard curve families of docs/engineering.md §1. */
         CurveFamily: "jis_ei" | "jis_vi" | "jis_ni" | "jis_dt" | "iec_si" | "iec_vi" | "iec_ei" | "iec_lti" | "ieee_mi" | "ieee_vi" | "ieee_ei";
         /** @description One catalogue point: at `current_a` amperes the curve's time is `time_s` seconds. */
         CurvePoint: {
@@ -883,6 +951,72 @@ export interface components {
         };
         /** @description What a curve on the chart stands for. */
         CurveRole: ("utility_ocr" | "ocr" | "fuse" | "lv_breaker" | "transformer_inrush" | "transformer_withstand" | "cable_withstand" | "utility_ground_relay") | "ground_relay";
+        /** @description Everything the design study computes for one project. */
+        DesignStudy: {
+            /** @description One row per load and motor, in project order. */
+            loads: components["schemas"]["LoadRow"][];
+            /** @description The site's power factor and its correction; `None` when the project has no load. */
+            power_factor: components["schemas"]["PowerFactorStudy"] | null;
+            /** @description One row per transformer, in project order. */
+            transformers: components["schemas"]["TransformerRow"][];
+            /** @description One row per load and motor: the voltage drop from the service point to it. */
+            voltage_drop: components["schemas"]["VoltageDropRow"][];
+        };
+        /** @description Settings of the design study and its rules; every field has a documented default. */
+        DesignStudySettings: {
+            /**
+             * Format: double
+             * @description Branch-circuit (分岐回路) drop limit for routes up to `long_route_m`, % (default 2).
+             */
+            branch_limit_percent: number;
+            /**
+             * Format: double
+             * @description Diversity factor (不等率 ≥ 1) between the loads of one transformer, and of the site
+             *     (default 1.0: the loads' demands coincide — the conservative reading).
+             */
+            diversity_factor: number;
+            /**
+             * @description Total limits beyond `long_route_m`, shortest first (default 内線規程 表1310-1 for
+             *     supply from a transformer: 120 m 5 %, 200 m 6 %, beyond 7 %).
+             */
+            long_route_limits: components["schemas"]["RouteLimit"][];
+            /**
+             * Format: double
+             * @description Route length from the transformer beyond which the total limits apply, m (default 60).
+             */
+            long_route_m: number;
+            /**
+             * Format: double
+             * @description Power factor below which `power_factor_correction` warns (default 0.85: the
+             *     reference of the high-voltage tariffs' 力率割引 — the basic charge is multiplied by
+             *     (185 − PF%)/100, so below 85 % the customer pays more).
+             */
+            min_power_factor: number;
+            /**
+             * Format: double
+             * @description Series reactor the report's capacitor rating assumes, % (default 6, JIS C 4902).
+             */
+            reference_reactor_percent: number;
+            /**
+             * Format: double
+             * @description Design target of the power-factor correction: the report's required kvar (default
+             *     0.95).
+             */
+            target_power_factor: number;
+            /**
+             * Format: double
+             * @description Largest demand accepted on a transformer, as a fraction of its rating, when selecting
+             *     the standard size; an installed transformer loaded above it warns (default 0.8:
+             *     practice leaves 20 % for growth and keeps the transformer near its best efficiency).
+             */
+            transformer_loading_limit: number;
+            /**
+             * Format: double
+             * @description Trunk (幹線) drop limit for routes up to `long_route_m`, % (default 3: 内線規程
+             *     1310-1 for wiring supplied from a transformer on the premises).
+             */
+            trunk_limit_percent: number;
+        };
         /**
          * @description One device of the single-line diagram. JSON: an object with `"type"` naming the variant
          *     (`"bus"`, `"cable"`, `"transformer"`, `"vcb"`, `"lbs_pf"`, `"ground_switch"`,
@@ -892,7 +1026,9 @@ export interface components {
             id: string;
             name?: string | null;
             /**
-             * @description Single-phase bus (downstream of a single-phase transformer). Default false.
+             * @description Single-phase bus (downstream of a single-phase transformer). Default false. A
+             *     single-phase bus is a 1φ3W 210/105 V bus: the study gives both its 210 V and its
+             *     105 V line-to-neutral faults (docs/engineering.md §5).
              * @default false
              */
             single_phase: boolean;
@@ -989,6 +1125,12 @@ export interface components {
             /** @description Ground relay tripping this breaker. */
             ground_relay?: components["schemas"]["GroundRelaySettings"] | null;
             id: string;
+            /**
+             * Format: double
+             * @description Rated short-circuit making current, kA peak (JIS C 4603: 2.5 × the rated breaking
+             *     current when absent).
+             */
+            making_peak_ka?: number | null;
             name?: string | null;
             ocr: components["schemas"]["OcrSettings"];
             /**
@@ -996,6 +1138,18 @@ export interface components {
              * @description Rated current, A (e.g. 600).
              */
             rated_current_a: number;
+            /**
+             * Format: double
+             * @description Rated short-time withstand current, kA rms (JIS C 4603: equal to the rated breaking
+             *     current when absent).
+             */
+            short_time_ka?: number | null;
+            /**
+             * Format: double
+             * @description Rated duration of the short-time withstand current, s (default: the switchgear
+             *     settings' standard duration).
+             */
+            short_time_s?: number | null;
             to: string;
             /** @constant */
             type: "vcb";
@@ -1003,12 +1157,29 @@ export interface components {
             from: string;
             fuse: components["schemas"]["PowerFuseSettings"];
             id: string;
+            /**
+             * Format: double
+             * @description Rated making current of the switch–fuse combination, kA peak, on the prospective
+             *     current (JIS C 4611; the switchgear settings' default when absent).
+             */
+            making_peak_ka?: number | null;
             name?: string | null;
             /**
              * Format: double
              * @description Switch rated current, A (e.g. 200).
              */
             rated_current_a?: number | null;
+            /**
+             * Format: double
+             * @description Rated short-time withstand current of the switch, kA rms (JIS C 4605 class; the
+             *     switchgear settings' default when absent).
+             */
+            short_time_ka?: number | null;
+            /**
+             * Format: double
+             * @description Rated duration of the short-time withstand current, s.
+             */
+            short_time_s?: number | null;
             to: string;
             /** @constant */
             type: "lbs_pf";
@@ -1017,7 +1188,19 @@ export interface components {
             /** @description GR or DGR setting. Absent: no ground relay. */
             ground_relay?: components["schemas"]["GroundRelaySettings"] | null;
             id: string;
+            /**
+             * Format: double
+             * @description Largest current the switch can interrupt, A (JIS C 4607 rated overload breaking
+             *     current, e.g. 400, 600 or 800 A). Absent: a multiple of `rated_current_a`
+             *     (switchgear settings).
+             */
+            interrupting_current_a?: number | null;
             kind: components["schemas"]["GroundSwitchKind"];
+            /**
+             * Format: double
+             * @description Rated short-circuit making current, kA peak (JIS C 4607: 20 or 31.5 kA).
+             */
+            making_peak_ka?: number | null;
             name?: string | null;
             /**
              * Format: double
@@ -1025,13 +1208,25 @@ export interface components {
              */
             rated_current_a: number;
             /**
+             * Format: double
+             * @description Rated short-time withstand current, kA rms (JIS C 4607: 8 or 12.5 kA).
+             */
+            short_time_ka?: number | null;
+            /**
+             * Format: double
+             * @description Rated duration of the short-time withstand current, s (JIS C 4607: 1 s).
+             */
+            short_time_s?: number | null;
+            /**
              * @description SOG: the switch locks under overcurrent and opens in the utility's dead time.
              * @default false
              */
             so_lock: boolean;
             /**
              * Format: double
-             * @description SO lock current, A primary (when `so_lock`).
+             * @description SO lock current, A primary (when `so_lock`): at and above it the switch does not open
+             *     on its own and waits for the utility's dead time. Absent: a fraction of the
+             *     interrupting current (switchgear settings).
              */
             so_lock_current_a?: number | null;
             to: string;
@@ -1074,6 +1269,12 @@ export interface components {
             rated_kvar: number;
             /**
              * Format: double
+             * @description Rated voltage, V (line-to-line). Must match its bus within ±10 % (a 6 % series
+             *     reactor raises the capacitor's own rating to 7020 V on a 6600 V bus: still a match).
+             */
+            rated_voltage_v: number;
+            /**
+             * Format: double
              * @description Series reactor, % of capacitor reactance (0, 6 or 13 typical).
              */
             reactor_percent: number;
@@ -1081,6 +1282,13 @@ export interface components {
             type: "capacitor";
         } | {
             bus: string;
+            /**
+             * Format: double
+             * @description Demand factor (需要率) 0 < d ≤ 1: the load's largest demand as a fraction of its
+             *     rating (default [`Load::DEFAULT_DEMAND_FACTOR`]). Used by the design study
+             *     (docs/engineering.md §10), not by the protection checks.
+             */
+            demand_factor?: number | null;
             id: string;
             name?: string | null;
             /**
@@ -1093,17 +1301,52 @@ export interface components {
              * @description Apparent power, kVA.
              */
             rated_kva: number;
+            /**
+             * Format: double
+             * @description Rated voltage, V (line-to-line; on a single-phase three-wire bus 210 or 105 V
+             *     class). Must match its bus within ±10 %.
+             */
+            rated_voltage_v: number;
             /** @constant */
             type: "load";
         } | {
             bus: string;
+            /**
+             * Format: double
+             * @description Demand factor (需要率) 0 < d ≤ 1 of the motor's full-load input (default
+             *     [`Load::DEFAULT_DEMAND_FACTOR`], 1.0). Used by the design study only.
+             */
+            demand_factor?: number | null;
+            /**
+             * Format: double
+             * @description Full-load efficiency 0 … 1 (default [`Motor::DEFAULT_EFFICIENCY`]).
+             */
+            efficiency?: number | null;
             id: string;
             name?: string | null;
+            /**
+             * Format: uint32
+             * @description Pairs of poles (1 … 12; default [`Motor::DEFAULT_POLE_PAIRS`], a 4-pole motor). Used
+             *     for the R/X of a motor above 1 kV, which IEC 60909-0 sets by the rated power per pole
+             *     pair (docs/engineering.md §5, "Motors and generators").
+             */
+            pole_pairs?: number | null;
+            /**
+             * Format: double
+             * @description Full-load power factor 0 … 1 (default [`Motor::DEFAULT_POWER_FACTOR`]).
+             */
+            power_factor?: number | null;
             /**
              * Format: double
              * @description Rated output, kW.
              */
             rated_kw: number;
+            /**
+             * Format: double
+             * @description Rated voltage, V (line-to-line). Must match its bus within ±10 % (a 200 V motor on a
+             *     210 V bus, a 400 V motor on a 420 V bus).
+             */
+            rated_voltage_v: number;
             /**
              * Format: double
              * @description Starting current as a multiple of rated current (typically 5 … 8).
@@ -1121,10 +1364,26 @@ export interface components {
             id: string;
             name?: string | null;
             /**
+             * @description Runs in parallel with the utility supply (系統連系). Default false (standby).
+             *     Required with it: `xd_subtransient_percent`.
+             */
+            parallel_operation?: boolean | null;
+            /**
+             * Format: double
+             * @description Rated power factor cos φ_rG, 0 … 1 (default [`Generator::DEFAULT_POWER_FACTOR`]); sets
+             *     the correction factor K_G.
+             */
+            power_factor?: number | null;
+            /**
              * Format: double
              * @description Rated power, kVA.
              */
             rated_kva: number;
+            /**
+             * Format: double
+             * @description Rated voltage, V (line-to-line). Must match its bus within ±10 %.
+             */
+            rated_voltage_v: number;
             /** @constant */
             type: "generator";
             /**
@@ -1160,6 +1419,12 @@ export interface components {
             downstream_bus_id: string | null;
             /**
              * Format: double
+             * @description The 105 V line-to-neutral fault at `max_fault_bus_id` when it is a 1φ3W bus (%Z
+             *     method), kA at 105 V.
+             */
+            ik_ln_max_percent_z_ka: number | null;
+            /**
+             * Format: double
              * @description `ik_max_iec_ka` referred to the utility voltage, A.
              */
             ik_max_iec_at_utility_a: number;
@@ -1170,6 +1435,11 @@ export interface components {
             ik_max_iec_ka: number;
             /**
              * Format: double
+             * @description `ik_max_iec_ka` with the contribution of motors and generators in parallel, kA.
+             */
+            ik_max_iec_with_contribution_ka: number;
+            /**
+             * Format: double
              * @description `ik_max_percent_z_ka` referred to the utility voltage, A.
              */
             ik_max_percent_z_at_utility_a: number;
@@ -1178,6 +1448,11 @@ export interface components {
              * @description Largest through-fault current, %Z method, kA at `voltage_v`.
              */
             ik_max_percent_z_ka: number;
+            /**
+             * Format: double
+             * @description `ik_max_percent_z_ka` with the contribution of motors and generators in parallel, kA.
+             */
+            ik_max_percent_z_with_contribution_ka: number;
             /**
              * Format: double
              * @description `ik_min_iec_ka` referred to the utility voltage, A.
@@ -1208,6 +1483,13 @@ export interface components {
              * @description Nominal voltage of the device's location (the downstream side of a transformer), V.
              */
             voltage_v: number;
+        };
+        /** @description A voltage drop by both formulas, % of the nominal voltage. */
+        DropPercent: {
+            /** Format: double */
+            exact: number;
+            /** Format: double */
+            simplified: number;
         };
         /**
          * @description (report only) UTF-8 with BOM (the default) or Shift_JIS.
@@ -1295,9 +1577,15 @@ export interface components {
             ik_at_utility_a: number;
             /**
              * Format: double
-             * @description The largest bolted fault current at the bus: `ik3_ka`, or `ik1_ka` at a 1φ bus.
+             * @description The largest bolted fault current at the bus: `ik3_ka`, or `ik1_ka` at a 1φ bus (the
+             *     210 V fault; the 105 V fault is `ik_ln_ka`).
              */
             ik_ka: number;
+            /**
+             * Format: double
+             * @description Line-to-neutral (105 V) fault at a 1φ3W bus (1φ buses only), kA.
+             */
+            ik_ln_ka: number | null;
             /**
              * Format: double
              * @description Peak current of the phase-to-phase fault (three-phase buses only).
@@ -1308,6 +1596,11 @@ export interface components {
              * @description Peak current i_p = κ·√2·I_k of `ik_ka`.
              */
             ip_ka: number;
+            /**
+             * Format: double
+             * @description Peak current of the line-to-neutral fault (1φ buses only), kA.
+             */
+            ip_ln_ka: number | null;
             /**
              * Format: double
              * @description Thermal equivalent current of the phase-to-phase fault (three-phase buses only).
@@ -1431,7 +1724,27 @@ export interface components {
         /** @description Power fuse type (JIS C 4604). */
         FuseType: "G" | "T" | "M" | "C";
         /** @description Thresholds of these rules; every field has a documented default. */
-        GroundProtectionSettings: Record<string, never>;
+        GroundProtectionSettings: {
+            /**
+             * Format: double
+             * @description Lowest voltage of the cables that must lie in a ground relay's zone, V (default 1000:
+             *     every high-voltage cable).
+             */
+            hv_cable_min_v: number;
+            /**
+             * Format: double
+             * @description Required time between two customer ground relays in series, s: the downstream's latest
+             *     clearing (time + tolerance + breaker) before the upstream's earliest operation (time −
+             *     tolerance) by at least this much (default 0.1: one time step of digital ground relays).
+             */
+            series_margin_s: number;
+            /**
+             * Format: double
+             * @description Tolerance of a DGR's zero-sequence voltage pickup, ± fraction (default 0.25: the
+             *     operating-voltage tolerance of JIS C 4609 directional ground relays).
+             */
+            v0_tolerance: number;
+        };
         /** @description Kind of ground relay. */
         GroundRelayKind: "gr" | "dgr";
         /** @description Ground relay settings (地絡継電器). */
@@ -1528,12 +1841,81 @@ export interface components {
         /** @description Which line of a characteristic a sampled series is. */
         LineKind: "nominal" | "min" | "max" | "allowable" | "melting" | "clearing" | "withstand" | "inrush";
         /**
+         * @description Kind of consuming device.
+         * @enum {string}
+         */
+        LoadKind: "load" | "motor";
+        /** @description One load or motor of the load list. */
+        LoadRow: {
+            bus_id: string;
+            /**
+             * Format: double
+             * @description Demand current at the bus voltage, A (`kVA / (√3·V)`, `kVA / V` single-phase).
+             */
+            current_a: number;
+            /**
+             * Format: double
+             * @description Demand factor (需要率) 0 … 1.
+             */
+            demand_factor: number;
+            /** Format: double */
+            demand_kva: number;
+            /** Format: double */
+            demand_kvar: number;
+            /**
+             * Format: double
+             * @description Demand: installed × demand factor, kW, kvar, kVA.
+             */
+            demand_kw: number;
+            device_id: string;
+            /**
+             * @description The feeder (the circuit the load is on): the nearest LV breaker above the load below
+             *     its transformer; without one, the series device leaving the transformer's secondary
+             *     bus on the way; for a load without a transformer above it, the device feeding its
+             *     bus. `None` for a load directly on the transformer's secondary bus.
+             */
+            feeder_id: string | null;
+            /**
+             * Format: double
+             * @description Installed input, kVA (a motor: kW / (η·cos φ)).
+             */
+            installed_kva: number;
+            kind: components["schemas"]["LoadKind"];
+            name: string;
+            /**
+             * Format: double
+             * @description Power factor 0 … 1 (lagging).
+             */
+            power_factor: number;
+            single_phase: boolean;
+            /** @description The nearest transformer above the load, if any. */
+            transformer_id: string | null;
+            /**
+             * Format: double
+             * @description Bus voltage, V (line-to-line; 210 on a 1φ3W bus).
+             */
+            voltage_v: number;
+        };
+        /**
          * @description Kind of low-voltage breaker.
          * @enum {string}
          */
         LvBreakerKind: "mccb" | "acb";
-        /** @description Thresholds of these rules; every field has a documented default. */
-        MainDeviceSettings: Record<string, never>;
+        /** @description Thresholds of the main-device rules; every field has a documented default. */
+        MainDeviceSettings: {
+            /**
+             * Format: double
+             * @description Buses at or above this voltage count as the receiving voltage, V (default 1000).
+             */
+            hv_threshold_v: number;
+            /**
+             * Format: double
+             * @description Largest receiving-equipment capacity a PF・S (LBS + PF) main may serve, kVA: installed
+             *     transformer capacity plus loads and motors at the receiving voltage (default 300,
+             *     JIS C 4620 and 高圧受電設備規程).
+             */
+            pf_main_max_kva: number;
+        };
         /**
          * @description A margin with its unit. `value` is `None` when it is unbounded below (one device may
          *     operate where the other never does).
@@ -1546,7 +1928,17 @@ export interface components {
         /** @description Unit of a margin. */
         MarginUnit: "seconds" | "ratio";
         /** @description Thresholds of these rules; every field has a documented default. */
-        MotorStartSettings: Record<string, never>;
+        MotorStartSettings: {
+            /**
+             * Format: double
+             * @description Peak of the first cycles of a direct-on-line start relative to the symmetrical
+             *     starting current, seen by instantaneous elements (default 1.5; practice 1.5–2: the
+             *     DC offset of a locked-rotor current at power factor 0.2–0.3 gives an asymmetric
+             *     half-cycle RMS of about 1.1–1.25 × and a peak of about 1.4–1.56 × the symmetrical
+             *     peak, κ = 1.02 + 0.98·e^(−3R/X)).
+             */
+            asymmetric_factor: number;
+        };
         /** @description A free-text note on the drawing, optionally attached to one device. */
         Note: {
             /** @description The device the note is about, if any. */
@@ -1557,7 +1949,7 @@ export interface components {
             text: string;
         };
         /**
-         * @description Inverse-time curve of an overcurrent relay. JIS names (PROTECTION.md §1) use the lever D
+         * @description Inverse-time curve of an overcurrent relay. JIS names (docs/engineering.md §1) use the lever D
          *     with lever 10 = TMS 1.0; the IEC/IEEE families use `t = TMS·[k/(M^α − 1) + c]`.
          */
         OcrCurve: ("iec_si" | "iec_vi" | "iec_ei" | "iec_lti" | "ieee_mi" | "ieee_vi" | "ieee_ei") | "ei" | "vi" | "ni" | "dt";
@@ -1652,10 +2044,71 @@ export interface components {
          *     Invariant: at least two points, currents strictly increasing, times non-increasing, all
          *     finite and positive. Below the first point the time is infinite (the fuse never melts,
          *     the breaker never trips); above the last point the curve continues as constant I²t
-         *     (`t = t_last · (I_last / I)²`), the adiabatic model of PROTECTION.md §3.
+         *     (`t = t_last · (I_last / I)²`), the adiabatic model of docs/engineering.md §3.
          */
         PointCurve: {
             points: components["schemas"]["CurvePoint"][];
+        };
+        /** @description The site's power factor before and after the installed banks. */
+        PowerFactorStudy: {
+            /**
+             * Format: double
+             * @description Reactive power still missing to reach the target, kvar (0 when reached).
+             */
+            additional_kvar: number;
+            banks: components["schemas"]["BankRow"][];
+            /** Format: double */
+            demand_kvar: number;
+            /**
+             * Format: double
+             * @description Site demand: Σ (installed × demand factor) / diversity, kW and kvar (lagging).
+             */
+            demand_kw: number;
+            /**
+             * Format: double
+             * @description Σ effective kvar of the banks.
+             */
+            installed_kvar: number;
+            /** @description The site leads at its demand with every bank in service. */
+            leading: boolean;
+            /**
+             * Format: double
+             * @description Power factor below which the check warns (the tariff's reference).
+             */
+            min_power_factor: number;
+            /**
+             * Format: double
+             * @description Demand kvar − installed kvar (negative: leading).
+             */
+            net_kvar: number;
+            /**
+             * Format: double
+             * @description Power factor with every bank in service.
+             */
+            power_factor_after: number;
+            /**
+             * Format: double
+             * @description Power factor of the demand without capacitors.
+             */
+            power_factor_before: number;
+            /** Format: double */
+            reference_reactor_percent: number;
+            /**
+             * Format: double
+             * @description Capacitor rating that delivers `required_kvar` in a bank with the reference series
+             *     reactor (`reference_reactor_percent`), kvar: `required / (1 − L)`, at `V / (1 − L)`.
+             */
+            required_capacitor_kvar: number;
+            /**
+             * Format: double
+             * @description Reactive power needed to reach the target, kvar (at the bus).
+             */
+            required_kvar: number;
+            /**
+             * Format: double
+             * @description Design target of the correction.
+             */
+            target_power_factor: number;
         };
         /** @description A current-limiting power fuse (限流ヒューズ). */
         PowerFuseSettings: {
@@ -1705,7 +2158,42 @@ export interface components {
             utility: components["schemas"]["UtilitySupply"];
         };
         /** @description Thresholds of these rules; every field has a documented default. */
-        RatingSettings: Record<string, never>;
+        RatingSettings: {
+            /**
+             * Format: double
+             * @description Continuous current of a capacitor bank as a multiple of its rated current, for every
+             *     device but a C-type PF (whose rating is itself a capacitor rating). Default 1.35: the
+             *     customary allowance for harmonics and over-voltage (JIS C 4902-1 capacitors carry
+             *     130 % of rated current continuously; Japanese practice sizes capacitor circuits for
+             *     135 %).
+             */
+            capacitor_current_factor: number;
+            /**
+             * Format: double
+             * @description Power factor used to turn the contract demand (kW) into the main relay's load
+             *     current (default 0.9).
+             */
+            demand_power_factor: number;
+            /** Format: double */
+            ir_max_multiple: number;
+            /**
+             * Format: double
+             * @description Range of an electronic trip unit's long-time pickup Ir / In (default 0.4 … 1.0).
+             */
+            ir_min_multiple: number;
+            /**
+             * Format: double
+             * @description An OCR time-element pickup below this multiple of its continuous current warns
+             *     (default 1.1: practice sets 110–150 % of the contract demand); below 1.0 it fails.
+             */
+            ocr_pickup_warn_ratio: number;
+            /**
+             * Format: double
+             * @description Ampacity of each circuit of a cable laid in parallel, as a fraction of one circuit
+             *     alone (default 0.85: the two-circuit values of JCS 0168 are 0.83–0.85 of one).
+             */
+            parallel_cable_factor: number;
+        };
         /** @description A relay curve item: the family and the setting ranges of a typical JIS receiving OCR. */
         RelayItem: {
             /** Format: double */
@@ -1734,7 +2222,7 @@ export interface components {
             taps_a: number[];
         };
         /**
-         * @description Tolerances of an overcurrent relay (PROTECTION.md §1).
+         * @description Tolerances of an overcurrent relay (docs/engineering.md §1).
          *
          *     All values are fractions (0.10 = ±10 %). The operating-time tolerance is given at 300 %
          *     and 700 % of tap and interpolated linearly in log(M) between them, held constant outside.
@@ -1770,13 +2258,52 @@ export interface components {
          * @description (report only) which table.
          * @enum {string}
          */
-        Report: "equipment" | "short_circuit" | "checks" | "test_sheet";
+        Report: "equipment" | "short_circuit" | "checks" | "test_sheet" | "loads" | "transformer_sizing" | "power_factor" | "voltage_drop";
+        /** @description A wiring drop limit for routes up to a length (内線規程 1310-1, routes over 60 m). */
+        RouteLimit: {
+            /**
+             * Format: double
+             * @description Trunk + branch drop limit, % of the nominal voltage.
+             */
+            limit_percent: number;
+            /**
+             * Format: double
+             * @description Longest route the limit applies to, m (`None`: no bound, the last row).
+             */
+            up_to_m: number | null;
+        };
         /** @description One sampled series: finite points only, currents ascending (chart amperes). */
         SampledLine: {
             /** @description Which line this is. */
             line: components["schemas"]["LineKind"];
             /** @description Chart amperes ascending, seconds. */
             points: components["schemas"]["CurvePoint"][];
+        };
+        /** @description Where a segment lies on the way to a load. */
+        Section: "supply" | "transformer" | "trunk" | "branch";
+        /** @description One cable or transformer on the way to a load. */
+        SegmentDrop: {
+            /**
+             * Format: double
+             * @description Current through it, A at its voltage.
+             */
+            current_a: number;
+            device_id: string;
+            /** Format: double */
+            exact_percent: number;
+            /**
+             * Format: double
+             * @description Cable route length, m (0 for a transformer).
+             */
+            length_m: number;
+            /**
+             * Format: double
+             * @description Power factor of that current.
+             */
+            power_factor: number;
+            section: components["schemas"]["Section"];
+            /** Format: double */
+            simplified_percent: number;
         };
         /** @description One line of the setting table. Fields that do not apply to the device are `None`. */
         SettingRow: {
@@ -1874,6 +2401,12 @@ export interface components {
             margin_s?: number | null;
             /**
              * Format: double
+             * @description Impedance of a motor in the %Z method, % on its own kVA (*practice*: 25 %, i.e. a
+             *     contribution of 4 × rated current). Default 25.
+             */
+            motor_percent_z?: number | null;
+            /**
+             * Format: double
              * @description Default transformer withstand duration, s. Default 2.0.
              */
             transformer_withstand_duration_s?: number | null;
@@ -1958,6 +2491,42 @@ export interface components {
              */
             lv_tolerance_percent: number;
         };
+        /** @description Bounds of customary practice; every field has a documented default. */
+        StudySettings: {
+            /**
+             * Format: double
+             * @description … for this long, s (default 2.0; JIS C 4304/4306 short-circuit strength).
+             */
+            max_withstand_duration_s: number;
+            /**
+             * Format: double
+             * @description Largest customary transformer withstand: multiple of rated current (default 25) …
+             */
+            max_withstand_multiple: number;
+            /**
+             * Format: double
+             * @description Shortest credible VCB opening time, cycles of the supply (default 2; 3 cycles is the
+             *     rated interrupting time of the usual 6.6 kV VCB).
+             */
+            min_breaker_cycles: number;
+            /**
+             * Format: double
+             * @description Shortest customary inrush duration, s (default 0.1).
+             */
+            min_inrush_duration_s: number;
+            /**
+             * Format: double
+             * @description Smallest customary transformer inrush multiple (default 8: practice 10 × rated current;
+             *     makers give 8–12 × for distribution transformers).
+             */
+            min_inrush_multiple: number;
+            /**
+             * Format: double
+             * @description Smallest customary margin between relays in series, s (default 0.2; practice
+             *     0.2–0.3 s).
+             */
+            min_margin_s: number;
+        };
         /** @description Counts of check outcomes and the overall status (the worst). */
         Summary: {
             /** Format: uint */
@@ -1968,8 +2537,73 @@ export interface components {
             /** Format: uint */
             warning: number;
         };
-        /** @description Thresholds of these rules; every field has a documented default. */
-        SwitchgearSettings: Record<string, never>;
+        /** @description Thresholds and assumed ratings of these rules; every field has a documented default. */
+        SwitchgearSettings: {
+            /**
+             * Format: double
+             * @description PAS/UGS rated making current when not given, kA peak (default 31.5: JIS C 4607
+             *     12.5 kA class).
+             */
+            ground_switch_making_peak_ka: number;
+            /**
+             * Format: double
+             * @description PAS/UGS rated short-time current when not given, kA rms (default 12.5: JIS C 4607
+             *     12.5 kA class).
+             */
+            ground_switch_short_time_ka: number;
+            /**
+             * Format: double
+             * @description PAS/UGS rated short-time duration when not given, s (default 1.0: JIS C 4607).
+             */
+            ground_switch_short_time_s: number;
+            /**
+             * Format: double
+             * @description PAS/UGS interrupting current when the project does not give it, × rated current
+             *     (default 2.0: JIS C 4607 rated overload breaking current 400 A for 200 A and 600 A
+             *     for 300 A switches).
+             */
+            interrupting_multiple: number;
+            /**
+             * Format: double
+             * @description LBS + PF rated making current when not given, kA peak on the prospective current
+             *     (default 31.5: JIS C 4611, 12.5 kA × 2.5).
+             */
+            lbs_making_peak_ka: number;
+            /**
+             * Format: double
+             * @description LBS rated short-time current when not given, kA rms (default 12.5: JIS C 4605).
+             */
+            lbs_short_time_ka: number;
+            /**
+             * Format: double
+             * @description LBS rated short-time duration when not given, s (default 1.0).
+             */
+            lbs_short_time_s: number;
+            /**
+             * Format: double
+             * @description SO lock current when the project does not give it, × the interrupting current
+             *     (default 0.9: the maker settings 350 A / 400 A and 550 A / 600 A).
+             */
+            so_lock_fraction: number;
+            /**
+             * Format: double
+             * @description Tolerance of the SO lock current, ± fraction (default 0.10; maker data of SOG control
+             *     units: 350 ± 50 A, 550 ± 50 A).
+             */
+            so_lock_tolerance: number;
+            /**
+             * Format: double
+             * @description VCB rated making current when not given, × the rated breaking current (default 2.5:
+             *     JIS C 4603).
+             */
+            vcb_making_multiple: number;
+            /**
+             * Format: double
+             * @description VCB rated short-time duration when not given, s (default 1.0, the shorter standard
+             *     duration; the short-time current itself defaults to the rated breaking current).
+             */
+            vcb_short_time_s: number;
+        };
         /** @description One test point of a time element. */
         TestPoint: {
             /**
@@ -2069,6 +2703,62 @@ export interface components {
          * @enum {string}
          */
         TransformerPhases: "three" | "single";
+        /** @description One transformer's demand and the size it calls for. */
+        TransformerRow: {
+            /** Format: double */
+            demand_kva: number;
+            /** Format: double */
+            demand_kvar: number;
+            /**
+             * Format: double
+             * @description Demand: Σ (installed × demand factor) / diversity, kW, kvar, kVA.
+             */
+            demand_kw: number;
+            device_id: string;
+            /**
+             * Format: double
+             * @description Diversity factor applied (不等率 ≥ 1).
+             */
+            diversity_factor: number;
+            /**
+             * Format: double
+             * @description Σ installed input of those loads, kVA (arithmetic).
+             */
+            installed_kva: number;
+            /**
+             * Format: uint
+             * @description Loads and motors below it.
+             */
+            load_count: number;
+            /**
+             * Format: double
+             * @description Largest loading accepted when selecting a size (fraction of the rating).
+             */
+            loading_limit: number;
+            /**
+             * Format: double
+             * @description Demand / installed rating, %.
+             */
+            loading_percent: number;
+            name: string;
+            phases: components["schemas"]["Phases"];
+            /**
+             * Format: double
+             * @description Power factor of the demand (1 when there is none).
+             */
+            power_factor: number;
+            /**
+             * Format: double
+             * @description Installed rating, kVA.
+             */
+            rated_kva: number;
+            /**
+             * Format: double
+             * @description Smallest standard rating carrying the demand at the loading limit, kVA; `None` beyond
+             *     the table.
+             */
+            selected_kva: number | null;
+        };
         /**
          * @description Trip technology of a breaker frame.
          * @enum {string}
@@ -2134,11 +2824,50 @@ export interface components {
              */
             voltage_v: number;
         };
+        /** @description The voltage drop from the service point to one load. */
+        VoltageDropRow: {
+            branch_percent: components["schemas"]["DropPercent"];
+            /**
+             * @description The limits that apply to the wiring (see [`WiringLimits`]); `None` when the load has
+             *     no transformer above it or no cable below it.
+             */
+            limits: components["schemas"]["WiringLimits"] | null;
+            load_id: string;
+            name: string;
+            /** @description Source side first. */
+            segments: components["schemas"]["SegmentDrop"][];
+            /** @description Per section, %. */
+            supply_percent: components["schemas"]["DropPercent"];
+            /** @description Service point to load, %. */
+            total_percent: components["schemas"]["DropPercent"];
+            transformer_id: string | null;
+            transformer_percent: components["schemas"]["DropPercent"];
+            trunk_percent: components["schemas"]["DropPercent"];
+            /**
+             * Format: double
+             * @description LV wiring route length from the transformer's secondary terminals, m (こう長).
+             */
+            wiring_length_m: number;
+        };
         /**
          * @description Coordination chart, single-line diagram or a CSV report.
          * @enum {string}
          */
         What: "tcc" | "sld" | "report";
+        /** @description Limits of the LV wiring drop for one load (内線規程 1310-1, docs/rules/design_study.md). */
+        WiringLimits: {
+            /** Format: double */
+            branch_percent: number;
+            /** @constant */
+            kind: "split";
+            /** Format: double */
+            trunk_percent: number;
+        } | {
+            /** @constant */
+            kind: "total";
+            /** Format: double */
+            percent: number;
+        };
     };
     responses: {
         /** @description The request is malformed: unreadable JSON (`malformed_json`), or an invalid id, limit, cursor or If-Match value. `errors` names every failing field. */
