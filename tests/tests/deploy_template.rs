@@ -190,3 +190,56 @@ fn samconfig_has_the_dev_and_prod_environments_in_tokyo() {
         assert!(g["stack_name"].as_str().is_some_and(|s| s.starts_with("kyocho")), "{env}");
     }
 }
+
+#[test]
+fn the_web_client_is_served_privately_by_cloudfront_with_security_headers() {
+    let t = load("infra/template.yaml");
+    let r = resources(&t);
+    // The bucket is private; only CloudFront reads it, through its origin access control.
+    let block = &r["WebBucket"]["Properties"]["PublicAccessBlockConfiguration"];
+    for k in ["BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"] {
+        assert_eq!(block[k].as_bool(), Some(true), "{k}");
+    }
+    let stmt = &r["WebBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"][0];
+    assert_eq!(stmt["Principal"]["Service"].as_str(), Some("cloudfront.amazonaws.com"));
+    assert!(stmt["Condition"]["StringEquals"]["AWS:SourceArn"].is_tagged_sub_containing("${WebDistribution}"));
+    let d = &r["WebDistribution"]["Properties"]["DistributionConfig"];
+    assert!(d["Origins"][0]["OriginAccessControlId"].is_tagged_getatt("WebOriginAccessControl.Id"));
+    let behaviour = &d["DefaultCacheBehavior"];
+    assert_eq!(behaviour["ViewerProtocolPolicy"].as_str(), Some("redirect-to-https"));
+    assert_eq!(ref_name(&behaviour["ResponseHeadersPolicyId"]).as_deref(), Some("WebSecurityHeaders"));
+    // With its own domain the distribution accepts TLS 1.2 or newer only.
+    let Value::Tagged(cert) = &d["ViewerCertificate"] else { panic!("ViewerCertificate is not an !If") };
+    assert_eq!(cert.value[1]["MinimumProtocolVersion"].as_str(), Some("TLSv1.2_2021"));
+    // A deep link of the client reloads index.html.
+    let errors: Vec<(u64, &str)> = d["CustomErrorResponses"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|e| (e["ErrorCode"].as_u64().unwrap(), e["ResponsePagePath"].as_str().unwrap()))
+        .collect();
+    assert!(errors.contains(&(404, "/index.html")) && errors.contains(&(403, "/index.html")), "{errors:?}");
+    // The same strict Content-Security-Policy as `kyocho serve`, plus HSTS.
+    let headers = &r["WebSecurityHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"];
+    let Value::Tagged(csp) = &headers["ContentSecurityPolicy"]["ContentSecurityPolicy"] else { panic!("CSP is not a !Sub") };
+    let csp = csp.value[0].as_str().unwrap();
+    for directive in ["default-src 'self'", "script-src 'self'", "frame-ancestors 'none'", "object-src 'none'"] {
+        assert!(csp.contains(directive), "{csp}");
+    }
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert!(headers["StrictTransportSecurity"]["AccessControlMaxAgeSec"].as_u64().unwrap() >= 31_536_000);
+}
+
+trait TagExt {
+    fn is_tagged_sub_containing(&self, needle: &str) -> bool;
+    fn is_tagged_getatt(&self, what: &str) -> bool;
+}
+
+impl TagExt for Value {
+    fn is_tagged_sub_containing(&self, needle: &str) -> bool {
+        matches!(self, Value::Tagged(t) if t.tag == "!Sub" && t.value.as_str().is_some_and(|s| s.contains(needle)))
+    }
+    fn is_tagged_getatt(&self, what: &str) -> bool {
+        matches!(self, Value::Tagged(t) if t.tag == "!GetAtt" && t.value.as_str() == Some(what))
+    }
+}
