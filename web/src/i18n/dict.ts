@@ -178,6 +178,7 @@ const ja = {
   fieldReactor: "直列リアクトル",
   fieldPf: "力率",
   fieldKw: "定格出力",
+  fieldRatedV: "定格電圧",
 
   curve_ei: "超反限時（EI）",
   curve_vi: "強反限時（VI）",
@@ -448,6 +449,7 @@ const en: Dict = {
   fieldReactor: "Series reactor",
   fieldPf: "Power factor",
   fieldKw: "Rated output",
+  fieldRatedV: "Rated voltage",
 
   curve_ei: "Extremely inverse (EI)",
   curve_vi: "Very inverse (VI)",

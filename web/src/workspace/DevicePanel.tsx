@@ -106,16 +106,16 @@ export function DevicePanel(props: { doc: ProjectDocument; index: number | null;
       if (d.ground_relay) fields.push(num(t.fieldGrCurrent, "A", "ground_relay", "current_a"), num(t.fieldGrTime, "s", "ground_relay", "time_s"));
       break;
     case "load":
-      fields.push(num(t.fieldKva, "kVA", "rated_kva"), num(t.fieldPf, "", "power_factor"));
+      fields.push(num(t.fieldKva, "kVA", "rated_kva"), num(t.fieldPf, "", "power_factor"), num(t.fieldRatedV, "V", "rated_voltage_v"));
       break;
     case "capacitor":
-      fields.push(num(t.fieldKvar, "kvar", "rated_kvar"), step(t.fieldReactor, S.REACTOR_PERCENT, "%", ["reactor_percent"]));
+      fields.push(num(t.fieldKvar, "kvar", "rated_kvar"), step(t.fieldReactor, S.REACTOR_PERCENT, "%", ["reactor_percent"]), num(t.fieldRatedV, "V", "rated_voltage_v"));
       break;
     case "motor":
-      fields.push(num(t.fieldKw, "kW", "rated_kw"));
+      fields.push(num(t.fieldKw, "kW", "rated_kw"), num(t.fieldRatedV, "V", "rated_voltage_v"));
       break;
     case "generator":
-      fields.push(num(t.fieldKva, "kVA", "rated_kva"));
+      fields.push(num(t.fieldKva, "kVA", "rated_kva"), num(t.fieldRatedV, "V", "rated_voltage_v"));
       break;
   }
 

@@ -86,9 +86,11 @@ export function newDevice(type: SeriesType | ShuntType, id: string, voltage_v: n
     case "lv_breaker":
       return { type, id, kind: "mccb", rated_current_a: 200, frame_a: 225, breaking_capacity_ka: 25, trip: { kind: "thermal_magnetic", instantaneous_multiple: 10 } };
     case "load":
-      return { type, id, rated_kva: 100, power_factor: 0.85 };
+      // A 200 V load on a 210 V bus; at 6.6 kV the bus voltage itself.
+      return { type, id, rated_kva: 100, power_factor: 0.85, rated_voltage_v: lv ? 200 : voltage_v };
     case "capacitor":
-      return { type, id, rated_kvar: 50, reactor_percent: 6 };
+      // JIS C 4902-1: behind a 6 % series reactor the capacitor is rated V / (1 − 0.06).
+      return { type, id, rated_kvar: 50, reactor_percent: 6, rated_voltage_v: lv ? 200 : Math.round(voltage_v / 0.94) };
   }
 }
 
