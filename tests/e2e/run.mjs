@@ -488,14 +488,17 @@ try {
       await p.goto("/");
       await p.getByLabel("会社ID").fill("demo");
       await p.getByLabel("メールアドレス").fill("designer@demo.example");
+      // A refusal never says whether the account exists or is locked (no enumeration); the
+      // message explains in plain Japanese that repeated failures lock the account and that a
+      // password reset unlocks it.
       let message = "";
-      for (let i = 0; i < 6 && !message.includes("ロック"); i++) {
+      for (let i = 0; i < 6; i++) {
         await p.getByLabel("パスワード", { exact: true }).fill(`Wrong-${i}!`);
         await Promise.all([p.waitForResponse((r) => r.url().endsWith("/auth/sign-in")), p.getByRole("button", { name: "サインイン", exact: true }).click()]);
         await p.getByRole("button", { name: "サインイン", exact: true }).waitFor(); // the answer is on screen
         message = await p.getByTestId("signin-error").textContent();
       }
-      assert(message.includes("ロックされています"), `the locked account is explained: ${message}`);
+      assert(message.includes("ロック") && message.includes("再設定"), `lockout and the way out are explained: ${message}`);
       await screenshot(p, "locked");
       await accessible(p, "locked");
     } finally {

@@ -82,7 +82,7 @@ async fn a_document_sent_for_analysis_gets_the_same_study_as_when_stored_and_not
     assert!(resp.headers().get("etag").is_none(), "a sent document has no stored version");
     let sent: Value = resp.json().await.unwrap();
 
-    // then the reference currents come back (PROTECTION.md §5 case B, %Z method, 0.1 %),
+    // then the reference currents come back (docs/engineering.md §5 case B, %Z method, 0.1 %),
     let hv = &bus(&sent, "HV")["percent_z"];
     assert!(close(hv["ik3_ka"].as_f64().unwrap(), 11.661), "{hv}");
     assert!(close(bus(&sent, "LV")["percent_z"]["ik3_ka"].as_f64().unwrap(), 30.206));
@@ -121,8 +121,11 @@ async fn a_what_if_setting_change_is_analysed_before_saving() {
         analysis["chart"]["curves"].as_array().unwrap().iter().find(|c| c["device_id"] == "VCB1").expect("the main OCR's curve")["lines"].clone()
     };
     assert_ne!(curve(&before), curve(&after), "the edited setting is not what was analysed");
-    // 900 A is still below the 961 A LV fault: the check still warns.
-    assert_eq!(lv_main(&after), "warning");
+    // 900 A is still below the 961 A LV fault, and now the time element answers alone up to
+    // 900 × 0.85 = 765 A, where its EI lever 2 curve is faster than ACB1's short-time band
+    // (2 × Ir = 2 560 A at 210 V = 81 A at 6.6 kV, 0.1 s): the time element overlaps the LV
+    // main, so the check fails (docs/rules/coordination.md, `ocr_vs_lv_main`).
+    assert_eq!(lv_main(&after), "fail");
     let list: Value = app.get("/projects", &token).send().await.unwrap().json().await.unwrap();
     assert_eq!(list["items"].as_array().unwrap().len(), 0);
 }

@@ -27,7 +27,7 @@ async fn the_library_lists_every_kind_with_the_engines_own_items() {
         assert_eq!(library[kind].as_array().map(Vec::len), Some(count), "{kind}");
     }
 
-    // Case B's cable: CVT 38 mm², R 0.491 Ω/km at 20 °C (PROTECTION.md §5), K = 134.
+    // Case B's cable: CVT 38 mm², R 0.491 Ω/km at 20 °C (docs/engineering.md §5), K = 134.
     let cable = library["cables"].as_array().unwrap().iter().find(|c| c["id"] == "cable.cvt.38").expect("cable.cvt.38");
     assert_eq!(cable["r_ohm_per_km"], 0.491);
     assert_eq!(cable["withstand_k"], 134.0);
@@ -44,7 +44,7 @@ async fn one_item_comes_with_its_kind_and_an_unknown_id_is_a_404() {
 
     let item: Value = app.get("/library/tr.3ph.500kva", &token).send().await.unwrap().json().await.unwrap();
     assert_eq!(item["kind"], "transformer");
-    // Case B's transformer: 500 kVA, %R 1.2, %X 4.0 (PROTECTION.md §5).
+    // Case B's transformer: 500 kVA, %R 1.2, %X 4.0 (docs/engineering.md §5).
     assert_eq!(item["item"]["rated_kva"], 500.0);
     assert_eq!(item["item"]["r_percent"], 1.2);
     assert_eq!(item["item"]["x_percent"], 4.0);

@@ -87,7 +87,21 @@ struct SignInBody {
     password: String,
 }
 
+/// The least time a refused sign-in takes. An unknown company or user, a disabled or locked
+/// account and a wrong password do different work (a wrong password also counts the failure
+/// in the store), so without a floor the clock would tell them apart.
+const FAILED_SIGN_IN_MIN: std::time::Duration = std::time::Duration::from_millis(400);
+
 async fn sign_in(backend: &Backend, svc: &Services, call: &Call) -> Reply {
+    let started = tokio::time::Instant::now();
+    let reply = sign_in_steps(backend, svc, call).await;
+    if matches!(reply, Err(ApiError::Unauthenticated { .. })) {
+        tokio::time::sleep_until(started + FAILED_SIGN_IN_MIN).await;
+    }
+    reply
+}
+
+async fn sign_in_steps(backend: &Backend, svc: &Services, call: &Call) -> Reply {
     let body: SignInBody = call.json(MAX_BODY_BYTES)?;
     let attempt = match signin::begin(backend, svc, &body.tenant, &body.email, &origin(call), "auth.sign_in").await {
         Ok(a) => a,

@@ -1,4 +1,4 @@
-//! The settings a relay, fuse or rating can actually take (PROTECTION.md §1–§3): JIS OCR taps
+//! The settings a relay, fuse or rating can actually take (docs/engineering.md §1–§3): JIS OCR taps
 //! for 5 A relays, levers, instantaneous taps, CT primaries, PF ratings, standard kVA.
 
 export const OCR_TAPS_A = [3, 3.5, 4, 4.5, 5, 6] as const;
