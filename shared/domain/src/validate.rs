@@ -902,6 +902,24 @@ impl Validator<'_> {
         });
     }
 
+    /// Short-time and making ratings of a switch or breaker (`p` is the device's pointer).
+    fn duty_ratings(&mut self, p: &str, short_time_ka: Option<f64>, short_time_s: Option<f64>, making_peak_ka: Option<f64>) {
+        self.opt_range(&format!("{p}/short_time_ka"), short_time_ka, 0.0, 100.0, true, "kA");
+        self.opt_range(&format!("{p}/short_time_s"), short_time_s, 0.0, 10.0, true, "s");
+        self.opt_range(&format!("{p}/making_peak_ka"), making_peak_ka, 0.0, 250.0, true, "kA");
+        // A peak below √2 × the rms rating is not a current the switch could have been tested at.
+        if let (Some(st), Some(mk)) = (short_time_ka, making_peak_ka) {
+            if st.is_finite() && mk.is_finite() && mk < std::f64::consts::SQRT_2 * st {
+                self.push(
+                    format!("{p}/making_peak_ka"),
+                    "inconsistent_ratings",
+                    format!("投入電流（波高値）{} kA が短時間耐電流 {} kA の √2 倍未満です", num(mk), num(st)),
+                    format!("making current {} kA peak is below √2 × the short-time current {} kA", num(mk), num(st)),
+                );
+            }
+        }
+    }
+
     fn ground_relay(&mut self, p: &str, g: &GroundRelaySettings) {
         self.range(
             &format!("{p}/current_a"),
@@ -1142,21 +1160,7 @@ impl Validator<'_> {
                 if let Some(g) = &v.ground_relay {
                     self.ground_relay(&f("ground_relay"), g);
                 }
-                let (x_st, x_sts, x_mk) = (v.short_time_ka, v.short_time_s, v.making_peak_ka);
-                self.opt_range(&f("short_time_ka"), x_st, 0.0, 100.0, true, "kA");
-                self.opt_range(&f("short_time_s"), x_sts, 0.0, 10.0, true, "s");
-                self.opt_range(&f("making_peak_ka"), x_mk, 0.0, 250.0, true, "kA");
-                // A peak below √2 × the rms rating is not a current the switch could have been tested at.
-                if let (Some(st), Some(mk)) = (x_st, x_mk) {
-                    if st.is_finite() && mk.is_finite() && mk < std::f64::consts::SQRT_2 * st {
-                        self.push(
-                            f("making_peak_ka"),
-                            "inconsistent_ratings",
-                            format!("投入電流（波高値）{} kA が短時間耐電流 {} kA の √2 倍未満です", num(mk), num(st)),
-                            format!("making current {} kA peak is below √2 × the short-time current {} kA", num(mk), num(st)),
-                        );
-                    }
-                }
+                self.duty_ratings(p, v.short_time_ka, v.short_time_s, v.making_peak_ka);
             }
             Device::LbsPf(l) => {
                 self.opt_range(
@@ -1210,21 +1214,7 @@ impl Validator<'_> {
                     }
                     out
                 });
-                let (x_st, x_sts, x_mk) = (l.short_time_ka, l.short_time_s, l.making_peak_ka);
-                self.opt_range(&f("short_time_ka"), x_st, 0.0, 100.0, true, "kA");
-                self.opt_range(&f("short_time_s"), x_sts, 0.0, 10.0, true, "s");
-                self.opt_range(&f("making_peak_ka"), x_mk, 0.0, 250.0, true, "kA");
-                // A peak below √2 × the rms rating is not a current the switch could have been tested at.
-                if let (Some(st), Some(mk)) = (x_st, x_mk) {
-                    if st.is_finite() && mk.is_finite() && mk < std::f64::consts::SQRT_2 * st {
-                        self.push(
-                            f("making_peak_ka"),
-                            "inconsistent_ratings",
-                            format!("投入電流（波高値）{} kA が短時間耐電流 {} kA の √2 倍未満です", num(mk), num(st)),
-                            format!("making current {} kA peak is below √2 × the short-time current {} kA", num(mk), num(st)),
-                        );
-                    }
-                }
+                self.duty_ratings(p, l.short_time_ka, l.short_time_s, l.making_peak_ka);
             }
             Device::GroundSwitch(g) => {
                 self.range(
@@ -1260,21 +1250,7 @@ impl Validator<'_> {
                         );
                     }
                 }
-                let (x_st, x_sts, x_mk) = (g.short_time_ka, g.short_time_s, g.making_peak_ka);
-                self.opt_range(&f("short_time_ka"), x_st, 0.0, 100.0, true, "kA");
-                self.opt_range(&f("short_time_s"), x_sts, 0.0, 10.0, true, "s");
-                self.opt_range(&f("making_peak_ka"), x_mk, 0.0, 250.0, true, "kA");
-                // A peak below √2 × the rms rating is not a current the switch could have been tested at.
-                if let (Some(st), Some(mk)) = (x_st, x_mk) {
-                    if st.is_finite() && mk.is_finite() && mk < std::f64::consts::SQRT_2 * st {
-                        self.push(
-                            f("making_peak_ka"),
-                            "inconsistent_ratings",
-                            format!("投入電流（波高値）{} kA が短時間耐電流 {} kA の √2 倍未満です", num(mk), num(st)),
-                            format!("making current {} kA peak is below √2 × the short-time current {} kA", num(mk), num(st)),
-                        );
-                    }
-                }
+                self.duty_ratings(p, g.short_time_ka, g.short_time_s, g.making_peak_ka);
             }
             Device::LvBreaker(b) => {
                 let a = self.range(
