@@ -7,25 +7,17 @@
 //! The thresholds each generator crosses are computed here from first principles (rated
 //! currents from kVA, kW and kvar), not read back from the engine. 24 cases per property.
 
-use domain::analysis::{parse_and_analyze, Analysis};
 use domain::checks::Status;
 use proptest::prelude::*;
 use serde_json::Value;
 
+mod mutate;
+use mutate::{fixture, device as dev, run};
+
 const SQRT3: f64 = 1.732_050_807_568_877_2;
 
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/../../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))).unwrap()
-}
 
-fn dev<'a>(v: &'a mut Value, id: &str) -> &'a mut Value {
-    v["devices"].as_array_mut().unwrap().iter_mut().find(|d| d["id"] == id).unwrap_or_else(|| panic!("no device {id}"))
-}
 
-fn run(v: &Value) -> Analysis {
-    parse_and_analyze(&v.to_string()).unwrap_or_else(|e| panic!("the mutant is valid input: {e:#?}"))
-}
 
 /// The rule's result for exactly these devices is a failure.
 fn fails(v: &Value, rule: &str, devices: &[&str]) -> Result<(), TestCaseError> {

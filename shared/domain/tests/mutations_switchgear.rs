@@ -3,10 +3,12 @@
 //! naming the device (and pass on the unmutated sample). See `docs/rules/switchgear.md` and
 //! `docs/rules/ground_protection.md` for the thresholds used below.
 
-use domain::analysis::{parse_and_analyze, Analysis};
 use domain::checks::{CheckResult, Status};
 use proptest::prelude::*;
 use serde_json::{json, Value};
+
+mod mutate;
+use mutate::{fixture as sample, device, run, find};
 
 const CASES: u32 = 32;
 
@@ -22,22 +24,9 @@ const SAMPLES: [(&str, &str); 5] = [
 /// Samples whose service-point switch is a PAS/UGS with SO lock and a utility OCR.
 const GROUND_SWITCH_SAMPLES: [usize; 4] = [1, 2, 3, 4];
 
-fn sample(name: &str) -> Value {
-    let path = format!("{}/../../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))).unwrap()
-}
 
-fn device<'a>(v: &'a mut Value, id: &str) -> &'a mut Value {
-    v["devices"].as_array_mut().unwrap().iter_mut().find(|d| d["id"] == id).unwrap_or_else(|| panic!("no device {id}"))
-}
 
-fn run(v: &Value) -> Analysis {
-    parse_and_analyze(&v.to_string()).unwrap_or_else(|e| panic!("valid input expected: {e:#?}"))
-}
 
-fn find<'a>(a: &'a Analysis, rule: &str, devices: &[&str]) -> &'a CheckResult {
-    a.checks.iter().find(|c| c.rule == rule && c.devices == devices).unwrap_or_else(|| panic!("no {rule} {devices:?}: {:#?}", a.checks))
-}
 
 fn margin(c: &CheckResult) -> f64 {
     c.worst_margin.and_then(|m| m.value).unwrap_or_else(|| panic!("no margin: {c:#?}"))

@@ -3,31 +3,16 @@
 //! fails it, naming the device. The numbers that make each mistake a mistake are worked out
 //! in the comments (currents rounded to 0.1 A; ratios compared exactly as the rule does).
 
-use domain::analysis::{analyze, parse_and_analyze, Analysis};
+use domain::analysis::analyze;
 use domain::checks::{CheckResult, CheckSettings, Status};
 use domain::model::{parse_project, Device, TripUnit};
-use serde_json::Value;
 
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/../../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))).unwrap()
-}
+mod mutate;
+use mutate::{fixture, device as dev, run, find};
 
-fn run(v: &Value) -> Analysis {
-    parse_and_analyze(&v.to_string()).unwrap_or_else(|e| panic!("the mutated sample is valid input: {e:#?}"))
-}
 
-/// The device object with this id.
-fn dev<'a>(v: &'a mut Value, id: &str) -> &'a mut Value {
-    v["devices"].as_array_mut().unwrap().iter_mut().find(|d| d["id"] == id).unwrap_or_else(|| panic!("no device {id}"))
-}
 
-fn find<'a>(a: &'a Analysis, rule: &str, devices: &[&str]) -> &'a CheckResult {
-    a.checks
-        .iter()
-        .find(|c| c.rule == rule && c.devices == devices)
-        .unwrap_or_else(|| panic!("no {rule} {devices:?}: {:#?}", a.checks.iter().map(|c| (c.rule, &c.devices)).collect::<Vec<_>>()))
-}
+
 
 fn ratio(c: &CheckResult) -> f64 {
     c.worst_margin.and_then(|m| m.value).unwrap()

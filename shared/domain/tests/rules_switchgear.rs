@@ -2,27 +2,16 @@
 //! and fails, naming the device, on a sample with one mistake. The numbers that make the
 //! mistake a mistake are in each test; ratios are compared to 1e-3 unless stated.
 
-use domain::analysis::{parse_and_analyze, Analysis};
 use domain::checks::{CheckResult, Status};
 use domain::model::parse_project;
 use serde_json::{json, Value};
 
-fn sample(name: &str) -> Value {
-    let path = format!("{}/../../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))).unwrap()
-}
+mod mutate;
+use mutate::{fixture as sample, device, run, find};
 
-fn device<'a>(v: &'a mut Value, id: &str) -> &'a mut Value {
-    v["devices"].as_array_mut().unwrap().iter_mut().find(|d| d["id"] == id).unwrap_or_else(|| panic!("no device {id}"))
-}
 
-fn run(v: &Value) -> Analysis {
-    parse_and_analyze(&v.to_string()).unwrap_or_else(|e| panic!("valid input expected: {e:#?}"))
-}
 
-fn find<'a>(a: &'a Analysis, rule: &str, devices: &[&str]) -> &'a CheckResult {
-    a.checks.iter().find(|c| c.rule == rule && c.devices == devices).unwrap_or_else(|| panic!("no {rule} {devices:?}: {:#?}", a.checks))
-}
+
 
 fn ratio(c: &CheckResult) -> f64 {
     c.worst_margin.and_then(|m| m.value).unwrap_or_else(|| panic!("no margin: {c:#?}"))
