@@ -165,3 +165,38 @@ async fn a_document_that_breaks_the_rules_gets_a_422_naming_each_field() {
     assert_eq!(text.send().await.unwrap().status(), 415);
     assert_eq!(app.client.post(app.url("/analysis")).json(&case_b()).send().await.unwrap().status(), 401);
 }
+
+/// A synchronous Lambda answer may be at most 6 MB (after API Gateway's base64 of a binary
+/// body). The analysis of the largest allowed project (2 000 devices) is about 14 MB of JSON:
+/// it must reach a browser (which accepts gzip) under the limit, and complete.
+#[tokio::test]
+async fn the_analysis_of_the_largest_project_fits_a_lambda_answer_when_compressed() {
+    use std::io::Read;
+    const LAMBDA_LIMIT_BYTES: usize = 6 * 1024 * 1024;
+    let app = TestApp::spawn().await;
+    let token = app.token("acme", "alice", Role::Designer).await;
+    let doc: Value = serde_json::from_str(&domain::synthetic::site_json(domain::validate::MAX_DEVICES)).unwrap();
+    assert_eq!(doc["devices"].as_array().unwrap().len(), domain::validate::MAX_DEVICES);
+
+    let resp = analyse_document(&app, &token, &doc).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers().get("content-encoding").and_then(|v| v.to_str().ok()), Some("gzip"));
+    let compressed = resp.bytes().await.unwrap();
+    let as_base64 = compressed.len().div_ceil(3) * 4;
+    assert!(as_base64 < LAMBDA_LIMIT_BYTES, "{} bytes compressed, {as_base64} as base64", compressed.len());
+
+    // Complete: the same analysis the engine gives, every check included.
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&compressed[..]).read_to_string(&mut text).unwrap();
+    assert!(text.len() > LAMBDA_LIMIT_BYTES, "the uncompressed analysis ({} bytes) is what needed compressing", text.len());
+    println!("analysis of {} devices: {} bytes of JSON, {} gzip, {as_base64} as base64", domain::validate::MAX_DEVICES, text.len(), compressed.len());
+    let got: Value = serde_json::from_str(&text).unwrap();
+    let direct = domain::analysis::parse_and_analyze(&doc.to_string()).unwrap();
+    assert_eq!(got["checks"].as_array().unwrap().len(), direct.checks.len());
+    assert_eq!(got, serde_json::to_value(&direct).unwrap());
+
+    // A client that does not accept gzip gets plain JSON (small answers are never compressed).
+    let plain = analyse_document(&app, &token, &serde_json::from_str(&domain::synthetic::site_json(30)).unwrap()).send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    let _: Value = plain.json().await.unwrap();
+}

@@ -9,3 +9,4 @@ pub mod shortcircuit;
 pub mod checks;
 pub mod study;
 pub mod analysis;
+pub mod synthetic;
