@@ -931,18 +931,27 @@ pub struct GroundRelay {
 }
 
 impl GroundRelay {
+    /// Lowest current at which it may operate, A.
+    pub fn pickup_min_a(&self) -> f64 {
+        self.pickup_a * (1.0 - self.pickup_tolerance)
+    }
+    /// Current from which it certainly operates, A.
+    pub fn pickup_max_a(&self) -> f64 {
+        self.pickup_a * (1.0 + self.pickup_tolerance)
+    }
+    /// Earliest operating time, s.
+    pub fn earliest_s(&self) -> f64 {
+        self.time_s * (1.0 - self.time_tolerance)
+    }
+    /// Latest operating time, s (the relay's own, without a breaker).
+    pub fn latest_s(&self) -> f64 {
+        self.time_s * (1.0 + self.time_tolerance)
+    }
+
     /// Band at a zero-sequence current.
     pub fn band(&self, current_a: f64) -> TimeBand {
-        let min = if current_a >= self.pickup_a * (1.0 - self.pickup_tolerance) {
-            self.time_s * (1.0 - self.time_tolerance)
-        } else {
-            f64::INFINITY
-        };
-        let max = if current_a >= self.pickup_a * (1.0 + self.pickup_tolerance) {
-            self.time_s * (1.0 + self.time_tolerance)
-        } else {
-            f64::INFINITY
-        };
+        let min = if current_a >= self.pickup_min_a() { self.earliest_s() } else { f64::INFINITY };
+        let max = if current_a >= self.pickup_max_a() { self.latest_s() } else { f64::INFINITY };
         TimeBand::new(min, max)
     }
 }

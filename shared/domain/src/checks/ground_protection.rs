@@ -279,8 +279,8 @@ fn series(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
         let Some(up_dev) = ctx.project.devices.get(u) else { continue };
         let Some(up) = relay_of(up_dev) else { continue };
         let (ur, dr) = (devices::ground_relay(up, s), devices::ground_relay(down, s));
-        let up_min = ur.time_s * (1.0 - ur.time_tolerance);
-        let down_max = dr.time_s * (1.0 + dr.time_tolerance) + breaker_time(ctx, d);
+        let up_min = ur.earliest_s();
+        let down_max = dr.latest_s() + breaker_time(ctx, d);
         let m = up_min - down_max;
         let pickup_bad = down.current_a > up.current_a;
         let time_bad = !(m >= required);
@@ -363,14 +363,10 @@ pub(crate) fn utility_and_dgr(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
         };
         let Some(g) = g else { continue };
         let gr = devices::ground_relay(g, s);
-        let breaker = match d {
-            Device::Vcb(v) => v.ocr.breaker_time_s.unwrap_or_else(|| s.breaker_time_s(ctx.frequency_hz)),
-            _ => 0.0,
-        };
-        let cust_max_t = gr.time_s * (1.0 + gr.time_tolerance) + breaker;
-        let cust_pick_max = gr.pickup_a * (1.0 + gr.pickup_tolerance);
+        let cust_max_t = gr.latest_s() + breaker_time(ctx, d);
+        let cust_pick_max = gr.pickup_max_a();
         let (util_min_t, util_pick_min, assumed) = match &util {
-            Some(u) => (u.time_s * (1.0 - u.time_tolerance), Some(u.pickup_a * (1.0 - u.pickup_tolerance)), false),
+            Some(u) => (u.earliest_s(), Some(u.pickup_min_a()), false),
             None => (s.assumed_utility_ground_time_s * (1.0 - s.ground_time_tolerance), None, true),
         };
         let m = util_min_t - cust_max_t;
@@ -406,7 +402,7 @@ pub(crate) fn utility_and_dgr(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
         });
         if !gr.directional {
             let (charging, length) = charging_below(ctx, i);
-            let threshold = gr.pickup_a * (1.0 - gr.pickup_tolerance);
+            let threshold = gr.pickup_min_a();
             let (status, ja, en, margin) = match charging {
                 None => (
                     Status::Warning,
