@@ -36,12 +36,13 @@ fi
 export KYOCHO_PYTHON="$venv/bin/python"
 export PATH="$venv/bin:$PATH"
 
-# 3. moto_server on a free port, for the DynamoDB and KMS adapters.
+# 3. moto_server on a free port, for the DynamoDB and KMS adapters (with DynamoDB's
+#    write atomicity: tests/moto_atomic.py).
 step "moto_server"
 port=$("$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 moto_log="$root/target/moto.log"
 mkdir -p "$root/target"
-"$venv/bin/moto_server" -H 127.0.0.1 -p "$port" > "$moto_log" 2>&1 &
+"$venv/bin/python" tests/moto_atomic.py -H 127.0.0.1 -p "$port" > "$moto_log" 2>&1 &
 moto_pid=$!
 trap 'kill $moto_pid 2>/dev/null; wait $moto_pid 2>/dev/null' EXIT
 moto_up() { "$venv/bin/python" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$port/moto-api/', timeout=1)" > /dev/null 2>&1; }
