@@ -43,6 +43,7 @@ pub fn schemas() -> Result<Map<String, Value>, String> {
     outputs.subschema_for::<domain::library::BuiltinLibrary>();
     outputs.subschema_for::<library::LibraryEntry<'static>>();
     outputs.subschema_for::<exports::ExportView>();
+    outputs.subschema_for::<platform::identity::MfaStatus>();
 
     let mut all = inputs.take_definitions(true);
     let mut clashes = Vec::new();

@@ -23,7 +23,7 @@ pub fn identity(data_dir: &Path) -> anyhow::Result<(Arc<LocalIdentity>, Arc<Serv
     std::fs::create_dir_all(data_dir)?;
     let minter = Arc::new(crate::jwt::Keys::load_or_create(&crate::jwt_key_path(data_dir))?);
     let idp = Arc::new(LocalIdentity::open(&data_dir.join("kyocho.db"), outbox_dir(data_dir), minter)?);
-    let services = Arc::new(Services { provider: idp.clone(), lockout: idp.clone(), clock: Clock::default() });
+    let services = Arc::new(Services { provider: idp.clone(), lockout: idp.clone(), clock: Clock::default(), mailer: idp.clone() });
     Ok((idp, services))
 }
 

@@ -108,7 +108,9 @@ try {
   if (!ok) throw new Error("cannot continue without signing in");
 
   await steps.run("sign out, sign in with an e-mail code read from the outbox; a token about to expire is refreshed first", async () => {
-    const r = await apiCall(page, "PUT", "/auth/mfa/preference", { method: "email" });
+    const refused = await apiCall(page, "PUT", "/auth/mfa/preference", { method: "email" });
+    assert(refused.status === 400, `a second-factor change without the password is refused: ${refused.status}`);
+    const r = await apiCall(page, "PUT", "/auth/mfa/preference", { method: "email", current_password: NEW_PASSWORD });
     assert(r.status === 200, `e-mail MFA enabled through the API: ${r.status}`);
     await page.getByTestId("sign-out").click();
     await page.getByRole("heading", { name: "サインイン" }).waitFor();
@@ -430,6 +432,8 @@ try {
   await steps.run("set up an authenticator app from its QR code, then sign in with an authenticator code", async () => {
     await page.getByRole("button", { name: "アカウント" }).click();
     const dialog = page.getByTestId("account");
+    assert(await dialog.getByRole("button", { name: "認証アプリを設定する" }).isDisabled(), "set-up waits for the current password");
+    await dialog.getByLabel("現在のパスワード（設定変更の確認）").fill(NEW_PASSWORD);
     await dialog.getByRole("button", { name: "認証アプリを設定する" }).click();
     await dialog.getByTestId("totp-qr").waitFor();
     const modules = await dialog.getByTestId("totp-qr").locator("path").getAttribute("d");

@@ -64,7 +64,7 @@ async fn sign_in_with_an_email_code_refuses_a_wrong_code() {
     let email = "emi@acme.example";
     app.account("acme", email, Role::Designer).await;
     let token = app.access_token("acme", email).await;
-    let resp = app.put_json("/auth/mfa/preference", &token, &json!({ "method": "email" })).send().await.unwrap();
+    let resp = app.put_json("/auth/mfa/preference", &token, &json!({ "method": "email", "current_password": PASSWORD })).send().await.unwrap();
     assert_eq!(resp.status(), 200);
 
     let step = body(app.sign_in("acme", email, PASSWORD).await).await;
@@ -83,30 +83,92 @@ async fn sign_in_with_an_email_code_refuses_a_wrong_code() {
 }
 
 #[tokio::test]
-async fn sign_in_with_an_sms_code() {
+async fn sign_in_with_an_sms_code_once_the_phone_number_is_confirmed() {
     let app = TestApp::spawn().await;
     let email = "sam@acme.example";
     app.account("acme", email, Role::Viewer).await;
     let token = app.access_token("acme", email).await;
-    let bad = app.put_json("/auth/mfa/preference", &token, &json!({ "method": "sms" })).send().await.unwrap();
+    let sms = json!({ "method": "sms", "current_password": PASSWORD });
+    let bad = app.put_json("/auth/mfa/preference", &token, &sms).send().await.unwrap();
     assert_eq!(bad.status(), 400, "SMS without a phone number");
-    let bad = app.put_json("/auth/mfa/preference", &token, &json!({ "method": "sms", "phone_number": "090-1234" })).send().await.unwrap();
+    let phone = |number: &str| json!({ "phone_number": number, "current_password": PASSWORD });
+    let bad = app.post_json("/auth/mfa/phone", &token, &phone("090-1234")).send().await.unwrap();
     assert_eq!(problem(bad).await["errors"][0]["pointer"], "/phone_number");
-    let ok = app
-        .put_json("/auth/mfa/preference", &token, &json!({ "method": "sms", "phone_number": "+819012345678" }))
-        .send()
-        .await
-        .unwrap();
+
+    // The number waits for its code: SMS cannot be chosen yet.
+    let pending = app.post_json("/auth/mfa/phone", &token, &phone("+819012345678")).send().await.unwrap();
+    assert_eq!(pending.status(), 202);
+    assert_eq!(body(pending).await["pending_phone_number"], "+819012345678");
+    let bad = app.put_json("/auth/mfa/preference", &token, &sms).send().await.unwrap();
+    assert_eq!(bad.status(), 400, "an unconfirmed number is not used");
+    let code = app.outbox_code("+819012345678");
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let refused = app.post_json("/auth/mfa/phone/confirm", &token, &json!({ "code": wrong })).send().await.unwrap();
+    assert_eq!(problem(refused).await["errors"][0]["pointer"], "/code");
+    let confirmed = app.post_json("/auth/mfa/phone/confirm", &token, &json!({ "code": code })).send().await.unwrap();
+    assert_eq!(confirmed.status(), 200);
+    let status = body(confirmed).await;
+    assert_eq!((status["phone_number"].as_str(), status["phone_verified"].as_bool()), (Some("+819012345678"), Some(true)));
+    let ok = app.put_json("/auth/mfa/preference", &token, &sms).send().await.unwrap();
     assert_eq!(ok.status(), 200);
 
     let step = body(app.sign_in("acme", email, PASSWORD).await).await;
     assert_eq!(step["challenge"], "SMS_MFA");
-    assert_eq!(app.outbox_count("+819012345678", "sms"), 1);
+    assert_eq!(app.outbox_count("+819012345678", "sms"), 2, "the confirmation code, then the sign-in code");
     let code = app.outbox_code("+819012345678");
     let wrong = if code == "000000" { "111111" } else { "000000" };
     assert_eq!(app.answer("acme", email, &step, json!({ "code": wrong })).await.status(), 401);
     let done = body(app.answer("acme", email, &step, json!({ "code": code })).await).await;
     assert_eq!(done["status"], "signed_in", "{done}");
+}
+
+/// Given a signed-in user (a session token someone may have stolen), when the second
+/// factors are changed without the password or with a wrong one, then nothing changes and
+/// each wrong password counts toward the lock; with the password the change is made, audited
+/// and the user is told by e-mail.
+#[tokio::test]
+async fn second_factor_changes_need_the_current_password_and_the_user_is_told() {
+    let app = TestApp::spawn().await;
+    let email = "rita@acme.example";
+    let user = app.account("acme", email, Role::Designer).await;
+    let token = app.access_token("acme", email).await;
+    let mail_before = app.outbox_count(email, "email");
+
+    let attempts = [
+        ("PUT", "/auth/mfa/preference", json!({ "method": "email" })),
+        ("POST", "/auth/mfa/totp/setup", json!({})),
+        ("POST", "/auth/mfa/phone", json!({ "phone_number": "+819099998888" })),
+    ];
+    for (method, path, body_without) in &attempts {
+        let send = |b: &Value| match *method {
+            "PUT" => app.put_json(path, &token, b),
+            _ => app.post_json(path, &token, b),
+        };
+        let resp = send(body_without).send().await.unwrap();
+        assert_eq!(resp.status(), 400, "{method} {path} without the password");
+        assert_eq!(problem(resp).await["errors"][0]["pointer"], "/current_password", "{method} {path}");
+        let mut wrong = body_without.clone();
+        wrong["current_password"] = json!("Wrong-pass1");
+        let resp = send(&wrong).send().await.unwrap();
+        assert_eq!(resp.status(), 400, "{method} {path} with a wrong password");
+        assert_eq!(problem(resp).await["errors"][0]["code"], "incorrect");
+    }
+    let me = body(app.get("/me", &token).send().await.unwrap()).await;
+    assert_eq!(me["mfa"]["preferred"], Value::Null, "nothing changed: {me}");
+    assert_eq!(me["mfa"]["totp_configured"], false);
+    assert_eq!(app.outbox_count("+819099998888", "sms"), 0, "no code went to the attacker's number");
+    let tid = platform::ids::TenantId::parse("acme").unwrap();
+    let counter = app.gateway.identity.lockout.get(&tid, &platform::lockout::Counter::User(user.id.clone())).await.unwrap();
+    assert_eq!(counter.failures, 3, "each wrong password counts: {counter:?}");
+
+    let ok = app.put_json("/auth/mfa/preference", &token, &json!({ "method": "email", "current_password": PASSWORD })).send().await.unwrap();
+    assert_eq!(ok.status(), 200);
+    assert_eq!(app.outbox_count(email, "email"), mail_before + 1, "one notice of the change");
+    let notice = app.gateway.local_identity.outbox().messages().into_iter().rev().find(|m| m.to == email).unwrap();
+    assert!(notice.body.contains("二要素認証の方式がメールになりました") && notice.code.is_none(), "{}", notice.body);
+    let events = app.audit_events("acme").await;
+    assert!(events.iter().any(|e| e.event.operation == "auth.mfa_preference" && e.event.result == AuditResult::Success));
+    assert_eq!(events.iter().filter(|e| e.event.operation == "auth.mfa_preference" && e.event.result == AuditResult::Failed).count(), 1);
 }
 
 #[tokio::test]
@@ -115,7 +177,7 @@ async fn sign_in_with_an_authenticator_app() {
     let email = "tom@acme.example";
     app.account("acme", email, Role::Designer).await;
     let token = app.access_token("acme", email).await;
-    let setup = body(app.post_json("/auth/mfa/totp/setup", &token, &json!({})).send().await.unwrap()).await;
+    let setup = body(app.post_json("/auth/mfa/totp/setup", &token, &json!({ "current_password": PASSWORD })).send().await.unwrap()).await;
     let secret = setup["secret"].as_str().unwrap().to_owned();
     assert!(setup["otpauth_uri"].as_str().unwrap().starts_with("otpauth://totp/Kyocho:"));
 
@@ -153,7 +215,7 @@ async fn a_company_that_requires_mfa_gets_an_email_code_even_without_a_preferenc
     assert_eq!(step["challenge"], "EMAIL_OTP");
     let done = body(app.answer("acme", email, &step, json!({ "code": app.outbox_code(email) })).await).await;
     let token = done["tokens"]["access_token"].as_str().unwrap();
-    let off = app.put_json("/auth/mfa/preference", token, &json!({ "method": "none" })).send().await.unwrap();
+    let off = app.put_json("/auth/mfa/preference", token, &json!({ "method": "none", "current_password": PASSWORD })).send().await.unwrap();
     assert_eq!(off.status(), 409);
     assert_eq!(problem(off).await["code"], "mfa_required");
 }
@@ -224,7 +286,7 @@ async fn wrong_mfa_codes_count_toward_the_lock() {
     let email = "codes@acme.example";
     app.account("acme", email, Role::Designer).await;
     let token = app.access_token("acme", email).await;
-    app.put_json("/auth/mfa/preference", &token, &json!({ "method": "email" })).send().await.unwrap();
+    app.put_json("/auth/mfa/preference", &token, &json!({ "method": "email", "current_password": PASSWORD })).send().await.unwrap();
     let mut last = Value::Null;
     for _ in 0..5 {
         let step = body(app.sign_in("acme", email, PASSWORD).await).await;

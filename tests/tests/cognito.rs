@@ -164,7 +164,13 @@ async fn moto_authenticator_set_up_then_software_token_challenge() {
 async fn moto_sms_challenge() {
     let idp = provider().await;
     idp.create_user(&new_user("acme.sam", InitialPassword::Permanent(PASSWORD.into()))).await.unwrap();
-    idp.set_phone_number("acme.sam", Some("+819087654321")).await.unwrap();
+    // The user's own call with their access token (moto applies the number at once and does
+    // not model the code; Cognito holds it until `VerifyUserAttribute`, mocked below).
+    let t = tokens(idp.password_auth("acme.sam", PASSWORD).await.unwrap());
+    idp.start_phone_change(&Caller { username: "acme.sam", access_token: &t.access_token }, "+819087654321").await.unwrap();
+    assert_eq!(idp.mfa_status("acme.sam").await.unwrap().phone_number.as_deref(), Some("+819087654321"));
+    idp.verify_password("acme.sam", PASSWORD).await.expect("the right password");
+    assert!(matches!(idp.verify_password("acme.sam", "Wrong-pass1").await, Err(IdentityError::NotAuthorized)));
     idp.set_mfa_preference("acme.sam", MfaPreference { preferred: Some(MfaMethod::Sms) }).await.unwrap();
     let c = challenge(idp.password_auth("acme.sam", PASSWORD).await.unwrap());
     assert_eq!(c.kind, ChallengeKind::SmsMfa);
@@ -272,6 +278,12 @@ async fn mocked_wrong_codes_and_policy_errors_map_to_the_ports_errors() {
         Err(IdentityError::Expired)
     ));
     let caller = Caller { username: "acme.x", access_token: "t" };
+    let wrong_phone_code = mock!(cip::Client::verify_user_attribute).then_error(|| {
+        cip::operation::verify_user_attribute::VerifyUserAttributeError::CodeMismatchException(
+            CodeMismatchException::builder().message("Invalid verification code provided").build(),
+        )
+    });
+    assert!(matches!(idp(&wrong_phone_code).confirm_phone_change(&caller, "000000").await, Err(IdentityError::CodeMismatch)));
     assert!(matches!(idp(&weak).change_password(&caller, "Old-pass1", "short").await, Err(IdentityError::InvalidPassword(_))));
     assert!(matches!(idp(&reused).change_password(&caller, "Old-pass1", "Old-pass0!").await, Err(IdentityError::InvalidPassword(_))));
 }

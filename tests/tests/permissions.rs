@@ -47,7 +47,7 @@ fn rule(key: &str) -> Option<Who> {
         "POST /auth/sign-in" | "POST /auth/challenge" | "POST /auth/refresh" | "POST /auth/sign-out" => Who::Anyone,
         "POST /auth/password/forgot" | "POST /auth/password/reset" => Who::Anyone,
         "POST /auth/password/change" | "POST /auth/mfa/totp/setup" | "POST /auth/mfa/totp/verify" => Who::SignedIn,
-        "PUT /auth/mfa/preference" | "GET /me" => Who::SignedIn,
+        "PUT /auth/mfa/preference" | "POST /auth/mfa/phone" | "POST /auth/mfa/phone/confirm" | "GET /me" => Who::SignedIn,
         "GET /projects" | "GET /projects/{id}" | "POST /projects/{id}/analysis" => Who::Only(READERS),
         "POST /analysis" | "GET /library" | "GET /library/{id}" | "POST /render/sld" => Who::Only(READERS),
         "POST /projects" | "PUT /projects/{id}" | "DELETE /projects/{id}" => Who::Only(WRITERS),

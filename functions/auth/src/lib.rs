@@ -38,6 +38,8 @@ async fn route(backend: Arc<Backend>, call: Call) -> Reply {
         "POST /auth/mfa/totp/setup" => totp_setup(&backend, svc, &call).await,
         "POST /auth/mfa/totp/verify" => totp_verify(&backend, svc, &call).await,
         "PUT /auth/mfa/preference" => mfa_preference(&backend, svc, &call).await,
+        "POST /auth/mfa/phone" => phone_change(&backend, svc, &call).await,
+        "POST /auth/mfa/phone/confirm" => phone_confirm(&backend, svc, &call).await,
         "GET /me" => me(&backend, svc, &call).await,
         _ => Err(ApiError::NotFound),
     }
@@ -391,8 +393,52 @@ async fn wrong_secret(backend: &Backend, svc: &Services, call: &Call, tenant: &p
     }
 }
 
+/// A body that proves the caller knows the account's password.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReauthBody {
+    current_password: String,
+}
+
+/// Re-authentication before a change to the account's second factors: a session token
+/// alone (a stolen one, say) cannot rebind the authenticator, change the phone number or
+/// turn MFA off. A wrong password counts toward the lock like any other wrong secret.
+async fn reauthenticate(backend: &Backend, svc: &Services, call: &Call, password: &str, operation: &'static str) -> Result<(), ApiError> {
+    let auth = call.auth()?;
+    if password.is_empty() {
+        return Err(ApiError::bad_field(FieldError::body("/current_password", "required", "the current password is required for this change")));
+    }
+    signin::check_address(svc, &auth.tenant, call.source_ip).await?;
+    signin::check_user_lock(svc, &auth.tenant, &auth.user).await?;
+    match svc.provider.verify_password(&signin::username_of(auth), password).await {
+        Ok(()) => Ok(()),
+        Err(IdentityError::NotAuthorized) => {
+            let tenant = backend.tenants.get_tenant(&auth.tenant).await?.ok_or(ApiError::NotFound)?;
+            let wrong = ApiError::bad_field(FieldError::body("/current_password", "incorrect", "the current password is not correct"));
+            Err(wrong_secret(backend, svc, call, &tenant, operation, wrong).await)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// After a change to the caller's second factors: audit it and tell the user by e-mail.
+/// The change is made; a notice that cannot be sent is logged, not answered as a failure.
+async fn security_changed(backend: &Backend, svc: &Services, call: &Call, change: platform::mail::SecurityChange, operation: &str, detail: &str) -> Result<(), ApiError> {
+    let auth = call.auth()?;
+    let tenant = backend.tenants.get_tenant(&auth.tenant).await?.ok_or(ApiError::NotFound)?;
+    let user = backend.users.get_user(&auth.tenant, &auth.user).await?.ok_or(ApiError::NotFound)?;
+    let now = svc.clock.now();
+    signin::audit(backend, &tenant, Some(&user), None, operation, AuditResult::Success, detail, call.source_ip, &call.request_id, now).await;
+    if let Err(e) = svc.mailer.send(&change.notice(&user.email, now, call.source_ip)).await {
+        tracing::error!(request_id = %call.request_id, error = ?e, "security notice not sent");
+    }
+    Ok(())
+}
+
 async fn totp_setup(backend: &Backend, svc: &Services, call: &Call) -> Reply {
     let auth = call.auth()?;
+    let body: ReauthBody = call.json(MAX_BODY_BYTES)?;
+    reauthenticate(backend, svc, call, &body.current_password, "auth.mfa_setup").await?;
     let username = signin::username_of(auth);
     let secret = svc.provider.associate_software_token(&Caller { username: &username, access_token: bearer(call) }).await?;
     let user = backend.users.get_user(&auth.tenant, &auth.user).await?.ok_or(ApiError::NotFound)?;
@@ -432,6 +478,7 @@ async fn totp_verify(backend: &Backend, svc: &Services, call: &Call) -> Reply {
         Err(e) => return Err(e.into()),
     }
     svc.provider.set_mfa_preference(&username, MfaPreference { preferred: Some(MfaMethod::Totp) }).await?;
+    security_changed(backend, svc, call, platform::mail::SecurityChange::Authenticator, "auth.mfa_authenticator", "authenticator app set up").await?;
     http::json_response(StatusCode::OK, &svc.provider.mfa_status(&username).await?)
 }
 
@@ -441,7 +488,7 @@ struct PreferenceBody {
     /// `email`, `sms`, `totp` or `none`.
     method: String,
     #[serde(default)]
-    phone_number: Option<String>,
+    current_password: String,
 }
 
 /// An E.164 phone number: `+` then 8–15 digits.
@@ -461,18 +508,13 @@ async fn mfa_preference(backend: &Backend, svc: &Services, call: &Call) -> Reply
         "none" => None,
         _ => return Err(ApiError::bad_field(FieldError::body("/method", "invalid_value", "one of email, sms, totp, none"))),
     };
+    let mfa_required = |tenant: Option<platform::ports::Tenant>| tenant.is_some_and(|t| t.settings.mfa_required);
+    if method.is_none() && mfa_required(backend.tenants.get_tenant(&auth.tenant).await?) {
+        return Err(ApiError::Conflict { code: "mfa_required", detail: "This company requires a second factor for every user.".into() });
+    }
+    reauthenticate(backend, svc, call, &body.current_password, "auth.mfa_preference").await?;
     let username = signin::username_of(auth);
-    if let Some(p) = &body.phone_number {
-        let phone = parse_phone(p)
-            .ok_or_else(|| ApiError::bad_field(FieldError::body("/phone_number", "invalid_value", "an E.164 number such as +819012345678")))?;
-        svc.provider.set_phone_number(&username, Some(&phone)).await?;
-    }
-    if method.is_none() {
-        let tenant = backend.tenants.get_tenant(&auth.tenant).await?.ok_or(ApiError::NotFound)?;
-        if tenant.settings.mfa_required {
-            return Err(ApiError::Conflict { code: "mfa_required", detail: "This company requires a second factor for every user.".into() });
-        }
-    }
+    let before = svc.provider.mfa_status(&username).await?.preferred;
     match svc.provider.set_mfa_preference(&username, MfaPreference { preferred: method }).await {
         Ok(()) => {}
         Err(IdentityError::InvalidRequest(detail)) => {
@@ -480,6 +522,57 @@ async fn mfa_preference(backend: &Backend, svc: &Services, call: &Call) -> Reply
         }
         Err(e) => return Err(e.into()),
     }
+    // An administrator may have required MFA between the check above and the change: read
+    // the setting again and put the second factor back rather than leave the user without.
+    if method.is_none() && mfa_required(backend.tenants.get_tenant(&auth.tenant).await?) {
+        svc.provider.set_mfa_preference(&username, MfaPreference { preferred: before }).await?;
+        return Err(ApiError::Conflict { code: "mfa_required", detail: "This company requires a second factor for every user.".into() });
+    }
+    if before != method {
+        let detail = format!("second factor: {}", method.map(|m| m.name()).unwrap_or("none"));
+        security_changed(backend, svc, call, platform::mail::SecurityChange::Preference(method), "auth.mfa_preference", &detail).await?;
+    }
+    http::json_response(StatusCode::OK, &svc.provider.mfa_status(&username).await?)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PhoneBody {
+    phone_number: String,
+    #[serde(default)]
+    current_password: String,
+}
+
+/// `POST /auth/mfa/phone`: a new number for SMS codes, after the password; a code goes to
+/// the number, and the number is used only once `POST /auth/mfa/phone/confirm` has it.
+async fn phone_change(backend: &Backend, svc: &Services, call: &Call) -> Reply {
+    let auth = call.auth()?;
+    let body: PhoneBody = call.json(MAX_BODY_BYTES)?;
+    let phone = parse_phone(body.phone_number.trim())
+        .ok_or_else(|| ApiError::bad_field(FieldError::body("/phone_number", "invalid_value", "an E.164 number such as +819012345678")))?;
+    reauthenticate(backend, svc, call, &body.current_password, "auth.mfa_phone").await?;
+    let username = signin::username_of(auth);
+    svc.provider.start_phone_change(&Caller { username: &username, access_token: bearer(call) }, &phone).await?;
+    http::json_response(StatusCode::ACCEPTED, &svc.provider.mfa_status(&username).await?)
+}
+
+async fn phone_confirm(backend: &Backend, svc: &Services, call: &Call) -> Reply {
+    let auth = call.auth()?;
+    let body: CodeBody = call.json(MAX_BODY_BYTES)?;
+    signin::check_address(svc, &auth.tenant, call.source_ip).await?;
+    signin::check_user_lock(svc, &auth.tenant, &auth.user).await?;
+    let username = signin::username_of(auth);
+    match svc.provider.confirm_phone_change(&Caller { username: &username, access_token: bearer(call) }, body.code.trim()).await {
+        Ok(()) => {}
+        Err(IdentityError::CodeMismatch) => {
+            let tenant = backend.tenants.get_tenant(&auth.tenant).await?.ok_or(ApiError::NotFound)?;
+            let wrong = ApiError::bad_field(FieldError::body("/code", "invalid_code", "the code is not correct"));
+            return Err(wrong_secret(backend, svc, call, &tenant, "auth.mfa_phone_confirm", wrong).await);
+        }
+        Err(IdentityError::InvalidRequest(detail)) => return Err(ApiError::bad_field(FieldError::body("/code", "no_pending_change", detail))),
+        Err(e) => return Err(e.into()),
+    }
+    security_changed(backend, svc, call, platform::mail::SecurityChange::PhoneNumber, "auth.mfa_phone", "phone number confirmed").await?;
     http::json_response(StatusCode::OK, &svc.provider.mfa_status(&username).await?)
 }
 

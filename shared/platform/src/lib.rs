@@ -13,6 +13,7 @@ pub mod ids;
 pub mod lambda;
 pub mod local;
 pub mod lockout;
+pub mod mail;
 pub mod password;
 pub mod ports;
 pub mod projects;

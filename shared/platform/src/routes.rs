@@ -89,6 +89,8 @@ pub const ROUTES: &[Route] = &[
     Route { method: "POST", path: "/auth/mfa/totp/setup", function: "auth", access: Authenticated },
     Route { method: "POST", path: "/auth/mfa/totp/verify", function: "auth", access: Authenticated },
     Route { method: "PUT", path: "/auth/mfa/preference", function: "auth", access: Authenticated },
+    Route { method: "POST", path: "/auth/mfa/phone", function: "auth", access: Authenticated },
+    Route { method: "POST", path: "/auth/mfa/phone/confirm", function: "auth", access: Authenticated },
     Route { method: "GET", path: "/me", function: "auth", access: Authenticated },
     Route { method: "GET", path: "/admin/users", function: "admin-users", access: Requires(UserManage) },
     Route { method: "POST", path: "/admin/users", function: "admin-users", access: Requires(UserManage) },

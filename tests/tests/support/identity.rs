@@ -70,7 +70,7 @@ impl TestApp {
         self.post_public("/auth/challenge", &body).send().await.expect("send")
     }
 
-    /// The code of the newest outbox message to `to`.
+    /// The code of the newest outbox message to `to` that carries one (notices do not).
     pub fn outbox_code(&self, to: &str) -> String {
         self.gateway
             .local_identity
@@ -78,8 +78,8 @@ impl TestApp {
             .messages()
             .into_iter()
             .rev()
-            .find(|m| m.to == to)
-            .and_then(|m| m.code)
+            .filter(|m| m.to == to)
+            .find_map(|m| m.code)
             .unwrap_or_else(|| panic!("no message to {to}"))
     }
 

@@ -49,6 +49,7 @@ impl TestApp {
             provider: local_identity.clone(),
             lockout: target.lockout(),
             clock: platform::identity::Clock::default(),
+            mailer: local_identity.clone(),
         });
         let blobs = Arc::new(platform::local::LocalBlobs::open(dir.path()).expect("blob folder"));
         let gateway = Arc::new(Gateway { backend, keys, identity, local_identity, blobs });

@@ -209,7 +209,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start authenticator-app set-up: the shared secret. */
+        /** Start authenticator-app set-up (re-authenticated by the current password): the shared secret. */
         post: operations["postAuthMfaTotpSetup"];
         delete?: never;
         options?: never;
@@ -242,9 +242,43 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Choose the second factor (email, sms, totp or none). */
+        /** Choose the second factor (email, sms, totp or none), re-authenticated by the current password. */
         put: operations["putAuthMfaPreference"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/mfa/phone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new phone number for SMS codes (re-authenticated): a code is sent to it; it is used once confirmed. */
+        post: operations["postAuthMfaPhone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/mfa/phone/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm the pending phone number with the code sent to it. */
+        post: operations["postAuthMfaPhoneConfirm"];
         delete?: never;
         options?: never;
         head?: never;
@@ -522,6 +556,10 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description The account's current password, asked again before a change to its second factors. */
+        Reauthentication: {
+            current_password: string;
+        };
         Health: {
             /** @constant */
             status: "ok";
@@ -1927,6 +1965,20 @@ export interface components {
         };
         /** @description Unit of a margin. */
         MarginUnit: "seconds" | "ratio";
+        /** @description A second factor. */
+        MfaMethod: "email" | "sms" | "totp";
+        /** @description A user's second-factor settings as the provider holds them. */
+        MfaStatus: {
+            enabled: components["schemas"]["MfaMethod"][];
+            /** @description A new number waiting for its code (the local provider tells; Cognito does not). */
+            pending_phone_number?: string | null;
+            /** @description The number SMS codes go to; only a confirmed number can be used. */
+            phone_number: string | null;
+            /** @description Whether `phone_number` was confirmed with a code sent to it. */
+            phone_verified: boolean;
+            preferred: components["schemas"]["MfaMethod"] | null;
+            totp_configured: boolean;
+        };
         /** @description Thresholds of these rules; every field has a documented default. */
         MotorStartSettings: {
             /**
@@ -3428,7 +3480,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["Reauthentication"];
             };
         };
         responses: {
@@ -3484,17 +3536,83 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": {
+                    /** @enum {string} */
+                    method: "email" | "sms" | "totp" | "none";
+                    current_password: string;
+                };
             };
         };
         responses: {
-            /** @description Done. */
+            /** @description The second-factor settings after the change. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["MfaStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postAuthMfaPhone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description E.164, e.g. +819012345678. */
+                    phone_number: string;
+                    current_password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The code is on its way; the number waits for it. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postAuthMfaPhoneConfirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The number is confirmed and may receive SMS codes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaStatus"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -95,7 +95,7 @@ export interface Me {
   company: { id: string; name: string };
   role: string;
   permissions: string[];
-  mfa: { preferred: string | null; enabled: string[]; totp_configured: boolean; phone_number: string | null } | null;
+  mfa: components["schemas"]["MfaStatus"] | null;
 }
 
 export interface CurvePoint { current_a: number; time_s: number }

@@ -212,7 +212,7 @@ export function Field(props: {
   onChange: (v: string) => void;
   type?: string;
   autoComplete?: string;
-  inputMode?: "numeric" | "decimal" | "text";
+  inputMode?: "numeric" | "decimal" | "text" | "tel";
   error?: string;
 }) {
   const errId = `${props.id}-error`;

@@ -6,6 +6,7 @@
 mod dynamo;
 mod kms;
 mod s3;
+mod ses;
 
 use std::sync::Arc;
 
@@ -15,6 +16,7 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 pub use dynamo::{create_table, DynamoStore};
 pub use kms::KmsKeys;
 pub use s3::S3Blobs;
+pub use ses::SesMailer;
 
 use crate::backend::Backend;
 use crate::seal::{CachePolicy, EnvelopeSealer};

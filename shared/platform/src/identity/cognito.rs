@@ -148,6 +148,10 @@ impl CognitoIdentity {
     }
 }
 
+fn attribute_value(attributes: &[cip::types::AttributeType], name: &str) -> Option<String> {
+    attributes.iter().find(|a| a.name() == name).and_then(|a| a.value()).map(str::to_owned)
+}
+
 #[async_trait]
 impl IdentityProvider for CognitoIdentity {
     async fn create_user(&self, user: &NewIdentity) -> Result<String, IdentityError> {
@@ -159,8 +163,10 @@ impl IdentityProvider for CognitoIdentity {
             .user_attributes(attribute("email", &user.email)?)
             .user_attributes(attribute("email_verified", "true")?)
             .user_attributes(attribute(TENANT_ATTRIBUTE, user.tenant.as_str())?);
+        // A number an administrator types in is not verified: its owner confirms it with a
+        // code before SMS codes go to it.
         if let Some(phone) = &user.phone_number {
-            req = req.user_attributes(attribute("phone_number", phone)?).user_attributes(attribute("phone_number_verified", "true")?);
+            req = req.user_attributes(attribute("phone_number", phone)?);
         }
         req = match &user.password {
             InitialPassword::Temporary(p) => req.temporary_password(p).desired_delivery_mediums(DeliveryMediumType::Email),
@@ -287,30 +293,36 @@ impl IdentityProvider for CognitoIdentity {
         }
     }
 
-    async fn set_phone_number(&self, username: &str, phone: Option<&str>) -> Result<(), IdentityError> {
-        match phone {
-            Some(p) => {
-                self.client
-                    .admin_update_user_attributes()
-                    .user_pool_id(&self.pool_id)
-                    .username(username)
-                    .user_attributes(attribute("phone_number", p)?)
-                    .user_attributes(attribute("phone_number_verified", "true")?)
-                    .send()
-                    .await
-                    .map_err(map_err)?;
-            }
-            None => {
-                self.client
-                    .admin_delete_user_attributes()
-                    .user_pool_id(&self.pool_id)
-                    .username(username)
-                    .user_attribute_names("phone_number")
-                    .send()
-                    .await
-                    .map_err(map_err)?;
-            }
-        }
+    /// `UpdateUserAttributes` with the caller's own token: the pool keeps the confirmed
+    /// number in use until the new one is verified (`AttributesRequireVerificationBeforeUpdate`
+    /// in the template) and sends the code to the new number.
+    /// `AdminInitiateAuth` with the password: tokens or any challenge mean the password was
+    /// right. Cognito sends the user's e-mail or SMS code with such a challenge, which then
+    /// goes unused; the notice that follows the change tells the user what happened.
+    async fn verify_password(&self, username: &str, password: &str) -> Result<(), IdentityError> {
+        self.password_auth(username, password).await.map(|_| ())
+    }
+
+    async fn start_phone_change(&self, caller: &Caller<'_>, phone: &str) -> Result<(), IdentityError> {
+        self.client
+            .update_user_attributes()
+            .access_token(caller.access_token)
+            .user_attributes(attribute("phone_number", phone)?)
+            .send()
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn confirm_phone_change(&self, caller: &Caller<'_>, code: &str) -> Result<(), IdentityError> {
+        self.client
+            .verify_user_attribute()
+            .access_token(caller.access_token)
+            .attribute_name("phone_number")
+            .code(code)
+            .send()
+            .await
+            .map_err(map_err)?;
         Ok(())
     }
 
@@ -325,7 +337,9 @@ impl IdentityProvider for CognitoIdentity {
             preferred: out.preferred_mfa_setting().and_then(method_of),
             totp_configured: enabled.contains(&MfaMethod::Totp),
             enabled,
-            phone_number: out.user_attributes().iter().find(|a| a.name() == "phone_number").and_then(|a| a.value()).map(str::to_owned),
+            phone_number: attribute_value(out.user_attributes(), "phone_number"),
+            phone_verified: attribute_value(out.user_attributes(), "phone_number_verified").as_deref() == Some("true"),
+            pending_phone_number: None,
         })
     }
 

@@ -72,6 +72,18 @@ impl Outbox {
         Ok(())
     }
 
+    /// Put an e-mail notice (no code) in the outbox.
+    pub fn send_notice(&self, notice: &crate::mail::Notice) -> Result<(), IdentityError> {
+        self.send(&Message {
+            channel: "email".into(),
+            to: notice.to.clone(),
+            subject: notice.subject.clone(),
+            body: notice.body.clone(),
+            code: None,
+            sent_at: crate::http::now_millis(),
+        })
+    }
+
     /// Every message in the outbox, oldest first.
     pub fn messages(&self) -> Vec<Message> {
         let Ok(entries) = std::fs::read_dir(&self.dir) else { return Vec::new() };
@@ -148,13 +160,31 @@ impl PendingCode {
     }
 }
 
+/// A phone number the user asked for, and the code sent to it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct PhoneChange {
+    number: String,
+    code: PendingCode,
+}
+
+/// A phone confirmation code stays valid this long.
+const PHONE_CODE_TTL_MS: i64 = 10 * 60_000;
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct LocalUser {
     sub: String,
     tenant: String,
     email: String,
+    /// The number SMS codes go to.
     #[serde(default)]
     phone: Option<String>,
+    /// Whether `phone` was confirmed with a code sent to it (a number an administrator
+    /// typed in is not, until its owner confirms it).
+    #[serde(default)]
+    phone_verified: bool,
+    /// A new number waiting for the code sent to it.
+    #[serde(default)]
+    phone_change: Option<PhoneChange>,
     password_hash: String,
     /// Earlier password hashes, newest first.
     #[serde(default)]
@@ -356,7 +386,11 @@ impl LocalIdentity {
                 (Some(code), Some(mask_email(&user.email)))
             }
             MfaMethod::Sms => {
-                let phone = user.phone.clone().ok_or_else(|| IdentityError::InvalidRequest("no phone number for SMS codes".into()))?;
+                let phone = user
+                    .phone
+                    .clone()
+                    .filter(|_| user.phone_verified)
+                    .ok_or_else(|| IdentityError::InvalidRequest("no confirmed phone number for SMS codes".into()))?;
                 let code = random_code();
                 self.send("sms", &phone, "Kyocho code", format!("Kyocho 確認コード / code: {code}"), &code)?;
                 (Some(code), Some(mask_phone(&phone)))
@@ -425,6 +459,8 @@ impl IdentityProvider for LocalIdentity {
             tenant: new.tenant.to_string(),
             email: new.email.clone(),
             phone: new.phone_number.clone(),
+            phone_verified: false,
+            phone_change: None,
             password_hash: hash_password(&pw)?,
             history: Vec::new(),
             must_change,
@@ -604,13 +640,47 @@ impl IdentityProvider for LocalIdentity {
         self.save(caller.username, &user)
     }
 
-    async fn set_phone_number(&self, username: &str, phone: Option<&str>) -> Result<(), IdentityError> {
-        let mut user = self.user(username)?;
-        user.phone = phone.map(str::to_owned);
-        if user.phone.is_none() && user.preferred == Some(MfaMethod::Sms) {
-            user.preferred = None;
+    async fn verify_password(&self, username: &str, password: &str) -> Result<(), IdentityError> {
+        let Some(user) = self.load(username)? else {
+            let _ = hash_password(password);
+            return Err(IdentityError::NotAuthorized);
+        };
+        if password_matches(password, &user.password_hash) && user.enabled {
+            Ok(())
+        } else {
+            Err(IdentityError::NotAuthorized)
         }
-        self.save(username, &user)
+    }
+
+    async fn start_phone_change(&self, caller: &Caller<'_>, phone: &str) -> Result<(), IdentityError> {
+        let mut user = self.user(caller.username)?;
+        let code = random_code();
+        let now = crate::http::now_millis();
+        user.phone_change = Some(PhoneChange { number: phone.to_owned(), code: PendingCode::new(&code, now + PHONE_CODE_TTL_MS) });
+        self.save(caller.username, &user)?;
+        self.send("sms", phone, "Kyocho code", format!("Kyocho 電話番号の確認コード / phone confirmation code: {code}"), &code)
+    }
+
+    async fn confirm_phone_change(&self, caller: &Caller<'_>, code: &str) -> Result<(), IdentityError> {
+        let mut user = self.user(caller.username)?;
+        let Some(mut change) = user.phone_change.clone() else {
+            return Err(IdentityError::InvalidRequest("ask for a code to a new phone number first".into()));
+        };
+        if change.code.expires_at <= crate::http::now_millis() || change.code.attempts >= CODE_ATTEMPTS {
+            user.phone_change = None;
+            self.save(caller.username, &user)?;
+            return Err(IdentityError::Expired);
+        }
+        if !change.code.matches(code) {
+            change.code.attempts += 1;
+            user.phone_change = Some(change);
+            self.save(caller.username, &user)?;
+            return Err(IdentityError::CodeMismatch);
+        }
+        user.phone = Some(change.number);
+        user.phone_verified = true;
+        user.phone_change = None;
+        self.save(caller.username, &user)
     }
 
     async fn set_mfa_preference(&self, username: &str, preference: MfaPreference) -> Result<(), IdentityError> {
@@ -619,8 +689,8 @@ impl IdentityProvider for LocalIdentity {
             Some(MfaMethod::Totp) if user.totp_secret.is_none() => {
                 return Err(IdentityError::InvalidRequest("set up an authenticator app first".into()))
             }
-            Some(MfaMethod::Sms) if user.phone.is_none() => {
-                return Err(IdentityError::InvalidRequest("add a phone number for SMS codes first".into()))
+            Some(MfaMethod::Sms) if user.phone.is_none() || !user.phone_verified => {
+                return Err(IdentityError::InvalidRequest("add and confirm a phone number for SMS codes first".into()))
             }
             _ => {}
         }
@@ -634,7 +704,9 @@ impl IdentityProvider for LocalIdentity {
             preferred: user.preferred,
             enabled: user.preferred.into_iter().collect(),
             totp_configured: user.totp_secret.is_some(),
+            phone_verified: user.phone.is_some() && user.phone_verified,
             phone_number: user.phone,
+            pending_phone_number: user.phone_change.map(|c| c.number),
         })
     }
 
@@ -664,6 +736,9 @@ impl IdentityProvider for LocalIdentity {
         user.preferred = None;
         user.totp_secret = None;
         user.totp_pending = None;
+        // A lost phone: its number must be confirmed again before SMS codes go to it.
+        user.phone_verified = false;
+        user.phone_change = None;
         self.save(username, &user)
     }
 }
@@ -786,6 +861,44 @@ mod tests {
         let step = idp.respond_to_challenge("acme.alice", c.kind, &c.session, "Better-pass2").await.unwrap();
         assert!(matches!(step, AuthStep::Tokens(_)));
         assert!(matches!(idp.password_auth("acme.alice", "Temp-pass1").await, Err(IdentityError::NotAuthorized)));
+    }
+
+    #[tokio::test]
+    async fn a_phone_number_is_used_for_sms_only_once_its_code_confirms_it() {
+        let dir = tempfile_dir();
+        let idp = provider(dir.path());
+        // An administrator typed a number in: it is not confirmed, so SMS cannot be chosen.
+        idp.create_user(&new_user(InitialPassword::Permanent("Pass-0000".into()))).await.unwrap();
+        let sms = MfaPreference { preferred: Some(MfaMethod::Sms) };
+        assert!(matches!(idp.set_mfa_preference("acme.alice", sms).await, Err(IdentityError::InvalidRequest(_))));
+        assert!(!idp.mfa_status("acme.alice").await.unwrap().phone_verified);
+
+        let caller = Caller { username: "acme.alice", access_token: "" };
+        idp.start_phone_change(&caller, "+819087654321").await.unwrap();
+        let sent = idp.outbox().messages().pop().unwrap();
+        assert_eq!((sent.channel.as_str(), sent.to.as_str()), ("sms", "+819087654321"));
+        let status = idp.mfa_status("acme.alice").await.unwrap();
+        assert_eq!(status.pending_phone_number.as_deref(), Some("+819087654321"));
+        assert_eq!(status.phone_number.as_deref(), Some("+819012345678"), "the old number stays until the new one is confirmed");
+
+        let code = sent.code.unwrap();
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        assert!(matches!(idp.confirm_phone_change(&caller, wrong).await, Err(IdentityError::CodeMismatch)));
+        idp.confirm_phone_change(&caller, &code).await.unwrap();
+        let status = idp.mfa_status("acme.alice").await.unwrap();
+        assert_eq!((status.phone_number.as_deref(), status.phone_verified), (Some("+819087654321"), true));
+        assert_eq!(status.pending_phone_number, None);
+        idp.set_mfa_preference("acme.alice", sms).await.unwrap();
+
+        // Three wrong codes void a pending change.
+        idp.start_phone_change(&caller, "+819011112222").await.unwrap();
+        let code = idp.outbox().messages().pop().unwrap().code.unwrap();
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        for _ in 0..3 {
+            assert!(matches!(idp.confirm_phone_change(&caller, wrong).await, Err(IdentityError::CodeMismatch)));
+        }
+        assert!(matches!(idp.confirm_phone_change(&caller, &code).await, Err(IdentityError::Expired)));
+        assert_eq!(idp.mfa_status("acme.alice").await.unwrap().phone_number.as_deref(), Some("+819087654321"));
     }
 
     #[tokio::test]

@@ -28,6 +28,7 @@ pub fn username(tenant: &TenantId, user: &UserId) -> String {
 
 /// A second factor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MfaMethod {
     /// A code sent by e-mail (Cognito `EMAIL_OTP`).
@@ -39,6 +40,15 @@ pub enum MfaMethod {
 }
 
 impl MfaMethod {
+    /// The method's name in the API (`email`, `sms`, `totp`).
+    pub fn name(self) -> &'static str {
+        match self {
+            MfaMethod::Email => "email",
+            MfaMethod::Sms => "sms",
+            MfaMethod::Totp => "totp",
+        }
+    }
+
     pub fn challenge(self) -> ChallengeKind {
         match self {
             MfaMethod::Email => ChallengeKind::EmailOtp,
@@ -117,11 +127,18 @@ pub enum AuthStep {
 
 /// A user's second-factor settings as the provider holds them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MfaStatus {
     pub preferred: Option<MfaMethod>,
     pub enabled: Vec<MfaMethod>,
     pub totp_configured: bool,
+    /// The number SMS codes go to; only a confirmed number can be used.
     pub phone_number: Option<String>,
+    /// Whether `phone_number` was confirmed with a code sent to it.
+    pub phone_verified: bool,
+    /// A new number waiting for its code (the local provider tells; Cognito does not).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_phone_number: Option<String>,
 }
 
 /// Which second factor a user wants; `None` turns MFA off for the user.
@@ -221,6 +238,9 @@ pub trait IdentityProvider: Send + Sync {
     async fn create_user(&self, user: &NewIdentity) -> Result<String, IdentityError>;
     /// Start a sign-in with a password (Cognito `ADMIN_USER_PASSWORD_AUTH`).
     async fn password_auth(&self, username: &str, password: &str) -> Result<AuthStep, IdentityError>;
+    /// Whether `password` is the user's current password (re-authentication before a
+    /// security change); `NotAuthorized` when it is not.
+    async fn verify_password(&self, username: &str, password: &str) -> Result<(), IdentityError>;
     /// Answer a challenge: a code, or the new password for `NEW_PASSWORD_REQUIRED`.
     async fn respond_to_challenge(&self, username: &str, kind: ChallengeKind, session: &str, answer: &str)
         -> Result<AuthStep, IdentityError>;
@@ -236,8 +256,11 @@ pub trait IdentityProvider: Send + Sync {
     async fn associate_software_token(&self, caller: &Caller<'_>) -> Result<String, IdentityError>;
     /// Finish authenticator set-up with a code from the app.
     async fn verify_software_token(&self, caller: &Caller<'_>, code: &str) -> Result<(), IdentityError>;
-    /// Set (or clear) the phone number used for SMS codes.
-    async fn set_phone_number(&self, username: &str, phone: Option<&str>) -> Result<(), IdentityError>;
+    /// Start changing the caller's phone number for SMS codes: the new number is held
+    /// pending (the old one, if any, stays in use) and a code is sent to it by SMS.
+    async fn start_phone_change(&self, caller: &Caller<'_>, phone: &str) -> Result<(), IdentityError>;
+    /// Confirm the pending phone number with the code sent to it; only then is it used.
+    async fn confirm_phone_change(&self, caller: &Caller<'_>, code: &str) -> Result<(), IdentityError>;
     async fn set_mfa_preference(&self, username: &str, preference: MfaPreference) -> Result<(), IdentityError>;
     async fn mfa_status(&self, username: &str) -> Result<MfaStatus, IdentityError>;
     async fn disable_user(&self, username: &str) -> Result<(), IdentityError>;
@@ -266,11 +289,12 @@ impl Clock {
 }
 
 /// Everything the identity handlers need besides the records: the provider, the lockout
-/// store and the clock lockouts are measured with.
+/// store, the clock lockouts are measured with and where account-change notices are sent.
 pub struct Services {
     pub provider: Arc<dyn IdentityProvider>,
     pub lockout: Arc<dyn LockoutStore>,
     pub clock: Clock,
+    pub mailer: Arc<dyn crate::mail::Mailer>,
 }
 
 /// The services the runtime attached to this request.
@@ -297,6 +321,10 @@ where
         provider: Arc::new(cognito::CognitoIdentity::from_env(&sdk)?),
         lockout: Arc::new(dynamo_lockout::DynamoLockout::new(aws_sdk_dynamodb::Client::new(&sdk), cfg.table_name.clone())),
         clock: Clock::default(),
+        mailer: Arc::new(crate::aws::SesMailer::new(
+            aws_sdk_sesv2::Client::new(&sdk),
+            std::env::var("KYOCHO_MAIL_FROM").map_err(|_| anyhow::anyhow!("KYOCHO_MAIL_FROM must name the notice sender"))?,
+        )),
     });
     crate::lambda::serve(backend, move |backend, mut req: lambda_http::Request| {
         req.extensions_mut().insert(services.clone());
