@@ -48,6 +48,7 @@ both_backends!(
     id_tokens_and_tokens_from_the_future_are_refused,
     if_match_star_replaces_whatever_is_stored,
     methods_are_matched_case_sensitively,
+    a_failing_audit_log_refuses_a_change_and_changes_nothing,
 );
 
 /// Races between whole requests, on the local backend only: `moto_server` does not
@@ -546,4 +547,62 @@ async fn methods_are_matched_case_sensitively(app: TestApp) {
         assert_eq!(resp.status(), 404, "{method}");
     }
     assert_eq!(app.get("/me", &token).send().await.expect("send").status(), 200);
+}
+
+/// An audit log that answers every append with an outage while `failing` is set.
+struct Switchable {
+    inner: std::sync::Arc<dyn platform::ports::AuditLog>,
+    failing: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+#[async_trait::async_trait]
+impl platform::ports::AuditLog for Switchable {
+    async fn append(&self, tenant: &TenantId, event: &platform::ports::AuditEvent)
+        -> Result<platform::ports::StoredAuditEvent, platform::ports::StoreError> {
+        if self.failing.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(platform::ports::StoreError::unavailable(anyhow::anyhow!("audit table unreachable")));
+        }
+        self.inner.append(tenant, event).await
+    }
+
+    async fn list_month(&self, tenant: &TenantId, month: &str, after: Option<&str>, limit: usize)
+        -> Result<platform::ports::Page<platform::ports::StoredAuditEvent>, platform::ports::StoreError> {
+        self.inner.list_month(tenant, month, after, limit).await
+    }
+}
+
+/// Given a project, when the audit log cannot take an event, then a rename and a delete are
+/// each answered 503 and the project is exactly as it was (no change without its trace);
+/// reading still works; once the log is back, the same rename succeeds and its started and
+/// success events share the request id.
+async fn a_failing_audit_log_refuses_a_change_and_changes_nothing(app: TestApp) {
+    let failing = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let switch = failing.clone();
+    let app = app.with_audit(move |inner| std::sync::Arc::new(Switchable { inner, failing: switch })).await;
+    let token = app.token("acme", "aud", Role::TenantAdmin).await;
+    let project = app.create_project(&token, "Audited").await;
+    let id = project["id"].as_str().expect("id").to_owned();
+    let path = format!("/projects/{id}");
+
+    failing.store(true, std::sync::atomic::Ordering::SeqCst);
+    let renamed = support::sample_project("Renamed while the log is down");
+    let resp = app.put_json(&path, &token, &renamed).header("if-match", "\"1\"").send().await.expect("send");
+    assert_eq!(resp.status(), 503, "{} backend: a change without its audit event is refused", app.backend_name());
+    let resp = app.delete(&path, &token).header("if-match", "\"1\"").send().await.expect("send");
+    assert_eq!(resp.status(), 503, "{} backend", app.backend_name());
+    let created = app.post_json("/projects", &token, &support::sample_project("New while down")).send().await.expect("send");
+    assert_eq!(created.status(), 503);
+    let stored: Value = app.get(&path, &token).send().await.expect("send").json().await.expect("json");
+    assert_eq!((stored["name"].as_str(), stored["version"].as_u64()), (Some("Audited"), Some(1)), "{} backend: nothing changed", app.backend_name());
+    let list: Value = app.get("/projects", &token).send().await.expect("send").json().await.expect("json");
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(1), "no project was created: {list}");
+
+    failing.store(false, std::sync::atomic::Ordering::SeqCst);
+    let resp = app.put_json(&path, &token, &renamed).header("if-match", "\"1\"").send().await.expect("send");
+    assert_eq!(resp.status(), 200);
+    let events = app.audit_events("acme").await;
+    let put: Vec<_> = events.iter().filter(|e| e.event.operation == "PUT /projects/{id}").collect();
+    assert_eq!(put.len(), 2, "started, then success: {put:?}");
+    assert_eq!((put[0].event.result, put[1].event.result), (platform::ports::AuditResult::Started, platform::ports::AuditResult::Success));
+    assert_eq!(put[0].event.request_id, put[1].event.request_id);
 }

@@ -367,7 +367,9 @@ where
         Some(r) => {
             let resp = r.error.to_response(&gw.request_id);
             let denied_user = r.user.clone();
-            audit(&backend, route, &gw, auth.as_ref(), denied_user.as_ref(), resp.status(), None, AuditResult::Denied).await;
+            if let Err(e) = audit(&backend, route, &gw, auth.as_ref(), denied_user.as_ref(), resp.status(), None, AuditResult::Denied).await {
+                tracing::error!(request_id = %gw.request_id, error = ?e, "audit append failed");
+            }
             log_request(&gw, Some(route), auth.as_ref().or(None), resp.status(), started);
             if let ApiError::Internal(cause) | ApiError::Unavailable(cause) = &r.error {
                 tracing::error!(request_id = %gw.request_id, error = ?cause, "request failed");
@@ -375,6 +377,16 @@ where
             return resp;
         }
         None => {
+            // Write-ahead: an authorised change is in the tenant's audit chain before it is
+            // made. When the chain cannot take the event, the change is not made at all.
+            if route.access.needs_token() && route.is_mutating() {
+                if let Err(e) = audit(&backend, route, &gw, auth.as_ref(), None, StatusCode::ACCEPTED, None, AuditResult::Started).await {
+                    tracing::error!(request_id = %gw.request_id, route = %route.key(), error = ?e, "audit append failed: request refused");
+                    let resp = ApiError::Unavailable(anyhow::anyhow!("audit log unavailable: {e}")).to_response(&gw.request_id);
+                    log_request(&gw, Some(route), auth.as_ref(), resp.status(), started);
+                    return resp;
+                }
+            }
             let gzip = accepts_gzip(req.headers());
             let call = Call { route, auth: auth.clone(), request_id: gw.request_id.clone(), source_ip: gw.source_ip, req };
             match handler(backend.clone(), call).await {
@@ -400,7 +412,11 @@ where
         } else {
             AuditResult::Failed
         };
-        audit(&backend, route, &gw, auth.as_ref(), None, status, target, result).await;
+        // The change is made; its started event is in the chain, so a lost outcome is
+        // still on record (and in the error log).
+        if let Err(e) = audit(&backend, route, &gw, auth.as_ref(), None, status, target, result).await {
+            tracing::error!(request_id = %gw.request_id, error = ?e, "audit append failed after the request");
+        }
     }
     log_request(&gw, Some(route), auth.as_ref(), status, started);
     resp
@@ -416,7 +432,7 @@ async fn audit(
     status: StatusCode,
     target: Option<String>,
     result: AuditResult,
-) {
+) -> Result<(), crate::ports::StoreError> {
     let (tenant, user_id, user_name, company): (Option<TenantId>, _, _, _) = match (auth, user) {
         (Some(a), _) => (Some(a.tenant.clone()), Some(a.user.to_string()), Some(a.user_name.clone()), Some(a.tenant_name.clone())),
         (None, Some(u)) => (Some(u.tenant.clone()), Some(u.id.to_string()), Some(u.name.clone()), None),
@@ -424,7 +440,7 @@ async fn audit(
     };
     let Some(tenant) = tenant else {
         tracing::warn!(request_id = %gw.request_id, route = %route.key(), status = status.as_u16(), "refused request from an unknown caller");
-        return;
+        return Ok(());
     };
     let company = match company {
         Some(c) => Some(c),
@@ -442,9 +458,7 @@ async fn audit(
         result,
         detail: Some(status.as_u16().to_string()),
     };
-    if let Err(e) = backend.audit.append(&tenant, &event).await {
-        tracing::error!(request_id = %gw.request_id, error = ?e, "audit append failed");
-    }
+    backend.audit.append(&tenant, &event).await.map(|_| ())
 }
 
 fn log_request(gw: &GatewayContext, route: Option<&Route>, auth: Option<&AuthContext>, status: StatusCode, started: Instant) {

@@ -220,6 +220,9 @@ pub trait ProjectStore: Send + Sync {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AuditResult {
+    /// An authorised change about to be made (written before it, so that a change is never
+    /// made without a trace); the outcome follows under the same request id.
+    Started,
     Success,
     Denied,
     Failed,

@@ -59,6 +59,26 @@ impl TestApp {
         TestApp { addr, gateway, client: reqwest::Client::new(), _dir: dir, _target: Some(target) }
     }
 
+    /// The same records, keys and identities served again with the audit log replaced by
+    /// `wrap(the current one)` (e.g. a log that can be made to fail).
+    pub async fn with_audit(self, wrap: impl FnOnce(Arc<dyn platform::ports::AuditLog>) -> Arc<dyn platform::ports::AuditLog>) -> TestApp {
+        let g = &self.gateway;
+        let mut backend = (*g.backend).clone();
+        backend.audit = wrap(backend.audit.clone());
+        let keys = kyocho::jwt::Keys::load_or_create(&kyocho::jwt_key_path(self._dir.path())).expect("token keys");
+        let gateway = Arc::new(Gateway {
+            backend: Arc::new(backend),
+            keys,
+            identity: g.identity.clone(),
+            local_identity: g.local_identity.clone(),
+            blobs: g.blobs.clone(),
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(kyocho::serve_on(listener, gateway.clone()));
+        TestApp { addr, gateway, client: self.client.clone(), _dir: self._dir, _target: self._target }
+    }
+
     /// `"local"` or `"aws"`: which adapters keep this app's records.
     pub fn backend_name(&self) -> &'static str {
         self.gateway.backend.name
