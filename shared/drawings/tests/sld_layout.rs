@@ -365,3 +365,40 @@ fn the_pdf_has_one_page_per_sheet_and_every_device_in_its_text() {
         }
     }
 }
+
+#[test]
+fn names_at_the_length_limit_wrap_whole_without_overlapping() {
+    // Given case B with a 200-character project name, transformer name and bus name (the
+    // validation limit), when the diagram is drawn, then the heading and the labels wrap onto
+    // more lines, every rule of the first test holds and each name is drawn whole.
+    let path = support::root().join("tests/fixtures/case_b.json");
+    let mut doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).expect("case_b.json")).expect("json");
+    let long = |stem: &str| {
+        let mut s = String::new();
+        while s.chars().count() < domain::validate::MAX_NAME_CHARS {
+            s.push_str(stem);
+        }
+        s.chars().take(domain::validate::MAX_NAME_CHARS).collect::<String>()
+    };
+    doc["name"] = long("第二工場 受変電設備 更新工事 ").into();
+    for d in doc["devices"].as_array_mut().expect("devices") {
+        if d["id"] == "TR1" {
+            d["name"] = long("動力用変圧器 油入自冷式 ").into();
+        }
+        if d["id"] == "HV" {
+            d["name"] = long("高圧母線（第一受電盤から第二配電盤まで）").into();
+        }
+    }
+    let (project, analysis) = support::load(&doc.to_string()).expect("long names are valid");
+    let d = sld::build(&project, &analysis, &SldOptions { paper: Paper::A3, sheet: info("第二工場 受変電設備 更新工事") }).expect("diagram");
+    let heading: String = placed_texts(&d.sheets[0]).into_iter().filter(|p| p.layer == sld::LAYER_HEADER && !p.text.text.starts_with("Is:")).map(|p| p.text.text).collect();
+    assert_eq!(squeeze(&heading), squeeze(&format!("単線結線図{}", project.name)), "the project name is whole in the heading");
+    assert!(placed_texts(&d.sheets[0]).iter().filter(|p| p.layer == sld::LAYER_HEADER).count() >= 3, "the 200-character project name wraps in the heading");
+    for (k, s) in d.sheets.iter().enumerate() {
+        assert_legible(&format!("long names sheet {}", k + 1), s);
+    }
+    let sheets: Vec<&Drawing> = d.sheets.iter().collect();
+    assert_labels_whole("long names", &project, &analysis, &sheets, true);
+    std::fs::write(support::out_dir("sld").join("long_names_sld_A3.pdf"), d.encode(DrawingFormat::Pdf).expect("pdf")).expect("write");
+    assert!(d.label_size_mm >= MAIN_MM);
+}

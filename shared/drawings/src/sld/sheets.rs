@@ -310,9 +310,10 @@ impl Packer<'_, '_> {
     }
 }
 
-/// The sheets of a split diagram (layouts with their notes), for one label width.
+/// The sheets of a split diagram (layouts with their notes), for one label width. The notes'
+/// width is reserved for two-digit sheet numbers, three when there are more sheets.
 fn split(ctx: &Ctx, area: &Area) -> Vec<Vec<Item>> {
-    let mut digits = 1;
+    let mut digits = 2;
     loop {
         let mut p = Packer { ctx, area, digits, sheets: Vec::new() };
         let all: VecDeque<usize> = if ctx.has_source { ctx.children.get(ctx.topo.source_bus).cloned().unwrap_or_default().into() } else { VecDeque::new() };
