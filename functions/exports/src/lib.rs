@@ -208,7 +208,8 @@ async fn create(backend: &Backend, call: &Call, s: ExportSettings) -> Reply {
 }
 
 /// `POST /render/sld`: the single-line diagram of the project document in the body, drawn as
-/// the SVG export draws it (A3 sheet, title block), every element of a device carrying
+/// the SVG export draws it (the A3 sheet with its title block, or for a diagram that prints on
+/// several sheets the whole diagram on one larger drawing), every element of a device carrying
 /// `data-device="<id>"` so the web client can make the diagram clickable. The document is
 /// validated like a project write (a 422 names each failing field); nothing is stored.
 async fn render_sld(call: &Call) -> Reply {

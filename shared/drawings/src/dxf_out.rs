@@ -2,6 +2,10 @@
 //! drawing layer becomes a DXF layer, every symbol a BLOCK placed with INSERT, texts are TEXT
 //! entities in a style that names the IPAex Gothic font, dashed lines use line types defined
 //! in the file. Fills are left out (a CAD reader gets the outlines).
+//!
+//! A set of sheets (the single-line diagram split for print) is written into one file, the
+//! sheets side by side in model space, left to right in sheet order, [`SHEET_GAP_MM`] apart,
+//! each with its own border and title block; a CAD user plots each by its frame.
 
 use dxf::entities::{Circle, Entity, EntityType, Insert, Line, LwPolyline, Text as DxfText};
 use dxf::enums::{AcadVersion, Units};
@@ -13,6 +17,9 @@ use crate::DrawError;
 
 /// Text style name written for every text.
 pub const TEXT_STYLE: &str = "KYOCHO_JP";
+
+/// Space between two sheets side by side in model space, mm.
+pub const SHEET_GAP_MM: f64 = 30.0;
 
 fn aci(c: Rgb) -> u8 {
     // Nearest of the basic AutoCAD colours; the exact colour goes in the true-colour field.
@@ -39,13 +46,15 @@ fn true_color(c: Rgb) -> i32 {
     (i32::from(c.0) << 16) | (i32::from(c.1) << 8) | i32::from(c.2)
 }
 
+/// From the sheet (y down) to model space (y up), moved right by `dx`.
 struct Flip {
     h: f64,
+    dx: f64,
 }
 
 impl Flip {
     fn p(&self, p: Pt) -> Point {
-        Point::new(p.x, self.h - p.y, 0.0)
+        Point::new(p.x + self.dx, self.h - p.y, 0.0)
     }
 }
 
@@ -127,8 +136,26 @@ fn entity(specific: EntityType, it: &Item, layer: &str) -> Entity {
 
 /// The drawing as an R2010 ASCII DXF file (UTF-8), millimetres.
 pub fn to_dxf(d: &Drawing) -> Result<Vec<u8>, DrawError> {
-    let (w, h) = d.size_mm();
-    let flip = Flip { h };
+    to_dxf_sheets(std::slice::from_ref(d))
+}
+
+/// Sheets side by side in the model space of one R2010 ASCII DXF file (UTF-8), millimetres:
+/// sheet `i` starts at x = the widths of the sheets before it plus [`SHEET_GAP_MM`] each.
+/// Layers and blocks are the union of the sheets' (first declaration wins).
+pub fn to_dxf_sheets(sheets: &[Drawing]) -> Result<Vec<u8>, DrawError> {
+    if sheets.is_empty() {
+        return Err(DrawError::Dxf("no sheet to write".into()));
+    }
+    let mut origins = Vec::with_capacity(sheets.len());
+    let mut x = 0.0;
+    let mut h_max: f64 = 0.0;
+    for d in sheets {
+        let (w, h) = d.size_mm();
+        origins.push(x);
+        x += w + SHEET_GAP_MM;
+        h_max = h_max.max(h);
+    }
+    let (w, h) = (x - SHEET_GAP_MM, h_max);
     let mut dr = dxf::Drawing::new();
     dr.header.version = AcadVersion::R2010;
     dr.header.default_drawing_units = Units::Millimeters;
@@ -159,27 +186,38 @@ pub fn to_dxf(d: &Drawing) -> Result<Vec<u8>, DrawError> {
     }
     dr.add_style(Style { name: TEXT_STYLE.to_string(), primary_font_file_name: "ipaexg.ttf".to_string(), width_factor: 1.0, ..Default::default() });
 
-    let mut layer_names: Vec<String> = Vec::new();
-    for l in &d.layers {
-        dr.add_layer(DxfLayer { name: l.name.clone(), color: Color::from_index(aci(l.color)), ..Default::default() });
-        layer_names.push(l.name.clone());
+    let mut layer_names: Vec<&str> = Vec::new();
+    for l in sheets.iter().flat_map(|d| &d.layers) {
+        if !layer_names.contains(&l.name.as_str()) {
+            dr.add_layer(DxfLayer { name: l.name.clone(), color: Color::from_index(aci(l.color)), ..Default::default() });
+            layer_names.push(&l.name);
+        }
     }
 
-    for b in &d.blocks {
+    let mut block_names: Vec<&str> = Vec::new();
+    for b in sheets.iter().flat_map(|d| &d.blocks) {
+        if block_names.contains(&b.name.as_str()) {
+            continue;
+        }
+        block_names.push(&b.name);
         let mut db = DxfBlock { name: b.name.clone(), layer: "0".to_string(), ..Default::default() };
         for it in &b.items {
             // The block's own frame is flipped about its origin (y → −y).
-            for sp in entities(it, &Flip { h: 0.0 }) {
+            for sp in entities(it, &Flip { h: 0.0, dx: 0.0 }) {
                 db.entities.push(entity(sp, it, "0"));
             }
         }
         dr.add_block(db);
     }
 
-    for layer in &d.layers {
-        for it in d.items.iter().filter(|i| i.layer == layer.name) {
-            for sp in entities(it, &flip) {
-                dr.add_entity(entity(sp, it, &it.layer));
+    for (d, dx) in sheets.iter().zip(origins) {
+        // Each sheet's top edge at the top of the tallest sheet.
+        let flip = Flip { h: h_max, dx };
+        for layer in &d.layers {
+            for it in d.items.iter().filter(|i| i.layer == layer.name) {
+                for sp in entities(it, &flip) {
+                    dr.add_entity(entity(sp, it, &it.layer));
+                }
             }
         }
     }

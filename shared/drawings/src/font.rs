@@ -36,7 +36,31 @@ pub fn advance_em(glyph: u16) -> f64 {
     }
 }
 
+/// Advance of a character, in em: from a table for the Basic Multilingual Plane (built once,
+/// as layouts measure many strings), looked up in the font beyond it.
+fn char_advance_em(c: char) -> f64 {
+    static BMP: OnceLock<Vec<f32>> = OnceLock::new();
+    let table = BMP.get_or_init(|| (0u32..0x1_0000).map(|u| char::from_u32(u).map_or(0.0, |c| advance_em(glyph(c)) as f32)).collect());
+    match table.get(c as usize) {
+        Some(a) => f64::from(*a),
+        None => advance_em(glyph(c)),
+    }
+}
+
 /// Width of a single-line text at a font size, mm.
 pub fn text_width_mm(text: &str, size_mm: f64) -> f64 {
-    text.chars().map(|c| advance_em(glyph(c))).sum::<f64>() * size_mm
+    text.chars().map(char_advance_em).sum::<f64>() * size_mm
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_advance_table_agrees_with_the_font() {
+        for c in ['A', 'i', '1', ' ', '受', '電', 'φ', '²', '→', '…', '\u{1F600}'] {
+            let direct = advance_em(glyph(c));
+            assert!((char_advance_em(c) - direct).abs() < 1e-6, "{c:?}: {} vs {direct}", char_advance_em(c));
+        }
+    }
 }

@@ -68,10 +68,10 @@ pub fn render_tcc(project: &domain::model::Project, analysis: &domain::analysis:
     encode(&chart.drawing, format)
 }
 
-/// The single-line diagram of a project as bytes.
+/// The single-line diagram of a project as bytes: SVG of the whole diagram, PDF and DXF of
+/// its sheets (see [`sld`]).
 pub fn render_sld(project: &domain::model::Project, analysis: &domain::analysis::Analysis, opts: &sld::SldOptions, format: DrawingFormat) -> Result<Vec<u8>, DrawError> {
-    let d = sld::build(project, analysis, opts)?;
-    encode(&d.drawing, format)
+    sld::build(project, analysis, opts)?.encode(format)
 }
 
 /// A CSV report of a project as bytes.

@@ -297,6 +297,9 @@ impl Paper {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Drawing {
     pub paper: Paper,
+    /// Size of a drawing that is not a paper sheet (width, height), mm: the whole single-line
+    /// diagram of a multi-sheet set, for screens. `None` for a paper sheet.
+    pub canvas_mm: Option<(f64, f64)>,
     /// Sheet title (also the PDF/SVG document title).
     pub title: String,
     pub layers: Vec<Layer>,
@@ -306,12 +309,12 @@ pub struct Drawing {
 
 impl Drawing {
     pub fn new(paper: Paper, title: impl Into<String>) -> Drawing {
-        Drawing { paper, title: title.into(), layers: Vec::new(), blocks: Vec::new(), items: Vec::new() }
+        Drawing { paper, canvas_mm: None, title: title.into(), layers: Vec::new(), blocks: Vec::new(), items: Vec::new() }
     }
 
-    /// Sheet size, mm.
+    /// Sheet size (the canvas's when there is one), mm.
     pub fn size_mm(&self) -> (f64, f64) {
-        self.paper.size_mm()
+        self.canvas_mm.unwrap_or_else(|| self.paper.size_mm())
     }
 
     /// Declare a layer (once; later declarations are ignored).

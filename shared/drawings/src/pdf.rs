@@ -1,7 +1,7 @@
-//! PDF back-end: one vector page of the drawing's paper size (landscape), with every text set
-//! in an embedded subset of IPAex Gothic (a Type 0 / CIDFontType2 font, Identity-H, with a
-//! ToUnicode map so that the text can be searched and extracted). Streams are
-//! Flate-compressed.
+//! PDF back-end: one vector page per sheet, of the sheet's paper size (landscape), with every
+//! text set in an embedded subset of IPAex Gothic (a Type 0 / CIDFontType2 font, Identity-H,
+//! with a ToUnicode map so that the text can be searched and extracted) that all pages share.
+//! Streams are Flate-compressed.
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -139,23 +139,9 @@ fn alpha_key(opacity: f64) -> u8 {
     (opacity.clamp(0.0, 1.0) * 100.0).round() as u8
 }
 
-/// The drawing as a one-page PDF.
-pub fn to_pdf(d: &Drawing) -> Result<Vec<u8>, DrawError> {
-    let (w, h) = d.size_mm();
-    let items = flatten(d);
-
-    // Fill opacities used, each becoming one ExtGState.
-    let mut alphas: BTreeMap<u8, usize> = BTreeMap::new();
-    for it in &items {
-        if let Shape::Polygon { fill: Some(_), opacity, .. } = &it.shape {
-            let n = alphas.len();
-            alphas.entry(alpha_key(*opacity)).or_insert(n);
-        }
-    }
-
-    let mut remap = subsetter::GlyphRemapper::new();
-    remap.remap(0);
-    let mut page = Page { c: Content::new(), h, alphas: &alphas };
+/// The content stream of one sheet, its glyphs added to `remap`.
+fn page_content(d: &Drawing, items: &[Item], alphas: &BTreeMap<u8, usize>, remap: &mut subsetter::GlyphRemapper) -> Vec<u8> {
+    let mut page = Page { c: Content::new(), h: d.size_mm().1, alphas };
     page.c.set_line_cap(LineCapStyle::RoundCap);
     page.c.set_line_join(LineJoinStyle::RoundJoin);
     // Paint in layer order, as the SVG does.
@@ -205,33 +191,63 @@ pub fn to_pdf(d: &Drawing) -> Result<Vec<u8>, DrawError> {
                         page.c.stroke();
                     }
                 }
-                Shape::Text(t) => page.text(t, &mut remap),
+                Shape::Text(t) => page.text(t, remap),
                 Shape::Insert { .. } => {}
             }
         }
     }
-    let content = page.c.finish();
+    page.c.finish().as_slice().to_vec()
+}
 
+/// The drawing as a one-page PDF.
+pub fn to_pdf(d: &Drawing) -> Result<Vec<u8>, DrawError> {
+    to_pdf_sheets(std::slice::from_ref(d))
+}
+
+/// Sheets as the pages of one PDF, in order; the document takes the first sheet's title.
+pub fn to_pdf_sheets(sheets: &[Drawing]) -> Result<Vec<u8>, DrawError> {
+    let Some(first) = sheets.first() else {
+        return Err(DrawError::Pdf("no sheet to write".into()));
+    };
+    let flat: Vec<Vec<Item>> = sheets.iter().map(flatten).collect();
+
+    // Fill opacities used, each becoming one ExtGState shared by the pages.
+    let mut alphas: BTreeMap<u8, usize> = BTreeMap::new();
+    for it in flat.iter().flatten() {
+        if let Shape::Polygon { fill: Some(_), opacity, .. } = &it.shape {
+            let n = alphas.len();
+            alphas.entry(alpha_key(*opacity)).or_insert(n);
+        }
+    }
+
+    let mut remap = subsetter::GlyphRemapper::new();
+    remap.remap(0);
+    let mut contents = Vec::with_capacity(sheets.len());
+    for (d, items) in sheets.iter().zip(&flat) {
+        contents.push(page_content(d, items, &alphas, &mut remap));
+    }
     let subset = subsetter::subset(FONT_DATA, 0, &remap).map_err(|e| DrawError::Pdf(format!("font subset: {e:?}")))?;
     let old_gids: Vec<u16> = remap.remapped_gids().collect();
 
     let catalog_id = Ref::new(1);
     let tree_id = Ref::new(2);
-    let page_id = Ref::new(3);
-    let content_id = Ref::new(4);
-    let type0_id = Ref::new(5);
-    let cid_id = Ref::new(6);
-    let desc_id = Ref::new(7);
-    let file_id = Ref::new(8);
-    let cmap_id = Ref::new(9);
-    let info_id = Ref::new(10);
-    let first_gs = 11;
+    let type0_id = Ref::new(3);
+    let cid_id = Ref::new(4);
+    let desc_id = Ref::new(5);
+    let file_id = Ref::new(6);
+    let cmap_id = Ref::new(7);
+    let info_id = Ref::new(8);
+    let first_gs = 9;
+    let first_page = first_gs + alphas.len() as i32;
+    let page_ids: Vec<Ref> = (0..sheets.len()).map(|i| Ref::new(first_page + 2 * i as i32)).collect();
 
     let mut pdf = Pdf::new();
     pdf.catalog(catalog_id).pages(tree_id);
-    pdf.pages(tree_id).kids([page_id]).count(1);
-    {
-        let mut pg = pdf.page(page_id);
+    pdf.pages(tree_id).kids(page_ids.iter().copied()).count(sheets.len() as i32);
+    for ((d, content), page_id) in sheets.iter().zip(&contents).zip(&page_ids) {
+        let (w, h) = d.size_mm();
+        let content_id = Ref::new(page_id.get() + 1);
+        let mut pg = pdf.page(*page_id);
         pg.media_box(Rect::new(0.0, 0.0, f(w * K), f(h * K)));
         pg.parent(tree_id);
         pg.contents(content_id);
@@ -246,13 +262,12 @@ pub fn to_pdf(d: &Drawing) -> Result<Vec<u8>, DrawError> {
         }
         res.finish();
         pg.finish();
+        let compressed = deflate(content);
+        pdf.stream(content_id, &compressed).filter(Filter::FlateDecode);
     }
     for (q, i) in &alphas {
         pdf.ext_graphics(Ref::new(first_gs + *i as i32)).non_stroking_alpha(f32::from(*q) / 100.0);
     }
-    let compressed = deflate(content.as_slice());
-    pdf.stream(content_id, &compressed).filter(Filter::FlateDecode);
-
     // Subset tag: six capitals derived from the glyph set.
     let mut hsh: u64 = 1469598103934665603;
     for g in &old_gids {
@@ -298,7 +313,7 @@ pub fn to_pdf(d: &Drawing) -> Result<Vec<u8>, DrawError> {
 
     let mut cmap = UnicodeCmap::new(Name(b"Kyocho-UTF16"), system);
     let mut seen = std::collections::HashSet::new();
-    for it in &items {
+    for it in flat.iter().flatten() {
         if let Shape::Text(t) = &it.shape {
             for ch in t.text.chars() {
                 let old = font::glyph(ch);
@@ -313,6 +328,6 @@ pub fn to_pdf(d: &Drawing) -> Result<Vec<u8>, DrawError> {
     let cmap_buf = cmap.finish();
     pdf.cmap(cmap_id, cmap_buf.as_slice());
 
-    pdf.document_info(info_id).title(TextStr(&d.title)).creator(TextStr("Kyocho")).producer(TextStr("Kyocho drawings"));
+    pdf.document_info(info_id).title(TextStr(&first.title)).creator(TextStr("Kyocho")).producer(TextStr("Kyocho drawings"));
     Ok(pdf.finish())
 }

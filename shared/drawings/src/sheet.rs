@@ -29,12 +29,25 @@ pub const A3: (f64, f64) = (420.0, 297.0);
 /// Title block rectangle on the A3 sheet (x0, y0, x1, y1), mm.
 pub const TITLE_BLOCK: (f64, f64, f64, f64) = (290.0, 239.0, 410.0, 287.0);
 
-/// Draw the border (10 mm margin) and the title block.
+/// The title block rectangle (x0, y0, x1, y1) on a sheet of `size` (width, height), mm: in
+/// the bottom-right corner, inside the border; [`TITLE_BLOCK`] on A3.
+pub fn title_block(size: (f64, f64)) -> (f64, f64, f64, f64) {
+    let (x0, y0, x1, y1) = TITLE_BLOCK;
+    (size.0 - (A3.0 - x0), size.1 - (A3.1 - y0), size.0 - (A3.0 - x1), size.1 - (A3.1 - y1))
+}
+
+/// Draw the border (10 mm margin) and the title block on an A3 sheet.
 pub fn frame(d: &mut Drawing, drawing_title: &str, info: &SheetInfo) {
+    frame_sized(d, A3, drawing_title, info);
+}
+
+/// Draw the border (10 mm margin) and the title block on a sheet of `size` (width, height),
+/// mm.
+pub fn frame_sized(d: &mut Drawing, size: (f64, f64), drawing_title: &str, info: &SheetInfo) {
     let thick = Stroke::new(Rgb::BLACK, 0.5);
     let thin = Stroke::new(Rgb::BLACK, 0.18);
-    d.rect(LAYER_FRAME, thick, 10.0, 10.0, A3.0 - 10.0, A3.1 - 10.0);
-    let (x0, y0, x1, y1) = TITLE_BLOCK;
+    d.rect(LAYER_FRAME, thick, 10.0, 10.0, size.0 - 10.0, size.1 - 10.0);
+    let (x0, y0, x1, y1) = title_block(size);
     d.rect(LAYER_TITLE, thick, x0, y0, x1, y1);
     let rows: [(&str, &str); 6] = [
         ("図名", drawing_title),

@@ -1,16 +1,23 @@
 //! Single-line diagram symbols after JIS C 0617 (IEC 60617), as blocks. Every symbol is drawn
 //! in its own millimetre frame with the origin at its centre, connecting at (0, −6) above and
-//! (0, +6) below (y downwards), and reaching at most 8 mm to the left and 3 mm to the right
-//! of the conductor line, so that labels to the right never touch it.
+//! (0, +6) below (y downwards), and reaching at most [`LEFT_EXTENT`] to the left and
+//! [`RIGHT_EXTENT`] to the right of the conductor line; [`bounds`] gives each symbol's own
+//! reach, measured from its geometry, so that a layout can keep labels clear of it. The relay
+//! letters inside the symbols (OCR, GR) are [`LETTER_SIZE`] high.
 
-use crate::model::{pt, Block, HAlign, Item, Pt, Rgb, Shape, Stroke, Tag, Text, VAlign};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::model::{pt, BBox, Block, HAlign, Item, Pt, Rgb, Shape, Stroke, Tag, Text, VAlign};
 
 /// Half height of every symbol, mm.
 pub const HALF_HEIGHT: f64 = 6.0;
-/// How far a symbol reaches left of its conductor line, mm.
-pub const LEFT_EXTENT: f64 = 8.0;
-/// How far a symbol reaches right of its conductor line, mm.
-pub const RIGHT_EXTENT: f64 = 3.0;
+/// How far a symbol reaches left of its conductor line at most, mm.
+pub const LEFT_EXTENT: f64 = 9.2;
+/// How far a symbol reaches right of its conductor line at most, mm.
+pub const RIGHT_EXTENT: f64 = 3.3;
+/// Size of the relay letters inside a symbol, mm.
+pub const LETTER_SIZE: f64 = 1.8;
 
 pub const SOURCE: &str = "JIS_SOURCE";
 pub const CB: &str = "JIS_CB";
@@ -73,9 +80,9 @@ pub fn blocks() -> Vec<Block> {
     let mut v = breaker_contact(-3.6, 0.8);
     v.push(line(pt(0.0, 0.8), pt(0.0, HALF_HEIGHT)));
     v.push(circle(pt(0.0, 3.4), 1.1));
-    v.push(item(Shape::Line(pt(-1.1, 3.4), pt(-4.0, 3.4)), 0.2));
-    v.push(item(Shape::Polygon { points: vec![pt(-7.8, 1.6), pt(-4.0, 1.6), pt(-4.0, 5.2), pt(-7.8, 5.2)], fill: None, opacity: 1.0 }, 0.25));
-    v.push(text(pt(-5.9, 3.4), "OCR", 1.3));
+    v.push(item(Shape::Line(pt(-1.1, 3.4), pt(-3.9, 3.4)), 0.2));
+    v.push(item(Shape::Polygon { points: vec![pt(-9.0, 1.9), pt(-3.9, 1.9), pt(-3.9, 4.9), pt(-9.0, 4.9)], fill: None, opacity: 1.0 }, 0.25));
+    v.push(text(pt(-6.45, 3.4), "OCR", LETTER_SIZE));
     out.push(Block { name: VCB_OCR.into(), items: v });
     // Load-break switch with power fuse (LBS + PF).
     out.push(Block {
@@ -99,7 +106,7 @@ pub fn blocks() -> Vec<Block> {
             circle(pt(0.0, 3.6), 1.3),
             item(Shape::Line(pt(-1.3, 3.6), pt(-3.6, 3.6)), 0.2),
             item(Shape::Polygon { points: vec![pt(-7.8, 2.2), pt(-3.6, 2.2), pt(-3.6, 5.0), pt(-7.8, 5.0)], fill: None, opacity: 1.0 }, 0.25),
-            text(pt(-5.7, 3.6), "GR", 1.3),
+            text(pt(-5.7, 3.6), "GR", LETTER_SIZE),
         ],
     });
     // Two-winding transformer: two circles.
@@ -159,4 +166,59 @@ pub fn blocks() -> Vec<Block> {
         });
     }
     out
+}
+
+/// The box a symbol occupies in its own frame (strokes included), mm; `None` for an unknown
+/// block name.
+pub fn bounds(name: &str) -> Option<BBox> {
+    static BOUNDS: OnceLock<HashMap<String, BBox>> = OnceLock::new();
+    BOUNDS.get_or_init(|| blocks().iter().map(|b| (b.name.clone(), items_bounds(&b.items))).collect()).get(name).copied()
+}
+
+/// The box of a block's items: strokes by half their width, texts by their font box.
+fn items_bounds(items: &[Item]) -> BBox {
+    let mut b = BBox::empty();
+    for it in items {
+        let h = it.stroke.width_mm / 2.0;
+        let mut add = |p: Pt, r: f64| {
+            b.add(pt(p.x - r, p.y - r));
+            b.add(pt(p.x + r, p.y + r));
+        };
+        match &it.shape {
+            Shape::Line(a, c) => {
+                add(*a, h);
+                add(*c, h);
+            }
+            Shape::Polyline(p) | Shape::Polygon { points: p, .. } => p.iter().for_each(|q| add(*q, h)),
+            Shape::Circle { center, radius_mm, .. } => add(*center, radius_mm + h),
+            Shape::Text(t) => {
+                let tb = t.bbox();
+                add(pt(tb.x0, tb.y0), 0.0);
+                add(pt(tb.x1, tb.y1), 0.0);
+            }
+            Shape::Insert { .. } => {}
+        }
+    }
+    b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_symbol_stays_within_its_declared_reach() {
+        for b in blocks() {
+            let r = bounds(&b.name).expect("bounds");
+            assert!(r.x0 >= -LEFT_EXTENT && r.x1 <= RIGHT_EXTENT, "{}: {r:?}", b.name);
+            assert!(r.y0 >= -HALF_HEIGHT - 0.2 && r.y1 <= HALF_HEIGHT + 0.2, "{}: {r:?}", b.name);
+        }
+    }
+
+    #[test]
+    fn relay_letters_fit_their_boxes() {
+        // "OCR" at 1.8 mm is 3.9 mm wide: it must sit inside the 5.1 mm relay box.
+        let t = Text::new(pt(-6.45, 3.4), "OCR", LETTER_SIZE).align(HAlign::Center, VAlign::Middle).bbox();
+        assert!(t.x0 > -9.0 && t.x1 < -3.9 && t.y0 > 1.9 && t.y1 < 4.9, "{t:?}");
+    }
 }

@@ -48,11 +48,11 @@ fn every_dxf_passes_the_ezdxf_audit_with_its_layers_and_texts() {
             sld_texts.push(d.id().to_string());
         }
         let checks = [
-            ("tcc", &chart.drawing, serde_json::json!({"layers": chart_layers, "texts": ["保護協調図", "凡例", "動作時間 [s]", project.name.clone()], "blocks": []})),
-            ("sld", &diagram.drawing, serde_json::json!({"layers": sld_layers, "texts": sld_texts, "blocks": ["JIS_CB", "JIS_TRANSFORMER", "JIS_SOURCE"]})),
+            ("tcc", encode(&chart.drawing, DrawingFormat::Dxf), serde_json::json!({"layers": chart_layers, "texts": ["保護協調図", "凡例", "動作時間 [s]", project.name.clone()], "blocks": []})),
+            ("sld", diagram.encode(DrawingFormat::Dxf), serde_json::json!({"layers": sld_layers, "texts": sld_texts, "blocks": ["JIS_CB", "JIS_TRANSFORMER", "JIS_SOURCE"]})),
         ];
-        for (what, drawing, expect) in checks {
-            let dxf = encode(drawing, DrawingFormat::Dxf).expect("dxf");
+        for (what, dxf, expect) in checks {
+            let dxf = dxf.expect("dxf");
             let text = String::from_utf8(dxf.clone()).expect("DXF R2010 is UTF-8");
             assert!(text.contains("AC1024"), "{stem} {what}: not R2010");
             let file = write(&dir, &format!("{stem}_{what}.dxf"), &dxf);
@@ -76,12 +76,12 @@ fn every_pdf_passes_qpdf_shows_japanese_text_and_renders_without_warnings() {
         for paper in [Paper::A3, Paper::A4] {
             let chart = tcc::build(&project, &analysis, &TccOptions { paper, sheet: sheet(&project.name), ..Default::default() }).expect("chart");
             let diagram = sld::build(&project, &analysis, &SldOptions { paper, sheet: sheet(&project.name) }).expect("diagram");
-            let expected: [(&str, &drawings::Drawing, Vec<&str>); 2] = [
-                ("tcc", &chart.drawing, vec!["保護協調図", "凡例", "動作時間", "電流", "協調チェック結果", "工事名", "大阪府大阪市"]),
-                ("sld", &diagram.drawing, vec!["単線結線図", "電力会社", "受電点", "三相短絡電流", "作成者", "検図 花子"]),
+            let expected = [
+                ("tcc", encode(&chart.drawing, DrawingFormat::Pdf), vec!["保護協調図", "凡例", "動作時間", "電流", "協調チェック結果", "工事名", "大阪府大阪市"]),
+                ("sld", diagram.encode(DrawingFormat::Pdf), vec!["単線結線図", "電力会社", "受電点", "三相短絡電流", "作成者", "検図 花子"]),
             ];
-            for (what, drawing, labels) in expected {
-                let pdf = encode(drawing, DrawingFormat::Pdf).expect("pdf");
+            for (what, pdf, labels) in expected {
+                let pdf = pdf.expect("pdf");
                 let name = format!("{stem}_{what}_{}", paper.name());
                 let file = write(&dir, &format!("{name}.pdf"), &pdf);
                 let out = Command::new(&qpdf).arg("--check").arg(&file).output().expect("qpdf");
