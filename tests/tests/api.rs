@@ -281,15 +281,26 @@ async fn every_mutating_request_appends_a_chained_audit_event() {
     assert_eq!(
         ops,
         vec![
+            ("POST /projects", AuditResult::Started),
             ("POST /projects", AuditResult::Success),
+            ("PUT /projects/{id}", AuditResult::Started),
             ("PUT /projects/{id}", AuditResult::Success),
+            ("PUT /projects/{id}", AuditResult::Started),
             ("PUT /projects/{id}", AuditResult::Failed),
+            ("DELETE /projects/{id}", AuditResult::Started),
             ("DELETE /projects/{id}", AuditResult::Success),
         ],
-        "reads are not audited; writes and refused writes are"
+        "reads are not audited; each write is recorded before it is made, then its outcome"
     );
+    for pair in events.chunks(2) {
+        assert_eq!(pair[0].event.request_id, pair[1].event.request_id, "the started event and its outcome share the request id");
+    }
     for e in &events {
-        assert_eq!(e.event.target.as_deref(), if e.event.result == AuditResult::Failed { None } else { Some(format!("project:{id}")) }.as_deref());
+        let target = match e.event.result {
+            AuditResult::Failed | AuditResult::Started => None,
+            _ => Some(format!("project:{id}")),
+        };
+        assert_eq!(e.event.target.as_deref(), target.as_deref());
         assert_eq!(e.event.user_name.as_deref(), Some("alice"));
         assert_eq!(e.event.company_name.as_deref(), Some("acme Co."));
         assert_eq!(e.event.source_ip.as_deref(), Some("127.0.0.1"));

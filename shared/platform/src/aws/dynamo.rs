@@ -66,6 +66,9 @@ type Item = HashMap<String, AttributeValue>;
 pub struct DynamoStore {
     client: Client,
     table: String,
+    /// Appends to one tenant's audit chain from this process go one at a time: they would
+    /// only race for the same head item. Other processes are met by the head's condition.
+    chain_turns: std::sync::Arc<std::sync::Mutex<HashMap<TenantId, std::sync::Arc<tokio::sync::Mutex<()>>>>>,
 }
 
 /// Create the single table (`PK`/`SK` strings, on-demand billing) and wait until it is
@@ -221,7 +224,7 @@ fn check_sizes(record: &ProjectRecord, old_parts: usize) -> Result<usize, StoreE
 impl DynamoStore {
     /// A store on `table` (which must exist, see [`create_table`]).
     pub fn new(client: Client, table: impl Into<String>) -> Self {
-        DynamoStore { client, table: table.into() }
+        DynamoStore { client, table: table.into(), chain_turns: Default::default() }
     }
 
     /// The table this store reads and writes.
@@ -813,6 +816,11 @@ fn event_sk(id: &str) -> Option<String> {
 #[async_trait]
 impl AuditLog for DynamoStore {
     async fn append(&self, tenant: &TenantId, event: &AuditEvent) -> Result<StoredAuditEvent, StoreError> {
+        let turn = {
+            let mut turns = self.chain_turns.lock().map_err(|_| StoreError::unavailable(anyhow::anyhow!("audit turn lock poisoned")))?;
+            turns.entry(tenant.clone()).or_default().clone()
+        };
+        let _turn = turn.lock().await;
         let pk = tenant_pk(tenant);
         let mut codes = Vec::new();
         for attempt in 0..AUDIT_ATTEMPTS {
