@@ -23,7 +23,8 @@
 //!
 //! Further rule families live in the submodules (ratings, motor starting, switchgear duty,
 //! ground protection, the main device, capacitor banks, the HV relay against the LV main,
-//! study criteria); `docs/rules.md` lists every rule with its thresholds and sources.
+//! instrument transformers, arresters and earthing, disconnectors, study criteria);
+//! `docs/rules.md` lists every rule with its thresholds and sources.
 //!
 //! Status policy for device pairs, at every current up to the largest fault through the
 //! downstream device:
@@ -43,7 +44,10 @@
 pub mod capacitor_banks;
 pub mod design_study;
 pub mod devices;
+pub mod disconnectors;
+pub mod earthing;
 pub mod ground_protection;
+pub mod instrument_transformers;
 mod lv_main;
 pub mod main_device;
 pub mod motor_start;
@@ -132,6 +136,10 @@ pub struct CheckSettings {
     pub study: study_settings::StudySettings,
     /// The design study: transformer loading, power factor, voltage drop ([`design_study`]).
     pub design_study: design_study::DesignStudySettings,
+    /// CTs, VTs and the metering unit ([`instrument_transformers`]).
+    pub instrument_transformers: instrument_transformers::InstrumentTransformerSettings,
+    /// Lightning arresters and earthing ([`earthing`]).
+    pub earthing: earthing::EarthingSettings,
 }
 
 impl Default for CheckSettings {
@@ -166,6 +174,8 @@ impl Default for CheckSettings {
             capacitors: Default::default(),
             study: Default::default(),
             design_study: Default::default(),
+            instrument_transformers: Default::default(),
+            earthing: Default::default(),
         }
     }
 }
@@ -654,6 +664,17 @@ fn fmt_s(v: f64) -> String {
     }
 }
 
+/// A rating or a ratio in a message: integers without decimals, others to three decimals.
+fn fmt_num(v: f64) -> String {
+    if v.is_finite() && (v - v.round()).abs() < 1e-9 {
+        format!("{v:.0}")
+    } else if v.is_finite() {
+        format!("{}", (v * 1000.0).round() / 1000.0)
+    } else {
+        "∞".into()
+    }
+}
+
 fn fmt_a(v: f64) -> String {
     if !v.is_finite() {
         "∞".into()
@@ -798,6 +819,9 @@ pub fn run_checks(project: &Project, sc: &ShortCircuitStudy, settings: &CheckSet
     capacitor_banks::run(&ctx, &mut out);
     study_settings::run(&ctx, &mut out);
     design_study::run(&ctx, &mut out);
+    instrument_transformers::run(&ctx, &mut out);
+    earthing::run(&ctx, &mut out);
+    disconnectors::run(&ctx, &mut out);
     out
 }
 

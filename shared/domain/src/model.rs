@@ -3,9 +3,10 @@
 //!
 //! Shape of the diagram: every node is a [`Bus`] device with a nominal voltage. Every other
 //! device names the bus ids of its terminals: series devices (cable, transformer, VCB, LBS+PF,
-//! PAS/UGS, MCCB/ACB) have `from` and `to`; shunt devices (capacitor, load, motor, generator)
-//! have `bus`. The utility supply feeds one bus (`utility.bus`). `from`/`to` need not point
-//! away from the source: [`topology::Topology`] orients the radial tree from the utility.
+//! PAS/UGS, MCCB/ACB, DS, VCT) have `from` and `to`; shunt devices (capacitor, load, motor,
+//! generator, LA, VT) have `bus`; meters and earthing name the devices they are attached to
+//! (see [`equipment`]). The utility supply feeds one bus (`utility.bus`). `from`/`to` need not
+//! point away from the source: [`topology::Topology`] orients the radial tree from the utility.
 //!
 //! Units are in the field names (`rated_kva`, `length_m`, `ct_primary_a`). Voltages are
 //! line-to-line volts. Percent impedances are on the device's own rating unless the name says
@@ -14,7 +15,12 @@
 //! Parse untrusted input with [`parse_project`], which returns a project that has passed
 //! [`crate::validate`] or the complete list of errors.
 
+pub mod equipment;
 pub mod topology;
+
+pub use equipment::{
+    CtClass, CurrentTransformer, Ds, Earthing, EarthingClass, La, Meter, MeterKind, Vct, VctClass, Vt, VtClass, VtFuse, Zct, Zpd,
+};
 
 use serde::{Deserialize, Serialize};
 
@@ -158,7 +164,8 @@ impl SourceImpedance {
 
 /// One device of the single-line diagram. JSON: an object with `"type"` naming the variant
 /// (`"bus"`, `"cable"`, `"transformer"`, `"vcb"`, `"lbs_pf"`, `"ground_switch"`,
-/// `"lv_breaker"`, `"capacitor"`, `"load"`, `"motor"`, `"generator"`) and the variant's fields.
+/// `"lv_breaker"`, `"capacitor"`, `"load"`, `"motor"`, `"generator"`, `"ds"`, `"vct"`,
+/// `"la"`, `"vt"`, `"meter"`, `"earthing"`) and the variant's fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -174,10 +181,16 @@ pub enum Device {
     Load(Load),
     Motor(Motor),
     Generator(Generator),
+    Ds(Ds),
+    Vct(Vct),
+    La(La),
+    Vt(Vt),
+    Meter(Meter),
+    Earthing(Earthing),
 }
 
 /// The `"type"` names of [`Device`] variants, in declaration order.
-pub const DEVICE_TYPES: [&str; 11] = [
+pub const DEVICE_TYPES: [&str; 17] = [
     "bus",
     "cable",
     "transformer",
@@ -189,6 +202,12 @@ pub const DEVICE_TYPES: [&str; 11] = [
     "load",
     "motor",
     "generator",
+    "ds",
+    "vct",
+    "la",
+    "vt",
+    "meter",
+    "earthing",
 ];
 
 impl Device {
@@ -206,11 +225,22 @@ impl Device {
             Device::Load(d) => &d.id,
             Device::Motor(d) => &d.id,
             Device::Generator(d) => &d.id,
+            Device::Ds(d) => &d.id,
+            Device::Vct(d) => &d.id,
+            Device::La(d) => &d.id,
+            Device::Vt(d) => &d.id,
+            Device::Meter(d) => &d.id,
+            Device::Earthing(d) => &d.id,
         }
     }
 
     /// The display name, falling back to the id.
     pub fn display_name(&self) -> &str {
+        self.name().unwrap_or_else(|| self.id())
+    }
+
+    /// The `name` field, when given.
+    pub fn name(&self) -> Option<&str> {
         let name = match self {
             Device::Bus(d) => &d.name,
             Device::Cable(d) => &d.name,
@@ -223,8 +253,14 @@ impl Device {
             Device::Load(d) => &d.name,
             Device::Motor(d) => &d.name,
             Device::Generator(d) => &d.name,
+            Device::Ds(d) => &d.name,
+            Device::Vct(d) => &d.name,
+            Device::La(d) => &d.name,
+            Device::Vt(d) => &d.name,
+            Device::Meter(d) => &d.name,
+            Device::Earthing(d) => &d.name,
         };
-        name.as_deref().unwrap_or_else(|| self.id())
+        name.as_deref()
     }
 
     /// The `"type"` tag of this device.
@@ -241,6 +277,12 @@ impl Device {
             Device::Load(_) => "load",
             Device::Motor(_) => "motor",
             Device::Generator(_) => "generator",
+            Device::Ds(_) => "ds",
+            Device::Vct(_) => "vct",
+            Device::La(_) => "la",
+            Device::Vt(_) => "vt",
+            Device::Meter(_) => "meter",
+            Device::Earthing(_) => "earthing",
         }
     }
 
@@ -253,6 +295,8 @@ impl Device {
             Device::LbsPf(d) => Some((&d.from, &d.to)),
             Device::GroundSwitch(d) => Some((&d.from, &d.to)),
             Device::LvBreaker(d) => Some((&d.from, &d.to)),
+            Device::Ds(d) => Some((&d.from, &d.to)),
+            Device::Vct(d) => Some((&d.from, &d.to)),
             _ => None,
         }
     }
@@ -264,8 +308,29 @@ impl Device {
             Device::Load(d) => Some(&d.bus),
             Device::Motor(d) => Some(&d.bus),
             Device::Generator(d) => Some(&d.bus),
+            Device::La(d) => Some(&d.bus),
+            Device::Vt(d) => Some(&d.bus),
             _ => None,
         }
+    }
+
+    /// Attached devices (meters, earthing): every device id they name, with the JSON pointer
+    /// of the field holding it relative to the device (`vt`, `ct`, `devices/0`, …).
+    pub fn attachments(&self) -> Vec<(String, &str)> {
+        match self {
+            Device::Meter(m) => [("vt", &m.vt), ("ct", &m.ct)]
+                .into_iter()
+                .filter_map(|(f, r)| r.as_deref().map(|r| (f.to_string(), r)))
+                .collect(),
+            Device::Earthing(e) => e.devices.iter().enumerate().map(|(i, d)| (format!("devices/{i}"), d.as_str())).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Equipment that is drawn and rated but carries no load current and protects nothing in
+    /// the studies: DS and VCT in series, LA and VT on a bus, meters, earthing.
+    pub fn is_auxiliary(&self) -> bool {
+        matches!(self, Device::Ds(_) | Device::Vct(_) | Device::La(_) | Device::Vt(_) | Device::Meter(_) | Device::Earthing(_))
     }
 
     /// Every bus id this device is connected to, with the JSON field name holding it.
@@ -568,6 +633,12 @@ pub struct GroundRelaySettings {
     /// DGR zero-sequence voltage pickup, % of the complete ground-fault voltage (e.g. 5).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voltage_percent: Option<f64>,
+    /// The ZCT feeding the relay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zct: Option<Zct>,
+    /// The ZPD feeding a DGR's voltage input (DGR only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zpd: Option<Zpd>,
 }
 
 /// A vacuum circuit breaker with its OCR (CB type main device or feeder breaker).
@@ -585,6 +656,10 @@ pub struct Vcb {
     /// Rated breaking current, kA (e.g. 12.5).
     pub breaking_capacity_ka: f64,
     pub ocr: OcrSettings,
+    /// Ratings of the CT feeding `ocr` (burden, overcurrent constant, class); its ratio is
+    /// `ocr.ct_primary_a / ocr.ct_secondary_a`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ct: Option<CurrentTransformer>,
     /// Ground relay tripping this breaker.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ground_relay: Option<GroundRelaySettings>,

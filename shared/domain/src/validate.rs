@@ -9,7 +9,10 @@
 //! Order of work in [`parse_project_with`]: JSON syntax → structure (unknown fields, wrong
 //! types, missing fields; each device on its own, so every malformed device is reported) →
 //! values, references and topology ([`validate`]). Values are checked only once the structure
-//! is sound.
+//! is sound. The equipment beside the protective devices (DS, LA, VCT, VT, meters, earthing,
+//! CT/ZCT/ZPD ratings) is checked in `validate/equipment.rs`.
+
+mod equipment;
 
 use std::collections::HashMap;
 
@@ -312,6 +315,7 @@ fn deserialize_device(pointer: &str, value: &Value) -> Result<Device, Validation
         "bus" => Bus, "cable" => Cable, "transformer" => Transformer, "vcb" => Vcb,
         "lbs_pf" => LbsPf, "ground_switch" => GroundSwitch, "lv_breaker" => LvBreaker,
         "capacitor" => Capacitor, "load" => Load, "motor" => Motor, "generator" => Generator,
+        "ds" => Ds, "vct" => Vct, "la" => La, "vt" => Vt, "meter" => Meter, "earthing" => Earthing,
     );
     Err(refined.unwrap_or(first))
 }
@@ -592,6 +596,7 @@ impl Validator<'_> {
             self.device(project, &p, d);
         }
         self.terminals(project);
+        self.attachments(project);
         self.topology(project);
     }
 
@@ -938,6 +943,7 @@ impl Validator<'_> {
             false,
             "%",
         );
+        self.zero_phase(p, g);
     }
 
     fn points(&mut self, p: &str, pts: &[TimeCurrentPoint]) {
@@ -964,21 +970,7 @@ impl Validator<'_> {
     }
 
     fn device(&mut self, project: &Project, p: &str, d: &Device) {
-        let _ = project;
-        let name = match d {
-            Device::Bus(x) => &x.name,
-            Device::Cable(x) => &x.name,
-            Device::Transformer(x) => &x.name,
-            Device::Vcb(x) => &x.name,
-            Device::LbsPf(x) => &x.name,
-            Device::GroundSwitch(x) => &x.name,
-            Device::LvBreaker(x) => &x.name,
-            Device::Capacitor(x) => &x.name,
-            Device::Load(x) => &x.name,
-            Device::Motor(x) => &x.name,
-            Device::Generator(x) => &x.name,
-        };
-        if let Some(n) = name {
+        if let Some(n) = d.name() {
             self.text(&format!("{p}/name"), n, MAX_NAME_CHARS, false);
         }
         let f = |field: &str| format!("{p}/{field}");
@@ -1157,6 +1149,9 @@ impl Validator<'_> {
                     "kA",
                 );
                 self.ocr(&f("ocr"), &v.ocr, false);
+                if let Some(ct) = &v.ct {
+                    self.current_transformer(&f("ct"), ct);
+                }
                 if let Some(g) = &v.ground_relay {
                     self.ground_relay(&f("ground_relay"), g);
                 }
@@ -1435,6 +1430,9 @@ impl Validator<'_> {
                     );
                 }
             }
+            Device::Ds(_) | Device::Vct(_) | Device::La(_) | Device::Vt(_) | Device::Meter(_) | Device::Earthing(_) => {
+                self.equipment(project, p, d);
+            }
         }
     }
 
@@ -1613,6 +1611,9 @@ impl Validator<'_> {
             Device::LbsPf(_) => (true, "LBS+PF"),
             Device::GroundSwitch(_) => (true, "PAS/UGS"),
             Device::LvBreaker(_) => (false, "MCCB/ACB"),
+            Device::Ds(_) => (true, "DS"),
+            Device::Vct(_) => (true, "VCT"),
+            Device::La(_) => (true, "LA"),
             _ => return,
         };
         if needs_hv != hv {
@@ -1627,7 +1628,8 @@ impl Validator<'_> {
                     format!("a {what} connects to a low-voltage bus (1 kV or less)"),
                 )
             };
-            self.push(format!("{p}/from"), "wrong_voltage_class", ja, en);
+            let field = if d.shunt_bus().is_some() { "bus" } else { "from" };
+            self.push(format!("{p}/{field}"), "wrong_voltage_class", ja, en);
         }
     }
 

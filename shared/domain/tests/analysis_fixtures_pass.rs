@@ -201,3 +201,56 @@ fn the_design_study_rules_pass_on_every_sample_as_the_readme_lists() {
         assert_eq!(got, set(expected), "{name}");
     }
 }
+
+/// The incoming-panel equipment of `cb_multi.json` (VCT, DS, LA, VT with its fuse, meters, the
+/// main CT's ratings, ZCT/ZPD, A/B/C/D earthing) adds its own 14 passing checks and changes
+/// nothing else: taken out again, the sample analyses to the same checks, margins and messages
+/// and the same fault currents (83 / 7 / 0 then, 97 / 7 / 0 with it, as the README says).
+#[test]
+fn cb_multi_station_equipment_adds_only_its_own_checks() {
+    let full = run("cb_multi.json");
+    let mut v: serde_json::Value = serde_json::from_str(&fixture("cb_multi.json")).unwrap();
+    let devices = v["devices"].as_array_mut().unwrap();
+    devices.retain(|d| {
+        !["vct", "ds", "la", "vt", "meter", "earthing"].contains(&d["type"].as_str().unwrap()) && !["HV_M", "HV_DS"].contains(&d["id"].as_str().unwrap())
+    });
+    for d in devices.iter_mut() {
+        let o = d.as_object_mut().unwrap();
+        if o["id"] == "VCB_MAIN" {
+            o.insert("from".into(), "HV_IN".into());
+            o.remove("ct");
+        }
+        if let Some(g) = o.get_mut("ground_relay").and_then(|g| g.as_object_mut()) {
+            g.remove("zct");
+            g.remove("zpd");
+        }
+    }
+    let bare = parse_and_analyze(&v.to_string()).unwrap_or_else(|e| panic!("{e:#?}"));
+    let new_rules = [
+        "ct_overcurrent_constant",
+        "ct_overcurrent_strength",
+        "ct_burden",
+        "vt_burden",
+        "vt_fuse",
+        "vct_rating",
+        "la_rating",
+        "earthing_resistance",
+        "ds_interlock",
+    ];
+    let others = |a: &Analysis| {
+        a.checks
+            .iter()
+            .filter(|c| !new_rules.contains(&c.rule))
+            .map(|c| format!("{} {:?} {:?} {:?} {:?} {}", c.rule, c.devices, c.status, c.worst_margin, c.at_current_a, c.message_en))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(others(&full), others(&bare));
+    assert_eq!((bare.summary.pass, bare.summary.warning, bare.summary.fail), (83, 7, 0));
+    assert_eq!((full.summary.pass, full.summary.warning, full.summary.fail), (97, 7, 0));
+    assert_eq!(full.checks.iter().filter(|c| new_rules.contains(&c.rule)).count(), 14);
+    assert!(full.checks.iter().filter(|c| new_rules.contains(&c.rule)).all(|c| c.status == Status::Pass));
+    for b in &bare.short_circuit.buses {
+        let f = full.short_circuit.buses.iter().find(|x| x.bus_id == b.bus_id).unwrap();
+        assert_eq!((f.percent_z.ik_ka, f.iec_max.ik_ka, f.iec_min.ik_ka), (b.percent_z.ik_ka, b.iec_max.ik_ka, b.iec_min.ik_ka), "{}", b.bus_id);
+    }
+}

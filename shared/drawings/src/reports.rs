@@ -133,7 +133,46 @@ fn type_ja(d: &Device) -> &'static str {
         Device::Load(_) => "負荷",
         Device::Motor(_) => "電動機",
         Device::Generator(_) => "発電機",
+        Device::Ds(_) => "断路器(DS)",
+        Device::Vct(_) => "電力需給用計器用変成器(VCT)",
+        Device::La(_) => "避雷器(LA)",
+        Device::Vt(_) => "計器用変圧器(VT)",
+        Device::Meter(_) => "計器",
+        Device::Earthing(_) => "接地",
     }
+}
+
+/// The instrument transformers of a breaker position, one line: the CT feeding its OCR and
+/// the ZCT/ZPD of its ground relay, with their ratings.
+fn instrument_transformers(d: &Device) -> String {
+    let mut parts = Vec::new();
+    let relay = match d {
+        Device::Vcb(v) => {
+            if let Some(ct) = &v.ct {
+                let strength = ct.overcurrent_strength.map(|k| format!(" 過電流強度{}倍", num(k))).unwrap_or_default();
+                parts.push(format!(
+                    "CT {}/{}A {}VA n>{} {}級{strength}",
+                    num(v.ocr.ct_primary_a),
+                    num(v.ocr.ct_secondary_a),
+                    num(ct.rated_burden_va),
+                    num(ct.overcurrent_constant),
+                    ct.accuracy_class.label()
+                ));
+            }
+            v.ground_relay.as_ref()
+        }
+        Device::GroundSwitch(g) => g.ground_relay.as_ref(),
+        _ => None,
+    };
+    if let Some(g) = relay {
+        if let Some(z) = &g.zct {
+            parts.push(format!("ZCT {}/{}mA", num(z.rated_primary_ma), num(z.rated_secondary_ma)));
+        }
+        if let Some(z) = &g.zpd {
+            parts.push(format!("ZPD {}V", num(z.rated_voltage_v)));
+        }
+    }
+    parts.join(" / ")
 }
 
 fn status_text(s: Status, lang: Language) -> &'static str {
@@ -184,23 +223,37 @@ fn equipment(project: &Project, analysis: &Analysis, lang: Language) -> Table {
             ("遮断容量[kA]", "breaking_capacity_ka"),
             ("トリップ", "trip"),
             ("地絡継電器", "ground_relay"),
+            ("計器用変成器", "instrument_transformers"),
         ],
     );
     let mut rows = Vec::new();
     let settings = &analysis.setting_table;
     if let Some(u) = settings.iter().find(|r| r.device_type == "utility") {
-        rows.push(setting_cells(&u.device_id, &u.name, if lang == Language::Japanese { "電力会社" } else { "utility" }, &project.utility.bus, "", "", Some(u)));
+        let mut cells = setting_cells(&u.device_id, &u.name, if lang == Language::Japanese { "電力会社" } else { "utility" }, &project.utility.bus, "", "", Some(u));
+        cells.push(String::new());
+        rows.push(cells);
     }
     for d in &project.devices {
+        // Meters and earthing connect to devices, not buses: the devices they name.
         let (from, to) = match (d.series_terminals(), d.shunt_bus()) {
             (Some((f, t)), _) => (f.to_string(), t.to_string()),
             (None, Some(b)) => (b.to_string(), String::new()),
-            _ => (String::new(), String::new()),
+            _ => {
+                let mut ids: Vec<&str> = Vec::new();
+                for (_, id) in d.attachments() {
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                }
+                (ids.join(" / "), String::new())
+            }
         };
         let ty = if lang == Language::Japanese { type_ja(d) } else { d.type_name() };
         let rating = device_summary(d);
         let row = settings.iter().find(|r| r.device_id == d.id());
-        rows.push(setting_cells(d.id(), d.display_name(), ty, &from, &to, &rating, row));
+        let mut cells = setting_cells(d.id(), d.display_name(), ty, &from, &to, &rating, row);
+        cells.push(instrument_transformers(d));
+        rows.push(cells);
     }
     Table { header, rows }
 }

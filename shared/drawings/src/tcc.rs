@@ -261,6 +261,21 @@ pub fn device_summary(d: &Device) -> String {
         Device::Motor(m) => format!("M {}kW", num(m.rated_kw)),
         Device::Generator(g) => format!("G {}kVA", num(g.rated_kva)),
         Device::Bus(b) => format!("{}V", num(b.voltage_v)),
+        Device::Ds(ds) => {
+            let st = ds.short_time_ka.map(|k| format!(" {}kA", num(k))).unwrap_or_default();
+            format!("DS {}A{st}", num(ds.rated_current_a))
+        }
+        Device::Vct(v) => format!("VCT {}/{}V {}/{}A {}級", num(v.primary_v), num(v.secondary_v), num(v.ct_primary_a), num(v.ct_secondary_a), v.accuracy_class.label()),
+        Device::La(l) => format!("LA {}kV {}kA", num(l.rated_voltage_v / 1000.0), num(l.nominal_discharge_current_ka)),
+        Device::Vt(v) => {
+            let fuse = v.fuse.map(|f| format!(" PF{}A", num(f.rating_a))).unwrap_or_default();
+            format!("VT {}/{}V {}VA {}級{fuse}", num(v.primary_v), num(v.secondary_v), num(v.rated_burden_va), v.accuracy_class.label())
+        }
+        Device::Meter(m) => m.kind.symbol().to_string(),
+        Device::Earthing(e) => {
+            let i1 = e.ground_fault_current_a.map(|i| format!(" I₁{}A", num(i))).unwrap_or_default();
+            format!("{}接地 {}Ω{i1}", e.class.label_ja(), num(e.resistance_ohm))
+        }
     }
 }
 
@@ -311,6 +326,15 @@ pub fn rule_name_ja(rule: &str) -> &'static str {
         "transformer_loading" => "変圧器の負荷率",
         "power_factor_correction" => "力率改善",
         "voltage_drop" => "電圧降下",
+        "ct_overcurrent_constant" => "CTの過電流定数",
+        "ct_overcurrent_strength" => "CTの過電流強度",
+        "ct_burden" => "CTの負担",
+        "vt_burden" => "VTの負担",
+        "vt_fuse" => "VT一次側の限流ヒューズ",
+        "vct_rating" => "VCTの確度階級と定格",
+        "la_rating" => "避雷器の定格と接地",
+        "earthing_resistance" => "接地抵抗",
+        "ds_interlock" => "断路器の負荷電流開路防止",
         _ => "協調チェック",
     }
 }

@@ -86,8 +86,9 @@ fn exempted(ctx: &Ctx<'_>, ja: String, en: String) -> (Status, String, String) {
     }
 }
 
-/// The first switching devices met going down from the utility bus through cables only,
-/// and the cables passed on the way. Every other series device ends a path.
+/// The first switching devices met going down from the utility bus through cables, metering
+/// units and disconnecting switches (which open nothing under fault), and the cables passed on
+/// the way. Every other series device ends a path.
 fn service_switches(ctx: &Ctx<'_>) -> Vec<usize> {
     let mut found = Vec::new();
     let mut stack = vec![ctx.topo.source_bus];
@@ -99,7 +100,7 @@ fn service_switches(ctx: &Ctx<'_>) -> Vec<usize> {
         }
         for &c in ctx.children.get(bus).map(|v| v.as_slice()).unwrap_or(&[]) {
             match ctx.project.devices.get(c) {
-                Some(Device::Cable(_)) => {
+                Some(Device::Cable(_) | Device::Ds(_) | Device::Vct(_)) => {
                     if let Some(down) = ctx.topo.downstream_bus(c) {
                         stack.push(down);
                     }

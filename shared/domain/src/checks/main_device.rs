@@ -2,8 +2,9 @@
 //! behind it.
 //!
 //! From the service-point bus, the engine walks through the devices a receiving substation
-//! may have before its main device — the service-point switch (PAS/UGS) and 6.6 kV cables —
-//! and looks at what it reaches first:
+//! may have before its main device — the service-point switch (PAS/UGS), 6.6 kV cables, the
+//! metering unit (VCT) and the disconnecting switch (DS) — and looks at what it reaches first
+//! (arresters and VTs on the buses passed are not loads):
 //! - `main_device` — exactly one main device must be reached: a VCB with its OCR (CB type)
 //!   or an LBS + PF (PF・S type). None (e.g. a transformer fed straight from the PAS) or two
 //!   or more in parallel fails, naming them.
@@ -65,13 +66,17 @@ fn walk(ctx: &Ctx<'_>) -> Zone {
                     stack.extend(ctx.topo.downstream_bus(s));
                 }
                 Some(Device::Cable(_)) if ctx.bus_voltage(bus) >= hv => stack.extend(ctx.topo.downstream_bus(s)),
+                // The metering unit and the disconnecting switch of the incoming panel carry the
+                // whole site's current but open nothing under load: the walk goes on.
+                Some(Device::Ds(_) | Device::Vct(_)) => stack.extend(ctx.topo.downstream_bus(s)),
                 Some(Device::Vcb(_) | Device::LbsPf(_)) => zone.mains.push(s),
                 Some(_) => zone.ahead.push(s),
                 None => {}
             }
         }
         for (k, d) in ctx.project.devices.iter().enumerate() {
-            if d.shunt_bus().is_some() && ctx.topo.upstream_bus(ctx.project, k) == Some(bus) {
+            // Arresters and VTs belong on the incoming bus; they draw no load.
+            if d.shunt_bus().is_some() && !d.is_auxiliary() && ctx.topo.upstream_bus(ctx.project, k) == Some(bus) {
                 zone.ahead.push(k);
             }
         }

@@ -138,7 +138,7 @@ fn is_main(ctx: &Ctx<'_>, device: usize) -> bool {
 }
 
 /// The current the main relay carries by the contract demand, A at the utility voltage.
-fn contract_current_a(ctx: &Ctx<'_>) -> Option<f64> {
+pub(crate) fn contract_current_a(ctx: &Ctx<'_>) -> Option<f64> {
     let kw = ctx.project.contract_demand_kw?;
     let i = kw * 1000.0 / (3f64.sqrt() * ctx.chart_v * ctx.settings.ratings.demand_power_factor);
     (i.is_finite() && i > 0.0).then_some(i)

@@ -19,7 +19,7 @@
 
 use crate::model::Device;
 
-use super::{fmt_a, fmt_s, CheckResult, Ctx, Margin, Status, UTILITY_ID};
+use super::{fmt_a, fmt_num as num, fmt_s, CheckResult, Ctx, Margin, Status, UTILITY_ID};
 
 /// Thresholds and assumed ratings of these rules; every field has a documented default.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -153,15 +153,6 @@ fn assumed_note(items: &[(&str, &str, Rated, &str)], standard: &str) -> (String,
     )
 }
 
-fn num(v: f64) -> String {
-    if v.is_finite() && (v - v.round()).abs() < 1e-9 {
-        format!("{v:.0}")
-    } else if v.is_finite() {
-        format!("{}", (v * 1000.0).round() / 1000.0)
-    } else {
-        "∞".into()
-    }
-}
 
 /// The current at and above which the utility's OCR certainly operates (pickup plus its
 /// tolerance; the instantaneous element's when the time element is locked), chart A.

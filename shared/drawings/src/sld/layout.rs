@@ -143,6 +143,9 @@ fn block_of(d: &Device) -> Option<&'static str> {
         Device::Load(_) => symbols::LOAD,
         Device::Motor(_) => symbols::MOTOR,
         Device::Generator(_) => symbols::GENERATOR,
+        // No symbol yet for the station equipment (DS, VCT, LA, VT, meters, earthing): their
+        // labels are drawn.
+        Device::Ds(_) | Device::Vct(_) | Device::La(_) | Device::Vt(_) | Device::Meter(_) | Device::Earthing(_) => return None,
     })
 }
 
