@@ -197,11 +197,16 @@ try {
     // A label of a device (not its symbol) selects it too.
     await page.locator('[data-testid=sld] text[data-device="VCB_MAIN"]').first().click();
     await page.getByTestId("device-panel").getByRole("heading", { name: /VCB_MAIN/ }).waitFor();
-    // Keyboard: Enter on a device, Space on a bus.
+    // Keyboard: the drawing is one tab stop (the selected device); Enter on a device, the
+    // arrow keys to the next one downstream (TR1 → its secondary bus LV1), Space on a bus.
+    await page.getByTestId("sld-sheet").focus();
+    await page.keyboard.press("Tab");
+    assert((await page.evaluate(() => document.activeElement?.getAttribute("data-device"))) === "VCB_MAIN", "Tab enters the drawing at the selected device");
     await dev(page, "TR1").focus();
     await page.keyboard.press("Enter");
     await page.getByTestId("device-panel").getByRole("heading", { name: /TR1/ }).waitFor();
-    await dev(page, "LV1").focus();
+    await page.keyboard.press("ArrowDown");
+    assert((await page.evaluate(() => document.activeElement?.getAttribute("data-device"))) === "LV1", "ArrowDown moves from TR1 to its secondary bus LV1");
     await page.keyboard.press(" ");
     await page.getByTestId("device-panel").getByRole("heading", { name: /LV1/ }).waitFor();
     assert((await dev(page, "LV1").getAttribute("aria-pressed")) === "true", "the selected bus is pressed");
@@ -315,12 +320,17 @@ try {
     await page.getByTestId("undo").click();
     await dev(page, "L3").waitFor({ state: "detached" });
     // Swap the cable with the breaker below it, then undo.
-    const y = async (id) => (await dev(page, id).boundingBox()).y;
+    // Both read from the same drawing, in one go (a new drawing may replace it at any time).
+    const above = (upper, lower) =>
+      page.evaluate(([a, b]) => {
+        const y = (id) => document.querySelector(`[data-testid=sld] [data-device="${id}"][role=button]`)?.getBoundingClientRect().y ?? NaN;
+        return y(a) < y(b);
+      }, [upper, lower]);
     await dev(page, "C1").click();
     await page.getByTestId("swap-below").click();
-    await until(async () => (await y("VCB1")) < (await y("C1")), "VCB1 is drawn above C1 after the swap");
+    await until(() => above("VCB1", "C1"), "VCB1 is drawn above C1 after the swap");
     await page.getByTestId("undo").click();
-    await until(async () => (await y("C1")) < (await y("VCB1")), "undo puts C1 back above VCB1");
+    await until(() => above("C1", "VCB1"), "undo puts C1 back above VCB1");
     await waitSaved(page);
   });
 

@@ -196,7 +196,7 @@ export function TccChart(props: { chart: Chart; hidden: Set<string>; focus?: str
               {replay.points.map((p, k) => (
                 <g key={`op-${p.device_id}-${k}`} className={`op-point${k === replay.active ? " active" : ""}${k < replay.active ? " done" : ""}`} data-op={p.device_id}>
                   <circle cx={x(replay.current_a)} cy={y(clampY(p.time_s))} r={k === replay.active ? 7 : 4.5} />
-                  <text x={x(replay.current_a) + 10} y={y(clampY(p.time_s)) + 4} className="op-label">{`${k + 1} ${p.device_id}`}</text>
+                  <text x={x(replay.current_a) + 10} y={y(clampY(p.time_s)) + 4} className="op-label">{`${k + 1} ${p.device_id === "utility" ? t.utility : p.device_id}`}</text>
                 </g>
               ))}
               <path

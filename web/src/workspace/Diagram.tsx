@@ -3,9 +3,10 @@
 //! cancelled, the previous drawing kept on screen until the new one arrives, and made safe
 //! before it enters the page (`./sld.ts`). Every device and bus of the drawing
 //! (`data-device`) selects itself for the side panel: a click on any of its elements, or
-//! Enter/Space on its symbol (one tab stop per device). The selection, each device's check
-//! status and a placed fault are shown by classes on its elements and an outline around
-//! them. The drawing fits its pane, zooms (wheel, buttons) and pans (drag).
+//! Enter/Space on its symbol. The drawing is one tab stop; the arrow keys move between its
+//! devices from the source downwards (Home, End: the first, the last). The selection, each
+//! device's check status and a placed fault are shown by classes on its elements and an
+//! outline around them. The drawing fits its pane, zooms (wheel, buttons) and pans (drag).
 
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { ApiError, api } from "../api/client";
@@ -14,6 +15,7 @@ import { useI18n } from "../i18n";
 import type { Dict } from "../i18n/dict";
 import { describeError } from "../lib/errors";
 import { isComposing } from "../lib/ime";
+import { tree } from "./edit";
 import { deviceElements, pad, primaryElement, sanitiseSvg, union, zoomAbout, type Box } from "./sld";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -54,6 +56,35 @@ function labelOf(id: string, d: Device | undefined, t: Dict): string {
   if (d.type === "bus") return [t.bus, id, d.name, typeof d.voltage_v === "number" ? `${d.voltage_v} V` : ""].filter(Boolean).join(" ");
   return [typeName(t, d.type), id, d.name].filter(Boolean).join(" ");
 }
+
+/** The order the keyboard visits the diagram in: the utility, then each bus followed by what hangs on it, depth first. */
+function readingOrder(doc: ProjectDocument): Map<string, number> {
+  const t = tree(doc);
+  const out: string[] = ["utility"];
+  const seen = new Set<string>();
+  const visit = (bus: string) => {
+    if (seen.has(bus)) return;
+    seen.add(bus);
+    out.push(bus);
+    for (const i of t.children.get(bus) ?? []) {
+      out.push(doc.devices[i].id);
+      const to = doc.devices[i].to;
+      if (to) visit(to);
+    }
+    for (const i of t.shunts.get(bus) ?? []) out.push(doc.devices[i].id);
+  };
+  visit(doc.utility.bus);
+  return new Map(out.map((id, k) => [id, k]));
+}
+
+const MOVES: Record<string, (i: number, n: number) => number> = {
+  ArrowDown: (i, n) => Math.min(i + 1, n - 1),
+  ArrowRight: (i, n) => Math.min(i + 1, n - 1),
+  ArrowUp: (i) => Math.max(i - 1, 0),
+  ArrowLeft: (i) => Math.max(i - 1, 0),
+  Home: () => 0,
+  End: (_, n) => n - 1,
+};
 
 function parseViewBox(svg: SVGSVGElement): Box {
   const [x, y, w, h] = (svg.getAttribute("viewBox") ?? "0 0 100 100").split(/[\s,]+/).map(Number);
@@ -116,6 +147,9 @@ export function Diagram(props: {
   const [failure, setFailure] = useState<string | null>(null);
   const [view, setView] = useState<Box | null>(null);
   const [focusId, setFocusId] = useState<string | null>(null);
+  /** The device that holds the drawing's one tab stop (the last one focused). */
+  const [roverId, setRoverId] = useState<string | null>(null);
+  const order = useRef<string[]>([]);
   const measured = useRef<Measured | null>(null);
   const autoFit = useRef(true);
   const firstRequest = useRef(true);
@@ -217,6 +251,9 @@ export function Diagram(props: {
     m.svg.setAttribute("role", "group");
     m.svg.setAttribute("aria-label", t.diagram);
     const byId = new Map(doc.devices.map((d) => [d.id, d]));
+    const rank = readingOrder(doc);
+    order.current = [...m.elements.keys()].sort((a, b) => (rank.get(a) ?? rank.size) - (rank.get(b) ?? rank.size));
+    const stop = [roverId, selectedId, order.current[0]].find((x) => x && m.elements.has(x));
     const marks: SVGElement[] = [];
     for (const [id, els] of m.elements) {
       const st = status.get(id);
@@ -232,7 +269,7 @@ export function Diagram(props: {
       }
       const main = primaryElement(els);
       main.setAttribute("role", "button");
-      main.setAttribute("tabindex", "0");
+      main.setAttribute("tabindex", id === stop ? "0" : "-1");
       main.setAttribute("aria-label", labelOf(id, byId.get(id), t) + (st ? ` (${t[`status_${st}`]})` : ""));
       main.setAttribute("aria-pressed", String(selected));
       const b = m.boxes.get(id);
@@ -243,7 +280,7 @@ export function Diagram(props: {
       if (id === focusId) marks.push(rect(pad(b, 2.1), "sld-mark focus"));
     }
     m.overlay.replaceChildren(...marks);
-  }, [drawing, doc, selectedId, status, faultBus, focusId, t]);
+  }, [drawing, doc, selectedId, status, faultBus, focusId, roverId, t]);
 
   // Wheel zoom about the pointer (a listener that may cancel the page's scroll).
   useEffect(() => {
@@ -306,19 +343,30 @@ export function Diagram(props: {
             return;
           }
           const id = idAt(e.target);
-          if (id) onSelect(id);
+          if (id) {
+            setRoverId(id);
+            onSelect(id);
+          }
         }}
         onKeyDown={(e) => {
-          if ((e.key === "Enter" || e.key === " ") && !isComposing(e)) {
-            const id = (e.target as Element).getAttribute?.("data-device");
-            if (id) {
+          const id = (e.target as Element).getAttribute?.("data-device");
+          if (!id || isComposing(e)) return;
+          if (e.key === "Enter" || e.key === " ") {
+            e.preventDefault();
+            onSelect(id);
+          } else if (MOVES[e.key]) {
+            const ids = order.current;
+            const next = ids[MOVES[e.key](ids.indexOf(id), ids.length)];
+            const els = next ? measured.current?.elements.get(next) : undefined;
+            if (els?.length) {
               e.preventDefault();
-              onSelect(id);
+              (primaryElement(els) as SVGElement).focus();
             }
           }
         }}
         onFocus={(e) => {
           const id = (e.target as Element).getAttribute?.("data-device");
+          if (id) setRoverId(id);
           setFocusId(id && (e.target as Element).matches(":focus-visible") ? id : null);
         }}
         onBlur={() => setFocusId(null)}
