@@ -68,12 +68,11 @@ export class Contract {
       if (r.status() === 404 && url.pathname === "/analysis") return; // probed once: the stateless route may not exist
       if (url.pathname === "/favicon.ico") return;
       let body = null;
-      if (type.endsWith("json")) {
-        try {
-          body = await r.json();
-        } catch {
-          return; // the page navigated away before the body was read
-        }
+      try {
+        if (type.endsWith("json")) body = await r.json();
+        else if (type === "image/svg+xml" || type.startsWith("text/")) body = await r.text();
+      } catch {
+        return; // the page navigated away (or cancelled the request) before the body was read
       }
       this.check(r.request().method(), url.pathname, r.status(), type || "application/json", body);
     });

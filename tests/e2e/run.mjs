@@ -55,6 +55,34 @@ const apiCall = async (p, method, url, body) => {
 const checkRows = (p) =>
   p.$$eval("[data-testid=checks] tbody tr", (rows) => rows.map((r) => ({ rule: r.dataset.rule, devices: r.dataset.devices, status: r.dataset.status })));
 const waitSaved = (p) => p.waitForSelector("[data-testid=save-state][data-state=saved]", { timeout: 15_000 });
+/** A device or bus of the server's drawing, by the element that stands for it (its symbol, or a bus's label). */
+const dev = (p, id) => p.locator(`[data-testid=sld] [data-device="${id}"][role=button]`);
+/** The ids the drawing on screen shows, once it is the drawing of the document being edited. */
+const drawnIds = async (p) => {
+  await p.waitForSelector("[data-testid=sld][data-state=current] svg", { timeout: 15_000 });
+  return p.$$eval("[data-testid=sld] [data-device][role=button]", (els) => els.map((e) => e.getAttribute("data-device")));
+};
+/** Polls `cond` until it holds (10 s at most). */
+const until = async (cond, what) => {
+  for (let i = 0; i < 100; i++) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting until ${what}`);
+};
+/** The time on a sampled line at `current` (linear in log–log; an instantaneous step takes its faster time). */
+const timeOnLine = (points, current) => {
+  let best;
+  for (let i = 0; i + 1 < points.length; i++) {
+    const [a, b] = [points[i], points[i + 1]];
+    if (current < Math.min(a.current_a, b.current_a) || current > Math.max(a.current_a, b.current_a)) continue;
+    const t = a.current_a === b.current_a
+      ? Math.min(a.time_s, b.time_s)
+      : Math.exp(Math.log(a.time_s) + ((Math.log(current) - Math.log(a.current_a)) / (Math.log(b.current_a) - Math.log(a.current_a))) * (Math.log(b.time_s) - Math.log(a.time_s)));
+    best = best === undefined ? t : Math.min(best, t);
+  }
+  return best;
+};
 
 async function signInWithMfa(p, label) {
   await p.goto("/");
@@ -141,13 +169,67 @@ try {
     await page.getByTestId("sld").waitFor();
     projectId = /#\/p\/([a-z0-9_-]+)/.exec(page.url())[1];
     const sample = JSON.parse(fs.readFileSync(path.join(root, "tests/fixtures/bad_coordination.json"), "utf8"));
-    const expected = sample.devices.filter((d) => d.type !== "bus").length;
-    const boxes = await page.$$eval("[data-testid=sld] g.device", (g) => g.length);
-    assert(boxes === expected, `every non-bus device of the sample is drawn: ${expected} expected, ${boxes} drawn`);
-    await page.locator('[data-testid=sld] [data-device="VCB_TR1"]').click();
+    const drawn = new Set(await drawnIds(page));
+    const missing = sample.devices.map((d) => d.id).filter((id) => !drawn.has(id));
+    assert(missing.length === 0 && drawn.has("utility"), `every device and bus of the sample is drawn, and the utility: missing ${missing.join(" ")}`);
+    await dev(page, "VCB_TR1").click();
     await page.getByTestId("device-panel").getByRole("heading", { name: /VCB_TR1/ }).waitFor();
     await screenshot(page, "workspace-sample");
     await accessible(page, "workspace-sample");
+  });
+
+  await steps.run("the diagram is the server's drawing: one sanitised <svg>, any element of a device selects it, by click or keyboard; failing devices marked; zoom and fit", async () => {
+    const stored = await apiCall(page, "GET", `/projects/${projectId}`);
+    const token = await tokenOf(page);
+    const served = await fetch(`${kyocho.base}/render/sld`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "image/svg+xml" },
+      body: JSON.stringify(stored.body.content),
+    });
+    assert(served.ok && (served.headers.get("content-type") ?? "").startsWith("image/svg+xml"), `POST /render/sld answers SVG: ${served.status}`);
+    const serverIds = [...new Set([...(await served.text()).matchAll(/data-device="([^"]+)"/g)].map((m) => m[1]))].sort();
+    const pageIds = [...new Set(await page.$$eval("[data-testid=sld] [data-device]", (els) => els.map((e) => e.getAttribute("data-device"))))].sort();
+    assert(serverIds.join(" ") === pageIds.join(" "), `the page shows the server's drawing: ${serverIds.length} ids served, ${pageIds.length} on the page`);
+    const roots = await page.$$eval("[data-testid=sld] > svg", (s) => s.length);
+    assert(roots === 1, `one <svg> root in the pane (${roots})`);
+    const unsafe = await page.$$eval("[data-testid=sld] *", (els) =>
+      els.filter((e) => ["script", "foreignObject", "style"].includes(e.localName) || [...e.attributes].some((a) => /^on/i.test(a.name) || a.name === "style")).length,
+    );
+    assert(unsafe === 0, `no script, foreign object, style or event handler in the inserted drawing (${unsafe})`);
+    // A label of a device (not its symbol) selects it too.
+    await page.locator('[data-testid=sld] text[data-device="VCB_MAIN"]').first().click();
+    await page.getByTestId("device-panel").getByRole("heading", { name: /VCB_MAIN/ }).waitFor();
+    // Keyboard: the drawing is one tab stop (the selected device); Enter on a device, the
+    // arrow keys to the next one downstream (TR1 → its secondary bus LV1), Space on a bus.
+    await page.getByTestId("sld-sheet").focus();
+    await page.keyboard.press("Tab");
+    assert((await page.evaluate(() => document.activeElement?.getAttribute("data-device"))) === "VCB_MAIN", "Tab enters the drawing at the selected device");
+    await dev(page, "TR1").focus();
+    await page.keyboard.press("Enter");
+    await page.getByTestId("device-panel").getByRole("heading", { name: /TR1/ }).waitFor();
+    await page.keyboard.press("ArrowDown");
+    assert((await page.evaluate(() => document.activeElement?.getAttribute("data-device"))) === "LV1", "ArrowDown moves from TR1 to its secondary bus LV1");
+    await page.keyboard.press(" ");
+    await page.getByTestId("device-panel").getByRole("heading", { name: /LV1/ }).waitFor();
+    assert((await dev(page, "LV1").getAttribute("aria-pressed")) === "true", "the selected bus is pressed");
+    assert((await dev(page, "LV1").getAttribute("aria-label")).includes("LV1"), "the bus is named for a screen reader");
+    // Every device a failing check names is marked failing on the drawing.
+    const analysis = (await apiCall(page, "POST", "/analysis", stored.body.content)).body;
+    const failing = [...new Set(analysis.checks.filter((c) => c.status === "fail").flatMap((c) => c.devices))];
+    const marked = new Set(await page.$$eval("[data-testid=sld] [data-status=fail]", (els) => els.map((e) => e.getAttribute("data-device"))));
+    const unmarked = failing.filter((id) => !marked.has(id));
+    assert(failing.length > 0 && unmarked.length === 0, `devices of failing checks are marked (${failing.join(" ")}); unmarked: ${unmarked.join(" ")}`);
+    assert((await page.locator("[data-testid=sld] .sld-mark.fail").count()) === failing.length, "one failure outline per failing device");
+    // Zoom in by 1.25, then fit again.
+    const viewBox = () => page.$eval("[data-testid=sld] > svg", (s) => s.getAttribute("viewBox").split(/\s+/).map(Number));
+    const fitted = await viewBox();
+    await page.getByTestId("sld-zoom-in").click();
+    const zoomed = await viewBox();
+    assert(Math.abs(zoomed[2] - fitted[2] / 1.25) < 1e-6, `zoom in shows 1/1.25 of the width (${fitted[2]} → ${zoomed[2]})`);
+    await page.getByTestId("sld-fit").click();
+    assert((await viewBox()).join() === fitted.join(), "fit shows the whole diagram again");
+    await screenshot(page, "diagram-server-svg");
+    await accessible(page, "diagram-server-svg");
   });
 
   await steps.run("the sample's coordination: failing checks with Japanese explanations, chart and short-circuit table", async () => {
@@ -182,12 +264,14 @@ try {
     await page.getByTestId("sld").waitFor();
     builtId = /#\/p\/([a-z0-9_-]+)/.exec(page.url())[1];
     const branch = async (bus, type) => {
-      await page.locator(`[data-testid=sld] [data-device="${bus}"]`).click();
+      await dev(page, bus).click();
+      await page.getByTestId("device-panel").getByRole("heading", { name: new RegExp(`${bus}$`) }).waitFor();
       await page.locator("#series-type").selectOption(type);
       await page.getByTestId("add-branch").click();
     };
     const load = async (bus) => {
-      await page.locator(`[data-testid=sld] [data-device="${bus}"]`).click();
+      await dev(page, bus).click();
+      await page.getByTestId("device-panel").getByRole("heading", { name: new RegExp(`${bus}$`) }).waitFor();
       await page.locator("#shunt-type").selectOption("load");
       await page.getByTestId("add-shunt").click();
     };
@@ -202,39 +286,53 @@ try {
     await branch("B7", "transformer"); // TR2 → B8
     await load("B8"); // L2
     await waitSaved(page);
-    const drawn = await page.$$eval("[data-testid=sld] g.device", (g) => g.map((x) => x.dataset.device).sort());
-    assert(drawn.join(" ") === "C1 L1 L2 MCCB1 PAS1 PF1 TR1 TR2 VCB1 VCB2", `ten devices drawn: ${drawn.join(" ")}`);
+    await dev(page, "L2").waitFor();
     const stored = await apiCall(page, "GET", `/projects/${builtId}`);
+    const buses = new Set(stored.body.content.devices.filter((d) => d.type === "bus").map((d) => d.id));
+    const drawn = (await drawnIds(page)).filter((id) => !buses.has(id) && id !== "utility").sort();
+    assert(drawn.join(" ") === "C1 L1 L2 MCCB1 PAS1 PF1 TR1 TR2 VCB1 VCB2", `ten devices drawn: ${drawn.join(" ")}`);
     const kinds = stored.body.content.devices.filter((d) => d.type !== "bus").length;
     assert(kinds === 10, `the stored project holds the ten devices (${kinds})`);
-    await page.locator('[data-testid=sld] [data-device="VCB2"]').click();
+    await dev(page, "VCB2").click();
     await screenshot(page, "diagram-built");
     await accessible(page, "diagram-built");
   });
 
   await steps.run("swap, undo and redo; Ctrl+Z never fires during IME composition", async () => {
-    await page.locator('[data-testid=sld] [data-device="B8"]').click();
+    const l3 = async () => (await drawnIds(page)).includes("L3");
+    await dev(page, "B8").click();
     await page.getByTestId("add-shunt").click();
-    assert((await page.locator('[data-testid=sld] [data-device="L3"]').count()) === 1, "L3 added");
+    await dev(page, "L3").waitFor();
     const ctrlZ = (composing) =>
       page.evaluate((c) => document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "z", ctrlKey: true, isComposing: c, bubbles: true })), composing);
     await ctrlZ(true);
-    assert((await page.locator('[data-testid=sld] [data-device="L3"]').count()) === 1, "Ctrl+Z during IME composition does nothing");
+    await page.waitForTimeout(300);
+    assert(await l3(), "Ctrl+Z during IME composition does nothing");
     await ctrlZ(false);
-    assert((await page.locator('[data-testid=sld] [data-device="L3"]').count()) === 0, "Ctrl+Z undoes: L3 removed");
+    await dev(page, "L3").waitFor({ state: "detached" });
+    assert(!(await l3()), "Ctrl+Z undoes: L3 removed");
     await page.getByTestId("redo").click();
+    await dev(page, "L3").waitFor();
     await page.getByTestId("undo").click();
-    assert((await page.locator('[data-testid=sld] [data-device="L3"]').count()) === 0, "undo removes L3");
+    await dev(page, "L3").waitFor({ state: "detached" });
+    assert(!(await l3()), "undo removes L3");
     await page.getByTestId("redo").click();
-    assert((await page.locator('[data-testid=sld] [data-device="L3"]').count()) === 1, "redo brings L3 back");
+    await dev(page, "L3").waitFor();
+    assert(await l3(), "redo brings L3 back");
     await page.getByTestId("undo").click();
+    await dev(page, "L3").waitFor({ state: "detached" });
     // Swap the cable with the breaker below it, then undo.
-    const y = async (id) => (await page.locator(`[data-testid=sld] [data-device="${id}"]`).boundingBox()).y;
-    await page.locator('[data-testid=sld] [data-device="C1"]').click();
+    // Both read from the same drawing, in one go (a new drawing may replace it at any time).
+    const above = (upper, lower) =>
+      page.evaluate(([a, b]) => {
+        const y = (id) => document.querySelector(`[data-testid=sld] [data-device="${id}"][role=button]`)?.getBoundingClientRect().y ?? NaN;
+        return y(a) < y(b);
+      }, [upper, lower]);
+    await dev(page, "C1").click();
     await page.getByTestId("swap-below").click();
-    assert((await y("VCB1")) < (await y("C1")), "after the swap VCB1 is drawn above C1");
+    await until(() => above("VCB1", "C1"), "VCB1 is drawn above C1 after the swap");
     await page.getByTestId("undo").click();
-    assert((await y("C1")) < (await y("VCB1")), "undo puts C1 back above VCB1");
+    await until(() => above("C1", "VCB1"), "undo puts C1 back above VCB1");
     await waitSaved(page);
   });
 
@@ -308,11 +406,112 @@ try {
     await page.getByTestId("tab-diagram").click();
   });
 
+  await steps.run("pick a relay curve from the library picker: GET /library's relays, searchable; the choice fills the curve and library_ref in one undo step", async () => {
+    await page.getByTestId("tab-diagram").click();
+    await dev(page, "VCB2").click();
+    const panel = page.getByTestId("device-panel");
+    const picker = panel.getByTestId("library-picker");
+    const lib = (await apiCall(page, "GET", "/library")).body;
+    const list = picker.getByTestId("library-item");
+    await list.locator("option").nth(1).waitFor();
+    assert((await list.locator("option").count()) === lib.relays.length + 1, `every relay curve of the library, and "none" (${lib.relays.length} + 1)`);
+    await picker.getByLabel("ライブラリを検索").fill("強反限時");
+    const vi = lib.relays.filter((r) => r.name_ja.includes("強反限時")).map((r) => r.id);
+    await until(async () => (await list.locator("option").count()) === vi.length + 1, `the search keeps the ${vi.length} very-inverse curves`);
+    const shown = await list.locator("option").evaluateAll((o) => o.map((x) => x.value).filter(Boolean));
+    assert(shown.join() === vi.join(), `the search shows ${vi.join()}, got ${shown.join()}`);
+    const text = await list.locator('option[value="ocr.jis.vi"]').textContent();
+    assert(text.includes("汎用品") && text.includes("強反限時 OCR") && text.includes("3–6 A"), `maker, model and rating shown: ${text}`);
+    await list.selectOption("ocr.jis.vi");
+    assert((await panel.getByLabel("特性", { exact: true }).inputValue()) === "vi", "the curve field is filled: VI");
+    assert((await picker.getByTestId("library-current").textContent()).includes("強反限時 OCR"), "the chosen item is named");
+    await waitSaved(page);
+    let stored = await apiCall(page, "GET", `/projects/${builtId}`);
+    let ocr = stored.body.content.devices.find((d) => d.id === "VCB2").ocr;
+    assert(ocr.library_ref === "ocr.jis.vi" && ocr.curve === "vi", `stored: ${JSON.stringify(ocr)}`);
+    // The instantaneous taps offered are the library's 10–60 A (5 A relay).
+    const inst = await panel.getByLabel("瞬時タップ").locator("option").evaluateAll((o) => o.map((x) => x.value).filter((v) => v !== "locked").map(Number));
+    assert(Math.min(...inst) === 10 && Math.max(...inst) === 60, `instantaneous steps from the library: ${inst.join(" ")}`);
+    await screenshot(page, "library-picker");
+    await accessible(page, "library-picker");
+    await page.getByTestId("undo").click();
+    await waitSaved(page);
+    stored = await apiCall(page, "GET", `/projects/${builtId}`);
+    ocr = stored.body.content.devices.find((d) => d.id === "VCB2").ocr;
+    assert(ocr.library_ref === undefined && ocr.curve === "ei", `one undo takes the curve and the reference back: ${JSON.stringify(ocr)}`);
+  });
+
+  await steps.run("place a fault on an LV bus: the LV breaker operates first, the relays above are backup, at the times the analysis's curves give (±1 %)", async () => {
+    await page.getByTestId("tab-diagram").click();
+    await dev(page, "B6").click();
+    await page.locator("#fault-case").selectOption("max");
+    await page.getByTestId("place-fault").click();
+    await page.getByTestId("tcc").waitFor();
+    const list = page.getByTestId("fault-sequence");
+    await list.locator("li").first().waitFor();
+    const rows = () =>
+      list.locator("li").evaluateAll((li) => li.map((x) => ({ device: x.dataset.device, order: x.dataset.order, time: Number(x.dataset.timeS), text: x.textContent, shown: x.querySelector(".seq-time").textContent })));
+    const max = await rows();
+    assert(max[0].device === "MCCB1" && max[0].order === "first" && max[0].text.includes("最初に動作"), `MCCB1 operates first: ${JSON.stringify(max[0])}`);
+    assert(max.length >= 3 && max.slice(1).every((r) => r.order === "backup" && r.text.includes("後備")), `the rest are backup: ${max.map((r) => r.device).join(" ")}`);
+    assert(["VCB1", "VCB2"].every((id) => max.some((r) => r.device === id)), `the transformer's VCB2 and the main VCB1 back MCCB1 up: ${max.map((r) => r.device).join(" ")}`);
+    // The same times read from the analysis: B6's IEC 60909 maximum, referred to 6.6 kV by
+    // the transformer's ratio, on the upper edge of each device's band.
+    const stored = await apiCall(page, "GET", `/projects/${builtId}`);
+    const analysis = (await apiCall(page, "POST", "/analysis", stored.body.content)).body;
+    const check = (kase, shown) => {
+      const bus = analysis.short_circuit.buses.find((b) => b.bus_id === "B6");
+      const atChart = bus[kase === "max" ? "iec_max" : "iec_min"].ik_ka * 1000 * bus.ratio_to_utility * (6600 / analysis.chart.voltage_v);
+      const expected = shown.map((r) => {
+        const c = analysis.chart.curves.find((x) => x.device_id === r.device && ["ocr", "fuse", "lv_breaker", "utility_ocr"].includes(x.role));
+        const upper = c.lines.find((l) => l.line === "max" || l.line === "clearing");
+        return { device: r.device, time: timeOnLine(upper.points, atChart) };
+      });
+      for (const [k, r] of shown.entries()) {
+        const e = expected[k].time;
+        assert(Math.abs(r.time - e) <= 0.01 * e, `${kase} ${r.device}: ${r.time} s shown, ${e} s from the analysis (±1 %)`);
+        const typed = Number(/^([0-9.]+) 秒$/.exec(r.shown)?.[1]);
+        assert(Math.abs(typed - e) <= 0.01 * e, `${kase} ${r.device}: "${typed} 秒" on screen, ${e} s from the analysis (±1 %)`);
+      }
+      const sorted = [...expected].sort((a, b) => a.time - b.time).map((x) => x.time);
+      assert(sorted.join() === expected.map((x) => x.time).join(), `${kase}: listed in the order they clear`);
+    };
+    check("max", max);
+    // Markers of the maximum and minimum fault at the buses of the path down to B6.
+    const markers = await page.$$eval("[data-testid=tcc] [data-fault-marker]", (g) => g.map((x) => `${x.dataset.faultMarker}:${x.dataset.buses}`));
+    assert(markers.some((m) => m.startsWith("max:") && m.includes("B6")) && markers.some((m) => m.startsWith("min:") && m.includes("B6")), `max and min markers at B6: ${markers.join(", ")}`);
+    assert(markers.some((m) => m.includes("SP")), `and at the buses above it: ${markers.join(", ")}`);
+    // Step through: the marker walks to MCCB1's operating point, and the list says so.
+    await page.getByTestId("replay-next").click();
+    assert((await list.locator("li").first().getAttribute("aria-current")) === "step", "the first step is current");
+    const atPoint = () =>
+      page.evaluate(() => {
+        const m = document.querySelector("[data-testid=replay-marker]")?.getBoundingClientRect();
+        const p = document.querySelector("[data-testid=tcc] .op-point.active circle")?.getBoundingClientRect();
+        return !!m && !!p && Math.abs(m.y + m.height / 2 - (p.y + p.height / 2)) < 1.5;
+      });
+    await until(atPoint, "the marker reaches MCCB1's operating point");
+    await screenshot(page, "fault-replay");
+    await accessible(page, "fault-replay");
+    // With reduced motion the marker jumps to the next point at once.
+    await page.emulateMedia({ reducedMotion: "reduce" });
+    await page.getByTestId("replay-next").click();
+    assert(await atPoint(), "with prefers-reduced-motion the marker is on the next point without walking");
+    await page.emulateMedia({ reducedMotion: "no-preference" });
+    // The minimum case: a smaller current, MCCB1 still first.
+    await page.locator("#fault-case-an").selectOption("min");
+    await until(async () => (await rows()).some((r, k) => r.time !== max[k]?.time), "the minimum case is listed");
+    const min = await rows();
+    assert(min[0].device === "MCCB1", `MCCB1 first at the minimum fault too: ${min.map((r) => r.device).join(" ")}`);
+    check("min", min);
+    await page.getByTestId("tab-diagram").click();
+  });
+
   await steps.run("a value the server refuses (422) is shown on its field, and the edit is kept", async () => {
     const stored = await apiCall(page, "GET", `/projects/${builtId}`);
     const l1 = stored.body.content.devices.findIndex((d) => d.id === "L1");
     await page.getByTestId("tab-diagram").click();
-    await page.locator('[data-testid=sld] [data-device="L1"]').click();
+    await dev(page, "L1").click();
     const field = page.locator(`[data-pointer="/devices/${l1}/rated_kva"]`);
     await field.locator("input").fill("-5");
     await page.waitForSelector("[data-testid=save-state][data-state=invalid]", { timeout: 15_000 });
@@ -342,11 +541,11 @@ try {
       await signInWithMfa(other);
       await other.goto(`/#/p/${builtId}`);
       await other.getByTestId("sld").waitFor();
-      await other.locator('[data-testid=sld] [data-device="L2"]').click();
+      await dev(other, "L2").click();
       await other.getByLabel("定格容量").fill("150");
       await waitSaved(other);
       // The first browser still holds the previous version and renames L1.
-      await page.locator('[data-testid=sld] [data-device="L1"]').click();
+      await dev(page, "L1").click();
       await page.getByLabel("名称").fill("照明負荷");
       const dialog = page.getByTestId("conflict");
       await dialog.waitFor({ timeout: 15_000 });

@@ -2,13 +2,16 @@
 //! screen for the current address: sign-in, the project list (`#/`) or a workspace
 //! (`#/p/<id>`).
 
-import { useEffect, useState } from "react";
+import { Suspense, lazy, useEffect, useState } from "react";
 import { Account } from "./auth/Account";
 import { SignIn } from "./auth/SignIn";
 import { isSignedIn, onSessionChange, signOut } from "./auth/session";
 import { useI18n } from "./i18n";
 import { ProjectList } from "./projects/ProjectList";
-import { Workspace } from "./workspace/Workspace";
+
+// The workspace (diagram, chart, library, exports) loads when a project is opened, so the
+// sign-in and the project list start with less to download.
+const Workspace = lazy(() => import("./workspace/Workspace").then((m) => ({ default: m.Workspace })));
 
 function route(): { screen: "projects" } | { screen: "workspace"; id: string } {
   const m = /^#\/p\/([a-z0-9_-]+)/.exec(location.hash);
@@ -59,7 +62,11 @@ export function App() {
       </header>
       {!signedIn && <SignIn notice={notice} />}
       {signedIn && where.screen === "projects" && <ProjectList onOpen={(id) => go(`#/p/${id}`)} />}
-      {signedIn && where.screen === "workspace" && <Workspace key={where.id} projectId={where.id} onBack={() => go("#/")} />}
+      {signedIn && where.screen === "workspace" && (
+        <Suspense fallback={<main className="workspace"><p role="status">{t.loading}</p></main>}>
+          <Workspace key={where.id} projectId={where.id} onBack={() => go("#/")} />
+        </Suspense>
+      )}
       {signedIn && account && <Account onClose={() => setAccount(false)} />}
     </>
   );

@@ -1,14 +1,21 @@
 //! The coordination view: summary, the chart with its device list (show/hide, pick one to
-//! set), the relay or fuse settings of the picked device, the check results with their
-//! explanations linked to the devices, and the short-circuit table (%Z method and IEC 60909).
+//! set), each curve ending at the largest fault current where its device sits, the maximum
+//! and minimum fault currents along a chosen path, the relay or fuse settings of the picked
+//! device, the fault replay (sequence of operation for a fault placed on a bus), the check
+//! results with their explanations linked to the devices, and the short-circuit table (%Z
+//! method and IEC 60909).
 
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import type { Analysis, Chart, ProjectDocument } from "../api/types";
 import { useI18n } from "../i18n";
 import type { Dict } from "../i18n/dict";
 import { ChoiceField, StepField } from "../workspace/fields";
-import { ocrFields } from "../workspace/DevicePanel";
+import { ocrFields, ocrSteps } from "../workspace/DevicePanel";
+import { setField } from "../workspace/edit";
+import { fuseRatings, reconcile, useLibrary } from "../workspace/library";
 import * as S from "../workspace/steps";
+import { FaultReplayPanel, useReplay } from "./FaultReplay";
+import { clipChart, deepestBus, faultSequence, pathMarkers, type FaultCase } from "./faults";
 import { TccChart, colourOf } from "./TccChart";
 
 /** The chart with its current axis referred to `voltage_v` (I·V is the same on both sides). */
@@ -41,11 +48,20 @@ export function AnalysisView(props: {
   busy: boolean;
   error: string | null;
   errors: Map<string, string>;
-  set: (index: number, path: string[], value: unknown) => void;
+  /** Fields of device `index`, in one edit. */
+  set: (index: number, changes: [string[], unknown][]) => void;
   onSelectDevice: (id: string) => void;
+  fault: { bus: string; kase: FaultCase } | null;
+  onFault: (f: { bus: string; kase: FaultCase } | null) => void;
 }) {
   const { t, lang, num } = useI18n();
-  const { doc, analysis, busy, error, errors, set } = props;
+  const { doc, analysis, busy, error, errors, fault, onFault } = props;
+  const { lib } = useLibrary();
+  // A hand edit of a device that names a library item keeps the reference true (or drops it).
+  const set = (i: number, path: string[], value: unknown) => {
+    const fix = lib && reconcile(setField(doc, i, path, value).devices[i], lib);
+    props.set(i, fix ? [[path, value], fix] : [[path, value]]);
+  };
   const [hidden, setHidden] = useState<Set<string>>(new Set());
   const [picked, setPicked] = useState<string>("");
   const [refV, setRefV] = useState<number | null>(null);
@@ -53,7 +69,24 @@ export function AnalysisView(props: {
     () => [...new Set([analysis?.chart.voltage_v ?? 0, ...(analysis?.chart.fault_markers ?? []).map((f) => f.voltage_v)])].filter((v) => v > 0).sort((a, b) => b - a),
     [analysis],
   );
-  const shownChart = useMemo(() => (analysis ? referChart(analysis.chart, refV && voltages.includes(refV) ? refV : analysis.chart.voltage_v) : null), [analysis, refV, voltages]);
+  const buses = useMemo(() => analysis?.short_circuit.buses ?? [], [analysis]);
+  const [pathBus, setPathBus] = useState<string | null>(null);
+  useEffect(() => {
+    if (fault) setPathBus(fault.bus);
+  }, [fault]);
+  const path = buses.some((b) => b.bus_id === pathBus) ? pathBus! : deepestBus(buses)?.bus_id ?? "";
+  const shownChart = useMemo(
+    () => (analysis ? referChart(clipChart(analysis.chart, analysis.short_circuit.buses), refV && voltages.includes(refV) ? refV : analysis.chart.voltage_v) : null),
+    [analysis, refV, voltages],
+  );
+  /** From the chart's own voltage to the axis shown. */
+  const k = analysis && shownChart ? analysis.chart.voltage_v / shownChart.voltage_v : 1;
+  const markers = useMemo(
+    () => (analysis && path ? pathMarkers(buses, path, analysis.chart).map((m) => ({ ...m, current_a: m.current_a * k })) : []),
+    [analysis, buses, path, k],
+  );
+  const seq = useMemo(() => (analysis && fault ? faultSequence(analysis, fault.bus, fault.kase) : null), [analysis, fault]);
+  const replay = useReplay(seq, analysis?.chart.time_min_s ?? 0.01);
   const settable = useMemo(() => doc.devices.map((d, i) => ({ d, i })).filter(({ d }) => d.ocr || d.fuse), [doc]);
   const current = settable.find(({ d }) => d.id === picked) ?? settable[0];
   const chartIds = useMemo(
@@ -85,11 +118,11 @@ export function AnalysisView(props: {
       );
     };
     settings = d.ocr
-      ? ocrFields(d.ocr, t, step, (path, v) => set(i, path, v), ptr, err)
+      ? ocrFields(d.ocr, t, step, (path, v) => set(i, path, v), ptr, err, lib, lang)
       : [
           <ChoiceField key="ft" label={t.fieldFuseType} pointer={ptr("fuse", "fuse_type")} error={err("fuse", "fuse_type")} value={d.fuse!.fuse_type}
             choices={S.FUSE_TYPES.map((f) => ({ value: f, label: f }))} onChange={(v) => set(i, ["fuse", "fuse_type"], v)} />,
-          step(t.fieldFuseRating, S.PF_RATINGS_A, "A", ["fuse", "rating_a"]),
+          step(t.fieldFuseRating, fuseRatings(d.fuse!.fuse_type, lib), "A", ["fuse", "rating_a"]),
         ];
   }
 
@@ -108,7 +141,13 @@ export function AnalysisView(props: {
           hidden={hidden}
           focus={current?.d.id}
           deviceIds={chartIds}
-          drag={current?.d.ocr && typeof current.d.ocr.tap_a === "number" ? { deviceId: current.d.id, tap: current.d.ocr.tap_a, commit: (tap) => set(current.i, ["ocr", "tap_a"], tap) } : undefined}
+          drag={
+            current?.d.ocr && typeof current.d.ocr.tap_a === "number"
+              ? { deviceId: current.d.id, tap: current.d.ocr.tap_a, steps: ocrSteps(current.d.ocr, lib).taps, commit: (tap) => set(current.i, ["ocr", "tap_a"], tap) }
+              : undefined
+          }
+          markers={markers}
+          replay={seq ? { current_a: seq.chart_a * k, points: seq.steps.map((s) => ({ device_id: s.device_id, time_s: s.time_s })), active: replay.active, marker_s: replay.marker_s } : null}
         />
         <div className="chart-side">
           <fieldset className="relay-settings" data-testid="relay-settings">
@@ -126,6 +165,17 @@ export function AnalysisView(props: {
             )}
             {settings}
           </fieldset>
+          <FaultReplayPanel buses={buses} fault={fault} onFault={onFault} seq={seq} replay={replay} onSelectDevice={props.onSelectDevice} />
+          {buses.length > 0 && (
+            <div className="field">
+              <label htmlFor="tcc-path">{t.faultPath}</label>
+              <select id="tcc-path" value={path} onChange={(e) => setPathBus(e.target.value)}>
+                {buses.map((b) => (
+                  <option key={b.bus_id} value={b.bus_id}>{`${b.bus_id}${b.name && b.name !== b.bus_id ? ` ${b.name}` : ""}`}</option>
+                ))}
+              </select>
+            </div>
+          )}
           {voltages.length > 1 && (
             <div className="field">
               <label htmlFor="ref-voltage">{t.referenceVoltage}</label>

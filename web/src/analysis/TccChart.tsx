@@ -1,19 +1,34 @@
 //! The 保護協調図 drawn from the engine's sampled curves (the same numbers as the PDF):
 //! log-log grid, each device's band shaded between its earliest and latest lines, nominal
-//! curves, transformer inrush and withstand points, fault-current markers, and a read-out of
-//! (A, s) under the pointer. Curves of hidden devices are left out.
+//! curves, transformer inrush and withstand points, the maximum and minimum fault currents of
+//! the buses on one path, and a read-out of (A, s) under the pointer. Curves of hidden devices
+//! are left out. A fault replay draws the fault current, each operating device's point on it
+//! and a marker that walks up the line from the fault's inception to each point in turn.
 
 import { useMemo, useState } from "react";
 import type { Chart, DeviceCurve, SampledLine } from "../api/types";
 import { useI18n } from "../i18n";
 import { nearestStep } from "../lib/nfkc";
 import { OCR_TAPS_A } from "../workspace/steps";
+import type { FaultMarkerLine } from "./faults";
 
 /** Dragging the focused relay's curve sideways moves its time tap along the allowed steps. */
 export interface TapDrag {
   deviceId: string;
   tap: number;
+  /** The taps it can take (the relay's library item's). */
+  steps?: readonly number[];
   commit: (tap: number) => void;
+}
+
+/** A fault replay on the chart (currents at the chart's voltage). */
+export interface ReplayOverlay {
+  current_a: number;
+  points: { device_id: string; time_s: number }[];
+  /** The step being shown (−1: the fault has just happened). */
+  active: number;
+  /** Where the walking marker is, s. */
+  marker_s: number;
 }
 
 const W = 760;
@@ -34,9 +49,10 @@ function decades(lo: number, hi: number): number[] {
   return out;
 }
 
-export function TccChart(props: { chart: Chart; hidden: Set<string>; focus?: string; deviceIds: string[]; drag?: TapDrag }) {
+export function TccChart(props: { chart: Chart; hidden: Set<string>; focus?: string; deviceIds: string[]; drag?: TapDrag; markers?: FaultMarkerLine[]; replay?: ReplayOverlay | null }) {
   const { t, num } = useI18n();
-  const { chart, hidden, focus, deviceIds, drag } = props;
+  const { chart, hidden, focus, deviceIds, drag, markers, replay } = props;
+  const replayActive = replay && replay.active >= 0 ? replay.points[replay.active]?.device_id : undefined;
   const [hover, setHover] = useState<{ a: number; s: number; x: number; y: number } | null>(null);
   const [dragging, setDragging] = useState<{ startX: number; tap: number; dx: number } | null>(null);
   const lx0 = Math.log10(chart.current_min_a);
@@ -80,7 +96,7 @@ export function TccChart(props: { chart: Chart; hidden: Set<string>; focus?: str
   const curve = (c: DeviceCurve, k: number) => {
     const colour = colourOf(deviceIds, c.device_id);
     const line = (kind: string) => c.lines.find((l) => l.line === kind);
-    const strong = focus === c.device_id;
+    const strong = focus === c.device_id || replayActive === c.device_id;
     const parts: React.ReactNode[] = [];
     const b = band(line("min"), line("max")) ?? band(line("allowable"), line("clearing"));
     if (b) parts.push(<path key="band" d={b} fill={colour} className="band" />);
@@ -99,7 +115,7 @@ export function TccChart(props: { chart: Chart; hidden: Set<string>; focus?: str
         key={`${c.device_id}-${c.role}-${k}`}
         data-curve={c.device_id}
         data-role={c.role}
-        className={draggable ? "draggable" : undefined}
+        className={[draggable ? "draggable" : "", replayActive === c.device_id ? "replay-active" : ""].join(" ").trim() || undefined}
         transform={draggable && dragging ? `translate(${dragging.dx} 0)` : undefined}
         onPointerDown={draggable ? (e) => {
           (e.currentTarget.ownerSVGElement as SVGSVGElement).setPointerCapture(e.pointerId);
@@ -136,7 +152,7 @@ export function TccChart(props: { chart: Chart; hidden: Set<string>; focus?: str
           const r = (e.currentTarget as SVGSVGElement).getBoundingClientRect();
           const dxPlot = ((e.clientX - dragging.startX) * W) / r.width;
           const ratio = 10 ** ((dxPlot / (W - M.left - M.right)) * (lx1 - lx0));
-          const tap = nearestStep(drag.tap * ratio, OCR_TAPS_A);
+          const tap = nearestStep(drag.tap * ratio, drag.steps?.length ? drag.steps : OCR_TAPS_A);
           const snappedDx = (Math.log10(tap / drag.tap) / (lx1 - lx0)) * (W - M.left - M.right);
           setDragging({ ...dragging, tap, dx: snappedDx });
         }}
@@ -154,14 +170,42 @@ export function TccChart(props: { chart: Chart; hidden: Set<string>; focus?: str
         {grid}
         <g clipPath="url(#plot)">
           {chart.curves.filter((c) => !hidden.has(c.device_id) && !GROUND_ROLES.has(c.role)).map(curve)}
-          {[...chart.fault_markers]
-            .sort((a, b) => a.current_a - b.current_a)
-            .map((f, k) => (
-              <g key={`f-${f.bus_id}`} className="fault">
-                <line x1={x(f.current_a)} x2={x(f.current_a)} y1={M.top} y2={H - M.bottom} />
-                <text x={x(f.current_a) - 3} y={M.top + 12 + (k % 6) * 13} textAnchor="end" className="fault-label">{`${f.bus_id} ${num(f.current_a, 0)} A`}</text>
-              </g>
-            ))}
+          {markers
+            ? markers.map((f, k) => {
+                const label = `${f.bus_ids.join("/")} ${f.kase === "max" ? t.faultMaxShort : t.faultMinShort} ${num(f.ik_ka, 2)} kA`;
+                const row = markers.slice(0, k).filter((m) => m.kase === f.kase).length % 6;
+                return (
+                  <g key={`f-${f.kase}-${f.bus_ids.join("-")}`} className={`fault ${f.kase}`} data-fault-marker={f.kase} data-buses={f.bus_ids.join(" ")}>
+                    <title>{t.faultMarkerTitle(label, num(f.current_a, 0), num(chart.voltage_v, 0))}</title>
+                    <line x1={x(f.current_a)} x2={x(f.current_a)} y1={M.top} y2={H - M.bottom} />
+                    <text x={x(f.current_a) - 3} y={f.kase === "max" ? M.top + 12 + row * 13 : H - M.bottom - 6 - row * 13} textAnchor="end" className="fault-label">{label}</text>
+                  </g>
+                );
+              })
+            : [...chart.fault_markers]
+                .sort((a, b) => a.current_a - b.current_a)
+                .map((f, k) => (
+                  <g key={`f-${f.bus_id}`} className="fault">
+                    <line x1={x(f.current_a)} x2={x(f.current_a)} y1={M.top} y2={H - M.bottom} />
+                    <text x={x(f.current_a) - 3} y={M.top + 12 + (k % 6) * 13} textAnchor="end" className="fault-label">{`${f.bus_id} ${num(f.current_a, 0)} A`}</text>
+                  </g>
+                ))}
+          {replay && (
+            <g className="replay" data-testid="tcc-replay">
+              <line x1={x(replay.current_a)} x2={x(replay.current_a)} y1={M.top} y2={H - M.bottom} className="replay-line" />
+              {replay.points.map((p, k) => (
+                <g key={`op-${p.device_id}-${k}`} className={`op-point${k === replay.active ? " active" : ""}${k < replay.active ? " done" : ""}`} data-op={p.device_id}>
+                  <circle cx={x(replay.current_a)} cy={y(clampY(p.time_s))} r={k === replay.active ? 7 : 4.5} />
+                  <text x={x(replay.current_a) + 10} y={y(clampY(p.time_s)) + 4} className="op-label">{`${k + 1} ${p.device_id === "utility" ? t.utility : p.device_id}`}</text>
+                </g>
+              ))}
+              <path
+                data-testid="replay-marker"
+                className="replay-marker"
+                d={`M${x(replay.current_a)},${y(clampY(replay.marker_s)) - 8}l8,8l-8,8l-8,-8z`}
+              />
+            </g>
+          )}
         </g>
         <text x={(M.left + W - M.right) / 2} y={H - 8} textAnchor="middle" className="axis-title">
           {t.tccAxisCurrent(`${num(chart.voltage_v, 0)} V`)}

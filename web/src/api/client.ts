@@ -33,11 +33,17 @@ export interface Answer<T> {
   headers: Headers;
 }
 
-export async function request<T>(
-  method: string,
-  path: string,
-  opts: { body?: unknown; headers?: Record<string, string>; anonymous?: boolean } = {},
-): Promise<Answer<T>> {
+export interface RequestOptions {
+  body?: unknown;
+  headers?: Record<string, string>;
+  anonymous?: boolean;
+  /** Cancels the request; the promise then rejects with the signal's `AbortError`. */
+  signal?: AbortSignal;
+  /** `text`: the answer's body as it came (an SVG drawing), not parsed as JSON. */
+  as?: "json" | "text";
+}
+
+export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<Answer<T>> {
   const headers: Record<string, string> = { accept: "application/json", ...opts.headers };
   if (opts.body !== undefined) headers["content-type"] = "application/json";
   if (!opts.anonymous) {
@@ -46,11 +52,13 @@ export async function request<T>(
   }
   let resp: Response;
   try {
-    resp = await fetch(path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
-  } catch {
+    resp = await fetch(path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), signal: opts.signal });
+  } catch (e) {
+    if (opts.signal?.aborted) throw e;
     throw new ApiError({ status: 0, code: "network_error", detail: "network error" });
   }
   const text = await resp.text();
+  if (resp.ok && opts.as === "text") return { body: text as T, status: resp.status, headers: resp.headers };
   let parsed: unknown = undefined;
   if (text) {
     try {
@@ -81,4 +89,7 @@ export const api = {
   put: <T>(path: string, body: unknown, headers?: Record<string, string>) => request<T>("PUT", path, { body, headers }),
   del: <T>(path: string, headers?: Record<string, string>) => request<T>("DELETE", path, { headers }),
   anonymous: <T>(path: string, body: unknown) => request<T>("POST", path, { body, anonymous: true }),
+  /** POST a JSON body and read the answer as text (`accept` names the wanted type). */
+  postForText: (path: string, body: unknown, accept: string, signal?: AbortSignal) =>
+    request<string>("POST", path, { body, headers: { accept: `${accept}, application/problem+json` }, signal, as: "text" }),
 };

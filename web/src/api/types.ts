@@ -123,9 +123,15 @@ export interface BusShortCircuit {
   bus_id: string;
   name: string;
   voltage_v: number;
+  /** Series devices between the utility and this bus, source side first. */
+  path: string[];
+  /** Refers a current at this bus to the utility voltage (product of the transformers' ratios). */
+  ratio_to_utility: number;
   percent_z: FaultCurrents;
   iec_max: FaultCurrents;
   iec_min: FaultCurrents;
+  percent_z_with_contribution?: FaultCurrents;
+  iec_max_with_contribution?: FaultCurrents;
 }
 export interface CheckResult {
   rule: string;

@@ -1,19 +1,27 @@
-//! The side panel for the selected device: its settings as unit-aware fields with the allowed
-//! steps, and the diagram edits that start from it (feeder branch, load, insert in series,
-//! delete with everything downstream). Errors the server named by JSON pointer appear on
-//! the field itself.
+//! The side panel for the selected device: its library item (`LibraryPicker`), its settings
+//! as unit-aware fields with the allowed steps (the library's where it gives them), and the
+//! diagram edits that start from it (feeder branch, load, insert in series, delete with
+//! everything downstream, a fault placed on a bus for the fault replay). Errors the server
+//! named by JSON pointer appear on the field itself.
 
 import { useState } from "react";
+import type { FaultCase } from "../analysis/faults";
 import type { Device, OcrSettings, ProjectDocument } from "../api/types";
 import { useI18n } from "../i18n";
 import type { Dict } from "../i18n/dict";
 import { Dialog } from "../lib/Dialog";
-import { SHUNT_TYPES, busVoltage, seriesTypesAt, subtree, swappableBelow, type SeriesType, type ShuntType } from "./edit";
+import { SHUNT_TYPES, busVoltage, seriesTypesAt, setField, subtree, swappableBelow, type SeriesType, type ShuntType } from "./edit";
 import { ChoiceField, NumberField, StepField, TextField } from "./fields";
+import { LibraryPicker } from "./LibraryPicker";
+import { curveOf, fuseRatings, itemOf, reconcile, relayItemFor, relaySteps, useLibrary, type BreakerItem, type Change, type Library, type RelaySteps } from "./library";
 import * as S from "./steps";
 
 export interface PanelActions {
   set: (path: string[], value: unknown) => void;
+  /** Several fields of the selected device in one edit (one undo step). */
+  setMany: (changes: Change[]) => void;
+  /** Study a fault on this bus (the coordination view replays it). */
+  placeFault: (bus: string, kase: FaultCase) => void;
   addBranch: (bus: string, type: SeriesType) => void;
   addShunt: (bus: string, type: ShuntType) => void;
   insertSeries: (index: number, type: SeriesType) => void;
@@ -27,8 +35,9 @@ function typeLabel(t: Dict, type: string): string {
 }
 
 export function DevicePanel(props: { doc: ProjectDocument; index: number | null; errors: Map<string, string>; actions: PanelActions }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { doc, index, errors, actions } = props;
+  const { lib, failed } = useLibrary();
   if (index === null || !doc.devices[index]) {
     return (
       <aside className="panel" aria-label={t.selectDevice}>
@@ -37,6 +46,12 @@ export function DevicePanel(props: { doc: ProjectDocument; index: number | null;
     );
   }
   const d = doc.devices[index];
+  // A hand edit of a device that names a library item keeps the reference true (or drops it).
+  const edit = (path: string[], value: unknown) => {
+    const fix = lib && reconcile(setField(doc, index, path, value).devices[index], lib);
+    if (fix) actions.setMany([[path, value], fix]);
+    else actions.set(path, value);
+  };
   const ptr = (...path: string[]) => `/devices/${index}/${path.join("/")}`;
   const err = (...path: string[]) => errors.get(ptr(...path));
   const num = (label: string, unit: string, ...path: string[]) => (
@@ -47,7 +62,7 @@ export function DevicePanel(props: { doc: ProjectDocument; index: number | null;
       pointer={ptr(...path)}
       error={err(...path)}
       value={get(d, path) as number | undefined}
-      onChange={(v) => actions.set(path, v)}
+      onChange={(v) => edit(path, v)}
     />
   );
   const step = (label: string, steps: readonly number[], unit: string | undefined, path: string[], allowLocked = false) => (
@@ -60,42 +75,44 @@ export function DevicePanel(props: { doc: ProjectDocument; index: number | null;
       pointer={ptr(...path)}
       error={err(...path)}
       value={get(d, path) as number | null | undefined}
-      onChange={(v) => actions.set(path, v === null ? null : v)}
+      onChange={(v) => edit(path, v === null ? null : v)}
     />
   );
 
   const fields: React.ReactNode[] = [];
   fields.push(<TextField key="name" label={t.deviceName} pointer={ptr("name")} error={err("name")} value={d.name ?? ""} onChange={(v) => actions.set(["name"], v || undefined)} />);
+  const from_v = d.from ? busVoltage(doc, d.from) : doc.utility.voltage_v;
+  const item = lib ? itemOf(d, lib) : undefined;
   switch (d.type) {
     case "bus":
       fields.push(num(t.fieldVoltage, "V", "voltage_v"));
       break;
     case "vcb":
       fields.push(num(t.fieldRatedCurrent, "A", "rated_current_a"), num(t.fieldBreaking, "kA", "breaking_capacity_ka"));
-      if (d.ocr) fields.push(...ocrFields(d.ocr, t, step, (path, v) => actions.set(path, v), ptr, err));
+      if (d.ocr) fields.push(...ocrFields(d.ocr, t, step, edit, ptr, err, lib, lang));
       break;
     case "lbs_pf":
       fields.push(
         <ChoiceField key="ft" label={t.fieldFuseType} pointer={ptr("fuse", "fuse_type")} error={err("fuse", "fuse_type")} value={d.fuse?.fuse_type ?? "T"}
-          choices={S.FUSE_TYPES.map((f) => ({ value: f, label: f }))} onChange={(v) => actions.set(["fuse", "fuse_type"], v)} />,
-        step(t.fieldFuseRating, S.PF_RATINGS_A, "A", ["fuse", "rating_a"]),
+          choices={S.FUSE_TYPES.map((f) => ({ value: f, label: f }))} onChange={(v) => edit(["fuse", "fuse_type"], v)} />,
+        step(t.fieldFuseRating, fuseRatings(d.fuse?.fuse_type ?? "T", lib), "A", ["fuse", "rating_a"]),
       );
       break;
     case "transformer":
-      fields.push(step(t.fieldKva, S.TRANSFORMER_KVA, "kVA", ["rated_kva"]), num(t.fieldPrimaryV, "V", "primary_v"), num(t.fieldSecondaryV, "V", "secondary_v"));
+      fields.push(step(t.fieldKva, libraryKvas(d, lib), "kVA", ["rated_kva"]), num(t.fieldPrimaryV, "V", "primary_v"), num(t.fieldSecondaryV, "V", "secondary_v"));
       if ((d.impedance as { form?: string } | undefined)?.form === "rx") fields.push(num(t.fieldR, "%", "impedance", "r_percent"), num(t.fieldX, "%", "impedance", "x_percent"));
       break;
     case "cable":
       fields.push(
-        <TextField key="ct" label={t.fieldCableType} pointer={ptr("cable_type")} error={err("cable_type")} value={String(d.cable_type ?? "")} onChange={(v) => actions.set(["cable_type"], v)} />,
-        step(t.fieldSize, S.CABLE_SIZES_MM2, "mm²", ["size_mm2"]),
+        <TextField key="ct" label={t.fieldCableType} pointer={ptr("cable_type")} error={err("cable_type")} value={String(d.cable_type ?? "")} onChange={(v) => edit(["cable_type"], v)} />,
+        step(t.fieldSize, librarySizes(d, lib), "mm²", ["size_mm2"]),
         num(t.fieldLength, "m", "length_m"),
       );
       break;
     case "lv_breaker":
       fields.push(
-        <ChoiceField key="k" label={t.fieldLvKind} pointer={ptr("kind")} error={err("kind")} value={String(d.kind)} choices={[{ value: "mccb", label: "MCCB" }, { value: "acb", label: "ACB" }]} onChange={(v) => actions.set(["kind"], v)} />,
-        num(t.fieldRatedCurrent, "A", "rated_current_a"),
+        <ChoiceField key="k" label={t.fieldLvKind} pointer={ptr("kind")} error={err("kind")} value={String(d.kind)} choices={[{ value: "mccb", label: "MCCB" }, { value: "acb", label: "ACB" }]} onChange={(v) => edit(["kind"], v)} />,
+        item ? step(t.fieldRatedCurrent, (item as BreakerItem).ratings_a, "A", ["rated_current_a"]) : num(t.fieldRatedCurrent, "A", "rated_current_a"),
         num(t.fieldFrame, "AF", "frame_a"),
         num(t.fieldBreaking, "kA", "breaking_capacity_ka"),
       );
@@ -125,16 +142,35 @@ export function DevicePanel(props: { doc: ProjectDocument; index: number | null;
         {typeLabel(t, d.type)} <span className="mono">{d.id}</span>
       </h2>
       {d.type === "bus" && d.id === doc.utility.bus && <p className="muted">{t.utilityBus}</p>}
+      <LibraryPicker key={d.id} device={d} lib={lib} failed={failed} bus_v={from_v} onPick={actions.setMany} />
       <div className="fields">{fields}</div>
       <EditActions doc={doc} index={index} device={d} actions={actions} />
     </aside>
   );
 }
 
+/** Transformer ratings: the library's sizes for the transformer's phases, else the standard list. */
+function libraryKvas(d: Device, lib: Library | null): readonly number[] {
+  const kvas = (lib?.transformers ?? []).filter((x) => x.phases === (d.phases ?? "three")).map((x) => x.rated_kva);
+  return kvas.length ? [...new Set(kvas)] : S.TRANSFORMER_KVA;
+}
+
+/** Cable sizes: the library's for the cable's type, else the standard list. */
+function librarySizes(d: Device, lib: Library | null): readonly number[] {
+  const type = String(d.cable_type ?? "").trim().toUpperCase();
+  const sizes = (lib?.cables ?? []).filter((c) => c.cable_type.toUpperCase() === type).map((c) => c.size_mm2);
+  return sizes.length ? [...new Set(sizes)] : S.CABLE_SIZES_MM2;
+}
+
 function get(d: Device, path: string[]): unknown {
   let v: unknown = d;
   for (const p of path) v = v && typeof v === "object" ? (v as Record<string, unknown>)[p] : undefined;
   return v;
+}
+
+/** The settings an OCR's library item (or the item of its curve) allows; the JIS steps without a library. */
+export function ocrSteps(ocr: OcrSettings, lib: Library | null): RelaySteps {
+  return relaySteps(ocr, relayItemFor(ocr, lib));
 }
 
 export function ocrFields(
@@ -144,22 +180,27 @@ export function ocrFields(
   set: (path: string[], v: unknown) => void,
   ptr: (...p: string[]) => string,
   err: (...p: string[]) => string | undefined,
+  lib: Library | null,
+  lang: "ja" | "en",
 ): React.ReactNode[] {
+  // The curves the library has (by their own names), else the four JIS curves.
+  const named = new Map<string, string>((lib?.relays ?? []).map((r) => [curveOf(r), lang === "ja" ? r.name_ja : r.name_en]));
   const curveLabel = (c: string) => {
     const v = (t as Record<string, unknown>)[`curve_${c}`];
-    return typeof v === "string" ? v : c;
+    return typeof v === "string" ? v : named.get(c) ?? c;
   };
-  const curves: string[] = [...S.OCR_CURVES];
+  const curves: string[] = named.size ? [...named.keys()] : [...S.OCR_CURVES];
   if (!curves.includes(ocr.curve)) curves.push(ocr.curve);
+  const steps = ocrSteps(ocr, lib);
   const cts = [...S.CT_PRIMARIES_A] as number[];
   if (!cts.includes(ocr.ct_primary_a)) cts.push(ocr.ct_primary_a);
   return [
     <ChoiceField key="curve" label={t.fieldCurve} pointer={ptr("ocr", "curve")} error={err("ocr", "curve")} value={ocr.curve} choices={curves.map((c) => ({ value: c, label: curveLabel(c) }))} onChange={(v) => set(["ocr", "curve"], v)} />,
     <ChoiceField key="ct" label={t.fieldCt} pointer={ptr("ocr", "ct_primary_a")} error={err("ocr", "ct_primary_a")} value={String(ocr.ct_primary_a)}
       choices={cts.sort((a, b) => a - b).map((c) => ({ value: String(c), label: `${c}/${ocr.ct_secondary_a} A` }))} onChange={(v) => set(["ocr", "ct_primary_a"], Number(v))} />,
-    step(t.fieldTap, S.OCR_TAPS_A, "A", ["ocr", "tap_a"], true),
-    step(t.fieldLever, S.OCR_LEVERS, undefined, ["ocr", "lever"]),
-    step(t.fieldInst, S.OCR_INST_TAPS_A, "A", ["ocr", "instantaneous_tap_a"], true),
+    step(t.fieldTap, steps.taps, "A", ["ocr", "tap_a"], true),
+    step(t.fieldLever, steps.levers, undefined, ["ocr", "lever"]),
+    step(t.fieldInst, steps.instantaneous, "A", ["ocr", "instantaneous_tap_a"], true),
   ];
 }
 
@@ -171,6 +212,7 @@ function EditActions({ doc, index, device, actions }: { doc: ProjectDocument; in
   const seriesTypes = busForBranch ? seriesTypesAt(busVoltage(doc, busForBranch)) : device.to ? seriesTypesAt(busVoltage(doc, device.to)).filter((x) => x !== "transformer") : [];
   const [seriesType, setSeriesType] = useState<SeriesType | "">("");
   const [shuntType, setShuntType] = useState<ShuntType>("load");
+  const [faultCase, setFaultCase] = useState<FaultCase>("max");
   const chosen = seriesType && seriesTypes.includes(seriesType) ? seriesType : seriesTypes[0];
   const removable = !(isBus && device.id === doc.utility.bus);
   const count = subtree(doc, index).size - 1;
@@ -198,6 +240,16 @@ function EditActions({ doc, index, device, actions }: { doc: ProjectDocument; in
             ))}
           </select>
           <button data-testid="add-shunt" onClick={() => actions.addShunt(device.id, shuntType)}>{t.addShunt}</button>
+        </div>
+      )}
+      {isBus && (
+        <div className="row" data-testid="fault-actions">
+          <label htmlFor="fault-case">{t.faultCase}</label>
+          <select id="fault-case" value={faultCase} onChange={(e) => setFaultCase(e.target.value as FaultCase)}>
+            <option value="max">{t.faultMax}</option>
+            <option value="min">{t.faultMin}</option>
+          </select>
+          <button data-testid="place-fault" onClick={() => actions.placeFault(device.id, faultCase)}>{t.placeFault}</button>
         </div>
       )}
       {swappableBelow(doc, index) !== undefined && (

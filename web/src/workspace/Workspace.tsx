@@ -9,6 +9,7 @@ import { ApiError } from "../api/client";
 import type { Analysis, Project, ProjectDocument } from "../api/types";
 import { useI18n } from "../i18n";
 import { AnalysisView } from "../analysis/AnalysisView";
+import type { FaultCase } from "../analysis/faults";
 import { analyseDocument, analyseStored, statelessKnown } from "../analysis/run";
 import { ExportPanel } from "../exports/ExportPanel";
 import { Dialog } from "../lib/Dialog";
@@ -41,6 +42,8 @@ export function Workspace({ projectId, onBack }: { projectId: string; onBack: ()
   const [analysisBusy, setAnalysisBusy] = useState(false);
   const [analysisError, setAnalysisError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
+  /** The fault the coordination view replays: a bus and the IEC 60909 case. */
+  const [fault, setFault] = useState<{ bus: string; kase: FaultCase } | null>(null);
 
   const versionRef = useRef(0);
   const savedRef = useRef<ProjectDocument | null>(null);
@@ -208,6 +211,14 @@ export function Workspace({ projectId, onBack }: { projectId: string; onBack: ()
         const cur = docRef.current;
         if (cur && selected !== null) apply(E.setField(cur, selected, path, value));
       },
+      setMany: (changes) => {
+        const cur = docRef.current;
+        if (cur && selected !== null && changes.length) apply(E.setFields(cur, selected, changes));
+      },
+      placeFault: (bus, kase) => {
+        setFault({ bus, kase });
+        setTab("analysis");
+      },
       addBranch: (bus, type) => {
         const cur = docRef.current;
         if (cur) {
@@ -241,12 +252,21 @@ export function Workspace({ projectId, onBack }: { projectId: string; onBack: ()
     [apply, selected],
   );
 
-  const setSetting = useCallback((index: number, path: string[], value: unknown) => {
+  const setSetting = useCallback((index: number, changes: [string[], unknown][]) => {
     const cur = docRef.current;
     if (!cur) return;
     immediateRef.current = true;
-    apply(E.setField(cur, index, path, value));
+    apply(E.setFields(cur, index, changes));
   }, [apply]);
+
+  const selectById = useCallback((id: string) => {
+    const cur = docRef.current;
+    if (!cur) return;
+    // The utility's symbol stands for its service-point bus.
+    const target = id === "utility" ? cur.utility.bus : id;
+    const i = cur.devices.findIndex((d) => d.id === target);
+    if (i >= 0) setSelected(i);
+  }, []);
 
   const status = useMemo(() => {
     const m = new Map<string, "fail" | "warning">();
@@ -316,7 +336,7 @@ export function Workspace({ projectId, onBack }: { projectId: string; onBack: ()
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="tabpanel">
         {tab === "diagram" && (
           <div className="diagram-area">
-            <Diagram doc={doc} selected={selected} onSelect={setSelected} status={status} />
+            <Diagram doc={doc} selectedId={selected !== null ? doc.devices[selected]?.id ?? null : null} onSelect={selectById} status={status} faultBus={fault?.bus ?? null} />
             <DevicePanel doc={doc} index={selected} errors={errors} actions={actions} />
           </div>
         )}
@@ -328,6 +348,8 @@ export function Workspace({ projectId, onBack }: { projectId: string; onBack: ()
             error={analysisError}
             errors={errors}
             set={setSetting}
+            fault={fault}
+            onFault={setFault}
             onSelectDevice={(id) => {
               const i = doc.devices.findIndex((d) => d.id === id);
               if (i >= 0) {

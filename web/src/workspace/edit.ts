@@ -212,3 +212,8 @@ export function setField(doc: ProjectDocument, index: number, path: string[], va
   };
   return withDevices(doc, doc.devices.map((d, i) => (i === index ? (put(d, path) as Device) : d)));
 }
+
+/** Several fields of device `index` at once (one edit for undo). */
+export function setFields(doc: ProjectDocument, index: number, changes: readonly [string[], unknown][]): ProjectDocument {
+  return changes.reduce((d, [path, value]) => setField(d, index, path, value), doc);
+}
