@@ -899,6 +899,8 @@ export interface components {
              *     some utilities require a DGR from 100 m).
              */
             dgr_advised_length_m: number;
+            /** @description Lightning arresters and earthing ([`earthing`]). */
+            earthing: components["schemas"]["EarthingSettings"];
             /** @description Which short-circuit result counts as the maximum fault current (default %Z method). */
             fault_basis: components["schemas"]["FaultBasis"];
             /**
@@ -939,6 +941,8 @@ export interface components {
              * @description Fastest instantaneous operation, s (default 0.02).
              */
             instantaneous_min_time_s: number;
+            /** @description CTs, VTs and the metering unit ([`instrument_transformers`]). */
+            instrument_transformers: components["schemas"]["InstrumentTransformerSettings"];
             /** @description The main protective device ([`main_device`]). */
             main_device: components["schemas"]["MainDeviceSettings"];
             /**
@@ -971,6 +975,49 @@ export interface components {
              * @description Transformer short-time withstand, × rated current (default 25).
              */
             transformer_withstand_multiple: number;
+        };
+        /** @description Which current a relay CT must reproduce without saturating. */
+        CtBasis: "max_fault" | "instantaneous";
+        /**
+         * @description Accuracy class of a current transformer (JIS C 1731-1 measuring classes, JEC-1201 and
+         *     IEC 61869-2 protection classes).
+         * @enum {string}
+         */
+        CtClass: "0.1" | "0.2" | "0.5" | "1.0" | "3.0" | "1PS" | "3PS" | "5P" | "10P";
+        /**
+         * @description The ratings of the CT that feeds a VCB's OCR (its ratio is the OCR's
+         *     `ct_primary_a / ct_secondary_a`).
+         */
+        CurrentTransformer: {
+            accuracy_class: components["schemas"]["CtClass"];
+            /**
+             * Format: double
+             * @description The CT's own secondary loss S_ct = I₂ₙ²·R_ct, VA (maker data).
+             */
+            internal_burden_va?: number | null;
+            /**
+             * Format: double
+             * @description Overcurrent constant n (過電流定数, "n>10"): the multiple of the rated primary current
+             *     up to which the ratio error stays within −10 % at the rated burden.
+             */
+            overcurrent_constant: number;
+            /**
+             * Format: double
+             * @description Rated overcurrent strength (過電流強度) as a multiple of the rated primary current for
+             *     1 s (40, 75, 150, 300).
+             */
+            overcurrent_strength?: number | null;
+            /**
+             * Format: double
+             * @description Rated burden S_n, VA (e.g. 15, 25, 40).
+             */
+            rated_burden_va: number;
+            /**
+             * Format: double
+             * @description Burden of the relays and secondary wiring, VA; the meters that name this VCB as their
+             *     `ct` add their own `current_burden_va`.
+             */
+            relay_burden_va?: number | null;
         };
         /** @description The standard curve families of docs/engineering.md §1. */
         CurveFamily: "jis_ei" | "jis_vi" | "jis_ni" | "jis_dt" | "iec_si" | "iec_vi" | "iec_ei" | "iec_lti" | "ieee_mi" | "ieee_vi" | "ieee_ei";
@@ -1058,7 +1105,8 @@ export interface components {
         /**
          * @description One device of the single-line diagram. JSON: an object with `"type"` naming the variant
          *     (`"bus"`, `"cable"`, `"transformer"`, `"vcb"`, `"lbs_pf"`, `"ground_switch"`,
-         *     `"lv_breaker"`, `"capacitor"`, `"load"`, `"motor"`, `"generator"`) and the variant's fields.
+         *     `"lv_breaker"`, `"capacitor"`, `"load"`, `"motor"`, `"generator"`, `"ds"`, `"vct"`,
+         *     `"la"`, `"vt"`, `"meter"`, `"earthing"`) and the variant's fields.
          */
         Device: {
             id: string;
@@ -1159,6 +1207,11 @@ export interface components {
              * @description Rated breaking current, kA (e.g. 12.5).
              */
             breaking_capacity_ka: number;
+            /**
+             * @description Ratings of the CT feeding `ocr` (burden, overcurrent constant, class); its ratio is
+             *     `ocr.ct_primary_a / ocr.ct_secondary_a`.
+             */
+            ct?: components["schemas"]["CurrentTransformer"] | null;
             from: string;
             /** @description Ground relay tripping this breaker. */
             ground_relay?: components["schemas"]["GroundRelaySettings"] | null;
@@ -1429,6 +1482,166 @@ export interface components {
              * @description Subtransient reactance x_d'', % on own rating.
              */
             xd_subtransient_percent?: number | null;
+        } | {
+            from: string;
+            id: string;
+            /**
+             * @description Id of the breaking device (VCB, LBS + PF or PAS/UGS) the DS is interlocked with
+             *     (緊錠装置): the DS cannot open while that device is closed.
+             */
+            interlock?: string | null;
+            name?: string | null;
+            /**
+             * Format: double
+             * @description Rated current, A (JIS C 4606: 200, 400, 600 A).
+             */
+            rated_current_a: number;
+            /**
+             * Format: double
+             * @description Rated short-time withstand current, kA rms (e.g. 12.5).
+             */
+            short_time_ka?: number | null;
+            to: string;
+            /** @constant */
+            type: "ds";
+        } | {
+            accuracy_class: components["schemas"]["VctClass"];
+            /**
+             * Format: double
+             * @description CT rated primary current, A (e.g. 100 for a 100/5 A unit).
+             */
+            ct_primary_a: number;
+            /**
+             * Format: double
+             * @description Rated burden of the CT part, VA.
+             */
+            ct_rated_burden_va?: number | null;
+            /**
+             * Format: double
+             * @description CT rated secondary current, A: 5 or 1.
+             */
+            ct_secondary_a: number;
+            from: string;
+            id: string;
+            name?: string | null;
+            /**
+             * Format: double
+             * @description VT rated primary voltage, V (6 600).
+             */
+            primary_v: number;
+            /**
+             * Format: double
+             * @description VT rated secondary voltage, V (110).
+             */
+            secondary_v: number;
+            to: string;
+            /** @constant */
+            type: "vct";
+            /**
+             * Format: double
+             * @description Rated burden of the VT part, VA.
+             */
+            vt_rated_burden_va?: number | null;
+        } | {
+            bus: string;
+            id: string;
+            name?: string | null;
+            /**
+             * Format: double
+             * @description Nominal discharge current, kA (2.5, 5 or 10; 2.5 kA is usual for customers' stations).
+             */
+            nominal_discharge_current_ka: number;
+            /**
+             * Format: double
+             * @description Rated voltage, V (JIS C 4608: 8 400 V for 6.6 kV systems, 4 200 V for 3.3 kV).
+             */
+            rated_voltage_v: number;
+            /** @constant */
+            type: "la";
+        } | {
+            accuracy_class: components["schemas"]["VtClass"];
+            bus: string;
+            /** @description The primary fuse. Absent: the VT has none. */
+            fuse?: components["schemas"]["VtFuse"] | null;
+            id: string;
+            name?: string | null;
+            /**
+             * Format: double
+             * @description Rated primary voltage, V (line-to-line; must match its bus within ±10 %).
+             */
+            primary_v: number;
+            /**
+             * Format: double
+             * @description Rated burden, VA.
+             */
+            rated_burden_va: number;
+            /**
+             * Format: double
+             * @description Burden of the relays and secondary wiring, VA; the meters that name this VT add their
+             *     own `voltage_burden_va`.
+             */
+            relay_burden_va?: number | null;
+            /**
+             * Format: double
+             * @description Rated secondary voltage, V (110).
+             */
+            secondary_v: number;
+            /** @constant */
+            type: "vt";
+        } | {
+            /**
+             * @description Id of the device whose CT feeds its current circuit: a VCT, or a VCB (the CT of its
+             *     OCR). Required for the ammeter, wattmeter, power-factor and energy meters.
+             */
+            ct?: string | null;
+            /**
+             * Format: double
+             * @description Burden of its current circuit, VA.
+             */
+            current_burden_va?: number | null;
+            id: string;
+            kind: components["schemas"]["MeterKind"];
+            name?: string | null;
+            /** @constant */
+            type: "meter";
+            /**
+             * Format: double
+             * @description Burden of its voltage circuit, VA.
+             */
+            voltage_burden_va?: number | null;
+            /**
+             * @description Id of the VT or VCT feeding its voltage circuit (required for every kind but the
+             *     ammeter).
+             */
+            vt?: string | null;
+        } | {
+            class: components["schemas"]["EarthingClass"];
+            /**
+             * @description Ids of the devices bonded to it: the lightning arresters and high-voltage frames for
+             *     class A, the transformer whose low-voltage side it earths for class B, …
+             */
+            devices?: string[];
+            /**
+             * Format: double
+             * @description Time within which a ground fault is disconnected automatically, s: class B the
+             *     high-voltage side, classes C and D the low-voltage circuit. Absent: no such device.
+             */
+            disconnection_time_s?: number | null;
+            /**
+             * Format: double
+             * @description Class B: the one-line ground-fault current I₁ of the high-voltage system, A, as the
+             *     utility states it (電気設備技術基準の解釈 第17条). Required for class B.
+             */
+            ground_fault_current_a?: number | null;
+            id: string;
+            name?: string | null;
+            /**
+             * Format: double
+             * @description Earth resistance, Ω (the measured or designed value).
+             */
+            resistance_ohm: number;
+            /** @constant */
+            type: "earthing";
         };
         /** @description One device's curve set on the chart. */
         DeviceCurve: {
@@ -1528,6 +1741,66 @@ export interface components {
             exact: number;
             /** Format: double */
             simplified: number;
+        };
+        /** @description Earthing class of 電気設備技術基準の解釈 第17条. */
+        EarthingClass: "a" | "b" | "c" | "d";
+        /** @description Thresholds of these rules; every field has a documented default. */
+        EarthingSettings: {
+            /**
+             * Format: double
+             * @description Class A limit, Ω (default 10).
+             */
+            a_max_ohm: number;
+            /**
+             * Format: double
+             * @description Class B: the limit is this voltage / I₁ without automatic disconnection of the
+             *     high-voltage side, V (default 150).
+             */
+            b_volts: number;
+            /**
+             * Format: double
+             * @description Class B with disconnection within 1 s, V (default 600).
+             */
+            b_volts_within_1s: number;
+            /**
+             * Format: double
+             * @description Class B with disconnection within 2 s (more than 1 s), V (default 300).
+             */
+            b_volts_within_2s: number;
+            /**
+             * Format: double
+             * @description Class C limit, Ω (default 10).
+             */
+            c_max_ohm: number;
+            /**
+             * Format: double
+             * @description Classes C and D where the low-voltage circuit is disconnected automatically within
+             *     `cd_relaxed_within_s`: limit, Ω (default 500).
+             */
+            cd_relaxed_max_ohm: number;
+            /**
+             * Format: double
+             * @description The disconnection time that earns the relaxed C/D limit, s (default 0.5).
+             */
+            cd_relaxed_within_s: number;
+            /**
+             * Format: double
+             * @description Class D limit, Ω (default 100).
+             */
+            d_max_ohm: number;
+            /**
+             * Format: double
+             * @description Smallest nominal discharge current of an LA, kA (default 2.5: the class used in
+             *     customers' receiving stations).
+             */
+            la_min_discharge_ka: number;
+            /**
+             * Format: double
+             * @description Smallest LA rated voltage per volt of the system's nominal voltage (default
+             *     8 400 / 6 600 = 1.2727: JIS C 4608 rates arresters for 6.6 kV systems at 8.4 kV and for
+             *     3.3 kV systems at 4.2 kV).
+             */
+            la_rated_voltage_ratio: number;
         };
         /**
          * @description (report only) UTF-8 with BOM (the default) or Shift_JIS.
@@ -1803,6 +2076,10 @@ export interface components {
              * @description DGR zero-sequence voltage pickup, % of the complete ground-fault voltage (e.g. 5).
              */
             voltage_percent?: number | null;
+            /** @description The ZCT feeding the relay. */
+            zct?: components["schemas"]["Zct"] | null;
+            /** @description The ZPD feeding a DGR's voltage input (DGR only). */
+            zpd?: components["schemas"]["Zpd"] | null;
         };
         /** @description Kind of service-point ground switch. */
         GroundSwitchKind: "pas" | "ugs";
@@ -1840,6 +2117,24 @@ export interface components {
              * @description Test current at 200 % of the tap, A secondary.
              */
             test_current_secondary_a: number;
+        };
+        /** @description Thresholds of these rules; every field has a documented default. */
+        InstrumentTransformerSettings: {
+            /**
+             * @description The current `ct_overcurrent_constant` requires the CT to reproduce (default
+             *     `max_fault`).
+             */
+            ct_basis: components["schemas"]["CtBasis"];
+            /**
+             * Format: double
+             * @description Contract demand from which the transaction VCT is of class 0.5W, kW (default 500).
+             */
+            vct_precision_from_kw: number;
+            /**
+             * Format: double
+             * @description Contract demand from which the transaction VCT is of class 0.3W, kW (default 10 000).
+             */
+            vct_special_precision_from_kw: number;
         };
         /**
          * @description (report only) the language of the column headers (Japanese by default).
@@ -1965,6 +2260,8 @@ export interface components {
         };
         /** @description Unit of a margin. */
         MarginUnit: "seconds" | "ratio";
+        /** @description What a meter measures. */
+        MeterKind: "watt_hour" | "var_hour" | "max_demand" | "voltmeter" | "ammeter" | "wattmeter" | "power_factor" | "frequency";
         /** @description A second factor. */
         MfaMethod: "email" | "sms" | "totp";
         /** @description A user's second-factor settings as the provider holds them. */
@@ -2876,6 +3173,8 @@ export interface components {
              */
             voltage_v: number;
         };
+        /** @description Accuracy class of a metering unit for transactions (JIS C 1736-1: the "W" classes). */
+        VctClass: "0.3W" | "0.5W" | "1.0W";
         /** @description The voltage drop from the service point to one load. */
         VoltageDropRow: {
             branch_percent: components["schemas"]["DropPercent"];
@@ -2902,6 +3201,24 @@ export interface components {
             wiring_length_m: number;
         };
         /**
+         * @description Accuracy class of a voltage transformer (JIS C 1731-2).
+         * @enum {string}
+         */
+        VtClass: "0.1" | "0.2" | "0.5" | "1.0" | "3.0";
+        /** @description The current-limiting fuse on a VT's primary (VT 用限流ヒューズ). */
+        VtFuse: {
+            /**
+             * Format: double
+             * @description Rated breaking current, kA (commonly 40).
+             */
+            breaking_capacity_ka?: number | null;
+            /**
+             * Format: double
+             * @description Rated current, A (e.g. 1 or 3).
+             */
+            rating_a: number;
+        };
+        /**
          * @description Coordination chart, single-line diagram or a CSV report.
          * @enum {string}
          */
@@ -2919,6 +3236,32 @@ export interface components {
             kind: "total";
             /** Format: double */
             percent: number;
+        };
+        /** @description A zero-phase current transformer (零相変流器, ZCT) feeding a ground relay. */
+        Zct: {
+            /**
+             * Format: double
+             * @description Rated zero-sequence primary current, mA (200).
+             */
+            rated_primary_ma: number;
+            /**
+             * Format: double
+             * @description Rated zero-sequence secondary current, mA (1.5).
+             */
+            rated_secondary_ma: number;
+            /**
+             * Format: double
+             * @description Rated overcurrent strength of the through conductors, kA rms for 1 s.
+             */
+            short_time_ka?: number | null;
+        };
+        /** @description A zero-phase voltage device (零相基準入力装置, ZPD) feeding a directional ground relay. */
+        Zpd: {
+            /**
+             * Format: double
+             * @description Rated voltage, V (line-to-line of the system: 6 600).
+             */
+            rated_voltage_v: number;
         };
     };
     responses: {
