@@ -16,8 +16,7 @@ use platform::http::{self, AuditTarget, Call, Reply};
 use platform::lockout;
 use platform::ports::TenantSettings;
 use platform::{access, Backend};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 /// Largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -38,15 +37,29 @@ async fn route(backend: Arc<Backend>, call: Call) -> Reply {
     }
 }
 
-fn view(settings: &TenantSettings, auth: &AuthContext) -> serde_json::Value {
-    json!({
-        "ip_allow_list": settings.ip_allow_list.iter().map(|n| n.to_string()).collect::<Vec<_>>(),
-        "mfa_required": settings.mfa_required,
-        "lockout_threshold": settings.lockout_threshold.unwrap_or(lockout::DEFAULT_THRESHOLD),
-        "lockout_duration_minutes": settings.lockout_duration_minutes.unwrap_or(lockout::DEFAULT_DURATION_MINUTES),
-        "lockout_until_unlocked": settings.lockout_until_unlocked,
-        "your_ip": auth.source_ip.map(|ip| ip.to_string()),
-    })
+/// The company's access settings as `GET` and `PUT /admin/settings` answer them.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct SettingsView {
+    /// Networks (CIDR) sign-ins and requests may come from; empty admits every address.
+    pub ip_allow_list: Vec<String>,
+    pub mfa_required: bool,
+    pub lockout_threshold: u32,
+    pub lockout_duration_minutes: u32,
+    pub lockout_until_unlocked: bool,
+    /// The caller's own address, as the service sees it.
+    pub your_ip: Option<String>,
+}
+
+fn view(settings: &TenantSettings, auth: &AuthContext) -> SettingsView {
+    SettingsView {
+        ip_allow_list: settings.ip_allow_list.iter().map(|n| n.to_string()).collect(),
+        mfa_required: settings.mfa_required,
+        lockout_threshold: settings.lockout_threshold.unwrap_or(lockout::DEFAULT_THRESHOLD),
+        lockout_duration_minutes: settings.lockout_duration_minutes.unwrap_or(lockout::DEFAULT_DURATION_MINUTES),
+        lockout_until_unlocked: settings.lockout_until_unlocked,
+        your_ip: auth.source_ip.map(|ip| ip.to_string()),
+    }
 }
 
 async fn get(backend: &Backend, auth: &AuthContext) -> Reply {
@@ -56,6 +69,7 @@ async fn get(backend: &Backend, auth: &AuthContext) -> Reply {
 
 /// The body of `PUT /admin/settings`: the whole settings document.
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SettingsInput {
     pub ip_allow_list: Vec<String>,

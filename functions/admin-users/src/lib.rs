@@ -18,8 +18,7 @@ use platform::ids::UserId;
 use platform::lockout;
 use platform::ports::{AdminGuard, StoreError, User, UserStatus};
 use platform::{password, Backend};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 /// Largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -49,18 +48,53 @@ async fn route(backend: Arc<Backend>, call: Call) -> Reply {
     }
 }
 
-fn view(user: &User, locked: Option<bool>) -> serde_json::Value {
-    json!({
-        "id": user.id,
-        "email": user.email,
-        "name": user.name,
-        "role": user.role,
-        "permissions": user.effective_permissions(),
-        "narrowed": user.permissions.is_some(),
-        "status": user.status,
-        "locked": locked,
-        "created_at": user.created_at,
-    })
+/// A user as an administrator sees them.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct UserView {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    /// What the user may do: the role's permissions, or the narrower list set for them.
+    pub permissions: Vec<Permission>,
+    /// Whether `permissions` is narrower than the role's.
+    pub narrowed: bool,
+    pub status: UserStatus,
+    /// Whether failed sign-ins have locked the account (`null` where not looked up).
+    pub locked: Option<bool>,
+    /// Milliseconds since the Unix epoch.
+    pub created_at: i64,
+    /// The second factors (`GET /admin/users/{id}` only; `null` when the identity provider
+    /// does not know the user).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mfa: Option<Option<platform::identity::MfaStatus>>,
+    /// Whether the account was locked before this unlock (`POST …/unlock` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub was_locked: Option<bool>,
+}
+
+/// `GET /admin/users`.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct UserList {
+    pub items: Vec<UserView>,
+}
+
+fn view(user: &User, locked: Option<bool>) -> UserView {
+    UserView {
+        id: user.id.to_string(),
+        email: user.email.clone(),
+        name: user.name.clone(),
+        role: user.role,
+        permissions: user.effective_permissions().into_iter().collect(),
+        narrowed: user.permissions.is_some(),
+        status: user.status,
+        locked,
+        created_at: user.created_at,
+        mfa: None,
+        was_locked: None,
+    }
 }
 
 fn with_target(reply: Reply, user: &UserId) -> Reply {
@@ -99,18 +133,18 @@ async fn list(backend: &Backend, svc: &Services, auth: &AuthContext) -> Reply {
         let locked = svc.lockout.get(&auth.tenant, &lockout::Counter::User(u.id.clone())).await?.is_locked(now);
         items.push(view(&u, Some(locked)));
     }
-    http::json_response(StatusCode::OK, &json!({ "items": items }))
+    http::json_response(StatusCode::OK, &UserList { items })
 }
 
 async fn get(backend: &Backend, svc: &Services, auth: &AuthContext, call: &Call) -> Reply {
     let user = target(backend, auth, call).await?;
     let locked = svc.lockout.get(&auth.tenant, &lockout::Counter::User(user.id.clone())).await?.is_locked(svc.clock.now());
     let mut body = view(&user, Some(locked));
-    body["mfa"] = match svc.provider.mfa_status(&identity::username(&auth.tenant, &user.id)).await {
-        Ok(s) => serde_json::to_value(s).map_err(ApiError::internal)?,
-        Err(IdentityError::UserNotFound) => serde_json::Value::Null,
+    body.mfa = Some(match svc.provider.mfa_status(&identity::username(&auth.tenant, &user.id)).await {
+        Ok(s) => Some(s),
+        Err(IdentityError::UserNotFound) => None,
         Err(e) => return Err(e.into()),
-    };
+    });
     http::json_response(StatusCode::OK, &body)
 }
 
@@ -153,16 +187,21 @@ fn parse_access(role: &str, permissions: Option<&[String]>) -> Result<(Role, Opt
     }
 }
 
-#[derive(Deserialize)]
+/// `POST /admin/users`: invite a user (a temporary password goes to the e-mail address).
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-struct InviteBody {
-    email: String,
-    name: String,
-    role: String,
+pub struct InviteRequest {
+    pub email: String,
+    pub name: String,
+    /// `tenant_admin`, `designer`, `reviewer` or `viewer`.
+    pub role: String,
+    /// A narrower list than the role's, or none for the role's own.
     #[serde(default)]
-    permissions: Option<Vec<String>>,
+    pub permissions: Option<Vec<String>>,
+    /// E.164; the user confirms it with a code before SMS codes go to it.
     #[serde(default)]
-    phone_number: Option<String>,
+    pub phone_number: Option<String>,
 }
 
 fn valid_email(s: &str) -> bool {
@@ -182,7 +221,7 @@ fn valid_email(s: &str) -> bool {
 }
 
 async fn invite(backend: &Backend, svc: &Services, auth: &AuthContext, call: &Call) -> Reply {
-    let body: InviteBody = call.json(MAX_BODY_BYTES)?;
+    let body: InviteRequest = call.json(MAX_BODY_BYTES)?;
     let mut errors = Vec::new();
     let email = body.email.trim().to_owned();
     if !valid_email(&email) {
@@ -242,16 +281,18 @@ async fn invite(backend: &Backend, svc: &Services, auth: &AuthContext, call: &Ca
     with_target(http::json_response(StatusCode::CREATED, &view(&user, Some(false))), &id)
 }
 
-#[derive(Deserialize)]
+/// `PUT /admin/users/{id}/access`.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-struct AccessBody {
-    role: String,
+pub struct AccessRequest {
+    pub role: String,
     #[serde(default)]
-    permissions: Option<Vec<String>>,
+    pub permissions: Option<Vec<String>>,
 }
 
 async fn change_access(backend: &Backend, auth: &AuthContext, call: &Call) -> Reply {
-    let body: AccessBody = call.json(MAX_BODY_BYTES)?;
+    let body: AccessRequest = call.json(MAX_BODY_BYTES)?;
     let (role, narrowed) = parse_access(&body.role, body.permissions.as_deref())?;
     let guard = backend.users.admin_guard(&auth.tenant).await?;
     let before = target(backend, auth, call).await?;
@@ -322,7 +363,7 @@ async fn unlock(backend: &Backend, svc: &Services, auth: &AuthContext, call: &Ca
     let was_locked = svc.lockout.get(&auth.tenant, &lockout::Counter::User(user.id.clone())).await?.is_locked(svc.clock.now());
     svc.lockout.clear(&auth.tenant, &lockout::Counter::User(user.id.clone())).await?;
     let mut body = view(&user, Some(false));
-    body["was_locked"] = json!(was_locked);
+    body.was_locked = Some(was_locked);
     with_target(http::json_response(StatusCode::OK, &body), &user.id)
 }
 

@@ -4,7 +4,11 @@
 //! The sign-in routes are public: each makes its own checks through [`platform::signin`]
 //! (company, IP allow-list, lock, status) before the identity provider is asked.
 
+pub mod api;
+
 use std::sync::Arc;
+
+use api::*;
 
 use lambda_http::{http::StatusCode, Body, Request, Response};
 use platform::error::{ApiError, FieldError};
@@ -13,8 +17,6 @@ use platform::identity::{self, AuthStep, Caller, ChallengeKind, IdentityError, M
 use platform::ports::AuditResult;
 use platform::signin::{self, Origin};
 use platform::{password, Backend};
-use serde::Deserialize;
-use serde_json::json;
 
 /// Largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -53,15 +55,16 @@ fn no_content() -> Reply {
     Response::builder().status(StatusCode::NO_CONTENT).body(Body::Empty).map_err(ApiError::internal)
 }
 
-fn tokens_body(t: &Tokens) -> serde_json::Value {
-    let mut v = json!({ "token_type": "Bearer", "access_token": t.access_token, "expires_in": t.expires_in });
-    if let Some(id) = &t.id_token {
-        v["id_token"] = json!(id);
+fn signed_in(t: &Tokens) -> SignInStep {
+    SignInStep::SignedIn {
+        tokens: TokensView {
+            token_type: "Bearer".into(),
+            access_token: t.access_token.clone(),
+            expires_in: t.expires_in,
+            id_token: t.id_token.clone(),
+            refresh_token: t.refresh_token.clone(),
+        },
     }
-    if let Some(r) = &t.refresh_token {
-        v["refresh_token"] = json!(r);
-    }
-    v
 }
 
 /// Answer a password or challenge step: tokens (the sign-in is complete) or the next challenge.
@@ -69,24 +72,16 @@ async fn answer_step(attempt: &signin::Attempt<'_>, step: AuthStep) -> Reply {
     match step {
         AuthStep::Tokens(t) => {
             attempt.succeeded("signed_in").await?;
-            http::json_response(StatusCode::OK, &json!({ "status": "signed_in", "tokens": tokens_body(&t) }))
+            http::json_response(StatusCode::OK, &signed_in(&t))
         }
         AuthStep::Challenge(c) => {
             attempt.audit(attempt.operation, AuditResult::Success, &format!("challenge {}", c.kind.as_str())).await;
             http::json_response(
                 StatusCode::OK,
-                &json!({ "status": "challenge", "challenge": c.kind.as_str(), "session": c.session, "destination": c.destination }),
+                &SignInStep::Challenge { challenge: c.kind, session: c.session, destination: c.destination },
             )
         }
     }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SignInBody {
-    tenant: String,
-    email: String,
-    password: String,
 }
 
 /// The least time a refused sign-in takes. An unknown company or user, a disabled or locked
@@ -104,7 +99,7 @@ async fn sign_in(backend: &Backend, svc: &Services, call: &Call) -> Reply {
 }
 
 async fn sign_in_steps(backend: &Backend, svc: &Services, call: &Call) -> Reply {
-    let body: SignInBody = call.json(MAX_BODY_BYTES)?;
+    let body: SignInRequest = call.json(MAX_BODY_BYTES)?;
     let attempt = match signin::begin(backend, svc, &body.tenant, &body.email, &origin(call), "auth.sign_in").await {
         Ok(a) => a,
         Err(e @ ApiError::Unauthenticated { .. }) => {
@@ -137,21 +132,8 @@ async fn sign_in_steps(backend: &Backend, svc: &Services, call: &Call) -> Reply 
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ChallengeBody {
-    tenant: String,
-    email: String,
-    challenge: String,
-    session: String,
-    #[serde(default)]
-    code: Option<String>,
-    #[serde(default)]
-    new_password: Option<String>,
-}
-
 async fn challenge(backend: &Backend, svc: &Services, call: &Call) -> Reply {
-    let body: ChallengeBody = call.json(MAX_BODY_BYTES)?;
+    let body: ChallengeRequest = call.json(MAX_BODY_BYTES)?;
     let kind = ChallengeKind::parse(&body.challenge).ok_or_else(|| {
         ApiError::bad_field(FieldError::body(
             "/challenge",
@@ -189,12 +171,6 @@ async fn challenge(backend: &Backend, svc: &Services, call: &Call) -> Reply {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RefreshBody {
-    refresh_token: String,
-}
-
 /// The user a refresh token belongs to, checked like a sign-in (IP allow-list, status).
 async fn refreshed(backend: &Backend, svc: &Services, call: &Call, refresh_token: &str) -> Result<(Tokens, platform::ports::User, platform::ports::Tenant), ApiError> {
     let tokens = match svc.provider.refresh(refresh_token).await {
@@ -219,18 +195,18 @@ async fn refreshed(backend: &Backend, svc: &Services, call: &Call, refresh_token
 }
 
 async fn refresh(backend: &Backend, svc: &Services, call: &Call) -> Reply {
-    let body: RefreshBody = call.json(MAX_BODY_BYTES)?;
+    let body: RefreshRequest = call.json(MAX_BODY_BYTES)?;
     let (mut tokens, user, tenant) = refreshed(backend, svc, call, &body.refresh_token).await?;
     if user.tokens_valid_after > http::now_millis() {
         signin::wait_until(user.tokens_valid_after).await;
         tokens = svc.provider.refresh(&body.refresh_token).await?;
     }
     signin::audit(backend, &tenant, Some(&user), None, "auth.refresh", AuditResult::Success, "refreshed", call.source_ip, &call.request_id, svc.clock.now()).await;
-    http::json_response(StatusCode::OK, &json!({ "status": "signed_in", "tokens": tokens_body(&tokens) }))
+    http::json_response(StatusCode::OK, &signed_in(&tokens))
 }
 
 async fn sign_out(backend: &Backend, svc: &Services, call: &Call) -> Reply {
-    let body: RefreshBody = call.json(MAX_BODY_BYTES)?;
+    let body: RefreshRequest = call.json(MAX_BODY_BYTES)?;
     let (_, mut user, tenant) = refreshed(backend, svc, call, &body.refresh_token).await?;
     svc.provider.global_sign_out(&identity::username(&user.tenant, &user.id)).await?;
     user.tokens_valid_after = http::revoke_after(http::now_millis());
@@ -239,24 +215,17 @@ async fn sign_out(backend: &Backend, svc: &Services, call: &Call) -> Reply {
     no_content()
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ForgotBody {
-    tenant: String,
-    email: String,
-}
-
 /// The least time `/auth/password/forgot` takes, so that sending a code (a provider call and
 /// a message) and sending nothing cannot be told apart by the clock.
 const FORGOT_MIN: std::time::Duration = std::time::Duration::from_millis(400);
 
 /// Always 202 with the same body, whether the account exists, is disabled or locked.
 async fn forgot(backend: &Backend, svc: &Services, call: &Call) -> Reply {
-    let body: ForgotBody = call.json(MAX_BODY_BYTES)?;
+    let body: ForgotPasswordRequest = call.json(MAX_BODY_BYTES)?;
     let started = tokio::time::Instant::now();
     let accepted = || async {
         tokio::time::sleep_until(started + FORGOT_MIN).await;
-        http::json_response(StatusCode::ACCEPTED, &json!({ "status": "code_sent_if_the_account_exists" }))
+        http::json_response(StatusCode::ACCEPTED, &ForgotPasswordAnswer { status: "code_sent_if_the_account_exists".into() })
     };
     let attempt = match signin::begin(backend, svc, &body.tenant, &body.email, &origin(call), "auth.password_forgot").await {
         Ok(a) => a,
@@ -271,17 +240,8 @@ async fn forgot(backend: &Backend, svc: &Services, call: &Call) -> Reply {
     accepted().await
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ResetBody {
-    tenant: String,
-    email: String,
-    code: String,
-    new_password: String,
-}
-
 async fn reset(backend: &Backend, svc: &Services, call: &Call) -> Reply {
-    let body: ResetBody = call.json(MAX_BODY_BYTES)?;
+    let body: ResetPasswordRequest = call.json(MAX_BODY_BYTES)?;
     password::require("/new_password", &body.new_password)?;
     // An unknown or disabled account gets the answer of a wrong code.
     let attempt = match signin::begin(backend, svc, &body.tenant, &body.email, &origin(call), "auth.password_reset").await {
@@ -319,18 +279,11 @@ fn bearer(call: &Call) -> &str {
         .unwrap_or("")
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ChangeBody {
-    current_password: String,
-    new_password: String,
-}
-
 /// A wrong current password counts toward the lock like a wrong sign-in password: a stolen
 /// token must not become an unlimited password oracle.
 async fn change_password(backend: &Backend, svc: &Services, call: &Call) -> Reply {
     let auth = call.auth()?;
-    let body: ChangeBody = call.json(MAX_BODY_BYTES)?;
+    let body: ChangePasswordRequest = call.json(MAX_BODY_BYTES)?;
     password::require("/new_password", &body.new_password)?;
     let username = signin::username_of(auth);
     let tenant = backend.tenants.get_tenant(&auth.tenant).await?.ok_or(ApiError::NotFound)?;
@@ -393,13 +346,6 @@ async fn wrong_secret(backend: &Backend, svc: &Services, call: &Call, tenant: &p
     }
 }
 
-/// A body that proves the caller knows the account's password.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ReauthBody {
-    current_password: String,
-}
-
 /// Re-authentication before a change to the account's second factors: a session token
 /// alone (a stolen one, say) cannot rebind the authenticator, change the phone number or
 /// turn MFA off. A wrong password counts toward the lock like any other wrong secret.
@@ -437,14 +383,14 @@ async fn security_changed(backend: &Backend, svc: &Services, call: &Call, change
 
 async fn totp_setup(backend: &Backend, svc: &Services, call: &Call) -> Reply {
     let auth = call.auth()?;
-    let body: ReauthBody = call.json(MAX_BODY_BYTES)?;
+    let body: Reauthentication = call.json(MAX_BODY_BYTES)?;
     reauthenticate(backend, svc, call, &body.current_password, "auth.mfa_setup").await?;
     let username = signin::username_of(auth);
     let secret = svc.provider.associate_software_token(&Caller { username: &username, access_token: bearer(call) }).await?;
     let user = backend.users.get_user(&auth.tenant, &auth.user).await?.ok_or(ApiError::NotFound)?;
     let label: String = form_encode(&format!("Kyocho:{}", user.email));
     let uri = format!("otpauth://totp/{label}?secret={secret}&issuer=Kyocho&algorithm=SHA1&digits=6&period=30");
-    http::json_response(StatusCode::OK, &json!({ "secret": secret, "otpauth_uri": uri }))
+    http::json_response(StatusCode::OK, &TotpSetup { secret, otpauth_uri: uri })
 }
 
 fn form_encode(s: &str) -> String {
@@ -456,15 +402,9 @@ fn form_encode(s: &str) -> String {
         .collect()
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CodeBody {
-    code: String,
-}
-
 async fn totp_verify(backend: &Backend, svc: &Services, call: &Call) -> Reply {
     let auth = call.auth()?;
-    let body: CodeBody = call.json(MAX_BODY_BYTES)?;
+    let body: CodeRequest = call.json(MAX_BODY_BYTES)?;
     let username = signin::username_of(auth);
     signin::check_address(svc, &auth.tenant, call.source_ip).await?;
     signin::check_user_lock(svc, &auth.tenant, &auth.user).await?;
@@ -482,15 +422,6 @@ async fn totp_verify(backend: &Backend, svc: &Services, call: &Call) -> Reply {
     http::json_response(StatusCode::OK, &svc.provider.mfa_status(&username).await?)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PreferenceBody {
-    /// `email`, `sms`, `totp` or `none`.
-    method: String,
-    #[serde(default)]
-    current_password: String,
-}
-
 /// An E.164 phone number: `+` then 8–15 digits.
 fn parse_phone(s: &str) -> Option<String> {
     let digits = s.strip_prefix('+')?;
@@ -500,7 +431,7 @@ fn parse_phone(s: &str) -> Option<String> {
 
 async fn mfa_preference(backend: &Backend, svc: &Services, call: &Call) -> Reply {
     let auth = call.auth()?;
-    let body: PreferenceBody = call.json(MAX_BODY_BYTES)?;
+    let body: MfaPreferenceRequest = call.json(MAX_BODY_BYTES)?;
     let method = match body.method.as_str() {
         "email" => Some(MfaMethod::Email),
         "sms" => Some(MfaMethod::Sms),
@@ -535,19 +466,11 @@ async fn mfa_preference(backend: &Backend, svc: &Services, call: &Call) -> Reply
     http::json_response(StatusCode::OK, &svc.provider.mfa_status(&username).await?)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PhoneBody {
-    phone_number: String,
-    #[serde(default)]
-    current_password: String,
-}
-
 /// `POST /auth/mfa/phone`: a new number for SMS codes, after the password; a code goes to
 /// the number, and the number is used only once `POST /auth/mfa/phone/confirm` has it.
 async fn phone_change(backend: &Backend, svc: &Services, call: &Call) -> Reply {
     let auth = call.auth()?;
-    let body: PhoneBody = call.json(MAX_BODY_BYTES)?;
+    let body: PhoneRequest = call.json(MAX_BODY_BYTES)?;
     let phone = parse_phone(body.phone_number.trim())
         .ok_or_else(|| ApiError::bad_field(FieldError::body("/phone_number", "invalid_value", "an E.164 number such as +819012345678")))?;
     reauthenticate(backend, svc, call, &body.current_password, "auth.mfa_phone").await?;
@@ -558,7 +481,7 @@ async fn phone_change(backend: &Backend, svc: &Services, call: &Call) -> Reply {
 
 async fn phone_confirm(backend: &Backend, svc: &Services, call: &Call) -> Reply {
     let auth = call.auth()?;
-    let body: CodeBody = call.json(MAX_BODY_BYTES)?;
+    let body: CodeRequest = call.json(MAX_BODY_BYTES)?;
     signin::check_address(svc, &auth.tenant, call.source_ip).await?;
     signin::check_user_lock(svc, &auth.tenant, &auth.user).await?;
     let username = signin::username_of(auth);
@@ -586,13 +509,13 @@ async fn me(backend: &Backend, svc: &Services, call: &Call) -> Reply {
     };
     http::json_response(
         StatusCode::OK,
-        &json!({
-            "user": { "id": user.id, "email": user.email, "name": user.name, "status": user.status },
-            "company": { "id": auth.tenant, "name": auth.tenant_name },
-            "role": auth.role,
-            "permissions": auth.permissions,
-            "mfa": mfa,
-            "source_ip": call.source_ip.map(|ip| ip.to_string()),
-        }),
+        &Me {
+            user: MeUser { id: user.id.to_string(), email: user.email, name: user.name, status: user.status },
+            company: MeCompany { id: auth.tenant.to_string(), name: auth.tenant_name.clone() },
+            role: auth.role,
+            permissions: auth.permissions.iter().copied().collect(),
+            mfa,
+            source_ip: call.source_ip.map(|ip| ip.to_string()),
+        },
     )
 }

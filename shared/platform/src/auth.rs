@@ -9,6 +9,7 @@ use crate::ids::{TenantId, UserId};
 
 /// One thing a user may be allowed to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Permission {
     ProjectRead,
@@ -46,6 +47,7 @@ impl Permission {
 
 /// A user's role inside a tenant; each role grants a default set of permissions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     TenantAdmin,

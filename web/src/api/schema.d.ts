@@ -556,10 +556,8 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description The account's current password, asked again before a change to its second factors. */
-        Reauthentication: {
-            current_password: string;
-        };
+        /** @description No fields; `{}` or no body at all. */
+        EmptyBody: Record<string, never>;
         Health: {
             /** @constant */
             status: "ok";
@@ -634,6 +632,12 @@ export interface components {
         /** @description API Gateway's own error body. */
         GatewayMessage: {
             message: string;
+        };
+        /** @description `PUT /admin/users/{id}/access`. */
+        AccessRequest: {
+            /** @default null */
+            permissions: string[] | null;
+            role: string;
         };
         /** @description Everything the study of one project produces. */
         Analysis: {
@@ -807,6 +811,34 @@ export interface components {
              */
             min_reactor_percent: number;
         };
+        /**
+         * @description What the provider asks for before it issues tokens.
+         * @enum {string}
+         */
+        ChallengeKind: "EMAIL_OTP" | "SMS_MFA" | "SOFTWARE_TOKEN_MFA" | "NEW_PASSWORD_REQUIRED" | "MFA_SETUP";
+        /** @description `POST /auth/challenge`: the answer to the challenge a sign-in step returned. */
+        ChallengeRequest: {
+            /** @description The `challenge` of the step being answered. */
+            challenge: string;
+            /**
+             * @description The code, for `EMAIL_OTP`, `SMS_MFA` and `SOFTWARE_TOKEN_MFA`.
+             * @default null
+             */
+            code: string | null;
+            email: string;
+            /**
+             * @description The new password, for `NEW_PASSWORD_REQUIRED`.
+             * @default null
+             */
+            new_password: string | null;
+            session: string;
+            tenant: string;
+        };
+        /** @description `POST /auth/password/change`. */
+        ChangePasswordRequest: {
+            current_password: string;
+            new_password: string;
+        };
         /** @description The coordination chart: log-log axes in chart amperes (at `voltage_v`) and seconds. */
         Chart: {
             /** Format: double */
@@ -975,6 +1007,10 @@ export interface components {
              * @description Transformer short-time withstand, × rated current (default 25).
              */
             transformer_withstand_multiple: number;
+        };
+        /** @description A one-time code (`POST /auth/mfa/totp/verify`, `POST /auth/mfa/phone/confirm`). */
+        CodeRequest: {
+            code: string;
         };
         /** @description Which current a relay CT must reproduce without saturating. */
         CtBasis: "max_fault" | "instantaneous";
@@ -1978,6 +2014,16 @@ export interface components {
              */
             voltage_v: number;
         };
+        /** @description `POST /auth/password/forgot` answers the same whether or not the account exists. */
+        ForgotPasswordAnswer: {
+            /** @description Always `code_sent_if_the_account_exists`. */
+            status: string;
+        };
+        /** @description `POST /auth/password/forgot`. */
+        ForgotPasswordRequest: {
+            email: string;
+            tenant: string;
+        };
         /**
          * @description `svg`, `pdf` or `dxf` for drawings; `csv` for reports.
          * @enum {string}
@@ -2136,6 +2182,23 @@ export interface components {
              */
             vct_special_precision_from_kw: number;
         };
+        /** @description `POST /admin/users`: invite a user (a temporary password goes to the e-mail address). */
+        InviteRequest: {
+            email: string;
+            name: string;
+            /**
+             * @description A narrower list than the role's, or none for the role's own.
+             * @default null
+             */
+            permissions: string[] | null;
+            /**
+             * @description E.164; the user confirms it with a code before SMS codes go to it.
+             * @default null
+             */
+            phone_number: string | null;
+            /** @description `tenant_admin`, `designer`, `reviewer` or `viewer`. */
+            role: string;
+        };
         /**
          * @description (report only) the language of the column headers (Japanese by default).
          * @enum {string}
@@ -2260,10 +2323,38 @@ export interface components {
         };
         /** @description Unit of a margin. */
         MarginUnit: "seconds" | "ratio";
+        /** @description `GET /me`: the caller. */
+        Me: {
+            company: components["schemas"]["MeCompany"];
+            /** @description `null` when the identity provider does not know the user. */
+            mfa: components["schemas"]["MfaStatus"] | null;
+            permissions: components["schemas"]["Permission"][];
+            role: components["schemas"]["Role"];
+            /** @description The address the request came from, as the service saw it. */
+            source_ip: string | null;
+            user: components["schemas"]["MeUser"];
+        };
+        MeCompany: {
+            id: string;
+            name: string;
+        };
+        MeUser: {
+            email: string;
+            id: string;
+            name: string;
+            status: components["schemas"]["UserStatus"];
+        };
         /** @description What a meter measures. */
         MeterKind: "watt_hour" | "var_hour" | "max_demand" | "voltmeter" | "ammeter" | "wattmeter" | "power_factor" | "frequency";
         /** @description A second factor. */
         MfaMethod: "email" | "sms" | "totp";
+        /** @description `PUT /auth/mfa/preference`. */
+        MfaPreferenceRequest: {
+            /** @default  */
+            current_password: string;
+            /** @description `email`, `sms`, `totp` or `none`. */
+            method: string;
+        };
         /** @description A user's second-factor settings as the provider holds them. */
         MfaStatus: {
             enabled: components["schemas"]["MfaMethod"][];
@@ -2377,6 +2468,11 @@ export interface components {
             z_percent: number;
         };
         /**
+         * @description One thing a user may be allowed to do.
+         * @enum {string}
+         */
+        Permission: "project_read" | "project_write" | "project_delete" | "project_export" | "user_manage" | "settings_manage" | "audit_read";
+        /**
          * @description Power fuse type (JIS C 4604): G general, T transformer, M motor, C capacitor.
          * @enum {string}
          */
@@ -2386,6 +2482,13 @@ export interface components {
          * @enum {string}
          */
         Phases: "three" | "single";
+        /** @description `POST /auth/mfa/phone`. */
+        PhoneRequest: {
+            /** @default  */
+            current_password: string;
+            /** @description E.164, e.g. `+819012345678`. */
+            phone_number: string;
+        };
         /**
          * @description A time–current curve given by catalogue points, interpolated linearly in
          *     (log I, log t).
@@ -2543,6 +2646,17 @@ export interface components {
              */
             parallel_cable_factor: number;
         };
+        /**
+         * @description The account's current password, asked again before a change to its second factors
+         *     (`POST /auth/mfa/totp/setup`).
+         */
+        Reauthentication: {
+            current_password: string;
+        };
+        /** @description `POST /auth/refresh` and `POST /auth/sign-out`. */
+        RefreshRequest: {
+            refresh_token: string;
+        };
         /** @description A relay curve item: the family and the setting ranges of a typical JIS receiving OCR. */
         RelayItem: {
             /** Format: double */
@@ -2608,6 +2722,18 @@ export interface components {
          * @enum {string}
          */
         Report: "equipment" | "short_circuit" | "checks" | "test_sheet" | "loads" | "transformer_sizing" | "power_factor" | "voltage_drop";
+        /** @description `POST /auth/password/reset`: the e-mailed code and the new password. */
+        ResetPasswordRequest: {
+            code: string;
+            email: string;
+            new_password: string;
+            tenant: string;
+        };
+        /**
+         * @description A user's role inside a tenant; each role grants a default set of permissions.
+         * @enum {string}
+         */
+        Role: "tenant_admin" | "designer" | "viewer";
         /** @description A wiring drop limit for routes up to a length (内線規程 1310-1, routes over 60 m). */
         RouteLimit: {
             /**
@@ -2765,6 +2891,41 @@ export interface components {
              */
             transformer_withstand_multiple?: number | null;
         };
+        /** @description The body of `PUT /admin/settings`: the whole settings document. */
+        SettingsInput: {
+            /**
+             * @description Save even though the list does not admit the caller's own address.
+             * @default false
+             */
+            confirm_lockout: boolean;
+            ip_allow_list: string[];
+            /**
+             * Format: uint32
+             * @default null
+             */
+            lockout_duration_minutes: number | null;
+            /**
+             * Format: uint32
+             * @default null
+             */
+            lockout_threshold: number | null;
+            /** @default false */
+            lockout_until_unlocked: boolean;
+            mfa_required: boolean;
+        };
+        /** @description The company's access settings as `GET` and `PUT /admin/settings` answer them. */
+        SettingsView: {
+            /** @description Networks (CIDR) sign-ins and requests may come from; empty admits every address. */
+            ip_allow_list: string[];
+            /** Format: uint32 */
+            lockout_duration_minutes: number;
+            /** Format: uint32 */
+            lockout_threshold: number;
+            lockout_until_unlocked: boolean;
+            mfa_required: boolean;
+            /** @description The caller's own address, as the service sees it. */
+            your_ip: string | null;
+        };
         /** @description The short-circuit study of a project. */
         ShortCircuitStudy: {
             /**
@@ -2780,6 +2941,26 @@ export interface components {
             frequency_hz: number;
             notes: components["schemas"]["StudyNote"][];
             options: components["schemas"]["StudyOptions"];
+        };
+        /** @description `POST /auth/sign-in`. */
+        SignInRequest: {
+            email: string;
+            password: string;
+            /** @description The company id. */
+            tenant: string;
+        };
+        /** @description The answer to a sign-in, challenge or refresh step: tokens, or the next challenge. */
+        SignInStep: {
+            /** @constant */
+            status: "signed_in";
+            tokens: components["schemas"]["TokensView"];
+        } | {
+            challenge: components["schemas"]["ChallengeKind"];
+            /** @description Where the code went, masked (`e***@example.com`, `+*******5678`). */
+            destination: string | null;
+            session: string;
+            /** @constant */
+            status: "challenge";
         };
         /**
          * @description The source's short-circuit level, in one of the forms utilities give it.
@@ -3028,6 +3209,26 @@ export interface components {
             /** Format: double */
             time_s: number;
         };
+        /** @description Tokens of a completed sign-in or refresh. */
+        TokensView: {
+            access_token: string;
+            /**
+             * Format: int64
+             * @description Seconds the access token stays valid.
+             */
+            expires_in: number;
+            id_token?: string | null;
+            refresh_token?: string | null;
+            /** @description Always `Bearer`. */
+            token_type: string;
+        };
+        /** @description `POST /auth/mfa/totp/setup`: the authenticator's shared secret. */
+        TotpSetup: {
+            /** @description `otpauth://totp/…`, for the QR code. */
+            otpauth_uri: string;
+            /** @description Base32, for typing in by hand. */
+            secret: string;
+        };
         /** @description A standard transformer size with typical impedance. */
         TransformerItem: {
             id: string;
@@ -3152,6 +3353,37 @@ export interface components {
              * @description Short-time delay, s (0.05 … 0.5; commonly 0.1 or 0.2).
              */
             st_time_s?: number | null;
+        };
+        /** @description `GET /admin/users`. */
+        UserList: {
+            items: components["schemas"]["UserView"][];
+        };
+        UserStatus: ("active" | "disabled") | "deleted";
+        /** @description A user as an administrator sees them. */
+        UserView: {
+            /**
+             * Format: int64
+             * @description Milliseconds since the Unix epoch.
+             */
+            created_at: number;
+            email: string;
+            id: string;
+            /** @description Whether failed sign-ins have locked the account (`null` where not looked up). */
+            locked: boolean | null;
+            /**
+             * @description The second factors (`GET /admin/users/{id}` only; `null` when the identity provider
+             *     does not know the user).
+             */
+            mfa?: components["schemas"]["MfaStatus"] | null;
+            name: string;
+            /** @description Whether `permissions` is narrower than the role's. */
+            narrowed: boolean;
+            /** @description What the user may do: the role's permissions, or the narrower list set for them. */
+            permissions: components["schemas"]["Permission"][];
+            role: components["schemas"]["Role"];
+            status: components["schemas"]["UserStatus"];
+            /** @description Whether the account was locked before this unlock (`POST …/unlock` only). */
+            was_locked?: boolean | null;
         };
         /** @description The utility supply (電力会社の供給条件). */
         UtilitySupply: {
@@ -3633,7 +3865,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["SignInRequest"];
             };
         };
         responses: {
@@ -3643,7 +3875,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["SignInStep"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3661,7 +3893,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["ChallengeRequest"];
             };
         };
         responses: {
@@ -3671,7 +3903,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["SignInStep"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3689,7 +3921,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["RefreshRequest"];
             };
         };
         responses: {
@@ -3699,7 +3931,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["SignInStep"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3717,7 +3949,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["RefreshRequest"];
             };
         };
         responses: {
@@ -3743,7 +3975,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["ForgotPasswordRequest"];
             };
         };
         responses: {
@@ -3753,7 +3985,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["ForgotPasswordAnswer"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3771,7 +4003,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["ResetPasswordRequest"];
             };
         };
         responses: {
@@ -3797,7 +4029,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["ChangePasswordRequest"];
             };
         };
         responses: {
@@ -3833,7 +4065,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["TotpSetup"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3851,7 +4083,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["CodeRequest"];
             };
         };
         responses: {
@@ -3861,7 +4093,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["MfaStatus"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3979,7 +4211,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["Me"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4003,7 +4235,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["UserList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4021,7 +4253,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["InviteRequest"];
             };
         };
         responses: {
@@ -4031,7 +4263,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["UserView"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4058,7 +4290,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["UserView"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4106,7 +4338,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["AccessRequest"];
             };
         };
         responses: {
@@ -4116,7 +4348,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["UserView"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4138,7 +4370,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["EmptyBody"];
             };
         };
         responses: {
@@ -4148,7 +4380,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["UserView"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4170,7 +4402,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["EmptyBody"];
             };
         };
         responses: {
@@ -4180,7 +4412,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["UserView"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4202,7 +4434,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["EmptyBody"];
             };
         };
         responses: {
@@ -4212,7 +4444,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["UserView"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4234,7 +4466,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["EmptyBody"];
             };
         };
         responses: {
@@ -4244,7 +4476,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["UserView"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4269,7 +4501,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["SettingsView"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4287,7 +4519,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["SettingsInput"];
             };
         };
         responses: {
@@ -4297,7 +4529,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["SettingsView"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -77,26 +77,13 @@ export interface Problem {
   request_id?: string;
 }
 
-export interface Tokens {
-  access_token: string;
-  refresh_token?: string;
-  id_token?: string;
-  expires_in: number;
-}
+export type Tokens = Schemas["TokensView"];
 
-export type AuthStep =
-  | { status: "signed_in"; tokens: Tokens }
-  | { status: "challenge"; challenge: ChallengeKind; session: string; destination?: string };
+export type AuthStep = Schemas["SignInStep"];
 
-export type ChallengeKind = "EMAIL_OTP" | "SMS_MFA" | "SOFTWARE_TOKEN_MFA" | "NEW_PASSWORD_REQUIRED" | "MFA_SETUP";
+export type ChallengeKind = Schemas["ChallengeKind"];
 
-export interface Me {
-  user: { id: string; email: string; name?: string; status: string };
-  company: { id: string; name: string };
-  role: string;
-  permissions: string[];
-  mfa: components["schemas"]["MfaStatus"] | null;
-}
+export type Me = Schemas["Me"];
 
 export interface CurvePoint { current_a: number; time_s: number }
 export interface SampledLine { line: string; points: CurvePoint[] }

@@ -13,7 +13,7 @@ import { store } from "./session";
 
 type Stage =
   | { kind: "credentials" }
-  | { kind: "challenge"; challenge: ChallengeKind; session: string; destination?: string }
+  | { kind: "challenge"; challenge: ChallengeKind; session: string; destination?: string | null }
   | { kind: "forgot" }
   | { kind: "reset" };
 

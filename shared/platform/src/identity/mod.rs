@@ -60,6 +60,7 @@ impl MfaMethod {
 
 /// What the provider asks for before it issues tokens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ChallengeKind {
     EmailOtp,
