@@ -145,33 +145,15 @@ fn type_ja(d: &Device) -> &'static str {
 /// The instrument transformers of a breaker position, one line: the CT feeding its OCR and
 /// the ZCT/ZPD of its ground relay, with their ratings.
 fn instrument_transformers(d: &Device) -> String {
-    let mut parts = Vec::new();
-    let relay = match d {
+    let (ct, relay) = match d {
         Device::Vcb(v) => {
-            if let Some(ct) = &v.ct {
-                let strength = ct.overcurrent_strength.map(|k| format!(" 過電流強度{}倍", num(k))).unwrap_or_default();
-                parts.push(format!(
-                    "CT {}/{}A {}VA n>{} {}級{strength}",
-                    num(v.ocr.ct_primary_a),
-                    num(v.ocr.ct_secondary_a),
-                    num(ct.rated_burden_va),
-                    num(ct.overcurrent_constant),
-                    ct.accuracy_class.label()
-                ));
-            }
-            v.ground_relay.as_ref()
+            let strength = v.ct.and_then(|ct| ct.overcurrent_strength).map(|k| format!(" 過電流強度{}倍", num(k))).unwrap_or_default();
+            (crate::tcc::ct_text(v).map(|t| t + &strength), v.ground_relay.as_ref())
         }
-        Device::GroundSwitch(g) => g.ground_relay.as_ref(),
-        _ => None,
+        Device::GroundSwitch(g) => (None, g.ground_relay.as_ref()),
+        _ => (None, None),
     };
-    if let Some(g) = relay {
-        if let Some(z) = &g.zct {
-            parts.push(format!("ZCT {}/{}mA", num(z.rated_primary_ma), num(z.rated_secondary_ma)));
-        }
-        if let Some(z) = &g.zpd {
-            parts.push(format!("ZPD {}V", num(z.rated_voltage_v)));
-        }
-    }
+    let parts: Vec<String> = ct.into_iter().chain(relay.map(crate::tcc::zero_phase_texts).unwrap_or_default()).collect();
     parts.join(" / ")
 }
 

@@ -1,6 +1,11 @@
 //! The single-line diagram (単線結線図): the radial network laid out top-down from the
 //! utility, JIS C 0617 symbols ([`crate::symbols`]) with each device's id, name, rating and
-//! setting to the right of its symbol, and the three-phase fault current at every bus.
+//! setting to the right of its symbol, and the three-phase fault current at every bus. The
+//! station equipment is drawn with the devices it belongs to (`figure`): the DS and VCT in
+//! series, the LA and VT on their bus, the CT and ZCT (ZPD) on a breaker's conductor beside
+//! its relays, the meters hanging from their VT or CT, and an earth mark with class and
+//! resistance at every device an earthing is bonded to; a meter's or an earthing's label
+//! follows the label of the device it hangs on.
 //!
 //! # Layout
 //! The diagram is laid out in its own units (`layout`), millimetres on an A3 sheet at the
@@ -33,6 +38,7 @@
 //!   item of a device or bus carries its id (`data-device` in SVG), so every device and bus
 //!   of the project is findable on it.
 
+mod figure;
 mod layout;
 mod sheets;
 
@@ -42,9 +48,10 @@ use domain::analysis::Analysis;
 use domain::model::topology::Topology;
 use domain::model::{Device, GroundRelayKind, Project};
 
+use crate::font::text_width_mm;
 use crate::model::{wrap, Drawing, Paper, Rgb};
 use crate::sheet::SheetInfo;
-use crate::tcc::{device_summary, num, ocr_text};
+use crate::tcc::{ct_text, device_summary, num, ocr_text, zero_phase_texts};
 use crate::{DrawError, DrawingFormat};
 
 /// Options of the diagram.
@@ -106,9 +113,18 @@ impl SldDiagram {
     }
 }
 
-/// One drawn line of a label.
+/// One drawn line of a label, and what may follow it on the same line in another colour (a
+/// bus's fault current after its name, where the width allows).
 #[derive(Debug, Clone)]
 struct Line {
+    text: String,
+    color: Rgb,
+    layer: &'static str,
+    tail: Option<Tail>,
+}
+
+#[derive(Debug, Clone)]
+struct Tail {
     text: String,
     color: Rgb,
     layer: &'static str,
@@ -123,6 +139,10 @@ struct Ctx<'a> {
     /// Per device index: a bus's children (series devices first, in project order, then
     /// shunt devices); empty for other devices.
     children: &'a [Vec<usize>],
+    /// Per device index: what is drawn at it besides its label (see [`figure`]).
+    figures: &'a [Option<figure::Figure>],
+    /// Per device index: the meters and earthing whose labels follow its label in its row.
+    satellites: &'a [Vec<usize>],
     /// Width labels are wrapped to, layout units.
     width: f64,
     /// Per device index: its label lines before wrapping (a bus's: the lines above its bar).
@@ -159,8 +179,16 @@ pub fn label_text(d: &Device) -> Vec<String> {
         Device::Vcb(v) => {
             raw.push(format!("VCB {}A {}kA", num(v.rated_current_a), num(v.breaking_capacity_ka)));
             raw.push(ocr_text(&v.ocr));
+            raw.extend(ct_text(v));
             if let Some(g) = &v.ground_relay {
-                raw.push(ground_text(g));
+                raw.push(std::iter::once(ground_text(g)).chain(zero_phase_texts(g)).collect::<Vec<_>>().join(" "));
+            }
+        }
+        Device::GroundSwitch(g) => {
+            raw.push(device_summary(d));
+            let zero = g.ground_relay.as_ref().map(zero_phase_texts).unwrap_or_default();
+            if !zero.is_empty() {
+                raw.push(zero.join(" "));
             }
         }
         Device::LbsPf(l) => {
@@ -169,6 +197,11 @@ pub fn label_text(d: &Device) -> Vec<String> {
             }
             let bc = l.fuse.breaking_capacity_ka.map(|k| format!(" {}kA", num(k))).unwrap_or_default();
             raw.push(format!("PF {:?}{}A{bc}", l.fuse.fuse_type, num(l.fuse.rating_a)));
+        }
+        Device::Earthing(e) => {
+            // The drawing font has no subscript one: the B-class ground-fault current in words.
+            let i1 = e.ground_fault_current_a.map(|i| format!(" 1線地絡電流{}A", num(i))).unwrap_or_default();
+            raw.push(format!("{}接地 {}Ω{i1}", e.class.label_ja(), num(e.resistance_ohm)));
         }
         Device::Transformer(t) => {
             let (r, x) = t.impedance.r_x();
@@ -197,20 +230,38 @@ fn source_text(project: &Project) -> Vec<String> {
 }
 
 /// Label lines wrapped to `width` layout units, each piece keeping its line's colour and
-/// layer.
+/// layer; a line's tail stays on its last piece when both fit, else takes a line of its own.
 fn wrap_lines(raw: &[Line], width: f64) -> Vec<Line> {
-    raw.iter().flat_map(|l| wrap(&l.text, TEXT_SIZE, width).into_iter().map(|text| Line { text, ..l.clone() })).collect()
+    let mut out = Vec::new();
+    for l in raw {
+        let start = out.len();
+        out.extend(wrap(&l.text, TEXT_SIZE, width).into_iter().map(|text| Line { text, tail: None, ..l.clone() }));
+        if let Some(t) = &l.tail {
+            let has_head = out.len() > start;
+            match out.last_mut().filter(|_| has_head) {
+                Some(last) if line_width(&Line { tail: Some(t.clone()), ..last.clone() }) <= width => last.tail = Some(t.clone()),
+                _ => out.extend(wrap(&t.text, TEXT_SIZE, width).into_iter().map(|text| Line { text, color: t.color, layer: t.layer, tail: None })),
+            }
+        }
+    }
+    out
+}
+
+/// Width of a drawn line with its tail, layout units.
+fn line_width(l: &Line) -> f64 {
+    let tail = l.tail.as_ref().map(|t| layout::TAIL_GAP + text_width_mm(&t.text, TEXT_SIZE)).unwrap_or(0.0);
+    text_width_mm(&l.text, TEXT_SIZE) + tail
 }
 
 fn lines(raw: Vec<String>, style: impl Fn(usize) -> (Rgb, &'static str)) -> Vec<Line> {
     raw.into_iter().enumerate().map(|(i, text)| {
         let (color, layer) = style(i);
-        Line { text, color, layer }
+        Line { text, color, layer, tail: None }
     }).collect()
 }
 
 impl<'a> Ctx<'a> {
-    fn new(project: &'a Project, topo: &'a Topology, children: &'a [Vec<usize>], fault: &HashMap<&str, f64>, width: f64) -> Ctx<'a> {
+    fn new(project: &'a Project, topo: &'a Topology, tree: &'a Tree, fault: &HashMap<&str, f64>, width: f64) -> Ctx<'a> {
         let id_color = Rgb(0, 60, 150);
         let device_style = |i: usize| (if i == 0 { id_color } else { Rgb::BLACK }, LAYER_LABEL);
         let raw: Vec<Vec<Line>> = project
@@ -218,12 +269,11 @@ impl<'a> Ctx<'a> {
             .iter()
             .map(|d| match d {
                 Device::Bus(b) => {
-                    let mut text = label_text(d);
-                    let name_lines = text.len();
-                    if let Some(ik) = fault.get(b.id.as_str()).filter(|ik| ik.is_finite()) {
-                        text.push(format!("Is {} kA", num(*ik)));
+                    let mut out = lines(label_text(d), |_| (Rgb::BLACK, LAYER_LABEL));
+                    if let (Some(ik), Some(last)) = (fault.get(b.id.as_str()).filter(|ik| ik.is_finite()), out.last_mut()) {
+                        last.tail = Some(Tail { text: format!("Is {} kA", num(*ik)), color: Rgb(200, 0, 0), layer: LAYER_FAULT });
                     }
-                    lines(text, |i| if i >= name_lines { (Rgb(200, 0, 0), LAYER_FAULT) } else { (Rgb::BLACK, LAYER_LABEL) })
+                    out
                 }
                 _ => lines(label_text(d), device_style),
             })
@@ -233,8 +283,15 @@ impl<'a> Ctx<'a> {
         let source = wrap_lines(&source_raw, width);
         let s = topo.source_bus;
         let has_source = matches!(project.devices.get(s), Some(Device::Bus(_))) && topo.depth.get(s).copied().flatten().is_some();
-        Ctx { project, topo, has_source, children, width, raw, labels, source_raw, source }
+        Ctx { project, topo, has_source, children: &tree.children, figures: &tree.figures, satellites: &tree.satellites, width, raw, labels, source_raw, source }
     }
+}
+
+/// The tree of the diagram and what hangs on it, shared by every label width.
+struct Tree {
+    children: Vec<Vec<usize>>,
+    figures: Vec<Option<figure::Figure>>,
+    satellites: Vec<Vec<usize>>,
 }
 
 /// Build the single-line diagram.
@@ -256,7 +313,12 @@ pub fn build(project: &Project, analysis: &Analysis, opts: &SldOptions) -> Resul
     for c in children.iter_mut() {
         c.sort_by_key(|&i| (project.devices[i].series_terminals().is_none(), i));
     }
+    let mut placed = vec![false; n];
+    for &c in children.iter().flatten() {
+        placed[c] = true;
+    }
+    let tree = Tree { figures: figure::figures(project, &placed), satellites: figure::satellites(project, &placed), children };
     let fault: HashMap<&str, f64> = analysis.short_circuit.buses.iter().map(|b| (b.bus_id.as_str(), b.percent_z.ik_ka)).collect();
-    let contexts: Vec<Ctx> = LABEL_WIDTHS.iter().map(|&w| Ctx::new(project, &topo, &children, &fault, w)).collect();
+    let contexts: Vec<Ctx> = LABEL_WIDTHS.iter().map(|&w| Ctx::new(project, &topo, &tree, &fault, w)).collect();
     Ok(sheets::compose(project, &contexts, opts))
 }

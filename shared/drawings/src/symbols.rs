@@ -1,9 +1,16 @@
-//! Single-line diagram symbols after JIS C 0617 (IEC 60617), as blocks. Every symbol is drawn
-//! in its own millimetre frame with the origin at its centre, connecting at (0, −6) above and
-//! (0, +6) below (y downwards), and reaching at most [`LEFT_EXTENT`] to the left and
+//! Single-line diagram symbols after JIS C 0617 (IEC 60617), as blocks. Every device symbol is
+//! drawn in its own millimetre frame with the origin at its centre, connecting at (0, −6) above
+//! and (0, +6) below (y downwards), and reaching at most [`LEFT_EXTENT`] to the left and
 //! [`RIGHT_EXTENT`] to the right of the conductor line; [`bounds`] gives each symbol's own
 //! reach, measured from its geometry, so that a layout can keep labels clear of it. The relay
-//! letters inside the symbols (OCR, GR) are [`LETTER_SIZE`] high.
+//! and instrument letters inside the symbols (OCR, GR, VCT, ZCT, ZPD) are [`LETTER_SIZE`] high.
+//!
+//! The parts drawn onto a device's symbol are blocks of their own, around their own origin:
+//! the current transformers threaded on the conductor ([`CT`], [`ZCT`], centred on it), the
+//! zero-phase voltage device ([`ZPD`], origin at its tap on the conductor), a meter
+//! ([`METER`], its circle, centred) and an earth electrode ([`EARTH`], origin at the top of its
+//! lead). A breaker's symbol leaves the place of its CT ([`VCB_CT_Y`]) and ZCT ([`VCB_ZCT_Y`],
+//! [`PAS_ZCT_Y`]) empty for them.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -30,6 +37,46 @@ pub const CAPACITOR: &str = "JIS_CAPACITOR_SR";
 pub const LOAD: &str = "JIS_LOAD";
 pub const MOTOR: &str = "JIS_MOTOR";
 pub const GENERATOR: &str = "JIS_GENERATOR";
+/// VCB with its OCR and a ground relay (GR or DGR box).
+pub const VCB_OCR_GR: &str = "JIS_VCB_OCR_GR";
+pub const VCB_OCR_DGR: &str = "JIS_VCB_OCR_DGR";
+/// PAS/UGS whose ground relay is directional.
+pub const PAS_DGR: &str = "JIS_PAS_DGR";
+/// Disconnector (断路器).
+pub const DS: &str = "JIS_DS";
+/// The utility's metering unit (VCT): CT and VT in one box.
+pub const VCT: &str = "JIS_VCT";
+/// Lightning arrester (避雷器) with its earth.
+pub const LA: &str = "JIS_LA";
+/// Voltage transformer (計器用変圧器) on a bus.
+pub const VT: &str = "JIS_VT";
+/// Current transformer on a breaker's conductor.
+pub const CT: &str = "JIS_CT";
+/// Zero-phase current transformer on the conductor of a ground relay's breaker.
+pub const ZCT: &str = "JIS_ZCT";
+/// Zero-phase voltage device, tapped off the conductor to its left.
+pub const ZPD: &str = "JIS_ZPD";
+/// A meter's circle; its letters (Wh, A, V, …) are written into it where it is placed.
+pub const METER: &str = "JIS_METER";
+/// Earth electrode (接地): a lead down to three bars.
+pub const EARTH: &str = "JIS_EARTH";
+
+/// The blocks placed onto device symbols rather than drawn for a device of their own.
+pub const PARTS: [&str; 5] = [CT, ZCT, ZPD, METER, EARTH];
+
+/// Where the CT and the ZCT sit on a VCB's conductor, mm from its centre.
+pub const VCB_CT_Y: f64 = 1.5;
+pub const VCB_ZCT_Y: f64 = 4.3;
+/// Where the ZCT sits on a PAS/UGS's conductor, mm from its centre.
+pub const PAS_ZCT_Y: f64 = 3.6;
+/// Where a ZPD is tapped off a breaker's conductor, mm from its centre.
+pub const ZPD_Y: f64 = -4.8;
+/// Radius of a meter's circle, mm.
+pub const METER_RADIUS: f64 = 2.4;
+/// Height of the earth electrode from the top of its lead to its lowest bar, and its half
+/// width, mm.
+pub const EARTH_HEIGHT: f64 = 2.6;
+pub const EARTH_HALF_WIDTH: f64 = 1.5;
 
 fn s(w: f64) -> Stroke {
     Stroke::new(Rgb::BLACK, w)
@@ -61,6 +108,92 @@ fn breaker_contact(top: f64, bottom: f64) -> Vec<Item> {
     ]
 }
 
+/// A relay box left of the conductor at height `y`, its lead starting `from` left of it (the
+/// radius of the transformer on the conductor).
+fn relay_box(y: f64, from: f64, letters: &str) -> Vec<Item> {
+    vec![
+        item(Shape::Line(pt(-from, y), pt(-3.9, y)), 0.2),
+        item(Shape::Polygon { points: vec![pt(-9.0, y - 1.3), pt(-3.9, y - 1.3), pt(-3.9, y + 1.3), pt(-9.0, y + 1.3)], fill: None, opacity: 1.0 }, 0.25),
+        text(pt(-6.45, y), letters, LETTER_SIZE),
+    ]
+}
+
+/// Three bars of an earth electrode, the widest at `y`.
+fn earth_bars(y: f64) -> Vec<Item> {
+    vec![
+        item(Shape::Line(pt(-EARTH_HALF_WIDTH, y), pt(EARTH_HALF_WIDTH, y)), 0.3),
+        item(Shape::Line(pt(-0.95, y + 0.7), pt(0.95, y + 0.7)), 0.3),
+        item(Shape::Line(pt(-0.4, y + 1.4), pt(0.4, y + 1.4)), 0.3),
+    ]
+}
+
+fn rect(x0: f64, y0: f64, x1: f64, y1: f64, w: f64) -> Item {
+    item(Shape::Polygon { points: vec![pt(x0, y0), pt(x1, y0), pt(x1, y1), pt(x0, y1)], fill: None, opacity: 1.0 }, w)
+}
+
+/// The station equipment: DS, VCT, LA, VT, and the parts placed onto other symbols.
+fn station_blocks() -> Vec<Block> {
+    let mut out = Vec::new();
+    // Disconnector: a blade open from its hinge, a bar across the fixed contact.
+    out.push(Block {
+        name: DS.into(),
+        items: vec![
+            line(pt(0.0, -HALF_HEIGHT), pt(0.0, -3.0)),
+            line(pt(-1.2, -3.0), pt(1.2, -3.0)),
+            line(pt(0.0, 2.4), pt(-2.6, -2.4)),
+            line(pt(0.0, 2.4), pt(0.0, HALF_HEIGHT)),
+        ],
+    });
+    // Metering unit: a box marked VCT around the CT threaded on the conductor and the VT
+    // tapped off it.
+    out.push(Block {
+        name: VCT.into(),
+        items: vec![
+            line(pt(0.0, -HALF_HEIGHT), pt(0.0, -2.6)),
+            circle(pt(0.0, -1.6), 1.0),
+            line(pt(0.0, -0.6), pt(0.0, HALF_HEIGHT)),
+            item(Shape::Line(pt(0.0, 0.0), pt(-2.4, 0.0)), 0.25),
+            item(Shape::Line(pt(-2.4, 0.0), pt(-2.4, 0.4)), 0.25),
+            item(Shape::Circle { center: pt(-2.4, 1.25), radius_mm: 0.85, fill: None }, 0.25),
+            item(Shape::Circle { center: pt(-2.4, 2.55), radius_mm: 0.85, fill: None }, 0.25),
+            rect(-4.6, -5.4, 1.8, 4.4, 0.3),
+            text(pt(-2.35, -4.2), "VCT", LETTER_SIZE),
+        ],
+    });
+    // Lightning arrester: the arrester's box with its arrow, down to its earth.
+    let mut la = vec![
+        line(pt(0.0, -HALF_HEIGHT), pt(0.0, -4.4)),
+        rect(-1.3, -4.4, 1.3, 0.6, 0.3),
+        item(Shape::Line(pt(0.0, -3.6), pt(0.0, -1.0)), 0.25),
+        item(Shape::Polygon { points: vec![pt(-0.7, -1.2), pt(0.7, -1.2), pt(0.0, 0.1)], fill: Some(Rgb::BLACK), opacity: 1.0 }, 0.2),
+        line(pt(0.0, 0.6), pt(0.0, 3.4)),
+    ];
+    la.extend(earth_bars(3.4));
+    out.push(Block { name: LA.into(), items: la });
+    // Voltage transformer: two interlocking circles.
+    out.push(Block {
+        name: VT.into(),
+        items: vec![line(pt(0.0, -HALF_HEIGHT), pt(0.0, -4.0)), circle(pt(0.0, -1.7), 2.3), circle(pt(0.0, 1.7), 2.3)],
+    });
+    out.push(Block { name: CT.into(), items: vec![circle(pt(0.0, 0.0), 1.1)] });
+    out.push(Block {
+        name: ZCT.into(),
+        items: vec![
+            circle(pt(0.0, 0.0), 1.3),
+            item(Shape::Text(Text::new(pt(1.7, 0.0), "ZCT", LETTER_SIZE).align(HAlign::Left, VAlign::Middle)), 0.0),
+        ],
+    });
+    out.push(Block {
+        name: ZPD.into(),
+        items: vec![item(Shape::Line(pt(0.0, 0.0), pt(-3.6, 0.0)), 0.2), rect(-8.6, -1.2, -3.6, 1.2, 0.25), text(pt(-6.1, 0.0), "ZPD", LETTER_SIZE)],
+    });
+    out.push(Block { name: METER.into(), items: vec![item(Shape::Circle { center: pt(0.0, 0.0), radius_mm: METER_RADIUS, fill: None }, 0.3)] });
+    let mut earth = vec![item(Shape::Line(pt(0.0, 0.0), pt(0.0, 1.2)), 0.3)];
+    earth.extend(earth_bars(1.2));
+    out.push(Block { name: EARTH.into(), items: earth });
+    out
+}
+
 /// Every symbol block.
 pub fn blocks() -> Vec<Block> {
     let mut out = Vec::new();
@@ -76,14 +209,16 @@ pub fn blocks() -> Vec<Block> {
     let mut cb = breaker_contact(-3.0, 2.5);
     cb.push(line(pt(0.0, 2.5), pt(0.0, HALF_HEIGHT)));
     out.push(Block { name: CB.into(), items: cb });
-    // VCB with CT and OCR.
-    let mut v = breaker_contact(-3.6, 0.8);
-    v.push(line(pt(0.0, 0.8), pt(0.0, HALF_HEIGHT)));
-    v.push(circle(pt(0.0, 3.4), 1.1));
-    v.push(item(Shape::Line(pt(-1.1, 3.4), pt(-3.9, 3.4)), 0.2));
-    v.push(item(Shape::Polygon { points: vec![pt(-9.0, 1.9), pt(-3.9, 1.9), pt(-3.9, 4.9), pt(-9.0, 4.9)], fill: None, opacity: 1.0 }, 0.25));
-    v.push(text(pt(-6.45, 3.4), "OCR", LETTER_SIZE));
-    out.push(Block { name: VCB_OCR.into(), items: v });
+    // VCB with its OCR (and ground relay): the CT and ZCT are placed onto it.
+    for (name, ground) in [(VCB_OCR, None), (VCB_OCR_GR, Some("GR")), (VCB_OCR_DGR, Some("DGR"))] {
+        let mut v = breaker_contact(-4.2, -0.2);
+        v.push(line(pt(0.0, -0.2), pt(0.0, HALF_HEIGHT)));
+        v.extend(relay_box(VCB_CT_Y, 1.1, "OCR"));
+        if let Some(letters) = ground {
+            v.extend(relay_box(VCB_ZCT_Y, 1.3, letters));
+        }
+        out.push(Block { name: name.into(), items: v });
+    }
     // Load-break switch with power fuse (LBS + PF).
     out.push(Block {
         name: LBS_PF.into(),
@@ -95,20 +230,17 @@ pub fn blocks() -> Vec<Block> {
             item(Shape::Polygon { points: vec![pt(-1.0, 0.8), pt(1.0, 0.8), pt(1.0, 5.0), pt(-1.0, 5.0)], fill: None, opacity: 1.0 }, 0.3),
         ],
     });
-    // PAS / UGS with ZCT (ground relay).
-    out.push(Block {
-        name: PAS.into(),
-        items: vec![
+    // PAS / UGS with its ground relay: the ZCT is placed onto it.
+    for (name, letters) in [(PAS, "GR"), (PAS_DGR, "DGR")] {
+        let mut p = vec![
             line(pt(0.0, -HALF_HEIGHT), pt(0.0, -3.4)),
             line(pt(-1.2, -3.4), pt(1.2, -3.4)),
             line(pt(0.0, 1.0), pt(-2.8, -3.0)),
             line(pt(0.0, 1.0), pt(0.0, HALF_HEIGHT)),
-            circle(pt(0.0, 3.6), 1.3),
-            item(Shape::Line(pt(-1.3, 3.6), pt(-3.6, 3.6)), 0.2),
-            item(Shape::Polygon { points: vec![pt(-7.8, 2.2), pt(-3.6, 2.2), pt(-3.6, 5.0), pt(-7.8, 5.0)], fill: None, opacity: 1.0 }, 0.25),
-            text(pt(-5.7, 3.6), "GR", LETTER_SIZE),
-        ],
-    });
+        ];
+        p.extend(relay_box(PAS_ZCT_Y, 1.3, letters));
+        out.push(Block { name: name.into(), items: p });
+    }
     // Two-winding transformer: two circles.
     out.push(Block {
         name: TRANSFORMER.into(),
@@ -165,6 +297,7 @@ pub fn blocks() -> Vec<Block> {
             items: vec![line(pt(0.0, -HALF_HEIGHT), pt(0.0, -2.8)), circle(pt(0.0, 0.2), 3.0), text(pt(0.0, 0.2), letter, 3.0)],
         });
     }
+    out.extend(station_blocks());
     out
 }
 
@@ -208,7 +341,7 @@ mod tests {
 
     #[test]
     fn every_symbol_stays_within_its_declared_reach() {
-        for b in blocks() {
+        for b in blocks().into_iter().filter(|b| !PARTS.contains(&b.name.as_str())) {
             let r = bounds(&b.name).expect("bounds");
             assert!(r.x0 >= -LEFT_EXTENT && r.x1 <= RIGHT_EXTENT, "{}: {r:?}", b.name);
             assert!(r.y0 >= -HALF_HEIGHT - 0.2 && r.y1 <= HALF_HEIGHT + 0.2, "{}: {r:?}", b.name);
@@ -216,9 +349,27 @@ mod tests {
     }
 
     #[test]
+    fn parts_placed_onto_a_symbol_stay_within_its_frame() {
+        // The CT, ZCT and ZPD are placed onto breakers: where they sit, they stay inside the
+        // breaker's frame, and the ZCT's letters reach no further right than a label may start.
+        for (block, y) in [(CT, VCB_CT_Y), (ZCT, VCB_ZCT_Y), (ZCT, PAS_ZCT_Y), (ZPD, ZPD_Y)] {
+            let r = bounds(block).expect("bounds");
+            assert!(r.y0 + y >= -HALF_HEIGHT - 0.2 && r.y1 + y <= HALF_HEIGHT + 0.2 && r.x0 >= -LEFT_EXTENT, "{block} at {y}: {r:?}");
+        }
+        assert!(bounds(ZCT).expect("zct").x1 < 6.0);
+    }
+
+    #[test]
     fn relay_letters_fit_their_boxes() {
-        // "OCR" at 1.8 mm is 3.9 mm wide: it must sit inside the 5.1 mm relay box.
-        let t = Text::new(pt(-6.45, 3.4), "OCR", LETTER_SIZE).align(HAlign::Center, VAlign::Middle).bbox();
-        assert!(t.x0 > -9.0 && t.x1 < -3.9 && t.y0 > 1.9 && t.y1 < 4.9, "{t:?}");
+        // "OCR" at 1.8 mm is 3.9 mm wide: it must sit inside the 5.1 mm × 2.6 mm relay box.
+        for letters in ["OCR", "GR", "DGR"] {
+            let t = Text::new(pt(-6.45, 0.0), letters, LETTER_SIZE).align(HAlign::Center, VAlign::Middle).bbox();
+            assert!(t.x0 > -9.0 && t.x1 < -3.9 && t.y0 > -1.3 && t.y1 < 1.3, "{letters}: {t:?}");
+        }
+        // "ZPD" inside its 5 mm box, "VCT" inside the metering unit's box clear of its CT.
+        let t = Text::new(pt(-6.1, 0.0), "ZPD", LETTER_SIZE).align(HAlign::Center, VAlign::Middle).bbox();
+        assert!(t.x0 > -8.6 && t.x1 < -3.6 && t.y0 > -1.2 && t.y1 < 1.2, "ZPD: {t:?}");
+        let t = Text::new(pt(-2.35, -4.2), "VCT", LETTER_SIZE).align(HAlign::Center, VAlign::Middle).bbox();
+        assert!(t.x0 > -4.6 && t.x1 < -0.1 && t.y0 > -5.4 && t.y1 < -2.6, "VCT: {t:?}");
     }
 }

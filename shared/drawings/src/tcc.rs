@@ -279,6 +279,27 @@ pub fn device_summary(d: &Device) -> String {
     }
 }
 
+/// The CT feeding a VCB's OCR with its ratings, e.g. `CT 150/5A 40VA n>10 1.0級`; `None` when
+/// the breaker carries no CT ratings (the ratio alone is in the OCR's line).
+pub fn ct_text(v: &domain::model::Vcb) -> Option<String> {
+    let ct = v.ct.as_ref()?;
+    Some(format!(
+        "CT {}/{}A {}VA n>{} {}級",
+        num(v.ocr.ct_primary_a),
+        num(v.ocr.ct_secondary_a),
+        num(ct.rated_burden_va),
+        num(ct.overcurrent_constant),
+        ct.accuracy_class.label()
+    ))
+}
+
+/// The ZCT and ZPD feeding a ground relay, each when given: `ZCT 200/1.5mA`, `ZPD 6600V`.
+pub fn zero_phase_texts(g: &domain::model::GroundRelaySettings) -> Vec<String> {
+    let zct = g.zct.map(|z| format!("ZCT {}/{}mA", num(z.rated_primary_ma), num(z.rated_secondary_ma)));
+    let zpd = g.zpd.map(|z| format!("ZPD {}V", num(z.rated_voltage_v)));
+    zct.into_iter().chain(zpd).collect()
+}
+
 /// Japanese name of a check rule.
 pub fn rule_name_ja(rule: &str) -> &'static str {
     match rule {

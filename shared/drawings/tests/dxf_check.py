@@ -1,7 +1,8 @@
 """Open a DXF with ezdxf, audit it and check layers, blocks and texts.
 
 Usage: dxf_check.py FILE.dxf EXPECT.json
-EXPECT.json: {"layers": [...], "texts": [...], "blocks": [...], "units": 4, "min_version": "AC1024"}
+EXPECT.json: {"layers": [...], "texts": [...], "blocks": [...], "inserts": [...], "units": 4, "min_version": "AC1024"}
+("blocks" are defined; "inserts" are blocks placed in model space.)
 Prints one line of JSON; exits 1 when anything is missing or the audit reports errors.
 """
 import json
@@ -31,6 +32,10 @@ def main() -> int:
     for name in expect.get("blocks", []):
         if name not in blocks:
             problems.append(f"block {name} missing")
+    placed = {e.dxf.name for e in doc.modelspace().query("INSERT")}
+    for name in expect.get("inserts", []):
+        if name not in placed:
+            problems.append(f"block {name} not inserted")
     texts = [e.dxf.text for e in doc.modelspace().query("TEXT")]
     for b in doc.blocks:
         texts.extend(e.dxf.text for e in b.query("TEXT"))

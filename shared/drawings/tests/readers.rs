@@ -29,10 +29,17 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     p
 }
 
-/// Whether the single-line diagram places the device (meters and earthing hang on other
-/// devices and are not drawn yet).
-fn placed(d: &domain::model::Device) -> bool {
-    !matches!(d, domain::model::Device::Meter(_) | domain::model::Device::Earthing(_))
+/// For the CB sample, the station equipment's blocks placed in the diagram and its ratings:
+/// (blocks inserted, texts).
+fn station_equipment(stem: &str) -> (Vec<&'static str>, Vec<&'static str>) {
+    if stem != "cb_multi" {
+        return (Vec::new(), Vec::new());
+    }
+    use drawings::symbols::{CT, DS, EARTH, LA, METER, VCT, VT, ZCT, ZPD};
+    (
+        vec![DS, VCT, LA, VT, CT, ZCT, ZPD, METER, EARTH],
+        vec!["DS 400A 12.5kA", "VCT 6600/110V 100/5A 0.5W級", "LA 8.4kV 2.5kA", "VT 6600/110V 50VA 1.0級 PF1A", "CT 150/5A 40VA n>10 1.0級", "ZCT 200/1.5mA", "Wh", "E_A 8Ω", "E_B 15Ω", "A種接地 8Ω"],
+    )
 }
 
 #[test]
@@ -47,19 +54,18 @@ fn every_dxf_passes_the_ezdxf_audit_with_its_layers_and_texts() {
         chart_layers.extend(chart.device_ids.iter().map(|id| drawings::model::layer_name(tcc::DEVICE_LAYER_PREFIX, id)));
         let mut sld_layers: Vec<String> = vec![sld::LAYER_WIRE.into(), sld::LAYER_BUS.into(), sld::LAYER_LABEL.into(), sld::LAYER_FAULT.into()];
         let mut sld_texts: Vec<String> = vec!["単線結線図".into(), project.name.clone()];
-        // The station equipment has no symbol (and so no layer) yet; meters and earthing are
-        // not placed at all (they hang on other devices, not on a bus).
+        // Every device but a bus has its layer; every device's id is written.
         for d in &project.devices {
-            if !matches!(d, domain::model::Device::Bus(_)) && !d.is_auxiliary() {
+            if !matches!(d, domain::model::Device::Bus(_)) {
                 sld_layers.push(drawings::model::layer_name("DEV_", d.id()));
             }
-            if placed(d) {
-                sld_texts.push(d.id().to_string());
-            }
+            sld_texts.push(d.id().to_string());
         }
+        let (station_blocks, station_texts) = station_equipment(&stem);
+        sld_texts.extend(station_texts.iter().map(|t| t.to_string()));
         let checks = [
-            ("tcc", encode(&chart.drawing, DrawingFormat::Dxf), serde_json::json!({"layers": chart_layers, "texts": ["保護協調図", "凡例", "動作時間 [s]", project.name.clone()], "blocks": []})),
-            ("sld", diagram.encode(DrawingFormat::Dxf), serde_json::json!({"layers": sld_layers, "texts": sld_texts, "blocks": ["JIS_CB", "JIS_TRANSFORMER", "JIS_SOURCE"]})),
+            ("tcc", encode(&chart.drawing, DrawingFormat::Dxf), serde_json::json!({"layers": chart_layers, "texts": ["保護協調図", "凡例", "動作時間 [s]", project.name.clone()], "blocks": [], "inserts": []})),
+            ("sld", diagram.encode(DrawingFormat::Dxf), serde_json::json!({"layers": sld_layers, "texts": sld_texts, "blocks": ["JIS_CB", "JIS_TRANSFORMER", "JIS_SOURCE"], "inserts": station_blocks})),
         ];
         for (what, dxf, expect) in checks {
             let dxf = dxf.expect("dxf");
@@ -106,7 +112,7 @@ fn every_pdf_passes_qpdf_shows_japanese_text_and_renders_without_warnings() {
                 for l in labels {
                     assert!(text.contains(l), "{name}: `{l}` not extracted");
                 }
-                let ids: Vec<&str> = if what == "sld" { project.devices.iter().filter(|d| placed(d)).map(|d| d.id()).collect() } else { chart.device_ids.iter().map(|s| s.as_str()).filter(|s| *s != "utility").collect() };
+                let ids: Vec<&str> = if what == "sld" { project.devices.iter().map(|d| d.id()).collect() } else { chart.device_ids.iter().map(|s| s.as_str()).filter(|s| *s != "utility").collect() };
                 for id in ids {
                     assert!(text.contains(id), "{name}: `{id}` not extracted");
                 }

@@ -215,9 +215,7 @@ fn single_line_diagram_labels_every_device_without_overlaps() {
         assert_eq!(d.sheets.len(), 1, "{stem} fits one sheet");
         let texts = d.drawing.texts();
         label_boxes_do_not_overlap(&texts, d.drawing.size_mm(), &stem);
-        // Meters and earthing hang on other devices, not on a bus: the diagram does not place
-        // them yet (the equipment report lists them).
-        for dev in project.devices.iter().filter(|d| !matches!(d, Device::Meter(_) | Device::Earthing(_))) {
+        for dev in &project.devices {
             assert!(texts.iter().any(|t| t.text.starts_with(dev.id())), "{stem}: {} not labelled", dev.id());
         }
         assert!(texts.iter().any(|t| t.text.starts_with("Is ")), "{stem}: no fault current");

@@ -12,7 +12,7 @@ use std::process::Command;
 use domain::analysis::Analysis;
 use domain::model::{Device, Project};
 use drawings::model::{BBox, Drawing, Shape, Text};
-use drawings::sheet;
+use drawings::{sheet, symbols};
 use drawings::sld::{self, SldDiagram, SldOptions};
 use drawings::{DrawingFormat, Paper, SheetInfo};
 
@@ -69,27 +69,35 @@ fn grow(b: &mut BBox, x: f64, y: f64, r: f64) {
     b.add(drawings::model::pt(x + r, y + r));
 }
 
-/// Every device's symbol on the sheet as one box (its strokes and letters included).
-fn symbol_boxes(d: &Drawing) -> HashMap<String, BBox> {
-    let mut out: HashMap<String, BBox> = HashMap::new();
-    for it in drawings::pdf::flatten(d).into_iter().filter(|i| i.layer.starts_with("DEV_")) {
+/// Every piece of every device's figure on the sheet as a box, with its device: each placed
+/// symbol (block) by its bounds, each other stroke and text of a `DEV_` layer by its own box.
+/// A device drawn in several places (an earthing marked at every device it is bonded to) has
+/// a box at each.
+fn symbol_boxes(d: &Drawing) -> Vec<(String, BBox)> {
+    let mut out = Vec::new();
+    for it in d.items.iter().filter(|i| i.layer.starts_with("DEV_")) {
         let Some(id) = it.tag.device_id.clone() else { continue };
-        let b = out.entry(id).or_insert_with(BBox::empty);
+        let mut b = BBox::empty();
         let h = it.stroke.width_mm / 2.0;
         match &it.shape {
             Shape::Line(p, q) => {
-                grow(b, p.x, p.y, h);
-                grow(b, q.x, q.y, h);
+                grow(&mut b, p.x, p.y, h);
+                grow(&mut b, q.x, q.y, h);
             }
-            Shape::Polyline(p) | Shape::Polygon { points: p, .. } => p.iter().for_each(|q| grow(b, q.x, q.y, h)),
-            Shape::Circle { center, radius_mm, .. } => grow(b, center.x, center.y, radius_mm + h),
+            Shape::Polyline(p) | Shape::Polygon { points: p, .. } => p.iter().for_each(|q| grow(&mut b, q.x, q.y, h)),
+            Shape::Circle { center, radius_mm, .. } => grow(&mut b, center.x, center.y, radius_mm + h),
             Shape::Text(t) => {
                 let tb = t.bbox();
-                grow(b, tb.x0, tb.y0, 0.0);
-                grow(b, tb.x1, tb.y1, 0.0);
+                grow(&mut b, tb.x0, tb.y0, 0.0);
+                grow(&mut b, tb.x1, tb.y1, 0.0);
             }
-            Shape::Insert { .. } => {}
+            Shape::Insert { block, at, scale, .. } => {
+                let s = symbols::bounds(block).unwrap_or_else(|| panic!("unknown block {block}"));
+                grow(&mut b, at.x + s.x0 * scale, at.y + s.y0 * scale, 0.0);
+                grow(&mut b, at.x + s.x1 * scale, at.y + s.y1 * scale, 0.0);
+            }
         }
+        out.push((id, b));
     }
     out
 }
@@ -401,4 +409,87 @@ fn names_at_the_length_limit_wrap_whole_without_overlapping() {
     assert_labels_whole("long names", &project, &analysis, &sheets, true);
     std::fs::write(support::out_dir("sld").join("long_names_sld_A3.pdf"), d.encode(DrawingFormat::Pdf).expect("pdf")).expect("write");
     assert!(d.label_size_mm >= MAIN_MM);
+}
+
+#[test]
+fn the_incoming_panel_draws_its_station_equipment_with_symbols_and_ratings() {
+    // Given the CB sample with its incoming panel, when its diagram is written as SVG, then
+    // every device of the document — the DS, VCT, LA, VT, the meters and the earthing too —
+    // has elements carrying its id; each piece of equipment is drawn with its JIS symbol
+    // (the CT and ZCT on the main VCB's conductor, the ZCT and ZPD on the UGS's, each meter's
+    // circle with its letters, an earth mark naming class and resistance at every device an
+    // earthing is bonded to), and its ratings are written in its label.
+    let samples = support::samples();
+    let (_, project, analysis) = samples.iter().find(|(s, _, _)| s == "cb_multi").expect("cb_multi");
+    let d = a3(project, analysis);
+    let svg = String::from_utf8(d.encode(DrawingFormat::Svg).expect("svg")).expect("utf-8");
+    let doc = roxmltree::Document::parse(&svg).expect("svg parses");
+    let tagged: HashSet<&str> = doc.descendants().filter_map(|n| n.attribute("data-device")).collect();
+    for dev in &project.devices {
+        assert!(tagged.contains(dev.id()), "{} has no data-device in the SVG", dev.id());
+    }
+    let texts: Vec<String> = doc.descendants().filter(|n| n.has_tag_name("text")).map(|n| n.descendants().filter_map(|t| t.text()).collect()).collect();
+    let all = squeeze(&texts.join("\n"));
+    for rating in [
+        "DS 400A 12.5kA",
+        "VCT 6600/110V 100/5A 0.5W級",
+        "LA 8.4kV 2.5kA",
+        "VT 6600/110V 50VA 1.0級 PF1A",
+        "CT 150/5A 40VA n>10 1.0級",
+        "GR 0.2A 0.1s ZCT 200/1.5mA",
+        "ZCT 200/1.5mA ZPD 6600V",
+        "A種接地 8Ω",
+        "B種接地 15Ω 1線地絡電流7A",
+    ] {
+        assert!(all.contains(&squeeze(rating)), "rating `{rating}` not written");
+    }
+
+    // Placed blocks and texts of each device on the sheet.
+    let sheet = &d.sheets[0];
+    let inserts = |id: &str| -> Vec<String> {
+        sheet
+            .items
+            .iter()
+            .filter(|i| i.tag.device_id.as_deref() == Some(id))
+            .filter_map(|i| match &i.shape {
+                Shape::Insert { block, .. } => Some(block.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let words = |id: &str| -> Vec<String> {
+        drawings::pdf::flatten(sheet).into_iter().filter(|i| i.tag.device_id.as_deref() == Some(id)).filter_map(|i| match i.shape {
+            Shape::Text(t) => Some(t.text),
+            _ => None,
+        }).collect()
+    };
+    for (id, blocks) in [
+        ("DS1", vec![symbols::DS]),
+        ("VCT", vec![symbols::VCT]),
+        ("LA1", vec![symbols::LA]),
+        ("VT1", vec![symbols::VT]),
+        ("VCB_MAIN", vec![symbols::VCB_OCR_GR, symbols::CT, symbols::ZCT]),
+        ("VCB_TR1", vec![symbols::VCB_OCR, symbols::CT]),
+        ("UGS", vec![symbols::PAS_DGR, symbols::ZCT, symbols::ZPD]),
+        ("WH", vec![symbols::METER]),
+        ("VM", vec![symbols::METER]),
+        ("AM", vec![symbols::METER]),
+    ] {
+        let got = inserts(id);
+        for b in blocks {
+            assert!(got.iter().any(|g| g == b), "{id}: {b} not placed (got {got:?})");
+        }
+    }
+    for (id, letters) in [("WH", "Wh"), ("VM", "V"), ("AM", "A")] {
+        assert!(words(id).iter().any(|t| t == letters), "meter {id} does not read {letters}");
+    }
+    // Earth marks: one per bonded device ("E_A 8Ω" beside the arrester's own earth, an earth
+    // electrode elsewhere), each transformer's B-class earth among them.
+    for (id, mark, bonded) in [("EA", "E_A 8Ω", 4), ("EB", "E_B 15Ω", 3), ("EC", "E_C 6Ω", 1), ("ED", "E_D 40Ω", 3)] {
+        let marks = words(id).iter().filter(|t| *t == mark).count();
+        assert_eq!(marks, bonded, "{id}: {marks} marks `{mark}`");
+        let electrodes = inserts(id).iter().filter(|b| *b == symbols::EARTH).count();
+        let own_earth = if id == "EA" { 1 } else { 0 };
+        assert_eq!(electrodes + own_earth, bonded, "{id}: {electrodes} earth electrodes");
+    }
 }

@@ -7,7 +7,10 @@
 //! is as tall as its tallest label, its symbols and the labels of the buses that end it need.
 //! Columns never share space: a branch is as wide as the widest of its own label, its bus's
 //! label, its continuation note and its children side by side, and every symbol of the branch
-//! lies inside it. So no text box meets another text or another device's symbol by
+//! lies inside it. A device that ends its branch (an arrester, a VT, a load) needs its row
+//! only: it stands right after the label of the sibling before it, however wide that
+//! sibling's branch is below. The labels of the meters and earthing hung on a device follow
+//! its own label in its row. So no text box meets another text or another device's symbol by
 //! construction; `tests/sld_layout.rs` measures it.
 
 use std::collections::hash_map::Entry;
@@ -15,9 +18,9 @@ use std::collections::{HashMap, HashSet};
 
 use domain::model::Device;
 
-use super::{wrap_lines, Ctx, Line, LAYER_BUS, LAYER_NOTE, LAYER_WIRE, TEXT_SIZE};
+use super::{line_width, wrap_lines, Ctx, Line, LAYER_BUS, LAYER_NOTE, LAYER_WIRE, TEXT_SIZE};
 use crate::font::text_width_mm;
-use crate::model::{layer_name, pt, HAlign, Item, Rgb, Shape, Stroke, Tag, Text, VAlign};
+use crate::model::{pt, HAlign, Item, Rgb, Shape, Stroke, Tag, Text, VAlign};
 use crate::symbols::{self, HALF_HEIGHT, LEFT_EXTENT, RIGHT_EXTENT};
 
 /// Distance between two lines of a label.
@@ -42,6 +45,10 @@ const NOTE_GAP: f64 = 2.5;
 const BAR_OVERHANG: f64 = 2.0;
 /// Widest a label is wrapped to when its branch has room to spare.
 const WIDEST_LABEL: f64 = 60.0;
+/// Space between a label and the label of a meter or earthing that follows it.
+const SATELLITE_GAP: f64 = 3.0;
+/// Space between a line and its tail (a bus's fault current after its name).
+pub(super) const TAIL_GAP: f64 = 1.5;
 
 /// The part of the tree a sheet shows.
 #[derive(Debug, Clone)]
@@ -107,6 +114,9 @@ pub(super) fn lay_out(ctx: &Ctx, frag: &Fragment, notes: &Notes) -> Vec<Item> {
         source: None,
         depth: HashMap::new(),
         width: vec![0.0; n],
+        own: vec![0.0; n],
+        left: vec![0.0; n],
+        row_followed: vec![false; n],
         offset: vec![None; n],
         conductor: vec![None; n],
         core: HashMap::new(),
@@ -126,35 +136,16 @@ pub(super) fn lay_out(ctx: &Ctx, frag: &Fragment, notes: &Notes) -> Vec<Item> {
     g.items
 }
 
-fn lines_width(lines: &[Line]) -> f64 {
-    lines.iter().map(|l| text_width_mm(&l.text, TEXT_SIZE)).fold(0.0, f64::max)
-}
-
-fn block_of(d: &Device) -> Option<&'static str> {
-    Some(match d {
-        Device::Bus(_) => return None,
-        Device::Cable(_) => symbols::CABLE,
-        Device::Transformer(_) => symbols::TRANSFORMER,
-        Device::Vcb(_) => symbols::VCB_OCR,
-        Device::LbsPf(_) => symbols::LBS_PF,
-        Device::GroundSwitch(_) => symbols::PAS,
-        Device::LvBreaker(_) => symbols::CB,
-        Device::Capacitor(_) => symbols::CAPACITOR,
-        Device::Load(_) => symbols::LOAD,
-        Device::Motor(_) => symbols::MOTOR,
-        Device::Generator(_) => symbols::GENERATOR,
-        // No symbol yet for the station equipment (DS, VCT, LA, VT, meters, earthing): their
-        // labels are drawn.
-        Device::Ds(_) | Device::Vct(_) | Device::La(_) | Device::Vt(_) | Device::Meter(_) | Device::Earthing(_) => return None,
-    })
-}
-
-/// How far a symbol reaches (left, right) of its conductor.
-fn reach(block: Option<&str>) -> (f64, f64) {
-    match block.and_then(symbols::bounds) {
+/// How far the utility's symbol reaches (left, right) of its conductor.
+fn source_reach() -> (f64, f64) {
+    match symbols::bounds(symbols::SOURCE) {
         Some(b) => (-b.x0, b.x1),
         None => (LEFT_EXTENT, RIGHT_EXTENT),
     }
+}
+
+fn lines_width(lines: &[Line]) -> f64 {
+    lines.iter().map(line_width).fold(0.0, f64::max)
 }
 
 struct Geo<'a> {
@@ -168,6 +159,12 @@ struct Geo<'a> {
     depth: HashMap<usize, usize>,
     /// Per device: width of its branch.
     width: Vec<f64>,
+    /// Per device: width its row needs (symbol, label and the labels that follow it).
+    own: Vec<f64>,
+    /// Per device: distance from its bus's branch's left edge to its branch's left edge.
+    left: Vec<f64>,
+    /// Per device: whether a sibling stands right after its label in its row.
+    row_followed: Vec<bool>,
     /// Per device: the least distance from its branch's left edge to its conductor.
     offset: Vec<Option<f64>>,
     /// Per device: distance from its branch's left edge to its conductor as placed.
@@ -220,6 +217,9 @@ impl Geo<'_> {
                 room.push((b, core - first - BUS_DX - COL_GAP));
             }
             for &c in self.frag.kids(b) {
+                if self.row_followed[c] || !self.sats(c).is_empty() {
+                    continue;
+                }
                 if let Some(off) = self.conductor.get(c).copied().flatten() {
                     room.push((c, self.width[c] - off - self.label_gap(c) - COL_GAP));
                 }
@@ -238,7 +238,7 @@ impl Geo<'_> {
         if self.frag.utility {
             let root = self.frag.root;
             if let (Some(core), Some(first)) = (self.core.get(&root), self.bus_off.get(&root)) {
-                let w = core - first - reach(Some(symbols::SOURCE)).1 - LABEL_GAP - COL_GAP;
+                let w = core - first - source_reach().1 - LABEL_GAP - COL_GAP;
                 if w > self.ctx.width + 0.5 {
                     let lines = wrap_lines(&self.ctx.source_raw, w.min(WIDEST_LABEL));
                     if lines.len() < self.ctx.source.len() {
@@ -251,8 +251,22 @@ impl Geo<'_> {
         changed
     }
 
-    fn block(&self, i: usize) -> Option<&'static str> {
-        self.device(i).and_then(block_of)
+    /// How far the figure of a device reaches (left, right) of its conductor.
+    fn reach(&self, i: usize) -> (f64, f64) {
+        match self.ctx.figures.get(i).and_then(Option::as_ref) {
+            Some(f) => (f.left, f.right),
+            None => (LEFT_EXTENT, RIGHT_EXTENT),
+        }
+    }
+
+    /// The meters and earthing whose labels follow a device's label.
+    fn sats(&self, i: usize) -> &[usize] {
+        self.ctx.satellites.get(i).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Whether a device's branch goes on below its row.
+    fn has_subtree(&self, i: usize) -> bool {
+        self.ctx.topo.downstream_bus(i).is_some_and(|b| self.depth.contains_key(&b))
     }
 
     fn note_to(&self, bus: usize) -> Option<&str> {
@@ -284,7 +298,8 @@ impl Geo<'_> {
         for (&b, &d) in &self.depth {
             bus_lines[d] = bus_lines[d].max(self.label(b).len());
             for &c in self.frag.kids(b) {
-                label_lines[d + 1] = label_lines[d + 1].max(self.label(c).len());
+                let tallest = self.sats(c).iter().map(|&s| self.label(s).len()).fold(self.label(c).len(), usize::max);
+                label_lines[d + 1] = label_lines[d + 1].max(tallest);
             }
         }
         let band = |lines: usize| lines as f64 * LINE_PITCH + BUS_DY;
@@ -316,7 +331,7 @@ impl Geo<'_> {
         if let Some(o) = self.offset.get(dev).copied().flatten() {
             return o;
         }
-        let own = reach(self.block(dev)).0 + 0.3;
+        let own = self.reach(dev).0 + 0.3;
         let below = match self.ctx.topo.downstream_bus(dev).and_then(|b| self.frag.kids(b).first().copied()) {
             Some(c) if guard < self.width.len() => self.offset(c, guard + 1),
             _ => 0.0,
@@ -332,27 +347,29 @@ impl Geo<'_> {
         let first = self.frag.kids(self.frag.root).first().copied();
         let kid = first.map(|c| self.offset(c, 0)).unwrap_or(0.0);
         if self.frag.utility {
-            kid.max(reach(Some(symbols::SOURCE)).0 + 0.3)
+            kid.max(source_reach().0 + 0.3)
         } else {
             kid.max(1.0)
         }
     }
 
     fn label_gap(&self, dev: usize) -> f64 {
-        reach(self.block(dev)).1 + LABEL_GAP
+        self.reach(dev).1 + LABEL_GAP
     }
 
     /// Width of a device's branch with its conductor `off` from the branch's left edge
     /// (at least the branch's own [`Self::offset`]).
     fn branch_width(&mut self, dev: usize, off: f64, guard: usize) -> f64 {
-        let (_, right) = reach(self.block(dev));
-        let own = (off + self.label_gap(dev) + lines_width(self.label(dev))).max(off + right) + COL_GAP;
+        let (_, right) = self.reach(dev);
+        let sats: f64 = self.sats(dev).iter().map(|&s| SATELLITE_GAP + lines_width(self.label(s))).sum();
+        let own = (off + self.label_gap(dev) + lines_width(self.label(dev)) + sats).max(off + right) + COL_GAP;
         let below = match self.ctx.topo.downstream_bus(dev) {
             Some(b) if self.depth.contains_key(&b) => self.bus_width(b, off, guard + 1),
             _ => 0.0,
         };
         let w = own.max(below);
         self.width[dev] = w;
+        self.own[dev] = own;
         self.conductor[dev] = Some(off);
         w
     }
@@ -365,11 +382,28 @@ impl Geo<'_> {
         }
         self.bus_off.insert(bus, first_off);
         let kids = self.frag.kids(bus).to_vec();
-        let mut sum = 0.0;
+        // Right edges of what the children placed so far take: in their row, and below it.
+        let (mut row, mut below) = (0.0f64, 0.0f64);
+        let mut prev: Option<usize> = None;
         for (k, &c) in kids.iter().enumerate() {
             let off = if k == 0 { first_off } else { self.offset(c, guard) };
-            sum += self.branch_width(c, off, guard + 1);
+            self.branch_width(c, off, guard + 1);
+            let subtree = self.has_subtree(c);
+            let left = if subtree { row.max(below) } else { row };
+            if let Some(p) = prev {
+                self.row_followed[p] = !subtree && left < below;
+            }
+            self.left[c] = left;
+            row = left + self.own[c];
+            if subtree {
+                below = below.max(left + self.width[c]);
+            }
+            prev = Some(c);
         }
+        if let Some(p) = prev {
+            self.row_followed[p] = false;
+        }
+        let sum = row.max(below);
         let mut own = first_off + BUS_DX + lines_width(self.label(bus)) + COL_GAP;
         if bus == self.frag.root && !self.frag.utility {
             if let Some(f) = &self.notes.from {
@@ -377,7 +411,7 @@ impl Geo<'_> {
             }
         }
         if bus == self.frag.root && self.frag.utility {
-            own = own.max(first_off + reach(Some(symbols::SOURCE)).1 + LABEL_GAP + lines_width(self.source()) + COL_GAP);
+            own = own.max(first_off + source_reach().1 + LABEL_GAP + lines_width(self.source()) + COL_GAP);
         }
         let core = sum.max(own);
         self.core.insert(bus, core);
@@ -406,14 +440,19 @@ impl Geo<'_> {
         let top = yc - lines.len() as f64 * LINE_PITCH / 2.0;
         for (k, l) in lines.iter().enumerate() {
             let y = top + LINE_PITCH * (k as f64 + 0.5);
-            let t = Text::new(pt(x, y), l.text.clone(), TEXT_SIZE).align(HAlign::Left, VAlign::Middle).color(l.color);
-            self.text(t, l.layer, id);
+            self.line_at(l, x, y, VAlign::Middle, id);
         }
     }
 
-    fn symbol(&mut self, block: &str, x: f64, yc: f64, layer: String, id: Option<&str>) {
-        let s = Stroke::new(Rgb::BLACK, 0.35);
-        self.push(&layer, s, Shape::Insert { block: block.to_string(), at: pt(x, yc), scale: 1.0, rotation_deg: 0.0 }, id);
+    /// One label line starting at `x`, its tail after it.
+    fn line_at(&mut self, l: &Line, x: f64, y: f64, v: VAlign, id: Option<&str>) {
+        let t = Text::new(pt(x, y), l.text.clone(), TEXT_SIZE).align(HAlign::Left, v).color(l.color);
+        self.text(t, l.layer, id);
+        if let Some(tail) = &l.tail {
+            let tx = x + text_width_mm(&l.text, TEXT_SIZE) + TAIL_GAP;
+            let t = Text::new(pt(tx, y), tail.text.clone(), TEXT_SIZE).align(HAlign::Left, v).color(tail.color);
+            self.text(t, tail.layer, id);
+        }
     }
 
     fn wire(&mut self, x: f64, y0: f64, y1: f64, id: Option<&str>) {
@@ -425,9 +464,10 @@ impl Geo<'_> {
         let y0 = self.y_bus.first().copied().unwrap_or(0.0);
         if self.frag.utility {
             let yc = self.yc[0];
-            self.symbol(symbols::SOURCE, first_off, yc, "DEV_utility".into(), Some("utility"));
+            let source = Shape::Insert { block: symbols::SOURCE.to_string(), at: pt(first_off, yc), scale: 1.0, rotation_deg: 0.0 };
+            self.push("DEV_utility", Stroke::new(Rgb::BLACK, 0.35), source, Some("utility"));
             let src = self.source().to_vec();
-            let x = first_off + reach(Some(symbols::SOURCE)).1 + LABEL_GAP;
+            let x = first_off + source_reach().1 + LABEL_GAP;
             self.label_at(x, yc, &src, Some("utility"));
             if self.ctx.has_source {
                 self.wire(first_off, yc + HALF_HEIGHT, y0, Some("utility"));
@@ -456,27 +496,33 @@ impl Geo<'_> {
         let kids = self.frag.kids(bus).to_vec();
         let bus_id = self.id(bus);
         let first_x = left + first_off;
-        let mut x_left = left;
         let mut last_x = first_x;
         for (k, &c) in kids.iter().enumerate() {
             let off = if k == 0 { first_off } else { self.offset(c, guard) };
+            let x_left = left + self.left[c];
             let x = x_left + off;
             last_x = x;
             let id = self.id(c);
             self.wire(x, y, yc - HALF_HEIGHT, id.as_deref());
-            if let Some(block) = self.block(c) {
-                let layer = layer_name("DEV_", id.as_deref().unwrap_or(""));
-                self.symbol(block, x, yc, layer, id.as_deref());
+            if let Some(f) = self.ctx.figures.get(c).and_then(Option::as_ref) {
+                self.items.extend(f.placed_at(x, yc));
             }
             let lines = self.label(c).to_vec();
-            let gap = self.label_gap(c);
-            self.label_at(x + gap, yc, &lines, id.as_deref());
+            let mut label_x = x + self.label_gap(c);
+            self.label_at(label_x, yc, &lines, id.as_deref());
+            let mut prev = lines;
+            for s in self.sats(c).to_vec() {
+                label_x += lines_width(&prev) + SATELLITE_GAP;
+                let sat = self.label(s).to_vec();
+                let sid = self.id(s);
+                self.label_at(label_x, yc, &sat, sid.as_deref());
+                prev = sat;
+            }
             if let Some(b) = self.ctx.topo.downstream_bus(c).filter(|b| self.depth.get(b) == Some(&(level + 1))) {
                 let y_next = self.y_bus[level + 1];
                 self.wire(x, yc + HALF_HEIGHT, y_next, id.as_deref());
                 self.place_bus(b, x_left, off, level + 1, guard + 1);
             }
-            x_left += self.width.get(c).copied().unwrap_or(0.0);
         }
         let bar = Stroke::new(Rgb::BLACK, 0.9);
         let dot = |g: &mut Self| g.push(LAYER_BUS, Stroke::new(Rgb::BLACK, 0.2), Shape::Circle { center: pt(first_x, y), radius_mm: 0.7, fill: Some(Rgb::BLACK) }, bus_id.as_deref());
@@ -503,8 +549,7 @@ impl Geo<'_> {
         let n = lines.len();
         for (k, l) in lines.iter().enumerate() {
             let yy = y - BUS_DY - (n - 1 - k) as f64 * LINE_PITCH;
-            let t = Text::new(pt(first_x + BUS_DX, yy), l.text.clone(), TEXT_SIZE).align(HAlign::Left, VAlign::Bottom).color(l.color);
-            self.text(t, l.layer, bus_id.as_deref());
+            self.line_at(l, first_x + BUS_DX, yy, VAlign::Bottom, bus_id.as_deref());
         }
     }
 }

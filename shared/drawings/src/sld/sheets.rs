@@ -94,7 +94,7 @@ struct Boxes {
     ext: BBox,
 }
 
-fn item_box(it: &Item) -> Option<BBox> {
+pub(super) fn item_box(it: &Item) -> Option<BBox> {
     let mut b = BBox::empty();
     let h = it.stroke.width_mm / 2.0;
     let mut add = |p: crate::model::Pt, r: f64| {
