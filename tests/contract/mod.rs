@@ -478,7 +478,7 @@ pub async fn user_and_tenant_writes_need_the_version_they_read(t: &Target) {
 /// demote themselves through guarded writes made from that reading, then the first commits
 /// and the second is refused as a version mismatch and changes nothing: one full
 /// administrator remains. (One after the other, so that the adapters' conditions are what
-/// is tested; DynamoDB serializes concurrent transactions, `moto_server` does not.)
+/// is tested; the racing requests themselves are in `tests/security.rs`, on both backends.)
 pub async fn guarded_writes_from_one_reading_let_exactly_one_commit(t: &Target) {
     let b = &t.backend;
     let acme = given_tenant(b, "acme").await;

@@ -49,32 +49,13 @@ both_backends!(
     if_match_star_replaces_whatever_is_stored,
     methods_are_matched_case_sensitively,
     a_failing_audit_log_refuses_a_change_and_changes_nothing,
+    // Races between whole requests. (On the aws backend they need DynamoDB's isolation of
+    // conditional writes and transactions, which `tests/moto_atomic.py` gives moto.)
+    two_administrators_demoting_themselves_at_once_leave_one,
+    two_administrators_disabling_or_deleting_themselves_at_once_leave_one,
+    a_disable_racing_a_role_change_ends_in_one_of_the_two_states,
 );
 
-/// Races between whole requests, on the local backend only: `moto_server` does not
-/// serialize concurrent `TransactWriteItems` calls (it checks and writes without a lock),
-/// so two racing transactions can both commit there, which DynamoDB never allows. On the
-/// aws backend the same conditions are shown deterministically by the contract cases
-/// `guarded_writes_from_one_reading_let_exactly_one_commit` and
-/// `user_and_tenant_writes_need_the_version_they_read`.
-mod local_races {
-    use super::*;
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn two_administrators_demoting_themselves_at_once_leave_one() {
-        super::two_administrators_demoting_themselves_at_once_leave_one(TestApp::spawn().await).await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn two_administrators_disabling_or_deleting_themselves_at_once_leave_one() {
-        super::two_administrators_disabling_or_deleting_themselves_at_once_leave_one(TestApp::spawn().await).await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn a_disable_racing_a_role_change_ends_in_one_of_the_two_states() {
-        super::a_disable_racing_a_role_change_ends_in_one_of_the_two_states(TestApp::spawn().await).await;
-    }
-}
 
 /// The local edition checks the allow-list when a link is used; S3 cannot (see the
 /// `exports` function), so this one runs on the local backend only.
