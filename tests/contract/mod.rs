@@ -557,13 +557,17 @@ pub async fn audit_appends_form_a_hash_chain_listed_in_order(t: &Target) {
         .map(|(i, op)| audit_event(T0 + 1000 * i as i64, op))
         .collect();
 
+    let key = b.chain_keys.chain_key(&acme).await.expect("chain key");
+    assert_ne!(key, b.chain_keys.chain_key(&other).await.expect("chain key"), "each tenant's chain has its own key");
     let mut stored = Vec::new();
     let mut prev = CHAIN_START.to_owned();
     for (i, e) in events.iter().enumerate() {
         let s = b.audit.append(&acme, e).await.expect("append");
         assert_eq!(s.seq, i as u64 + 1);
         assert_eq!(s.prev_hash, prev);
-        assert_eq!(s.hash, chain_hash(&prev, e));
+        assert_eq!(s.hash, chain_hash(&key, &prev, e));
+        // Without the key the link cannot be made: an unkeyed hash or another key differs.
+        assert_ne!(s.hash, chain_hash(&platform::seal::ChainKey([0; 32]), &prev, e));
         assert_eq!(&s.event, e);
         prev = s.hash.clone();
         stored.push(s);

@@ -61,6 +61,7 @@ impl Target {
             region: platform::aws::DEFAULT_REGION.to_owned(),
             key_alias_prefix: format!("alias/kyocho-test/{unique}/"),
             bucket: Some(format!("kyocho-test-{unique}")),
+            audit_chain_key: format!("alias/kyocho-test/{unique}/audit-chain"),
         };
         // moto accepts any credentials; fixed dummy ones keep real credentials out of tests.
         let sdk = aws_config::defaults(BehaviorVersion::latest())
@@ -86,6 +87,21 @@ impl Target {
             .send()
             .await
             .unwrap_or_else(|e| panic!("creating the test bucket in moto_server failed: {}", aws_sdk_s3::error::DisplayErrorContext(&e)));
+        // The service's audit-chain key: an HMAC key, as the template makes it.
+        let hmac = kms
+            .create_key()
+            .key_spec(aws_sdk_kms::types::KeySpec::Hmac256)
+            .key_usage(aws_sdk_kms::types::KeyUsageType::GenerateVerifyMac)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("creating the audit-chain key in moto_server failed: {}", aws_sdk_kms::error::DisplayErrorContext(&e)));
+        let key_id = hmac.key_metadata().map(|m| m.key_id().to_owned()).expect("the new key's id");
+        kms.create_alias()
+            .alias_name(&cfg.audit_chain_key)
+            .target_key_id(key_id)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("naming the audit-chain key failed: {}", aws_sdk_kms::error::DisplayErrorContext(&e)));
         let backend = platform::aws::backend_from_sdk_config(&sdk, &cfg);
         Target { backend, kind: Kind::Aws { dynamo, kms, s3, cfg } }
     }

@@ -305,9 +305,11 @@ async fn every_mutating_request_appends_a_chained_audit_event() {
         assert_eq!(e.event.company_name.as_deref(), Some("acme Co."));
         assert_eq!(e.event.source_ip.as_deref(), Some("127.0.0.1"));
     }
+    let tid = platform::ids::TenantId::parse("acme").unwrap();
+    let key = app.gateway.backend.chain_keys.chain_key(&tid).await.unwrap();
     for pair in events.windows(2) {
         assert_eq!(pair[1].prev_hash, pair[0].hash);
-        assert_eq!(pair[1].hash, platform::seal::chain_hash(&pair[0].hash, &pair[1].event));
+        assert_eq!(pair[1].hash, platform::seal::chain_hash(&key, &pair[0].hash, &pair[1].event));
     }
 }
 

@@ -289,10 +289,11 @@ mod aws_only {
         let page = t.backend.audit.list_month(&tenant, "2026-01", None, 100).await.expect("list");
         let seqs: Vec<u64> = page.items.iter().map(|e| e.seq).collect();
         assert_eq!(seqs, (1..=6).collect::<Vec<_>>());
+        let key = t.backend.chain_keys.chain_key(&tenant).await.expect("chain key");
         let mut prev = platform::seal::CHAIN_START.to_owned();
         for e in &page.items {
             assert_eq!(e.prev_hash, prev);
-            assert_eq!(e.hash, platform::seal::chain_hash(&prev, &e.event));
+            assert_eq!(e.hash, platform::seal::chain_hash(&key, &prev, &e.event));
             prev = e.hash.clone();
         }
     }

@@ -17,4 +17,6 @@ pub struct Backend {
     pub sealer: Arc<dyn Sealer>,
     /// Exports and imports, each tenant in its own space.
     pub blobs: Arc<dyn BlobStore>,
+    /// The keys the audit log chains each tenant's events under (to verify a chain).
+    pub chain_keys: Arc<dyn crate::seal::ChainKeys>,
 }

@@ -226,14 +226,39 @@ impl<P: KeyProvider> Sealer for EnvelopeSealer<P> {
     }
 }
 
-/// The audit chain's hash of one event: `sha256(prev_hash ‖ canonical JSON)`, hex.
-pub fn chain_hash(prev_hash: &str, event: &crate::ports::AuditEvent) -> String {
+/// The audit chain's link of one event: `HMAC-SHA-256(tenant chain key, prev_hash ‖ 0 ‖ JSON)`, hex.
+pub fn chain_hash(key: &ChainKey, prev_hash: &str, event: &crate::ports::AuditEvent) -> String {
+    use hmac::{Hmac, Mac};
     let json = serde_json::to_vec(event).unwrap_or_default();
-    let mut h = Sha256::new();
-    h.update(prev_hash.as_bytes());
-    h.update([0]);
-    h.update(&json);
-    hex(&h.finalize())
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key.0).expect("HMAC takes keys of any length");
+    mac.update(prev_hash.as_bytes());
+    mac.update(&[0]);
+    mac.update(&json);
+    hex(&mac.finalize().into_bytes())
+}
+
+/// A tenant's audit-chain key: HMAC-SHA-256 of [`chain_key_message`] under a key the
+/// service holds outside the table (a KMS HMAC key in the cloud, the local master key on one
+/// machine). Whoever can write the table but not use that key cannot forge or re-chain
+/// events.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ChainKey(pub [u8; 32]);
+
+impl std::fmt::Debug for ChainKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ChainKey(…)")
+    }
+}
+
+/// What the service's chain key signs to give a tenant's chain key.
+pub fn chain_key_message(tenant: &TenantId) -> Vec<u8> {
+    format!("kyocho audit chain v1\0{tenant}").into_bytes()
+}
+
+/// Where each tenant's audit-chain key comes from.
+#[async_trait]
+pub trait ChainKeys: Send + Sync {
+    async fn chain_key(&self, tenant: &TenantId) -> Result<ChainKey, crate::ports::StoreError>;
 }
 
 /// Lower-case hex of bytes.

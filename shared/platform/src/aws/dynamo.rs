@@ -62,12 +62,14 @@ type Item = HashMap<String, AttributeValue>;
 
 /// DynamoDB adapter of the record ports: [`TenantStore`], [`UserStore`], [`ProjectStore`]
 /// and [`AuditLog`], all on one table with string keys `PK` and `SK`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct DynamoStore {
     client: Client,
     table: String,
     /// Appends to one tenant's audit chain from this process go one at a time: they would
     /// only race for the same head item. Other processes are met by the head's condition.
+    /// Keys of the tenants' audit chains.
+    chain: std::sync::Arc<dyn crate::seal::ChainKeys>,
     chain_turns: std::sync::Arc<std::sync::Mutex<HashMap<TenantId, std::sync::Arc<tokio::sync::Mutex<()>>>>>,
 }
 
@@ -221,10 +223,17 @@ fn check_sizes(record: &ProjectRecord, old_parts: usize) -> Result<usize, StoreE
     Ok(parts)
 }
 
+impl std::fmt::Debug for DynamoStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DynamoStore").field("table", &self.table).finish_non_exhaustive()
+    }
+}
+
 impl DynamoStore {
-    /// A store on `table` (which must exist, see [`create_table`]).
-    pub fn new(client: Client, table: impl Into<String>) -> Self {
-        DynamoStore { client, table: table.into(), chain_turns: Default::default() }
+    /// A store on `table` (which must exist, see [`create_table`]), chaining audit events
+    /// under the keys `chain` gives.
+    pub fn new(client: Client, table: impl Into<String>, chain: std::sync::Arc<dyn crate::seal::ChainKeys>) -> Self {
+        DynamoStore { client, table: table.into(), chain, chain_turns: Default::default() }
     }
 
     /// The table this store reads and writes.
@@ -821,6 +830,7 @@ impl AuditLog for DynamoStore {
             turns.entry(tenant.clone()).or_default().clone()
         };
         let _turn = turn.lock().await;
+        let chain_key = self.chain.chain_key(tenant).await?;
         let pk = tenant_pk(tenant);
         let mut codes = Vec::new();
         for attempt in 0..AUDIT_ATTEMPTS {
@@ -847,7 +857,7 @@ impl AuditLog for DynamoStore {
                 id: id.clone(),
                 seq,
                 prev_hash: prev_hash.clone(),
-                hash: chain_hash(&prev_hash, event),
+                hash: chain_hash(&chain_key, &prev_hash, event),
                 event: event.clone(),
             };
             let sk = event_sk(&id).ok_or_else(|| corrupt("audit event id"))?;

@@ -219,3 +219,49 @@ mod tests {
         assert!(decrypt_refusal(&e).is_none());
     }
 }
+
+/// Each tenant's audit-chain key from one KMS HMAC key of the service (`GenerateMac`,
+/// HMAC_SHA_256, over [`crate::seal::chain_key_message`]), asked once per tenant per warm
+/// instance. The table holds only the links, never a key.
+#[derive(Clone, Debug)]
+pub struct KmsChainKeys {
+    client: Client,
+    key_id: String,
+    cache: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<TenantId, crate::seal::ChainKey>>>,
+}
+
+impl KmsChainKeys {
+    pub fn new(client: Client, key_id: impl Into<String>) -> Self {
+        KmsChainKeys { client, key_id: key_id.into(), cache: Default::default() }
+    }
+}
+
+#[async_trait]
+impl crate::seal::ChainKeys for KmsChainKeys {
+    async fn chain_key(&self, tenant: &TenantId) -> Result<crate::seal::ChainKey, crate::ports::StoreError> {
+        if let Some(k) = self.cache.lock().ok().and_then(|c| c.get(tenant).cloned()) {
+            return Ok(k);
+        }
+        let out = self
+            .client
+            .generate_mac()
+            .key_id(&self.key_id)
+            .mac_algorithm(aws_sdk_kms::types::MacAlgorithmSpec::HmacSha256)
+            .message(aws_sdk_kms::primitives::Blob::new(crate::seal::chain_key_message(tenant)))
+            .send()
+            .await
+            .map_err(|e| {
+                tracing::error!(dependency = "kms", error = %aws_sdk_kms::error::DisplayErrorContext(&e), "GenerateMac failed");
+                crate::ports::StoreError::unavailable(anyhow::anyhow!("KMS GenerateMac: {}", aws_sdk_kms::error::DisplayErrorContext(&e)))
+            })?;
+        let mac = out.mac().map(|b| b.as_ref().to_vec()).unwrap_or_default();
+        let key: [u8; 32] = mac
+            .try_into()
+            .map_err(|_| crate::ports::StoreError::unavailable(anyhow::anyhow!("KMS GenerateMac returned no 32-byte MAC")))?;
+        let key = crate::seal::ChainKey(key);
+        if let Ok(mut c) = self.cache.lock() {
+            c.insert(tenant.clone(), key.clone());
+        }
+        Ok(key)
+    }
+}

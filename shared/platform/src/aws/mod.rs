@@ -14,7 +14,7 @@ use anyhow::Context;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 
 pub use dynamo::{create_table, DynamoStore};
-pub use kms::KmsKeys;
+pub use kms::{KmsChainKeys, KmsKeys};
 pub use s3::S3Blobs;
 pub use ses::SesMailer;
 
@@ -40,7 +40,13 @@ pub struct AwsConfig {
     /// The S3 bucket of exports and imports (`KYOCHO_BUCKET`); only functions that store
     /// blobs need it.
     pub bucket: Option<String>,
+    /// The KMS HMAC key the tenants' audit chains are keyed from (`KYOCHO_AUDIT_CHAIN_KEY`,
+    /// default [`DEFAULT_AUDIT_CHAIN_KEY`]).
+    pub audit_chain_key: String,
 }
+
+/// The audit-chain HMAC key when `KYOCHO_AUDIT_CHAIN_KEY` is not set.
+pub const DEFAULT_AUDIT_CHAIN_KEY: &str = "alias/kyocho/audit-chain";
 
 impl AwsConfig {
     /// Read `KYOCHO_TABLE` (required), `AWS_ENDPOINT_URL`, `AWS_REGION` (default
@@ -58,6 +64,7 @@ impl AwsConfig {
             key_alias_prefix: var("KYOCHO_KEY_ALIAS_PREFIX")
                 .unwrap_or_else(|| DEFAULT_KEY_ALIAS_PREFIX.to_owned()),
             bucket: var("KYOCHO_BUCKET"),
+            audit_chain_key: var("KYOCHO_AUDIT_CHAIN_KEY").unwrap_or_else(|| DEFAULT_AUDIT_CHAIN_KEY.to_owned()),
         })
     }
 
@@ -80,7 +87,8 @@ pub async fn backend(cfg: &AwsConfig) -> anyhow::Result<Backend> {
 /// Build the cloud backend from an already loaded SDK configuration (tests pass static
 /// credentials this way). `cfg.endpoint_url` is not consulted: `sdk` already decides it.
 pub fn backend_from_sdk_config(sdk: &SdkConfig, cfg: &AwsConfig) -> Backend {
-    let store = Arc::new(DynamoStore::new(aws_sdk_dynamodb::Client::new(sdk), cfg.table_name.clone()));
+    let chain_keys: Arc<dyn crate::seal::ChainKeys> = Arc::new(KmsChainKeys::new(aws_sdk_kms::Client::new(sdk), cfg.audit_chain_key.clone()));
+    let store = Arc::new(DynamoStore::new(aws_sdk_dynamodb::Client::new(sdk), cfg.table_name.clone(), chain_keys.clone()));
     let keys = KmsKeys::new(aws_sdk_kms::Client::new(sdk), cfg.key_alias_prefix.clone());
     // Path-style addressing when an endpoint override (moto, LocalStack) stands in for S3.
     let s3_config = aws_sdk_s3::config::Builder::from(sdk).force_path_style(sdk.endpoint_url().is_some()).build();
@@ -93,5 +101,6 @@ pub fn backend_from_sdk_config(sdk: &SdkConfig, cfg: &AwsConfig) -> Backend {
         audit: store,
         sealer: Arc::new(EnvelopeSealer::new(keys, CachePolicy::default())),
         blobs: Arc::new(blobs),
+        chain_keys,
     }
 }

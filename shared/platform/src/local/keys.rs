@@ -120,6 +120,18 @@ fn data_key_aad(tenant: &TenantId) -> Vec<u8> {
     format!("tenant_id={tenant}").into_bytes()
 }
 
+/// Locally each tenant's audit-chain key is an HMAC of its name under the master key (a
+/// different use of it than wrapping tenant keys, told apart by the message).
+#[async_trait]
+impl crate::seal::ChainKeys for LocalKeys {
+    async fn chain_key(&self, tenant: &TenantId) -> Result<crate::seal::ChainKey, crate::ports::StoreError> {
+        use hmac::{Hmac, Mac};
+        let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.master.0).expect("HMAC takes keys of any length");
+        mac.update(&crate::seal::chain_key_message(tenant));
+        Ok(crate::seal::ChainKey(mac.finalize().into_bytes().into()))
+    }
+}
+
 #[async_trait]
 impl KeyProvider for LocalKeys {
     async fn create_tenant_key(&self, tenant: &TenantId) -> Result<(), SealError> {

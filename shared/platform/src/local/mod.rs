@@ -17,7 +17,8 @@ use crate::seal::{CachePolicy, EnvelopeSealer};
 /// Open (creating if needed) the local backend in `dir`: `kyocho.db` and `keys/`.
 pub fn backend(dir: &Path) -> anyhow::Result<Backend> {
     std::fs::create_dir_all(dir)?;
-    let store = Arc::new(SqliteStore::open(&dir.join("kyocho.db"))?);
+    let chain_keys: Arc<dyn crate::seal::ChainKeys> = Arc::new(LocalKeys::open(&dir.join("keys"))?);
+    let store = Arc::new(SqliteStore::open(&dir.join("kyocho.db"), chain_keys.clone())?);
     let keys = LocalKeys::open(&dir.join("keys"))?;
     let blobs = Arc::new(LocalBlobs::open(dir)?);
     Ok(Backend {
@@ -28,5 +29,6 @@ pub fn backend(dir: &Path) -> anyhow::Result<Backend> {
         audit: store,
         sealer: Arc::new(EnvelopeSealer::new(keys, CachePolicy::default())),
         blobs,
+        chain_keys,
     })
 }

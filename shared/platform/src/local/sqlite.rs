@@ -14,6 +14,8 @@ use crate::seal::{chain_hash, CHAIN_START};
 pub struct SqliteStore {
     path: PathBuf,
     conn: Arc<Mutex<Connection>>,
+    /// Keys of the tenants' audit chains.
+    chain: Arc<dyn crate::seal::ChainKeys>,
 }
 
 const SCHEMA: &str = "
@@ -87,11 +89,11 @@ pub(crate) fn month_of(at: UnixMillis) -> String {
 
 impl SqliteStore {
     /// Open or create the database file.
-    pub fn open(path: &Path) -> anyhow::Result<Self> {
+    pub fn open(path: &Path, chain: Arc<dyn crate::seal::ChainKeys>) -> anyhow::Result<Self> {
         let conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(SCHEMA)?;
-        Ok(SqliteStore { path: path.to_path_buf(), conn: Arc::new(Mutex::new(conn)) })
+        Ok(SqliteStore { path: path.to_path_buf(), conn: Arc::new(Mutex::new(conn)), chain })
     }
 
     /// The database file, for tests that inspect the raw bytes.
@@ -437,6 +439,7 @@ impl ProjectStore for SqliteStore {
 #[async_trait]
 impl AuditLog for SqliteStore {
     async fn append(&self, tenant: &TenantId, event: &AuditEvent) -> Result<StoredAuditEvent, StoreError> {
+        let key = self.chain.chain_key(tenant).await?;
         let (t, event) = (tenant.to_string(), event.clone());
         self.with(move |c| {
             let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db_err)?;
@@ -450,7 +453,7 @@ impl AuditLog for SqliteStore {
                 Some((s, h)) => (s as u64 + 1, h),
                 None => (1, CHAIN_START.to_owned()),
             };
-            let hash = chain_hash(&prev_hash, &event);
+            let hash = chain_hash(&key, &prev_hash, &event);
             let stored = StoredAuditEvent {
                 id: uuid::Uuid::now_v7().simple().to_string(),
                 seq,
