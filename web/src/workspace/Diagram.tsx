@@ -93,12 +93,13 @@ function parseViewBox(svg: SVGSVGElement): Box {
   return { x, y, w, h };
 }
 
-/** Whether `el` covers an area on screen (a single straight stroke does not). */
+/**
+ * Whether `el` covers an area on screen, as the browser lays it out for the pointer (a single
+ * straight stroke does not, nor a `<use>` of a symbol the browser gives no box).
+ */
 function hasArea(el: Element): boolean {
-  const g = el as SVGGraphicsElement;
-  if (typeof g.getBBox !== "function") return false;
-  const b = g.getBBox();
-  return b.width > 0 && b.height > 0;
+  const r = el.getBoundingClientRect();
+  return r.width > 0 && r.height > 0;
 }
 
 /** `el`'s bounding box in the root's user units (its own transform and its parents' included). */
