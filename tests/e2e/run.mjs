@@ -618,6 +618,90 @@ try {
     assert((await names()).length === 2, "back to two projects");
   });
 
+  await steps.run("the CB sample's station equipment: meters and earthing listed beside the diagram; the main VCB's CT overcurrent constant lowered until its check fails, explained in Japanese, raised back to pass; an LA added to a bus by clicking", async () => {
+    await page.goto("/#/");
+    await page.getByRole("button", { name: "新規作成" }).click();
+    await page.getByLabel(/\(cb_multi\)/).check();
+    await page.getByRole("button", { name: "作成", exact: true }).click();
+    await page.getByTestId("sld").waitFor();
+    const cbId = /#\/p\/([a-z0-9_-]+)/.exec(page.url())[1];
+    const panel = page.getByTestId("device-panel");
+    const listed = async () => page.$$eval("[data-testid=undrawn-item]", (b) => b.map((x) => x.dataset.id));
+    // Meters and earthing hang on no bus: whatever the drawing leaves out is listed beside it,
+    // so that every device can be selected, from the drawing or from the list.
+    const sample = JSON.parse(fs.readFileSync(path.join(root, "tests/fixtures/cb_multi.json"), "utf8"));
+    const missing = (drawn) => sample.devices.map((d) => d.id).filter((id) => !drawn.includes(id));
+    await until(async () => {
+      const list = await listed();
+      return missing(await drawnIds(page)).every((id) => list.includes(id));
+    }, "every device of the sample is drawn or listed beside the drawing");
+    const select = async (id) => {
+      if ((await drawnIds(page)).includes(id)) {
+        await dev(page, id).focus();
+        await page.keyboard.press("Enter");
+      } else await page.locator(`[data-testid=undrawn-item][data-id="${id}"]`).click();
+      await panel.getByRole("heading", { name: new RegExp(`${id}$`) }).waitFor();
+    };
+    await select("EA");
+    assert(await panel.getByRole("checkbox", { name: /^LA1/ }).isChecked(), "the class A earthing bonds the arrester LA1");
+    await select("AM");
+    assert((await panel.getByLabel("電流回路の変成器（VCT・VCB の CT）").inputValue()) === "VCB_MAIN", "the ammeter hangs on the main VCB's CT");
+    // The main VCB's CT: 150/5 A, 40 VA, S_ct 2.5 VA, relays 2 VA + ammeter 0.5 VA: n' = n × 42.5 / 5.
+    // The largest fault at VCB_MAIN is 11 573.6 A = 77.16 × 150 A: n>10 gives 85 (pass), n>5 42.5 (fail).
+    await dev(page, "VCB_MAIN").click();
+    await panel.getByRole("heading", { name: /VCB_MAIN$/ }).waitFor();
+    const n = panel.getByTestId("section-ct").getByLabel("過電流定数 n");
+    assert((await n.inputValue()) === "10", `the CT section shows n>10: ${await n.inputValue()}`);
+    const stepsBelow = (await n.locator("option").evaluateAll((o) => o.map((x) => Number(x.value)))).filter((v) => v < 10).sort((a, b) => b - a);
+    const ctCheck = async () => {
+      const stored = await apiCall(page, "GET", `/projects/${cbId}`);
+      const a = (await apiCall(page, "POST", "/analysis", stored.body.content)).body;
+      return a.checks.find((c) => c.rule === "ct_overcurrent_constant" && c.devices[0] === "VCB_MAIN");
+    };
+    assert((await ctCheck())?.status === "pass", "the sample's CT passes at n>10");
+    let lowered = null;
+    for (const v of stepsBelow) {
+      await n.selectOption(String(v));
+      await waitSaved(page);
+      if ((await ctCheck())?.status === "fail") {
+        lowered = v;
+        break;
+      }
+    }
+    assert(lowered === 5, `lowering n makes ct_overcurrent_constant fail at n>5 (steps tried ${stepsBelow.join(" ")}), got ${lowered}`);
+    const row = async () => (await checkRows(page)).find((r) => r.rule === "ct_overcurrent_constant" && r.devices.startsWith("VCB_MAIN"));
+    await page.getByTestId("tab-analysis").click();
+    await page.getByTestId("checks").waitFor();
+    await until(async () => (await row())?.status === "fail", "the checks table shows ct_overcurrent_constant failing");
+    const failing = page.locator('[data-rule="ct_overcurrent_constant"][data-status="fail"]').first();
+    assert((await failing.locator("td").nth(1).textContent()).includes("CT 過電流定数"), "the rule is named in Japanese");
+    const why = await failing.locator("td:last-child").textContent();
+    assert(why.includes("n>5") && why.includes("過電流定数不足"), `the failure is explained in Japanese: ${why}`);
+    await screenshot(page, "ct-overcurrent-constant-fail");
+    await accessible(page, "ct-overcurrent-constant-fail");
+    await page.getByTestId("tab-diagram").click();
+    await dev(page, "VCB_MAIN").click();
+    await panel.getByTestId("section-ct").getByLabel("過電流定数 n").selectOption("10");
+    await waitSaved(page);
+    assert((await ctCheck())?.status === "pass", "n>10 again: the check passes");
+    await page.getByTestId("tab-analysis").click();
+    await until(async () => (await row())?.status === "pass", "the checks table shows ct_overcurrent_constant passing again");
+    await page.getByTestId("tab-diagram").click();
+    // An arrester on the 6.6 kV bus HV, by clicking: 8.4 kV, 2.5 kA.
+    await dev(page, "HV").click();
+    await panel.getByRole("heading", { name: /HV$/ }).waitFor();
+    await page.locator("#shunt-type").selectOption("la");
+    await page.getByTestId("add-shunt").click();
+    await panel.getByRole("heading", { name: /LA2$/ }).waitFor();
+    await waitSaved(page);
+    const stored = await apiCall(page, "GET", `/projects/${cbId}`);
+    const la = stored.body.content.devices.find((d) => d.id === "LA2");
+    assert(la?.type === "la" && la.bus === "HV" && la.rated_voltage_v === 8400 && la.nominal_discharge_current_ka === 2.5, `LA2 stored on HV at 8.4 kV 2.5 kA: ${JSON.stringify(la)}`);
+    await until(async () => (await drawnIds(page)).includes("LA2") || (await listed()).includes("LA2"), "LA2 is drawn or listed");
+    await screenshot(page, "station-equipment");
+    await accessible(page, "station-equipment");
+  });
+
   await steps.run("the English switch translates the screens", async () => {
     await page.goto("/#/");
     await page.locator("#lang").selectOption("en");

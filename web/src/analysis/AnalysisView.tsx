@@ -87,7 +87,10 @@ export function AnalysisView(props: {
   );
   const seq = useMemo(() => (analysis && fault ? faultSequence(analysis, fault.bus, fault.kase) : null), [analysis, fault]);
   const replay = useReplay(seq, analysis?.chart.time_min_s ?? 0.01);
-  const settable = useMemo(() => doc.devices.map((d, i) => ({ d, i })).filter(({ d }) => d.ocr || d.fuse), [doc]);
+  const settable = useMemo(
+    () => doc.devices.flatMap((d, i) => (d.type === "vcb" || d.type === "lbs_pf" ? [{ d, i, ocr: d.type === "vcb" ? d.ocr : undefined }] : [])),
+    [doc],
+  );
   const current = settable.find(({ d }) => d.id === picked) ?? settable[0];
   const chartIds = useMemo(
     () => [...new Set((analysis?.chart.curves ?? []).filter((c) => c.role !== "ground_relay" && c.role !== "utility_ground_relay").map((c) => c.device_id))],
@@ -106,7 +109,7 @@ export function AnalysisView(props: {
 
   let settings: React.ReactNode = null;
   if (current) {
-    const { d, i } = current;
+    const { d, i, ocr } = current;
     const ptr = (...p: string[]) => `/devices/${i}/${p.join("/")}`;
     const err = (...p: string[]) => errors.get(ptr(...p));
     const step = (label: string, steps: readonly number[], unit: string | undefined, path: string[], allowLocked = false) => {
@@ -117,13 +120,15 @@ export function AnalysisView(props: {
           value={v as number | null | undefined} onChange={(nv) => set(i, path, nv)} />
       );
     };
-    settings = d.ocr
-      ? ocrFields(d.ocr, t, step, (path, v) => set(i, path, v), ptr, err, lib, lang)
-      : [
-          <ChoiceField key="ft" label={t.fieldFuseType} pointer={ptr("fuse", "fuse_type")} error={err("fuse", "fuse_type")} value={d.fuse!.fuse_type}
-            choices={S.FUSE_TYPES.map((f) => ({ value: f, label: f }))} onChange={(v) => set(i, ["fuse", "fuse_type"], v)} />,
-          step(t.fieldFuseRating, fuseRatings(d.fuse!.fuse_type, lib), "A", ["fuse", "rating_a"]),
-        ];
+    settings = ocr
+      ? ocrFields(ocr, t, step, (path, v) => set(i, path, v), ptr, err, lib, lang)
+      : d.type === "lbs_pf"
+        ? [
+            <ChoiceField key="ft" label={t.fieldFuseType} pointer={ptr("fuse", "fuse_type")} error={err("fuse", "fuse_type")} value={d.fuse.fuse_type}
+              choices={S.FUSE_TYPES.map((f) => ({ value: f, label: f }))} onChange={(v) => set(i, ["fuse", "fuse_type"], v)} />,
+            step(t.fieldFuseRating, fuseRatings(d.fuse.fuse_type, lib), "A", ["fuse", "rating_a"]),
+          ]
+        : null;
   }
 
   return (
@@ -142,8 +147,8 @@ export function AnalysisView(props: {
           focus={current?.d.id}
           deviceIds={chartIds}
           drag={
-            current?.d.ocr && typeof current.d.ocr.tap_a === "number"
-              ? { deviceId: current.d.id, tap: current.d.ocr.tap_a, steps: ocrSteps(current.d.ocr, lib).taps, commit: (tap) => set(current.i, ["ocr", "tap_a"], tap) }
+            current?.ocr && typeof current.ocr.tap_a === "number"
+              ? { deviceId: current.d.id, tap: current.ocr.tap_a, steps: ocrSteps(current.ocr, lib).taps, commit: (tap) => set(current.i, ["ocr", "tap_a"], tap) }
               : undefined
           }
           markers={markers}

@@ -70,7 +70,8 @@ export function useReplay(seq: FaultSequence | null, start_s: number) {
 
   return {
     active,
-    marker_s: marker,
+    // Without motion the marker is on the active point in the same render as the step.
+    marker_s: reducedMotion() ? target : marker,
     playing,
     play: () => {
       if (active >= steps.length - 1) setActive(-1);

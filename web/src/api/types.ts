@@ -1,8 +1,8 @@
-//! The shapes the client reads and writes. The project list and exports come straight from the
-//! types generated from `infra/openapi.yaml` (`schema.d.ts`); the project document, analysis
-//! and problem details are still written here, with fields the client never touches left open
-//! (`[k: string]: unknown`) so that a round trip keeps them — moving them to the generated
-//! types is the next step.
+//! The shapes the client reads and writes. The project document and its devices, the project
+//! list and exports come straight from the types generated from `infra/openapi.yaml`
+//! (`schema.d.ts`), so the client cannot drift from the server; the analysis and problem
+//! details are still written here. Fields the client never touches survive a round trip
+//! because every edit copies the object it changes.
 
 import type { components } from "./schema";
 
@@ -10,38 +10,29 @@ type Schemas = components["schemas"];
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-export interface OcrSettings {
-  curve: string;
-  ct_primary_a: number;
-  ct_secondary_a: number;
-  tap_a?: number | null;
-  lever?: number;
-  tms?: number;
-  instantaneous_tap_a?: number | null;
-  [k: string]: unknown;
-}
+/**
+ * `T` (each member of a union on its own) with the fields `K` optional: the schema states the
+ * document as the server returns it, where a field with a documented default is always
+ * present; a document the client writes may leave it out.
+ */
+type Defaulted<T, K extends PropertyKey> = T extends unknown ? Omit<T, K & keyof T> & Partial<Pick<T, K & keyof T>> : never;
 
-export interface Device {
-  type: string;
-  id: string;
-  name?: string;
-  from?: string;
-  to?: string;
-  bus?: string;
-  voltage_v?: number;
-  ocr?: OcrSettings;
-  fuse?: { fuse_type: string; rating_a: number; [k: string]: unknown };
-  [k: string]: unknown;
-}
+export type OcrSettings = Defaulted<Schemas["OcrSettings"], "tap_a" | "instantaneous_tap_a">;
+export type CurrentTransformer = Schemas["CurrentTransformer"];
+export type GroundRelaySettings = Schemas["GroundRelaySettings"];
 
-export interface ProjectDocument {
-  schema_version: 1;
-  name: string;
-  description?: string;
-  utility: { bus: string; voltage_v: number; frequency_hz: string; ocr?: OcrSettings; [k: string]: unknown };
-  devices: Device[];
-  [k: string]: unknown;
-}
+/** A device or bus of the single-line diagram, discriminated by `type`. */
+export type Device = Defaulted<Schemas["Device"], "single_phase" | "parallel" | "so_lock">;
+export type DeviceType = Device["type"];
+/** The device of one kind (`DeviceOf<"vcb">`). */
+export type DeviceOf<T extends DeviceType> = Extract<Device, { type: T }>;
+export type MeterKind = Schemas["MeterKind"];
+export type EarthingClass = Schemas["EarthingClass"];
+export type CtClass = Schemas["CtClass"];
+export type VtClass = Schemas["VtClass"];
+export type VctClass = Schemas["VctClass"];
+
+export type ProjectDocument = Omit<Defaulted<Schemas["ProjectDocument"], "settings">, "devices"> & { devices: Device[] };
 
 /** A stored project: `version` is the ETag (`"3"`). Times are ms since the Unix epoch. */
 export interface Project {

@@ -15,7 +15,7 @@ import { useI18n } from "../i18n";
 import type { Dict } from "../i18n/dict";
 import { describeError } from "../lib/errors";
 import { isComposing } from "../lib/ime";
-import { tree } from "./edit";
+import { ends, tree } from "./edit";
 import { deviceElements, pad, primaryElement, sanitiseSvg, union, zoomAbout, type Box } from "./sld";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -38,6 +38,8 @@ interface Drawing {
 interface Measured {
   svg: SVGSVGElement;
   elements: Map<string, Element[]>;
+  /** The element that stands for each device ([`primaryElement`]). */
+  primary: Map<string, Element>;
   /** Each device's outline in the drawing's units. */
   boxes: Map<string, Box>;
   overlay: SVGGElement;
@@ -68,7 +70,7 @@ function readingOrder(doc: ProjectDocument): Map<string, number> {
     out.push(bus);
     for (const i of t.children.get(bus) ?? []) {
       out.push(doc.devices[i].id);
-      const to = doc.devices[i].to;
+      const to = ends(doc.devices[i])?.to;
       if (to) visit(to);
     }
     for (const i of t.shunts.get(bus) ?? []) out.push(doc.devices[i].id);
@@ -89,6 +91,15 @@ const MOVES: Record<string, (i: number, n: number) => number> = {
 function parseViewBox(svg: SVGSVGElement): Box {
   const [x, y, w, h] = (svg.getAttribute("viewBox") ?? "0 0 100 100").split(/[\s,]+/).map(Number);
   return { x, y, w, h };
+}
+
+/**
+ * Whether `el` covers an area on screen, as the browser lays it out for the pointer (a single
+ * straight stroke does not, nor a `<use>` of a symbol the browser gives no box).
+ */
+function hasArea(el: Element): boolean {
+  const r = el.getBoundingClientRect();
+  return r.width > 0 && r.height > 0;
 }
 
 /** `el`'s bounding box in the root's user units (its own transform and its parents' included). */
@@ -138,9 +149,13 @@ export function Diagram(props: {
   onSelect: (id: string) => void;
   status: Map<string, "fail" | "warning">;
   faultBus?: string | null;
+  /** The ids the drawing on screen shows, each time a drawing is put in the page. */
+  onDrawn?: (ids: ReadonlySet<string>) => void;
 }) {
   const { t } = useI18n();
-  const { doc, selectedId, onSelect, status, faultBus } = props;
+  const { doc, selectedId, onSelect, status, faultBus, onDrawn } = props;
+  const onDrawnRef = useRef(onDrawn);
+  onDrawnRef.current = onDrawn;
   const hostRef = useRef<HTMLDivElement>(null);
   const [drawing, setDrawing] = useState<Drawing | null>(null);
   const [state, setState] = useState<RenderState>("loading");
@@ -230,12 +245,14 @@ export function Diagram(props: {
     overlay.setAttribute("aria-hidden", "true");
     svg.appendChild(overlay);
     const content = union([...boxes.values()]) ?? drawing.sheet;
-    measured.current = { svg, elements, boxes, overlay, content };
+    const primary = new Map([...elements].map(([id, els]) => [id, primaryElement(els, hasArea)]));
+    measured.current = { svg, elements, primary, boxes, overlay, content };
+    onDrawnRef.current?.(new Set(elements.keys()));
     setView((v) => (autoFit.current || !v ? fitted(content, drawing.sheet) : v));
     // A keyboard user keeps their place when the drawing is replaced after an edit.
     if (focused) {
-      const els = elements.get(focused);
-      if (els?.length) (primaryElement(els) as SVGElement).focus();
+      const main = primary.get(focused);
+      if (main) (main as SVGElement).focus();
     }
   }, [drawing]);
 
@@ -267,7 +284,7 @@ export function Diagram(props: {
         if (st) el.setAttribute("data-status", st);
         else el.removeAttribute("data-status");
       }
-      const main = primaryElement(els);
+      const main = m.primary.get(id) ?? primaryElement(els);
       main.setAttribute("role", "button");
       main.setAttribute("tabindex", id === stop ? "0" : "-1");
       main.setAttribute("aria-label", labelOf(id, byId.get(id), t) + (st ? ` (${t[`status_${st}`]})` : ""));
@@ -357,10 +374,10 @@ export function Diagram(props: {
           } else if (MOVES[e.key]) {
             const ids = order.current;
             const next = ids[MOVES[e.key](ids.indexOf(id), ids.length)];
-            const els = next ? measured.current?.elements.get(next) : undefined;
-            if (els?.length) {
+            const main = next ? measured.current?.primary.get(next) : undefined;
+            if (main) {
               e.preventDefault();
-              (primaryElement(els) as SVGElement).focus();
+              (main as SVGElement).focus();
             }
           }
         }}

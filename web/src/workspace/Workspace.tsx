@@ -18,6 +18,7 @@ import { useShortcuts } from "../lib/ime";
 import { getProject, replaceProject } from "../projects/api";
 import { DevicePanel, type PanelActions } from "./DevicePanel";
 import { Diagram } from "./Diagram";
+import { UndrawnList } from "./UndrawnList";
 import { deviceAt, differences } from "./diff";
 import * as E from "./edit";
 
@@ -44,6 +45,8 @@ export function Workspace({ projectId, onBack }: { projectId: string; onBack: ()
   const [version, setVersion] = useState(0);
   /** The fault the coordination view replays: a bus and the IEC 60909 case. */
   const [fault, setFault] = useState<{ bus: string; kase: FaultCase } | null>(null);
+  /** The ids the drawing on screen shows (null until the first drawing). */
+  const [drawn, setDrawn] = useState<ReadonlySet<string> | null>(null);
 
   const versionRef = useRef(0);
   const savedRef = useRef<ProjectDocument | null>(null);
@@ -226,6 +229,13 @@ export function Workspace({ projectId, onBack }: { projectId: string; onBack: ()
           apply(next, i);
         }
       },
+      addAttached: (type, target) => {
+        const cur = docRef.current;
+        if (cur) {
+          const [next, i] = E.addAttached(cur, type, target);
+          apply(next, i);
+        }
+      },
       addShunt: (bus, type) => {
         const cur = docRef.current;
         if (cur) {
@@ -336,8 +346,11 @@ export function Workspace({ projectId, onBack }: { projectId: string; onBack: ()
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="tabpanel">
         {tab === "diagram" && (
           <div className="diagram-area">
-            <Diagram doc={doc} selectedId={selected !== null ? doc.devices[selected]?.id ?? null : null} onSelect={selectById} status={status} faultBus={fault?.bus ?? null} />
-            <DevicePanel doc={doc} index={selected} errors={errors} actions={actions} />
+            <Diagram doc={doc} selectedId={selected !== null ? doc.devices[selected]?.id ?? null : null} onSelect={selectById} status={status} faultBus={fault?.bus ?? null} onDrawn={setDrawn} />
+            <div className="side-col">
+              <UndrawnList doc={doc} drawn={drawn} selected={selected} onSelect={setSelected} onAdd={(type) => actions.addAttached(type)} />
+              <DevicePanel doc={doc} index={selected} errors={errors} actions={actions} />
+            </div>
           </div>
         )}
         {tab === "analysis" && (

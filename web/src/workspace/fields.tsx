@@ -135,3 +135,29 @@ export function TextField(props: Common & { value: string; onChange: (v: string)
     </Shell>
   );
 }
+
+/** Several of `choices` at once (the devices an earthing bonds), as a group of check boxes. */
+export function MultiPickField(props: Common & { value: readonly string[]; choices: readonly { value: string; label: string }[]; onChange: (v: string[]) => void }) {
+  const id = fieldId(props.pointer);
+  const { value, onChange } = props;
+  return (
+    <fieldset className={`field multi${props.error ? " invalid" : ""}`} data-pointer={props.pointer} aria-describedby={props.error ? `${id}-error` : undefined}>
+      <legend>{props.label}</legend>
+      {props.choices.map((c) => (
+        <label key={c.value} className="check">
+          <input
+            type="checkbox"
+            checked={value.includes(c.value)}
+            onChange={(e) => onChange(e.target.checked ? [...value, c.value] : value.filter((x) => x !== c.value))}
+          />
+          {c.label}
+        </label>
+      ))}
+      {props.error && (
+        <p id={`${id}-error`} className="field-error" role="alert">
+          {props.error}
+        </p>
+      )}
+    </fieldset>
+  );
+}

@@ -163,7 +163,7 @@ export function applyItem(device: Device, kind: LibraryKind, item: Choice["item"
   switch (kind) {
     case "relay": {
       const r = item as RelayItem;
-      const ocr = device.ocr as OcrSettings | undefined;
+      const ocr: OcrSettings | undefined = device.type === "vcb" ? device.ocr : undefined;
       const out: Change[] = [[["ocr", "library_ref"], r.id], [["ocr", "curve"], curveOf(r)]];
       if (!ocr) return out;
       const steps = relaySteps(ocr, r);
@@ -183,10 +183,10 @@ export function applyItem(device: Device, kind: LibraryKind, item: Choice["item"
     }
     case "breaker": {
       const b = item as BreakerItem;
-      const rated = typeof device.rated_current_a === "number" ? nearest(device.rated_current_a, b.ratings_a) : b.ratings_a[b.ratings_a.length - 1];
+      const rated = device.type === "lv_breaker" ? nearest(device.rated_current_a, b.ratings_a) : b.ratings_a[b.ratings_a.length - 1];
       const out: Change[] = [[["library_ref"], b.id], [["kind"], b.kind], [["frame_a"], b.frame_a], [["rated_current_a"], rated]];
       if (bus_v <= 240) out.push([["breaking_capacity_ka"], b.icu_230v_ka]);
-      const trip = device.trip as { kind?: string } | undefined;
+      const trip = device.type === "lv_breaker" ? device.trip : undefined;
       if (b.technology === "thermal_magnetic" && trip?.kind === "thermal_magnetic") out.push([["trip", "instantaneous_multiple"], b.instantaneous_multiple]);
       return out;
     }
@@ -219,22 +219,24 @@ export function applyItem(device: Device, kind: LibraryKind, item: Choice["item"
 export function agrees(device: Device, kind: LibraryKind, item: Choice["item"]): boolean {
   switch (kind) {
     case "relay":
-      return (device.ocr as OcrSettings | undefined)?.curve === curveOf(item as RelayItem);
+      return device.type === "vcb" && device.ocr.curve === curveOf(item as RelayItem);
     case "fuse": {
       const f = item as FuseItem;
-      return device.fuse?.fuse_type === f.fuse_type && sameNumber(device.fuse?.rating_a, f.rating_a);
+      return device.type === "lbs_pf" && device.fuse.fuse_type === f.fuse_type && sameNumber(device.fuse.rating_a, f.rating_a);
     }
     case "breaker": {
       const b = item as BreakerItem;
-      return device.kind === b.kind && sameNumber(device.frame_a as number, b.frame_a) && b.ratings_a.some((r) => sameNumber(r, device.rated_current_a as number));
+      if (device.type !== "lv_breaker") return false;
+      return device.kind === b.kind && sameNumber(device.frame_a, b.frame_a) && b.ratings_a.some((r) => sameNumber(r, device.rated_current_a));
     }
     case "cable": {
       const c = item as CableItem;
-      return String(device.cable_type ?? "").trim().toUpperCase() === c.cable_type.toUpperCase() && sameNumber(device.size_mm2 as number, c.size_mm2);
+      return device.type === "cable" && device.cable_type.trim().toUpperCase() === c.cable_type.toUpperCase() && sameNumber(device.size_mm2, c.size_mm2);
     }
     case "transformer": {
       const t = item as TransformerItem;
-      return device.phases === t.phases && sameNumber(device.rated_kva as number, t.rated_kva) && sameNumber(device.primary_v as number, t.primary_v) && sameNumber(device.secondary_v as number, t.secondary_v);
+      if (device.type !== "transformer") return false;
+      return device.phases === t.phases && sameNumber(device.rated_kva, t.rated_kva) && sameNumber(device.primary_v, t.primary_v) && sameNumber(device.secondary_v, t.secondary_v);
     }
   }
 }

@@ -71,6 +71,19 @@ describe("the server's drawing, made safe for the page", () => {
     expect(primaryElement(els.get("VCB1")!).localName).toBe("use");
     expect(primaryElement(els.get("SP")!).localName).toBe("text");
   });
+
+  it("prefers a part with an area to a single stroke, and a label to strokes only", () => {
+    const doc = new DOMParser().parseFromString(
+      `<svg xmlns="http://www.w3.org/2000/svg"><line data-device="D" x1="1" y1="0" x2="1" y2="5"/><circle data-device="D" r="2"/><text data-device="D">D</text>` +
+        `<line data-device="B" x1="0" y1="9" x2="9" y2="9"/><text data-device="B">B</text></svg>`,
+      "image/svg+xml",
+    );
+    const els = deviceElements(doc.documentElement);
+    const area = (e: Element) => e.localName !== "line";
+    expect(primaryElement(els.get("D")!, area).localName).toBe("circle");
+    expect(primaryElement(els.get("B")!, area).localName).toBe("text");
+    expect(primaryElement(els.get("B")!).localName).toBe("line");
+  });
 });
 
 describe("fitting and zooming", () => {

@@ -114,11 +114,15 @@ export function deviceElements(svg: Element): Map<string, Element[]> {
 }
 
 /**
- * The element that stands for the device for keyboard and assistive technology: its first
- * graphic that is not text (the symbol), else its first element (a bus is drawn as labels).
+ * The element that stands for the device for keyboard, pointer and assistive technology: its
+ * first graphic that is not text (the symbol), else its first element (a bus is drawn as
+ * labels). With `hasArea` (the element's box has width and height), a graphic with an area
+ * comes first, then any element with one: a symbol drawn as single strokes (a vertical line
+ * has no width) is stood for by a part that can be pointed at, else by its label.
  */
-export function primaryElement(elements: readonly Element[]): Element {
-  return elements.find((e) => e.localName !== "text" && e.localName !== "tspan") ?? elements[0];
+export function primaryElement(elements: readonly Element[], hasArea: (e: Element) => boolean = () => true): Element {
+  const graphics = elements.filter((e) => e.localName !== "text" && e.localName !== "tspan");
+  return graphics.find(hasArea) ?? elements.find(hasArea) ?? graphics[0] ?? elements[0];
 }
 
 /** A box in the drawing's user units. */
