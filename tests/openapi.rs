@@ -64,6 +64,8 @@ pub fn schemas() -> Result<Map<String, Value>, String> {
     outputs.subschema_for::<admin_users::UserView>();
     outputs.subschema_for::<admin_users::UserList>();
     outputs.subschema_for::<admin_settings::SettingsView>();
+    outputs.subschema_for::<admin_settings::audit::AuditPage>();
+    outputs.subschema_for::<admin_settings::audit::ChainVerification>();
 
     let mut all = inputs.take_definitions(true);
     let mut clashes = Vec::new();

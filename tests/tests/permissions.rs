@@ -39,6 +39,8 @@ const WRITERS: &[Caller] = &[Admin, Designer];
 const EXPORTERS: &[Caller] = &[Admin, Designer, Viewer];
 const USER_ADMINS: &[Caller] = &[Admin, NarrowedAdmin];
 const SETTINGS_ADMINS: &[Caller] = &[Admin];
+/// `audit_read`: full administrators (the narrowed one lacks it).
+const AUDIT_READERS: &[Caller] = &[Admin];
 
 /// The rule of every route. A new route needs a line here.
 fn rule(key: &str) -> Option<Who> {
@@ -56,6 +58,7 @@ fn rule(key: &str) -> Option<Who> {
         "PUT /admin/users/{id}/access" | "POST /admin/users/{id}/disable" | "POST /admin/users/{id}/enable" => Who::Only(USER_ADMINS),
         "POST /admin/users/{id}/unlock" | "POST /admin/users/{id}/reset-mfa" => Who::Only(USER_ADMINS),
         "GET /admin/settings" | "PUT /admin/settings" => Who::Only(SETTINGS_ADMINS),
+        "GET /audit" | "GET /audit.csv" | "GET /audit/verify" => Who::Only(AUDIT_READERS),
         _ => return None,
     })
 }

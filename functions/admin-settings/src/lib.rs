@@ -4,7 +4,9 @@
 //!
 //! Saving an allow-list that does not admit the caller's own address (as API Gateway sees it)
 //! needs `"confirm_lockout": true`, so that an administrator cannot shut themselves out by a
-//! typo.
+//! typo. The company's audit log is read here too ([`audit`]).
+
+pub mod audit;
 
 use std::sync::Arc;
 
@@ -33,6 +35,9 @@ async fn route(backend: Arc<Backend>, call: Call) -> Reply {
     match call.route.key().as_str() {
         "GET /admin/settings" => get(&backend, auth).await,
         "PUT /admin/settings" => put(&backend, auth, &call).await,
+        "GET /audit" => audit::list(&backend, auth, &call).await,
+        "GET /audit.csv" => audit::csv(&backend, auth, &call).await,
+        "GET /audit/verify" => audit::verify(&backend, auth).await,
         _ => Err(ApiError::NotFound),
     }
 }

@@ -219,6 +219,7 @@ pub trait ProjectStore: Send + Sync {
 
 /// Outcome of an audited operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AuditResult {
     /// An authorised change about to be made (written before it, so that a change is never

@@ -441,6 +441,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's audit log, newest first (needs audit_read). */
+        get: operations["listAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same events as CSV: Japanese headers, formula-safe cells, UTF-8 with BOM or Shift_JIS. */
+        get: operations["auditCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Walk the company's keyed hash chain and name the first link that does not hold. */
+        get: operations["verifyAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/analysis": {
         parameters: {
             query?: never;
@@ -662,6 +713,41 @@ export interface components {
             summary: components["schemas"]["Summary"];
             test_sheet: components["schemas"]["TestSheetRow"][];
         };
+        /** @description One event as `GET /audit` lists it. */
+        AuditEventView: {
+            /**
+             * Format: int64
+             * @description Milliseconds since the Unix epoch.
+             */
+            at: number;
+            company_name: string | null;
+            detail: string | null;
+            /** @description This event's link in the chain (HMAC-SHA-256, hex). */
+            hash: string;
+            id: string;
+            /** @description E.g. `PUT /projects/{id}`, `auth.sign_in`. */
+            operation: string;
+            request_id: string | null;
+            result: components["schemas"]["AuditResult"];
+            /**
+             * Format: uint64
+             * @description Place in the tenant's chain, from 1.
+             */
+            seq: number;
+            source_ip: string | null;
+            /** @description E.g. `project:0190…`, `user:…`, `settings`. */
+            target: string | null;
+            user_id: string | null;
+            user_name: string | null;
+        };
+        /** @description `GET /audit`. */
+        AuditPage: {
+            items: components["schemas"]["AuditEventView"][];
+            /** @description The `cursor` of the next (older) page, if any. */
+            next: string | null;
+        };
+        /** @description Outcome of an audited operation. */
+        AuditResult: ("success" | "denied" | "failed") | "started";
         /** @description One installed capacitor bank. */
         BankRow: {
             bus_id: string;
@@ -719,6 +805,13 @@ export interface components {
          * @enum {string}
          */
         BreakerItemKind: "mccb" | "acb";
+        BrokenLink: {
+            id: string;
+            /** @description `sequence_gap`, `previous_hash_mismatch` or `hash_mismatch`. */
+            reason: string;
+            /** Format: uint64 */
+            seq: number;
+        };
         /** @description Short-circuit results for one bus. */
         BusShortCircuit: {
             bus_id: string;
@@ -810,6 +903,24 @@ export interface components {
              *     harmonic order √(100/L) — 4.08 at 6 %, safely below the 5th).
              */
             min_reactor_percent: number;
+        };
+        /** @description `GET /audit/verify`. */
+        ChainVerification: {
+            /**
+             * Format: uint64
+             * @description Events checked.
+             */
+            events: number;
+            /** @description The first link that does not hold, when one does not. */
+            first_broken: components["schemas"]["BrokenLink"] | null;
+            head_hash: string | null;
+            /**
+             * Format: uint64
+             * @description The last event's place and link (the chain's head), when there is one.
+             */
+            head_seq: number | null;
+            /** @description Whether every link holds. */
+            intact: boolean;
         };
         /**
          * @description What the provider asks for before it issues tokens.
@@ -3610,6 +3721,17 @@ export interface components {
     parameters: {
         /** @description The project id (1–64 characters of a–z, 0–9, `-`, `_`). */
         ProjectId: string;
+        /** @description First day of the period (JST), YYYY-MM-DD; 30 days before `to` by default. */
+        AuditFrom: string;
+        /** @description Last day of the period (JST), YYYY-MM-DD; now by default. At most 366 days in all. */
+        AuditTo: string;
+        /** @description Only this user's events (user id). */
+        AuditUser: string;
+        /** @description Only operations starting with this, e.g. `PUT /projects` or `auth.`. */
+        AuditOperation: string;
+        AuditResult: "success" | "failed" | "denied" | "started";
+        /** @description Only events on this target, e.g. `project:0190…`. */
+        AuditTarget: string;
         /** @description Page size. */
         Limit: number;
         /** @description `next_cursor` of the previous page, as it was returned. Opaque and bound to the caller's company: another company's cursor is refused with 400. */
@@ -4533,6 +4655,106 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listAudit: {
+        parameters: {
+            query?: {
+                /** @description First day of the period (JST), YYYY-MM-DD; 30 days before `to` by default. */
+                from?: components["parameters"]["AuditFrom"];
+                /** @description Last day of the period (JST), YYYY-MM-DD; now by default. At most 366 days in all. */
+                to?: components["parameters"]["AuditTo"];
+                /** @description Only this user's events (user id). */
+                user?: components["parameters"]["AuditUser"];
+                /** @description Only operations starting with this, e.g. `PUT /projects` or `auth.`. */
+                operation?: components["parameters"]["AuditOperation"];
+                result?: components["parameters"]["AuditResult"];
+                /** @description Only events on this target, e.g. `project:0190…`. */
+                target?: components["parameters"]["AuditTarget"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description `next_cursor` of the previous page, as it was returned. Opaque and bound to the caller's company: another company's cursor is refused with 400. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of events. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    auditCsv: {
+        parameters: {
+            query?: {
+                /** @description First day of the period (JST), YYYY-MM-DD; 30 days before `to` by default. */
+                from?: components["parameters"]["AuditFrom"];
+                /** @description Last day of the period (JST), YYYY-MM-DD; now by default. At most 366 days in all. */
+                to?: components["parameters"]["AuditTo"];
+                /** @description Only this user's events (user id). */
+                user?: components["parameters"]["AuditUser"];
+                /** @description Only operations starting with this, e.g. `PUT /projects` or `auth.`. */
+                operation?: components["parameters"]["AuditOperation"];
+                result?: components["parameters"]["AuditResult"];
+                /** @description Only events on this target, e.g. `project:0190…`. */
+                target?: components["parameters"]["AuditTarget"];
+                encoding?: "utf-8" | "shift_jis";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    verifyAudit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The verification. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChainVerification"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];

@@ -24,6 +24,9 @@ fn utf8(text: &str) -> anyhow::Result<Content> {
 #[async_trait]
 impl Mailer for SesMailer {
     async fn send(&self, notice: &Notice) -> anyhow::Result<()> {
+        if self.from.is_empty() {
+            anyhow::bail!("no sender: KYOCHO_MAIL_FROM is not set");
+        }
         let message = Message::builder().subject(utf8(&notice.subject)?).body(Body::builder().text(utf8(&notice.body)?).build()).build();
         self.client
             .send_email()

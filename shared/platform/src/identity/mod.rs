@@ -324,7 +324,8 @@ where
         clock: Clock::default(),
         mailer: Arc::new(crate::aws::SesMailer::new(
             aws_sdk_sesv2::Client::new(&sdk),
-            std::env::var("KYOCHO_MAIL_FROM").map_err(|_| anyhow::anyhow!("KYOCHO_MAIL_FROM must name the notice sender"))?,
+            // Only `auth` sends notices; where the sender is missing, sending fails and is logged.
+            std::env::var("KYOCHO_MAIL_FROM").unwrap_or_default(),
         )),
     });
     crate::lambda::serve(backend, move |backend, mut req: lambda_http::Request| {
