@@ -37,6 +37,7 @@ both_backends!(
     only_audit_readers_see_the_log_newest_first_filtered_and_paged,
     the_csv_has_japanese_headers_and_one_row_per_event_in_either_encoding,
     the_chain_check_names_the_first_edited_or_missing_event,
+    a_settings_change_is_logged_with_its_values_before_and_after,
 );
 
 /// Three project changes by an administrator, as the log records them (started + outcome).
@@ -183,4 +184,21 @@ async fn the_chain_check_names_the_first_edited_or_missing_event(app: TestApp) {
     let admin3 = gap.token("acme", "ann", Role::TenantAdmin).await;
     let report = json(gap.get("/audit/verify", &admin3).send().await.expect("send")).await;
     assert_eq!((report["first_broken"]["seq"].as_u64(), report["first_broken"]["reason"].as_str()), (Some(3), Some("sequence_gap")), "{report}");
+}
+
+/// Given default settings, when the administrator requires MFA and lowers the lockout
+/// threshold, then the log's success event for the change names both settings with their
+/// values before and after, and nothing that did not change.
+async fn a_settings_change_is_logged_with_its_values_before_and_after(app: TestApp) {
+    let admin = app.token("acme", "ann", Role::TenantAdmin).await;
+    let body = serde_json::json!({ "ip_allow_list": [], "mfa_required": true, "lockout_threshold": 3 });
+    assert_eq!(app.put_json("/admin/settings", &admin, &body).send().await.expect("send").status(), 200);
+    let page = json(app.get("/audit?operation=PUT%20/admin/settings&result=success", &admin).send().await.expect("send")).await;
+    let detail = page["items"][0]["detail"].as_str().expect("detail").to_owned();
+    let (status, changes) = detail.split_once(' ').expect("status, then the changes");
+    assert_eq!(status, "200");
+    let changes: Value = serde_json::from_str(changes).expect("json");
+    assert_eq!(changes["mfa_required"], serde_json::json!([false, true]), "{detail}");
+    assert_eq!(changes["lockout_threshold"], serde_json::json!([5, 3]), "{detail}");
+    assert!(changes.get("lockout_duration_minutes").is_none() && changes.get("your_ip").is_none(), "{detail}");
 }

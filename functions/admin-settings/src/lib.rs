@@ -72,6 +72,21 @@ async fn get(backend: &Backend, auth: &AuthContext) -> Reply {
     http::json_response(StatusCode::OK, &view(&tenant.settings, auth))
 }
 
+/// What a settings change changed, for the audit log: `{"field": [before, after], …}` for
+/// each setting whose value differs (the caller's own address is not a setting).
+fn changes(before: &SettingsView, after: &SettingsView) -> String {
+    let (b, a) = (serde_json::to_value(before).unwrap_or_default(), serde_json::to_value(after).unwrap_or_default());
+    let mut out = serde_json::Map::new();
+    if let (Some(b), Some(a)) = (b.as_object(), a.as_object()) {
+        for (k, v) in a {
+            if k != "your_ip" && b.get(k) != Some(v) {
+                out.insert(k.clone(), serde_json::json!([b.get(k), v]));
+            }
+        }
+    }
+    serde_json::Value::Object(out).to_string()
+}
+
 /// The body of `PUT /admin/settings`: the whole settings document.
 #[derive(Debug, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -159,10 +174,14 @@ async fn put(backend: &Backend, auth: &AuthContext, call: &Call) -> Reply {
         });
     }
     let mut tenant = backend.tenants.get_tenant(&auth.tenant).await?.ok_or(ApiError::NotFound)?;
+    let before = view(&tenant.settings, auth);
     tenant.settings = settings;
     backend.tenants.put_tenant(&tenant).await?;
-    http::json_response(StatusCode::OK, &view(&tenant.settings, auth)).map(|mut r| {
+    let after = view(&tenant.settings, auth);
+    let detail = changes(&before, &after);
+    http::json_response(StatusCode::OK, &after).map(|mut r| {
         r.extensions_mut().insert(AuditTarget("settings".into()));
+        r.extensions_mut().insert(platform::http::AuditDetail(detail));
         r
     })
 }

@@ -72,6 +72,11 @@ pub type Reply = Result<Response<Body>, ApiError>;
 #[derive(Debug, Clone)]
 pub struct AuditTarget(pub String);
 
+/// Response extension with what the audit event should say of the change (e.g. a setting's
+/// value before and after); without it the event's detail is the status code.
+#[derive(Debug, Clone)]
+pub struct AuditDetail(pub String);
+
 impl Call {
     /// The verified caller (a non-public route always has one).
     pub fn auth(&self) -> Result<&AuthContext, ApiError> {
@@ -363,11 +368,11 @@ where
         }
     }
 
-    let (resp, target, failure) = match refusal {
+    let (resp, target, failure, detail) = match refusal {
         Some(r) => {
             let resp = r.error.to_response(&gw.request_id);
             let denied_user = r.user.clone();
-            if let Err(e) = audit(&backend, route, &gw, auth.as_ref(), denied_user.as_ref(), resp.status(), None, AuditResult::Denied).await {
+            if let Err(e) = audit(&backend, route, &gw, auth.as_ref(), denied_user.as_ref(), resp.status(), None, AuditResult::Denied, None).await {
                 tracing::error!(request_id = %gw.request_id, error = ?e, "audit append failed");
             }
             log_request(&gw, Some(route), auth.as_ref().or(None), resp.status(), started);
@@ -380,7 +385,7 @@ where
             // Write-ahead: an authorised change is in the tenant's audit chain before it is
             // made. When the chain cannot take the event, the change is not made at all.
             if route.access.needs_token() && route.is_mutating() {
-                if let Err(e) = audit(&backend, route, &gw, auth.as_ref(), None, StatusCode::ACCEPTED, None, AuditResult::Started).await {
+                if let Err(e) = audit(&backend, route, &gw, auth.as_ref(), None, StatusCode::ACCEPTED, None, AuditResult::Started, None).await {
                     tracing::error!(request_id = %gw.request_id, route = %route.key(), error = ?e, "audit append failed: request refused");
                     let resp = ApiError::Unavailable(anyhow::anyhow!("audit log unavailable: {e}")).to_response(&gw.request_id);
                     log_request(&gw, Some(route), auth.as_ref(), resp.status(), started);
@@ -392,9 +397,10 @@ where
             match handler(backend.clone(), call).await {
                 Ok(resp) => {
                     let target = resp.extensions().get::<AuditTarget>().map(|t| t.0.clone());
-                    (if gzip { compress(resp) } else { resp }, target, None)
+                    let detail = resp.extensions().get::<AuditDetail>().map(|d| d.0.clone());
+                    (if gzip { compress(resp) } else { resp }, target, None, detail)
                 }
-                Err(e) => (e.to_response(&gw.request_id), None, Some(e)),
+                Err(e) => (e.to_response(&gw.request_id), None, Some(e), None),
             }
         }
     };
@@ -414,7 +420,7 @@ where
         };
         // The change is made; its started event is in the chain, so a lost outcome is
         // still on record (and in the error log).
-        if let Err(e) = audit(&backend, route, &gw, auth.as_ref(), None, status, target, result).await {
+        if let Err(e) = audit(&backend, route, &gw, auth.as_ref(), None, status, target, result, detail).await {
             tracing::error!(request_id = %gw.request_id, error = ?e, "audit append failed after the request");
         }
     }
@@ -432,6 +438,7 @@ async fn audit(
     status: StatusCode,
     target: Option<String>,
     result: AuditResult,
+    detail: Option<String>,
 ) -> Result<(), crate::ports::StoreError> {
     let (tenant, user_id, user_name, company): (Option<TenantId>, _, _, _) = match (auth, user) {
         (Some(a), _) => (Some(a.tenant.clone()), Some(a.user.to_string()), Some(a.user_name.clone()), Some(a.tenant_name.clone())),
@@ -456,7 +463,10 @@ async fn audit(
         source_ip: gw.source_ip.map(|ip| ip.to_string()),
         request_id: Some(gw.request_id.clone()),
         result,
-        detail: Some(status.as_u16().to_string()),
+        detail: Some(match detail {
+            Some(d) => format!("{} {d}", status.as_u16()),
+            None => status.as_u16().to_string(),
+        }),
     };
     backend.audit.append(&tenant, &event).await.map(|_| ())
 }
