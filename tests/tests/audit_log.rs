@@ -194,7 +194,7 @@ async fn a_settings_change_is_logged_with_its_values_before_and_after(app: TestA
     let body = serde_json::json!({ "ip_allow_list": [], "mfa_required": true, "lockout_threshold": 3 });
     assert_eq!(app.put_json("/admin/settings", &admin, &body).send().await.expect("send").status(), 200);
     let page = json(app.get("/audit?operation=PUT%20/admin/settings&result=success", &admin).send().await.expect("send")).await;
-    let detail = page["items"][0]["detail"].as_str().expect("detail").to_owned();
+    let detail = page["items"][0]["detail"].as_str().unwrap_or_else(|| panic!("{} backend: {page}", app.backend_name())).to_owned();
     let (status, changes) = detail.split_once(' ').expect("status, then the changes");
     assert_eq!(status, "200");
     let changes: Value = serde_json::from_str(changes).expect("json");

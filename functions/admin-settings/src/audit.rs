@@ -145,56 +145,14 @@ async fn select(backend: &Backend, auth: &AuthContext, f: &Filter, before: Optio
     Ok((out, false))
 }
 
-/// One event as `GET /audit` lists it.
-#[derive(Debug, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct AuditEventView {
-    pub id: String,
-    /// Place in the tenant's chain, from 1.
-    pub seq: u64,
-    /// Milliseconds since the Unix epoch.
-    pub at: i64,
-    /// E.g. `PUT /projects/{id}`, `auth.sign_in`.
-    pub operation: String,
-    pub result: AuditResult,
-    pub user_id: Option<String>,
-    pub user_name: Option<String>,
-    pub company_name: Option<String>,
-    /// E.g. `project:0190…`, `user:…`, `settings`.
-    pub target: Option<String>,
-    pub source_ip: Option<String>,
-    pub request_id: Option<String>,
-    pub detail: Option<String>,
-    /// This event's link in the chain (HMAC-SHA-256, hex).
-    pub hash: String,
-}
-
 /// `GET /audit`.
 #[derive(Debug, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AuditPage {
-    pub items: Vec<AuditEventView>,
+    /// Each event with its place and links in the tenant's chain.
+    pub items: Vec<StoredAuditEvent>,
     /// The `cursor` of the next (older) page, if any.
     pub next: Option<String>,
-}
-
-fn view(e: StoredAuditEvent) -> AuditEventView {
-    let ev = e.event;
-    AuditEventView {
-        id: e.id,
-        seq: e.seq,
-        at: ev.at,
-        operation: ev.operation,
-        result: ev.result,
-        user_id: ev.user_id,
-        user_name: ev.user_name,
-        company_name: ev.company_name,
-        target: ev.target,
-        source_ip: ev.source_ip,
-        request_id: ev.request_id,
-        detail: ev.detail,
-        hash: e.hash,
-    }
 }
 
 pub async fn list(backend: &Backend, auth: &AuthContext, call: &Call) -> Reply {
@@ -206,7 +164,7 @@ pub async fn list(backend: &Backend, auth: &AuthContext, call: &Call) -> Reply {
     };
     let (events, more) = select(backend, auth, &f, before, limit).await?;
     let next = if more { events.last().map(|e| http::encode_cursor(&auth.tenant, &e.seq.to_string())) } else { None };
-    http::json_response(StatusCode::OK, &AuditPage { items: events.into_iter().map(view).collect(), next })
+    http::json_response(StatusCode::OK, &AuditPage { items: events, next })
 }
 
 fn jst(ms: i64) -> String {

@@ -232,6 +232,7 @@ pub enum AuditResult {
 
 /// One audit event as the caller describes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AuditEvent {
     pub at: UnixMillis,
     /// Stable operation name, e.g. `PUT /projects/{id}` or `auth.sign_in`.
@@ -249,9 +250,10 @@ pub struct AuditEvent {
 }
 
 /// An appended event: its id, its place in the tenant's chain and the chain hashes.
-/// `hash = sha256(prev_hash ‖ canonical JSON of event)`, so a removed or edited event
-/// breaks every later hash.
+/// `hash = HMAC-SHA-256(tenant chain key, prev_hash ‖ 0 ‖ JSON of event)` (see
+/// [`crate::seal::chain_hash`]), so a removed or edited event breaks every later link.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StoredAuditEvent {
     pub id: String,
     pub seq: u64,

@@ -713,36 +713,10 @@ export interface components {
             summary: components["schemas"]["Summary"];
             test_sheet: components["schemas"]["TestSheetRow"][];
         };
-        /** @description One event as `GET /audit` lists it. */
-        AuditEventView: {
-            /**
-             * Format: int64
-             * @description Milliseconds since the Unix epoch.
-             */
-            at: number;
-            company_name: string | null;
-            detail: string | null;
-            /** @description This event's link in the chain (HMAC-SHA-256, hex). */
-            hash: string;
-            id: string;
-            /** @description E.g. `PUT /projects/{id}`, `auth.sign_in`. */
-            operation: string;
-            request_id: string | null;
-            result: components["schemas"]["AuditResult"];
-            /**
-             * Format: uint64
-             * @description Place in the tenant's chain, from 1.
-             */
-            seq: number;
-            source_ip: string | null;
-            /** @description E.g. `project:0190…`, `user:…`, `settings`. */
-            target: string | null;
-            user_id: string | null;
-            user_name: string | null;
-        };
         /** @description `GET /audit`. */
         AuditPage: {
-            items: components["schemas"]["AuditEventView"][];
+            /** @description Each event with its place and links in the tenant's chain. */
+            items: components["schemas"]["StoredAuditEvent"][];
             /** @description The `cursor` of the next (older) page, if any. */
             next: string | null;
         };
@@ -3107,6 +3081,32 @@ export interface components {
          * @enum {string}
          */
         Status: "pass" | "warning" | "fail";
+        /**
+         * @description An appended event: its id, its place in the tenant's chain and the chain hashes.
+         *     `hash = HMAC-SHA-256(tenant chain key, prev_hash ‖ 0 ‖ JSON of event)` (see
+         *     [`crate::seal::chain_hash`]), so a removed or edited event breaks every later link.
+         */
+        StoredAuditEvent: {
+            /** Format: int64 */
+            at: number;
+            company_name: string | null;
+            /** @description HTTP status or a short reason code. */
+            detail: string | null;
+            hash: string;
+            id: string;
+            /** @description Stable operation name, e.g. `PUT /projects/{id}` or `auth.sign_in`. */
+            operation: string;
+            prev_hash: string;
+            request_id: string | null;
+            result: components["schemas"]["AuditResult"];
+            /** Format: uint64 */
+            seq: number;
+            source_ip: string | null;
+            /** @description What was acted on, e.g. `project:0190…`. */
+            target: string | null;
+            user_id: string | null;
+            user_name: string | null;
+        };
         /** @description A remark about what the study did not include. */
         StudyNote: {
             code: string;
