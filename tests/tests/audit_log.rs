@@ -12,27 +12,6 @@ use platform::ports::{AuditEvent, AuditLog, Page, StoreError, StoredAuditEvent};
 use serde_json::Value;
 use support::TestApp;
 
-macro_rules! both_backends {
-    ($($case:ident),* $(,)?) => {
-        mod local {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $case() {
-                    super::$case(super::TestApp::spawn().await).await;
-                }
-            )*
-        }
-        mod aws {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $case() {
-                    super::$case(super::TestApp::spawn_aws().await).await;
-                }
-            )*
-        }
-    };
-}
-
 both_backends!(
     only_audit_readers_see_the_log_newest_first_filtered_and_paged,
     the_csv_has_japanese_headers_and_one_row_per_event_in_either_encoding,

@@ -18,27 +18,6 @@ use serde_json::{json, Value};
 use support::identity::PASSWORD;
 use support::{problem, TestApp};
 
-macro_rules! both_backends {
-    ($($case:ident),* $(,)?) => {
-        mod local {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $case() {
-                    super::$case(super::TestApp::spawn().await).await;
-                }
-            )*
-        }
-        mod aws {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $case() {
-                    super::$case(super::TestApp::spawn_aws().await).await;
-                }
-            )*
-        }
-    };
-}
-
 both_backends!(
     twenty_parallel_wrong_passwords_lock_a_threshold_5_account,
     twenty_parallel_wrong_current_passwords_lock_the_account_too,

@@ -15,6 +15,30 @@ use platform::ids::{TenantId, UserId};
 use platform::ports::User;
 use serde_json::Value;
 
+/// Run each `async fn(TestApp)` case on both backends: `local::<case>` on the local edition's
+/// SQLite records, `aws::<case>` on DynamoDB and KMS in `moto_server`.
+#[macro_export]
+macro_rules! both_backends {
+    ($($case:ident),* $(,)?) => {
+        mod local {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $case() {
+                    super::$case(super::TestApp::spawn().await).await;
+                }
+            )*
+        }
+        mod aws {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $case() {
+                    super::$case(super::TestApp::spawn_aws().await).await;
+                }
+            )*
+        }
+    };
+}
+
 /// A running local edition with its own data folder.
 pub struct TestApp {
     pub addr: SocketAddr,
