@@ -15,6 +15,8 @@ use platform::seal::KeyProvider;
 
 /// Environment variable naming the `moto_server` endpoint; `tests/run.sh` sets it.
 pub const AWS_ENDPOINT_VAR: &str = "KYOCHO_TEST_AWS_ENDPOINT";
+/// The tenant-access role the aws backend assumes per tenant in the tests (moto's account).
+pub const TEST_TENANT_ROLE: &str = "arn:aws:iam::123456789012:role/kyocho-test-tenant-access";
 
 enum Kind {
     Local {
@@ -25,6 +27,7 @@ enum Kind {
         kms: aws_sdk_kms::Client,
         s3: aws_sdk_s3::Client,
         cfg: AwsConfig,
+        scope: Arc<platform::aws::scope::TenantScope>,
     },
 }
 
@@ -48,6 +51,12 @@ impl Target {
     ///
     /// Panics when [`AWS_ENDPOINT_VAR`] is unset: these tests must never pass by skipping.
     pub async fn aws() -> Target {
+        Self::aws_through(None).await
+    }
+
+    /// [`Target::aws`] whose backend sends its calls to `backend_endpoint` (e.g. a proxy
+    /// in front of `moto_server` that counts them); the set-up goes to moto directly.
+    pub async fn aws_through(backend_endpoint: Option<String>) -> Target {
         let endpoint = std::env::var(AWS_ENDPOINT_VAR).ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| {
             panic!(
                 "{AWS_ENDPOINT_VAR} is not set: the aws contract tests need moto_server. \
@@ -62,6 +71,9 @@ impl Target {
             key_alias_prefix: format!("alias/kyocho-test/{unique}/"),
             bucket: Some(format!("kyocho-test-{unique}")),
             audit_chain_key: format!("alias/kyocho-test/{unique}/audit-chain"),
+            // Every request runs on a session of this role tagged with its tenant, as in
+            // the cloud (moto issues the sessions; it does not evaluate their policies).
+            tenant_role_arn: Some(TEST_TENANT_ROLE.to_owned()),
         };
         // moto accepts any credentials; fixed dummy ones keep real credentials out of tests.
         let sdk = aws_config::defaults(BehaviorVersion::latest())
@@ -102,8 +114,13 @@ impl Target {
             .send()
             .await
             .unwrap_or_else(|e| panic!("naming the audit-chain key failed: {}", aws_sdk_kms::error::DisplayErrorContext(&e)));
-        let backend = platform::aws::backend_from_sdk_config(&sdk, &cfg);
-        Target { backend, kind: Kind::Aws { dynamo, kms, s3, cfg } }
+        let backend_sdk = match backend_endpoint {
+            Some(url) => sdk.to_builder().endpoint_url(url).build(),
+            None => sdk.clone(),
+        };
+        let scope = Arc::new(platform::aws::scope::TenantScope::new(&backend_sdk, cfg.tenant_role_arn.clone()));
+        let backend = platform::aws::backend_in_scope(scope.clone(), &cfg);
+        Target { backend, kind: Kind::Aws { dynamo, kms, s3, cfg, scope } }
     }
 
     /// `"local"` or `"aws"`.
@@ -118,7 +135,7 @@ impl Target {
             Kind::Local { dir } => {
                 Arc::new(LocalKeys::open(&dir.path().join("keys")).expect("the local key folder opens"))
             }
-            Kind::Aws { kms, cfg, .. } => Arc::new(KmsKeys::new(kms.clone(), cfg.key_alias_prefix.clone())),
+            Kind::Aws { scope, cfg, .. } => Arc::new(KmsKeys::in_scope(scope.clone(), cfg.key_alias_prefix.clone(), cfg.tenant_role_arn.clone())),
         }
     }
 
@@ -135,9 +152,25 @@ impl Target {
                 .expect("the local identity tables open");
                 Arc::new(idp)
             }
-            Kind::Aws { dynamo, cfg, .. } => {
-                Arc::new(platform::identity::dynamo_lockout::DynamoLockout::new(dynamo.clone(), cfg.table_name.clone()))
+            Kind::Aws { scope, cfg, .. } => {
+                Arc::new(platform::identity::dynamo_lockout::DynamoLockout::new(scope.clone(), cfg.table_name.clone()))
             }
+        }
+    }
+
+    /// The KMS client (set-up credentials), on the aws backend only.
+    pub fn kms(&self) -> Option<&aws_sdk_kms::Client> {
+        match &self.kind {
+            Kind::Aws { kms, .. } => Some(kms),
+            Kind::Local { .. } => None,
+        }
+    }
+
+    /// The configuration the aws backend runs with, on the aws backend only.
+    pub fn aws_config(&self) -> Option<&AwsConfig> {
+        match &self.kind {
+            Kind::Aws { cfg, .. } => Some(cfg),
+            Kind::Local { .. } => None,
         }
     }
 

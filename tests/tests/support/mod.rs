@@ -64,7 +64,11 @@ impl TestApp {
     /// the identity provider stays the local one (Cognito is covered by `tests/cognito.rs`),
     /// and so does the blob folder.
     pub async fn spawn_aws() -> TestApp {
-        let target = kyocho_tests::contract::Target::aws().await;
+        Self::spawn_on(kyocho_tests::contract::Target::aws().await).await
+    }
+
+    /// [`TestApp::spawn_aws`] on a target made by the caller.
+    pub async fn spawn_on(target: kyocho_tests::contract::Target) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let backend = Arc::new(target.backend.clone());
         let keys = kyocho::jwt::Keys::load_or_create(&kyocho::jwt_key_path(dir.path())).expect("token keys");
@@ -101,6 +105,11 @@ impl TestApp {
         let addr = listener.local_addr().expect("addr");
         tokio::spawn(kyocho::serve_on(listener, gateway.clone()));
         TestApp { addr, gateway, client: self.client.clone(), _dir: self._dir, _target: self._target }
+    }
+
+    /// The records this app runs on, when they are the aws adapters.
+    pub fn target(&self) -> Option<&kyocho_tests::contract::Target> {
+        self._target.as_ref()
     }
 
     /// `"local"` or `"aws"`: which adapters keep this app's records.

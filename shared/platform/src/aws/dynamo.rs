@@ -64,7 +64,9 @@ type Item = HashMap<String, AttributeValue>;
 /// and [`AuditLog`], all on one table with string keys `PK` and `SK`.
 #[derive(Clone)]
 pub struct DynamoStore {
-    client: Client,
+    /// Every tenant's records are reached through that tenant's session (see
+    /// [`super::scope`]); only the `SUB#` lookups through the function's own client.
+    scope: std::sync::Arc<super::scope::TenantScope>,
     table: String,
     /// Appends to one tenant's audit chain from this process go one at a time: they would
     /// only race for the same head item. Other processes are met by the head's condition.
@@ -232,8 +234,17 @@ impl std::fmt::Debug for DynamoStore {
 impl DynamoStore {
     /// A store on `table` (which must exist, see [`create_table`]), chaining audit events
     /// under the keys `chain` gives.
-    pub fn new(client: Client, table: impl Into<String>, chain: std::sync::Arc<dyn crate::seal::ChainKeys>) -> Self {
-        DynamoStore { client, table: table.into(), chain, chain_turns: Default::default() }
+    pub fn new(
+        scope: std::sync::Arc<super::scope::TenantScope>,
+        table: impl Into<String>,
+        chain: std::sync::Arc<dyn crate::seal::ChainKeys>,
+    ) -> Self {
+        DynamoStore { scope, table: table.into(), chain, chain_turns: Default::default() }
+    }
+
+    /// The client of `tenant`'s session.
+    async fn db(&self, tenant: &TenantId) -> Client {
+        self.scope.tenant(tenant).await.dynamo
     }
 
     /// The table this store reads and writes.
@@ -241,9 +252,8 @@ impl DynamoStore {
         &self.table
     }
 
-    async fn get(&self, pk: String, sk: String) -> Result<Option<Item>, StoreError> {
-        let out = self
-            .client
+    async fn get(&self, db: &Client, pk: String, sk: String) -> Result<Option<Item>, StoreError> {
+        let out = db
             .get_item()
             .table_name(&self.table)
             .set_key(Some(key(pk, sk)))
@@ -255,12 +265,11 @@ impl DynamoStore {
     }
 
     /// Every item of a partition whose SK starts with `prefix`, in SK order.
-    async fn query_prefix(&self, pk: String, prefix: &str) -> Result<Vec<Item>, StoreError> {
+    async fn query_prefix(&self, db: &Client, pk: String, prefix: &str) -> Result<Vec<Item>, StoreError> {
         let mut items = Vec::new();
         let mut start: Option<Item> = None;
         loop {
-            let out = self
-                .client
+            let out = db
                 .query()
                 .table_name(&self.table)
                 .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
@@ -279,9 +288,8 @@ impl DynamoStore {
         }
     }
 
-    async fn transact(&self, actions: Vec<TransactWriteItem>) -> Result<Tx, StoreError> {
-        let result = self
-            .client
+    async fn transact(&self, db: &Client, actions: Vec<TransactWriteItem>) -> Result<Tx, StoreError> {
+        let result = db
             .transact_write_items()
             .set_transact_items(Some(actions))
             .client_request_token(uuid::Uuid::new_v4().simple().to_string())
@@ -314,16 +322,18 @@ impl DynamoStore {
     }
 
     async fn get_main(&self, tenant: &TenantId, id: &ProjectId) -> Result<Option<Main>, StoreError> {
-        self.get(tenant_pk(tenant), project_sk(id)).await?.as_ref().map(parse_main).transpose()
+        let db = self.db(tenant).await;
+        self.get(&db, tenant_pk(tenant), project_sk(id)).await?.as_ref().map(parse_main).transpose()
     }
 
     /// The content parts of one version, concatenated; `None` if they are not all there
     /// (a concurrent replace or delete removed them).
     async fn read_parts(&self, tenant: &TenantId, id: &ProjectId, main: &Main) -> Result<Option<Vec<u8>>, StoreError> {
+        let db = self.db(tenant).await;
         if main.parts == 0 {
             return Ok((main.content_len == 0).then(Vec::new));
         }
-        let items = self.query_prefix(tenant_pk(tenant), &part_prefix(id, main.meta.version)).await?;
+        let items = self.query_prefix(&db, tenant_pk(tenant), &part_prefix(id, main.meta.version)).await?;
         if items.len() != main.parts {
             return Ok(None);
         }
@@ -413,8 +423,8 @@ fn item_version(item: &Item) -> u64 {
 #[async_trait]
 impl TenantStore for DynamoStore {
     async fn create_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
-        let result = self
-            .client
+        let db = self.db(&tenant.id).await;
+        let result = db
             .put_item()
             .table_name(&self.table)
             .set_item(Some(tenant_item(&Tenant { version: 1, ..tenant.clone() })?))
@@ -431,18 +441,19 @@ impl TenantStore for DynamoStore {
     }
 
     async fn get_tenant(&self, tenant: &TenantId) -> Result<Option<Tenant>, StoreError> {
-        self.get(tenant_pk(tenant), META.to_owned()).await?.map(|item| get_json(&item, "doc")).transpose()
+        let db = self.db(tenant).await;
+        self.get(&db, tenant_pk(tenant), META.to_owned()).await?.map(|item| get_json(&item, "doc")).transpose()
     }
 
     async fn put_tenant(&self, tenant: &Tenant) -> Result<u64, StoreError> {
+        let db = self.db(&tenant.id).await;
         let next = tenant.version + 1;
         let condition = if tenant.version == 0 {
             "attribute_exists(PK) AND attribute_not_exists(#v)"
         } else {
             "#v = :expected"
         };
-        let mut put = self
-            .client
+        let mut put = db
             .put_item()
             .table_name(&self.table)
             .set_item(Some(tenant_item(&Tenant { version: next, ..tenant.clone() })?))
@@ -454,7 +465,7 @@ impl TenantStore for DynamoStore {
         match put.send().await {
             Ok(_) => Ok(next),
             Err(SdkError::ServiceError(e)) if matches!(e.err(), PutItemError::ConditionalCheckFailedException(_)) => {
-                match self.get(tenant_pk(&tenant.id), META.to_owned()).await? {
+                match self.get(&db, tenant_pk(&tenant.id), META.to_owned()).await? {
                     None => Err(StoreError::NotFound),
                     Some(item) => Err(StoreError::VersionMismatch { current: item_version(&item) }),
                 }
@@ -470,12 +481,13 @@ impl DynamoStore {
     /// Write a user under its version condition, with its lookups, and (when `guard` is
     /// given) the tenant's administrator guard moved on, all in one transaction.
     async fn write_user(&self, user: &User, guard: Option<AdminGuard>) -> Result<u64, StoreError> {
+        let db = self.db(&user.tenant).await;
         let pk = tenant_pk(&user.tenant);
         let sk = user_sk(&user.id);
         let next = user.version + 1;
         let mut codes = Vec::new();
         for _ in 0..WRITE_ATTEMPTS {
-            let existing = self.get(pk.clone(), sk.clone()).await?;
+            let existing = self.get(&db, pk.clone(), sk.clone()).await?;
             match &existing {
                 None if user.version != 0 => return Err(StoreError::NotFound),
                 Some(item) if item_version(item) != user.version => {
@@ -575,11 +587,11 @@ impl DynamoStore {
                 actions.push(TransactWriteItem::builder().update(u.build().map_err(unavailable)?).build());
             }
 
-            match self.transact(actions).await? {
+            match self.transact(&db, actions).await? {
                 Tx::Committed => return Ok(next),
                 Tx::Cancelled(c) => codes = c,
             }
-            if let Some(item) = self.get(pk.clone(), sk.clone()).await? {
+            if let Some(item) = self.get(&db, pk.clone(), sk.clone()).await? {
                 if item_version(&item) != user.version {
                     return Err(StoreError::VersionMismatch { current: item_version(&item) });
                 }
@@ -590,13 +602,13 @@ impl DynamoStore {
                     return Err(StoreError::VersionMismatch { current });
                 }
             }
-            if let Some(owner) = self.get(sub_pk(&user.sub), META.to_owned()).await? {
+            if let Some(owner) = self.get(&db, sub_pk(&user.sub), META.to_owned()).await? {
                 if get_s(&owner, "tenant")? != user.tenant.as_str() || get_s(&owner, "user")? != user.id.as_str() {
                     return Err(StoreError::AlreadyExists);
                 }
             }
             if let Some(email) = &new_email {
-                if let Some(owner) = self.get(pk.clone(), email_sk(email)).await? {
+                if let Some(owner) = self.get(&db, pk.clone(), email_sk(email)).await? {
                     if get_s(&owner, "user")? != user.id.as_str() {
                         return Err(StoreError::AlreadyExists);
                     }
@@ -618,16 +630,19 @@ impl UserStore for DynamoStore {
     }
 
     async fn admin_guard(&self, tenant: &TenantId) -> Result<AdminGuard, StoreError> {
-        let item = self.get(tenant_pk(tenant), ADMIN_GUARD.to_owned()).await?;
+        let db = self.db(tenant).await;
+        let item = self.get(&db, tenant_pk(tenant), ADMIN_GUARD.to_owned()).await?;
         Ok(AdminGuard(item.as_ref().and_then(|i| i.get("v")).and_then(|v| v.as_n().ok()).and_then(|v| v.parse().ok()).unwrap_or(0)))
     }
 
     async fn get_user(&self, tenant: &TenantId, user: &UserId) -> Result<Option<User>, StoreError> {
-        self.get(tenant_pk(tenant), user_sk(user)).await?.map(|item| get_json(&item, "doc")).transpose()
+        let db = self.db(tenant).await;
+        self.get(&db, tenant_pk(tenant), user_sk(user)).await?.map(|item| get_json(&item, "doc")).transpose()
     }
 
     async fn user_by_sub(&self, sub: &str) -> Result<Option<User>, StoreError> {
-        let Some(lookup) = self.get(sub_pk(sub), META.to_owned()).await? else {
+        let db = self.scope.service().dynamo.clone();
+        let Some(lookup) = self.get(&db, sub_pk(sub), META.to_owned()).await? else {
             return Ok(None);
         };
         let tenant = TenantId::parse(get_s(&lookup, "tenant")?).map_err(|_| corrupt("tenant"))?;
@@ -636,7 +651,8 @@ impl UserStore for DynamoStore {
     }
 
     async fn user_by_email(&self, tenant: &TenantId, email: &str) -> Result<Option<User>, StoreError> {
-        let Some(lookup) = self.get(tenant_pk(tenant), email_sk(email)).await? else {
+        let db = self.db(tenant).await;
+        let Some(lookup) = self.get(&db, tenant_pk(tenant), email_sk(email)).await? else {
             return Ok(None);
         };
         let user = UserId::parse(get_s(&lookup, "user")?).map_err(|_| corrupt("user"))?;
@@ -648,7 +664,8 @@ impl UserStore for DynamoStore {
     }
 
     async fn list_users(&self, tenant: &TenantId) -> Result<Vec<User>, StoreError> {
-        self.query_prefix(tenant_pk(tenant), USER_PREFIX)
+        let db = self.db(tenant).await;
+        self.query_prefix(&db, tenant_pk(tenant), USER_PREFIX)
             .await?
             .iter()
             .map(|item| get_json(item, "doc"))
@@ -661,9 +678,10 @@ impl UserStore for DynamoStore {
 #[async_trait]
 impl ProjectStore for DynamoStore {
     async fn create_project(&self, tenant: &TenantId, record: &ProjectRecord) -> Result<(), StoreError> {
+        let db = self.db(tenant).await;
         let parts = check_sizes(record, 0)?;
         let actions = self.project_puts(tenant, record, parts, "attribute_not_exists(PK)", vec![])?;
-        match self.transact(actions).await? {
+        match self.transact(&db, actions).await? {
             Tx::Committed => Ok(()),
             Tx::Cancelled(codes) => match self.get_main(tenant, &record.id).await? {
                 Some(_) => Err(StoreError::AlreadyExists),
@@ -700,6 +718,7 @@ impl ProjectStore for DynamoStore {
         record: &ProjectRecord,
         expected_version: u64,
     ) -> Result<(), StoreError> {
+        let db = self.db(tenant).await;
         if Some(record.version) != expected_version.checked_add(1) {
             return Err(StoreError::Unavailable(anyhow!(
                 "replacement must carry version {} + 1, not {}",
@@ -725,7 +744,7 @@ impl ProjectStore for DynamoStore {
                 vec![(":expected", n(expected_version))],
             )?;
             actions.extend(self.part_deletes(tenant, &record.id, expected_version, current.parts)?);
-            match self.transact(actions).await? {
+            match self.transact(&db, actions).await? {
                 Tx::Committed => return Ok(()),
                 Tx::Cancelled(c) => codes = c,
             }
@@ -742,6 +761,7 @@ impl ProjectStore for DynamoStore {
         id: &ProjectId,
         expected_version: Option<u64>,
     ) -> Result<(), StoreError> {
+        let db = self.db(tenant).await;
         let mut codes = Vec::new();
         for _ in 0..WRITE_ATTEMPTS {
             let current = match self.get_main(tenant, id).await? {
@@ -760,7 +780,7 @@ impl ProjectStore for DynamoStore {
                 .map_err(unavailable)?;
             let mut actions = vec![TransactWriteItem::builder().delete(main).build()];
             actions.extend(self.part_deletes(tenant, id, version, current.parts)?);
-            match self.transact(actions).await? {
+            match self.transact(&db, actions).await? {
                 Tx::Committed => return Ok(()),
                 Tx::Cancelled(c) => codes = c,
             }
@@ -777,10 +797,10 @@ impl ProjectStore for DynamoStore {
         after: Option<&ProjectId>,
         limit: usize,
     ) -> Result<Page<ProjectMeta>, StoreError> {
+        let db = self.db(tenant).await;
         let limit = limit.clamp(1, 100);
         let pk = tenant_pk(tenant);
-        let out = self
-            .client
+        let out = db
             .query()
             .table_name(&self.table)
             .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
@@ -825,6 +845,7 @@ fn event_sk(id: &str) -> Option<String> {
 #[async_trait]
 impl AuditLog for DynamoStore {
     async fn append(&self, tenant: &TenantId, event: &AuditEvent) -> Result<StoredAuditEvent, StoreError> {
+        let db = self.db(tenant).await;
         let turn = {
             let mut turns = self.chain_turns.lock().map_err(|_| StoreError::unavailable(anyhow::anyhow!("audit turn lock poisoned")))?;
             turns.entry(tenant.clone()).or_default().clone()
@@ -834,7 +855,7 @@ impl AuditLog for DynamoStore {
         let pk = tenant_pk(tenant);
         let mut codes = Vec::new();
         for attempt in 0..AUDIT_ATTEMPTS {
-            let head = self.get(pk.clone(), AUDIT_HEAD.to_owned()).await?;
+            let head = self.get(&db, pk.clone(), AUDIT_HEAD.to_owned()).await?;
             let (prev_seq, prev_hash, last_ts) = match &head {
                 Some(h) => match (get_n::<u64>(h, "seq"), get_s(h, "hash"), get_n::<UnixMillis>(h, "last_ts")) {
                     (Ok(seq), Ok(hash), Ok(ts)) => (seq, hash.to_owned(), ts),
@@ -883,7 +904,7 @@ impl AuditLog for DynamoStore {
                 TransactWriteItem::builder().put(put).build(),
                 TransactWriteItem::builder().update(update.build().map_err(unavailable)?).build(),
             ];
-            match self.transact(actions).await? {
+            match self.transact(&db, actions).await? {
                 Tx::Committed => return Ok(stored),
                 Tx::Cancelled(c) => codes = c,
             }
@@ -901,6 +922,7 @@ impl AuditLog for DynamoStore {
         after: Option<&str>,
         limit: usize,
     ) -> Result<Page<StoredAuditEvent>, StoreError> {
+        let db = self.db(tenant).await;
         let limit = limit.clamp(1, 1000);
         let pk = audit_pk(tenant, month);
         let start = match after {
@@ -911,8 +933,7 @@ impl AuditLog for DynamoStore {
                 None => return Ok(Page { items: Vec::new(), next: None }),
             },
         };
-        let out = self
-            .client
+        let out = db
             .query()
             .table_name(&self.table)
             .key_condition_expression("PK = :pk")

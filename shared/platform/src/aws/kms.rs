@@ -20,11 +20,19 @@ use crate::seal::{DataKey, KeyProvider, SealError};
 /// The encryption-context key that binds every data key to its tenant.
 pub const CONTEXT_KEY: &str = "tenant_id";
 
-/// [`KeyProvider`] over AWS KMS. Cheap to clone; holds one SDK client.
+/// [`KeyProvider`] over AWS KMS. Cheap to clone.
+///
+/// Data keys are generated and unwrapped through the tenant's own session when there is a
+/// [`TenantScope`](super::scope::TenantScope), so the tenant-access role's condition on the
+/// encryption context is what lets the call through; keys are created (tests, the local
+/// tools, provisioning) with the client given.
 #[derive(Clone, Debug)]
 pub struct KmsKeys {
     client: Client,
+    scope: Option<std::sync::Arc<super::scope::TenantScope>>,
     alias_prefix: String,
+    /// The tenant-access role named in each new key's policy (see [`tenant_key_policy`]).
+    tenant_role_arn: Option<String>,
 }
 
 /// A KMS call that failed for a reason other than the tenant's key state. Logged with
@@ -65,7 +73,21 @@ fn decrypt_refusal(e: &DecryptError) -> Option<SealError> {
 impl KmsKeys {
     /// `alias_prefix` must start with `alias/` and end with `/` (e.g. `alias/kyocho/tenant/`).
     pub fn new(client: Client, alias_prefix: impl Into<String>) -> Self {
-        KmsKeys { client, alias_prefix: alias_prefix.into() }
+        KmsKeys { client, scope: None, alias_prefix: alias_prefix.into(), tenant_role_arn: None }
+    }
+
+    /// Keys used through each tenant's session of `scope`; new keys get a policy naming
+    /// `tenant_role_arn` when there is one.
+    pub fn in_scope(scope: std::sync::Arc<super::scope::TenantScope>, alias_prefix: impl Into<String>, tenant_role_arn: Option<String>) -> Self {
+        KmsKeys { client: scope.service().kms.clone(), scope: Some(scope), alias_prefix: alias_prefix.into(), tenant_role_arn }
+    }
+
+    /// The client that uses `tenant`'s key.
+    async fn data_client(&self, tenant: &TenantId) -> Client {
+        match &self.scope {
+            Some(scope) => scope.tenant(tenant).await.kms,
+            None => self.client.clone(),
+        }
     }
 
     /// The alias naming a tenant's key.
@@ -86,6 +108,64 @@ impl KmsKeys {
     }
 }
 
+/// The key policy of `tenant`'s key, when the tenant-access role's ARN says which account
+/// and partition it lives in (`None` for anything else).
+///
+/// - the account administers the key (describe, enable, disable, rotate, tag, schedule
+///   deletion) but is given no cryptographic operation;
+/// - the tenant-access role may generate and unwrap data keys only in a session tagged with
+///   this tenant and only under the encryption context `tenant_id` = this tenant;
+/// - an explicit deny refuses every cryptographic operation to any other principal, so no
+///   operator or other role can decrypt a tenant's data, whatever its IAM policy says.
+pub fn tenant_key_policy(tenant_role_arn: &str, tenant: &TenantId) -> Option<String> {
+    let mut parts = tenant_role_arn.splitn(6, ':');
+    let (Some("arn"), Some(partition), Some("iam"), Some(""), Some(account), Some(resource)) =
+        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return None;
+    };
+    if partition.is_empty() || account.is_empty() || !resource.starts_with("role/") {
+        return None;
+    }
+    let crypto = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"];
+    let policy = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "AccountAdministersTheKey",
+                "Effect": "Allow",
+                "Principal": { "AWS": format!("arn:{partition}:iam::{account}:root") },
+                "Action": [
+                    "kms:Describe*", "kms:Get*", "kms:List*", "kms:Enable*", "kms:Disable*", "kms:Put*",
+                    "kms:Update*", "kms:Revoke*", "kms:TagResource", "kms:UntagResource",
+                    "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand"
+                ],
+                "Resource": "*"
+            },
+            {
+                "Sid": "TenantSessionsUseTheKey",
+                "Effect": "Allow",
+                "Principal": { "AWS": tenant_role_arn },
+                "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
+                "Resource": "*",
+                "Condition": { "StringEquals": {
+                    "kms:EncryptionContext:tenant_id": tenant.as_str(),
+                    "aws:PrincipalTag/tenant_id": tenant.as_str()
+                } }
+            },
+            {
+                "Sid": "NoOneElseDecrypts",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": crypto,
+                "Resource": "*",
+                "Condition": { "StringNotEquals": { "aws:PrincipalArn": tenant_role_arn } }
+            }
+        ]
+    });
+    Some(policy.to_string())
+}
+
 #[async_trait]
 impl KeyProvider for KmsKeys {
     async fn create_tenant_key(&self, tenant: &TenantId) -> Result<(), SealError> {
@@ -93,10 +173,11 @@ impl KeyProvider for KmsKeys {
         if self.key_exists(&alias).await? {
             return Ok(());
         }
-        let created = self
-            .client
-            .create_key()
-            .description(format!("Kyocho tenant {tenant}"))
+        let mut create = self.client.create_key().description(format!("Kyocho tenant {tenant}"));
+        if let Some(policy) = self.tenant_role_arn.as_deref().and_then(|role| tenant_key_policy(role, tenant)) {
+            create = create.policy(policy);
+        }
+        let created = create
             .tags(
                 Tag::builder()
                     .tag_key(CONTEXT_KEY)
@@ -111,6 +192,8 @@ impl KeyProvider for KmsKeys {
             .key_metadata()
             .map(|m| m.key_id().to_owned())
             .ok_or_else(|| SealError::Unavailable(anyhow!("CreateKey returned no key id")))?;
+        // A new key material every year, old ones kept to unwrap what they wrapped.
+        self.client.enable_key_rotation().key_id(&key_id).send().await.map_err(unavailable)?;
         match self.client.create_alias().alias_name(&alias).target_key_id(&key_id).send().await {
             Ok(_) => Ok(()),
             Err(SdkError::ServiceError(e)) if matches!(e.err(), CreateAliasError::AlreadyExistsException(_)) => {
@@ -126,7 +209,8 @@ impl KeyProvider for KmsKeys {
 
     async fn generate_data_key(&self, tenant: &TenantId) -> Result<(DataKey, Vec<u8>), SealError> {
         let out = self
-            .client
+            .data_client(tenant)
+            .await
             .generate_data_key()
             .key_id(self.alias(tenant))
             .key_spec(DataKeySpec::Aes256)
@@ -151,7 +235,8 @@ impl KeyProvider for KmsKeys {
 
     async fn decrypt_data_key(&self, tenant: &TenantId, wrapped: &[u8]) -> Result<DataKey, SealError> {
         let out = self
-            .client
+            .data_client(tenant)
+            .await
             .decrypt()
             .key_id(self.alias(tenant))
             .ciphertext_blob(Blob::new(wrapped))

@@ -6,6 +6,7 @@
 mod dynamo;
 mod kms;
 mod s3;
+pub mod scope;
 mod ses;
 
 use std::sync::Arc;
@@ -14,7 +15,7 @@ use anyhow::Context;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 
 pub use dynamo::{create_table, DynamoStore};
-pub use kms::{KmsChainKeys, KmsKeys};
+pub use kms::{tenant_key_policy, KmsChainKeys, KmsKeys};
 pub use s3::S3Blobs;
 pub use ses::SesMailer;
 
@@ -43,6 +44,10 @@ pub struct AwsConfig {
     /// The KMS HMAC key the tenants' audit chains are keyed from (`KYOCHO_AUDIT_CHAIN_KEY`,
     /// default [`DEFAULT_AUDIT_CHAIN_KEY`]).
     pub audit_chain_key: String,
+    /// The role each request assumes with its tenant's session tag
+    /// (`KYOCHO_TENANT_ROLE_ARN`, see [`scope`]); `None` reaches tenant data with the
+    /// function's own credentials (moto, development accounts).
+    pub tenant_role_arn: Option<String>,
 }
 
 /// The audit-chain HMAC key when `KYOCHO_AUDIT_CHAIN_KEY` is not set.
@@ -51,7 +56,7 @@ pub const DEFAULT_AUDIT_CHAIN_KEY: &str = "alias/kyocho/audit-chain";
 impl AwsConfig {
     /// Read `KYOCHO_TABLE` (required), `AWS_ENDPOINT_URL`, `AWS_REGION` (default
     /// ap-northeast-1), `KYOCHO_KEY_ALIAS_PREFIX` (default `alias/kyocho/tenant/`) and
-    /// `KYOCHO_BUCKET` (optional).
+    /// `KYOCHO_BUCKET` and `KYOCHO_TENANT_ROLE_ARN` (optional).
     pub fn from_env() -> anyhow::Result<Self> {
         fn var(name: &str) -> Option<String> {
             std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
@@ -65,6 +70,7 @@ impl AwsConfig {
                 .unwrap_or_else(|| DEFAULT_KEY_ALIAS_PREFIX.to_owned()),
             bucket: var("KYOCHO_BUCKET"),
             audit_chain_key: var("KYOCHO_AUDIT_CHAIN_KEY").unwrap_or_else(|| DEFAULT_AUDIT_CHAIN_KEY.to_owned()),
+            tenant_role_arn: var("KYOCHO_TENANT_ROLE_ARN"),
         })
     }
 
@@ -87,12 +93,16 @@ pub async fn backend(cfg: &AwsConfig) -> anyhow::Result<Backend> {
 /// Build the cloud backend from an already loaded SDK configuration (tests pass static
 /// credentials this way). `cfg.endpoint_url` is not consulted: `sdk` already decides it.
 pub fn backend_from_sdk_config(sdk: &SdkConfig, cfg: &AwsConfig) -> Backend {
-    let chain_keys: Arc<dyn crate::seal::ChainKeys> = Arc::new(KmsChainKeys::new(aws_sdk_kms::Client::new(sdk), cfg.audit_chain_key.clone()));
-    let store = Arc::new(DynamoStore::new(aws_sdk_dynamodb::Client::new(sdk), cfg.table_name.clone(), chain_keys.clone()));
-    let keys = KmsKeys::new(aws_sdk_kms::Client::new(sdk), cfg.key_alias_prefix.clone());
-    // Path-style addressing when an endpoint override (moto, LocalStack) stands in for S3.
-    let s3_config = aws_sdk_s3::config::Builder::from(sdk).force_path_style(sdk.endpoint_url().is_some()).build();
-    let blobs = S3Blobs::new(aws_sdk_s3::Client::from_conf(s3_config), cfg.bucket.clone(), cfg.key_alias_prefix.clone());
+    backend_in_scope(Arc::new(scope::TenantScope::new(sdk, cfg.tenant_role_arn.clone())), cfg)
+}
+
+/// Build the cloud backend on `scope`'s clients (a function that also keeps lockout counters
+/// shares the scope with them).
+pub fn backend_in_scope(scope: Arc<scope::TenantScope>, cfg: &AwsConfig) -> Backend {
+    let chain_keys: Arc<dyn crate::seal::ChainKeys> = Arc::new(KmsChainKeys::new(scope.service().kms.clone(), cfg.audit_chain_key.clone()));
+    let store = Arc::new(DynamoStore::new(scope.clone(), cfg.table_name.clone(), chain_keys.clone()));
+    let keys = KmsKeys::in_scope(scope.clone(), cfg.key_alias_prefix.clone(), cfg.tenant_role_arn.clone());
+    let blobs = S3Blobs::new(scope, cfg.bucket.clone(), cfg.key_alias_prefix.clone());
     Backend {
         name: "aws",
         tenants: store.clone(),

@@ -30,7 +30,8 @@ const META_EXPIRES_AT: &str = "kyocho-expires-at";
 /// fails as unavailable, so functions that never touch blobs need no bucket.
 #[derive(Clone, Debug)]
 pub struct S3Blobs {
-    client: Client,
+    /// Each tenant's objects are reached through that tenant's session.
+    scope: std::sync::Arc<super::scope::TenantScope>,
     bucket: Option<String>,
     alias_prefix: String,
 }
@@ -43,8 +44,13 @@ where
 }
 
 impl S3Blobs {
-    pub fn new(client: Client, bucket: Option<String>, alias_prefix: impl Into<String>) -> Self {
-        S3Blobs { client, bucket, alias_prefix: alias_prefix.into() }
+    pub fn new(scope: std::sync::Arc<super::scope::TenantScope>, bucket: Option<String>, alias_prefix: impl Into<String>) -> Self {
+        S3Blobs { scope, bucket, alias_prefix: alias_prefix.into() }
+    }
+
+    /// The client of `tenant`'s session.
+    async fn s3(&self, tenant: &TenantId) -> Client {
+        self.scope.tenant(tenant).await.s3
     }
 
     fn bucket(&self) -> Result<&str, BlobError> {
@@ -91,7 +97,8 @@ impl BlobStore for S3Blobs {
         let size = bytes.len() as u64;
         let context = serde_json::json!({ CONTEXT_KEY: tenant.as_str() }).to_string();
         let mut req = self
-            .client
+            .s3(tenant)
+            .await
             .put_object()
             .bucket(bucket)
             .key(Self::object_key(tenant, key))
@@ -113,7 +120,7 @@ impl BlobStore for S3Blobs {
 
     async fn head(&self, tenant: &TenantId, key: &BlobKey) -> Result<BlobHead, BlobError> {
         let bucket = self.bucket()?;
-        let out = match self.client.head_object().bucket(bucket).key(Self::object_key(tenant, key)).send().await {
+        let out = match self.s3(tenant).await.head_object().bucket(bucket).key(Self::object_key(tenant, key)).send().await {
             Ok(out) => out,
             Err(SdkError::ServiceError(e)) if matches!(e.err(), HeadObjectError::NotFound(_)) => return Err(BlobError::NotFound),
             Err(e) => return Err(unavailable(e)),
@@ -126,7 +133,8 @@ impl BlobStore for S3Blobs {
         let tenant_prefix = Self::tenant_prefix(tenant);
         let mut keys = Vec::new();
         let mut pages = self
-            .client
+            .s3(tenant)
+            .await
             .list_objects_v2()
             .bucket(bucket)
             .prefix(format!("{tenant_prefix}{prefix}"))
@@ -160,7 +168,8 @@ impl BlobStore for S3Blobs {
         let ttl = ttl.min(left).clamp(Duration::from_secs(1), Duration::from_secs(7 * 24 * 3600));
         let config = PresigningConfig::expires_in(ttl).map_err(|e| BlobError::unavailable(anyhow::Error::new(e)))?;
         let presigned = self
-            .client
+            .s3(tenant)
+            .await
             .get_object()
             .bucket(self.bucket()?)
             .key(Self::object_key(tenant, key))
@@ -174,7 +183,7 @@ impl BlobStore for S3Blobs {
 
     async fn delete(&self, tenant: &TenantId, key: &BlobKey) -> Result<(), BlobError> {
         let bucket = self.bucket()?;
-        self.client.delete_object().bucket(bucket).key(Self::object_key(tenant, key)).send().await.map_err(unavailable)?;
+        self.s3(tenant).await.delete_object().bucket(bucket).key(Self::object_key(tenant, key)).send().await.map_err(unavailable)?;
         Ok(())
     }
 }

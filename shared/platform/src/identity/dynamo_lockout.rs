@@ -21,13 +21,14 @@ use crate::ports::{StoreError, UnixMillis};
 
 /// The DynamoDB lockout store.
 pub struct DynamoLockout {
-    client: aws_sdk_dynamodb::Client,
+    /// Counters are tenant records, reached through the tenant's session.
+    scope: std::sync::Arc<crate::aws::scope::TenantScope>,
     table: String,
 }
 
 impl DynamoLockout {
-    pub fn new(client: aws_sdk_dynamodb::Client, table: String) -> Self {
-        DynamoLockout { client, table }
+    pub fn new(scope: std::sync::Arc<crate::aws::scope::TenantScope>, table: String) -> Self {
+        DynamoLockout { scope, table }
     }
 }
 
@@ -65,8 +66,14 @@ fn condition_failed(e: &SdkError<UpdateItemError>) -> bool {
 }
 
 impl DynamoLockout {
-    fn update(&self, tenant: &TenantId, counter: &Counter) -> aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder {
-        self.client
+    /// The client of `tenant`'s session.
+    async fn db(&self, tenant: &TenantId) -> aws_sdk_dynamodb::Client {
+        self.scope.tenant(tenant).await.dynamo
+    }
+
+    async fn update(&self, tenant: &TenantId, counter: &Counter) -> aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder {
+        self.db(tenant)
+            .await
             .update_item()
             .table_name(&self.table)
             .set_key(Some(keys(tenant, counter)))
@@ -80,6 +87,7 @@ impl DynamoLockout {
         for _ in 0..8 {
             let add = self
                 .update(tenant, counter)
+                .await
                 .update_expression("ADD n :one")
                 .condition_expression(CONTINUES)
                 .expression_attribute_values(":one", n(1))
@@ -94,6 +102,7 @@ impl DynamoLockout {
             }
             let restart = self
                 .update(tenant, counter)
+                .await
                 .update_expression("SET n = :one, ws = :now REMOVE la, lu")
                 .condition_expression(format!("NOT ({CONTINUES})"))
                 .expression_attribute_values(":one", n(1))
@@ -119,7 +128,8 @@ fn attributes(out: UpdateItemOutput) -> HashMap<String, AttributeValue> {
 impl LockoutStore for DynamoLockout {
     async fn get(&self, tenant: &TenantId, counter: &Counter) -> Result<State, StoreError> {
         let out = self
-            .client
+            .db(tenant)
+            .await
             .get_item()
             .table_name(&self.table)
             .set_key(Some(keys(tenant, counter)))
@@ -138,6 +148,7 @@ impl LockoutStore for DynamoLockout {
         }
         let mut lock = self
             .update(tenant, counter)
+                .await
             .condition_expression("attribute_not_exists(la) AND n >= :threshold")
             .expression_attribute_values(":now", n(now))
             .expression_attribute_values(":threshold", n(i64::from(policy.threshold)));
@@ -154,7 +165,8 @@ impl LockoutStore for DynamoLockout {
     }
 
     async fn clear(&self, tenant: &TenantId, counter: &Counter) -> Result<(), StoreError> {
-        self.client
+        self.db(tenant)
+            .await
             .delete_item()
             .table_name(&self.table)
             .set_key(Some(keys(tenant, counter)))

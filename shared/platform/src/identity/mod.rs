@@ -317,10 +317,11 @@ where
     let cfg = crate::aws::AwsConfig::from_env()?;
     // One SDK configuration (credentials, region, endpoint) for every client of this function.
     let sdk = cfg.sdk_config().await;
-    let backend = crate::aws::backend_from_sdk_config(&sdk, &cfg);
+    let scope = Arc::new(crate::aws::scope::TenantScope::new(&sdk, cfg.tenant_role_arn.clone()));
+    let backend = crate::aws::backend_in_scope(scope.clone(), &cfg);
     let services = Arc::new(Services {
         provider: Arc::new(cognito::CognitoIdentity::from_env(&sdk)?),
-        lockout: Arc::new(dynamo_lockout::DynamoLockout::new(aws_sdk_dynamodb::Client::new(&sdk), cfg.table_name.clone())),
+        lockout: Arc::new(dynamo_lockout::DynamoLockout::new(scope, cfg.table_name.clone())),
         clock: Clock::default(),
         mailer: Arc::new(crate::aws::SesMailer::new(
             aws_sdk_sesv2::Client::new(&sdk),
