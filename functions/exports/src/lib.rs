@@ -46,7 +46,8 @@ impl Default for ExportSettings {
 }
 
 impl ExportSettings {
-    /// The defaults, overridden by `KYOCHO_EXPORT_URL_TTL_SECONDS` (1–3600) and
+    /// The defaults, overridden by `KYOCHO_EXPORT_URL_TTL_SECONDS` (1–1200: a URL is signed with the
+    /// tenant's session, which has at least 20 minutes left, see `platform::aws::scope`) and
     /// `KYOCHO_EXPORT_LIFETIME_SECONDS` (60–86400) when set to a number in range.
     pub fn from_env() -> Self {
         let secs = |name: &str, range: std::ops::RangeInclusive<u64>| {
@@ -54,7 +55,7 @@ impl ExportSettings {
         };
         let d = ExportSettings::default();
         ExportSettings {
-            url_ttl: secs("KYOCHO_EXPORT_URL_TTL_SECONDS", 1..=3600).unwrap_or(d.url_ttl),
+            url_ttl: secs("KYOCHO_EXPORT_URL_TTL_SECONDS", 1..=platform::aws::scope::REFRESH_BEFORE_EXPIRY.as_secs()).unwrap_or(d.url_ttl),
             lifetime: secs("KYOCHO_EXPORT_LIFETIME_SECONDS", 60..=86_400).unwrap_or(d.lifetime),
         }
     }
