@@ -59,6 +59,7 @@ fn allowed(statements: &[Value]) -> BTreeSet<String> {
 /// through the tenant-access role.
 const FUNCTION_ACTIONS: &[(&str, &[&str])] = &[
     ("HealthFunction", &[]),
+    ("TokenClaimsFunction", &[]),
     ("ProjectsFunction", &["dynamodb:GetItem", "kms:GenerateMac", "sts:AssumeRole", "sts:TagSession"]),
     ("AnalysisFunction", &["dynamodb:GetItem", "kms:GenerateMac", "sts:AssumeRole", "sts:TagSession"]),
     ("LibraryFunction", &["dynamodb:GetItem", "kms:GenerateMac", "sts:AssumeRole", "sts:TagSession"]),

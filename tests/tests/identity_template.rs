@@ -58,3 +58,18 @@ fn the_app_client_allows_only_the_admin_flow_and_refresh() {
     assert_eq!(flows, ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]);
     assert_eq!(at(&t, &["Resources", "UserPoolClient", "Properties", "GenerateSecret"]).as_bool(), Some(false));
 }
+
+/// Every access token names its company: the pool calls the token-claims trigger (version 2
+/// events, the ones that may change access tokens) through its published alias, and only
+/// this pool may invoke it.
+#[test]
+fn the_user_pool_puts_the_company_into_every_access_token() {
+    let t = template();
+    let config = at(&t, &["Resources", "UserPool", "Properties", "LambdaConfig", "PreTokenGenerationConfig"]);
+    assert_eq!(config["LambdaVersion"].as_str(), Some("V2_0"));
+    assert!(format!("{:?}", config["LambdaArn"]).contains("TokenClaimsFunction.Alias"), "{:?}", config["LambdaArn"]);
+    let permission = at(&t, &["Resources", "TokenClaimsInvokedByCognito", "Properties"]);
+    assert_eq!(permission["Principal"].as_str(), Some("cognito-idp.amazonaws.com"));
+    assert!(format!("{:?}", permission["SourceArn"]).contains("UserPool.Arn"));
+    assert!(format!("{:?}", permission["FunctionName"]).contains("TokenClaimsFunction.Alias"));
+}

@@ -462,8 +462,10 @@ async fn export_links_die_with_their_project_and_are_not_reissued(app: TestApp) 
 }
 
 /// Given a user, when `GET /me` is called with an ID token (`token_use = id`), a token
-/// issued 10 minutes in the future, and an ordinary access token, then the first two get
-/// 401 `not_an_access_token` / `token_from_the_future` and the last 200.
+/// issued 10 minutes in the future, a token without the company claim, one naming another
+/// company, and an ordinary access token, then the first four get 401
+/// `not_an_access_token` / `token_from_the_future` / `no_tenant_claim` / `tenant_mismatch`
+/// and the last 200.
 async fn id_tokens_and_tokens_from_the_future_are_refused(app: TestApp) {
     let user = app.account("acme", "tok@acme.example", Role::Designer).await;
     let keys = &app.gateway.keys;
@@ -477,6 +479,18 @@ async fn id_tokens_and_tokens_from_the_future_are_refused(app: TestApp) {
     let resp = app.get("/me", &future).send().await.expect("send");
     assert_eq!(resp.status(), 401);
     assert_eq!(problem(resp).await["code"], "token_from_the_future");
+    let unnamed = keys
+        .mint_with(&user.sub, "acme", |c| {
+            c.as_object_mut().expect("claims").remove("custom:tenant_id");
+        })
+        .expect("mint");
+    let resp = app.get("/me", &unnamed).send().await.expect("send");
+    assert_eq!(resp.status(), 401);
+    assert_eq!(problem(resp).await["code"], "no_tenant_claim");
+    let elsewhere = keys.mint(&user.sub, "other").expect("mint");
+    let resp = app.get("/me", &elsewhere).send().await.expect("send");
+    assert_eq!(resp.status(), 401);
+    assert_eq!(problem(resp).await["code"], "tenant_mismatch");
     let fine = keys.mint(&user.sub, "acme").expect("mint");
     assert_eq!(app.get("/me", &fine).send().await.expect("send").status(), 200);
 }

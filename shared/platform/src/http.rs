@@ -268,6 +268,13 @@ pub async fn authenticate(backend: &Backend, gw: &GatewayContext) -> Result<(Aut
         return Err(refuse(ApiError::Unauthenticated { code: "not_an_access_token" }));
     }
     let sub = gw.claims.get("sub").filter(|s| !s.is_empty()).ok_or_else(|| refuse(ApiError::Unauthenticated { code: "unauthenticated" }))?;
+    // Every access token names its company (Cognito's pre-token-generation trigger,
+    // `functions/token-claims`; the local edition's tokens): one without is not ours.
+    let claimed = gw
+        .claims
+        .get("custom:tenant_id")
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| refuse(ApiError::Unauthenticated { code: "no_tenant_claim" }))?;
     let user = backend
         .users
         .user_by_sub(sub)
@@ -275,10 +282,8 @@ pub async fn authenticate(backend: &Backend, gw: &GatewayContext) -> Result<(Aut
         .map_err(|e| refuse(e.into()))?
         .ok_or_else(|| refuse(ApiError::Unauthenticated { code: "unknown_user" }))?;
     let with_user = |error: ApiError| Refusal { error, user: Some(user.clone()) };
-    if let Some(claimed) = gw.claims.get("custom:tenant_id") {
-        if claimed != user.tenant.as_str() {
-            return Err(with_user(ApiError::Unauthenticated { code: "tenant_mismatch" }));
-        }
+    if claimed != user.tenant.as_str() {
+        return Err(with_user(ApiError::Unauthenticated { code: "tenant_mismatch" }));
     }
     if user.status != UserStatus::Active {
         return Err(with_user(ApiError::Forbidden { code: "user_disabled", detail: "This account is disabled.".into() }));

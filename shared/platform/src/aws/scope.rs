@@ -21,7 +21,7 @@ use std::time::Duration;
 use aws_config::identity::IdentityCache;
 use aws_config::sts::AssumeRoleProvider;
 use aws_config::SdkConfig;
-use aws_sdk_dynamodb::config::SharedCredentialsProvider;
+use aws_credential_types::provider::{self, future, ProvideCredentials, SharedCredentialsProvider};
 
 use crate::ids::TenantId;
 
@@ -119,9 +119,29 @@ impl TenantScope {
             .await;
         self.sdk
             .to_builder()
-            .credentials_provider(SharedCredentialsProvider::new(provider))
+            .credentials_provider(SharedCredentialsProvider::new(Logged(provider)))
             .identity_cache(IdentityCache::lazy().buffer_time(REFRESH_BEFORE_EXPIRY).build())
             .build()
+    }
+}
+
+/// The session provider, with its failures logged as `dependency = "sts"` lines (the
+/// template's `StsErrorsAlarm` counts them).
+#[derive(Debug)]
+struct Logged(AssumeRoleProvider);
+
+impl ProvideCredentials for Logged {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::new(async move {
+            let result: provider::Result = self.0.provide_credentials().await;
+            if let Err(e) = &result {
+                tracing::error!(dependency = "sts", error = %aws_sdk_dynamodb::error::DisplayErrorContext(e), "AssumeRole of the tenant-access role failed");
+            }
+            result
+        })
     }
 }
 
