@@ -74,6 +74,7 @@ impl Target {
             // Every request runs on a session of this role tagged with its tenant, as in
             // the cloud (moto issues the sessions; it does not evaluate their policies).
             tenant_role_arn: Some(TEST_TENANT_ROLE.to_owned()),
+            anchor_bucket: Some(format!("kyocho-test-{unique}-anchors")),
         };
         // moto accepts any credentials; fixed dummy ones keep real credentials out of tests.
         let sdk = aws_config::defaults(BehaviorVersion::latest())
@@ -99,6 +100,39 @@ impl Target {
             .send()
             .await
             .unwrap_or_else(|e| panic!("creating the test bucket in moto_server failed: {}", aws_sdk_s3::error::DisplayErrorContext(&e)));
+        // The audit anchors' bucket: Object Lock in compliance mode, as the template makes it.
+        let anchors = cfg.anchor_bucket.clone().expect("the test config names an anchor bucket");
+        s3.create_bucket()
+            .bucket(&anchors)
+            .object_lock_enabled_for_bucket(true)
+            .create_bucket_configuration(
+                aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                    .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(cfg.region.as_str()))
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("creating the anchor bucket in moto_server failed: {}", aws_sdk_s3::error::DisplayErrorContext(&e)));
+        s3.put_object_lock_configuration()
+            .bucket(&anchors)
+            .object_lock_configuration(
+                aws_sdk_s3::types::ObjectLockConfiguration::builder()
+                    .object_lock_enabled(aws_sdk_s3::types::ObjectLockEnabled::Enabled)
+                    .rule(
+                        aws_sdk_s3::types::ObjectLockRule::builder()
+                            .default_retention(
+                                aws_sdk_s3::types::DefaultRetention::builder()
+                                    .mode(aws_sdk_s3::types::ObjectLockRetentionMode::Compliance)
+                                    .days(1)
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("locking the anchor bucket failed: {}", aws_sdk_s3::error::DisplayErrorContext(&e)));
         // The service's audit-chain key: an HMAC key, as the template makes it.
         let hmac = kms
             .create_key()

@@ -16,6 +16,7 @@ both_backends!(
     only_audit_readers_see_the_log_newest_first_filtered_and_paged,
     the_csv_has_japanese_headers_and_one_row_per_event_in_either_encoding,
     the_chain_check_names_the_first_edited_or_missing_event,
+    a_chain_cut_after_its_anchored_head_is_found_truncated,
     a_settings_change_is_logged_with_its_values_before_and_after,
 );
 
@@ -163,6 +164,55 @@ async fn the_chain_check_names_the_first_edited_or_missing_event(app: TestApp) {
     let admin3 = gap.token("acme", "ann", Role::TenantAdmin).await;
     let report = json(gap.get("/audit/verify", &admin3).send().await.expect("send")).await;
     assert_eq!((report["first_broken"]["seq"].as_u64(), report["first_broken"]["reason"].as_str()), (Some(3), Some("sequence_gap")), "{report}");
+}
+
+/// The log as a store that lost its newest events: every event after `keep` is gone.
+struct Truncated {
+    inner: Arc<dyn AuditLog>,
+    keep: u64,
+}
+
+#[async_trait::async_trait]
+impl AuditLog for Truncated {
+    async fn append(&self, tenant: &TenantId, event: &AuditEvent) -> Result<StoredAuditEvent, StoreError> {
+        self.inner.append(tenant, event).await
+    }
+
+    async fn list_month(&self, tenant: &TenantId, month: &str, after: Option<&str>, limit: usize) -> Result<Page<StoredAuditEvent>, StoreError> {
+        let mut page = self.inner.list_month(tenant, month, after, limit).await?;
+        page.items.retain(|e| e.seq <= self.keep);
+        Ok(page)
+    }
+}
+
+/// Given a history whose head is anchored outside the records after every event, the
+/// chain holds and the report shows the anchor at its head; when the newest three events
+/// are removed from the records (a chain that is still whole), then the check reports
+/// `truncated` at the anchored place, which the chain alone could not show.
+async fn a_chain_cut_after_its_anchored_head_is_found_truncated(app: TestApp) {
+    let anchors = app.gateway.backend.anchors.clone();
+    let app = app
+        .with_audit(|inner| Arc::new(platform::anchor::AnchoredLog::new(inner, anchors, std::time::Duration::ZERO)))
+        .await;
+    let (admin, _) = some_history(&app).await;
+    let ok = json(app.get("/audit/verify", &admin).send().await.expect("send")).await;
+    assert_eq!(ok["intact"], true, "{} backend: {ok}", app.backend_name());
+    let head = ok["head_seq"].as_u64().expect("head");
+    let anchored = ok["anchor"]["seq"].as_u64().expect("an anchor");
+    // The verify request itself is not a change: the anchor is the last change's event.
+    assert!(anchored >= head - 1 && anchored <= head, "anchor {anchored}, head {head}: {ok}");
+    assert_eq!(ok["anchor"]["hash"].as_str().map(str::len), Some(64), "{ok}");
+
+    let cut = app.with_audit(|inner| Arc::new(Truncated { inner, keep: anchored - 3 })).await;
+    let admin2 = cut.token("acme", "ann", Role::TenantAdmin).await;
+    let report = json(cut.get("/audit/verify", &admin2).send().await.expect("send")).await;
+    assert_eq!(report["intact"], false, "{} backend: {report}", cut.backend_name());
+    assert_eq!(report["head_seq"].as_u64(), Some(anchored - 3), "{report}");
+    assert_eq!(
+        (report["first_broken"]["seq"].as_u64(), report["first_broken"]["reason"].as_str()),
+        (Some(anchored), Some("truncated")),
+        "{report}"
+    );
 }
 
 /// Given default settings, when the administrator requires MFA and lowers the lockout

@@ -162,3 +162,26 @@ async fn a_new_tenant_key_rotates_and_only_the_tenant_role_may_decrypt_with_it()
         );
     }
 }
+
+/// Given a company's first change, then its audit chain's head is anchored in the anchor
+/// bucket under the company's prefix, as an object S3 keeps in compliance mode (no one,
+/// the account's root included, can delete or overwrite it before its retention ends).
+#[tokio::test]
+async fn audit_heads_are_anchored_in_a_locked_bucket_under_the_tenants_prefix() {
+    let app = TestApp::spawn_aws().await;
+    let token = app.token("anchored", "designer", Role::Designer).await;
+    app.create_project(&token, "anchored project").await;
+    let target = app.target().expect("aws target");
+    let (s3, _) = target.s3().expect("s3");
+    let bucket = target.aws_config().and_then(|c| c.anchor_bucket.clone()).expect("anchor bucket");
+    let listed = s3.list_objects_v2().bucket(&bucket).send().await.expect("list anchors");
+    let keys: Vec<&str> = listed.contents().iter().filter_map(|o| o.key()).collect();
+    assert!(!keys.is_empty(), "an anchor was written");
+    assert!(keys.iter().all(|k| k.starts_with("tenants/anchored/audit-anchors/")), "{keys:?}");
+    let head = s3.head_object().bucket(&bucket).key(keys[0]).send().await.expect("head the anchor");
+    assert_eq!(head.object_lock_mode(), Some(&aws_sdk_s3::types::ObjectLockMode::Compliance));
+    assert!(head.object_lock_retain_until_date().is_some(), "a retention date");
+    let body = s3.get_object().bucket(&bucket).key(keys[0]).send().await.expect("get").body.collect().await.expect("body");
+    let anchor: Value = serde_json::from_slice(&body.into_bytes()).expect("anchor JSON");
+    assert!(anchor["seq"].as_u64().is_some_and(|s| s >= 1) && anchor["hash"].as_str().is_some_and(|h| h.len() == 64), "{anchor}");
+}

@@ -241,14 +241,30 @@ pub struct ChainVerification {
     pub head_hash: Option<String>,
     /// The first link that does not hold, when one does not.
     pub first_broken: Option<BrokenLink>,
+    /// The newest anchor of the chain's head kept outside the records (see
+    /// `platform::anchor`), which the chain was checked against; `None` before the first.
+    pub anchor: Option<AnchorSeen>,
+}
+
+/// An anchor as verification used it.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct AnchorSeen {
+    pub seq: u64,
+    pub hash: String,
+    /// When it was written (ms since the Unix epoch).
+    pub at: i64,
 }
 
 #[derive(Debug, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BrokenLink {
     pub seq: u64,
-    pub id: String,
-    /// `sequence_gap`, `previous_hash_mismatch` or `hash_mismatch`.
+    /// The event's id; `None` for `truncated`, where the anchored event is missing.
+    pub id: Option<String>,
+    /// `sequence_gap`, `previous_hash_mismatch`, `hash_mismatch`, `anchor_mismatch` (the
+    /// event at an anchored place is not the one anchored) or `truncated` (the chain ends
+    /// before its anchored head: newest events were removed).
     pub reason: String,
 }
 
@@ -261,6 +277,7 @@ pub async fn verify(backend: &Backend, auth: &AuthContext) -> Reply {
     let (mut prev, mut expected, mut count) = (CHAIN_START.to_owned(), 1u64, 0u64);
     let mut head: Option<(u64, String)> = None;
     let mut broken = None;
+    let anchor = backend.anchors.latest(&auth.tenant).await?;
     'months: loop {
         for e in month(backend, auth, &m).await? {
             count += 1;
@@ -270,11 +287,13 @@ pub async fn verify(backend: &Backend, auth: &AuthContext) -> Reply {
                 Some("previous_hash_mismatch")
             } else if e.hash != chain_hash(&key, &prev, &e.event) {
                 Some("hash_mismatch")
+            } else if anchor.as_ref().is_some_and(|a| a.seq == e.seq && a.hash != e.hash) {
+                Some("anchor_mismatch")
             } else {
                 None
             };
             if let Some(reason) = reason {
-                broken = Some(BrokenLink { seq: e.seq, id: e.id.clone(), reason: reason.into() });
+                broken = Some(BrokenLink { seq: e.seq, id: Some(e.id.clone()), reason: reason.into() });
                 break 'months;
             }
             prev = e.hash.clone();
@@ -286,6 +305,9 @@ pub async fn verify(backend: &Backend, auth: &AuthContext) -> Reply {
         }
         m = next_month(&m);
     }
+    if let Some(a) = anchor.as_ref().filter(|a| broken.is_none() && head.as_ref().is_none_or(|h| h.0 < a.seq)) {
+        broken = Some(BrokenLink { seq: a.seq, id: None, reason: "truncated".into() });
+    }
     http::json_response(
         StatusCode::OK,
         &ChainVerification {
@@ -294,6 +316,7 @@ pub async fn verify(backend: &Backend, auth: &AuthContext) -> Reply {
             head_seq: head.as_ref().map(|h| h.0),
             head_hash: head.map(|h| h.1),
             first_broken: broken,
+            anchor: anchor.map(|a| AnchorSeen { seq: a.seq, hash: a.hash, at: a.at }),
         },
     )
 }

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::ports::{AuditLog, BlobStore, ProjectStore, TenantStore, UserStore};
+use crate::ports::{AnchorStore, AuditLog, BlobStore, ProjectStore, TenantStore, UserStore};
 use crate::seal::Sealer;
 
 /// Every port, behind trait objects so that handlers do not know which adapters serve them.
@@ -14,6 +14,8 @@ pub struct Backend {
     pub users: Arc<dyn UserStore>,
     pub projects: Arc<dyn ProjectStore>,
     pub audit: Arc<dyn AuditLog>,
+    /// Where the audit chains' heads are anchored (to verify a chain against).
+    pub anchors: Arc<dyn AnchorStore>,
     pub sealer: Arc<dyn Sealer>,
     /// Exports and imports, each tenant in its own space.
     pub blobs: Arc<dyn BlobStore>,

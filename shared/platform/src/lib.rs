@@ -3,6 +3,7 @@
 //! and the HTTP glue every function shares (request context, errors, JSON, paging, `run`).
 
 pub mod access;
+pub mod anchor;
 pub mod auth;
 pub mod aws;
 pub mod backend;

@@ -278,6 +278,27 @@ pub trait AuditLog: Send + Sync {
     ) -> Result<Page<StoredAuditEvent>, StoreError>;
 }
 
+/// A tenant's audit-chain head as it was copied outside the records store: the event at
+/// `seq` had the link `hash`. A later chain that lacks that event, or has another link
+/// there, was truncated or rewritten.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditAnchor {
+    pub seq: u64,
+    pub hash: String,
+    /// When the anchor was written (ms since the Unix epoch).
+    pub at: UnixMillis,
+}
+
+/// Where audit-chain heads are anchored: a place the records store's writers cannot
+/// rewrite (S3 with Object Lock in the cloud, an append-only file locally).
+#[async_trait]
+pub trait AnchorStore: Send + Sync {
+    /// Record `anchor` for `tenant`; never replaces an earlier one.
+    async fn put(&self, tenant: &TenantId, anchor: &AuditAnchor) -> Result<(), StoreError>;
+    /// The anchor with the highest `seq`, if any.
+    async fn latest(&self, tenant: &TenantId) -> Result<Option<AuditAnchor>, StoreError>;
+}
+
 /// A blob's place inside its tenant's space, e.g. `exports/0190…/tcc.pdf`. Adapters put it
 /// under `tenants/<tid>/`, so a key can never name another tenant's blob.
 ///

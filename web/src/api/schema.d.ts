@@ -713,6 +713,17 @@ export interface components {
             summary: components["schemas"]["Summary"];
             test_sheet: components["schemas"]["TestSheetRow"][];
         };
+        /** @description An anchor as verification used it. */
+        AnchorSeen: {
+            /**
+             * Format: int64
+             * @description When it was written (ms since the Unix epoch).
+             */
+            at: number;
+            hash: string;
+            /** Format: uint64 */
+            seq: number;
+        };
         /** @description `GET /audit`. */
         AuditPage: {
             /** @description Each event with its place and links in the tenant's chain. */
@@ -780,8 +791,13 @@ export interface components {
          */
         BreakerItemKind: "mccb" | "acb";
         BrokenLink: {
-            id: string;
-            /** @description `sequence_gap`, `previous_hash_mismatch` or `hash_mismatch`. */
+            /** @description The event's id; `None` for `truncated`, where the anchored event is missing. */
+            id: string | null;
+            /**
+             * @description `sequence_gap`, `previous_hash_mismatch`, `hash_mismatch`, `anchor_mismatch` (the
+             *     event at an anchored place is not the one anchored) or `truncated` (the chain ends
+             *     before its anchored head: newest events were removed).
+             */
             reason: string;
             /** Format: uint64 */
             seq: number;
@@ -880,6 +896,11 @@ export interface components {
         };
         /** @description `GET /audit/verify`. */
         ChainVerification: {
+            /**
+             * @description The newest anchor of the chain's head kept outside the records (see
+             *     `platform::anchor`), which the chain was checked against; `None` before the first.
+             */
+            anchor: components["schemas"]["AnchorSeen"] | null;
             /**
              * Format: uint64
              * @description Events checked.

@@ -3,6 +3,7 @@
 //! [`backend`] builds the SDK clients once (at cold start) and wires every port; the same
 //! code runs against real AWS and against `moto_server` (set `AWS_ENDPOINT_URL`).
 
+mod anchors;
 mod dynamo;
 mod kms;
 mod s3;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 
+pub use anchors::{NoAnchors, S3Anchors};
 pub use dynamo::{create_table, DynamoStore};
 pub use kms::{tenant_key_policy, KmsChainKeys, KmsKeys};
 pub use s3::S3Blobs;
@@ -48,6 +50,9 @@ pub struct AwsConfig {
     /// (`KYOCHO_TENANT_ROLE_ARN`, see [`scope`]); `None` reaches tenant data with the
     /// function's own credentials (moto, development accounts).
     pub tenant_role_arn: Option<String>,
+    /// The S3 bucket with Object Lock where audit-chain heads are anchored
+    /// (`KYOCHO_AUDIT_ANCHOR_BUCKET`); `None` anchors nothing.
+    pub anchor_bucket: Option<String>,
 }
 
 /// The audit-chain HMAC key when `KYOCHO_AUDIT_CHAIN_KEY` is not set.
@@ -71,6 +76,7 @@ impl AwsConfig {
             bucket: var("KYOCHO_BUCKET"),
             audit_chain_key: var("KYOCHO_AUDIT_CHAIN_KEY").unwrap_or_else(|| DEFAULT_AUDIT_CHAIN_KEY.to_owned()),
             tenant_role_arn: var("KYOCHO_TENANT_ROLE_ARN"),
+            anchor_bucket: var("KYOCHO_AUDIT_ANCHOR_BUCKET"),
         })
     }
 
@@ -102,13 +108,18 @@ pub fn backend_in_scope(scope: Arc<scope::TenantScope>, cfg: &AwsConfig) -> Back
     let chain_keys: Arc<dyn crate::seal::ChainKeys> = Arc::new(KmsChainKeys::new(scope.service().kms.clone(), cfg.audit_chain_key.clone()));
     let store = Arc::new(DynamoStore::new(scope.clone(), cfg.table_name.clone(), chain_keys.clone()));
     let keys = KmsKeys::in_scope(scope.clone(), cfg.key_alias_prefix.clone(), cfg.tenant_role_arn.clone());
-    let blobs = S3Blobs::new(scope, cfg.bucket.clone(), cfg.key_alias_prefix.clone());
+    let blobs = S3Blobs::new(scope.clone(), cfg.bucket.clone(), cfg.key_alias_prefix.clone());
+    let anchors: Arc<dyn crate::ports::AnchorStore> = match &cfg.anchor_bucket {
+        Some(bucket) => Arc::new(S3Anchors::new(scope, bucket.clone())),
+        None => Arc::new(NoAnchors),
+    };
     Backend {
         name: "aws",
         tenants: store.clone(),
         users: store.clone(),
         projects: store.clone(),
-        audit: store,
+        audit: Arc::new(crate::anchor::AnchoredLog::new(store, anchors.clone(), crate::anchor::interval_from_env())),
+        anchors,
         sealer: Arc::new(EnvelopeSealer::new(keys, CachePolicy::default())),
         blobs: Arc::new(blobs),
         chain_keys,

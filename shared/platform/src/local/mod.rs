@@ -21,12 +21,16 @@ pub fn backend(dir: &Path) -> anyhow::Result<Backend> {
     let store = Arc::new(SqliteStore::open(&dir.join("kyocho.db"), chain_keys.clone())?);
     let keys = LocalKeys::open(&dir.join("keys"))?;
     let blobs = Arc::new(LocalBlobs::open(dir)?);
+    // Outside the database file: a copy of `kyocho.db` with its newest events cut off no
+    // longer matches this folder's anchors.
+    let anchors: Arc<dyn crate::ports::AnchorStore> = Arc::new(crate::anchor::FileAnchors::open(&dir.join("audit-anchors"))?);
     Ok(Backend {
         name: "local",
         tenants: store.clone(),
         users: store.clone(),
         projects: store.clone(),
-        audit: store,
+        audit: Arc::new(crate::anchor::AnchoredLog::new(store, anchors.clone(), crate::anchor::interval_from_env())),
+        anchors,
         sealer: Arc::new(EnvelopeSealer::new(keys, CachePolicy::default())),
         blobs,
         chain_keys,
