@@ -1,19 +1,33 @@
-//! The application frame: header (product, language switch, account, sign-out) and the
-//! screen for the current address: sign-in, the project list (`#/`) or a workspace
-//! (`#/p/<id>`).
+//! The application frame: header (product, language switch, administration, account,
+//! sign-out) and the screen for the current address: sign-in, the project list (`#/`), a
+//! workspace (`#/p/<id>`) or the administration screens (`#/admin/<tab>`, offered to a user
+//! holding `user_manage`, `settings_manage` or `audit_read`).
 
 import { Suspense, lazy, useEffect, useState } from "react";
+import type { AdminTab } from "./admin/Admin";
+import { api } from "./api/client";
+import type { Me } from "./api/types";
 import { Account } from "./auth/Account";
 import { SignIn } from "./auth/SignIn";
 import { isSignedIn, onSessionChange, signOut } from "./auth/session";
 import { useI18n } from "./i18n";
+import { describeError } from "./lib/errors";
 import { ProjectList } from "./projects/ProjectList";
 
 // The workspace (diagram, chart, library, exports) loads when a project is opened, so the
 // sign-in and the project list start with less to download.
 const Workspace = lazy(() => import("./workspace/Workspace").then((m) => ({ default: m.Workspace })));
+// The administration screens load when opened, for the few users who may.
+const Admin = lazy(() => import("./admin/Admin").then((m) => ({ default: m.Admin })));
 
-function route(): { screen: "projects" } | { screen: "workspace"; id: string } {
+/** The permissions that open the administration screens (any one of them). */
+const ADMIN_PERMISSIONS = ["user_manage", "settings_manage", "audit_read"];
+
+type Route = { screen: "projects" } | { screen: "workspace"; id: string } | { screen: "admin"; tab: AdminTab | null };
+
+function route(): Route {
+  const admin = /^#\/admin(?:\/(users|settings|audit))?\/?$/.exec(location.hash);
+  if (admin) return { screen: "admin", tab: (admin[1] as AdminTab | undefined) ?? null };
   const m = /^#\/p\/([a-z0-9_-]+)/.exec(location.hash);
   return m ? { screen: "workspace", id: m[1] } : { screen: "projects" };
 }
@@ -24,6 +38,8 @@ export function App() {
   const [notice, setNotice] = useState<string | undefined>();
   const [where, setWhere] = useState(route);
   const [account, setAccount] = useState(false);
+  const [me, setMe] = useState<Me | null>(null);
+  const [meError, setMeError] = useState<string | null>(null);
 
   useEffect(() => onSessionChange((s, reason) => {
     setSignedIn(s);
@@ -37,6 +53,12 @@ export function App() {
   useEffect(() => {
     document.title = t.appName;
   }, [t]);
+  useEffect(() => {
+    setMe(null);
+    setMeError(null);
+    if (signedIn) api.get<Me>("/me").then((r) => setMe(r.body), (e) => setMeError(describeError(e, t)));
+  }, [signedIn]); // eslint-disable-line react-hooks/exhaustive-deps
+  const mayAdminister = !!me?.permissions.some((p) => ADMIN_PERMISSIONS.includes(p));
 
   const go = (hash: string) => {
     location.hash = hash;
@@ -55,6 +77,9 @@ export function App() {
         </select>
         {signedIn && (
           <>
+            {mayAdminister && (
+              <a href="#/admin" className="button" aria-current={where.screen === "admin" ? "page" : undefined} data-testid="admin-link">{t.admin}</a>
+            )}
             <button onClick={() => setAccount(true)}>{t.account}</button>
             <button onClick={() => void signOut()} data-testid="sign-out">{t.signOut}</button>
           </>
@@ -66,6 +91,15 @@ export function App() {
         <Suspense fallback={<main className="workspace"><p role="status">{t.loading}</p></main>}>
           <Workspace key={where.id} projectId={where.id} onBack={() => go("#/")} />
         </Suspense>
+      )}
+      {signedIn && where.screen === "admin" && (
+        me ? (
+          <Suspense fallback={<main><p role="status">{t.loading}</p></main>}>
+            <Admin me={me} tab={where.tab} onTab={(tab) => go(`#/admin/${tab}`)} />
+          </Suspense>
+        ) : (
+          <main>{meError ? <p className="error" role="alert">{meError}</p> : <p role="status">{t.loading}</p>}</main>
+        )
       )}
       {signedIn && account && <Account onClose={() => setAccount(false)} />}
     </>
