@@ -4,9 +4,8 @@
 //! of the keyed hash chain that names the first event that does not hold.
 
 import { useCallback, useEffect, useState, type FormEvent } from "react";
-import { parameterErrors } from "../lib/errors";
 import { adminApi, type AuditEvent, type ChainVerification } from "./api";
-import { adminError } from "./errors";
+import { adminError, adminFieldErrors } from "./errors";
 import { csvFileName, emptyFilter, type AuditFilter, type AuditResult } from "./query";
 import { useAdminText } from "./text";
 
@@ -36,7 +35,7 @@ export function AuditLog({ canListUsers }: { canListUsers: boolean }) {
       setNext(page.next);
       setApplied(f);
     } catch (e) {
-      setFields(parameterErrors(e, lang));
+      setFields(adminFieldErrors(e, lang, a));
       setError(adminError(e, t, a));
     } finally {
       setBusy(false);

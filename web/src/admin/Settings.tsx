@@ -6,11 +6,10 @@
 
 import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { Field } from "../auth/SignIn";
-import { fieldErrors } from "../lib/errors";
 import { parseNumber } from "../lib/nfkc";
 import { adminApi, type SettingsView } from "./api";
 import { admits, readList, type Network } from "./cidr";
-import { adminError } from "./errors";
+import { adminError, adminFieldErrors } from "./errors";
 import { useAdminText } from "./text";
 
 export function Settings() {
@@ -82,7 +81,7 @@ export function Settings() {
       setTried(false);
       setMessage({ kind: "info", text: a.settingsSaved });
     } catch (err) {
-      setFields(fieldErrors(err, lang));
+      setFields(adminFieldErrors(err, lang, a));
       setMessage({ kind: "error", text: adminError(err, t, a) });
     } finally {
       setBusy(false);

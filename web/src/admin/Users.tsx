@@ -9,11 +9,10 @@ import { ApiError } from "../api/client";
 import type { Me } from "../api/types";
 import { Field } from "../auth/SignIn";
 import { Dialog } from "../lib/Dialog";
-import { fieldErrors } from "../lib/errors";
 import { normalise } from "../lib/nfkc";
 import { accessBody, ROLE_PERMISSIONS, ROLES, type Permission, type Role } from "./access";
 import { adminApi, type UserAction, type UserView } from "./api";
-import { adminError } from "./errors";
+import { adminError, adminFieldErrors } from "./errors";
 import { useAdminText } from "./text";
 
 type Confirm = { kind: "disable" | "reset-mfa" | "remove"; user: UserView };
@@ -102,13 +101,13 @@ export function Users({ me }: { me: Me }) {
                   {u.id === me.user.id && <span className="muted">{a.you}</span>}
                 </th>
                 <td>{u.email}</td>
-                <td>{roleLabel(u.role)}</td>
+                <td className="nowrap">{roleLabel(u.role)}</td>
                 <td title={u.permissions.map((p) => a[`perm_${p}`]).join("、")}>
                   {u.narrowed ? a.narrowedCount(u.permissions.length, ROLE_PERMISSIONS[u.role].length) : a.roleDefault}
                 </td>
-                <td><span className={`badge ${u.status}`}>{a[`status_${u.status}`]}</span></td>
-                <td>{mfaLabel(u)}</td>
-                <td>{u.locked ? <span className="badge locked">{a.locked}</span> : a.notLocked}</td>
+                <td className="nowrap"><span className={`badge ${u.status}`}>{a[`status_${u.status}`]}</span></td>
+                <td className="nowrap">{mfaLabel(u)}</td>
+                <td className="nowrap">{u.locked ? <span className="badge locked">{a.locked}</span> : a.notLocked}</td>
                 <td className="actions">
                   <div role="group" aria-label={a.actionsFor(u.name)} className="row-actions">
                     <button onClick={() => setDialog({ kind: "access", user: u })}>{a.changeAccess}</button>
@@ -232,7 +231,7 @@ function AccessDialog(props: { mode: "invite" | "access"; user?: UserView; onClo
           : await adminApi.setAccess(user!.id, access);
       props.onDone(done);
     } catch (err) {
-      const f = fieldErrors(err, lang);
+      const f = adminFieldErrors(err, lang, a);
       // Every `/permissions/<i>` error belongs to the one group of boxes.
       const perms = [...f].filter(([k]) => k.startsWith("/permissions")).map(([, v]) => v);
       if (perms.length) f.set("/permissions", perms.join(" "));

@@ -149,6 +149,27 @@ const ja = {
   reason_sequence_gap: "連番が飛んでいます（記録が削除された可能性）",
   reason_previous_hash_mismatch: "前の記録のハッシュと一致しません",
   reason_hash_mismatch: "記録の内容がハッシュと一致しません（編集された可能性）",
+  invalidInput: "入力内容を確認してください。",
+
+  /**
+   * The API's field messages in Japanese, by pointer (an index dropped) or query parameter
+   * and code, where the API words them in English only.
+   */
+  fieldMessages: {
+    "/email:invalid_value": "name@example.co.jp のようなメールアドレスを入力してください。",
+    "/name:invalid_value": "1〜100 文字で入力してください。",
+    "/phone_number:invalid_value": "+819012345678 のような国際形式（E.164）で入力してください。",
+    "/role:invalid_value": "役割を選んでください。",
+    "/permissions:invalid_value": "不明な権限です。",
+    "/permissions:not_in_role": "この役割に含まれない権限は与えられません。",
+    "/ip_allow_list:too_many": "登録できるのは 100 件までです。",
+    "/ip_allow_list:duplicate": "同じネットワークが 2 回書かれています。",
+    "/ip_allow_list:invalid_cidr": "IPv4 または IPv6 のネットワークではありません（例: 203.0.113.0/24）。",
+    "/lockout_threshold:out_of_range": "3〜20 回の範囲で指定してください。",
+    "/lockout_duration_minutes:out_of_range": "1〜1440 分の範囲で指定してください。",
+    "from:invalid_value": "期間を確認してください（YYYY-MM-DD 形式、開始日は終了日以前、最長 366 日）。",
+    "to:invalid_value": "YYYY-MM-DD 形式の日付を入力してください。",
+  } as Record<string, string>,
 };
 
 export type AdminText = typeof ja;
@@ -295,6 +316,9 @@ const en: AdminText = {
   reason_sequence_gap: "a number is missing (an event may have been removed)",
   reason_previous_hash_mismatch: "it does not link to the previous event's hash",
   reason_hash_mismatch: "its content does not match its hash (it may have been edited)",
+  invalidInput: "Check the values entered.",
+  // The API's own English messages are used as they are.
+  fieldMessages: {},
 };
 
 export const adminTexts = { ja, en } as const;

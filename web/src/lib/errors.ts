@@ -46,16 +46,6 @@ export function fieldErrors(e: unknown, lang: Lang): Map<string, string> {
   return out;
 }
 
-/** Field messages by query parameter name (a filter the API refused). */
-export function parameterErrors(e: unknown, lang: Lang): Map<string, string> {
-  const out = new Map<string, string>();
-  if (!(e instanceof ApiError)) return out;
-  for (const fe of e.problem.errors ?? []) {
-    if (fe.parameter !== undefined) out.set(fe.parameter, messageOf(fe, lang));
-  }
-  return out;
-}
-
 export function messageOf(fe: FieldError, lang: Lang): string {
   return lang === "ja" && fe.message_ja ? fe.message_ja : fe.message;
 }
