@@ -768,6 +768,11 @@ try {
       await p.getByLabel("パスワード", { exact: true }).fill("Reset-Designer-1");
       await p.getByRole("button", { name: "サインイン", exact: true }).click();
       await p.getByRole("heading", { name: "プロジェクト" }).waitFor();
+      // A designer holds no administration permission: no entry in the header, and the
+      // address itself says so.
+      await p.goto("/#/admin");
+      await p.getByText("管理画面を使う権限がありません。").waitFor();
+      assert((await p.getByTestId("admin-link").count()) === 0, "no administration entry for a designer");
     } finally {
       await ctx.close();
     }

@@ -3,7 +3,7 @@
 //! Shift_JIS for older Excel) fetched with the bearer token and saved from a Blob, and a check
 //! of the keyed hash chain that names the first event that does not hold.
 
-import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import { adminApi, type AuditEvent, type ChainVerification } from "./api";
 import { adminError, adminFieldErrors } from "./errors";
 import { csvFileName, emptyFilter, type AuditFilter, type AuditResult } from "./query";
@@ -25,20 +25,25 @@ export function AuditLog({ canListUsers }: { canListUsers: boolean }) {
   const [download, setDownload] = useState<{ kind: "info" | "error"; text: string } | null>(null);
   const [verification, setVerification] = useState<ChainVerification | "running" | { error: string } | null>(null);
 
+  // Only the answer to the latest request is shown (a slow earlier one is dropped).
+  const latest = useRef(0);
   const load = useCallback(async (f: AuditFilter, cursor: string | null) => {
+    const ticket = ++latest.current;
     setBusy(true);
     setError(null);
     setFields(new Map());
     try {
       const page = await adminApi.audit(f, cursor, PAGE);
+      if (ticket !== latest.current) return;
       setEvents((prev) => (cursor && prev ? [...prev, ...page.items] : page.items));
       setNext(page.next);
       setApplied(f);
     } catch (e) {
+      if (ticket !== latest.current) return;
       setFields(adminFieldErrors(e, lang, a));
       setError(adminError(e, t, a));
     } finally {
-      setBusy(false);
+      if (ticket === latest.current) setBusy(false);
     }
   }, [t, a, lang]);
   useEffect(() => void load(emptyFilter, null), []); // eslint-disable-line react-hooks/exhaustive-deps

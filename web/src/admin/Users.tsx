@@ -102,8 +102,9 @@ export function Users({ me }: { me: Me }) {
                 </th>
                 <td>{u.email}</td>
                 <td className="nowrap">{roleLabel(u.role)}</td>
-                <td title={u.permissions.map((p) => a[`perm_${p}`]).join("、")}>
+                <td>
                   {u.narrowed ? a.narrowedCount(u.permissions.length, ROLE_PERMISSIONS[u.role].length) : a.roleDefault}
+                  {u.narrowed && <div className="muted small">{u.permissions.map((p) => a[`perm_${p}`]).join(a.listSeparator)}</div>}
                 </td>
                 <td className="nowrap"><span className={`badge ${u.status}`}>{a[`status_${u.status}`]}</span></td>
                 <td className="nowrap">{mfaLabel(u)}</td>
