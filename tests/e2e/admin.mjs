@@ -219,8 +219,52 @@ export async function adminSteps({ steps, page, browser, contextOptions, screens
     assert(/^audit-.*\.csv$/.test(utf8.name) && sjis.name.endsWith("-sjis.csv"), `file names: ${utf8.name}, ${sjis.name}`);
   });
 
+  await steps.run("administration: a locked user is shown locked and unlocked; disable and enable; second factor reset and removal, each confirmed first", async () => {
+    await page.getByRole("tab", { name: "ユーザー" }).click();
+    const row = page.locator(`[data-testid=users-table] tr[data-user="${INVITED}"]`);
+    await row.waitFor();
+    // Five wrong passwords (the threshold saved above) lock the account.
+    const origin = new URL(page.url()).origin;
+    for (let i = 0; i < 5; i++) {
+      await fetch(`${origin}/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ tenant: "demo", email: INVITED, password: `Wrong-${i}!` }) });
+    }
+    await page.getByRole("tab", { name: "会社の設定" }).click();
+    await page.getByRole("tab", { name: "ユーザー" }).click();
+    await until(async () => (await row.getAttribute("data-locked")) === "true", "the row shows the lock");
+    assert((await row.textContent()).includes("ロック中"), "「ロック中」 is shown");
+    await row.getByRole("button", { name: "ロック解除" }).click();
+    await page.getByTestId("users-notice").filter({ hasText: "ロックを解除しました" }).waitFor();
+    await until(async () => (await row.getAttribute("data-locked")) === "false", "unlocked");
+
+    await row.getByRole("button", { name: "無効にする" }).click();
+    await page.getByTestId("confirm-disable").getByRole("button", { name: "キャンセル" }).click();
+    assert((await row.getAttribute("data-status")) === "active", "a cancelled confirmation changes nothing");
+    await row.getByRole("button", { name: "無効にする" }).click();
+    await page.getByTestId("confirm-disable").getByRole("button", { name: "無効にする" }).click();
+    await until(async () => (await row.getAttribute("data-status")) === "disabled", "disabled");
+    await row.getByRole("button", { name: "有効にする" }).click();
+    await until(async () => (await row.getAttribute("data-status")) === "active", "enabled again");
+
+    await row.getByRole("button", { name: "二要素認証をリセット" }).click();
+    await page.getByTestId("confirm-reset-mfa").getByRole("button", { name: "二要素認証をリセット" }).click();
+    await page.getByTestId("users-notice").filter({ hasText: "二要素認証をリセットしました" }).waitFor();
+
+    await row.getByRole("button", { name: "削除" }).click();
+    const confirm = page.getByTestId("confirm-remove");
+    assert((await confirm.textContent()).includes(INVITED), "the confirmation names the user");
+    await screenshot(page, "admin-confirm-remove");
+    await accessible(page, "admin-confirm-remove");
+    await confirm.getByRole("button", { name: "削除" }).click();
+    await page.getByTestId("users-notice").filter({ hasText: "削除しました" }).waitFor();
+    await until(async () => (await row.count()) === 0, "the removed user leaves the list");
+    const users = (await apiCall(page, "GET", "/admin/users")).body.items.map((u) => u.email);
+    assert(!users.includes(INVITED), `removed: ${users}`);
+  });
+
   await steps.run("administration in English", async () => {
     await page.locator("#lang").selectOption("en");
+    await page.getByRole("heading", { name: "Users", exact: true }).waitFor();
+    await page.getByRole("tab", { name: "Audit log" }).click();
     await page.getByRole("heading", { name: "Audit log" }).waitFor();
     await page.getByRole("tab", { name: "Users" }).click();
     await page.getByRole("button", { name: "Invite a user" }).waitFor();

@@ -157,7 +157,7 @@ export function Users({ me }: { me: Me }) {
           onClose={() => setDialog(null)}
           testId={`confirm-${dialog.kind}`}
         >
-          <p>{{ disable: a.confirmDisableBody, "reset-mfa": a.confirmResetMfaBody, remove: a.confirmRemoveBody }[dialog.kind](`${dialog.user.name}（${dialog.user.email}）`)}</p>
+          <p>{{ disable: a.confirmDisableBody, "reset-mfa": a.confirmResetMfaBody, remove: a.confirmRemoveBody }[dialog.kind](a.nameWithEmail(dialog.user.name, dialog.user.email))}</p>
           <div className="buttons">
             <button onClick={() => setDialog(null)} autoFocus>{t.cancel}</button>
             <button
