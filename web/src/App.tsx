@@ -4,7 +4,7 @@
 //! holding `user_manage`, `settings_manage` or `audit_read`).
 
 import { Suspense, lazy, useEffect, useState } from "react";
-import type { AdminTab } from "./admin/Admin";
+import { ADMIN_PERMISSIONS } from "./admin/access";
 import { api } from "./api/client";
 import type { Me } from "./api/types";
 import { Account } from "./auth/Account";
@@ -13,6 +13,7 @@ import { isSignedIn, onSessionChange, signOut } from "./auth/session";
 import { useI18n } from "./i18n";
 import { describeError } from "./lib/errors";
 import { ProjectList } from "./projects/ProjectList";
+import { route } from "./route";
 
 // The workspace (diagram, chart, library, exports) loads when a project is opened, so the
 // sign-in and the project list start with less to download.
@@ -20,23 +21,11 @@ const Workspace = lazy(() => import("./workspace/Workspace").then((m) => ({ defa
 // The administration screens load when opened, for the few users who may.
 const Admin = lazy(() => import("./admin/Admin").then((m) => ({ default: m.Admin })));
 
-/** The permissions that open the administration screens (any one of them). */
-const ADMIN_PERMISSIONS = ["user_manage", "settings_manage", "audit_read"];
-
-type Route = { screen: "projects" } | { screen: "workspace"; id: string } | { screen: "admin"; tab: AdminTab | null };
-
-function route(): Route {
-  const admin = /^#\/admin(?:\/(users|settings|audit))?\/?$/.exec(location.hash);
-  if (admin) return { screen: "admin", tab: (admin[1] as AdminTab | undefined) ?? null };
-  const m = /^#\/p\/([a-z0-9_-]+)/.exec(location.hash);
-  return m ? { screen: "workspace", id: m[1] } : { screen: "projects" };
-}
-
 export function App() {
   const { t, lang, setLang } = useI18n();
   const [signedIn, setSignedIn] = useState(isSignedIn);
   const [notice, setNotice] = useState<string | undefined>();
-  const [where, setWhere] = useState(route);
+  const [where, setWhere] = useState(() => route(location.hash));
   const [account, setAccount] = useState(false);
   const [me, setMe] = useState<Me | null>(null);
   const [meError, setMeError] = useState<string | null>(null);
@@ -46,7 +35,7 @@ export function App() {
     setNotice(reason === "expired" ? t.sessionExpired : undefined);
   }), [t]);
   useEffect(() => {
-    const on = () => setWhere(route());
+    const on = () => setWhere(route(location.hash));
     window.addEventListener("hashchange", on);
     return () => window.removeEventListener("hashchange", on);
   }, []);

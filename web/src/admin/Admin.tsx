@@ -5,13 +5,13 @@
 import { useRef, type KeyboardEvent } from "react";
 import "./admin.css";
 import type { Me } from "../api/types";
+import type { AdminTab } from "../route";
 import type { Permission } from "./access";
 import { AuditLog } from "./AuditLog";
 import { Settings } from "./Settings";
 import { useAdminText } from "./text";
 import { Users } from "./Users";
 
-export type AdminTab = "users" | "settings" | "audit";
 
 const TABS: { tab: AdminTab; needs: Permission }[] = [
   { tab: "users", needs: "user_manage" },
