@@ -203,6 +203,22 @@ export async function adminSteps({ steps, page, browser, contextOptions, screens
     assert((await page.getByTestId("verify-result").getAttribute("data-intact")) === "true" && ok.includes("完全"), `the chain holds: ${ok}`);
     await screenshot(page, "admin-audit-filtered");
     await accessible(page, "admin-audit-filtered");
+    // A broken chain (the answer altered: the server's own walk is tested with the API) names
+    // the first event that does not hold.
+    {
+      const { ctx, p } = await sameSession(browser, contextOptions, page);
+      try {
+        await p.route("**/audit/verify", (route) =>
+          route.fulfill({ json: { intact: false, events: 12, head_seq: 12, head_hash: "ab", first_broken: { seq: 7, id: "01evt7", reason: "hash_mismatch" } } }));
+        await p.goto("/#/admin/audit");
+        await p.getByTestId("verify-chain").click();
+        const broken = await p.getByTestId("verify-result").textContent();
+        assert((await p.getByTestId("verify-result").getAttribute("data-intact")) === "false" && broken.includes("連番 7") && broken.includes("01evt7") && broken.includes("編集された可能性"), `the first broken event and why: ${broken}`);
+        await screenshot(p, "admin-audit-broken");
+      } finally {
+        await ctx.close();
+      }
+    }
 
     const save = async (testId) => {
       const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId(testId).click()]);

@@ -206,7 +206,7 @@ function Verification({ v }: { v: ChainVerification | { error: string } }) {
     hash_mismatch: a.reason_hash_mismatch,
   };
   return (
-    <p className="error" role="alert" data-testid="verify-result" data-intact="false">
+    <p className="warn" role="alert" data-testid="verify-result" data-intact="false">
       {b ? a.verifyBroken(b.seq, b.id, reasons[b.reason] ?? b.reason) : a.reason_hash_mismatch}
     </p>
   );
