@@ -121,12 +121,20 @@ export async function axe(page) {
 
 /** Records named steps; a failed step is printed with its error and counted. */
 export class Steps {
-  constructor() {
+  /** `only`: run just the steps whose names match (and those marked `always`). */
+  constructor(only = null) {
     this.passed = 0;
     this.failed = 0;
+    this.skipped = 0;
     this.lines = [];
+    this.only = only ? new RegExp(only) : null;
   }
-  async run(name, fn) {
+  async run(name, fn, { always = false } = {}) {
+    if (this.only && !always && !this.only.test(name)) {
+      this.skipped++;
+      console.log(`  skip ${name}`);
+      return true;
+    }
     const t0 = Date.now();
     try {
       await fn();

@@ -1,7 +1,8 @@
 // End-to-end tests of the web client against `kyocho serve` in headless Chromium.
 //
-//   node tests/e2e/run.mjs [--kyocho PATH]
+//   node tests/e2e/run.mjs [--kyocho PATH] [--only REGEX]
 //
+// `--only` runs the steps whose names match (after the first sign-in, which always runs).
 // Needs the client built (`npm --prefix web run build`) and the kyocho binary. Screenshots of
 // every main screen go to target/e2e-screenshots/. Prints one summary line and exits non-zero
 // when any step fails.
@@ -9,6 +10,7 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { adminSteps } from "./admin.mjs";
 import { Contract } from "./contract.mjs";
 import { Steps, assert, axe, chromium, CHROMIUM_ARGS, clientOrigin, outbox, root, shotsDir, startKyocho, totp, waitForCode } from "./harness.mjs";
 
@@ -25,7 +27,8 @@ if (!fs.existsSync(path.join(dist, "index.html"))) {
 
 const EMAIL = "admin@demo.example";
 const NEW_PASSWORD = "Kyocho-e2e-2026!";
-const steps = new Steps();
+const argOnly = process.argv.indexOf("--only");
+const steps = new Steps(argOnly > 0 ? process.argv[argOnly + 1] : null);
 const kyocho = await startKyocho(kyochoBin);
 const client = await clientOrigin(kyocho.base, dist);
 console.log(`e2e: kyocho at ${kyocho.base}; client served by ${client.servedBy} at ${client.origin}`);
@@ -132,7 +135,7 @@ try {
     assert((await page.$$eval("[data-testid=password-policy] li.unmet", (l) => l.length)) === 0, "every rule met");
     await page.getByRole("button", { name: "パスワードを設定" }).click();
     await page.getByRole("heading", { name: "プロジェクト" }).waitFor();
-  });
+  }, { always: true });
   if (!ok) throw new Error("cannot continue without signing in");
 
   await steps.run("sign out, sign in with an e-mail code read from the outbox; a token about to expire is refreshed first", async () => {
@@ -712,6 +715,8 @@ try {
     await page.getByRole("heading", { name: "プロジェクト" }).waitFor();
   });
 
+  await adminSteps({ steps, page, browser, contextOptions, screenshot, accessible, apiCall, until, dataDir: kyocho.dataDir });
+
   await steps.run("set up an authenticator app from its QR code, then sign in with an authenticator code", async () => {
     await page.getByRole("button", { name: "アカウント" }).click();
     const dialog = page.getByTestId("account");
@@ -763,6 +768,11 @@ try {
       await p.getByLabel("パスワード", { exact: true }).fill("Reset-Designer-1");
       await p.getByRole("button", { name: "サインイン", exact: true }).click();
       await p.getByRole("heading", { name: "プロジェクト" }).waitFor();
+      // A designer holds no administration permission: no entry in the header, and the
+      // address itself says so.
+      await p.goto("/#/admin");
+      await p.getByText("管理画面を使う権限がありません。").waitFor();
+      assert((await p.getByTestId("admin-link").count()) === 0, "no administration entry for a designer");
     } finally {
       await ctx.close();
     }
@@ -829,5 +839,5 @@ try {
   kyocho.stop();
 }
 
-console.log(`e2e: ${steps.passed} passed, ${steps.failed} failed; screenshots in ${path.relative(root, shotsDir) || shotsDir}`);
+console.log(`e2e: ${steps.passed} passed, ${steps.failed} failed${steps.skipped ? `, ${steps.skipped} skipped` : ""}; screenshots in ${path.relative(root, shotsDir) || shotsDir}`);
 process.exit(steps.failed ? 1 : 0);

@@ -1,42 +1,53 @@
-//! The application frame: header (product, language switch, account, sign-out) and the
-//! screen for the current address: sign-in, the project list (`#/`) or a workspace
-//! (`#/p/<id>`).
+//! The application frame: header (product, language switch, administration, account,
+//! sign-out) and the screen for the current address: sign-in, the project list (`#/`), a
+//! workspace (`#/p/<id>`) or the administration screens (`#/admin/<tab>`, offered to a user
+//! holding `user_manage`, `settings_manage` or `audit_read`).
 
 import { Suspense, lazy, useEffect, useState } from "react";
+import { ADMIN_PERMISSIONS } from "./admin/access";
+import { api } from "./api/client";
+import type { Me } from "./api/types";
 import { Account } from "./auth/Account";
 import { SignIn } from "./auth/SignIn";
 import { isSignedIn, onSessionChange, signOut } from "./auth/session";
 import { useI18n } from "./i18n";
+import { describeError } from "./lib/errors";
 import { ProjectList } from "./projects/ProjectList";
+import { route } from "./route";
 
 // The workspace (diagram, chart, library, exports) loads when a project is opened, so the
 // sign-in and the project list start with less to download.
 const Workspace = lazy(() => import("./workspace/Workspace").then((m) => ({ default: m.Workspace })));
-
-function route(): { screen: "projects" } | { screen: "workspace"; id: string } {
-  const m = /^#\/p\/([a-z0-9_-]+)/.exec(location.hash);
-  return m ? { screen: "workspace", id: m[1] } : { screen: "projects" };
-}
+// The administration screens load when opened, for the few users who may.
+const Admin = lazy(() => import("./admin/Admin").then((m) => ({ default: m.Admin })));
 
 export function App() {
   const { t, lang, setLang } = useI18n();
   const [signedIn, setSignedIn] = useState(isSignedIn);
   const [notice, setNotice] = useState<string | undefined>();
-  const [where, setWhere] = useState(route);
+  const [where, setWhere] = useState(() => route(location.hash));
   const [account, setAccount] = useState(false);
+  const [me, setMe] = useState<Me | null>(null);
+  const [meError, setMeError] = useState<string | null>(null);
 
   useEffect(() => onSessionChange((s, reason) => {
     setSignedIn(s);
     setNotice(reason === "expired" ? t.sessionExpired : undefined);
   }), [t]);
   useEffect(() => {
-    const on = () => setWhere(route());
+    const on = () => setWhere(route(location.hash));
     window.addEventListener("hashchange", on);
     return () => window.removeEventListener("hashchange", on);
   }, []);
   useEffect(() => {
     document.title = t.appName;
   }, [t]);
+  useEffect(() => {
+    setMe(null);
+    setMeError(null);
+    if (signedIn) api.get<Me>("/me").then((r) => setMe(r.body), (e) => setMeError(describeError(e, t)));
+  }, [signedIn]); // eslint-disable-line react-hooks/exhaustive-deps
+  const mayAdminister = !!me?.permissions.some((p) => ADMIN_PERMISSIONS.includes(p));
 
   const go = (hash: string) => {
     location.hash = hash;
@@ -55,6 +66,9 @@ export function App() {
         </select>
         {signedIn && (
           <>
+            {mayAdminister && (
+              <a href="#/admin" className="button" aria-current={where.screen === "admin" ? "page" : undefined} data-testid="admin-link">{t.admin}</a>
+            )}
             <button onClick={() => setAccount(true)}>{t.account}</button>
             <button onClick={() => void signOut()} data-testid="sign-out">{t.signOut}</button>
           </>
@@ -66,6 +80,15 @@ export function App() {
         <Suspense fallback={<main className="workspace"><p role="status">{t.loading}</p></main>}>
           <Workspace key={where.id} projectId={where.id} onBack={() => go("#/")} />
         </Suspense>
+      )}
+      {signedIn && where.screen === "admin" && (
+        me ? (
+          <Suspense fallback={<main><p role="status">{t.loading}</p></main>}>
+            <Admin me={me} tab={where.tab} onTab={(tab) => go(`#/admin/${tab}`)} />
+          </Suspense>
+        ) : (
+          <main>{meError ? <p className="error" role="alert">{meError}</p> : <p role="status">{t.loading}</p>}</main>
+        )
       )}
       {signedIn && account && <Account onClose={() => setAccount(false)} />}
     </>

@@ -39,8 +39,8 @@ export interface RequestOptions {
   anonymous?: boolean;
   /** Cancels the request; the promise then rejects with the signal's `AbortError`. */
   signal?: AbortSignal;
-  /** `text`: the answer's body as it came (an SVG drawing), not parsed as JSON. */
-  as?: "json" | "text";
+  /** `text`: the answer's body as it came (an SVG drawing), not parsed as JSON; `blob`: its bytes (a file). */
+  as?: "json" | "text" | "blob";
 }
 
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<Answer<T>> {
@@ -57,6 +57,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
     if (opts.signal?.aborted) throw e;
     throw new ApiError({ status: 0, code: "network_error", detail: "network error" });
   }
+  if (resp.ok && opts.as === "blob") return { body: (await resp.blob()) as T, status: resp.status, headers: resp.headers };
   const text = await resp.text();
   if (resp.ok && opts.as === "text") return { body: text as T, status: resp.status, headers: resp.headers };
   let parsed: unknown = undefined;
@@ -89,6 +90,8 @@ export const api = {
   put: <T>(path: string, body: unknown, headers?: Record<string, string>) => request<T>("PUT", path, { body, headers }),
   del: <T>(path: string, headers?: Record<string, string>) => request<T>("DELETE", path, { headers }),
   anonymous: <T>(path: string, body: unknown) => request<T>("POST", path, { body, anonymous: true }),
+  /** GET a file's bytes (`accept` names the wanted type). */
+  getBlob: (path: string, accept: string) => request<Blob>("GET", path, { headers: { accept: `${accept}, application/problem+json` }, as: "blob" }),
   /** POST a JSON body and read the answer as text (`accept` names the wanted type). */
   postForText: (path: string, body: unknown, accept: string, signal?: AbortSignal) =>
     request<string>("POST", path, { body, headers: { accept: `${accept}, application/problem+json` }, signal, as: "text" }),
