@@ -194,7 +194,7 @@ fn parse_access(role: &str, permissions: Option<&[String]>) -> Result<(Role, Opt
 pub struct InviteRequest {
     pub email: String,
     pub name: String,
-    /// `tenant_admin`, `designer`, `reviewer` or `viewer`.
+    /// `tenant_admin`, `designer` or `viewer`.
     pub role: String,
     /// A narrower list than the role's, or none for the role's own.
     #[serde(default)]

@@ -204,6 +204,8 @@ function Verification({ v }: { v: ChainVerification | { error: string } }) {
     sequence_gap: a.reason_sequence_gap,
     previous_hash_mismatch: a.reason_previous_hash_mismatch,
     hash_mismatch: a.reason_hash_mismatch,
+    anchor_mismatch: a.reason_anchor_mismatch,
+    truncated: a.reason_truncated,
   };
   return (
     <p className="warn" role="alert" data-testid="verify-result" data-intact="false">

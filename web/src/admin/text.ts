@@ -147,10 +147,12 @@ const ja = {
   verifying: "検証しています…",
   verifyOk: (events: number, head: string) => `記録の連鎖は完全です: ${events} 件を検証しました（最新の連番: ${head}）。`,
   verifyEmpty: "まだ記録がありません。",
-  verifyBroken: (seq: number, id: string, reason: string) => `連番 ${seq}（${id}）で連鎖が途切れています: ${reason}。この記録以降は改ざんまたは削除された可能性があります。`,
+  verifyBroken: (seq: number, id: string | null, reason: string) => `連番 ${seq}${id ? `（${id}）` : ""}で連鎖が途切れています: ${reason}。この記録以降は改ざんまたは削除された可能性があります。`,
   reason_sequence_gap: "連番が飛んでいます（記録が削除された可能性）",
   reason_previous_hash_mismatch: "前の記録のハッシュと一致しません",
   reason_hash_mismatch: "記録の内容がハッシュと一致しません（編集された可能性）",
+  reason_anchor_mismatch: "外部に保管した連鎖の先頭（アンカー）と一致しません（連鎖が作り直された可能性）",
+  reason_truncated: "外部に保管したアンカーより前で連鎖が終わっています（最新の記録が削除された可能性）",
   invalidInput: "入力内容を確認してください。",
 
   /**
@@ -316,10 +318,12 @@ const en: AdminText = {
   verifying: "Verifying…",
   verifyOk: (events, head) => `The chain is intact: ${events} events verified (latest no. ${head}).`,
   verifyEmpty: "There are no events yet.",
-  verifyBroken: (seq, id, reason) => `The chain breaks at no. ${seq} (${id}): ${reason}. Events from here on may have been edited or removed.`,
+  verifyBroken: (seq, id, reason) => `The chain breaks at no. ${seq}${id ? ` (${id})` : ""}: ${reason}. Events from here on may have been edited or removed.`,
   reason_sequence_gap: "a number is missing (an event may have been removed)",
   reason_previous_hash_mismatch: "it does not link to the previous event's hash",
   reason_hash_mismatch: "its content does not match its hash (it may have been edited)",
+  reason_anchor_mismatch: "it differs from the chain head anchored outside the records (the chain may have been rebuilt)",
+  reason_truncated: "the chain ends before the head anchored outside the records (the newest events may have been removed)",
   invalidInput: "Check the values entered.",
   // The API's own English messages are used as they are.
   fieldMessages: {},

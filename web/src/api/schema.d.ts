@@ -2302,7 +2302,7 @@ export interface components {
              * @default null
              */
             phone_number: string | null;
-            /** @description `tenant_admin`, `designer`, `reviewer` or `viewer`. */
+            /** @description `tenant_admin`, `designer` or `viewer`. */
             role: string;
         };
         /**
@@ -3675,6 +3675,15 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The change would leave the company without a full administrator (`last_full_admin`), the e-mail address already has an account in the company (`email_taken`), or another change to the same account came first (`concurrent_change`); nothing was changed. */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The project has changed since the `If-Match` version was read (`version_mismatch`); nothing was written. `current_version` tells the stored version. */
         PreconditionFailed: {
             headers: {
@@ -3753,6 +3762,8 @@ export interface components {
         AuditResult: "success" | "failed" | "denied" | "started";
         /** @description Only events on this target, e.g. `project:0190…`. */
         AuditTarget: string;
+        /** @description Events per page. */
+        AuditLimit: number;
         /** @description Page size. */
         Limit: number;
         /** @description `next_cursor` of the previous page, as it was returned. Opaque and bound to the caller's company: another company's cursor is refused with 400. */
@@ -4412,6 +4423,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -4466,6 +4478,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -4498,6 +4511,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -4530,6 +4544,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -4562,6 +4577,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -4695,8 +4711,8 @@ export interface operations {
                 result?: components["parameters"]["AuditResult"];
                 /** @description Only events on this target, e.g. `project:0190…`. */
                 target?: components["parameters"]["AuditTarget"];
-                /** @description Page size. */
-                limit?: components["parameters"]["Limit"];
+                /** @description Events per page. */
+                limit?: components["parameters"]["AuditLimit"];
                 /** @description `next_cursor` of the previous page, as it was returned. Opaque and bound to the caller's company: another company's cursor is refused with 400. */
                 cursor?: components["parameters"]["Cursor"];
             };
