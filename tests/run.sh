@@ -57,8 +57,11 @@ export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN
 export AWS_REGION=ap-northeast-1 AWS_DEFAULT_REGION=ap-northeast-1
 export AWS_EC2_METADATA_DISABLED=true
 
-# 4. The Rust tests.
+# 4. The Rust tests. The local edition keeps each data folder's keys in the configuration
+#    folder (`platform::local::keys_dir`): the tests' folders get one of their own.
 step "cargo nextest (workspace)"
+export XDG_CONFIG_HOME="$root/target/test-config"
+rm -rf "$XDG_CONFIG_HOME" && mkdir -p "$XDG_CONFIG_HOME"
 if cargo nextest --version > /dev/null 2>&1; then
   cargo nextest run --workspace --no-fail-fast --failure-output final --status-level fail
   record "rust tests" $?

@@ -14,9 +14,10 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 
-/// Paths inside a data folder.
+/// The token signing key of a data folder, beside its other keys
+/// ([`platform::local::keys_dir`]).
 pub fn jwt_key_path(data_dir: &Path) -> std::path::PathBuf {
-    data_dir.join("keys").join("jwt-ed25519.der")
+    platform::local::keys_dir(data_dir).unwrap_or_else(|_| data_dir.join("keys")).join("jwt-ed25519.der")
 }
 
 /// Open the data folder: the backend (creating the demo company on first start), the local

@@ -167,7 +167,10 @@ impl Target {
     pub fn key_provider(&self) -> Arc<dyn KeyProvider> {
         match &self.kind {
             Kind::Local { dir } => {
-                Arc::new(LocalKeys::open(&dir.path().join("keys")).expect("the local key folder opens"))
+                Arc::new(
+                    LocalKeys::open(&platform::local::keys_dir(dir.path()).expect("the keys folder"))
+                        .expect("the local key folder opens"),
+                )
             }
             Kind::Aws { scope, cfg, .. } => Arc::new(KmsKeys::in_scope(scope.clone(), cfg.key_alias_prefix.clone(), cfg.tenant_role_arn.clone())),
         }

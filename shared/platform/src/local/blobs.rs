@@ -45,10 +45,13 @@ pub struct VerifiedUrl {
     pub key: BlobKey,
 }
 
-/// [`BlobStore`] over a folder, with HMAC-signed download URLs.
+/// [`BlobStore`] over a folder, with HMAC-signed download URLs. The files are sealed like
+/// every other record (the tenant's key, the blob's tenant and key as associated data), so
+/// the folder holds no readable drawing or report.
 pub struct LocalBlobs {
     root: PathBuf,
     signing_key: [u8; 32],
+    sealer: crate::seal::EnvelopeSealer<super::LocalKeys>,
 }
 
 impl std::fmt::Debug for LocalBlobs {
@@ -66,8 +69,9 @@ impl LocalBlobs {
     pub fn open(data_dir: &Path) -> anyhow::Result<Self> {
         let root = data_dir.join("blobs").join("tenants");
         fs::create_dir_all(&root).with_context(|| format!("creating {}", root.display()))?;
-        let keys = data_dir.join("keys");
+        let keys = super::keys_dir(data_dir)?;
         fs::create_dir_all(&keys).with_context(|| format!("creating {}", keys.display()))?;
+        let sealer = crate::seal::EnvelopeSealer::new(super::LocalKeys::open(&keys)?, crate::seal::CachePolicy::default());
         let path = keys.join("blob-url.key");
         let signing_key = match fs::read(&path) {
             Ok(bytes) => <[u8; 32]>::try_from(bytes.as_slice())
@@ -80,7 +84,7 @@ impl LocalBlobs {
             }
             Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
         };
-        Ok(LocalBlobs { root, signing_key })
+        Ok(LocalBlobs { root, signing_key, sealer })
     }
 
     fn tenant_dir(&self, tenant: &TenantId) -> PathBuf {
@@ -153,10 +157,12 @@ impl LocalBlobs {
     pub async fn read(&self, tenant: &TenantId, key: &BlobKey) -> Result<(BlobHead, Vec<u8>), BlobError> {
         let head = self.live_head(tenant, key)?;
         let (data, _) = self.paths(tenant, key);
-        let bytes = tokio::fs::read(&data).await.map_err(|e| match e.kind() {
+        let sealed = tokio::fs::read(&data).await.map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => BlobError::NotFound,
             _ => io(e),
         })?;
+        use crate::seal::Sealer;
+        let bytes = self.sealer.open(tenant, &blob_aad(tenant, key), &sealed).await.map_err(io)?;
         Ok((head, bytes))
     }
 
@@ -180,6 +186,12 @@ impl LocalBlobs {
         }
         Ok(removed)
     }
+}
+
+/// What a sealed blob is bound to: its tenant and its key (a file moved to another name or
+/// tenant does not open).
+fn blob_aad(tenant: &TenantId, key: &BlobKey) -> Vec<u8> {
+    format!("blob\0{tenant}\0{key}").into_bytes()
 }
 
 fn remove_if_present(path: &Path) -> anyhow::Result<()> {
@@ -244,6 +256,8 @@ impl BlobStore for LocalBlobs {
         let head = BlobHead { key: key.clone(), size: bytes.len() as u64, sha256: hex(&Sha256::digest(&bytes)), info: info.clone() };
         let (data, sidecar) = self.paths(tenant, key);
         let meta = serde_json::to_vec(&head).map_err(io)?;
+        use crate::seal::Sealer;
+        let bytes = self.sealer.seal(tenant, &blob_aad(tenant, key), &bytes).await.map_err(io)?;
         tokio::task::spawn_blocking(move || -> std::io::Result<()> {
             if let Some(parent) = data.parent() {
                 fs::create_dir_all(parent)?;
@@ -301,8 +315,19 @@ impl BlobStore for LocalBlobs {
 mod tests {
     use super::*;
 
+    /// Run a future to its end from sync or async test code (on a thread of its own).
+    fn futures_lite_block_on<F: std::future::Future + Send>(f: F) -> F::Output
+    where
+        F::Output: Send,
+    {
+        std::thread::scope(|s| s.spawn(|| tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)).join().unwrap())
+    }
+
     fn blobs() -> (tempfile::TempDir, LocalBlobs) {
         let dir = tempfile::tempdir().unwrap();
+        // Keys inside the folder (an explicit layout), with the tenant's key made.
+        let keys = super::super::LocalKeys::open(&dir.path().join("keys")).unwrap();
+        futures_lite_block_on(crate::seal::KeyProvider::create_tenant_key(&keys, &TenantId::parse("acme").unwrap())).unwrap();
         let b = LocalBlobs::open(dir.path()).unwrap();
         (dir, b)
     }
