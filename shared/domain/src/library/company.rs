@@ -447,3 +447,35 @@ pub fn library_refs(project: &Project) -> Vec<(String, String, &LibraryRef)> {
     }
     out
 }
+
+/// Adopts `item` in the project: its copy of `item.id` becomes `item`, and every reference to
+/// that id moves to `item.version`. Returns how many device references changed. The engineer
+/// does this on purpose ("use the new version"); the project is re-validated and re-analysed
+/// afterwards like any other edit.
+pub fn adopt(project: &mut Project, item: &CompanyItem) -> usize {
+    match project.company_library.iter_mut().find(|c| c.id == item.id) {
+        Some(copy) => *copy = item.clone(),
+        None => project.company_library.push(item.clone()),
+    }
+    let mut changed = 0;
+    let mut update = |r: Option<&mut LibraryRef>| {
+        if let Some(LibraryRef::Company(c)) = r {
+            if c.id == item.id && c.version != item.version {
+                c.version = item.version;
+                changed += 1;
+            }
+        }
+    };
+    update(project.utility.ocr.as_mut().and_then(|o| o.library_ref.as_mut()));
+    for d in &mut project.devices {
+        match d {
+            Device::Cable(c) => update(c.library_ref.as_mut()),
+            Device::Transformer(t) => update(t.library_ref.as_mut()),
+            Device::Vcb(v) => update(v.ocr.library_ref.as_mut()),
+            Device::LbsPf(l) => update(l.fuse.library_ref.as_mut()),
+            Device::LvBreaker(b) => update(b.library_ref.as_mut()),
+            _ => {}
+        }
+    }
+    changed
+}

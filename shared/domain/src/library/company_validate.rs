@@ -388,23 +388,17 @@ impl Check {
                 return false;
             }
         }
-        let decades = |a: f64, b: f64| (b / a).log10();
-        for (i, w) in pts.windows(2).enumerate() {
-            let gap = decades(w[0].current_a, w[1].current_a);
-            if gap > MAX_GAP_DECADES + 1e-12 {
-                let j = i + 1;
-                self.push(
-                    &self.p(&format!("{rel}/{j}/{x_field}")),
-                    "too_sparse",
-                    format!("点 {i} と点 {j} の間（{:.2} ディケード）が広すぎます（上限 {MAX_GAP_DECADES}）", gap),
-                    format!("points {i} and {j} are {gap:.2} decades apart (limit {MAX_GAP_DECADES}): add points between them"),
-                );
-                return false;
-            }
+        if let Some((i, gap)) = widest_gap(pts) {
+            let j = i + 1;
+            self.push(
+                &self.p(&format!("{rel}/{j}/{x_field}")),
+                "too_sparse",
+                format!("点 {i} と点 {j} の間（{gap:.2} ディケード）が広すぎます（上限 {MAX_GAP_DECADES}）"),
+                format!("points {i} and {j} are {gap:.2} decades apart (limit {MAX_GAP_DECADES}): add points between them"),
+            );
+            return false;
         }
-        let span = decades(pts[0].current_a, pts[pts.len() - 1].current_a);
-        let needed = ((MIN_POINTS_PER_DECADE * span) - 1e-9).ceil().max(1.0) as usize + 1;
-        if pts.len() < needed {
+        if let Some((span, needed)) = too_few_points(pts) {
             self.push(
                 &self.p(rel),
                 "too_sparse",
@@ -440,6 +434,24 @@ impl Check {
             }
         }
     }
+}
+
+/// The first pair of neighbours (index of the lower one, gap in decades) further apart than
+/// [`MAX_GAP_DECADES`]. Points must be positive and rising.
+pub(crate) fn widest_gap(pts: &[CurvePoint]) -> Option<(usize, f64)> {
+    pts.windows(2)
+        .enumerate()
+        .map(|(i, w)| (i, (w[1].current_a / w[0].current_a).log10()))
+        .find(|&(_, gap)| gap > MAX_GAP_DECADES + 1e-12)
+}
+
+/// `(span in decades, points needed)` when the curve has fewer points than
+/// [`MIN_POINTS_PER_DECADE`] intervals per decade of its span require (at least two points).
+pub(crate) fn too_few_points(pts: &[CurvePoint]) -> Option<(f64, usize)> {
+    let (first, last) = (pts.first()?, pts.last()?);
+    let span = (last.current_a / first.current_a).log10();
+    let needed = ((MIN_POINTS_PER_DECADE * span) - 1e-9).ceil().max(1.0) as usize + 1;
+    (pts.len() < needed).then_some((span, needed))
 }
 
 /// Four significant figures, for messages.
