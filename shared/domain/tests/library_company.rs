@@ -40,7 +40,7 @@ fn relay_item(version: u32, scale: f64) -> Value {
     json!({
         "id": "acme.ocr.ei", "version": version, "maker": "Acme 電機", "model": "OCR-9E",
         "source_document": "Acme 保護継電器カタログ No. C-123", "revision": format!("第{version}版"),
-        "device": { "kind": "relay", "curve": "ei", "characteristic": { "form": "points", "points": pts } }
+        "device": { "type": "relay", "curve": "ei", "characteristic": { "form": "points", "points": pts } }
     })
 }
 
@@ -54,7 +54,7 @@ fn fuse_item(version: u32, scale: f64) -> Value {
         "id": "acme.pf.t", "version": version, "maker": "Acme 電機", "model": "PF-T7.2",
         "source_document": "Acme 限流ヒューズ技術資料 T-45", "revision": "2024-04",
         "device": {
-            "kind": "fuse", "fuse_type": "T", "rated_voltage_kv": 7.2, "breaking_capacity_ka": 40,
+            "type": "fuse", "fuse_type": "T", "rated_voltage_kv": 7.2, "breaking_capacity_ka": 40,
             "ratings": [{ "rating_a": 40, "allowable": curve(&allowable), "melting": curve(&melting), "clearing": curve(&clearing) }]
         }
     })

@@ -46,10 +46,10 @@ pub struct CompanyItem {
     pub device: CompanyDevice,
 }
 
-/// The device data of a company item, tagged by `kind`.
+/// The device data of a company item, tagged by `type` (as the project's devices are).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum CompanyDevice {
     Relay(CompanyRelay),
     Fuse(CompanyFuse),
