@@ -250,3 +250,107 @@ fn a_reference_needs_the_projects_copy_at_that_version() {
     let got = codes_at(&v);
     assert!(got.iter().any(|(p, _)| p.starts_with(&format!("/devices/{r}/ocr/library_ref"))), "{got:?}");
 }
+
+/// Company MCCB frame 225 AF: the maker's long-time band in multiples of In.
+fn mccb_item() -> Value {
+    let m = |v: &[(f64, f64)]| -> Vec<Value> { v.iter().map(|&(x, t)| json!({ "multiple": x, "time_s": t })).collect() };
+    json!({
+        "id": "acme.mccb.225", "version": 1, "maker": "Acme 電機", "model": "MB-225",
+        "source_document": "Acme 配線用遮断器カタログ B-7", "revision": "2025",
+        "device": {
+            "type": "breaker", "kind": "mccb", "frame_a": 225, "ratings_a": [125, 150, 175, 200, 225], "icu_230v_ka": 50,
+            "trip": {
+                "form": "thermal_magnetic", "instantaneous_multiple": 10, "instantaneous_tolerance": 0.2,
+                "long_time": {
+                    "min": m(&[(1.05, 3600.0), (1.3, 1200.0), (1.5, 300.0), (2.0, 90.0), (3.0, 36.0), (5.0, 11.0), (7.0, 5.4), (10.0, 2.5)]),
+                    "max": m(&[(1.3, 7200.0), (1.5, 1000.0), (2.0, 360.0), (3.0, 144.0), (5.0, 43.0), (7.0, 21.0), (10.0, 10.0)])
+                }
+            }
+        }
+    })
+}
+
+/// Company ACB 1600 AF with the maker's pickup band 1.10–1.25 × Ir (generic: 1.05–1.20).
+fn acb_item() -> Value {
+    json!({
+        "id": "acme.acb.1600", "version": 1, "maker": "Acme 電機", "model": "AB-16",
+        "source_document": "Acme 気中遮断器技術資料 A-2", "revision": "3",
+        "device": {
+            "type": "breaker", "kind": "acb", "frame_a": 1600, "ratings_a": [1600], "icu_230v_ka": 65,
+            "trip": { "form": "electronic", "lt_pickup_min": 1.10, "lt_pickup_max": 1.25, "lt_time_tolerance": 0.15, "pickup_tolerance": 0.1 }
+        }
+    })
+}
+
+#[test]
+fn company_breakers_trip_on_the_makers_bands() {
+    let mut v = company_project();
+    let (m, a) = (index(&v, "MCCB1"), index(&v, "ACB1"));
+    v["devices"][m]["library_ref"] = json!({ "id": "acme.mccb.225", "version": 1 });
+    v["devices"][a]["library_ref"] = json!({ "id": "acme.acb.1600", "version": 1 });
+    v["company_library"].as_array_mut().unwrap().extend([mccb_item(), acb_item()]);
+    let p = parse(&v);
+    let lib = Resolver::of(&p);
+
+    // MCCB1, In 200 A. At 3 × In = 600 A the band is the entered points (36 s, 144 s); at
+    // 4 × In = 800 A log-log between 3 × and 5 ×: f = 0.563171, min 36·(11/36)^f = 18.4638 s,
+    // max 144·(43/144)^f = 72.9050 s.
+    let Device::LvBreaker(b) = p.device("MCCB1").unwrap() else { panic!("mccb") };
+    let trip = devices::breaker_trip(b, &lib).unwrap();
+    let band = trip.band(600.0);
+    assert!(rel(band.min_s, 36.0) < TOL && rel(band.max_s, 144.0) < TOL, "{band:?}");
+    let band = trip.band(800.0);
+    assert!(rel(band.min_s, 18.463_767_839) < 1e-8 && rel(band.max_s, 72.905_031_250) < 1e-8, "{band:?}");
+    // The device's instantaneous 10 × In ± 20 %: certainly by 20 ms from 2400 A.
+    assert_eq!(trip.band(2400.0).max_s, 0.02);
+
+    // ACB1, Ir = 1600 A: at 1.22 × Ir = 1952 A the generic unit (certain from 1.20 ×) would
+    // trip for sure; the maker's (certain only from 1.25 ×) may not.
+    let Device::LvBreaker(b) = p.device("ACB1").unwrap() else { panic!("acb") };
+    let band = devices::breaker_trip(b, &lib).unwrap().band(1952.0);
+    assert!(band.min_s.is_finite() && band.max_s.is_infinite(), "{band:?}");
+    let generic = devices::breaker_trip(b, &Resolver::builtin_only()).unwrap().band(1952.0);
+    assert!(generic.max_s.is_finite(), "{generic:?}");
+
+    // A thermal-magnetic device cannot use an electronic frame.
+    v["devices"][m]["library_ref"] = json!({ "id": "acme.acb.1600", "version": 1 });
+    v["devices"][m]["kind"] = json!("acb");
+    v["devices"][m]["frame_a"] = json!(1600);
+    v["devices"][m]["rated_current_a"] = json!(1600);
+    let got = codes_at(&v);
+    assert!(got.contains(&(format!("/devices/{m}/trip/kind"), "library_mismatch".into())), "{got:?}");
+}
+
+#[test]
+fn a_company_cable_gives_impedance_withstand_and_ampacity() {
+    // C_IN (CVT 60 mm², 150 m) without its own R/X, on a company cable whose R is twice the
+    // built-in 60 mm² value: the fault at HV_IN falls, and the ampacity note names the maker.
+    let mut v = company_project();
+    let c = index(&v, "C_IN");
+    for k in ["r_ohm_per_km", "x_ohm_per_km", "withstand_k"] {
+        v["devices"][c].as_object_mut().unwrap().remove(k);
+    }
+    v["devices"][c]["library_ref"] = json!({ "id": "acme.cvt.60", "version": 1 });
+    v["company_library"].as_array_mut().unwrap().push(json!({
+        "id": "acme.cvt.60", "version": 1, "maker": "Acme 電線", "model": "6600V CVT 60sq",
+        "source_document": "Acme 電線便覧 2024", "revision": "1",
+        "device": { "type": "cable", "cable_type": "CVT", "voltage_class_v": 6600, "size_mm2": 60,
+                    "r_ohm_per_km": 0.622, "x_ohm_per_km": 0.11, "c_uf_per_km": 0.37, "withstand_k": 120, "ampacity_a": 225 }
+    }));
+    let p = parse(&v);
+    let Device::Cable(cable) = p.device("C_IN").unwrap() else { panic!("cable") };
+    let data = Resolver::of(&p).cable(cable).expect("company cable");
+    assert_eq!((data.r_ohm_per_km, data.withstand_k, data.ampacity_a), (0.622, 120.0, 225.0));
+    let z = p.cable_impedance(cable, &Resolver::of(&p).library()).unwrap();
+    assert_eq!((z.r_ohm_per_km, z.x_ohm_per_km), (0.622, 0.11));
+
+    // The same cable on the built-in item (R 0.311 Ω/km) gives a larger fault at HV_IN.
+    let mut b = v.clone();
+    b["devices"][c]["library_ref"] = json!("cable.cvt.60");
+    let fault = |v: &Value| {
+        let p = parse(v);
+        let sc = domain::shortcircuit::study(&p, domain::library::builtin());
+        sc.buses.iter().find(|r| r.bus_id == "HV_IN").expect("HV_IN").percent_z.ik_ka
+    };
+    assert!(fault(&v) < fault(&b), "company {} kA, built-in {} kA", fault(&v), fault(&b));
+}

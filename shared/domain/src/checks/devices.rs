@@ -101,13 +101,17 @@ pub fn breaker_trip(b: &LvBreaker, lib: &Resolver<'_>) -> Option<BreakerTrip> {
     if let Some(item) = lib.company_breaker(b) {
         let settings = match b.trip {
             TripUnit::ThermalMagnetic { instantaneous_multiple } => {
-                BreakerSettings { rated_a: b.rated_current_a, instantaneous_multiple, electronic: None }
+                BreakerSettings::ThermalMagnetic { rated_a: b.rated_current_a, instantaneous_multiple }
             }
-            TripUnit::Electronic { lt_multiple, lt_time_s, st_multiple, st_time_s, i_multiple } => BreakerSettings {
-                rated_a: b.rated_current_a,
-                instantaneous_multiple: None,
-                electronic: Some((lt_multiple, lt_time_s, short_time_of(st_multiple, st_time_s), i_multiple)),
-            },
+            TripUnit::Electronic { lt_multiple, lt_time_s, st_multiple, st_time_s, i_multiple } => {
+                BreakerSettings::Electronic(ElectronicSettings {
+                    rated_a: b.rated_current_a,
+                    lt_multiple,
+                    lt_time_s,
+                    short_time: short_time_of(st_multiple, st_time_s),
+                    i_multiple,
+                })
+            }
         };
         return item.trip(settings);
     }

@@ -15,7 +15,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::curves::{pt, BreakerTrip, CurvePoint, ElectronicTrip, FuseCurves, LongTimeBand, PointCurve, ShortTimeElement, ThermalMagneticTrip};
+use crate::curves::{pt, BreakerTrip, CurvePoint, ElectronicTrip, FuseCurves, LongTimeBand, PointCurve, ThermalMagneticTrip};
 use crate::model::{Device, FuseType, LibraryRef, LvBreakerKind, OcrCurve, Phases, Project, TimeCurrentPoint};
 
 /// One version of one company library item.
@@ -308,13 +308,12 @@ pub(crate) fn same_rating(a: f64, b: f64) -> bool {
 
 /// The device's own trip settings, as the company breaker needs them.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct BreakerSettings {
-    /// Rated current In, A.
-    pub rated_a: f64,
-    /// The device's instantaneous pickup × In, when it sets one (thermal-magnetic).
-    pub instantaneous_multiple: Option<f64>,
-    /// The device's electronic settings: Ir/In, LT delay at 6 Ir (s), ST (× Ir, s), I (× In).
-    pub electronic: Option<(f64, f64, Option<(f64, f64)>, Option<f64>)>,
+pub enum BreakerSettings {
+    /// A thermal-magnetic unit: rated current In (A) and the device's instantaneous pickup
+    /// × In when it sets one.
+    ThermalMagnetic { rated_a: f64, instantaneous_multiple: Option<f64> },
+    /// An electronic unit's settings.
+    Electronic(super::ElectronicSettings),
 }
 
 impl CompanyBreaker {
@@ -322,25 +321,28 @@ impl CompanyBreaker {
     /// `None` when the device's trip unit is of the other technology or a number is unusable.
     pub fn trip(&self, s: BreakerSettings) -> Option<BreakerTrip> {
         let ok = |v: f64| v.is_finite() && v > 0.0;
-        if !ok(s.rated_a) {
-            return None;
-        }
-        match (&self.trip, s.electronic) {
-            (CompanyTrip::ThermalMagnetic { long_time, instantaneous_multiple, instantaneous_tolerance }, None) => {
+        match (&self.trip, s) {
+            (
+                CompanyTrip::ThermalMagnetic { long_time, instantaneous_multiple, instantaneous_tolerance },
+                BreakerSettings::ThermalMagnetic { rated_a, instantaneous_multiple: own },
+            ) => {
+                if !ok(rated_a) {
+                    return None;
+                }
                 let long_time = match long_time {
                     Some(b) => LongTimeBand {
-                        min: PointCurve::new("long_time.min", multiple_points(&b.min, s.rated_a)).ok()?,
-                        max: PointCurve::new("long_time.max", multiple_points(&b.max, s.rated_a)).ok()?,
+                        min: PointCurve::new("long_time.min", multiple_points(&b.min, rated_a)).ok()?,
+                        max: PointCurve::new("long_time.max", multiple_points(&b.max, rated_a)).ok()?,
                     },
-                    None => super::thermal_magnetic_long_time(s.rated_a)?,
+                    None => super::thermal_magnetic_long_time(rated_a)?,
                 };
-                let multiple = s.instantaneous_multiple.unwrap_or(*instantaneous_multiple);
+                let multiple = own.unwrap_or(*instantaneous_multiple);
                 if !ok(multiple) {
                     return None;
                 }
                 Some(BreakerTrip::ThermalMagnetic(ThermalMagneticTrip {
                     long_time,
-                    instantaneous_a: multiple * s.rated_a,
+                    instantaneous_a: multiple * rated_a,
                     instantaneous_tolerance: *instantaneous_tolerance,
                     instantaneous_min_s: 0.005,
                     instantaneous_max_s: 0.02,
@@ -348,34 +350,19 @@ impl CompanyBreaker {
             }
             (
                 CompanyTrip::Electronic { lt_pickup_min, lt_pickup_max, lt_time_tolerance, pickup_tolerance },
-                Some((lt_multiple, lt_time_s, short_time, i_multiple)),
+                BreakerSettings::Electronic(e),
             ) => {
-                if !(ok(lt_multiple) && ok(lt_time_s)) {
-                    return None;
+                // The generic unit with the maker's tolerances in place of the generic ones.
+                match super::electronic_trip(e)? {
+                    BreakerTrip::Electronic(generic) => Some(BreakerTrip::Electronic(ElectronicTrip {
+                        lt_pickup_min: *lt_pickup_min,
+                        lt_pickup_max: *lt_pickup_max,
+                        lt_time_tolerance: *lt_time_tolerance,
+                        pickup_tolerance: *pickup_tolerance,
+                        ..generic
+                    })),
+                    other => Some(other),
                 }
-                let ir = s.rated_a * lt_multiple;
-                let short_time = match short_time {
-                    Some((m, t)) if ok(m) && ok(t) => Some(ShortTimeElement { pickup_a: m * ir, delay_s: t }),
-                    Some(_) => return None,
-                    None => None,
-                };
-                let instantaneous_a = match i_multiple {
-                    Some(m) if ok(m) => Some(m * s.rated_a),
-                    Some(_) => return None,
-                    None => None,
-                };
-                Some(BreakerTrip::Electronic(ElectronicTrip {
-                    ir_a: ir,
-                    tr_at_6ir_s: lt_time_s,
-                    lt_pickup_min: *lt_pickup_min,
-                    lt_pickup_max: *lt_pickup_max,
-                    lt_time_tolerance: *lt_time_tolerance,
-                    short_time,
-                    instantaneous_a,
-                    pickup_tolerance: *pickup_tolerance,
-                    instantaneous_min_s: 0.005,
-                    instantaneous_max_s: 0.03,
-                }))
             }
             _ => None,
         }

@@ -13,6 +13,8 @@
 //! - bands ordered: for fuses allowable < melting < clearing at every current, for breakers
 //!   the long-time `min` edge below the `max` edge.
 
+#![allow(clippy::neg_cmp_op_on_partial_ord)] // `!(a < b)` is meant: NaN must take the refusing branch.
+
 use std::collections::HashMap;
 
 use crate::curves::{CurvePoint, PointCurve};

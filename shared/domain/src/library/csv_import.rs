@@ -24,6 +24,8 @@
 //! values outside the library's physical ranges, more than [`MAX_CSV_ROWS`] rows or
 //! [`MAX_CSV_BYTES`] bytes. Full-width digits (`１．５`) read as ASCII. Nothing here panics.
 
+#![allow(clippy::neg_cmp_op_on_partial_ord)] // `!(a < b)` is meant: NaN must take the refusing branch.
+
 use serde::Serialize;
 
 use crate::curves::{pt, CurvePoint};
