@@ -320,6 +320,56 @@ fn deserialize_device(pointer: &str, value: &Value) -> Result<Device, Validation
     Err(refined.unwrap_or(first))
 }
 
+/// An object without its tag field: `(tag value, the rest)`.
+fn without_tag(value: &Value, tag: &str) -> Option<(String, Value)> {
+    let obj = value.as_object()?;
+    let t = obj.get(tag)?.as_str()?.to_string();
+    let mut rest = obj.clone();
+    rest.remove(tag);
+    Some((t, Value::Object(rest)))
+}
+
+/// Deserializes one company item; on failure inside `device` (or its tagged
+/// `characteristic` / `trip`), re-reads that part as its variant's struct to point at the
+/// failing field, as [`deserialize_device`] does.
+fn deserialize_company_item(pointer: &str, value: &Value) -> Result<crate::library::company::CompanyItem, ValidationError> {
+    use crate::library::company::*;
+    let first = match deserialize_at::<CompanyItem>(pointer, value) {
+        Ok(i) => return Ok(i),
+        Err(e) => e,
+    };
+    let dp = format!("{pointer}/device");
+    let Some((kind, rest)) = value.get("device").filter(|_| first.pointer == dp).and_then(|d| without_tag(d, "type")) else {
+        return Err(first);
+    };
+    let inner = match kind.as_str() {
+        "relay" => deserialize_at::<CompanyRelay>(&dp, &rest).err(),
+        "fuse" => deserialize_at::<CompanyFuse>(&dp, &rest).err(),
+        "breaker" => deserialize_at::<CompanyBreaker>(&dp, &rest).err(),
+        "cable" => deserialize_at::<CompanyCable>(&dp, &rest).err(),
+        "transformer" => deserialize_at::<CompanyTransformer>(&dp, &rest).err(),
+        _ => None,
+    };
+    let Some(inner) = inner else { return Err(first) };
+    let field = match kind.as_str() {
+        "relay" => "characteristic",
+        "breaker" => "trip",
+        _ => return Err(inner),
+    };
+    let fp = format!("{dp}/{field}");
+    let Some((form, body)) = rest.get(field).filter(|_| inner.pointer == fp).and_then(|v| without_tag(v, "form")) else {
+        return Err(inner);
+    };
+    let deepest = match (kind.as_str(), form.as_str()) {
+        ("relay", "equation") => deserialize_at::<RelayEquation>(&fp, &body).err(),
+        ("relay", "points") => deserialize_at::<RelayPoints>(&fp, &body).err(),
+        ("breaker", "thermal_magnetic") => deserialize_at::<ThermalMagneticData>(&fp, &body).err(),
+        ("breaker", "electronic") => deserialize_at::<ElectronicData>(&fp, &body).err(),
+        _ => None,
+    };
+    Err(deepest.unwrap_or(inner))
+}
+
 fn deserialize_structure(mut root: Value) -> Result<Project, Vec<ValidationError>> {
     let Some(obj) = root.as_object_mut() else {
         return Err(vec![ValidationError::new(
@@ -352,6 +402,25 @@ fn deserialize_structure(mut root: Value) -> Result<Project, Vec<ValidationError
             }
         }
     }
+    let mut copies = Vec::new();
+    if let Some(Value::Array(items)) = obj.get_mut("company_library") {
+        let limit = crate::library::company_validate::MAX_PROJECT_COPIES;
+        if items.len() > limit {
+            return Err(vec![ValidationError::new(
+                "/company_library",
+                "too_many_items",
+                format!("会社ライブラリの写しが多すぎます（{} 件、上限 {limit} 件）", items.len()),
+                format!("too many company library copies ({}, limit {limit})", items.len()),
+            )]);
+        }
+        let items = std::mem::take(items);
+        for (i, item) in items.iter().enumerate() {
+            match deserialize_company_item(&format!("/company_library/{i}"), item) {
+                Ok(c) => copies.push(c),
+                Err(e) => errors.push(e),
+            }
+        }
+    }
     let mut project = match deserialize_at::<Project>("", &root) {
         Ok(p) => Some(p),
         Err(e) => {
@@ -362,6 +431,7 @@ fn deserialize_structure(mut root: Value) -> Result<Project, Vec<ValidationError
     match project.as_mut() {
         Some(p) if errors.is_empty() => {
             p.devices = devices;
+            p.company_library = copies;
             Ok(project.take().expect("checked Some"))
         }
         _ => Err(errors),

@@ -354,3 +354,27 @@ fn a_company_cable_gives_impedance_withstand_and_ampacity() {
     };
     assert!(fault(&v) < fault(&b), "company {} kA, built-in {} kA", fault(&v), fault(&b));
 }
+
+#[test]
+fn a_malformed_copy_is_pointed_at_the_failing_field() {
+    // One mistake per copy, each reported at its own field (devices resolve nothing, so
+    // only the structure errors are listed).
+    let mut v = company_project();
+    v["company_library"][0]["device"]["characteristic"]["points"][2]["time_s"] = json!("12 s");
+    v["company_library"][1]["device"]["rated_voltage_kv"] = json!("7.2kV");
+    let mut breaker = mccb_item();
+    breaker["device"]["trip"]["instantaneous_tolerance"] = json!(null);
+    let mut cable = mccb_item();
+    cable["colour"] = json!("red");
+    v["company_library"].as_array_mut().unwrap().extend([breaker, cable]);
+    let got: Vec<(String, String)> = codes_at(&v);
+    assert_eq!(
+        got,
+        vec![
+            ("/company_library/0/device/characteristic/points/2/time_s".to_string(), "invalid_type".to_string()),
+            ("/company_library/1/device/rated_voltage_kv".to_string(), "invalid_type".to_string()),
+            ("/company_library/2/device/trip/instantaneous_tolerance".to_string(), "invalid_type".to_string()),
+            ("/company_library/3/colour".to_string(), "unknown_field".to_string()),
+        ]
+    );
+}

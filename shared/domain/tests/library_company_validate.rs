@@ -111,8 +111,8 @@ fn currents_and_times_must_be_physically_sensible() {
     // Not-a-number cannot come through JSON; through the Rust type it is refused as well.
     let mut it = item(&relay());
     if let domain::library::company::CompanyDevice::Relay(r) = &mut it.device {
-        if let domain::library::company::RelayCharacteristic::Points { points } = &mut r.characteristic {
-            points[2].time_s = f64::NAN;
+        if let domain::library::company::RelayCharacteristic::Points(p) = &mut r.characteristic {
+            p.points[2].time_s = f64::NAN;
         }
     }
     let e: Vec<String> = validate_item(&it).into_iter().map(|e| e.pointer).collect();

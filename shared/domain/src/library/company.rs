@@ -88,25 +88,37 @@ pub struct CompanyRelay {
 /// How a company relay's inverse-time element is computed, tagged by `form`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "form", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "form", rename_all = "snake_case")]
 pub enum RelayCharacteristic {
     /// Exactly the standard equation of `curve` (docs/engineering.md §1).
     Standard,
-    /// The maker's constants of `t = TMS·[k/(M^α − 1) + c]`, s at TMS 1 (lever 10).
-    Equation {
-        /// Numerator k, s.
-        k: f64,
-        /// Exponent α.
-        alpha: f64,
-        /// Constant adder c, s.
-        c: f64,
-    },
-    /// Catalogue points at TMS 1 (lever 10): multiple of the tap against operating time,
-    /// interpolated in log-log, held flat beyond the last point; the set TMS scales the time.
-    Points {
-        /// Multiples of tap rising, times falling.
-        points: Vec<MultiplePoint>,
-    },
+    /// The maker's constants of the standard form.
+    Equation(RelayEquation),
+    /// The catalogue curve as points.
+    Points(RelayPoints),
+}
+
+/// The maker's constants of `t = TMS·[k/(M^α − 1) + c]`, s at TMS 1 (lever 10).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RelayEquation {
+    /// Numerator k, s.
+    pub k: f64,
+    /// Exponent α.
+    pub alpha: f64,
+    /// Constant adder c, s.
+    pub c: f64,
+}
+
+/// Catalogue points at TMS 1 (lever 10): multiple of the tap against operating time,
+/// interpolated in log-log, held flat beyond the last point; the set TMS scales the time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RelayPoints {
+    /// Multiples of tap rising, times falling.
+    pub points: Vec<MultiplePoint>,
 }
 
 /// A point of a curve drawn against a multiple of a setting (the relay's tap, the breaker's
@@ -172,30 +184,42 @@ pub struct CompanyBreaker {
 /// item serves every rating of the frame.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "form", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "form", rename_all = "snake_case")]
 pub enum CompanyTrip {
-    /// Thermal-magnetic: the catalogue's long-time band as points (the generic band of
-    /// docs/engineering.md §4 when absent) and the instantaneous pickup.
-    ThermalMagnetic {
-        /// Long-time band: `min` (no trip before) and `max` (tripped by), × In.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        long_time: Option<BandPoints>,
-        /// Instantaneous pickup, × In (the device's `instantaneous_multiple` overrides).
-        instantaneous_multiple: f64,
-        /// Instantaneous pickup tolerance, ±fraction (e.g. 0.2).
-        instantaneous_tolerance: f64,
-    },
-    /// Electronic LT/ST/I: the maker's tolerances; the settings are the device's.
-    Electronic {
-        /// Long-time pickup: may trip from `lt_pickup_min × Ir` (e.g. 1.05)…
-        lt_pickup_min: f64,
-        /// …and certainly trips from `lt_pickup_max × Ir` (e.g. 1.20).
-        lt_pickup_max: f64,
-        /// Long-time delay tolerance, ±fraction.
-        lt_time_tolerance: f64,
-        /// Short-time and instantaneous pickup tolerance, ±fraction.
-        pickup_tolerance: f64,
-    },
+    /// Thermal-magnetic.
+    ThermalMagnetic(ThermalMagneticData),
+    /// Electronic LT/ST/I.
+    Electronic(ElectronicData),
+}
+
+/// A thermal-magnetic frame: the catalogue's long-time band as points (the generic band of
+/// docs/engineering.md §4 when absent) and the instantaneous pickup.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ThermalMagneticData {
+    /// Long-time band: `min` (no trip before) and `max` (tripped by), × In.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub long_time: Option<BandPoints>,
+    /// Instantaneous pickup, × In (the device's `instantaneous_multiple` overrides).
+    pub instantaneous_multiple: f64,
+    /// Instantaneous pickup tolerance, ±fraction (e.g. 0.2).
+    pub instantaneous_tolerance: f64,
+}
+
+/// An electronic trip unit: the maker's tolerances; the settings are the device's.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ElectronicData {
+    /// Long-time pickup: may trip from `lt_pickup_min × Ir` (e.g. 1.05)…
+    pub lt_pickup_min: f64,
+    /// …and certainly trips from `lt_pickup_max × Ir` (e.g. 1.20).
+    pub lt_pickup_max: f64,
+    /// Long-time delay tolerance, ±fraction.
+    pub lt_time_tolerance: f64,
+    /// Short-time and instantaneous pickup tolerance, ±fraction.
+    pub pickup_tolerance: f64,
 }
 
 /// A breaker's long-time band as two point curves, × In.
@@ -266,7 +290,7 @@ impl CompanyRelay {
     /// the equation forms or points the engine cannot use.
     pub fn catalogue_curve(&self) -> Option<PointCurve> {
         match &self.characteristic {
-            RelayCharacteristic::Points { points } => PointCurve::new("points", multiple_points(points, 1.0)).ok(),
+            RelayCharacteristic::Points(p) => PointCurve::new("points", multiple_points(&p.points, 1.0)).ok(),
             _ => None,
         }
     }
@@ -275,7 +299,7 @@ impl CompanyRelay {
     /// `points` relay keeps its family's shape beside the catalogue curve, for labels only).
     pub fn shape(&self) -> Option<crate::curves::InverseShape> {
         match &self.characteristic {
-            RelayCharacteristic::Equation { k, alpha, c } => crate::curves::InverseShape::new(*k, *alpha, *c).ok(),
+            RelayCharacteristic::Equation(e) => crate::curves::InverseShape::new(e.k, e.alpha, e.c).ok(),
             _ => Some(crate::checks::devices::family_of(self.curve).shape()),
         }
     }
@@ -323,7 +347,7 @@ impl CompanyBreaker {
         let ok = |v: f64| v.is_finite() && v > 0.0;
         match (&self.trip, s) {
             (
-                CompanyTrip::ThermalMagnetic { long_time, instantaneous_multiple, instantaneous_tolerance },
+                CompanyTrip::ThermalMagnetic(ThermalMagneticData { long_time, instantaneous_multiple, instantaneous_tolerance }),
                 BreakerSettings::ThermalMagnetic { rated_a, instantaneous_multiple: own },
             ) => {
                 if !ok(rated_a) {
@@ -349,7 +373,7 @@ impl CompanyBreaker {
                 }))
             }
             (
-                CompanyTrip::Electronic { lt_pickup_min, lt_pickup_max, lt_time_tolerance, pickup_tolerance },
+                CompanyTrip::Electronic(ElectronicData { lt_pickup_min, lt_pickup_max, lt_time_tolerance, pickup_tolerance }),
                 BreakerSettings::Electronic(e),
             ) => {
                 // The generic unit with the maker's tolerances in place of the generic ones.
@@ -370,7 +394,7 @@ impl CompanyBreaker {
 
     /// Whether the frame's trip unit is electronic.
     pub fn is_electronic(&self) -> bool {
-        matches!(self.trip, CompanyTrip::Electronic { .. })
+        matches!(self.trip, CompanyTrip::Electronic(_))
     }
 }
 

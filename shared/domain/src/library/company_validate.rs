@@ -23,7 +23,8 @@ use crate::validate::{text_error, ValidationError, MAX_ID_CHARS, MAX_NAME_CHARS,
 
 use super::company::{
     curve_points, multiple_points, same_rating, BandPoints, CompanyBreaker, CompanyCable, CompanyDevice, CompanyFuse,
-    CompanyItem, CompanyRelay, CompanyTransformer, CompanyTrip, FuseRating, MultiplePoint, RelayCharacteristic,
+    CompanyItem, CompanyRelay, CompanyTransformer, CompanyTrip, ElectronicData, FuseRating, MultiplePoint, RelayCharacteristic,
+    RelayEquation, RelayPoints, ThermalMagneticData,
 };
 
 /// Currents a catalogue point may state, A: 0.1 A (below any 6.6 kV or LV protective device's
@@ -172,7 +173,7 @@ impl Check {
     fn relay(&mut self, r: &CompanyRelay) {
         match &r.characteristic {
             RelayCharacteristic::Standard => {}
-            RelayCharacteristic::Equation { k, alpha, c } => {
+            RelayCharacteristic::Equation(RelayEquation { k, alpha, c }) => {
                 let a = self.range("/device/characteristic/k", *k, (0.0, 1_000.0), false, "s");
                 let b = self.range("/device/characteristic/alpha", *alpha, (0.0, 10.0), true, "");
                 let d = self.range("/device/characteristic/c", *c, (0.0, 100.0), false, "s");
@@ -192,7 +193,7 @@ impl Check {
                     }
                 }
             }
-            RelayCharacteristic::Points { points } => {
+            RelayCharacteristic::Points(RelayPoints { points }) => {
                 let rel = "/device/characteristic/points";
                 if let Some(pts) = self.multiple_curve(rel, points) {
                     let (first, last) = (pts[0].current_a, pts[pts.len() - 1].current_a);
@@ -283,14 +284,14 @@ impl Check {
             }
         }
         match &b.trip {
-            CompanyTrip::ThermalMagnetic { long_time, instantaneous_multiple, instantaneous_tolerance } => {
+            CompanyTrip::ThermalMagnetic(ThermalMagneticData { long_time, instantaneous_multiple, instantaneous_tolerance }) => {
                 if let Some(band) = long_time {
                     self.band("/device/trip/long_time", band);
                 }
                 self.range("/device/trip/instantaneous_multiple", *instantaneous_multiple, MULTIPLE_RANGE, true, "×");
                 self.range("/device/trip/instantaneous_tolerance", *instantaneous_tolerance, (0.0, 0.5), false, "");
             }
-            CompanyTrip::Electronic { lt_pickup_min, lt_pickup_max, lt_time_tolerance, pickup_tolerance } => {
+            CompanyTrip::Electronic(ElectronicData { lt_pickup_min, lt_pickup_max, lt_time_tolerance, pickup_tolerance }) => {
                 let a = self.range("/device/trip/lt_pickup_min", *lt_pickup_min, (1.0, 1.5), false, "× Ir");
                 let c = self.range("/device/trip/lt_pickup_max", *lt_pickup_max, (1.0, 1.5), false, "× Ir");
                 if a && c && lt_pickup_max < lt_pickup_min {
