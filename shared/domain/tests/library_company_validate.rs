@@ -228,3 +228,104 @@ fn an_equation_relay_must_give_sensible_times() {
     let v = meta(json!({ "type": "relay", "curve": "ei", "characteristic": { "form": "equation", "k": 0.0001, "alpha": 2, "c": 0 } }));
     one(&v, "/device/characteristic", "curve_out_of_range");
 }
+
+mod properties {
+    //! Whatever numbers an item holds, validation never panics, and an item it accepts always
+    //! gives the engine usable curves: validation is the only gate before the studies.
+    use super::*;
+    use domain::library::company::{BreakerSettings, CompanyDevice};
+    use proptest::prelude::*;
+
+    /// Any number, hostile ones often.
+    fn number() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            4 => 0.001f64..10_000.0,
+            1 => any::<f64>(),
+            1 => Just(f64::NAN),
+            1 => Just(f64::INFINITY),
+            1 => Just(-1.0),
+            1 => Just(0.0),
+        ]
+    }
+
+    /// Curves that are often sound: rising currents, falling times, with an occasional
+    /// hostile number.
+    fn curve() -> impl Strategy<Value = Vec<(f64, f64)>> {
+        (1.05f64..200.0, 1.0f64..5_000.0, proptest::collection::vec((1.05f64..2.2, 0.3f64..0.95, number(), 0u8..20), 1..12)).prop_map(
+            |(x0, t0, steps)| {
+                let (mut x, mut t) = (x0, t0);
+                let mut v = vec![(x, t)];
+                for (rx, rt, wild, pick) in steps {
+                    x *= rx;
+                    t *= rt;
+                    // One step in twenty carries a hostile number.
+                    v.push(if pick == 0 { (wild, t) } else if pick == 1 { (x, wild) } else { (x, t) });
+                }
+                v
+            },
+        )
+    }
+
+    fn tc(v: &[(f64, f64)]) -> Vec<domain::model::TimeCurrentPoint> {
+        v.iter().map(|&(i, t)| domain::model::TimeCurrentPoint { current_a: i, time_s: t }).collect()
+    }
+
+    fn mp(v: &[(f64, f64)]) -> Vec<domain::library::company::MultiplePoint> {
+        v.iter().map(|&(m, t)| domain::library::company::MultiplePoint { multiple: m, time_s: t }).collect()
+    }
+
+    proptest! {
+        #[test]
+        fn an_accepted_fuse_gives_ordered_bands(
+            m in curve(), gap in 1.0f64..1.6, extra in 1.0f64..1.5, pick in 0u8..10, wild in number(), frac in 0.3f64..0.95,
+        ) {
+            // Mostly a rating below the curve's first current, sometimes any number.
+            let rating = if pick == 0 { wild } else { m[0].0 * frac };
+            let mut it = item(&fuse());
+            if let CompanyDevice::Fuse(f) = &mut it.device {
+                f.ratings[0].rating_a = rating;
+                f.ratings[0].melting = tc(&m);
+                f.ratings[0].allowable = tc(&m.iter().map(|&(i, t)| (i / gap, t)).collect::<Vec<_>>());
+                f.ratings[0].clearing = tc(&m.iter().map(|&(i, t)| (i, t * extra)).collect::<Vec<_>>());
+            }
+            let accepted = validate_item(&it).is_empty();
+            if let (true, CompanyDevice::Fuse(f)) = (accepted, &it.device) {
+                let curves = f.curves(rating).expect("an accepted fuse has curves");
+                for w in m.windows(2) {
+                    let i = (w[0].0 * w[1].0).sqrt();
+                    let band = curves.band(i);
+                    prop_assert!(band.min_s <= band.max_s && band.max_s.is_finite(), "{i} A: {band:?}");
+                    prop_assert!(curves.allowable_at(i) < curves.melting.time_at(i));
+                }
+            }
+        }
+
+        #[test]
+        fn an_accepted_relay_or_breaker_gives_a_curve(pts in curve(), rated in number()) {
+            let scaled: Vec<(f64, f64)> = pts.iter().map(|&(x, t)| (x / pts[0].0 * 1.2, t)).collect();
+            let mut it = item(&relay());
+            if let CompanyDevice::Relay(r) = &mut it.device {
+                r.characteristic = domain::library::company::RelayCharacteristic::Points(domain::library::company::RelayPoints { points: mp(&scaled) });
+            }
+            if let (true, CompanyDevice::Relay(r)) = (validate_item(&it).is_empty(), &it.device) {
+                prop_assert!(r.catalogue_curve().is_some());
+            }
+            let mut it = item(&breaker());
+            if let CompanyDevice::Breaker(b) = &mut it.device {
+                if let domain::library::company::CompanyTrip::ThermalMagnetic(t) = &mut b.trip {
+                    let band = t.long_time.as_mut().unwrap();
+                    band.min = mp(&scaled);
+                    band.max = mp(&scaled.iter().map(|&(x, t)| (x * 1.2, t * 3.0)).collect::<Vec<_>>());
+                }
+            }
+            if let (true, CompanyDevice::Breaker(b)) = (validate_item(&it).is_empty(), &it.device) {
+                let settings = BreakerSettings::ThermalMagnetic { rated_a: 100.0, instantaneous_multiple: None };
+                prop_assert!(b.trip(settings).is_some());
+            }
+            // Hostile device settings are refused by the conversion, never a panic.
+            if let CompanyDevice::Breaker(b) = &it.device {
+                let _ = b.trip(BreakerSettings::ThermalMagnetic { rated_a: rated, instantaneous_multiple: Some(rated) });
+            }
+        }
+    }
+}
