@@ -132,24 +132,27 @@ fn points_must_be_dense_enough_to_interpolate() {
     let got = errors(&v);
     assert!(got.contains(&("/device/ratings/0/melting/1/current_a".into(), "too_sparse".into())), "{got:?}");
 
-    // Count: 2 × … 20 × tap is one decade, so MIN_POINTS_PER_DECADE = 3 intervals need four
-    // points; three points with gaps under half a decade are still refused.
+    // Count: 1.5 × … 20 × tap spans 1.12 decades, so MIN_POINTS_PER_DECADE = 3 intervals per
+    // decade need ⌈3.37⌉ + 1 = 5 points; four points with gaps under half a decade (0.37,
+    // 0.39, 0.37) are still refused.
     assert_eq!(MIN_POINTS_PER_DECADE, 3.0);
     let mut v = meta(json!({ "type": "relay", "curve": "ei", "characteristic": { "form": "points", "points": [
-        { "multiple": 1.5, "time_s": 60 }, { "multiple": 4.5, "time_s": 3 }, { "multiple": 13.5, "time_s": 0.4 } ] } }));
+        { "multiple": 1.5, "time_s": 60 }, { "multiple": 3.5, "time_s": 6 }, { "multiple": 8.5, "time_s": 1 }, { "multiple": 20, "time_s": 0.25 } ] } }));
     one(&v, "/device/characteristic/points", "too_sparse");
-    // One more point in the 4.5 → 13.5 span satisfies it (1.5 → 13.5: 0.95 decades, 4 points);
-    // the last point must then reach 10 × tap (13.5 ✓).
-    v["device"]["characteristic"]["points"].as_array_mut().unwrap().insert(2, json!({ "multiple": 8, "time_s": 1.0 }));
+    // One more point makes five.
+    v["device"]["characteristic"]["points"].as_array_mut().unwrap().insert(2, json!({ "multiple": 5.5, "time_s": 2.5 }));
     assert_eq!(errors(&v), vec![]);
 }
 
 #[test]
-fn a_relay_curve_must_cover_pickup_to_ten_times() {
+fn a_relay_curve_must_cover_one_and_a_half_to_twenty_times() {
     // Starting at 2 × leaves 1 … 2 × tap without a curve.
     let mut v = relay();
-    let a = v["device"]["characteristic"]["points"].as_array_mut().unwrap();
-    a.drain(0..2);
+    v["device"]["characteristic"]["points"].as_array_mut().unwrap().drain(0..2);
+    one(&v, "/device/characteristic/points", "curve_span_too_short");
+    // Ending at 10 × would hold 1 s flat up to 20 × where the relay takes 0.3 s.
+    let mut v = relay();
+    v["device"]["characteristic"]["points"].as_array_mut().unwrap().pop();
     one(&v, "/device/characteristic/points", "curve_span_too_short");
 }
 

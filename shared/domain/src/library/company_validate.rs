@@ -52,8 +52,11 @@ pub const MAX_PROJECT_COPIES: usize = 500;
 /// A relay curve given as points must start at or below this multiple of tap (below its first
 /// point the time element is taken as not operating)…
 pub const RELAY_POINTS_MAX_FIRST_MULTIPLE: f64 = 1.5;
-/// …and reach at least this multiple (beyond its last point the time is held flat).
-pub const RELAY_POINTS_MIN_LAST_MULTIPLE: f64 = 10.0;
+/// …and reach at least this multiple: beyond its last point the time is held flat, as the
+/// standard families are above 20 × (docs/engineering.md §1). A curve that stopped earlier
+/// would be held flat where the real relay is still getting faster, and an upstream relay
+/// drawn too slow makes a coordination margin look larger than it is.
+pub const RELAY_POINTS_MIN_LAST_MULTIPLE: f64 = 20.0;
 
 /// Every problem of one item, pointers relative to the item (`/device/ratings/0/melting/3`).
 pub fn validate_item(item: &CompanyItem) -> Vec<ValidationError> {
