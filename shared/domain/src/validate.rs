@@ -157,6 +157,28 @@ pub fn parse_project_with(
     }
 }
 
+/// Parses and validates one company library item from untrusted JSON (the API's request
+/// body): structure errors pointed at the failing field, then
+/// [`crate::library::company_validate::validate_item`]. Pointers are relative to the item.
+pub fn parse_company_item(json: &str) -> Result<crate::library::company::CompanyItem, Vec<ValidationError>> {
+    if json.len() > MAX_INPUT_BYTES {
+        return Err(vec![ValidationError::new(
+            "",
+            "input_too_large",
+            format!("入力が大きすぎます（{} バイト、上限 {} バイト）", json.len(), MAX_INPUT_BYTES),
+            format!("input is too large ({} bytes, limit {})", json.len(), MAX_INPUT_BYTES),
+        )]);
+    }
+    let root: Value = serde_json::from_str(json).map_err(|e| vec![syntax_error(&e)])?;
+    let item = deserialize_company_item("", &root).map_err(|e| vec![e])?;
+    let errors = crate::library::company_validate::validate_item(&item);
+    if errors.is_empty() {
+        Ok(item)
+    } else {
+        Err(errors)
+    }
+}
+
 fn syntax_error(e: &serde_json::Error) -> ValidationError {
     let text = e.to_string();
     if text.contains("recursion limit") {

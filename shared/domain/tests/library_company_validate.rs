@@ -332,3 +332,21 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn an_item_parsed_from_json_is_checked_whole() {
+    use domain::validate::parse_company_item;
+    let good = parse_company_item(&relay().to_string()).expect("sound item");
+    assert_eq!((good.id.as_str(), good.version), ("acme.x", 3));
+    let codes = |text: &str| -> Vec<(String, String)> {
+        parse_company_item(text).expect_err("refused").into_iter().map(|e| (e.pointer, e.code)).collect()
+    };
+    // Syntax, structure (pointed into the tagged device), then values.
+    assert_eq!(codes("{"), vec![(String::new(), "json_syntax".to_string())]);
+    let mut v = fuse();
+    v["device"]["ratings"][0]["melting"][2]["current_a"] = json!("200 A");
+    assert_eq!(codes(&v.to_string()), vec![("/device/ratings/0/melting/2/current_a".to_string(), "invalid_type".to_string())]);
+    let mut v = fuse();
+    v["device"]["ratings"][0]["melting"][2]["current_a"] = json!(140);
+    assert_eq!(codes(&v.to_string()), vec![("/device/ratings/0/melting/2/current_a".to_string(), "not_monotone".to_string())]);
+}
