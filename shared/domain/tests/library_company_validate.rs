@@ -311,7 +311,7 @@ mod properties {
                 r.characteristic = domain::library::company::RelayCharacteristic::Points(domain::library::company::RelayPoints { points: mp(&scaled) });
             }
             if let (true, CompanyDevice::Relay(r)) = (validate_item(&it).is_empty(), &it.device) {
-                prop_assert!(r.catalogue_curve().is_some());
+                prop_assert!(matches!(r.time_element(), Ok((_, Some(_)))));
             }
             let mut it = item(&breaker());
             if let CompanyDevice::Breaker(b) = &mut it.device {

@@ -56,8 +56,10 @@ pub fn relay_from_ocr(
     frequency_hz: f64,
 ) -> Result<OvercurrentRelay, CurveError> {
     let family = family_of(ocr.curve);
-    let company = lib.relay(ocr);
-    let shape = company.and_then(|c| c.shape()).unwrap_or_else(|| family.shape());
+    let (shape, catalogue) = match lib.relay(ocr) {
+        Some(item) => item.time_element()?,
+        None => (family.shape(), None),
+    };
     // A locked time element needs no multiplier; otherwise a missing one is an error.
     let tms = ocr.effective_tms().unwrap_or(if ocr.tap_a.is_none() { 1.0 } else { f64::NAN });
     let inst_max = ocr.instantaneous_time_s.unwrap_or(settings.instantaneous_max_time_s);
@@ -74,7 +76,7 @@ pub fn relay_from_ocr(
         None,
         settings.relay_tolerance,
     )?;
-    if let Some(curve) = company.and_then(|c| c.catalogue_curve()) {
+    if let Some(curve) = catalogue {
         relay = relay.with_catalogue(curve);
     }
     Ok(relay.with_breaker_time(ocr.breaker_time_s.unwrap_or_else(|| settings.breaker_time_s(frequency_hz))))

@@ -15,7 +15,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::curves::{pt, BreakerTrip, CurvePoint, ElectronicTrip, FuseCurves, LongTimeBand, PointCurve, ThermalMagneticTrip};
+use crate::curves::{
+    pt, BreakerTrip, CurveError, CurvePoint, ElectronicTrip, FuseCurves, InverseShape, LongTimeBand, PointCurve, ThermalMagneticTrip,
+};
 use crate::model::{Device, FuseType, LibraryRef, LvBreakerKind, OcrCurve, Phases, Project, TimeCurrentPoint};
 
 /// One version of one company library item.
@@ -286,21 +288,16 @@ pub(crate) fn multiple_points(v: &[MultiplePoint], base: f64) -> Vec<CurvePoint>
 }
 
 impl CompanyRelay {
-    /// The catalogue curve (multiple of tap → time at TMS 1) of a `points` relay; `None` for
-    /// the equation forms or points the engine cannot use.
-    pub fn catalogue_curve(&self) -> Option<PointCurve> {
+    /// The time element's equation constants and, for a `points` relay, its catalogue curve
+    /// (multiple of tap → time at TMS 1). A `points` relay keeps its family's constants beside
+    /// the curve, for labels only. An error when the numbers do not make a curve (an
+    /// unvalidated item): the relay is then not drawn rather than drawn from other data.
+    pub fn time_element(&self) -> Result<(InverseShape, Option<PointCurve>), CurveError> {
+        let family = crate::checks::devices::family_of(self.curve).shape();
         match &self.characteristic {
-            RelayCharacteristic::Points(p) => PointCurve::new("points", multiple_points(&p.points, 1.0)).ok(),
-            _ => None,
-        }
-    }
-
-    /// The equation constants: the maker's for `equation`, else the family's own (a
-    /// `points` relay keeps its family's shape beside the catalogue curve, for labels only).
-    pub fn shape(&self) -> Option<crate::curves::InverseShape> {
-        match &self.characteristic {
-            RelayCharacteristic::Equation(e) => crate::curves::InverseShape::new(e.k, e.alpha, e.c).ok(),
-            _ => Some(crate::checks::devices::family_of(self.curve).shape()),
+            RelayCharacteristic::Standard => Ok((family, None)),
+            RelayCharacteristic::Equation(e) => Ok((InverseShape::new(e.k, e.alpha, e.c)?, None)),
+            RelayCharacteristic::Points(p) => Ok((family, Some(PointCurve::new("points", multiple_points(&p.points, 1.0))?))),
         }
     }
 }
