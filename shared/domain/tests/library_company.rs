@@ -184,6 +184,18 @@ fn a_new_version_in_the_company_library_changes_nothing_until_adopted() {
 }
 
 #[test]
+fn the_setting_table_names_the_catalogue_each_device_rests_on() {
+    let p = parse(&company_project());
+    let a = analyze(&p, &CheckSettings::from_project(&p));
+    let row = |id: &str| a.setting_table.iter().find(|r| r.device_id == id).unwrap().library_item.clone();
+    assert_eq!(row("VCB_TR1").as_deref(), Some("Acme 電機 OCR-9E（Acme 保護継電器カタログ No. C-123 第1版; acme.ocr.ei v1）"));
+    assert_eq!(row("PF_TR3").as_deref(), Some("Acme 電機 PF-T7.2（Acme 限流ヒューズ技術資料 T-45 2024-04; acme.pf.t v1）"));
+    // Built-in and generic data name no company item.
+    assert_eq!(row("VCB_TR2"), None);
+    assert_eq!(row("MCCB1"), None);
+}
+
+#[test]
 fn the_project_document_round_trips_with_its_copies() {
     let p = parse(&company_project());
     let text = serde_json::to_string(&p).unwrap();

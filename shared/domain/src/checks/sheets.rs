@@ -167,6 +167,10 @@ pub struct SettingRow {
     pub trip: Option<String>,
     /// Ground relay summary, e.g. `DGR 0.2 A 0.2 s`.
     pub ground_relay: Option<String>,
+    /// The company library item whose data the device uses: maker, model, source document,
+    /// revision, id and version (absent for built-in or generic data).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub library_item: Option<String>,
 }
 
 impl SettingRow {
@@ -189,6 +193,7 @@ impl SettingRow {
             breaking_capacity_ka: None,
             trip: None,
             ground_relay: None,
+            library_item: None,
         }
     }
 
@@ -275,6 +280,16 @@ pub fn setting_table(project: &Project) -> Vec<SettingRow> {
             _ => continue,
         };
         rows.push(row);
+    }
+    // Name the company items whose data the rows rest on.
+    let lib = Resolver::of(project);
+    for (device_id, _, r) in crate::library::company::library_refs(project) {
+        if let (Some(item), Some(row)) = (lib.copy(Some(r)), rows.iter_mut().find(|row| row.device_id == device_id)) {
+            row.library_item = Some(format!(
+                "{} {}（{} {}; {} v{}）",
+                item.maker, item.model, item.source_document, item.revision, item.id, item.version
+            ));
+        }
     }
     rows
 }

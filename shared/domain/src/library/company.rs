@@ -438,7 +438,7 @@ pub fn outdated_devices(project: &Project, current: &[CompanyItem]) -> Vec<Outda
 pub fn library_refs(project: &Project) -> Vec<(String, String, &LibraryRef)> {
     let mut out = Vec::new();
     if let Some(r) = project.utility.ocr.as_ref().and_then(|o| o.library_ref.as_ref()) {
-        out.push(("utility".to_string(), "/utility/ocr/library_ref".to_string(), r));
+        out.push((crate::checks::UTILITY_ID.to_string(), "/utility/ocr/library_ref".to_string(), r));
     }
     for (i, d) in project.devices.iter().enumerate() {
         let (r, at) = match d {
