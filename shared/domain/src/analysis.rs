@@ -249,7 +249,7 @@ fn build_chart(project: &Project, sc: &ShortCircuitStudy, settings: &CheckSettin
                 let Some(up) = ctx.topo.upstream_bus(project, i) else { continue };
                 let k = c
                     .withstand_k
-                    .or_else(|| c.library_ref.as_deref().and_then(|r| crate::library::builtin().cable(r)).map(|it| it.withstand_k))
+                    .or_else(|| crate::library::resolve::Resolver::of(project).cable(c).map(|it| it.withstand_k))
                     .unwrap_or(settings.default_cable_k);
                 let size = c.size_mm2 * f64::from(c.parallel.max(1));
                 let tcc = Tcc::new(Characteristic::CableWithstand(crate::curves::CableWithstand { k, size_mm2: size })).referred(ctx.referral(up));

@@ -60,6 +60,7 @@ use serde::Serialize;
 
 use crate::curves::{withstand_time, pt, referral_factor, sample_grid, Characteristic, CurvePoint, Tcc, TimeBand};
 use crate::model::topology::Topology;
+use crate::library::resolve::Resolver;
 use crate::model::{Device, Project};
 use crate::shortcircuit::{BusShortCircuit, ShortCircuitStudy};
 
@@ -331,24 +332,24 @@ impl<'a> Ctx<'a> {
             .utility
             .ocr
             .as_ref()
-            .and_then(|o| devices::relay_from_ocr(o, settings, frequency_hz).ok())
+            .and_then(|o| devices::relay_from_ocr(o, &Resolver::of(project), settings, frequency_hz).ok())
             .map(|r| Tcc::new(Characteristic::Relay(r)));
         for (i, d) in project.devices.iter().enumerate() {
             let Some(up) = ctx.topo.oriented.get(i).copied().flatten().map(|(u, _)| u) else { continue };
             let factor = ctx.referral(up);
             let built: Option<Result<(ProtKind, Characteristic), String>> = match d {
                 Device::Vcb(v) => Some(
-                    devices::relay_from_ocr(&v.ocr, settings, frequency_hz)
+                    devices::relay_from_ocr(&v.ocr, &Resolver::of(project), settings, frequency_hz)
                         .map(|r| (ProtKind::Ocr, Characteristic::Relay(r)))
                         .map_err(|e| e.to_string()),
                 ),
                 Device::LbsPf(l) => Some(
-                    devices::fuse_curves(&l.fuse, settings)
+                    devices::fuse_curves(&l.fuse, &Resolver::of(project), settings)
                         .map(|f| (ProtKind::Fuse, Characteristic::Fuse(f)))
                         .ok_or_else(|| "no curve for this fuse".to_string()),
                 ),
                 Device::LvBreaker(b) => Some(
-                    devices::breaker_trip(b)
+                    devices::breaker_trip(b, &Resolver::of(project))
                         .map(|t| (ProtKind::LvBreaker, Characteristic::Breaker(t)))
                         .ok_or_else(|| "no trip band for this breaker".to_string()),
                 ),
@@ -1141,7 +1142,7 @@ fn cable_withstand(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
         let Some((own, chart)) = ctx.bus_fault(up_bus) else { continue };
         let k = cable
             .withstand_k
-            .or_else(|| cable.library_ref.as_deref().and_then(|r| crate::library::builtin().cable(r)).map(|i| i.withstand_k))
+            .or_else(|| Resolver::of(ctx.project).cable(cable).map(|i| i.withstand_k))
             .unwrap_or(ctx.settings.default_cable_k);
         let per_circuit = own / f64::from(cable.parallel.max(1));
         let limit = crate::curves::CableWithstand { k, size_mm2: cable.size_mm2 }.time_at(per_circuit);
@@ -1205,7 +1206,7 @@ fn breaking_capacity(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
     for (i, d) in ctx.project.devices.iter().enumerate() {
         let cap_ka = match d {
             Device::Vcb(v) => v.breaking_capacity_ka,
-            Device::LbsPf(l) => devices::fuse_breaking_ka(&l.fuse),
+            Device::LbsPf(l) => devices::fuse_breaking_ka(&l.fuse, &Resolver::of(ctx.project)),
             Device::LvBreaker(b) => b.breaking_capacity_ka,
             _ => continue,
         };

@@ -387,6 +387,12 @@ pub struct OvercurrentRelay {
     /// edge (clearing), not to its earliest (the relay commits to a trip at its own time).
     #[serde(default)]
     pub breaker_time_s: f64,
+    /// A maker's catalogue curve replacing `shape`: multiples of pickup (as the points'
+    /// "current") against time at TMS 1, interpolated in log-log; below its first point the
+    /// element does not operate, beyond its last the time is held flat. `shape` then only
+    /// names the family.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalogue: Option<PointCurve>,
 }
 
 /// The primary pickup of a relay: tap (secondary A) × CT ratio (primary/secondary).
@@ -432,7 +438,14 @@ impl OvercurrentRelay {
             definite_time,
             tolerance: tolerance.validated()?,
             breaker_time_s: 0.0,
+            catalogue: None,
         })
+    }
+
+    /// The same relay with a catalogue time element (multiple of pickup → time at TMS 1).
+    pub fn with_catalogue(mut self, curve: PointCurve) -> OvercurrentRelay {
+        self.catalogue = Some(curve);
+        self
     }
 
     /// The same relay tripping a breaker that opens in `breaker_time_s` seconds (negative or
@@ -465,6 +478,10 @@ impl OvercurrentRelay {
     pub fn time_element_at_multiple(&self, m: f64) -> f64 {
         if !(m > 1.0) {
             return f64::INFINITY;
+        }
+        if let Some(c) = &self.catalogue {
+            let last = c.points().last().map_or(1.0, |p| p.current_a);
+            return self.tms * c.time_at(m.min(last));
         }
         let flat = if self.flat_above_multiple > 1.0 { self.flat_above_multiple } else { 20.0 };
         self.tms * self.shape.time_at_tms1(m.min(flat))
@@ -568,6 +585,9 @@ impl OvercurrentRelay {
         let p = self.tolerance.pickup;
         if let Some(pk) = self.pickup_a {
             v.extend([pk * (1.0 - p), pk, pk * (1.0 + p), pk * self.flat_above_multiple]);
+            if let Some(c) = &self.catalogue {
+                v.extend(c.points().iter().map(|q| pk * q.current_a));
+            }
         }
         if let Some(i) = &self.instantaneous {
             let t = self.tolerance.instantaneous_pickup;

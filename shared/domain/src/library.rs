@@ -9,7 +9,11 @@
 //! [`builtin`] returns the library (built once). It implements [`crate::model::Library`] so
 //! that validation and the short-circuit study can resolve `library_ref`s.
 
+pub mod company;
+pub mod company_validate;
+pub mod csv_import;
 pub mod pf_selection;
+pub mod resolve;
 
 use std::sync::OnceLock;
 
@@ -19,7 +23,7 @@ use crate::curves::{
     pt, BreakerTrip, CurveFamily, CurvePoint, ElectronicTrip, FuseCurves, LongTimeBand, PointCurve,
     ShortTimeElement, ThermalMagneticTrip,
 };
-use crate::model::{CableImpedance, Library, LibraryFacts, LibraryKind};
+use crate::model::{CableImpedance, Library, LibraryFacts, LibraryKind, LibraryRef};
 
 /// A relay curve item: the family and the setting ranges of a typical JIS receiving OCR.
 #[derive(Debug, Clone, Serialize)]
@@ -636,7 +640,8 @@ impl BuiltinLibrary {
 }
 
 impl Library for BuiltinLibrary {
-    fn contains(&self, kind: LibraryKind, reference: &str) -> bool {
+    fn contains(&self, kind: LibraryKind, reference: &LibraryRef) -> bool {
+        let Some(reference) = reference.builtin_id() else { return false };
         match kind {
             LibraryKind::Cable => self.cable(reference).is_some(),
             LibraryKind::Transformer => self.transformer(reference).is_some(),
@@ -646,13 +651,14 @@ impl Library for BuiltinLibrary {
         }
     }
 
-    fn cable_impedance(&self, reference: &str) -> Option<CableImpedance> {
-        self.cable(reference)
+    fn cable_impedance(&self, reference: &LibraryRef) -> Option<CableImpedance> {
+        self.cable(reference.builtin_id()?)
             .map(|c| CableImpedance { r_ohm_per_km: c.r_ohm_per_km, x_ohm_per_km: c.x_ohm_per_km })
     }
 
-    fn facts(&self, kind: LibraryKind, reference: &str) -> Option<LibraryFacts> {
+    fn facts(&self, kind: LibraryKind, reference: &LibraryRef) -> Option<LibraryFacts> {
         use crate::model::{FuseType, LvBreakerKind, OcrCurve, Phases};
+        let reference = reference.builtin_id()?;
         match kind {
             LibraryKind::Cable => self
                 .cable(reference)
@@ -688,7 +694,7 @@ impl Library for BuiltinLibrary {
                     PfType::M => FuseType::M,
                     PfType::C => FuseType::C,
                 },
-                rating_a: f.rating_a,
+                ratings_a: vec![f.rating_a],
             }),
             LibraryKind::Breaker => self.breaker(reference).map(|b| LibraryFacts::Breaker {
                 kind: match b.kind {
@@ -697,6 +703,7 @@ impl Library for BuiltinLibrary {
                 },
                 frame_a: b.frame_a,
                 ratings_a: b.ratings_a.clone(),
+                electronic: None,
             }),
         }
     }

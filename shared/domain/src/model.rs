@@ -16,8 +16,10 @@
 //! [`crate::validate`] or the complete list of errors.
 
 pub mod equipment;
+pub mod library_ref;
 pub mod topology;
 
+pub use library_ref::{CompanyRef, LibraryRef};
 pub use equipment::{
     CtClass, CurrentTransformer, Ds, Earthing, EarthingClass, La, Meter, MeterKind, Vct, VctClass, Vt, VtClass, VtFuse, Zct, Zpd,
 };
@@ -59,6 +61,12 @@ pub struct Project {
     /// the utility's instructions, reasons for a setting. Not used by the calculations.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<Note>,
+    /// The project's own copies of the company library items its devices refer to
+    /// (`library_ref: {"id", "version"}`). Studies use these copies, never the company's
+    /// current library, so an edited item changes no finished design until the engineer
+    /// adopts the new version (docs/library.md).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub company_library: Vec<crate::library::company::CompanyItem>,
 }
 
 /// A free-text note on the drawing, optionally attached to one device.
@@ -402,7 +410,7 @@ pub struct Cable {
     pub x_ohm_per_km: Option<f64>,
     /// Library cable item id (used when R/X are not given, and for withstand data).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub library_ref: Option<String>,
+    pub library_ref: Option<LibraryRef>,
     /// Short-circuit withstand constant K in I = K·S/√t (A·√s/mm²); XLPE copper 134.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub withstand_k: Option<f64>,
@@ -501,7 +509,7 @@ pub struct Transformer {
     pub withstand_points: Vec<TimeCurrentPoint>,
     /// Library transformer item id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub library_ref: Option<String>,
+    pub library_ref: Option<LibraryRef>,
 }
 
 impl Transformer {
@@ -587,7 +595,7 @@ pub struct OcrSettings {
     pub breaker_time_s: Option<f64>,
     /// Library relay item id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub library_ref: Option<String>,
+    pub library_ref: Option<LibraryRef>,
 }
 
 impl OcrSettings {
@@ -704,7 +712,7 @@ pub struct PowerFuseSettings {
     pub breaking_capacity_ka: Option<f64>,
     /// Library fuse item id; the generic curve for `fuse_type`/`rating_a` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub library_ref: Option<String>,
+    pub library_ref: Option<LibraryRef>,
 }
 
 /// A load-break switch with power fuses (LBS + PF; PF・S type main device or a feeder).
@@ -846,7 +854,7 @@ pub struct LvBreaker {
     pub trip: TripUnit,
     /// Library breaker item id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub library_ref: Option<String>,
+    pub library_ref: Option<LibraryRef>,
 }
 
 /// A capacitor bank with series reactor (進相コンデンサ + 直列リアクトル).
@@ -1175,16 +1183,17 @@ pub enum LibraryKind {
 }
 
 /// What validation and the short-circuit study need from a device library. The built-in
-/// library implements it; [`NoLibrary`] knows no items.
+/// library implements it; [`NoLibrary`] knows no items; the project's copies of company items
+/// are consulted first by [`crate::library::resolve::ProjectLibrary`].
 pub trait Library {
     /// Whether `reference` names an item of `kind`.
-    fn contains(&self, kind: LibraryKind, reference: &str) -> bool;
+    fn contains(&self, kind: LibraryKind, reference: &LibraryRef) -> bool;
     /// Impedance of a library cable, when `reference` is a cable item.
-    fn cable_impedance(&self, reference: &str) -> Option<CableImpedance>;
+    fn cable_impedance(&self, reference: &LibraryRef) -> Option<CableImpedance>;
     /// What the item of `kind` named `reference` is, so that validation can refuse a device
     /// whose declared type or rating disagrees with the item it refers to. `None` when the
     /// library does not know the item (or does not describe it).
-    fn facts(&self, kind: LibraryKind, reference: &str) -> Option<LibraryFacts> {
+    fn facts(&self, kind: LibraryKind, reference: &LibraryRef) -> Option<LibraryFacts> {
         let _ = (kind, reference);
         None
     }
@@ -1196,9 +1205,12 @@ pub enum LibraryFacts {
     Cable { cable_type: String, size_mm2: f64 },
     Transformer { phases: Phases, rated_kva: f64, primary_v: f64, secondary_v: f64 },
     Relay { curve: OcrCurve },
-    Fuse { fuse_type: FuseType, rating_a: f64 },
-    /// A breaker frame: its kind, frame size and the rated currents it is made in.
-    Breaker { kind: LvBreakerKind, frame_a: f64, ratings_a: Vec<f64> },
+    /// A fuse item: its type and the ratings it has curves for.
+    Fuse { fuse_type: FuseType, ratings_a: Vec<f64> },
+    /// A breaker frame: its kind, frame size and the rated currents it is made in;
+    /// `electronic` when the item fixes the trip technology (company items), `None` when any
+    /// trip unit may be declared.
+    Breaker { kind: LvBreakerKind, frame_a: f64, ratings_a: Vec<f64>, electronic: Option<bool> },
 }
 
 /// A library without items: every `library_ref` is unknown.
@@ -1206,10 +1218,10 @@ pub enum LibraryFacts {
 pub struct NoLibrary;
 
 impl Library for NoLibrary {
-    fn contains(&self, _kind: LibraryKind, _reference: &str) -> bool {
+    fn contains(&self, _kind: LibraryKind, _reference: &LibraryRef) -> bool {
         false
     }
-    fn cable_impedance(&self, _reference: &str) -> Option<CableImpedance> {
+    fn cable_impedance(&self, _reference: &LibraryRef) -> Option<CableImpedance> {
         None
     }
 }
@@ -1237,7 +1249,7 @@ impl Project {
             }),
             _ => cable
                 .library_ref
-                .as_deref()
+                .as_ref()
                 .and_then(|r| library.cable_impedance(r)),
         }
     }

@@ -311,6 +311,9 @@ pub fn study_with(
     library: &dyn Library,
     options: &StudyOptions,
 ) -> ShortCircuitStudy {
+    // The project's copies of company items come before `library`.
+    let with_copies = crate::library::resolve::ProjectLibrary::new(&project.company_library, library);
+    let library: &dyn Library = &with_copies;
     let (topo, _) = Topology::build(project);
     let n = project.devices.len();
     let u = &project.utility;

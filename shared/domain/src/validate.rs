@@ -12,7 +12,10 @@
 //! is sound. The equipment beside the protective devices (DS, LA, VCT, VT, meters, earthing,
 //! CT/ZCT/ZPD ratings) is checked in `validate/equipment.rs`.
 
+mod company;
 mod equipment;
+
+pub use company::parse_company_item;
 
 use std::collections::HashMap;
 
@@ -21,7 +24,7 @@ use serde_json::Value;
 
 use crate::model::topology::{Topology, TopologyIssue};
 use crate::model::{
-    Device, GroundRelaySettings, Library, LibraryFacts, LibraryKind, OcrSettings, PercentImpedance, Phases,
+    Device, GroundRelaySettings, Library, LibraryFacts, LibraryKind, LibraryRef, OcrSettings, PercentImpedance, Phases,
     Project, SourceImpedance, TimeCurrentPoint, TripUnit, SCHEMA_VERSION,
 };
 
@@ -86,7 +89,7 @@ pub struct ValidationError {
 }
 
 impl ValidationError {
-    fn new(pointer: impl Into<String>, code: &str, ja: String, en: String) -> Self {
+    pub(crate) fn new(pointer: impl Into<String>, code: &str, ja: String, en: String) -> Self {
         ValidationError {
             pointer: pointer.into(),
             code: code.to_string(),
@@ -352,6 +355,25 @@ fn deserialize_structure(mut root: Value) -> Result<Project, Vec<ValidationError
             }
         }
     }
+    let mut copies = Vec::new();
+    if let Some(Value::Array(items)) = obj.get_mut("company_library") {
+        let limit = crate::library::company_validate::MAX_PROJECT_COPIES;
+        if items.len() > limit {
+            return Err(vec![ValidationError::new(
+                "/company_library",
+                "too_many_items",
+                format!("会社ライブラリの写しが多すぎます（{} 件、上限 {limit} 件）", items.len()),
+                format!("too many company library copies ({}, limit {limit})", items.len()),
+            )]);
+        }
+        let items = std::mem::take(items);
+        for (i, item) in items.iter().enumerate() {
+            match company::deserialize_company_item(&format!("/company_library/{i}"), item) {
+                Ok(c) => copies.push(c),
+                Err(e) => errors.push(e),
+            }
+        }
+    }
     let mut project = match deserialize_at::<Project>("", &root) {
         Ok(p) => Some(p),
         Err(e) => {
@@ -362,6 +384,7 @@ fn deserialize_structure(mut root: Value) -> Result<Project, Vec<ValidationError
     match project.as_mut() {
         Some(p) if errors.is_empty() => {
             p.devices = devices;
+            p.company_library = copies;
             Ok(project.take().expect("checked Some"))
         }
         _ => Err(errors),
@@ -370,10 +393,16 @@ fn deserialize_structure(mut root: Value) -> Result<Project, Vec<ValidationError
 
 /// Checks a structurally sound project: values, ids, references, voltages and topology.
 /// Returns every error found (empty when the project is valid).
+///
+/// Library references resolve against the project's own copies of company items first
+/// ([`crate::library::resolve::ProjectLibrary`]), built-in ids against `library`; the copies
+/// themselves are checked as company items ([`crate::library::company_validate`]).
 pub fn validate(project: &Project, library: &dyn Library) -> Vec<ValidationError> {
+    let lib = crate::library::resolve::ProjectLibrary::new(&project.company_library, library);
     let mut v = Validator {
-        errors: Vec::new(),
-        library,
+        errors: crate::library::company_validate::validate_copies(&project.company_library),
+        library: &lib,
+        copies: &project.company_library,
     };
     v.project(project);
     v.errors
@@ -382,6 +411,38 @@ pub fn validate(project: &Project, library: &dyn Library) -> Vec<ValidationError
 struct Validator<'a> {
     errors: Vec<ValidationError>,
     library: &'a dyn Library,
+    /// The project's copies of company items.
+    copies: &'a [crate::library::company::CompanyItem],
+}
+
+/// Free text (names, descriptions): within `max` characters, not empty when `required`,
+/// and free of control characters, which could reorder or hide text in a drawing, a
+/// report or a log line: C0/C1 controls other than line feed and tab, and the invisible
+/// format characters — bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+/// U+2066–U+2069, the "Trojan Source" characters), line and paragraph separators (U+2028,
+/// U+2029) and a byte-order mark inside text (U+FEFF).
+pub(crate) fn text_error(p: &str, s: &str, max: usize, required: bool) -> Option<ValidationError> {
+    let invisible = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}' | '\u{FEFF}');
+    let n = s.chars().count();
+    if required && s.trim().is_empty() {
+        Some(ValidationError::new(p, "empty", "空にできません".into(), "must not be empty".into()))
+    } else if n > max {
+        Some(ValidationError::new(
+            p,
+            "too_long",
+            format!("{n} 文字は長すぎます（上限 {max} 文字）"),
+            format!("{n} characters is too long (limit {max})"),
+        ))
+    } else if s.chars().any(|c| (c.is_control() && c != '\n' && c != '\t') || invisible(c)) {
+        Some(ValidationError::new(
+            p,
+            "control_character",
+            "制御文字は使用できません".into(),
+            "control characters are not allowed".into(),
+        ))
+    } else {
+        None
+    }
 }
 
 fn num(x: f64) -> String {
@@ -479,51 +540,62 @@ impl Validator<'_> {
         }
     }
 
-    /// Free text (names, descriptions): within `max` characters, not empty when `required`,
-    /// and free of control characters, which could reorder or hide text in a drawing, a
-    /// report or a log line: C0/C1 controls other than line feed and tab, and the invisible
-    /// format characters — bidirectional embeddings, overrides and isolates (U+202A–U+202E,
-    /// U+2066–U+2069, the "Trojan Source" characters), line and paragraph separators (U+2028,
-    /// U+2029) and a byte-order mark inside text (U+FEFF).
+    /// Free text (names, descriptions): see [`text_error`].
     fn text(&mut self, p: &str, s: &str, max: usize, required: bool) {
-        let invisible = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}' | '\u{FEFF}');
-        let n = s.chars().count();
-        if required && s.trim().is_empty() {
+        if let Some(e) = text_error(p, s, max, required) {
+            self.errors.push(e);
+        }
+    }
+
+    fn library_ref(&mut self, p: &str, kind: LibraryKind, r: &Option<LibraryRef>) {
+        let Some(r) = r else { return };
+        if let Some(e) = self.company_ref_error(p, kind, r) {
+            self.errors.push(e);
+            return;
+        }
+        if r.id().chars().count() > 200 || !self.library.contains(kind, r) {
+            let shown: String = r.to_string().chars().take(60).collect();
             self.push(
                 p,
-                "empty",
-                "空にできません".into(),
-                "must not be empty".into(),
-            );
-        } else if n > max {
-            self.push(
-                p,
-                "too_long",
-                format!("{n} 文字は長すぎます（上限 {max} 文字）"),
-                format!("{n} characters is too long (limit {max})"),
-            );
-        } else if s.chars().any(|c| (c.is_control() && c != '\n' && c != '\t') || invisible(c)) {
-            self.push(
-                p,
-                "control_character",
-                "制御文字は使用できません".into(),
-                "control characters are not allowed".into(),
+                "unknown_library_item",
+                format!("ライブラリに `{shown}` がありません"),
+                format!("library has no {kind:?} item `{shown}`").to_lowercase(),
             );
         }
     }
 
-    fn library_ref(&mut self, p: &str, kind: LibraryKind, r: &Option<String>) {
-        if let Some(r) = r {
-            if r.chars().count() > 200 || !self.library.contains(kind, r) {
-                let shown: String = r.chars().take(60).collect();
-                self.push(
-                    p,
-                    "unknown_library_item",
-                    format!("ライブラリに `{shown}` がありません"),
-                    format!("library has no {kind:?} item `{shown}`").to_lowercase(),
-                );
-            }
+    /// A company reference needs the project's copy of that id at that version, of `kind`.
+    fn company_ref_error(&self, p: &str, kind: LibraryKind, r: &LibraryRef) -> Option<ValidationError> {
+        let c = r.company()?;
+        let shown: String = c.id.chars().take(60).collect();
+        let kind_name = format!("{kind:?}").to_lowercase();
+        let copies: Vec<&crate::library::company::CompanyItem> = self.copies.iter().filter(|i| i.id == c.id).collect();
+        let Some(copy) = copies.first() else {
+            return Some(ValidationError::new(
+                p,
+                "unknown_library_item",
+                format!("会社ライブラリ `{shown}` の写しがプロジェクト（company_library）にありません"),
+                format!("the project holds no copy of company item `{shown}` (company_library)"),
+            ));
+        };
+        if copy.version != c.version {
+            return Some(ValidationError::new(
+                format!("{p}/version"),
+                "library_version_mismatch",
+                format!("`{shown}` は第 {} 版を参照していますが、プロジェクトの写しは第 {} 版です", c.version, copy.version),
+                format!("`{shown}` version {} is referred to, but the project's copy is version {}", c.version, copy.version),
+            ));
         }
+        if copy.device.kind() != kind {
+            let is = format!("{:?}", copy.device.kind()).to_lowercase();
+            return Some(ValidationError::new(
+                p,
+                "library_kind_mismatch",
+                format!("`{shown}` は {is} の品目で、{kind_name} には使えません"),
+                format!("`{shown}` is a {is} item, not a {kind_name}"),
+            ));
+        }
+        None
     }
 
     /// A device that names a library item must declare the same type and rating as the item:
@@ -532,11 +604,12 @@ impl Validator<'_> {
     fn library_agrees(
         &mut self,
         kind: LibraryKind,
-        r: &Option<String>,
+        r: &Option<LibraryRef>,
         mismatches: impl FnOnce(&LibraryFacts) -> Vec<(String, String, String)>,
     ) {
-        let Some(facts) = r.as_deref().and_then(|r| self.library.facts(kind, r)) else { return };
-        let shown: String = r.as_deref().unwrap_or("").chars().take(60).collect();
+        let Some(r) = r else { return };
+        let Some(facts) = self.library.facts(kind, r) else { return };
+        let shown: String = r.to_string().chars().take(60).collect();
         for (pointer, item, declared) in mismatches(&facts) {
             self.push(
                 pointer,
@@ -1199,12 +1272,13 @@ impl Validator<'_> {
                 );
                 self.library_agrees(LibraryKind::Fuse, &l.fuse.library_ref, |facts| {
                     let mut out = Vec::new();
-                    if let LibraryFacts::Fuse { fuse_type, rating_a } = facts {
+                    if let LibraryFacts::Fuse { fuse_type, ratings_a } = facts {
                         if *fuse_type != l.fuse.fuse_type {
                             out.push((format!("{fp}/fuse_type"), format!("{fuse_type:?}"), format!("{:?}", l.fuse.fuse_type)));
                         }
-                        if !same(*rating_a, l.fuse.rating_a) {
-                            out.push((format!("{fp}/rating_a"), format!("{} A", num(*rating_a)), format!("{} A", num(l.fuse.rating_a))));
+                        if !ratings_a.iter().any(|&r| same(r, l.fuse.rating_a)) {
+                            let list: Vec<String> = ratings_a.iter().map(|r| format!("{} A", num(*r))).collect();
+                            out.push((format!("{fp}/rating_a"), list.join("/"), format!("{} A", num(l.fuse.rating_a))));
                         }
                     }
                     out
@@ -1348,7 +1422,12 @@ impl Validator<'_> {
                 self.library_ref(&f("library_ref"), LibraryKind::Breaker, &b.library_ref);
                 self.library_agrees(LibraryKind::Breaker, &b.library_ref, |facts| {
                     let mut out = Vec::new();
-                    if let LibraryFacts::Breaker { kind, frame_a, ratings_a } = facts {
+                    if let LibraryFacts::Breaker { kind, frame_a, ratings_a, electronic } = facts {
+                        let declared = matches!(b.trip, TripUnit::Electronic { .. });
+                        if let Some(e) = electronic.filter(|&e| e != declared) {
+                            let name = |e: bool| if e { "electronic" } else { "thermal_magnetic" }.to_string();
+                            out.push((f("trip/kind"), name(e), name(declared)));
+                        }
                         if *kind != b.kind {
                             out.push((f("kind"), format!("{kind:?}").to_lowercase(), format!("{:?}", b.kind).to_lowercase()));
                         }

@@ -64,7 +64,7 @@ fn inrush_437_a_does_not_trip_the_main_ocr() {
     // Nominal relay time there: M = 6.48, 80/(M² − 1) × 0.2 = 0.390 s (0.5 %).
     let p = project(&v);
     let Some(Device::Vcb(vcb)) = p.device("VCB1") else { panic!() };
-    let relay = devices::relay_from_ocr(&vcb.ocr, &CheckSettings::default(), 50.0).unwrap();
+    let relay = devices::relay_from_ocr(&vcb.ocr, &domain::library::resolve::Resolver::builtin_only(), &CheckSettings::default(), 50.0).unwrap();
     assert!(rel(relay.nominal(inrush), 0.390) < 5e-3);
     // The check used the earliest edge (pickup −10 %: M = 7.20 → 0.315 s), still above 0.1 s.
     let m = 437.4 / 60.75;
@@ -82,7 +82,7 @@ fn lv_fault_961_a_is_cleared_by_the_main_ocr_and_is_within_transformer_withstand
     assert!(rel(lv.percent_z.ik_at_utility_a, 961.1) < 1e-3);
     let p = project(&v);
     let Some(Device::Vcb(vcb)) = p.device("VCB1") else { panic!() };
-    let relay = devices::relay_from_ocr(&vcb.ocr, &CheckSettings::default(), 50.0).unwrap();
+    let relay = devices::relay_from_ocr(&vcb.ocr, &domain::library::resolve::Resolver::builtin_only(), &CheckSettings::default(), 50.0).unwrap();
     // Time element at 961 A: M = 14.24, 80/(M² − 1) × 0.2 = 0.079 s (0.5 %).
     assert!(rel(relay.time_element_nominal(961.1), 0.079) < 5e-3);
     // Withstand 25 × 43.74 A = 1093 A for 2 s → at 961 A: 2 × (1093/961)² = 2.589 s (I²t);

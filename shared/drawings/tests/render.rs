@@ -130,7 +130,7 @@ fn chart_relay_curve_agrees_with_an_independent_sampling() {
             if !chart.device_ids.contains(&v.id) {
                 continue;
             }
-            let relay = devices::relay_from_ocr(&v.ocr, &settings, f).expect("relay");
+            let relay = devices::relay_from_ocr(&v.ocr, &domain::library::resolve::Resolver::of(&project), &settings, f).expect("relay");
             let lines = Tcc::new(Characteristic::Relay(relay)).sample(analysis.chart.current_min_a, analysis.chart.current_max_a, CHART_SAMPLES);
             let nominal = lines.iter().find(|l| l.line == LineKind::Nominal).expect("nominal");
             let pts = drawn(&chart, &v.id, "nominal");

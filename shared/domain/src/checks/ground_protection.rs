@@ -339,8 +339,7 @@ fn charging_below(ctx: &Ctx<'_>, device: usize) -> (Option<f64>, f64) {
             continue;
         }
         length += c.length_m;
-        let lib = crate::library::builtin();
-        let item = c.library_ref.as_deref().and_then(|r| lib.cable(r)).or_else(|| lib.cable_by_size(&c.cable_type, c.size_mm2));
+        let item = crate::library::resolve::Resolver::of(ctx.project).cable_or_by_size(c);
         match item.map(|it| it.c_uf_per_km).filter(|&cap| cap > 0.0) {
             Some(cap) => {
                 let per_km = 3f64.sqrt() * omega * cap * 1e-6 * v;

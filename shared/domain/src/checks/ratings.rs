@@ -366,8 +366,7 @@ pub(crate) fn run(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
                 if dm.amps <= 0.0 {
                     continue;
                 }
-                let lib = library::builtin();
-                let item = c.library_ref.as_deref().and_then(|r| lib.cable(r)).or_else(|| lib.cable_by_size(&c.cable_type, c.size_mm2));
+                let item = crate::library::resolve::Resolver::of(ctx.project).cable_or_by_size(c);
                 let Some(item) = item.filter(|it| it.ampacity_a > 0.0) else {
                     out.push(warn_unknown(
                         ctx,
@@ -396,8 +395,8 @@ pub(crate) fn run(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
                     Rated {
                         rule: "cable_ampacity",
                         devices: vec![ctx.id(i)],
-                        what_ja: &format!("許容電流（{} {} mm²、JCS 0168 気中）", item.cable_type, item.size_mm2),
-                        what_en: &format!("ampacity ({} {} mm², JCS 0168 in air)", item.cable_type, item.size_mm2),
+                        what_ja: &format!("許容電流（{} {} mm²、{}）", item.cable_type, item.size_mm2, item.ampacity_basis_ja()),
+                        what_en: &format!("ampacity ({} {} mm², {})", item.cable_type, item.size_mm2, item.ampacity_basis_en()),
                         capacity_a: capacity,
                         demand_a: dm.amps,
                         warn_ratio: 1.0,
@@ -508,15 +507,20 @@ fn frame_step(ctx: &Ctx<'_>, i: usize, b: &crate::model::LvBreaker, out: &mut Ve
     let lib = library::builtin();
     let frames: Vec<&library::BreakerItem> = lib.breakers.iter().filter(|it| it.frame_a == b.frame_a).collect();
     let electronic = matches!(b.trip, TripUnit::Electronic { .. });
-    let mut steps: Vec<f64> = frames.iter().flat_map(|it| it.ratings_a.iter().copied()).collect();
-    if electronic {
+    // A company frame states its own rated currents; the generic steps apply otherwise.
+    let company = crate::library::resolve::Resolver::of(ctx.project).company_breaker(b);
+    let mut steps: Vec<f64> = match company {
+        Some(item) => item.ratings_a.clone(),
+        None => frames.iter().flat_map(|it| it.ratings_a.iter().copied()).collect(),
+    };
+    if electronic && company.is_none() {
         steps.extend(ELECTRONIC_IN_STEPS_A.iter().copied().filter(|&r| r <= b.frame_a));
         steps.push(b.frame_a);
     }
     steps.sort_by(f64::total_cmp);
     steps.dedup();
     let basis = device_voltage(ctx, i);
-    if frames.is_empty() && !electronic {
+    if frames.is_empty() && company.is_none() && !electronic {
         out.push(warn_unknown(
             ctx,
             "lv_breaker_frame",

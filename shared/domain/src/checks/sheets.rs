@@ -2,6 +2,7 @@
 //! tolerance bands, instantaneous at 200 %) and the setting table (整定表) of every
 //! protective device.
 
+use crate::library::resolve::Resolver;
 use serde::Serialize;
 
 use crate::curves::OvercurrentRelay;
@@ -70,8 +71,16 @@ fn curve_id(o: &OcrSettings) -> String {
 }
 
 /// The test-sheet row of one relay.
-pub fn test_sheet_row(id: &str, name: &str, ocr: &OcrSettings, settings: &CheckSettings, frequency_hz: f64) -> TestSheetRow {
-    let relay: Option<OvercurrentRelay> = devices::relay_from_ocr(ocr, settings, frequency_hz).ok();
+/// A company relay item's curve (resolved by `lib`) gives the test points' times.
+pub fn test_sheet_row(
+    id: &str,
+    name: &str,
+    ocr: &OcrSettings,
+    lib: &Resolver<'_>,
+    settings: &CheckSettings,
+    frequency_hz: f64,
+) -> TestSheetRow {
+    let relay: Option<OvercurrentRelay> = devices::relay_from_ocr(ocr, lib, settings, frequency_hz).ok();
     let tol = settings.relay_tolerance;
     let ratio = ocr.ct_ratio();
     let mut points = Vec::new();
@@ -121,7 +130,7 @@ pub fn test_sheet(project: &Project, settings: &CheckSettings) -> Vec<TestSheetR
         .devices
         .iter()
         .filter_map(|d| match d {
-            Device::Vcb(v) => Some(test_sheet_row(&v.id, d.display_name(), &v.ocr, settings, f)),
+            Device::Vcb(v) => Some(test_sheet_row(&v.id, d.display_name(), &v.ocr, &Resolver::of(project), settings, f)),
             _ => None,
         })
         .collect()
@@ -158,6 +167,10 @@ pub struct SettingRow {
     pub trip: Option<String>,
     /// Ground relay summary, e.g. `DGR 0.2 A 0.2 s`.
     pub ground_relay: Option<String>,
+    /// The company library item whose data the device uses: maker, model, source document,
+    /// revision, id and version (absent for built-in or generic data).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub library_item: Option<String>,
 }
 
 impl SettingRow {
@@ -180,6 +193,7 @@ impl SettingRow {
             breaking_capacity_ka: None,
             trip: None,
             ground_relay: None,
+            library_item: None,
         }
     }
 
@@ -231,7 +245,7 @@ pub fn setting_table(project: &Project) -> Vec<SettingRow> {
                 let mut r = SettingRow::empty(&l.id, d.display_name(), "lbs_pf");
                 r.fuse = Some(format!("{:?} {} A", l.fuse.fuse_type, l.fuse.rating_a));
                 r.rated_current_a = l.rated_current_a;
-                r.breaking_capacity_ka = Some(devices::fuse_breaking_ka(&l.fuse));
+                r.breaking_capacity_ka = Some(devices::fuse_breaking_ka(&l.fuse, &Resolver::of(project)));
                 r
             }
             Device::LvBreaker(b) => {
@@ -266,6 +280,16 @@ pub fn setting_table(project: &Project) -> Vec<SettingRow> {
             _ => continue,
         };
         rows.push(row);
+    }
+    // Name the company items whose data the rows rest on.
+    let lib = Resolver::of(project);
+    for (device_id, _, r) in crate::library::company::library_refs(project) {
+        if let (Some(item), Some(row)) = (lib.copy(Some(r)), rows.iter_mut().find(|row| row.device_id == device_id)) {
+            row.library_item = Some(format!(
+                "{} {}（{} {}; {} v{}）",
+                item.maker, item.model, item.source_document, item.revision, item.id, item.version
+            ));
+        }
     }
     rows
 }

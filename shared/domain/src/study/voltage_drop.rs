@@ -165,7 +165,7 @@ const BASE_KVA: f64 = 1000.0;
 fn segment_z(project: &Project, topo: &Topology, i: usize) -> Option<(C, f64)> {
     match project.devices.get(i)? {
         Device::Cable(c) => {
-            let z = project.cable_impedance(c, crate::library::builtin())?;
+            let z = project.cable_impedance(c, &crate::library::resolve::Resolver::of(project).library())?;
             let (up, _) = topo.oriented.get(i).copied().flatten()?;
             let Some(Device::Bus(b)) = project.devices.get(up) else { return None };
             let loop_factor = if b.single_phase { 2.0 } else { 1.0 };
