@@ -733,6 +733,13 @@ export interface components {
         };
         /** @description Outcome of an audited operation. */
         AuditResult: ("success" | "denied" | "failed") | "started";
+        /** @description A breaker's long-time band as two point curves, × In. */
+        BandPoints: {
+            /** @description Upper edge: the breaker has tripped by this time. */
+            max: components["schemas"]["MultiplePoint"][];
+            /** @description Lower edge: the breaker does not trip before this time. */
+            min: components["schemas"]["MultiplePoint"][];
+        };
         /** @description One installed capacitor bank. */
         BankRow: {
             bus_id: string;
@@ -1118,6 +1125,206 @@ export interface components {
         CodeRequest: {
             code: string;
         };
+        /** @description The device data of a company item, tagged by `type` (as the project's devices are). */
+        CompanyDevice: {
+            /** @description The time element's characteristic. */
+            characteristic: components["schemas"]["RelayCharacteristic"];
+            /**
+             * @description The standard family the relay's time element is sold as (e.g. `ei` for 超反限時). A
+             *     device using the item must declare the same `curve`; it also fixes the dial scale
+             *     (JIS lever, lever 10 = TMS 1, or TMS).
+             */
+            curve: components["schemas"]["OcrCurve"];
+            /** @constant */
+            type: "relay";
+        } | {
+            /**
+             * Format: double
+             * @description Rated breaking current, kA symmetrical.
+             */
+            breaking_capacity_ka: number;
+            /** @description JIS C 4604 type (G, T, M, C). */
+            fuse_type: components["schemas"]["FuseType"];
+            /**
+             * Format: double
+             * @description Rated voltage, kV (7.2 for 6.6 kV systems).
+             */
+            rated_voltage_kv: number;
+            /** @description The curves of each rating the catalogue shows. */
+            ratings: components["schemas"]["FuseRating"][];
+            /** @constant */
+            type: "fuse";
+        } | {
+            /**
+             * Format: double
+             * @description Frame size AF, A.
+             */
+            frame_a: number;
+            /**
+             * Format: double
+             * @description Rated ultimate breaking capacity Icu at AC 230 V, kA.
+             */
+            icu_230v_ka: number;
+            /** @description MCCB or ACB. */
+            kind: components["schemas"]["LvBreakerKind"];
+            /** @description Rated currents In (AT) the frame is made in, A. */
+            ratings_a: number[];
+            /** @description The trip characteristic. */
+            trip: components["schemas"]["CompanyTrip"];
+            /** @constant */
+            type: "breaker";
+        } | {
+            /**
+             * Format: double
+             * @description Current-carrying capacity of one circuit under the maker's stated conditions, A.
+             */
+            ampacity_a: number;
+            /**
+             * Format: double
+             * @description Capacitance per phase, µF/km (0 when not given).
+             * @default 0
+             */
+            c_uf_per_km: number;
+            /** @description Type designation, e.g. `CVT`, `CV`, `EM-CE`. */
+            cable_type: string;
+            /**
+             * Format: double
+             * @description Conductor resistance at 20 °C, Ω/km.
+             */
+            r_ohm_per_km: number;
+            /**
+             * Format: double
+             * @description Conductor size, mm².
+             */
+            size_mm2: number;
+            /** @constant */
+            type: "cable";
+            /**
+             * Format: double
+             * @description Rated voltage class, V.
+             */
+            voltage_class_v: number;
+            /**
+             * Format: double
+             * @description Short-circuit withstand constant K of `I = K·S/√t`, A·√s/mm².
+             */
+            withstand_k: number;
+            /**
+             * Format: double
+             * @description Positive-sequence reactance, Ω/km.
+             */
+            x_ohm_per_km: number;
+        } | {
+            phases: components["schemas"]["Phases"];
+            /**
+             * Format: double
+             * @description Rated primary voltage, V.
+             */
+            primary_v: number;
+            /**
+             * Format: double
+             * @description %R on the transformer's own rating.
+             */
+            r_percent: number;
+            /**
+             * Format: double
+             * @description Rated power, kVA.
+             */
+            rated_kva: number;
+            /**
+             * Format: double
+             * @description Rated secondary voltage, V.
+             */
+            secondary_v: number;
+            /** @constant */
+            type: "transformer";
+            /**
+             * Format: double
+             * @description %X on the transformer's own rating.
+             */
+            x_percent: number;
+        };
+        /**
+         * @description One version of one company library item.
+         *
+         *     Invariant once validated ([`super::company_validate::validate_item`]): `id` is 1–64
+         *     characters of `A–Z a–z 0–9 . _ -`, `version ≥ 1`, the texts are non-empty, and the device
+         *     data passes its own checks.
+         */
+        CompanyItem: {
+            /** @description The device data. */
+            device: components["schemas"]["CompanyDevice"];
+            /** @description The item's id in the company library, stable across versions, e.g. `acme.pf.t-30`. */
+            id: string;
+            /** @description Maker (メーカー), e.g. `三菱電機`. */
+            maker: string;
+            /** @description Model or type designation (形式), e.g. `MOC-A3V-R`. */
+            model: string;
+            /** @description Free text: what was read from where, assumptions made. */
+            note?: string | null;
+            /** @description The revision (版) of that document, e.g. `2023-04 第3版`. */
+            revision: string;
+            /** @description The document the data was taken from: catalogue or drawing name and number. */
+            source_document: string;
+            /**
+             * Format: uint32
+             * @description Version number, 1 for the first; every published edit adds one.
+             */
+            version: number;
+        };
+        /** @description A reference to one version of a company library item. */
+        CompanyRef: {
+            /** @description The item's id in the company library. */
+            id: string;
+            /**
+             * Format: uint32
+             * @description The item's version (1, 2, …) the project's copy holds.
+             */
+            version: number;
+        };
+        /**
+         * @description Trip data of a company breaker, tagged by `form`. Curves are in multiples of In, so one
+         *     item serves every rating of the frame.
+         */
+        CompanyTrip: {
+            /** @constant */
+            form: "thermal_magnetic";
+            /**
+             * Format: double
+             * @description Instantaneous pickup, × In (the device's `instantaneous_multiple` overrides).
+             */
+            instantaneous_multiple: number;
+            /**
+             * Format: double
+             * @description Instantaneous pickup tolerance, ±fraction (e.g. 0.2).
+             */
+            instantaneous_tolerance: number;
+            /** @description Long-time band: `min` (no trip before) and `max` (tripped by), × In. */
+            long_time?: components["schemas"]["BandPoints"] | null;
+        } | {
+            /** @constant */
+            form: "electronic";
+            /**
+             * Format: double
+             * @description …and certainly trips from `lt_pickup_max × Ir` (e.g. 1.20).
+             */
+            lt_pickup_max: number;
+            /**
+             * Format: double
+             * @description Long-time pickup: may trip from `lt_pickup_min × Ir` (e.g. 1.05)…
+             */
+            lt_pickup_min: number;
+            /**
+             * Format: double
+             * @description Long-time delay tolerance, ±fraction.
+             */
+            lt_time_tolerance: number;
+            /**
+             * Format: double
+             * @description Short-time and instantaneous pickup tolerance, ±fraction.
+             */
+            pickup_tolerance: number;
+        };
         /** @description Which current a relay CT must reproduce without saturating. */
         CtBasis: "max_fault" | "instantaneous";
         /**
@@ -1279,7 +1486,7 @@ export interface components {
              */
             length_m: number;
             /** @description Library cable item id (used when R/X are not given, and for withstand data). */
-            library_ref?: string | null;
+            library_ref?: components["schemas"]["LibraryRef"] | null;
             name?: string | null;
             /**
              * Format: uint32
@@ -1319,7 +1526,7 @@ export interface components {
             /** @description Inrush; the coordination defaults apply when absent. */
             inrush?: components["schemas"]["InrushSpec"] | null;
             /** @description Library transformer item id. */
-            library_ref?: string | null;
+            library_ref?: components["schemas"]["LibraryRef"] | null;
             name?: string | null;
             phases: components["schemas"]["Phases"];
             /**
@@ -1480,7 +1687,7 @@ export interface components {
             id: string;
             kind: components["schemas"]["LvBreakerKind"];
             /** @description Library breaker item id. */
-            library_ref?: string | null;
+            library_ref?: components["schemas"]["LibraryRef"] | null;
             name?: string | null;
             /**
              * Format: double
@@ -2184,6 +2391,20 @@ export interface components {
             rating_a: number;
             source: string;
         };
+        /** @description The three catalogue curves of one fuse rating, in amperes of the fuse's own circuit. */
+        FuseRating: {
+            /** @description Allowable (許容) curve: no deterioration below it. */
+            allowable: components["schemas"]["TimeCurrentPoint"][];
+            /** @description Operating / total clearing (動作) curve. */
+            clearing: components["schemas"]["TimeCurrentPoint"][];
+            /** @description Average melting (溶断) curve. */
+            melting: components["schemas"]["TimeCurrentPoint"][];
+            /**
+             * Format: double
+             * @description Rated current, A.
+             */
+            rating_a: number;
+        };
         /** @description Power fuse type (JIS C 4604). */
         FuseType: "G" | "T" | "M" | "C";
         /** @description Thresholds of these rules; every field has a documented default. */
@@ -2340,6 +2561,15 @@ export interface components {
             /** @constant */
             kind: "transformer";
         };
+        /**
+         * @description A device's reference to a library item.
+         *
+         *     JSON: a built-in item by its id, `"pf.t.30a"`, or a company item by id and version,
+         *     `{"id": "acme.pf.t-30", "version": 3}`. A company reference resolves only against the
+         *     project's own copy in [`super::Project::company_library`] (same id, same version); a built-in id
+         *     only against the built-in library.
+         */
+        LibraryRef: string | components["schemas"]["CompanyRef"];
         /** @description Which line of a characteristic a sampled series is. */
         LineKind: "nominal" | "min" | "max" | "allowable" | "melting" | "clearing" | "withstand" | "inrush";
         /**
@@ -2485,6 +2715,22 @@ export interface components {
              */
             asymmetric_factor: number;
         };
+        /**
+         * @description A point of a curve drawn against a multiple of a setting (the relay's tap, the breaker's
+         *     rated current In).
+         */
+        MultiplePoint: {
+            /**
+             * Format: double
+             * @description Multiple of the setting (× tap, × In).
+             */
+            multiple: number;
+            /**
+             * Format: double
+             * @description Time, s.
+             */
+            time_s: number;
+        };
         /** @description A free-text note on the drawing, optionally attached to one device. */
         Note: {
             /** @description The device the note is about, if any. */
@@ -2538,7 +2784,7 @@ export interface components {
              */
             lever?: number | null;
             /** @description Library relay item id. */
-            library_ref?: string | null;
+            library_ref?: components["schemas"]["LibraryRef"] | null;
             /**
              * Format: double
              * @description Time-element tap, A secondary (JIS steps 3, 3.5, 4, 4.5, 5, 6 for 5 A relays).
@@ -2677,7 +2923,7 @@ export interface components {
             breaking_capacity_ka?: number | null;
             fuse_type: components["schemas"]["FuseType"];
             /** @description Library fuse item id; the generic curve for `fuse_type`/`rating_a` when absent. */
-            library_ref?: string | null;
+            library_ref?: components["schemas"]["LibraryRef"] | null;
             /**
              * Format: double
              * @description Rated current, A (3 … 200).
@@ -2686,6 +2932,13 @@ export interface components {
         };
         /** @description A whole project: utility supply, diagram and study settings. */
         ProjectDocument: {
+            /**
+             * @description The project's own copies of the company library items its devices refer to
+             *     (`library_ref: {"id", "version"}`). Studies use these copies, never the company's
+             *     current library, so an edited item changes no finished design until the engineer
+             *     adopts the new version (docs/library.md).
+             */
+            company_library?: components["schemas"]["CompanyItem"][];
             /**
              * Format: double
              * @description Contract demand (契約電力), kW. Used by setting-practice checks (OCR tap 110–150 %).
@@ -2762,6 +3015,34 @@ export interface components {
         /** @description `POST /auth/refresh` and `POST /auth/sign-out`. */
         RefreshRequest: {
             refresh_token: string;
+        };
+        /** @description How a company relay's inverse-time element is computed, tagged by `form`. */
+        RelayCharacteristic: {
+            /** @constant */
+            form: "standard";
+        } | {
+            /**
+             * Format: double
+             * @description Exponent α.
+             */
+            alpha: number;
+            /**
+             * Format: double
+             * @description Constant adder c, s.
+             */
+            c: number;
+            /** @constant */
+            form: "equation";
+            /**
+             * Format: double
+             * @description Numerator k, s.
+             */
+            k: number;
+        } | {
+            /** @constant */
+            form: "points";
+            /** @description Multiples of tap rising, times falling. */
+            points: components["schemas"]["MultiplePoint"][];
         };
         /** @description A relay curve item: the family and the setting ranges of a typical JIS receiving OCR. */
         RelayItem: {
@@ -2915,6 +3196,11 @@ export interface components {
             instantaneous_tap_a: number | null;
             /** Format: double */
             lever: number | null;
+            /**
+             * @description The company library item whose data the device uses: maker, model, source document,
+             *     revision, id and version (absent for built-in or generic data).
+             */
+            library_item?: string | null;
             name: string;
             /** Format: double */
             pickup_primary_a: number | null;
