@@ -3,4 +3,5 @@
 //! with fresh state. The test binaries live in `tests/tests/`.
 
 pub mod contract;
+pub mod events;
 pub mod openapi;

@@ -133,7 +133,14 @@ impl ApiError {
     fn detail(&self) -> String {
         match self {
             ApiError::BadRequest { detail, .. } | ApiError::Unprocessable { detail, .. } => detail.clone(),
-            ApiError::Unauthenticated { .. } => "A valid bearer token is required.".into(),
+            ApiError::Unauthenticated { code } => match *code {
+                "invalid_credentials" => "The company, e-mail address or password is not right.",
+                "invalid_code" => "The code is wrong or has expired.",
+                "invalid_refresh_token" => "The session has ended: sign in again.",
+                "challenge_expired" | "expired" => "This sign-in step has expired: start again.",
+                _ => "A valid bearer token is required.",
+            }
+            .into(),
             ApiError::Forbidden { detail, .. } | ApiError::Conflict { detail, .. } => detail.clone(),
             ApiError::NotFound => "No such resource.".into(),
             ApiError::MethodNotAllowed => "This method is not allowed here.".into(),
