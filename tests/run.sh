@@ -94,6 +94,12 @@ kyocho="${CARGO_TARGET_DIR:-$root/target}/debug/kyocho"
 "$venv/bin/python" tests/pandapower/compare.py --kyocho "$kyocho"
 record "pandapower comparison" $?
 
+# 5b. Every function's events through `cargo lambda watch` on a freshly seeded moto, with
+#     the status each event's test expects.
+step "cargo lambda invoke (every event, seeded moto)"
+tests/lambda-invoke.sh
+record "lambda invoke" $?
+
 # 6. The web client: unit tests, production build, then the end-to-end tests in headless
 # Chromium against `kyocho serve` (screenshots in target/e2e-screenshots/).
 step "web client (npm ci, vitest, vite build, e2e in Chromium)"

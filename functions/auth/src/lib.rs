@@ -402,13 +402,25 @@ fn form_encode(s: &str) -> String {
         .collect()
 }
 
+/// A one-time code as typed: six digits (spaces around it ignored), refused before any
+/// provider sees it, so every provider answers a malformed code the same way.
+fn six_digits(code: &str) -> Result<&str, ApiError> {
+    let code = code.trim();
+    if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(code)
+    } else {
+        Err(ApiError::bad_field(FieldError::body("/code", "invalid_value", "the code has 6 digits")))
+    }
+}
+
 async fn totp_verify(backend: &Backend, svc: &Services, call: &Call) -> Reply {
     let auth = call.auth()?;
     let body: CodeRequest = call.json(MAX_BODY_BYTES)?;
+    let code = six_digits(&body.code)?;
     let username = signin::username_of(auth);
     signin::check_address(svc, &auth.tenant, call.source_ip).await?;
     signin::check_user_lock(svc, &auth.tenant, &auth.user).await?;
-    match svc.provider.verify_software_token(&Caller { username: &username, access_token: bearer(call) }, &body.code).await {
+    match svc.provider.verify_software_token(&Caller { username: &username, access_token: bearer(call) }, code).await {
         Ok(()) => {}
         Err(IdentityError::CodeMismatch) => {
             let tenant = backend.tenants.get_tenant(&auth.tenant).await?.ok_or(ApiError::NotFound)?;
@@ -482,10 +494,11 @@ async fn phone_change(backend: &Backend, svc: &Services, call: &Call) -> Reply {
 async fn phone_confirm(backend: &Backend, svc: &Services, call: &Call) -> Reply {
     let auth = call.auth()?;
     let body: CodeRequest = call.json(MAX_BODY_BYTES)?;
+    let code = six_digits(&body.code)?;
     signin::check_address(svc, &auth.tenant, call.source_ip).await?;
     signin::check_user_lock(svc, &auth.tenant, &auth.user).await?;
     let username = signin::username_of(auth);
-    match svc.provider.confirm_phone_change(&Caller { username: &username, access_token: bearer(call) }, body.code.trim()).await {
+    match svc.provider.confirm_phone_change(&Caller { username: &username, access_token: bearer(call) }, code).await {
         Ok(()) => {}
         Err(IdentityError::CodeMismatch) => {
             let tenant = backend.tenants.get_tenant(&auth.tenant).await?.ok_or(ApiError::NotFound)?;
