@@ -10,7 +10,7 @@ mod support;
 
 use std::net::SocketAddr;
 
-use futures_free::join_all;
+use support::join_all;
 use platform::auth::Role;
 use platform::ids::TenantId;
 use platform::lockout::Counter;
@@ -55,22 +55,6 @@ async fn an_export_link_is_refused_from_outside_the_allow_list() {
     assert_eq!(refused.status(), 403, "[::1] is outside 127.0.0.0/8");
     assert_eq!(problem(refused).await["code"], "ip_not_allowed");
     assert_eq!(app.client.get(&link).send().await.expect("send").status(), 200, "127.0.0.1 is inside");
-}
-
-/// Run every future at once (on the test's worker threads) and collect the results in order.
-mod futures_free {
-    pub async fn join_all<F>(futures: Vec<F>) -> Vec<F::Output>
-    where
-        F: std::future::Future + Send + 'static,
-        F::Output: Send + 'static,
-    {
-        let handles: Vec<_> = futures.into_iter().map(tokio::spawn).collect();
-        let mut out = Vec::with_capacity(handles.len());
-        for h in handles {
-            out.push(h.await.expect("task"));
-        }
-        out
-    }
 }
 
 const WRONG: &str = "Wrong-pass1";

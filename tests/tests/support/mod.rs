@@ -187,3 +187,17 @@ pub fn sample_with(name: &str, change: impl FnOnce(&mut Value)) -> Value {
     change(&mut doc);
     doc
 }
+
+/// Run every future at once (on the test's worker threads) and collect the results in order.
+pub async fn join_all<F>(futures: Vec<F>) -> Vec<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.into_iter().map(tokio::spawn).collect();
+    let mut out = Vec::with_capacity(handles.len());
+    for h in handles {
+        out.push(h.await.expect("task"));
+    }
+    out
+}
