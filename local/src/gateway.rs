@@ -74,9 +74,34 @@ async fn entry(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     req: axum::extract::Request,
 ) -> axum::response::Response {
+    if req.method() == axum::http::Method::OPTIONS && req.headers().contains_key("access-control-request-method") {
+        return preflight(&req);
+    }
     match routes::resolve(req.method().as_str(), req.uri().path()) {
-        Ok((route, params)) => forward(gw, peer, req, route, params).await,
-        Err(_) => {
+        Ok((route, params)) => {
+            let origin = req.headers().get("origin").and_then(|v| v.to_str().ok()).map(str::to_owned);
+            let mut resp = forward(gw, peer, req, route, params).await;
+            // An allowed other origin may read the answer and its ETag and Location.
+            if let Some(origin) = origin.filter(|o| cors_origins().iter().any(|a| a == o)) {
+                let h = resp.headers_mut();
+                if let Ok(v) = axum::http::HeaderValue::from_str(&origin) {
+                    h.insert("access-control-allow-origin", v);
+                    h.insert("access-control-expose-headers", axum::http::HeaderValue::from_static("etag,location"));
+                    h.insert("vary", axum::http::HeaderValue::from_static("origin"));
+                }
+            }
+            resp
+        }
+        Err(true) => {
+            // A path of the API asked with a method it does not have (RFC 9110 §15.5.6).
+            let allow = routes::methods_of(req.uri().path()).join(", ");
+            let mut resp = refuse(405, "Method Not Allowed", "", &peer);
+            if let Ok(v) = axum::http::HeaderValue::from_str(&allow) {
+                resp.headers_mut().insert(axum::http::header::ALLOW, v);
+            }
+            resp
+        }
+        Err(false) => {
             if let Some(web) = web {
                 if let Some(resp) = web.serve(req).await {
                     return resp;
@@ -85,6 +110,41 @@ async fn entry(
             refuse(404, "Not Found", "", &peer)
         }
     }
+}
+
+/// Origins allowed to call the API from a browser page of another origin
+/// (`KYOCHO_CORS_ORIGINS`, comma-separated; none by default: the local web client is served
+/// from the API's own origin). The cloud's equivalent is the HTTP API's `CorsConfiguration`.
+fn cors_origins() -> Vec<String> {
+    std::env::var("KYOCHO_CORS_ORIGINS")
+        .unwrap_or_default()
+        .split(',')
+        .map(|o| o.trim().trim_end_matches('/').to_owned())
+        .filter(|o| !o.is_empty())
+        .collect()
+}
+
+/// A CORS preflight, answered the way API Gateway answers it with the template's
+/// `CorsConfiguration`: 204; the allow headers only for an allowed origin.
+fn preflight(req: &axum::extract::Request) -> axum::response::Response {
+    let mut resp = axum::response::Response::builder().status(204).body(axum::body::Body::empty()).unwrap_or_default();
+    let origin = req.headers().get("origin").and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !origin.is_empty() && cors_origins().iter().any(|o| o == origin) {
+        let h = resp.headers_mut();
+        for (name, value) in [
+            ("access-control-allow-origin", origin),
+            ("access-control-allow-methods", "GET,POST,PUT,DELETE,OPTIONS"),
+            ("access-control-allow-headers", "authorization,content-type,if-match"),
+            ("access-control-expose-headers", "etag,location"),
+            ("access-control-max-age", "600"),
+            ("vary", "origin"),
+        ] {
+            if let Ok(v) = axum::http::HeaderValue::from_str(value) {
+                h.insert(name, v);
+            }
+        }
+    }
+    resp
 }
 
 async fn jwks(State(gw): State<Arc<Gateway>>) -> axum::Json<serde_json::Value> {

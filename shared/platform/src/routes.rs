@@ -134,6 +134,13 @@ pub fn resolve(method: &str, path: &str) -> Result<(&'static Route, Vec<(&'stati
     Err(path_known)
 }
 
+/// The methods the route table has for `path` (empty for an unknown path), for `Allow`.
+pub fn methods_of(path: &str) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = ROUTES.iter().filter(|r| r.match_path(path).is_some()).map(|r| r.method).collect();
+    out.dedup();
+    out
+}
+
 /// The names of all functions, in route-table order, without repeats.
 pub fn functions() -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
