@@ -100,6 +100,11 @@ step "cargo lambda invoke (every event, seeded moto)"
 tests/lambda-invoke.sh
 record "lambda invoke" $?
 
+# 5c. schemathesis against infra/openapi.yaml on the local edition (bounded).
+step "API fuzzing (schemathesis, local edition)"
+tests/api-fuzz.sh 20
+record "api fuzzing" $?
+
 # 6. The web client: unit tests, production build, then the end-to-end tests in headless
 # Chromium against `kyocho serve` (screenshots in target/e2e-screenshots/).
 step "web client (npm ci, vitest, vite build, e2e in Chromium)"
