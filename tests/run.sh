@@ -117,8 +117,8 @@ step "web client (npm ci, vitest, vite build, e2e in Chromium)"
 record "web client" $?
 
 # 7. The SAM template and the deploy bootstrap template.
-step "cfn-lint infra/template.yaml infra/bootstrap.yaml"
-"$venv/bin/cfn-lint" infra/template.yaml infra/bootstrap.yaml && echo "cfn-lint: no findings"
+step "cfn-lint infra/template.yaml infra/bootstrap.yaml infra/edge.yaml"
+"$venv/bin/cfn-lint" infra/template.yaml infra/bootstrap.yaml infra/edge.yaml && echo "cfn-lint: no findings"
 record "cfn-lint" $?
 
 step "sam validate --lint"

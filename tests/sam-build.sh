@@ -18,6 +18,9 @@ x86="infra/.template-x86_64.yaml"
 sed 's/^      - arm64$/      - x86_64/' infra/template.yaml > "$x86"
 trap 'rm -f "$x86"' EXIT
 build_dir="$root/target/sam-build"
+# A Cargo target folder of its own: release builds for Lambda never wait for (or block) the
+# debug builds of the tests.
+export CARGO_TARGET_DIR="$root/target/sam-cargo"
 rm -rf "$build_dir"
 start=$(date +%s)
 sam build --template-file "$x86" --build-dir "$build_dir" --beta-features || exit 1

@@ -340,7 +340,18 @@ where
     Fut: Future<Output = Reply>,
 {
     let started = Instant::now();
-    let gw = GatewayContext::of(&req);
+    let mut gw = GatewayContext::of(&req);
+    // Behind CloudFront and WAF (`crate::edge`): only requests that came through them, with
+    // the viewer's own address.
+    if let Some(secret) = crate::edge::secret_from_env() {
+        if !crate::edge::came_through(&req, secret) {
+            let resp = ApiError::Forbidden { code: "not_through_edge", detail: "Call the API at its published address.".into() }
+                .to_response(&gw.request_id);
+            log_request(&gw, None, None, resp.status(), started);
+            return resp;
+        }
+        gw.source_ip = crate::edge::viewer_address(&req).or(gw.source_ip);
+    }
     let route = match gw.route_key.as_deref().and_then(routes::by_key) {
         Some(r) => Some(r),
         None => routes::resolve(req.method().as_str(), &req.raw_http_path()).ok().map(|(r, _)| r),
