@@ -496,13 +496,15 @@ async fn if_match_star_replaces_whatever_is_stored(app: TestApp) {
 }
 
 /// Given the route `GET /me`, when it is called as `get` or `Get`, then the gateway does not
-/// match it (404), while `GET` answers 200.
+/// match it — methods are case-sensitive (RFC 9110 §9.1): 405 naming `GET`, the method the
+/// path has — while `GET` answers 200.
 async fn methods_are_matched_case_sensitively(app: TestApp) {
     let token = app.token("acme", "meth", Role::Viewer).await;
     for method in ["get", "Get"] {
         let m = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
         let resp = app.client.request(m, app.url("/me")).bearer_auth(&token).send().await.expect("send");
-        assert_eq!(resp.status(), 404, "{method}");
+        assert_eq!(resp.status(), 405, "{method}");
+        assert_eq!(resp.headers().get("allow").and_then(|v| v.to_str().ok()), Some("GET"), "{method}");
     }
     assert_eq!(app.get("/me", &token).send().await.expect("send").status(), 200);
 }
