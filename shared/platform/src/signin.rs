@@ -94,6 +94,38 @@ pub async fn find_by_email(backend: &Backend, tenant: &TenantId, email: &str) ->
     Ok(backend.users.user_by_email(tenant, email).await?)
 }
 
+/// Longest name typed by an unauthenticated caller that an event keeps (an e-mail address
+/// is at most 254 characters).
+const MAX_TYPED_NAME: usize = 254;
+/// Longest detail an event keeps.
+const MAX_DETAIL: usize = 500;
+/// How often one company, source and reason may add an event no account stands behind.
+const UNATTRIBUTED_EVERY_MS: i64 = 60_000;
+
+/// `text` cut to at most `max` characters.
+fn clip(text: &str, max: usize) -> String {
+    text.chars().take(max).collect()
+}
+
+/// Whether an unattributed event for this company, source and reason may be written now
+/// (one a minute per warm instance), remembering that it was.
+fn unattributed_event_due(tenant: &TenantId, source: Option<IpAddr>, reason: &str, now: i64) -> bool {
+    type Seen = std::collections::HashMap<(TenantId, Option<IpAddr>, String), i64>;
+    static SEEN: std::sync::OnceLock<std::sync::Mutex<Seen>> = std::sync::OnceLock::new();
+    let mut seen = SEEN.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
+    if seen.len() > 10_000 {
+        seen.retain(|_, at| now - *at < UNATTRIBUTED_EVERY_MS);
+    }
+    let key = (tenant.clone(), source, clip(reason, 64));
+    match seen.get(&key) {
+        Some(at) if now - *at < UNATTRIBUTED_EVERY_MS => false,
+        _ => {
+            seen.insert(key, now);
+            true
+        }
+    }
+}
+
 /// Append an audit event naming a user and company; failures are logged, never fatal.
 #[allow(clippy::too_many_arguments)]
 pub async fn audit(
@@ -108,17 +140,22 @@ pub async fn audit(
     request_id: &str,
     now: i64,
 ) {
+    // An event no account stands behind (an unknown address, a throttled or fenced-off
+    // source) is written at most once a minute per company, source and reason.
+    if user.is_none() && !unattributed_event_due(&tenant.id, source_ip, detail, now) {
+        return;
+    }
     let event = AuditEvent {
         at: now,
         operation: operation.to_owned(),
         user_id: user.map(|u| u.id.to_string()),
-        user_name: user.map(|u| u.name.clone()).or_else(|| user_name.map(str::to_owned)),
+        user_name: user.map(|u| u.name.clone()).or_else(|| user_name.map(|n| clip(n, MAX_TYPED_NAME))),
         company_name: Some(tenant.name.clone()),
         target: user.map(|u| format!("user:{}", u.id)),
         source_ip: source_ip.map(|ip| ip.to_string()),
         request_id: Some(request_id.to_owned()),
         result,
-        detail: Some(detail.to_owned()),
+        detail: Some(clip(detail, MAX_DETAIL)),
     };
     if let Err(e) = backend.audit.append(&tenant.id, &event).await {
         tracing::error!(request_id, error = ?e, "audit append failed");
@@ -272,4 +309,28 @@ pub async fn wait_until(instant_ms: i64) {
 /// The caller's own identity-provider name.
 pub fn username_of(auth: &AuthContext) -> String {
     identity::username(&auth.tenant, &auth.user)
+}
+
+#[cfg(test)]
+mod unattributed_tests {
+    use super::*;
+
+    /// Given a flood from one source, then one event a minute per company and reason is
+    /// kept; another reason, source or company is not held back; names are clipped.
+    #[test]
+    fn unattributed_events_are_limited_per_source_and_reason() {
+        let acme = TenantId::parse("acme").unwrap();
+        let other = TenantId::parse("other").unwrap();
+        let ip: Option<IpAddr> = Some("198.51.100.7".parse().unwrap());
+        let t0 = 1_000_000;
+        assert!(unattributed_event_due(&acme, ip, "address_throttled", t0));
+        for i in 1..100 {
+            assert!(!unattributed_event_due(&acme, ip, "address_throttled", t0 + i * 100));
+        }
+        assert!(unattributed_event_due(&acme, ip, "unknown_user", t0 + 10));
+        assert!(unattributed_event_due(&acme, Some("198.51.100.8".parse().unwrap()), "address_throttled", t0 + 10));
+        assert!(unattributed_event_due(&other, ip, "address_throttled", t0 + 10));
+        assert!(unattributed_event_due(&acme, ip, "address_throttled", t0 + 60_000));
+        assert_eq!(clip(&"x".repeat(10_000), MAX_TYPED_NAME).len(), 254);
+    }
 }
