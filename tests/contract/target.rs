@@ -89,30 +89,22 @@ impl Target {
             .await
             .unwrap_or_else(|e| panic!("creating the test table in moto_server failed: {e:#}"));
         let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&sdk).force_path_style(true).build());
+        let location = aws_sdk_s3::types::CreateBucketConfiguration::builder()
+            .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(cfg.region.as_str()))
+            .build();
+        // The exports' bucket, and the audit anchors' with Object Lock in compliance mode, as
+        // the template makes them.
         let bucket = cfg.bucket.clone().expect("the test config names a bucket");
-        s3.create_bucket()
-            .bucket(&bucket)
-            .create_bucket_configuration(
-                aws_sdk_s3::types::CreateBucketConfiguration::builder()
-                    .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(cfg.region.as_str()))
-                    .build(),
-            )
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("creating the test bucket in moto_server failed: {}", aws_sdk_s3::error::DisplayErrorContext(&e)));
-        // The audit anchors' bucket: Object Lock in compliance mode, as the template makes it.
         let anchors = cfg.anchor_bucket.clone().expect("the test config names an anchor bucket");
-        s3.create_bucket()
-            .bucket(&anchors)
-            .object_lock_enabled_for_bucket(true)
-            .create_bucket_configuration(
-                aws_sdk_s3::types::CreateBucketConfiguration::builder()
-                    .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(cfg.region.as_str()))
-                    .build(),
-            )
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("creating the anchor bucket in moto_server failed: {}", aws_sdk_s3::error::DisplayErrorContext(&e)));
+        for (name, locked) in [(&bucket, false), (&anchors, true)] {
+            s3.create_bucket()
+                .bucket(name)
+                .object_lock_enabled_for_bucket(locked)
+                .create_bucket_configuration(location.clone())
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("creating bucket {name} in moto_server failed: {}", aws_sdk_s3::error::DisplayErrorContext(&e)));
+        }
         s3.put_object_lock_configuration()
             .bucket(&anchors)
             .object_lock_configuration(

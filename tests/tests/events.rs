@@ -58,7 +58,6 @@ async fn every_event_answers_the_status_its_test_expects() {
                     lambda_http::Body::Text(t) => t.chars().take(300).collect(),
                     lambda_http::Body::Binary(b) => format!("{} bytes", b.len()),
                     lambda_http::Body::Empty => String::new(),
-                    _ => String::new(),
                 };
                 failures.push(format!("{function}/{file}: {} (expected {status}) {body}", resp.status().as_u16()));
             }
