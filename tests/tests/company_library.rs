@@ -247,7 +247,8 @@ async fn csv_files_are_read_or_refused_cell_by_cell(app: TestApp) {
     let (status, _, answer) = json_of(import(&app, &designer, "relay_points", "text/csv; charset=Shift_JIS", sjis.into_owned()).await).await;
     assert_eq!((status, answer["points"].as_array().map(Vec::len)), (200, Some(7)), "{answer}");
 
-    // One hostile cell per row, rows 3 to 7 (data rows 2 to 6; the header is row 1).
+    // One hostile cell per row, rows 3 to 7 (data rows 2 to 6; the header is row 1), in a file
+    // with CR LF line ends as Excel writes them.
     let hostile = ["=1+2", "twelve", "-4", "NaN", ""];
     let file = format!(
         "multiple,time_s\r\n{}",

@@ -22,11 +22,6 @@ fn aad(id: &str, version: u64) -> Vec<u8> {
     format!("library/{id}/v{version}").into_bytes()
 }
 
-/// The store's version as the item's (items count versions in `u32`).
-fn item_version(v: u64) -> Result<u32, ApiError> {
-    u32::try_from(v).map_err(|_| ApiError::internal(anyhow::anyhow!("library version {v} out of range")))
-}
-
 async fn seal(backend: &Backend, tenant: &TenantId, item: &CompanyItem) -> Result<LibraryItemRecord, ApiError> {
     let json = serde_json::to_vec(item).map_err(ApiError::internal)?;
     let version = u64::from(item.version);
