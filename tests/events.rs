@@ -26,6 +26,9 @@ pub const EVENT_PASSWORD: &str = "Kyocho-Event-1!";
 /// The project id written in the events; replaced by the seeded project's id.
 pub const EVENT_PROJECT_ID: &str = "0195e3b2c4d87a10b9f6e5d4c3b2a190";
 
+/// The company library item the library events name (seeded at version 1).
+pub const LIBRARY_ITEM_ID: &str = "acme.ocr.ei";
+
 /// What [`seed`] made that the events' text must name.
 #[derive(Debug, Clone)]
 pub struct Seeded {
@@ -98,5 +101,13 @@ pub async fn seed(backend: &Backend, idp: &dyn IdentityProvider) -> anyhow::Resu
     let project = platform::projects::create(backend, &tenant, &summary, &doc)
         .await
         .map_err(|e| anyhow::anyhow!("creating the events' project: {e:?}"))?;
+    // The company library item the library events name, at version 1.
+    let create = std::fs::read_to_string(repo_root().join("functions/library/events/create_company_item.json"))?;
+    let create: serde_json::Value = serde_json::from_str(&create)?;
+    let body = create["body"].as_str().ok_or_else(|| anyhow::anyhow!("the create event has no body"))?;
+    let item = platform::company_library::parse_item(body, None, 1).map_err(|e| anyhow::anyhow!("the library item: {e:?}"))?;
+    if platform::company_library::get(backend, &tenant, LIBRARY_ITEM_ID, None).await.is_err() {
+        platform::company_library::create(backend, &tenant, &item).await.map_err(|e| anyhow::anyhow!("creating the library item: {e:?}"))?;
+    }
     Ok(Seeded { project_id: project.id.to_string() })
 }

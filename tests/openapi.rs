@@ -55,6 +55,8 @@ pub fn schemas() -> Result<Map<String, Value>, String> {
     outputs.subschema_for::<domain::analysis::Analysis>();
     outputs.subschema_for::<domain::library::BuiltinLibrary>();
     outputs.subschema_for::<library::LibraryEntry<'static>>();
+    outputs.subschema_for::<library::company::LibraryUpdates>();
+    outputs.subschema_for::<library::csv::CsvCurves>();
     outputs.subschema_for::<exports::ExportView>();
     outputs.subschema_for::<platform::identity::MfaStatus>();
     outputs.subschema_for::<auth::api::SignInStep>();

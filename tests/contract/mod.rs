@@ -5,6 +5,7 @@
 //! and cannot be opened anywhere but where it was sealed.
 
 mod blobs;
+mod library;
 mod target;
 
 use std::collections::BTreeSet;
@@ -22,6 +23,7 @@ use platform::seal::{chain_hash, CachePolicy, DataKey, EnvelopeSealer, KeyProvid
 use rand::RngCore;
 
 pub use blobs::*;
+pub use library::*;
 pub use target::{scan, Target, AWS_ENDPOINT_VAR};
 
 // ---- helpers -------------------------------------------------------------------------

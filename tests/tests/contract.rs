@@ -57,6 +57,13 @@ contract_cases!(
     blob_keys_and_names_that_could_escape_are_refused,
     blob_expired_is_not_found,
     blob_download_url_serves_the_bytes_over_http,
+    library_item_versions_are_all_kept,
+    library_item_stale_writes_are_refused_and_change_nothing,
+    library_item_concurrent_replaces_let_exactly_one_win,
+    library_item_deleted_is_gone_and_its_id_stays_used,
+    library_items_page_in_id_order,
+    tenant_cannot_reach_another_tenants_library_items,
+    library_items_are_sealed_at_rest,
 );
 
 /// Signed download URLs of the local edition, served by `kyocho serve`. (On S3 the same

@@ -24,7 +24,8 @@ both_backends!(every_route_refuses_every_caller_it_must_and_serves_its_own_compa
 struct Template {
     method: String,
     path: String,
-    body: Option<Value>,
+    body: Option<String>,
+    content_type: Option<String>,
 }
 
 /// Each route's request, from the first of its events that the events test expects to
@@ -43,13 +44,15 @@ fn templates() -> BTreeMap<String, Template> {
             }
             let raw = event["rawPath"].as_str().expect("rawPath");
             let query = event["rawQueryString"].as_str().unwrap_or("");
-            let body = event["body"].as_str().map(|b| serde_json::from_str(b).expect("JSON body"));
+            let body = event["body"].as_str().map(str::to_owned);
+            let content_type = event["headers"]["content-type"].as_str().map(str::to_owned);
             out.insert(
                 key,
                 Template {
                     method: event["requestContext"]["http"]["method"].as_str().expect("method").to_owned(),
                     path: if query.is_empty() { raw.to_owned() } else { format!("{raw}?{query}") },
                     body,
+                    content_type,
                 },
             );
         }
@@ -63,6 +66,8 @@ struct Ids {
     project: String,
     user: String,
     export: String,
+    /// A company library item.
+    item: String,
 }
 
 impl Ids {
@@ -71,6 +76,11 @@ impl Ids {
             .replace("/admin/users/bob", &format!("/admin/users/{}", self.user))
             .replace("/admin/users/carl", &format!("/admin/users/{}", self.user))
             .replace("/exports/0195e3b2c4d87a10b9f6e5d4c3b2a1ff", &format!("/exports/{}", self.export))
+            .replace(kyocho_tests::events::LIBRARY_ITEM_ID, &self.item)
+    }
+
+    fn apply_body(&self, body: &str) -> String {
+        body.replace(kyocho_tests::events::LIBRARY_ITEM_ID, &self.item)
     }
 }
 
@@ -87,7 +97,13 @@ async fn resources(app: &TestApp, tenant: &str, token: &str, n: usize) -> Ids {
         .expect("export");
     assert!(export.status().is_success(), "export: {}", export.status());
     let export: Value = export.json().await.expect("export JSON");
-    Ids { project, user, export: export["id"].as_str().expect("export id").to_owned() }
+    // A company library item, from the library's create event.
+    let item = format!("{tenant}.ocr.n{n}");
+    let create = templates().remove("POST /library/company").expect("the library's create event");
+    let body = create.body.expect("a body").replace(kyocho_tests::events::LIBRARY_ITEM_ID, &item);
+    let created = app.post_json("/library/company", token, &serde_json::from_str(&body).expect("JSON")).send().await.expect("send");
+    assert_eq!(created.status(), 201, "library item {item}");
+    Ids { project, user, export: export["id"].as_str().expect("export id").to_owned(), item }
 }
 
 async fn send(app: &TestApp, t: &Template, ids: &Ids, token: Option<&str>) -> u16 {
@@ -97,7 +113,7 @@ async fn send(app: &TestApp, t: &Template, ids: &Ids, token: Option<&str>) -> u1
         req = req.bearer_auth(token);
     }
     if let Some(body) = &t.body {
-        req = req.json(body);
+        req = req.header("content-type", t.content_type.as_deref().unwrap_or("application/json")).body(ids.apply_body(body));
     }
     if t.method == "PUT" || t.method == "DELETE" {
         req = req.header("if-match", "*");
@@ -153,7 +169,8 @@ async fn every_route_refuses_every_caller_it_must_and_serves_its_own_company(app
         let key = route.key();
         let t = templates.get(&key).unwrap_or_else(|| panic!("{key} has no event"));
         let ours = resources(&app, "acme", &admin, n + 1).await;
-        let names_tenant_data = route.path.contains("{id}") && !route.path.starts_with("/library/");
+        // Every id route names tenant data but the built-in library's.
+        let names_tenant_data = route.path.contains("{id}") && route.path != "/library/{id}";
         let mut expect = vec![
             ("no token", send(&app, t, &ours, None).await, Some(401)),
             ("forged token", send(&app, t, &ours, Some(&forged)).await, Some(401)),

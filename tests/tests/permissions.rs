@@ -53,6 +53,8 @@ fn rule(key: &str) -> Option<Who> {
         "GET /projects" | "GET /projects/{id}" | "POST /projects/{id}/analysis" => Who::Only(READERS),
         "POST /analysis" | "GET /library" | "GET /library/{id}" | "POST /render/sld" => Who::Only(READERS),
         "POST /projects" | "PUT /projects/{id}" | "DELETE /projects/{id}" => Who::Only(WRITERS),
+        "GET /library/company" | "GET /library/company/{id}" | "GET /projects/{id}/library-updates" => Who::Only(READERS),
+        "POST /library/company" | "POST /library/company/csv" | "PUT /library/company/{id}" | "DELETE /library/company/{id}" => Who::Only(WRITERS),
         "POST /projects/{id}/exports" | "GET /exports/{id}" => Who::Only(EXPORTERS),
         "GET /admin/users" | "POST /admin/users" | "GET /admin/users/{id}" | "DELETE /admin/users/{id}" => Who::Only(USER_ADMINS),
         "PUT /admin/users/{id}/access" | "POST /admin/users/{id}/disable" | "POST /admin/users/{id}/enable" => Who::Only(USER_ADMINS),

@@ -149,6 +149,16 @@ fn every_bad_cell_is_named_by_row_and_column() {
 }
 
 #[test]
+fn a_row_is_the_line_of_the_file_whatever_its_line_ends() {
+    // Excel writes CR LF (and old Mac files CR alone): the bad cell of the third data row is
+    // on line 4 in each.
+    let lf = FUSE_EN.replace("allowable,160,12", "allowable,160,=12");
+    for (ends, csv) in [("LF", lf.clone()), ("CR LF", lf.replace('\n', "\r\n")), ("CR", lf.replace('\n', "\r"))] {
+        assert_eq!(cell_error(&csv), (4, Some("time_s".to_string()), "formula_not_allowed".to_string()), "{ends}");
+    }
+}
+
+#[test]
 fn rows_of_a_curve_must_rise_in_current_and_fall_in_time() {
     // Row 10 (melting, 200 A) moved below row 9's 150 A.
     let e = cell_error(&FUSE_EN.replace("melting,200,12", "melting,140,12"));

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::ports::{AnchorStore, AuditLog, BlobStore, ProjectStore, TenantStore, UserStore};
+use crate::ports::{AnchorStore, AuditLog, BlobStore, LibraryStore, ProjectStore, TenantStore, UserStore};
 use crate::seal::Sealer;
 
 /// Every port, behind trait objects so that handlers do not know which adapters serve them.
@@ -13,6 +13,8 @@ pub struct Backend {
     pub tenants: Arc<dyn TenantStore>,
     pub users: Arc<dyn UserStore>,
     pub projects: Arc<dyn ProjectStore>,
+    /// The company's own device library (every version of every item).
+    pub library: Arc<dyn LibraryStore>,
     pub audit: Arc<dyn AuditLog>,
     /// Where the audit chains' heads are anchored (to verify a chain against).
     pub anchors: Arc<dyn AnchorStore>,

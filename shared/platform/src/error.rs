@@ -7,7 +7,8 @@ use serde::Serialize;
 use crate::ports::StoreError;
 use crate::seal::SealError;
 
-/// One invalid input, located by a JSON pointer into the body, or by header or parameter name.
+/// One invalid input, located by a JSON pointer into the body, by header or parameter name,
+/// or — in a CSV body — by row (the header being row 1; 0 for the whole file) and column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -16,6 +17,12 @@ pub struct FieldError {
     pub header: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter: Option<String>,
+    /// Row of a CSV body, 1-based with the header as row 1; 0 for the file as a whole.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<usize>,
+    /// Column of a CSV body, as its header is written in the file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
     pub code: String,
     pub message: String,
     /// The same message in Japanese, where the rule provides one.
@@ -24,14 +31,33 @@ pub struct FieldError {
 }
 
 impl FieldError {
+    fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError {
+            pointer: None,
+            header: None,
+            parameter: None,
+            row: None,
+            column: None,
+            code: code.into(),
+            message: message.into(),
+            message_ja: None,
+        }
+    }
     pub fn body(pointer: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldError { pointer: Some(pointer.into()), header: None, parameter: None, code: code.into(), message: message.into(), message_ja: None }
+        FieldError { pointer: Some(pointer.into()), ..FieldError::new(code, message) }
     }
     pub fn header(name: &str, code: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldError { pointer: None, header: Some(name.to_owned()), parameter: None, code: code.into(), message: message.into(), message_ja: None }
+        FieldError { header: Some(name.to_owned()), ..FieldError::new(code, message) }
     }
     pub fn parameter(name: &str, code: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldError { pointer: None, header: None, parameter: Some(name.to_owned()), code: code.into(), message: message.into(), message_ja: None }
+        FieldError { parameter: Some(name.to_owned()), ..FieldError::new(code, message) }
+    }
+}
+
+impl From<domain::library::csv_import::CsvError> for FieldError {
+    /// A CSV import error, with its row, column, code and both messages.
+    fn from(e: domain::library::csv_import::CsvError) -> Self {
+        FieldError { row: Some(e.row), column: e.column, message_ja: Some(e.message_ja), ..FieldError::new(e.code, e.message_en) }
     }
 }
 
@@ -149,7 +175,7 @@ impl ApiError {
             }
             ApiError::PreconditionRequired { header } => format!("The {header} header is required."),
             ApiError::PayloadTooLarge { limit_bytes } => format!("The body exceeds {limit_bytes} bytes."),
-            ApiError::UnsupportedMediaType => "The body must be application/json.".into(),
+            ApiError::UnsupportedMediaType => "The body's media type is not accepted here (JSON bodies are application/json).".into(),
             ApiError::TooManyRequests { retry_after_secs, .. } => {
                 format!("Too many failed attempts from this address; retry in {retry_after_secs} seconds.")
             }
@@ -218,7 +244,7 @@ impl From<StoreError> for ApiError {
             StoreError::VersionMismatch { current } => ApiError::PreconditionFailed { current_version: current },
             StoreError::TooLarge { bytes } => ApiError::Conflict {
                 code: "too_large_to_store",
-                detail: format!("The project is too large to store ({bytes} bytes after compression and sealing)."),
+                detail: format!("It is too large to store ({bytes} bytes after compression and sealing)."),
             },
             StoreError::Unavailable(cause) => ApiError::Unavailable(cause),
         }

@@ -7,6 +7,7 @@ pub mod anchor;
 pub mod auth;
 pub mod aws;
 pub mod backend;
+pub mod company_library;
 pub mod edge;
 pub mod error;
 pub mod http;

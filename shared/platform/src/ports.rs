@@ -217,6 +217,49 @@ pub trait ProjectStore: Send + Sync {
     ) -> Result<Page<ProjectMeta>, StoreError>;
 }
 
+/// Checks a company library item id at the edge of the store: 1–64 characters of
+/// `A–Z a–z 0–9 . _ -` (the rule of `domain::library::company_validate`), so that an id can
+/// never carry a key separator (`#`) into a record key.
+pub fn library_item_id_ok(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+/// One stored version of a company library item: id and version in clear, the item sealed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LibraryItemRecord {
+    /// The item's id (see [`library_item_id_ok`]), stable across versions.
+    pub id: String,
+    /// 1 for the first version; each accepted replacement adds one.
+    pub version: u64,
+    /// When this version was stored.
+    pub stored_at: UnixMillis,
+    /// The sealed item (JSON of the whole item at this version).
+    pub content: Vec<u8>,
+}
+
+/// The company's own device library. Every version of an item is kept: projects carry copies
+/// of the versions they use, and an id with its version always names the same data, so an id
+/// once used is never given to another item (not even after it is deleted).
+#[async_trait]
+pub trait LibraryStore: Send + Sync {
+    /// Store a new item at version 1 (`record.version` must be 1). `AlreadyExists` if the id
+    /// is taken in this tenant or was taken before and deleted.
+    async fn create_library_item(&self, tenant: &TenantId, record: &LibraryItemRecord) -> Result<(), StoreError>;
+    /// The item's newest version (`version: None`) or the given one. `None` when the item
+    /// does not exist (or was deleted), or has no such version.
+    async fn get_library_item(&self, tenant: &TenantId, id: &str, version: Option<u64>) -> Result<Option<LibraryItemRecord>, StoreError>;
+    /// Publish a new version if the newest stored one is `expected_version`; `record.version`
+    /// must be `expected_version + 1`. Older versions stay readable. Atomic: on any error
+    /// nothing changed (`VersionMismatch`, `NotFound`).
+    async fn replace_library_item(&self, tenant: &TenantId, record: &LibraryItemRecord, expected_version: u64) -> Result<(), StoreError>;
+    /// Withdraw an item if its newest version is `expected_version` (or any, when `None`):
+    /// it is no longer listed or read, and its id stays used.
+    async fn delete_library_item(&self, tenant: &TenantId, id: &str, expected_version: Option<u64>) -> Result<(), StoreError>;
+    /// The newest version of each item, ordered by id, strictly after `after`, at most
+    /// `limit` (1..=100).
+    async fn list_library_items(&self, tenant: &TenantId, after: Option<&str>, limit: usize) -> Result<Page<LibraryItemRecord>, StoreError>;
+}
+
 /// Outcome of an audited operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

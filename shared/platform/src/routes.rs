@@ -109,6 +109,15 @@ pub const ROUTES: &[Route] = &[
     Route { method: "POST", path: "/projects/{id}/analysis", function: "analysis", access: Requires(ProjectRead) },
     Route { method: "POST", path: "/analysis", function: "analysis", access: Requires(ProjectRead) },
     Route { method: "GET", path: "/library", function: "library", access: Requires(ProjectRead) },
+    // The company library before `/library/{id}`: a literal segment wins over a parameter
+    // (as in API Gateway), and `resolve` takes the first route that matches.
+    Route { method: "GET", path: "/library/company", function: "library", access: Requires(ProjectRead) },
+    Route { method: "POST", path: "/library/company", function: "library", access: Requires(ProjectWrite) },
+    Route { method: "POST", path: "/library/company/csv", function: "library", access: Requires(ProjectWrite) },
+    Route { method: "GET", path: "/library/company/{id}", function: "library", access: Requires(ProjectRead) },
+    Route { method: "PUT", path: "/library/company/{id}", function: "library", access: Requires(ProjectWrite) },
+    Route { method: "DELETE", path: "/library/company/{id}", function: "library", access: Requires(ProjectWrite) },
+    Route { method: "GET", path: "/projects/{id}/library-updates", function: "library", access: Requires(ProjectRead) },
     Route { method: "GET", path: "/library/{id}", function: "library", access: Requires(ProjectRead) },
     Route { method: "POST", path: "/projects/{id}/exports", function: "exports", access: Requires(ProjectExport) },
     Route { method: "GET", path: "/exports/{id}", function: "exports", access: Requires(ProjectExport) },
@@ -165,6 +174,16 @@ mod tests {
         assert!(resolve("GET", "/projects/").is_err());
         assert_eq!(resolve("PATCH", "/projects/abc").unwrap_err(), true);
         assert_eq!(resolve("GET", "/nowhere").unwrap_err(), false);
+    }
+
+    #[test]
+    fn the_company_library_is_not_taken_for_a_built_in_item() {
+        assert_eq!(resolve("GET", "/library/company").unwrap().0.key(), "GET /library/company");
+        assert_eq!(resolve("GET", "/library/pf.t.30a").unwrap().0.key(), "GET /library/{id}");
+        assert_eq!(resolve("POST", "/library/company/csv").unwrap().0.key(), "POST /library/company/csv");
+        let (route, params) = resolve("PUT", "/library/company/acme.pf.t-30").unwrap();
+        assert_eq!(route.key(), "PUT /library/company/{id}");
+        assert_eq!(params, vec![("id", "acme.pf.t-30".to_owned())]);
     }
 
     #[test]

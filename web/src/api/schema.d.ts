@@ -546,6 +546,83 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/library/company": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's own library: the newest version of each item, ordered by id. Each item is given exactly as a project copies it into its `company_library`. */
+        get: operations["listCompanyLibrary"];
+        put?: never;
+        /** Add an item to the company library at version 1. `version` may be left out (or given as 1); the item is validated with the engine's rules (docs/library.md) and a 422 names every failing field by JSON pointer. An id in use, or used before and deleted, is a 409: an id and a version always name the same data. */
+        post: operations["createCompanyItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/library/company/csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Read catalogue points from a CSV file (UTF-8 or Shift_JIS; layout in docs/library.md) and answer the curves an item is built from. Nothing is stored. A file with errors is a 400 `invalid_csv` whose `errors` each name the `row` (the header is row 1) and the `column`: formulas, text, empty cells, NaN, zero or negative values, values out of range, rows out of order, too many rows. */
+        post: operations["importCompanyCsv"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/library/company/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A company library item's id, e.g. `acme.pf.t-30` (1–64 characters of A–Z, a–z, 0–9, `.`, `_`, `-`). */
+                id: components["parameters"]["CompanyItemId"];
+            };
+            cookie?: never;
+        };
+        /** The newest version of an item, or with `version` an older one (every version is kept). */
+        get: operations["getCompanyItem"];
+        /** Publish the next version of an item (the version goes up by one; `id` and `version` may be left out of the body). Older versions stay readable, and no project changes until its engineer adopts the new version (`GET /projects/{id}/library-updates`). */
+        put: operations["replaceCompanyItem"];
+        post?: never;
+        /** Withdraw an item from the company library if it is still at the version `If-Match` names. Projects keep their copies; the id is not given to another item. */
+        delete: operations["deleteCompanyItem"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{id}/library-updates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project id (1–64 characters of a–z, 0–9, `-`, `_`). */
+                id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        /** The devices of a stored project whose copy of a company item is older than the library's newest version, with the JSON pointer of each `library_ref`. Changes nothing. */
+        get: operations["getProjectLibraryUpdates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/projects/{id}/exports": {
         parameters: {
             query?: never;
@@ -669,17 +746,27 @@ export interface components {
             current_version?: number;
             request_id: string;
         };
-        /** @description One invalid input, located by exactly one of `pointer`, `header`, `parameter`. */
+        /** @description One invalid input, located by exactly one of `pointer`, `header`, `parameter`, or (in a CSV body) `row` with `column`. */
         FieldError: {
             /** @description JSON pointer into the request body (`""` is the whole body). */
             pointer?: string;
             header?: string;
             parameter?: string;
+            /** @description In a CSV body, the row (the header is row 1; 0 for the file as a whole). */
+            row?: number;
+            /** @description In a CSV body, the column's header as the file writes it. */
+            column?: string;
             code: string;
             message: string;
             /** @description The same message in Japanese, where the engine gives one. */
             message_ja?: string;
-        } & (unknown | unknown | unknown);
+        } & (unknown | unknown | unknown | unknown);
+        /** @description One page of the company library, the newest version of each item, ordered by id. */
+        CompanyItemList: {
+            items: components["schemas"]["CompanyItem"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            next_cursor: string | null;
+        };
         /** @description API Gateway's own error body. */
         GatewayMessage: {
             message: string;
@@ -1324,6 +1411,21 @@ export interface components {
              * @description Short-time and instantaneous pickup tolerance, ±fraction.
              */
             pickup_tolerance: number;
+        };
+        /** @description The curves read from a CSV file, tagged by the `curve` asked for. */
+        CsvCurves: {
+            /** @constant */
+            curve: "fuse";
+            ratings: components["schemas"]["FuseRating"][];
+        } | {
+            /** @constant */
+            curve: "breaker_band";
+            max: components["schemas"]["MultiplePoint"][];
+            min: components["schemas"]["MultiplePoint"][];
+        } | {
+            /** @constant */
+            curve: "relay_points";
+            points: components["schemas"]["MultiplePoint"][];
         };
         /** @description Which current a relay CT must reproduce without saturating. */
         CtBasis: "max_fault" | "instantaneous";
@@ -2570,6 +2672,20 @@ export interface components {
          *     only against the built-in library.
          */
         LibraryRef: string | components["schemas"]["CompanyRef"];
+        /**
+         * @description The devices of a project whose copy of a company item is older than the library's newest
+         *     version. Nothing changes until the engineer adopts the new version (copies it into the
+         *     project's `company_library` and moves the references, then saves the project).
+         */
+        LibraryUpdates: {
+            devices: components["schemas"]["OutdatedDevice"][];
+            project_id: string;
+            /**
+             * Format: uint64
+             * @description The project version this answer was computed from.
+             */
+            project_version: number;
+        };
         /** @description Which line of a characteristic a sampled series is. */
         LineKind: "nominal" | "min" | "max" | "allowable" | "melting" | "clearing" | "withstand" | "inrush";
         /**
@@ -2797,6 +2913,25 @@ export interface components {
              * @description Time multiplier setting (IEC/IEEE curves only), 0.025 … 2.
              */
             tms?: number | null;
+        };
+        /** @description A device whose project copy of a company item is older than the company's current version. */
+        OutdatedDevice: {
+            /** @description The device's id (`utility` for the utility's own relay). */
+            device_id: string;
+            /** @description The company item's id. */
+            item_id: string;
+            /**
+             * Format: uint32
+             * @description The newest version in the company library.
+             */
+            latest_version: number;
+            /** @description JSON pointer of the device's `library_ref`. */
+            pointer: string;
+            /**
+             * Format: uint32
+             * @description The version the project uses.
+             */
+            project_version: number;
         };
         /**
          * @description A transformer's short-circuit impedance on its own rating.
@@ -4054,6 +4189,8 @@ export interface components {
         Limit: number;
         /** @description `next_cursor` of the previous page, as it was returned. Opaque and bound to the caller's company: another company's cursor is refused with 400. */
         Cursor: string;
+        /** @description A company library item's id, e.g. `acme.pf.t-30` (1–64 characters of A–Z, a–z, 0–9, `.`, `_`, `-`). */
+        CompanyItemId: string;
         /** @description The `ETag` of the version being replaced (`"3"`, `W/"3"` or `3`). */
         IfMatchRequired: string;
         /** @description When given, delete only if the project is still at this version. */
@@ -4067,7 +4204,7 @@ export interface components {
         };
     };
     headers: {
-        /** @description The project's version as a strong entity tag, e.g. `"3"`. */
+        /** @description The version of the project (or company library item) as a strong entity tag, e.g. `"3"`. */
         ETag: string;
     };
     pathItems: never;
@@ -5161,6 +5298,254 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listCompanyLibrary: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description `next_cursor` of the previous page, as it was returned. Opaque and bound to the caller's company: another company's cursor is refused with 400. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of items. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompanyItemList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createCompanyItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompanyItem"];
+            };
+        };
+        responses: {
+            /** @description Stored at version 1. */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    /** @description The item, `/library/company/{id}`. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompanyItem"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    importCompanyCsv: {
+        parameters: {
+            query: {
+                /** @description What the file holds. */
+                curve: "fuse" | "breaker_band" | "relay_points";
+                /** @description The fuse rating, A, when the file has no `rating_a` column. */
+                rating_a?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description The curves read. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CsvCurves"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getCompanyItem: {
+        parameters: {
+            query?: {
+                /** @description An older version to read. */
+                version?: number;
+            };
+            header?: never;
+            path: {
+                /** @description A company library item's id, e.g. `acme.pf.t-30` (1–64 characters of A–Z, a–z, 0–9, `.`, `_`, `-`). */
+                id: components["parameters"]["CompanyItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The item at that version. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompanyItem"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    replaceCompanyItem: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The `ETag` of the version being replaced (`"3"`, `W/"3"` or `3`). */
+                "If-Match": components["parameters"]["IfMatchRequired"];
+            };
+            path: {
+                /** @description A company library item's id, e.g. `acme.pf.t-30` (1–64 characters of A–Z, a–z, 0–9, `.`, `_`, `-`). */
+                id: components["parameters"]["CompanyItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompanyItem"];
+            };
+        };
+        responses: {
+            /** @description Published. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompanyItem"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteCompanyItem: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The `ETag` of the version being replaced (`"3"`, `W/"3"` or `3`). */
+                "If-Match": components["parameters"]["IfMatchRequired"];
+            };
+            path: {
+                /** @description A company library item's id, e.g. `acme.pf.t-30` (1–64 characters of A–Z, a–z, 0–9, `.`, `_`, `-`). */
+                id: components["parameters"]["CompanyItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Withdrawn. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getProjectLibraryUpdates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project id (1–64 characters of a–z, 0–9, `-`, `_`). */
+                id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The outdated devices (an empty list when every copy is current). */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LibraryUpdates"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

@@ -266,14 +266,22 @@ impl Errors {
     }
 }
 
-/// UTF-8 (a leading byte-order mark dropped) or, failing that, Shift_JIS.
+/// UTF-8 (a leading byte-order mark dropped) or, failing that, Shift_JIS; line ends made LF.
+/// (The CSV reader counts a CR LF file's lines one short, and Excel writes CR LF: with the
+/// line ends made LF, a row number is the line of the file whatever wrote it.)
 fn decode(bytes: &[u8]) -> Option<String> {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if let Ok(s) = std::str::from_utf8(body) {
-        return Some(s.to_string());
-    }
-    let (text, _, had_errors) = encoding_rs::SHIFT_JIS.decode(bytes);
-    (!had_errors).then(|| text.into_owned())
+    let text = match std::str::from_utf8(body) {
+        Ok(s) => s.to_string(),
+        Err(_) => {
+            let (text, _, had_errors) = encoding_rs::SHIFT_JIS.decode(bytes);
+            if had_errors {
+                return None;
+            }
+            text.into_owned()
+        }
+    };
+    Some(text.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
 /// A header reduced to its name: lower case, no spaces, no unit in brackets, no BOM.

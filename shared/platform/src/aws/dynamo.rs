@@ -11,6 +11,8 @@
 //! | project (small main item) | `TENANT#<tid>` | `PROJECT#<pid>` |
 //! | project content part | `TENANT#<tid>` | `PART#<pid>#<version:010>#<n:03>` |
 //! | audit chain head | `TENANT#<tid>` | `AUDITHEAD` |
+//! | company library item: newest version (head) | `TENANT#<tid>` | `LIBITEM#<item id>` |
+//! | company library item: every version | `TENANT#<tid>` | `LIBVER#<item id>#<version:06>` |
 //! | audit event | `TENANT#<tid>#AUDIT#<yyyy-mm>` | `<ts:013>#<event id>` |
 //!
 //! A project's sealed content may be several megabytes, far above DynamoDB's 400 KB item
@@ -41,6 +43,8 @@ use crate::ports::{
     TenantStore, UnixMillis, User, UserStore,
 };
 use crate::seal::{chain_hash, CHAIN_START};
+
+mod library;
 
 /// Largest slice of sealed content stored in one part item (350 KiB, under the 400 KB
 /// item limit with room for keys and attribute names).

@@ -118,6 +118,7 @@ pub fn backend_in_scope(scope: Arc<scope::TenantScope>, cfg: &AwsConfig) -> Back
         tenants: store.clone(),
         users: store.clone(),
         projects: store.clone(),
+        library: store.clone(),
         audit: Arc::new(crate::anchor::AnchoredLog::new(store, anchors.clone(), crate::anchor::interval_from_env())),
         anchors,
         sealer: Arc::new(EnvelopeSealer::new(keys, CachePolicy::default())),

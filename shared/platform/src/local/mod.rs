@@ -78,6 +78,7 @@ pub fn backend(dir: &Path) -> anyhow::Result<Backend> {
         tenants: store.clone(),
         users: store.clone(),
         projects: store.clone(),
+        library: store.clone(),
         audit: Arc::new(crate::anchor::AnchoredLog::new(store, anchors.clone(), crate::anchor::interval_from_env())),
         anchors,
         sealer: Arc::new(EnvelopeSealer::new(keys, CachePolicy::default())),

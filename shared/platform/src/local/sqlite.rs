@@ -10,6 +10,8 @@ use crate::ids::{ProjectId, TenantId, UserId};
 use crate::ports::*;
 use crate::seal::{chain_hash, CHAIN_START};
 
+mod library;
+
 /// The SQLite adapter for every record port.
 pub struct SqliteStore {
     path: PathBuf,
@@ -57,6 +59,22 @@ CREATE TABLE IF NOT EXISTS user_emails (
     email TEXT NOT NULL,
     user TEXT NOT NULL,
     PRIMARY KEY (tenant, email)
+);
+-- The company library: every version of every item, and which version is the newest of
+-- each item still published (an id without a head was deleted; its versions keep the id used).
+CREATE TABLE IF NOT EXISTS library_versions (
+    tenant TEXT NOT NULL,
+    id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    stored_at INTEGER NOT NULL,
+    content BLOB NOT NULL,
+    PRIMARY KEY (tenant, id, version)
+);
+CREATE TABLE IF NOT EXISTS library_heads (
+    tenant TEXT NOT NULL,
+    id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    PRIMARY KEY (tenant, id)
 );
 CREATE TABLE IF NOT EXISTS admin_guards (
     tenant TEXT PRIMARY KEY,
