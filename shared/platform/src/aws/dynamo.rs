@@ -292,6 +292,28 @@ impl DynamoStore {
         }
     }
 
+    /// One page (at most `limit`, 1–100) of `tenant`'s items whose SK starts with `prefix`,
+    /// after the item `start_sk`, in SK order; and whether more follow.
+    async fn page(&self, tenant: &TenantId, prefix: &str, start_sk: Option<String>, limit: usize) -> Result<(Vec<Item>, bool), StoreError> {
+        let db = self.db(tenant).await;
+        let pk = tenant_pk(tenant);
+        let limit = limit.clamp(1, 100);
+        let out = db
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
+            .expression_attribute_values(":pk", s(pk.clone()))
+            .expression_attribute_values(":prefix", s(prefix))
+            .consistent_read(true)
+            .set_exclusive_start_key(start_sk.map(|sk| key(pk, sk)))
+            .limit(i32::try_from(limit).unwrap_or(100))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        let more = out.last_evaluated_key().is_some_and(|k| !k.is_empty());
+        Ok((out.items.unwrap_or_default(), more))
+    }
+
     async fn transact(&self, db: &Client, actions: Vec<TransactWriteItem>) -> Result<Tx, StoreError> {
         let result = db
             .transact_write_items()
@@ -801,27 +823,8 @@ impl ProjectStore for DynamoStore {
         after: Option<&ProjectId>,
         limit: usize,
     ) -> Result<Page<ProjectMeta>, StoreError> {
-        let db = self.db(tenant).await;
-        let limit = limit.clamp(1, 100);
-        let pk = tenant_pk(tenant);
-        let out = db
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
-            .expression_attribute_values(":pk", s(pk.clone()))
-            .expression_attribute_values(":prefix", s(PROJECT_PREFIX))
-            .consistent_read(true)
-            .set_exclusive_start_key(after.map(|a| key(pk.clone(), project_sk(a))))
-            .limit(i32::try_from(limit).unwrap_or(100))
-            .send()
-            .await
-            .map_err(unavailable)?;
-        let items = out
-            .items()
-            .iter()
-            .map(|item| parse_main(item).map(|m| m.meta))
-            .collect::<Result<Vec<_>, _>>()?;
-        let more = out.last_evaluated_key().is_some_and(|k| !k.is_empty());
+        let (items, more) = self.page(tenant, PROJECT_PREFIX, after.map(project_sk), limit).await?;
+        let items = items.iter().map(|item| parse_main(item).map(|m| m.meta)).collect::<Result<Vec<_>, _>>()?;
         let next = if more { items.last().map(|m| m.id.as_str().to_owned()) } else { None };
         Ok(Page { items, next })
     }

@@ -172,23 +172,9 @@ impl LibraryStore for DynamoStore {
     }
 
     async fn list_library_items(&self, tenant: &TenantId, after: Option<&str>, limit: usize) -> Result<Page<LibraryItemRecord>, StoreError> {
-        let db = self.db(tenant).await;
-        let limit = limit.clamp(1, 100);
-        let pk = tenant_pk(tenant);
-        let out = db
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
-            .expression_attribute_values(":pk", s(pk.clone()))
-            .expression_attribute_values(":prefix", s(HEAD_PREFIX))
-            .consistent_read(true)
-            .set_exclusive_start_key(after.filter(|a| library_item_id_ok(a)).map(|a| key(pk.clone(), head_sk(a))))
-            .limit(i32::try_from(limit).unwrap_or(100))
-            .send()
-            .await
-            .map_err(unavailable)?;
-        let items = out.items().iter().map(record_of).collect::<Result<Vec<_>, _>>()?;
-        let more = out.last_evaluated_key().is_some_and(|k| !k.is_empty());
+        let start = after.filter(|a| library_item_id_ok(a)).map(head_sk);
+        let (items, more) = self.page(tenant, HEAD_PREFIX, start, limit).await?;
+        let items = items.iter().map(record_of).collect::<Result<Vec<_>, _>>()?;
         let next = if more { items.last().map(|r| r.id.clone()) } else { None };
         Ok(Page { items, next })
     }
