@@ -2,7 +2,7 @@
 # Bounded fuzzing of the parsers that read what users send (cargo-fuzz, nightly toolchain):
 # the project document (parse, validate, analyse), catalogue CSV imports and company library
 # items. Each target runs for SECONDS (default 60) from a corpus seeded with the repository's
-# own samples; a crash is copied to shared/domain/tests/fuzz_regressions/<target>/, which
+# own samples (crate: shared/domain/fuzz); a crash is copied to shared/domain/tests/fuzz_regressions/<target>/, which
 # `cargo test -p domain --test fuzz_regressions` replays from then on. Not part of
 # tests/run.sh.
 #
@@ -12,7 +12,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 seconds=${1:-60}
 command -v cargo-fuzz > /dev/null || cargo install cargo-fuzz --locked --version 0.12.0 || exit 1
-rustup toolchain list | grep -q '^nightly' || { echo "the nightly toolchain is missing (rustup toolchain install nightly)"; exit 1; }
+rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal || exit 1
 
 corpus="$root/target/fuzz-corpus"
 mkdir -p "$corpus/project_document" "$corpus/catalogue_csv" "$corpus/company_item"
@@ -26,7 +26,7 @@ for target in project_document catalogue_csv company_item; do
   echo "== $target (${seconds} s)"
   artifacts="$root/target/fuzz-artifacts/$target"
   mkdir -p "$artifacts"
-  (cd fuzz && cargo +nightly fuzz run "$target" "$corpus/$target" -- \
+  (cd shared/domain/fuzz && cargo +nightly fuzz run "$target" "$corpus/$target" -- \
     -max_total_time="$seconds" -max_len=65536 -artifact_prefix="$artifacts/" 2>&1 | tail -4)
   if ls "$artifacts"/crash-* > /dev/null 2>&1; then
     keep="$root/shared/domain/tests/fuzz_regressions/$target"
