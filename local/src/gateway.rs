@@ -113,15 +113,18 @@ async fn entry(
 }
 
 /// Origins allowed to call the API from a browser page of another origin
-/// (`KYOCHO_CORS_ORIGINS`, comma-separated; none by default: the local web client is served
+/// (`KYOCHO_CORS_ORIGINS`, comma-separated, read once; none by default: the local web client is served
 /// from the API's own origin). The cloud's equivalent is the HTTP API's `CorsConfiguration`.
-fn cors_origins() -> Vec<String> {
-    std::env::var("KYOCHO_CORS_ORIGINS")
-        .unwrap_or_default()
-        .split(',')
-        .map(|o| o.trim().trim_end_matches('/').to_owned())
-        .filter(|o| !o.is_empty())
-        .collect()
+fn cors_origins() -> &'static [String] {
+    static ORIGINS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    ORIGINS.get_or_init(|| {
+        std::env::var("KYOCHO_CORS_ORIGINS")
+            .unwrap_or_default()
+            .split(',')
+            .map(|o| o.trim().trim_end_matches('/').to_owned())
+            .filter(|o| !o.is_empty())
+            .collect()
+    })
 }
 
 /// A CORS preflight, answered the way API Gateway answers it with the template's
