@@ -20,12 +20,16 @@ pub fn run(file: &Path, json: bool) -> ExitCode {
     match parse_and_analyze(&text) {
         Ok(analysis) => {
             if json {
-                match serde_json::to_string_pretty(&analysis) {
-                    Ok(s) => println!("{s}"),
-                    Err(e) => {
-                        eprintln!("analyze: cannot write JSON: {e}");
-                        return ExitCode::from(2);
-                    }
+                // Compact, through one buffer: the analysis of a large project is megabytes.
+                use std::io::Write as _;
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+                let written = serde_json::to_writer(&mut out, &analysis)
+                    .map_err(std::io::Error::from)
+                    .and_then(|()| out.write_all(b"\n"))
+                    .and_then(|()| out.flush());
+                if let Err(e) = written {
+                    eprintln!("analyze: cannot write JSON: {e}");
+                    return ExitCode::from(2);
                 }
             } else {
                 print!("{}", report_text(&analysis));

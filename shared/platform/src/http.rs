@@ -249,6 +249,38 @@ pub fn compress(resp: Response<Body>) -> Response<Body> {
     Response::from_parts(parts, Body::Binary(compressed))
 }
 
+/// The largest body a synchronous Lambda answer carries: 6 MB for the whole answer, less room
+/// for its status and headers. Every route answers within it or says why it cannot; the local
+/// edition keeps the same limit, so an answer that works there works in the cloud.
+pub const MAX_ANSWER_BYTES: usize = 6 * 1024 * 1024 - 32 * 1024;
+
+/// The size `body` takes inside Lambda's answer: text as a JSON string (quotes, backslashes
+/// and control characters escaped), binary as base64.
+pub fn answer_bytes(body: &Body) -> usize {
+    match body {
+        Body::Empty => 0,
+        Body::Binary(b) => b.len().div_ceil(3) * 4,
+        Body::Text(t) => t
+            .bytes()
+            .map(|b| match b {
+                b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 2,
+                0..=0x1f => 6,
+                _ => 1,
+            })
+            .sum(),
+    }
+}
+
+/// 400 `answer_too_large`: what was asked for does not fit one answer.
+fn answer_too_large(gzip: bool) -> ApiError {
+    let hint = if gzip { "" } else { " Sending Accept-Encoding: gzip lets a larger answer through." };
+    ApiError::BadRequest {
+        code: "answer_too_large",
+        detail: format!("The answer would be larger than one API answer can carry ({} bytes): ask for less (a shorter period, a smaller page).{hint}", MAX_ANSWER_BYTES),
+        errors: Vec::new(),
+    }
+}
+
 /// Now, in milliseconds since the Unix epoch.
 pub fn now_millis() -> i64 {
     (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
@@ -414,7 +446,13 @@ where
                 Ok(resp) => {
                     let target = resp.extensions().get::<AuditTarget>().map(|t| t.0.clone());
                     let detail = resp.extensions().get::<AuditDetail>().map(|d| d.0.clone());
-                    (if gzip { compress(resp) } else { resp }, target, None, detail)
+                    let resp = if gzip { compress(resp) } else { resp };
+                    if answer_bytes(resp.body()) > MAX_ANSWER_BYTES {
+                        let e = answer_too_large(gzip);
+                        (e.to_response(&gw.request_id), target, Some(e), detail)
+                    } else {
+                        (resp, target, None, detail)
+                    }
                 }
                 Err(e) => (e.to_response(&gw.request_id), None, Some(e), None),
             }

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod anchor;
+pub mod announcements;
 pub mod auth;
 pub mod aws;
 pub mod backend;

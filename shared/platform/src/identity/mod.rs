@@ -307,31 +307,38 @@ pub fn services(req: &lambda_http::Request) -> Result<Arc<Services>, crate::ApiE
 }
 
 /// Run a function that needs the identity provider as a Lambda: like [`crate::lambda::run`],
-/// with the Cognito adapter and the DynamoDB lockout store built once at start.
+/// with the Cognito adapter and the DynamoDB lockout store built with the backend when the
+/// first request arrives.
 pub async fn run<F, Fut>(handler: F) -> Result<(), lambda_http::Error>
 where
     F: Fn(Arc<crate::Backend>, lambda_http::Request) -> Fut + Clone + Send + Sync + 'static,
     Fut: Future<Output = lambda_http::Response<lambda_http::Body>> + Send,
 {
     crate::http::init_tracing();
-    let cfg = crate::aws::AwsConfig::from_env()?;
-    // One SDK configuration (credentials, region, endpoint) for every client of this function.
-    let sdk = cfg.sdk_config().await;
-    let scope = Arc::new(crate::aws::scope::TenantScope::new(&sdk, cfg.tenant_role_arn.clone()));
-    let backend = crate::aws::backend_in_scope(scope.clone(), &cfg);
-    let services = Arc::new(Services {
-        provider: Arc::new(cognito::CognitoIdentity::from_env(&sdk)?),
-        lockout: Arc::new(dynamo_lockout::DynamoLockout::new(scope, cfg.table_name.clone())),
-        clock: Clock::default(),
-        mailer: Arc::new(crate::aws::SesMailer::new(
-            aws_sdk_sesv2::Client::new(&sdk),
-            // Only `auth` sends notices; where the sender is missing, sending fails and is logged.
-            std::env::var("KYOCHO_MAIL_FROM").unwrap_or_default(),
-        )),
-    });
-    crate::lambda::serve(backend, move |backend, mut req: lambda_http::Request| {
-        req.extensions_mut().insert(services.clone());
-        let handler = handler.clone();
+    let cfg = Arc::new(crate::aws::AwsConfig::from_env()?);
+    let build = move || {
+        let cfg = cfg.clone();
+        async move {
+            // One SDK configuration (credentials, region, endpoint) for every client of this function.
+            let sdk = cfg.sdk_config().await;
+            let scope = Arc::new(crate::aws::scope::TenantScope::new(&sdk, cfg.tenant_role_arn.clone()));
+            let backend = Arc::new(crate::aws::backend_in_scope(scope.clone(), &cfg));
+            let services = Arc::new(Services {
+                provider: Arc::new(cognito::CognitoIdentity::from_env(&sdk)?),
+                lockout: Arc::new(dynamo_lockout::DynamoLockout::new(scope, cfg.table_name.clone())),
+                clock: Clock::default(),
+                mailer: Arc::new(crate::aws::SesMailer::new(
+                    aws_sdk_sesv2::Client::new(&sdk),
+                    // Only `auth` sends notices; where the sender is missing, sending fails and is logged.
+                    std::env::var("KYOCHO_MAIL_FROM").unwrap_or_default(),
+                )),
+            });
+            Ok((backend, services))
+        }
+    };
+    crate::lambda::serve_lazy(build, move |state: Arc<(Arc<crate::Backend>, Arc<Services>)>, mut req: lambda_http::Request| {
+        req.extensions_mut().insert(state.1.clone());
+        let (handler, backend) = (handler.clone(), state.0.clone());
         async move { handler(backend, req).await }
     })
     .await
