@@ -5,7 +5,8 @@
 //! first business day after the date of receipt is the first day counted, whether the
 //! inquiry came in on a business day or not, so an inquiry received on a Saturday is due
 //! when one received late on the Friday before is. N = 0 is a same-day reply: due at the end
-//! of the date of receipt when it is a business day, else of the next business day.
+//! of the date of receipt when it is a business day, else of the next business day (so for an
+//! inquiry received on a day off, N = 0 and N = 1 fall due together).
 
 use time::macros::{offset, time};
 use time::{Date, Duration, OffsetDateTime, Time, UtcOffset};
@@ -36,6 +37,19 @@ pub const REPLY_DUE_TIME: Time = time!(23:59:59);
 ///   count: due 2027-01-05 23:59:59 JST.
 ///
 /// Errors when the date of receipt or the due date lies outside [`crate::SUPPORTED_YEARS`].
+///
+/// ```
+/// use calendar::reply_due;
+/// use time::macros::datetime;
+///
+/// let due = |received| reply_due(received, 2).unwrap();
+/// assert_eq!(due(datetime!(2026-06-01 10:00 +09:00)), datetime!(2026-06-03 14:59:59 UTC));
+/// assert_eq!(due(datetime!(2026-06-05 23:30 +09:00)), datetime!(2026-06-09 14:59:59 UTC));
+/// assert_eq!(due(datetime!(2026-06-06 12:00 +09:00)), datetime!(2026-06-09 14:59:59 UTC));
+/// assert_eq!(due(datetime!(2026-06-05 15:30 UTC)), datetime!(2026-06-09 14:59:59 UTC));
+/// assert_eq!(due(datetime!(2026-04-30 16:00 +09:00)), datetime!(2026-05-07 14:59:59 UTC));
+/// assert_eq!(due(datetime!(2026-12-28 15:00 +09:00)), datetime!(2027-01-05 14:59:59 UTC));
+/// ```
 pub fn reply_due(
     received: OffsetDateTime,
     business_days: u32,
