@@ -145,7 +145,9 @@ pub fn analyze(project: &Project, settings: &CheckSettings) -> Analysis {
     }
 }
 
-fn build_chart(project: &Project, sc: &ShortCircuitStudy, settings: &CheckSettings) -> Chart {
+/// The coordination chart of a project and its short-circuit study: fault markers, the
+/// chart range and every device's sampled curves (the `chart` of [`analyze`]).
+pub fn build_chart(project: &Project, sc: &ShortCircuitStudy, settings: &CheckSettings) -> Chart {
     let ctx = checks::Ctx::new(project, sc, settings);
     let chart_v = ctx.chart_v;
     let mut markers = Vec::new();
