@@ -300,6 +300,8 @@ pub(crate) struct Ctx<'a> {
     pub utility_ocr: Option<Tcc>,
     /// Per bus index: series devices leaving it downstream.
     pub children: Vec<Vec<usize>>,
+    /// Per device index: the position in `sc.buses` of the first row with the device's id.
+    bus_rows: Vec<Option<usize>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -316,11 +318,17 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
+        let mut first_row: std::collections::HashMap<&str, usize> = std::collections::HashMap::with_capacity(sc.buses.len());
+        for (k, r) in sc.buses.iter().enumerate() {
+            first_row.entry(r.bus_id.as_str()).or_insert(k);
+        }
+        let bus_rows = project.devices.iter().map(|d| first_row.get(d.id()).copied()).collect();
         let mut ctx = Ctx {
             project,
             sc,
             settings,
             topo,
+            bus_rows,
             chart_v,
             frequency_hz,
             prot: vec![None; n],
@@ -379,8 +387,11 @@ impl<'a> Ctx<'a> {
 
     fn bus_row(&self, bus: usize) -> Option<&'a BusShortCircuit> {
         let sc: &'a ShortCircuitStudy = self.sc;
-        let id = self.bus_id(bus);
-        sc.buses.iter().find(|b| b.bus_id == id)
+        match self.bus_rows.get(bus) {
+            Some(row) => row.and_then(|k| sc.buses.get(k)),
+            // Not a device index: the row of the empty id, as before.
+            None => sc.buses.iter().find(|b| b.bus_id.is_empty()),
+        }
     }
 
     /// Factor referring currents at a bus to the chart.
