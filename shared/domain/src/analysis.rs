@@ -22,7 +22,7 @@ pub const ANALYSIS_VERSION: u32 = 1;
 /// Log-spaced currents each chart line starts from, over the chart's current range; the line
 /// is then refined where it bends and keeps only the points a log-log drawing needs, within
 /// [`crate::curves::CHART_TOLERANCE_DECADES`] of the true curve ([`Tcc::sample`]).
-pub const CHART_SAMPLES: usize = 20;
+pub const CHART_SAMPLES: usize = 12;
 
 /// The same for ground relays, over their three decades.
 pub const GROUND_CHART_SAMPLES: usize = 10;

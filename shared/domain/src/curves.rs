@@ -1204,7 +1204,10 @@ impl Tcc {
         let grid = sample_grid(i_min_a, i_max_a, n, &self.breakpoints());
         // The lines are sampled one by one, mostly at the same currents: each current's times
         // are computed once for all of them.
-        let cache: std::cell::RefCell<std::collections::HashMap<u64, [f64; 3], std::hash::BuildHasherDefault<BitsHasher>>> = Default::default();
+        let cache = std::cell::RefCell::new(std::collections::HashMap::<u64, [f64; 3], std::hash::BuildHasherDefault<BitsHasher>>::with_capacity_and_hasher(
+            grid.len() * 4,
+            Default::default(),
+        ));
         let times_at = |i: f64| *cache.borrow_mut().entry(i.to_bits()).or_insert_with(|| self.line_times(i));
         self.line_kinds()
             .iter()
@@ -1484,12 +1487,17 @@ pub fn round_significant(x: f64) -> f64 {
     if !x.is_finite() || x == 0.0 {
         return x;
     }
-    // Decimal exponent of |x| from the powers of ten (no logarithm).
+    // Decimal exponent of |x| from its binary exponent (no logarithm): ⌊e₂·log10 2⌋ is the
+    // exponent or one less.
     let a = x.abs();
-    if !(1e-17..1e27).contains(&a) {
+    if !(1e-17..1e26).contains(&a) {
         return x;
     }
-    let e = POW10.partition_point(|&p| p <= a) as i32 - 1 - 17;
+    let e2 = ((a.to_bits() >> 52) & 0x7ff) as i32 - 1023;
+    let mut e = (f64::from(e2) * std::f64::consts::LOG10_2).floor() as i32;
+    if POW10[(e + 18) as usize] <= a {
+        e += 1;
+    }
     let k = CHART_SIGNIFICANT_DIGITS - 1 - e;
     if !(-22..=22).contains(&k) {
         return x;
