@@ -11,7 +11,7 @@ net with compare.py's mapping (`project_to_spec` below gives compare.py's networ
 every bus (within 0.5 %; Kyocho's `iec_max_with_contribution`, motors included, with
 Kyocho's 1 % neglect rule applied to the pandapower side as compare.py does), and only then
 times pandapower's `calc_sc(net, case="max", ip=True, ith=True, ...)` in-process (median of
-several runs after one warm-up). Loads and capacitor banks do not enter either IEC 60909
+several runs after one warm-up; numpy's BLAS on one thread, see below). Loads and capacitor banks do not enter either IEC 60909
 calculation and are left out of the pandapower net.
 
 Usage:
@@ -33,6 +33,14 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
+
+# One BLAS thread, as Kyocho uses one core: on a machine shared with other jobs OpenBLAS's
+# worker threads wait for cores and calc_sc takes about a second instead of 15 ms (set
+# before numpy is imported; an explicit setting in the environment is kept).
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
 import statistics
 import subprocess
 import sys
