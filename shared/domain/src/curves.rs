@@ -1057,8 +1057,9 @@ pub enum LineKind {
 pub struct SampledLine {
     /// Which line this is.
     pub line: LineKind,
-    /// Chart amperes ascending, seconds. Sampled curves ([`Tcc::sample`]) have both to
-    /// [`CHART_SIGNIFICANT_DIGITS`] significant digits.
+    /// Chart amperes ascending, seconds. Sampled curves ([`Tcc::sample`]) have currents of
+    /// [`CHART_SIGNIFICANT_DIGITS`] and times of [`CHART_TIME_SIGNIFICANT_DIGITS`]
+    /// significant digits.
     pub points: Vec<CurvePoint>,
 }
 
@@ -1201,7 +1202,7 @@ impl Tcc {
             Characteristic::Withstand(p) => return vec![pts_line(LineKind::Withstand, &p.points)],
             _ => {}
         }
-        let grid = sample_grid(i_min_a, i_max_a, n, &self.breakpoints());
+        let grid = chart_grid(i_min_a, i_max_a, n, &self.chart_knots());
         // The lines are sampled one by one, mostly at the same currents: each current's times
         // are computed once for all of them.
         let cache = std::cell::RefCell::new(std::collections::HashMap::<u64, [f64; 3], std::hash::BuildHasherDefault<BitsHasher>>::with_capacity_and_hasher(
@@ -1242,6 +1243,20 @@ impl Tcc {
                 t
             }
         }
+    }
+
+    /// [`Tcc::breakpoints`] and, for a relay, where its band's edges stop falling (the
+    /// inverse curve drawn with pickup × (1 ∓ tolerance) reaching its flat multiple): kinks of
+    /// the chart lines that the checks do not need as breakpoints.
+    fn chart_knots(&self) -> Vec<f64> {
+        let mut v = self.breakpoints();
+        if let Characteristic::Relay(r) = &self.characteristic {
+            if let Some(pk) = r.pickup_a {
+                let p = r.tolerance.pickup;
+                v.extend([pk * (1.0 - p) * r.flat_above_multiple, pk * (1.0 + p) * r.flat_above_multiple].map(|i| i * self.current_scale));
+            }
+        }
+        v
     }
 
     /// The lines [`Tcc::sample`] draws for this characteristic, in order.
@@ -1287,20 +1302,24 @@ impl Tcc {
 /// 0.5 % at s = 2. Steps draw as (nearly) vertical lines.
 pub const CHART_TOLERANCE_DECADES: f64 = 0.001;
 
-/// Significant digits of the currents and times of sampled chart points: each curve is
-/// evaluated at currents with this many digits, and its times are rounded to as many (a
-/// relative error of at most 5·10⁻⁵, 2·10⁻⁵ decade, inside the tolerance above).
+/// Significant digits of the currents of sampled chart points: each curve is evaluated at
+/// currents with this many digits (the points are on the curve at those currents).
 pub const CHART_SIGNIFICANT_DIGITS: i32 = 5;
 
+/// Significant digits of the times of sampled chart points (a relative error of at most
+/// 5·10⁻⁷: a drawn point lies on a catalogue curve to 10⁻⁶).
+pub const CHART_TIME_SIGNIFICANT_DIGITS: i32 = 7;
+
 /// An interval is split while the curve at its (logarithmic) midpoint is farther than this
-/// from the chord. The deviation of a smooth arc or a single kink from its chord is at most
-/// about twice the midpoint's.
-const REFINE_DECADES: f64 = 0.00025;
+/// from the chord. The deviation of a smooth arc or a single kink from its chord is a small
+/// multiple of the midpoint's (twice for a kink; up to about 3.5 times, seen near the pickup
+/// of the flattest inverse curves, IEC standard inverse with α = 0.02).
+const REFINE_DECADES: f64 = 0.00015;
 /// Points are dropped while the line through the rest stays this close to every dropped
 /// point (Ramer–Douglas–Peucker). With the refinement, the width of the narrowest interval
 /// (4.3·10⁻⁵ decade between neighbouring currents of five digits) and the rounding of times
 /// this stays within [`CHART_TOLERANCE_DECADES`].
-const SIMPLIFY_DECADES: f64 = 0.00042;
+const SIMPLIFY_DECADES: f64 = 0.0004;
 /// Halvings of a grid interval to find where a line begins or ends (a thousandth of the
 /// interval; these ends are where a curve rises above [`CHART_TIME_CEILING_S`], off the chart,
 /// or starts within a grid interval).
@@ -1358,7 +1377,7 @@ pub fn adaptive_line(f: &dyn Fn(f64) -> f64, grid: &[f64]) -> Vec<CurvePoint> {
     // `None` where the curve does not exist or lies above the chart (or the current is not a
     // positive number).
     let eval = |i: f64| {
-        let t = round_significant(f(i));
+        let t = round_significant_with(f(i), CHART_TIME_SIGNIFICANT_DIGITS, f64::round);
         (i > 0.0 && i.is_finite() && t > 0.0 && t <= CHART_TIME_CEILING_S).then(|| LogPoint { u: i.log10(), v: t.log10(), i, t })
     };
     let mut dense: Vec<LogPoint> = Vec::with_capacity(grid.len() * 2);
@@ -1423,7 +1442,43 @@ pub fn adaptive_line(f: &dyn Fn(f64) -> f64, grid: &[f64]) -> Vec<CurvePoint> {
         }
         prev = Some((i, here));
     }
-    simplify(&dense).into_iter().map(|p| pt(p.i, p.t)).collect()
+    let kept = simplify(&dense);
+    // Check the drawn line against the curve itself between the kept points, at a third and
+    // two thirds of each interval; where it strays, keep the worst of them and check again.
+    let mut out: Vec<LogPoint> = Vec::with_capacity(kept.len() + 8);
+    for w in kept.windows(2) {
+        out.push(w[0]);
+        verify(&eval, w[0], w[1], 0, &mut out);
+    }
+    out.extend(kept.last().copied());
+    out.into_iter().map(|p| pt(p.i, p.t)).collect()
+}
+
+/// Points to add strictly between the kept points `a` and `b` (ascending) until the curve at
+/// a third and two thirds of every interval is within 0.6 × [`CHART_TOLERANCE_DECADES`] of
+/// the line drawn (an arc strays at most 9/8 of that between the two).
+fn verify(eval: &dyn Fn(f64) -> Option<LogPoint>, a: LogPoint, b: LogPoint, depth: u32, out: &mut Vec<LogPoint>) {
+    let limit = 0.6 * CHART_TOLERANCE_DECADES;
+    if depth > 40 || out.len() > MAX_REFINED_POINTS {
+        return;
+    }
+    let mut worst: Option<(f64, LogPoint)> = None;
+    for f in [1.0 / 3.0, 2.0 / 3.0] {
+        let i = round_significant(10f64.powf(a.u + f * (b.u - a.u)));
+        if !(i > a.i && i < b.i) {
+            continue;
+        }
+        let Some(p) = eval(i) else { continue };
+        let d = distance2_to_segment(p, a, b);
+        if d > limit * limit && worst.is_none_or(|w| d > w.0) {
+            worst = Some((d, p));
+        }
+    }
+    if let Some((_, p)) = worst {
+        verify(eval, a, p, depth + 1, out);
+        out.push(p);
+        verify(eval, p, b, depth + 1, out);
+    }
 }
 
 /// Points strictly between `a` and `b` (ascending) until every interval's midpoint is within
@@ -1480,10 +1535,32 @@ const POW10: [f64; 44] = [
     1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22, 1e23, 1e24, 1e25, 1e26,
 ];
 
+/// The currents a chart line starts from: `n` log-spaced currents from `lo` to `hi` and every
+/// breakpoint inside, as [`sample_grid`], with [`CHART_SIGNIFICANT_DIGITS`] digits: the
+/// current just below a breakpoint rounded down and the breakpoint itself rounded up, so that
+/// the two still fall on either side of a step there.
+pub fn chart_grid(lo: f64, hi: f64, n: usize, breakpoints: &[f64]) -> Vec<f64> {
+    let mut v: Vec<f64> = sample_grid(lo, hi, n, &[]).into_iter().map(round_significant).collect();
+    for &bp in breakpoints {
+        if bp.is_finite() && bp > lo && bp < hi {
+            v.push(round_significant_with(bp * (1.0 - 1e-9), CHART_SIGNIFICANT_DIGITS, f64::floor));
+            v.push(round_significant_with(bp, CHART_SIGNIFICANT_DIGITS, f64::ceil));
+        }
+    }
+    v.sort_by(f64::total_cmp);
+    v.dedup();
+    v
+}
+
 /// `x` rounded to [`CHART_SIGNIFICANT_DIGITS`] significant digits (non-finite and zero
 /// unchanged); the nearest `f64` to the rounded decimal, so it prints with at most that many
 /// digits.
 pub fn round_significant(x: f64) -> f64 {
+    round_significant_with(x, CHART_SIGNIFICANT_DIGITS, f64::round)
+}
+
+/// [`round_significant`] with another rounding of the last digit (`f64::floor`, `f64::ceil`).
+fn round_significant_with(x: f64, digits: i32, rounding: fn(f64) -> f64) -> f64 {
     if !x.is_finite() || x == 0.0 {
         return x;
     }
@@ -1498,18 +1575,18 @@ pub fn round_significant(x: f64) -> f64 {
     if POW10[(e + 18) as usize] <= a {
         e += 1;
     }
-    let k = CHART_SIGNIFICANT_DIGITS - 1 - e;
+    let k = digits - 1 - e;
     if !(-22..=22).contains(&k) {
         return x;
     }
     let p = POW10[(k.abs() + 17) as usize];
     if k >= 0 {
-        let m = (x * p).round();
+        let m = rounding(x * p);
         // Near a power of ten `x·p` may round up to one more digit: still exact in the
         // decimal, and at most one digit longer.
         m / p
     } else {
-        (x / p).round() * p
+        rounding(x / p) * p
     }
 }
 
