@@ -19,8 +19,13 @@ use crate::shortcircuit::{self, ShortCircuitStudy};
 /// Version of the [`Analysis`] JSON shape.
 pub const ANALYSIS_VERSION: u32 = 1;
 
-/// Samples per curve on the chart.
-pub const CHART_SAMPLES: usize = 120;
+/// Log-spaced currents each chart line starts from, over the chart's current range; the line
+/// is then refined where it bends and keeps only the points a log-log drawing needs, within
+/// [`crate::curves::CHART_TOLERANCE_DECADES`] of the true curve ([`Tcc::sample`]).
+pub const CHART_SAMPLES: usize = 12;
+
+/// The same for ground relays, over their three decades.
+pub const GROUND_CHART_SAMPLES: usize = 10;
 
 /// What a curve on the chart stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -145,7 +150,9 @@ pub fn analyze(project: &Project, settings: &CheckSettings) -> Analysis {
     }
 }
 
-fn build_chart(project: &Project, sc: &ShortCircuitStudy, settings: &CheckSettings) -> Chart {
+/// The coordination chart of a project and its short-circuit study: fault markers, the
+/// chart range and every device's sampled curves (the `chart` of [`analyze`]).
+pub fn build_chart(project: &Project, sc: &ShortCircuitStudy, settings: &CheckSettings) -> Chart {
     let ctx = checks::Ctx::new(project, sc, settings);
     let chart_v = ctx.chart_v;
     let mut markers = Vec::new();
@@ -290,7 +297,7 @@ fn ground_curve(id: &str, name: &str, role: CurveRole, g: &crate::model::GroundR
         role,
         voltage_v,
         current_scale: 1.0,
-        lines: tcc.sample(lo, lo * 1000.0, 60),
+        lines: tcc.sample(lo, lo * 1000.0, GROUND_CHART_SAMPLES),
     }
 }
 
@@ -386,4 +393,109 @@ fn status_word(s: Status) -> &'static str {
 pub fn parse_and_analyze(json: &str) -> Result<Analysis, Vec<crate::validate::ValidationError>> {
     let project = crate::validate::parse_project_with(json, crate::library::builtin())?;
     Ok(analyze(&project, &CheckSettings::from_project(&project)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::curves::{LineKind, CHART_TOLERANCE_DECADES};
+
+    fn fixtures() -> Vec<(String, String)> {
+        let dir = format!("{}/../../tests/fixtures", env!("CARGO_MANIFEST_DIR"));
+        let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{dir}: {e}"))
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .map(|p| (p.display().to_string(), std::fs::read_to_string(&p).expect("read")))
+            .collect();
+        out.sort();
+        for n in [75, 480] {
+            out.push((format!("site_json({n})"), crate::synthetic::site_json(n)));
+        }
+        out
+    }
+
+    /// Distance in decades of (log10 i, log10 t) from the segment a–b.
+    fn distance(i: f64, t: f64, a: (f64, f64), b: (f64, f64)) -> f64 {
+        let (u, v) = (i.log10(), t.log10());
+        let (au, av, bu, bv) = (a.0.log10(), a.1.log10(), b.0.log10(), b.1.log10());
+        let (du, dv) = (bu - au, bv - av);
+        let len2 = du * du + dv * dv;
+        let k = if len2 > 0.0 { (((u - au) * du + (v - av) * dv) / len2).clamp(0.0, 1.0) } else { 0.0 };
+        (u - (au + k * du)).hypot(v - (av + k * dv))
+    }
+
+    /// Every chart line of every sample project (the serialized points), against its
+    /// true curve evaluated at 64 currents between each two consecutive points: the drawn line
+    /// is within [`CHART_TOLERANCE_DECADES`] wherever the curve exists.
+    #[test]
+    fn chart_lines_stay_within_the_tolerance_of_the_true_curves() {
+        let mut segments = 0usize;
+        let mut worst = (0.0f64, String::new());
+        for (name, json) in fixtures() {
+            let project = crate::validate::parse_project_with(&json, crate::library::builtin()).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+            let settings = CheckSettings::from_project(&project);
+            let sc = shortcircuit::study(&project, crate::library::builtin());
+            let chart = build_chart(&project, &sc, &settings);
+            let ctx = checks::Ctx::new(&project, &sc, &settings);
+            // The true curves: the same characteristics the chart samples.
+            let mut tccs: Vec<(String, CurveRole, Tcc)> = Vec::new();
+            if let Some(u) = &ctx.utility_ocr {
+                tccs.push((checks::UTILITY_ID.into(), CurveRole::UtilityOcr, u.clone()));
+            }
+            for (i, p) in ctx.prot.iter().enumerate() {
+                if let Some(p) = p {
+                    tccs.push((project.devices[i].id().into(), CurveRole::Ocr, p.tcc.clone()));
+                }
+            }
+            let mut compared_curves = 0;
+            for c in &chart.curves {
+                let Some((_, _, tcc)) = tccs.iter().find(|(id, role, _)| id == &c.device_id && (c.role == *role || *role == CurveRole::Ocr && matches!(c.role, CurveRole::Ocr | CurveRole::Fuse | CurveRole::LvBreaker))) else {
+                    continue;
+                };
+                compared_curves += 1;
+                for l in &c.lines {
+                    let pts: Vec<(f64, f64)> = l.points.iter().map(|p| (p.current_a, p.time_s)).collect();
+                    assert!(pts.windows(2).all(|w| w[0].0 <= w[1].0), "{name} {}: currents not ascending", c.device_id);
+                    for w in pts.windows(2) {
+                        let (a, b) = (w[0], w[1]);
+                        segments += 1;
+                        for k in 1..64 {
+                            let i = (a.0.ln() + (b.0.ln() - a.0.ln()) * k as f64 / 64.0).exp();
+                            let t = tcc.line_time(l.line, i);
+                            if !(t.is_finite() && t > 0.0) {
+                                continue;
+                            }
+                            let d = distance(i, t, a, b);
+                            if d > worst.0 {
+                                worst = (d, format!("{name} {} {:?} at {i} A", c.device_id, l.line));
+                            }
+                        }
+                    }
+                }
+            }
+            assert!(compared_curves > 0, "{name}: no protective curves compared");
+        }
+        assert!(worst.0 <= CHART_TOLERANCE_DECADES, "worst distance {} decade ({})", worst.0, worst.1);
+        assert!(segments > 1000, "only {segments} segments compared");
+    }
+
+    /// The chart samples relay curves densely enough for the drawings (which read points off
+    /// the nominal curve of every VCB): more than 20 points inside the chart's axes.
+    #[test]
+    fn relay_nominal_lines_keep_enough_points_inside_the_chart() {
+        for (name, json) in fixtures() {
+            let project = crate::validate::parse_project_with(&json, crate::library::builtin()).expect("valid");
+            let a = analyze(&project, &CheckSettings::from_project(&project));
+            for c in a.chart.curves.iter().filter(|c| c.role == CurveRole::Ocr) {
+                let nominal = c.lines.iter().find(|l| l.line == LineKind::Nominal).expect("nominal");
+                let inside = nominal
+                    .points
+                    .iter()
+                    .filter(|p| p.current_a > a.chart.current_min_a && p.current_a < a.chart.current_max_a && p.time_s > 0.0101 && p.time_s < 990.0)
+                    .count();
+                assert!(inside > 20, "{name} {}: {inside} points", c.device_id);
+            }
+        }
+    }
 }

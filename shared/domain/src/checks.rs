@@ -300,6 +300,10 @@ pub(crate) struct Ctx<'a> {
     pub utility_ocr: Option<Tcc>,
     /// Per bus index: series devices leaving it downstream.
     pub children: Vec<Vec<usize>>,
+    /// Per device index: the position in `sc.buses` of the first row with the device's id.
+    bus_rows: Vec<Option<usize>>,
+    /// Shunt devices (loads, motors, capacitors, …) by the id of their bus, in project order.
+    shunts_by_id: std::collections::HashMap<&'a str, Vec<usize>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -316,11 +320,24 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
+        let mut first_row: std::collections::HashMap<&str, usize> = std::collections::HashMap::with_capacity(sc.buses.len());
+        for (k, r) in sc.buses.iter().enumerate() {
+            first_row.entry(r.bus_id.as_str()).or_insert(k);
+        }
+        let bus_rows = project.devices.iter().map(|d| first_row.get(d.id()).copied()).collect();
+        let mut shunts_by_id: std::collections::HashMap<&'a str, Vec<usize>> = std::collections::HashMap::new();
+        for (k, d) in project.devices.iter().enumerate() {
+            if let Some(b) = d.shunt_bus() {
+                shunts_by_id.entry(b).or_default().push(k);
+            }
+        }
         let mut ctx = Ctx {
             project,
             sc,
             settings,
             topo,
+            bus_rows,
+            shunts_by_id,
             chart_v,
             frequency_hz,
             prot: vec![None; n],
@@ -379,8 +396,11 @@ impl<'a> Ctx<'a> {
 
     fn bus_row(&self, bus: usize) -> Option<&'a BusShortCircuit> {
         let sc: &'a ShortCircuitStudy = self.sc;
-        let id = self.bus_id(bus);
-        sc.buses.iter().find(|b| b.bus_id == id)
+        match self.bus_rows.get(bus) {
+            Some(row) => row.and_then(|k| sc.buses.get(k)),
+            // Not a device index: the row of the empty id, as before.
+            None => sc.buses.iter().find(|b| b.bus_id.is_empty()),
+        }
     }
 
     /// Factor referring currents at a bus to the chart.
@@ -511,6 +531,29 @@ impl<'a> Ctx<'a> {
             }
         }
         out
+    }
+
+    /// Shunt devices whose bus id is this bus's id, in project order (every device with
+    /// `shunt_bus() == Some(id)`).
+    pub fn shunts_named(&self, bus: usize) -> &[usize] {
+        self.shunts_by_id.get(self.bus_id(bus)).map(|v| v.as_slice()).unwrap_or(&[])
+    }
+
+    /// Shunt devices at a bus (`shunt_bus()` given and `upstream_bus` this bus), in project
+    /// order.
+    pub fn shunts_at(&self, bus: usize) -> impl Iterator<Item = usize> + '_ {
+        self.shunts_named(bus).iter().copied().filter(move |&k| self.topo.upstream_bus(self.project, k) == Some(bus))
+    }
+
+    /// Per device index: whether it is one of [`Ctx::buses_below`] `device`.
+    pub fn below_mask(&self, device: usize) -> Vec<bool> {
+        let mut mask = vec![false; self.project.devices.len()];
+        for b in self.buses_below(device) {
+            if let Some(m) = mask.get_mut(b) {
+                *m = true;
+            }
+        }
+        mask
     }
 
     fn id(&self, device: usize) -> String {
@@ -1026,7 +1069,7 @@ fn inrush(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
         if !ctx.upstream_protective(up_bus).is_empty() {
             continue;
         }
-        let below = ctx.buses_below(m);
+        let below = ctx.below_mask(m);
         let trs: Vec<usize> = ctx
             .project
             .devices
@@ -1034,7 +1077,7 @@ fn inrush(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
             .enumerate()
             .filter(|(i, d)| {
                 matches!(d, Device::Transformer(_))
-                    && ctx.topo.upstream_bus(ctx.project, *i).is_some_and(|b| below.contains(&b))
+                    && ctx.topo.upstream_bus(ctx.project, *i).is_some_and(|b| below.get(b).copied().unwrap_or(false))
                     && ctx.bus_voltage(ctx.topo.upstream_bus(ctx.project, *i).unwrap_or(usize::MAX)) >= ctx.chart_v * 0.5
             })
             .map(|(i, _)| i)

@@ -531,10 +531,11 @@ pub fn study_with(
         });
     }
 
-    let row_of = |bus_idx: usize| {
-        let id = bus_id(project, bus_idx);
-        buses.iter().find(|r| r.bus_id == id)
-    };
+    let mut first_row: std::collections::HashMap<&str, usize> = std::collections::HashMap::with_capacity(buses.len());
+    for (k, r) in buses.iter().enumerate() {
+        first_row.entry(r.bus_id.as_str()).or_insert(k);
+    }
+    let row_of = |bus_idx: usize| first_row.get(bus_id(project, bus_idx)).map(|&k| &buses[k]);
     let mut devices = Vec::new();
     for (i, d) in project.devices.iter().enumerate() {
         if matches!(d, Device::Bus(_)) {

@@ -165,3 +165,40 @@ proptest! {
         prop_assert!(b2.max_s >= b2.min_s);
     }
 }
+
+/// Distance in decades of (log10 i, log10 t) from the segment a–b on log-log axes.
+fn log_distance(i: f64, t: f64, a: &CurvePoint, b: &CurvePoint) -> f64 {
+    let (u, v) = (i.log10(), t.log10());
+    let (au, av, bu, bv) = (a.current_a.log10(), a.time_s.log10(), b.current_a.log10(), b.time_s.log10());
+    let (du, dv) = (bu - au, bv - av);
+    let len2 = du * du + dv * dv;
+    let k = if len2 > 0.0 { (((u - au) * du + (v - av) * dv) / len2).clamp(0.0, 1.0) } else { 0.0 };
+    (u - (au + k * du)).hypot(v - (av + k * dv))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// A line drawn through the chart samples stays within CHART_TOLERANCE_DECADES of the
+    /// true curve (evaluated at 48 currents between each two consecutive samples), whatever
+    /// the characteristic, its referral and the chart range.
+    #[test]
+    fn chart_samples_draw_the_true_curve_within_the_tolerance(
+        tcc in tcc_strategy(), scale in -2.0f64..2.0, lo in -2.0f64..3.0, span in 1.0f64..6.0, n in 2usize..200
+    ) {
+        let tcc = tcc.referred(10f64.powf(scale));
+        for l in tcc.sample(10f64.powf(lo), 10f64.powf(lo + span), n) {
+            for w in l.points.windows(2) {
+                prop_assert!(w[0].current_a < w[1].current_a);
+                for k in 1..48 {
+                    let i = (w[0].current_a.ln() + (w[1].current_a.ln() - w[0].current_a.ln()) * k as f64 / 48.0).exp();
+                    let t = tcc.line_time(l.line, i);
+                    if t.is_finite() && t > 0.0 {
+                        let d = log_distance(i, t, &w[0], &w[1]);
+                        prop_assert!(d <= CHART_TOLERANCE_DECADES, "{:?} at {} A: {} decade from the drawn line", l.line, i, d);
+                    }
+                }
+            }
+        }
+    }
+}

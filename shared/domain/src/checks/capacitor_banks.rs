@@ -120,15 +120,13 @@ fn reactor(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
 fn banks_behind_one_switch(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
     for (p, prot) in ctx.prot.iter().enumerate() {
         let Some(prot) = prot else { continue };
-        let below = ctx.buses_below(p);
-        let banks: Vec<usize> = ctx
-            .project
-            .devices
-            .iter()
-            .enumerate()
-            .filter(|(k, d)| matches!(d, Device::Capacitor(_)) && ctx.topo.upstream_bus(ctx.project, *k).is_some_and(|b| below.contains(&b)))
-            .map(|(k, _)| k)
-            .collect();
+        // The banks on the buses below, in project order.
+        let mut banks: Vec<usize> = Vec::new();
+        for b in ctx.buses_below(p) {
+            banks.extend(ctx.shunts_at(b).filter(|&k| matches!(ctx.project.devices[k], Device::Capacitor(_))));
+        }
+        banks.sort_unstable();
+        banks.dedup();
         let only_own = banks.len() == 1
             && ctx.topo.upstream_bus(ctx.project, banks[0]).is_some_and(|b| ctx.upstream_protective(b).first() == Some(&p));
         if banks.is_empty() || only_own {

@@ -31,8 +31,8 @@ fn below(ctx: &Ctx<'_>, device: usize) -> (Vec<usize>, Vec<usize>) {
         if std::mem::replace(seen.get_mut(bus).unwrap_or(&mut true), true) {
             continue;
         }
-        for (k, d) in ctx.project.devices.iter().enumerate() {
-            if d.shunt_bus().is_some() && is_load(d) && ctx.topo.upstream_bus(ctx.project, k) == Some(bus) {
+        for k in ctx.shunts_at(bus) {
+            if is_load(&ctx.project.devices[k]) {
                 loads.push(k);
             }
         }

@@ -327,7 +327,7 @@ fn series(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
 /// Zero-sequence charging current of the HV cables below a device (A), and their length
 /// (m); `None` in the first slot when a cable's capacitance is unknown.
 fn charging_below(ctx: &Ctx<'_>, device: usize) -> (Option<f64>, f64) {
-    let below = ctx.buses_below(device);
+    let below = ctx.below_mask(device);
     let omega = 2.0 * std::f64::consts::PI * ctx.frequency_hz;
     let mut total = Some(0.0);
     let mut length = 0.0;
@@ -335,7 +335,7 @@ fn charging_below(ctx: &Ctx<'_>, device: usize) -> (Option<f64>, f64) {
         let Device::Cable(c) = d else { continue };
         let Some(up) = ctx.topo.upstream_bus(ctx.project, i) else { continue };
         let v = ctx.bus_voltage(up);
-        if !below.contains(&up) || !(v >= 1000.0) {
+        if !below.get(up).copied().unwrap_or(false) || !(v >= 1000.0) {
             continue;
         }
         length += c.length_m;

@@ -74,9 +74,9 @@ fn walk(ctx: &Ctx<'_>) -> Zone {
                 None => {}
             }
         }
-        for (k, d) in ctx.project.devices.iter().enumerate() {
+        for k in ctx.shunts_at(bus) {
             // Arresters and VTs belong on the incoming bus; they draw no load.
-            if d.shunt_bus().is_some() && !d.is_auxiliary() && ctx.topo.upstream_bus(ctx.project, k) == Some(bus) {
+            if !ctx.project.devices[k].is_auxiliary() {
                 zone.ahead.push(k);
             }
         }
@@ -192,12 +192,12 @@ pub(crate) fn run(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
 /// Rule `pf_main_capacity`: the receiving-voltage equipment a PF・S main serves.
 fn pf_main_capacity(ctx: &Ctx<'_>, main: usize, out: &mut Vec<CheckResult>) {
     let s = &ctx.settings.main_device;
-    let below = ctx.buses_below(main);
+    let below = ctx.below_mask(main);
     let mut kva = 0.0;
     let mut devices = vec![ctx.id(main)];
     for (k, d) in ctx.project.devices.iter().enumerate() {
         let Some(bus) = ctx.topo.upstream_bus(ctx.project, k) else { continue };
-        if !below.contains(&bus) {
+        if !below.get(bus).copied().unwrap_or(false) {
             continue;
         }
         let at_hv = ctx.bus_voltage(bus) >= s.hv_threshold_v;

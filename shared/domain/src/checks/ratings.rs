@@ -89,10 +89,8 @@ pub(crate) fn demand(ctx: &Ctx<'_>, device: usize, capacitor_factor: f64) -> Dem
             continue;
         }
         let Some(Device::Bus(bus)) = ctx.project.devices.get(b) else { continue };
-        for (i, dev) in ctx.project.devices.iter().enumerate() {
-            if dev.shunt_bus() != Some(bus.id.as_str()) {
-                continue;
-            }
+        for &i in ctx.shunts_named(b) {
+            let dev = &ctx.project.devices[i];
             match dev {
                 Device::Load(l) => {
                     d.amps += l.rated_current_a(bus.voltage_v, bus.single_phase);

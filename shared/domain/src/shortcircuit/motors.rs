@@ -111,44 +111,50 @@ impl C {
         let d = self.re * self.re + self.im * self.im;
         C { re: self.re / d, im: -self.im / d }
     }
+    #[cfg(test)]
     fn abs(self) -> f64 {
         self.re.hypot(self.im)
     }
 }
 
-/// Inverse of a complex matrix by Gauss–Jordan elimination with partial pivoting; `None` when
-/// singular.
-fn invert(mut a: Vec<Vec<C>>) -> Option<Vec<Vec<C>>> {
-    let n = a.len();
-    let mut inv: Vec<Vec<C>> = (0..n).map(|i| (0..n).map(|j| if i == j { C { re: 1.0, im: 0.0 } } else { C::ZERO }).collect()).collect();
-    for col in 0..n {
-        let pivot = (col..n).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
-        let magnitude = a[pivot][col].abs();
-        if magnitude.is_nan() || magnitude <= 0.0 {
-            return None;
-        }
-        a.swap(col, pivot);
-        inv.swap(col, pivot);
-        let p = a[col][col].inv();
-        for j in 0..n {
-            a[col][j] = a[col][j].mul(p);
-            inv[col][j] = inv[col][j].mul(p);
-        }
-        for i in 0..n {
-            if i == col {
-                continue;
+/// Impedance to earth at every node of a radial network: the diagonal of the inverse of its
+/// nodal admittance matrix, found in two sweeps over the tree instead of inverting the matrix
+/// (linear in the number of nodes).
+///
+/// `tree[j]` is `(parent, branch impedance)` for every node but the root (`None`), parents
+/// numbered before their children; `shunt[j]` the admittance to earth at node `j` (the source
+/// at the root, the machines). Upward: `y_sub` is the admittance of the subtree below a node,
+/// its own shunt included (a child subtree behind branch z adds y/(1 + z·y)). Downward:
+/// `y_up` is the admittance seen from a node towards its parent, the parent's subtree
+/// without this child plus the parent's own `y_up`, behind the branch. The node impedance is
+/// 1/(y_sub + y_up). `None` when a result is not finite (a singular network).
+fn thevenin_on_tree(tree: &[Option<(usize, C)>], shunt: &[C]) -> Option<Vec<C>> {
+    let n = tree.len();
+    let behind = |z: C, y: C| y.mul(C { re: 1.0, im: 0.0 }.add(z.mul(y)).inv());
+    let mut y_sub = shunt.to_vec();
+    let mut through = vec![C::ZERO; n];
+    for j in (0..n).rev() {
+        if let Some((p, z)) = tree[j] {
+            if p >= j {
+                return None;
             }
-            let f = a[i][col];
-            if f.abs() == 0.0 {
-                continue;
-            }
-            for j in 0..n {
-                a[i][j] = a[i][j].sub(f.mul(a[col][j]));
-                inv[i][j] = inv[i][j].sub(f.mul(inv[col][j]));
-            }
+            through[j] = behind(z, y_sub[j]);
+            y_sub[p] = y_sub[p].add(through[j]);
         }
     }
-    Some(inv)
+    let mut y_up = vec![C::ZERO; n];
+    let mut out = Vec::with_capacity(n);
+    for j in 0..n {
+        if let Some((p, z)) = tree[j] {
+            y_up[j] = behind(z, y_up[p].add(y_sub[p]).sub(through[j]));
+        }
+        let zj = y_sub[j].add(y_up[j]).inv();
+        if !(zj.re.is_finite() && zj.im.is_finite()) {
+            return None;
+        }
+        out.push(zj);
+    }
+    Some(out)
 }
 
 /// The machines that contribute, and notes for every machine of the project.
@@ -263,18 +269,30 @@ pub(super) fn with_machines(net: &Network<'_>, options: &StudyOptions, notes: &m
     let mut node_of: Vec<Option<usize>> = vec![None; n];
     let mut nodes = 0usize;
     let three_phase: Vec<usize> = (0..n).filter(|&b| net.states[b].is_some_and(|s| !s.single_phase)).collect();
-    // Parents before children: order by the depth of the feeder chain.
-    let depth = |mut b: usize| {
-        let mut d = 0usize;
-        while let Some((up, _)) = net.branches[b] {
-            b = up;
-            d += 1;
-            if d > n {
-                break;
+    // Parents before children: order by the depth of the feeder chain (each bus's depth
+    // found once: walk up to a bus already known, then fill in on the way back).
+    let mut depth_of: Vec<Option<usize>> = vec![None; n];
+    let mut chain = Vec::new();
+    for &start in &three_phase {
+        let mut b = start;
+        // Up to a bus of known depth (`Some`) or to the top of the chain (`None`, depth 0).
+        let known = loop {
+            if let Some(d) = depth_of[b] {
+                break Some(d);
             }
+            chain.push(b);
+            match net.branches[b] {
+                Some((up, _)) if chain.len() <= n => b = up,
+                _ => break None,
+            }
+        };
+        let top = known.map_or(0, |d| d + 1);
+        for (k, &c) in chain.iter().rev().enumerate() {
+            depth_of[c] = Some(top + k);
         }
-        d
-    };
+        chain.clear();
+    }
+    let depth = |b: usize| depth_of[b].unwrap_or(0);
     let mut ordered = three_phase.clone();
     ordered.sort_by_key(|&b| depth(b));
     for &b in &ordered {
@@ -289,31 +307,41 @@ pub(super) fn with_machines(net: &Network<'_>, options: &StudyOptions, notes: &m
     let ratio = |b: usize| net.states[b].map(|s| s.ratio_to_utility).unwrap_or(f64::NAN);
     let to_util = |z: Z, b: usize| z.scale(1.0 / (ratio(b) * ratio(b)));
 
+    // The node tree: per node, its parent node and the impedance between them (a bus is fed
+    // by one branch; nodes are numbered parents first).
+    let mut parent: Vec<Option<(usize, usize)>> = vec![None; nodes];
+    for &b in &ordered {
+        let Some((up, _)) = net.branches[b] else { continue };
+        let (Some(i), Some(j)) = (node_of[up], node_of[b]) else { continue };
+        if i != j {
+            parent[j] = Some((i, b));
+        }
+    }
+
     // Z_th per method and machine set (all machines; generators only), per node.
     // `xs` scales every reactance (1, or method C's f_c/f for κ).
     let solve = |m: usize, with_motors: bool, xs: f64| -> Option<Vec<C>> {
         let at = |z: Z| C::from(Z { r: z.r, x: z.x * xs });
-        let mut y = vec![vec![C::ZERO; nodes]; nodes];
         let src = node_of[net.source_bus]?;
-        y[src][src] = y[src][src].add(at(net.states[net.source_bus]?.z[m]).inv());
-        for &b in &ordered {
-            let Some((up, z)) = net.branches[b] else { continue };
-            let (Some(i), Some(j)) = (node_of[up], node_of[b]) else { continue };
-            if i == j {
-                continue;
-            }
-            let yb = at(to_util(z[m], b)).inv();
-            y[i][i] = y[i][i].add(yb);
-            y[j][j] = y[j][j].add(yb);
-            y[i][j] = y[i][j].sub(yb);
-            y[j][i] = y[j][i].sub(yb);
-        }
+        let mut shunt = vec![C::ZERO; nodes];
+        shunt[src] = shunt[src].add(at(net.states[net.source_bus]?.z[m]).inv());
         for mach in all.iter().filter(|k| with_motors || !k.motor) {
             let Some(i) = node_of[mach.bus] else { continue };
-            y[i][i] = y[i][i].add(at(to_util(mach.z[m], mach.bus)).inv());
+            shunt[i] = shunt[i].add(at(to_util(mach.z[m], mach.bus)).inv());
         }
-        let inv = invert(y)?;
-        Some((0..nodes).map(|k| inv[k][k]).collect())
+        let mut tree = Vec::with_capacity(nodes);
+        for (j, p) in parent.iter().enumerate() {
+            tree.push(match p {
+                Some((i, b)) => {
+                    let z = net.branches[*b]?.1[m];
+                    Some((*i, at(to_util(z, *b))))
+                }
+                None if j == src => None,
+                // A node the source does not feed: no tree (nor a regular admittance matrix).
+                None => return None,
+            });
+        }
+        thevenin_on_tree(&tree, &shunt)
     };
     let any_generator = all.iter().any(|k| !k.motor);
     let fc = METHOD_C_FREQUENCY_RATIO;
@@ -327,7 +355,9 @@ pub(super) fn with_machines(net: &Network<'_>, options: &StudyOptions, notes: &m
     };
 
     let motors: Vec<&Machine> = all.iter().filter(|k| k.motor).collect();
-    let motor_sum_at = |b: usize| motors.iter().map(|k| k.rated_current_a * ratio(k.bus) / ratio(b)).sum::<f64>();
+    // Σ I_rM referred to a bus: Σ (I_rM · ratio of the motor's bus) / ratio of the bus.
+    let motor_sum_at_utility: f64 = motors.iter().map(|k| k.rated_current_a * ratio(k.bus)).sum();
+    let motor_sum_at = |b: usize| motor_sum_at_utility / ratio(b);
 
     // Three-phase buses.
     for &b in &three_phase {
@@ -378,4 +408,98 @@ pub(super) fn with_machines(net: &Network<'_>, options: &StudyOptions, notes: &m
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+/// Inverse of a complex matrix by Gauss–Jordan elimination with partial pivoting; `None` when
+/// singular.
+pub(super) fn invert(mut a: Vec<Vec<C>>) -> Option<Vec<Vec<C>>> {
+    let n = a.len();
+    let mut inv: Vec<Vec<C>> = (0..n).map(|i| (0..n).map(|j| if i == j { C { re: 1.0, im: 0.0 } } else { C::ZERO }).collect()).collect();
+    for col in 0..n {
+        let pivot = (col..n).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
+        let magnitude = a[pivot][col].abs();
+        if magnitude.is_nan() || magnitude <= 0.0 {
+            return None;
+        }
+        a.swap(col, pivot);
+        inv.swap(col, pivot);
+        let p = a[col][col].inv();
+        for j in 0..n {
+            a[col][j] = a[col][j].mul(p);
+            inv[col][j] = inv[col][j].mul(p);
+        }
+        for i in 0..n {
+            if i == col {
+                continue;
+            }
+            let f = a[i][col];
+            if f.abs() == 0.0 {
+                continue;
+            }
+            for j in 0..n {
+                a[i][j] = a[i][j].sub(f.mul(a[col][j]));
+                inv[i][j] = inv[i][j].sub(f.mul(inv[col][j]));
+            }
+        }
+    }
+    Some(inv)
+}
+
+
+    /// A small deterministic generator (no dependency): uniform in [0, 1).
+    fn lcg(state: &mut u64) -> f64 {
+        *state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (*state >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    #[test]
+    fn tree_sweeps_equal_the_inverse_of_the_admittance_matrix() {
+        let mut s = 7u64;
+        for case in 0..200 {
+            let n = 1 + (lcg(&mut s) * 60.0) as usize;
+            let mut tree = vec![None];
+            for j in 1..n {
+                let p = (lcg(&mut s) * j as f64) as usize;
+                // Branches from near zero (switchgear-like) to long cables and transformers.
+                let z = C { re: 10f64.powf(-4.0 + 4.0 * lcg(&mut s)), im: 10f64.powf(-4.0 + 4.0 * lcg(&mut s)) };
+                tree.push(Some((p, z)));
+            }
+            let mut shunt = vec![C::ZERO; n];
+            shunt[0] = C { re: 0.05, im: 0.5 }.inv();
+            for y in shunt.iter_mut().skip(1) {
+                if lcg(&mut s) < 0.3 {
+                    *y = C { re: 0.42, im: 1.0 }.mul(C { re: 10f64.powf(-1.0 + 3.0 * lcg(&mut s)), im: 0.0 }).inv();
+                }
+            }
+            let mut y = vec![vec![C::ZERO; n]; n];
+            for (j, t) in tree.iter().enumerate() {
+                y[j][j] = y[j][j].add(shunt[j]);
+                if let Some((p, z)) = t {
+                    let yb = z.inv();
+                    y[*p][*p] = y[*p][*p].add(yb);
+                    y[j][j] = y[j][j].add(yb);
+                    y[*p][j] = y[*p][j].sub(yb);
+                    y[j][*p] = y[j][*p].sub(yb);
+                }
+            }
+            let dense = invert(y).expect("regular");
+            let swept = thevenin_on_tree(&tree, &shunt).expect("finite");
+            for j in 0..n {
+                let d = dense[j][j];
+                let e = swept[j].sub(d).abs() / d.abs();
+                assert!(e < 1e-11, "case {case}, node {j} of {n}: {e:e}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_node_without_any_admittance_gives_no_result() {
+        // The root has no source: the network is singular, as the matrix would be.
+        let tree = vec![None, Some((0, C { re: 0.1, im: 0.2 }))];
+        assert!(thevenin_on_tree(&tree, &[C::ZERO, C::ZERO]).is_none());
+    }
 }

@@ -109,3 +109,20 @@ pub(crate) fn demands(project: &Project, topo: &Topology) -> Vec<LoadDemand> {
     }
     out
 }
+
+/// Per device index: the loads (positions in `demands`, ascending) whose path runs through
+/// the device — every load below it. Linear in the total length of the paths.
+pub(crate) fn loads_through(demands: &[LoadDemand], devices: usize) -> Vec<Vec<usize>> {
+    let mut through: Vec<Vec<usize>> = vec![Vec::new(); devices];
+    for (k, l) in demands.iter().enumerate() {
+        for &seg in &l.path {
+            // A path names a device once; a repeat (not a tree) must not count twice.
+            if let Some(list) = through.get_mut(seg) {
+                if list.last() != Some(&k) {
+                    list.push(k);
+                }
+            }
+        }
+    }
+    through
+}

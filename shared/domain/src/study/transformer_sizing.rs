@@ -67,9 +67,10 @@ pub struct TransformerRow {
 pub(crate) fn rows(project: &Project, demands: &[LoadDemand], settings: &DesignStudySettings) -> Vec<TransformerRow> {
     let diversity = settings.diversity_factor;
     let mut out = Vec::new();
+    let through = super::loads::loads_through(demands, project.devices.len());
     for (i, d) in project.devices.iter().enumerate() {
         let Device::Transformer(t) = d else { continue };
-        let below: Vec<&LoadDemand> = demands.iter().filter(|l| l.path.contains(&i)).collect();
+        let below: Vec<&LoadDemand> = through[i].iter().map(|&k| &demands[k]).collect();
         let p: f64 = below.iter().fold(0.0, |a, l| a + l.row.demand_kw) / diversity;
         let q: f64 = below.iter().fold(0.0, |a, l| a + l.row.demand_kvar) / diversity;
         let s = p.hypot(q);

@@ -184,9 +184,10 @@ fn segment_z(project: &Project, topo: &Topology, i: usize) -> Option<(C, f64)> {
 
 /// Rows for every load, in project order.
 pub(crate) fn rows(project: &Project, topo: &Topology, demands: &[LoadDemand], settings: &DesignStudySettings) -> Vec<VoltageDropRow> {
-    // Per-unit current of every segment: Σ conj(S) of the loads below it.
+    // Per-unit current of every segment: Σ conj(S) of the loads below it (in project order).
+    let through = super::loads::loads_through(demands, project.devices.len());
     let current = |seg: usize| -> C {
-        demands.iter().filter(|l| l.path.contains(&seg)).fold(C { re: 0.0, im: 0.0 }, |a, l| {
+        through.get(seg).map(|v| v.as_slice()).unwrap_or(&[]).iter().map(|&k| &demands[k]).fold(C { re: 0.0, im: 0.0 }, |a, l| {
             a.add(C { re: l.row.demand_kw / BASE_KVA, im: -l.row.demand_kvar / BASE_KVA })
         })
     };
