@@ -36,7 +36,7 @@ if [ "$what" = all ] || [ "$what" = engine ]; then
   printf '\n== 1. engine against pandapower (release)\n'
   cargo build -q --release -p domain --example bench_engine --example analyze || exit 1
   cargo build -q --release -p kyocho || exit 1
-  "$venv/bin/python" tests/pandapower/bench.py --bench target/release/examples/bench_engine \
+  "$venv/bin/python" tests/pandapower/bench.py target/release/examples/bench_engine \
     --kyocho target/release/kyocho || status=1
 fi
 

@@ -21,7 +21,8 @@ Usage:
 
 Prints one table: devices, buses (Kyocho's; pandapower's in brackets), pandapower median ms,
 Kyocho in-process median ms (parse + analysis + compact JSON) and pandapower/Kyocho ratio,
-the whole Kyocho process (the `analyze` example: read, parse, analyse, write JSON to stdout)
+the whole Kyocho process (`kyocho analyze --json FILE` with `--kyocho PATH`, else the `analyze`
+example: read, parse, analyse, write compact JSON to stdout — the same code)
 and its ratio, the JSON size, Kyocho's split (parse + validation, short-circuit, chart curve
 sampling, checks incl. sheets and design study, serialisation), then the time per device at
 each size. `pp/sc` compares pandapower with Kyocho's short-circuit study alone (which
@@ -181,13 +182,16 @@ def main():
                     help="seconds of repetitions per figure at least (both engines)")
     ap.add_argument("--tolerance", type=float, default=0.5, help="I_k'' agreement, percent")
     ap.add_argument("--json", action="store_true", help="machine-readable output")
+    ap.add_argument("--kyocho", help="time this kyocho binary (`kyocho analyze --json FILE`) as "
+                    "the whole process instead of the analyze example")
     args = ap.parse_args()
 
     bench = Path(args.bench).resolve()
     with tempfile.TemporaryDirectory(prefix="kyocho-bench-") as tmp:
-        proc = subprocess.run([str(bench), "--json", "--min-time", str(args.min_time), "--keep",
-                               tmp, *map(str, args.sizes)], capture_output=True, text=True,
-                              check=True)
+        whole = ["--kyocho", str(Path(args.kyocho).resolve())] if args.kyocho else []
+        proc = subprocess.run([str(bench), "--json", "--min-time", str(args.min_time), *whole,
+                               "--keep", tmp, *map(str, args.sizes)], capture_output=True,
+                              text=True, check=True)
         ky = json.loads(proc.stdout)["kyocho"]
         analyze = bench.parent / "analyze"
         rows = []

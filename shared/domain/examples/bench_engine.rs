@@ -29,6 +29,9 @@ struct Args {
     json: bool,
     min_time: Duration,
     analyze: PathBuf,
+    /// Arguments before the file: none for the `analyze` example, `analyze --json` for the
+    /// `kyocho` binary (`--kyocho PATH`).
+    analyze_args: Vec<&'static str>,
     keep: Option<PathBuf>,
     sizes: Vec<usize>,
 }
@@ -38,6 +41,7 @@ fn args() -> Args {
         json: false,
         min_time: Duration::from_secs(1),
         analyze: std::env::current_exe().ok().and_then(|p| p.parent().map(|d| d.join("analyze"))).unwrap_or_else(|| "analyze".into()),
+        analyze_args: Vec::new(),
         keep: None,
         sizes: Vec::new(),
     };
@@ -48,6 +52,10 @@ fn args() -> Args {
             "--cpu" => CPU_CLOCK.store(true, std::sync::atomic::Ordering::Relaxed),
             "--min-time" => a.min_time = Duration::from_secs_f64(it.next().and_then(|v| v.parse().ok()).expect("--min-time SECONDS")),
             "--analyze" => a.analyze = it.next().expect("--analyze PATH").into(),
+            "--kyocho" => {
+                a.analyze = it.next().expect("--kyocho PATH").into();
+                a.analyze_args = vec!["analyze", "--json"];
+            }
             "--keep" => a.keep = Some(it.next().expect("--keep DIR").into()),
             n => a.sizes.push(n.parse().unwrap_or_else(|_| panic!("not a device count: {n}"))),
         }
@@ -202,6 +210,7 @@ fn measure(a: &Args, n: usize, dir: &Path) -> Row {
     let cpu = CPU_CLOCK.swap(false, std::sync::atomic::Ordering::Relaxed);
     let process = median(t, || {
         let mut child = Command::new(&a.analyze)
+            .args(&a.analyze_args)
             .arg(&path)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
