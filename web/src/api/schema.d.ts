@@ -73,7 +73,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Run the engine on the stored project — short-circuit table per bus (%Z method, IEC 60909 max/min), sampled device curves for the chart, coordination check results, relay test sheet and setting table. Changes nothing. */
+        /** Run the engine on the stored project — short-circuit table per bus (%Z method, IEC 60909 max/min), sampled device curves for the chart, coordination check results, relay test sheet and setting table. Changes nothing. The study of a very large project travels gzip-compressed; without `Accept-Encoding` gzip it may be refused with 400 `answer_too_large`. */
         post: operations["analyseProject"];
         delete?: never;
         options?: never;
@@ -501,7 +501,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Run the engine on the project document in the body — the same study as `POST /projects/{id}/analysis` — without storing anything, so that what-if edits are analysed before saving. The document is validated like a project write. */
+        /** Run the engine on the project document in the body — the same study as `POST /projects/{id}/analysis` — without storing anything, so that what-if edits are analysed before saving. The document is validated like a project write. The study of a very large project travels gzip-compressed: a client that does not send `Accept-Encoding: gzip` gets 400 `answer_too_large` when the answer would not fit one API answer (6 MB). */
         post: operations["analyseDocument"];
         delete?: never;
         options?: never;
