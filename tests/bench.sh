@@ -68,7 +68,7 @@ if [ "$what" = all ] || [ "$what" = coldstart ]; then
 import json, sys
 fn, event, r = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 i, f = r["init_ms"], r["first_response_ms"]
-print(f'{fn:<16} {r["bytes"]/1048576:9.1f} {i["median"]:11.2f} {i["min"]:5.2f}-{i["max"]:<5.2f} {f["median"]:15.2f} {(r["peak_rss_kib"] or 0)/1024:9.1f} {event} -> {r["status"]}')
+print(f'{fn:<16} {r["bytes"]/1048576:9.1f} {i["median"]:11.2f} {i["min"]:5.2f}-{i["max"]:<5.2f} {f["median"]:15.2f} {(r["peak_rss_kib"] or 0)/1024:9.1f} {event} -> {r["status"] if r["status"] is not None else "answered"}')
 PY
   done
   echo "(init: exec until the first GET /runtime/invocation/next; first answer: until the answer to"
