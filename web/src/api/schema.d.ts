@@ -3273,7 +3273,11 @@ export interface components {
         SampledLine: {
             /** @description Which line this is. */
             line: components["schemas"]["LineKind"];
-            /** @description Chart amperes ascending, seconds. */
+            /**
+             * @description Chart amperes ascending, seconds. Sampled curves ([`Tcc::sample`]) have currents of
+             *     [`CHART_SIGNIFICANT_DIGITS`] and times of [`CHART_TIME_SIGNIFICANT_DIGITS`]
+             *     significant digits.
+             */
             points: components["schemas"]["CurvePoint"][];
         };
         /** @description Where a segment lies on the way to a load. */
