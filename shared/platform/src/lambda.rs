@@ -34,20 +34,6 @@ where
     .await
 }
 
-/// Serve `handler` forever with a backend the caller has already built (tracing is set up).
-pub async fn serve<F, Fut>(app: Backend, handler: F) -> Result<(), lambda_http::Error>
-where
-    F: Fn(Arc<Backend>, Request) -> Fut + Clone + Send + 'static,
-    Fut: Future<Output = Response<Body>> + Send,
-{
-    let app = Arc::new(app);
-    lambda_http::run(service_fn(move |req: Request| {
-        let (app, handler) = (app.clone(), handler.clone());
-        async move { Ok::<_, Infallible>(handler(app, req).await) }
-    }))
-    .await
-}
-
 /// Serve `handler` forever; `build` makes its state when the first request arrives (once:
 /// concurrent first requests wait for the same build). Until a build succeeds each request
 /// gets a 503 `unavailable` and the next one tries again.
