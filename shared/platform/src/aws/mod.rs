@@ -1,7 +1,8 @@
 //! Cloud adapters: DynamoDB single table for records, KMS for per-tenant keys.
 //!
-//! [`backend`] builds the SDK clients once (at cold start) and wires every port; the same
-//! code runs against real AWS and against `moto_server` (set `AWS_ENDPOINT_URL`).
+//! [`backend`] builds the SDK clients once per instance (when its first request arrives, see
+//! [`crate::lambda`]) and wires every port; the same code runs against real AWS and against
+//! `moto_server` (set `AWS_ENDPOINT_URL`).
 
 mod anchors;
 mod dynamo;
