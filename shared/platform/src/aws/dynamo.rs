@@ -268,18 +268,23 @@ impl DynamoStore {
         Ok(out.item)
     }
 
+    /// A consistent query of partition `pk` for the SKs starting with `prefix`, in SK order.
+    fn prefix_query(&self, db: &Client, pk: &str, prefix: &str) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder {
+        db.query()
+            .table_name(&self.table)
+            .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
+            .expression_attribute_values(":pk", s(pk))
+            .expression_attribute_values(":prefix", s(prefix))
+            .consistent_read(true)
+    }
+
     /// Every item of a partition whose SK starts with `prefix`, in SK order.
     async fn query_prefix(&self, db: &Client, pk: String, prefix: &str) -> Result<Vec<Item>, StoreError> {
         let mut items = Vec::new();
         let mut start: Option<Item> = None;
         loop {
-            let out = db
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
-                .expression_attribute_values(":pk", s(pk.clone()))
-                .expression_attribute_values(":prefix", s(prefix))
-                .consistent_read(true)
+            let out = self
+                .prefix_query(db, &pk, prefix)
                 .set_exclusive_start_key(start.take())
                 .send()
                 .await
@@ -298,14 +303,9 @@ impl DynamoStore {
         let db = self.db(tenant).await;
         let pk = tenant_pk(tenant);
         let limit = limit.clamp(1, 100);
-        let out = db
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
-            .expression_attribute_values(":pk", s(pk.clone()))
-            .expression_attribute_values(":prefix", s(prefix))
-            .consistent_read(true)
-            .set_exclusive_start_key(start_sk.map(|sk| key(pk, sk)))
+        let out = self
+            .prefix_query(&db, &pk, prefix)
+            .set_exclusive_start_key(start_sk.map(|sk| key(pk.clone(), sk)))
             .limit(i32::try_from(limit).unwrap_or(100))
             .send()
             .await
