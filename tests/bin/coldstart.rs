@@ -9,7 +9,7 @@
 //!   API Gateway (HTTP API v2) event it was given — init plus the first request;
 //!
 //! and reads the process's peak resident memory (`VmHWM`) before stopping it. Medians over
-//! `--runs`. Standard library only, so the harness adds as little as it can to what it times.
+//! `--runs`. Standard-library sockets, so the harness adds as little as it can to what it times.
 //!
 //! ```text
 //! coldstart --bootstrap target/lambda/health/bootstrap --event functions/health/events/get-health.json \
@@ -18,14 +18,18 @@
 //!
 //! `tests/bench.sh` runs it for every function's release bootstrap.
 
-use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+#[path = "http1.rs"]
+mod http1;
+
+use http1::percentile;
 
 const NEXT: &str = "/2018-06-01/runtime/invocation/next";
 
@@ -114,37 +118,38 @@ fn main() -> ExitCode {
         }
     }
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
-    let init: Vec<f64> = runs.iter().map(|r| ms(r.init)).collect();
-    let first: Vec<f64> = runs.iter().map(|r| ms(r.first_response)).collect();
-    let rss: Vec<f64> = runs.iter().filter_map(|r| r.peak_rss_kib.map(|k| k as f64)).collect();
-    let status = runs.last().and_then(|r| r.status);
+    let sorted = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v
+    };
+    let init = sorted(runs.iter().map(|r| ms(r.init)).collect());
+    let first = sorted(runs.iter().map(|r| ms(r.first_response)).collect());
+    let rss = sorted(runs.iter().filter_map(|r| r.peak_rss_kib.map(|k| k as f64)).collect());
+    let spread = |v: &[f64]| serde_json::json!({ "median": percentile(v, 50.0), "min": v[0], "max": v[v.len() - 1] });
+    let figures = serde_json::json!({
+        "bootstrap": args.bootstrap.display().to_string(),
+        "bytes": size,
+        "runs": runs.len(),
+        "init_ms": spread(&init),
+        "first_response_ms": spread(&first),
+        "peak_rss_kib": (!rss.is_empty()).then(|| percentile(&rss, 50.0)),
+        "status": runs.last().and_then(|r| r.status),
+    });
     if args.json {
-        println!(
-            "{{\"bootstrap\":\"{}\",\"bytes\":{size},\"runs\":{},\"init_ms\":{{\"median\":{:.3},\"min\":{:.3},\"max\":{:.3}}},\"first_response_ms\":{{\"median\":{:.3},\"min\":{:.3},\"max\":{:.3}}},\"peak_rss_kib\":{},\"status\":{}}}",
-            args.bootstrap.display(),
-            runs.len(),
-            median(&init),
-            min(&init),
-            max(&init),
-            median(&first),
-            min(&first),
-            max(&first),
-            if rss.is_empty() { "null".to_owned() } else { format!("{:.0}", median(&rss)) },
-            status.map_or("null".to_owned(), |s| s.to_string()),
-        );
+        println!("{figures}");
     } else {
         println!(
             "{}: {:.1} MiB, init median {:.2} ms (min {:.2}, max {:.2}), first response median {:.2} ms (min {:.2}, max {:.2}), peak RSS {}, status {} ({} runs)",
             args.bootstrap.display(),
             size as f64 / 1048576.0,
-            median(&init),
-            min(&init),
-            max(&init),
-            median(&first),
-            min(&first),
-            max(&first),
-            if rss.is_empty() { "?".to_owned() } else { format!("{:.1} MiB", median(&rss) / 1024.0) },
-            status.map_or("?".to_owned(), |s| s.to_string()),
+            percentile(&init, 50.0),
+            init[0],
+            init[init.len() - 1],
+            percentile(&first, 50.0),
+            first[0],
+            first[first.len() - 1],
+            if rss.is_empty() { "?".to_owned() } else { format!("{:.1} MiB", percentile(&rss, 50.0) / 1024.0) },
+            figures["status"],
             runs.len()
         );
     }
@@ -189,7 +194,7 @@ fn one_run(args: &Args, event: &[u8], env: &[(String, String)]) -> Result<Run, S
     let _ = child.kill();
     let _ = child.wait();
     let (init, first_response, body) = result?;
-    let status = serde_status(&body);
+    let status = answer_status(&body);
     Ok(Run { init, first_response, status, peak_rss_kib })
 }
 
@@ -225,13 +230,9 @@ fn watch(child: &mut Child, rx: &mpsc::Receiver<Seen>, start: Instant) -> Result
     }
 }
 
-/// The `statusCode` of an API Gateway answer, without a JSON library: the harness stays small.
-fn serde_status(body: &[u8]) -> Option<u64> {
-    let text = std::str::from_utf8(body).ok()?;
-    let rest = &text[text.find("\"statusCode\"")? + "\"statusCode\"".len()..];
-    let rest = rest.trim_start().strip_prefix(':')?.trim_start();
-    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
-    digits.parse().ok()
+/// The `statusCode` of an API Gateway answer (none for other events).
+fn answer_status(body: &[u8]) -> Option<u64> {
+    serde_json::from_slice::<serde_json::Value>(body).ok()?.get("statusCode")?.as_u64()
 }
 
 fn peak_rss(pid: u32) -> Option<u64> {
@@ -250,9 +251,13 @@ fn serve_connection(stream: TcpStream, tx: mpsc::Sender<Seen>, event: Vec<u8>, s
     });
     let mut writer = stream;
     loop {
-        let Some((method, path, headers)) = read_head(&mut reader) else { return };
+        let Ok(Some(head)) = http1::read_head(&mut reader) else { return };
         let at = Instant::now();
-        let Some(body) = read_body(&mut reader, &headers) else { return };
+        let Ok(body) = http1::read_body(&mut reader, &head) else { return };
+        let (method, path) = match head.first_line.as_slice() {
+            [method, path, ..] => (method.as_str(), path.as_str()),
+            _ => return,
+        };
         if method == "GET" && path == NEXT {
             let _ = tx.send(Seen::Poll(at));
             // One event per run: a second poll is the function waiting for more. Keep it
@@ -282,80 +287,10 @@ fn serve_connection(stream: TcpStream, tx: mpsc::Sender<Seen>, event: Vec<u8>, s
     }
 }
 
-type Head = (String, String, BTreeMap<String, String>);
-
-fn read_head(reader: &mut BufReader<TcpStream>) -> Option<Head> {
-    let mut line = String::new();
-    if reader.read_line(&mut line).ok()? == 0 {
-        return None;
-    }
-    let mut parts = line.split_whitespace();
-    let method = parts.next()?.to_owned();
-    let path = parts.next()?.to_owned();
-    let mut headers = BTreeMap::new();
-    loop {
-        let mut h = String::new();
-        if reader.read_line(&mut h).ok()? == 0 {
-            return None;
-        }
-        let h = h.trim_end();
-        if h.is_empty() {
-            break;
-        }
-        if let Some((k, v)) = h.split_once(':') {
-            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_owned());
-        }
-    }
-    Some((method, path, headers))
-}
-
-fn read_body(reader: &mut BufReader<TcpStream>, headers: &BTreeMap<String, String>) -> Option<Vec<u8>> {
-    if headers.get("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
-        let mut body = Vec::new();
-        loop {
-            let mut size = String::new();
-            reader.read_line(&mut size).ok()?;
-            let size = usize::from_str_radix(size.trim().split(';').next()?, 16).ok()?;
-            let mut chunk = vec![0; size + 2];
-            reader.read_exact(&mut chunk).ok()?;
-            if size == 0 {
-                return Some(body);
-            }
-            body.extend_from_slice(&chunk[..size]);
-        }
-    }
-    let len: usize = headers.get("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
-    let mut body = vec![0; len];
-    reader.read_exact(&mut body).ok()?;
-    Some(body)
-}
-
 fn read_env_file(path: &PathBuf) -> std::io::Result<Vec<(String, String)>> {
     Ok(std::fs::read_to_string(path)?
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
         .filter_map(|l| l.split_once('=').map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned())))
         .collect())
-}
-
-fn median(v: &[f64]) -> f64 {
-    let mut s = v.to_vec();
-    s.sort_by(f64::total_cmp);
-    if s.is_empty() {
-        return f64::NAN;
-    }
-    let n = s.len();
-    if n % 2 == 1 {
-        s[n / 2]
-    } else {
-        (s[n / 2 - 1] + s[n / 2]) / 2.0
-    }
-}
-
-fn min(v: &[f64]) -> f64 {
-    v.iter().copied().fold(f64::INFINITY, f64::min)
-}
-
-fn max(v: &[f64]) -> f64 {
-    v.iter().copied().fold(f64::NEG_INFINITY, f64::max)
 }

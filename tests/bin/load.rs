@@ -13,13 +13,18 @@
 //! load --url http://127.0.0.1:8080 --token TOKEN [--requests 2000] [--concurrency 4] [--devices 200] [--json]
 //! ```
 //!
-//! The HTTP client is the standard library's sockets with a small HTTP/1.1 reader, so the
-//! figures are the server's and the loopback's, not a client library's.
+//! The client is the standard library's sockets with the harnesses' small HTTP/1.1 reader
+//! (`http1.rs`), so the figures are the server's and the loopback's, not a client library's.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::net::TcpStream;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
+
+#[path = "http1.rs"]
+mod http1;
+
+use http1::percentile;
 
 struct Args {
     host: String,
@@ -91,48 +96,14 @@ impl Conn {
     }
 
     fn read_answer(&mut self) -> std::io::Result<Answer> {
-        let bad = |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_owned());
-        let mut line = String::new();
-        if self.reader.read_line(&mut line)? == 0 {
-            return Err(bad("connection closed"));
-        }
-        let status: u16 = line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).ok_or_else(|| bad("no status line"))?;
-        let (mut length, mut chunked, mut etag) = (0usize, false, None);
-        loop {
-            let mut h = String::new();
-            self.reader.read_line(&mut h)?;
-            let h = h.trim_end();
-            if h.is_empty() {
-                break;
-            }
-            if let Some((k, v)) = h.split_once(':') {
-                let (k, v) = (k.trim().to_ascii_lowercase(), v.trim());
-                match k.as_str() {
-                    "content-length" => length = v.parse().map_err(|_| bad("content-length"))?,
-                    "transfer-encoding" => chunked = v.eq_ignore_ascii_case("chunked"),
-                    "etag" => etag = Some(v.to_owned()),
-                    _ => {}
-                }
-            }
-        }
-        let mut body = Vec::new();
-        if chunked {
-            loop {
-                let mut size = String::new();
-                self.reader.read_line(&mut size)?;
-                let size = usize::from_str_radix(size.trim().split(';').next().unwrap_or(""), 16).map_err(|_| bad("chunk size"))?;
-                let mut chunk = vec![0; size + 2];
-                self.reader.read_exact(&mut chunk)?;
-                if size == 0 {
-                    break;
-                }
-                body.extend_from_slice(&chunk[..size]);
-            }
-        } else {
-            body.resize(length, 0);
-            self.reader.read_exact(&mut body)?;
-        }
-        Ok(Answer { status, etag, body })
+        let head = http1::read_head(&mut self.reader)?.ok_or_else(|| std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "connection closed"))?;
+        let status = head
+            .first_line
+            .get(1)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidData, "no status line"))?;
+        let body = http1::read_body(&mut self.reader, &head)?;
+        Ok(Answer { status, etag: head.headers.get("etag").cloned(), body })
     }
 }
 
@@ -248,14 +219,6 @@ fn run_kind(args: &Args, kind: Kind, owns: &mut [(Conn, Own)]) -> Figures {
     let mut latencies_ms: Vec<f64> = results.iter().flat_map(|(l, _)| l.iter().copied()).collect();
     latencies_ms.sort_by(f64::total_cmp);
     Figures { kind, requests: per * owns.len(), errors: results.iter().map(|(_, e)| e).sum(), seconds, latencies_ms }
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
 fn main() -> ExitCode {
