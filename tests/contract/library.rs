@@ -7,7 +7,7 @@ use platform::backend::Backend;
 use platform::ids::TenantId;
 use platform::ports::{LibraryItemRecord, StoreError};
 
-use super::{assert_not_found, assert_version_mismatch, contains, given_tenant, Target, T0};
+use super::{assert_not_found, assert_version_mismatch, contains, given_tenant, winners_of, Target, T0};
 
 /// The associated data a library item version is sealed with (as `platform::company_library`).
 fn library_aad(id: &str, version: u64) -> Vec<u8> {
@@ -90,16 +90,7 @@ pub async fn library_item_concurrent_replaces_let_exactly_one_win(t: &Target) {
             (record, r)
         }));
     }
-    let mut winners = Vec::new();
-    for w in writers {
-        let (record, r) = w.await.expect("writer task");
-        match r {
-            Ok(()) => winners.push(record),
-            Err(StoreError::VersionMismatch { current }) => assert_eq!(current, 2),
-            Err(e) => panic!("a losing writer got {e:?} instead of VersionMismatch"),
-        }
-    }
-    assert_eq!(winners.len(), 1, "exactly one concurrent writer wins");
+    let winners = winners_of(writers).await;
     assert_eq!(get(b, &acme, "fuse", Some(2)).await.as_ref(), winners.first());
     assert_eq!(get(b, &acme, "fuse", None).await.as_ref(), winners.first());
 }

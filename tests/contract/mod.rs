@@ -223,6 +223,22 @@ pub async fn project_stale_delete_is_refused(t: &Target) {
     assert_eq!(get(b, &acme, &id).await, Some(v2));
 }
 
+/// The records of the concurrent writers (each replacing version 1) that won: exactly one;
+/// every other was refused naming version 2.
+pub(crate) async fn winners_of<R>(writers: Vec<tokio::task::JoinHandle<(R, Result<(), StoreError>)>>) -> Vec<R> {
+    let mut winners = Vec::new();
+    for w in writers {
+        let (record, r) = w.await.expect("writer task");
+        match r {
+            Ok(()) => winners.push(record),
+            Err(StoreError::VersionMismatch { current }) => assert_eq!(current, 2),
+            Err(e) => panic!("a losing writer got {e:?} instead of VersionMismatch"),
+        }
+    }
+    assert_eq!(winners.len(), 1, "exactly one concurrent writer wins");
+    winners
+}
+
 /// Given a project at version 1, when several writers replace it at once, all holding
 /// version 1, then exactly one wins and every other is refused naming version 2.
 pub async fn project_concurrent_replaces_let_exactly_one_win(t: &Target) {
@@ -244,16 +260,7 @@ pub async fn project_concurrent_replaces_let_exactly_one_win(t: &Target) {
             })
         })
         .collect();
-    let mut winners = Vec::new();
-    for w in writers {
-        let (record, r) = w.await.expect("writer task");
-        match r {
-            Ok(()) => winners.push(record),
-            Err(StoreError::VersionMismatch { current }) => assert_eq!(current, 2),
-            Err(e) => panic!("a losing writer got {e:?} instead of VersionMismatch"),
-        }
-    }
-    assert_eq!(winners.len(), 1, "exactly one concurrent writer wins");
+    let winners = winners_of(writers).await;
     assert_eq!(get(b, &acme, &id).await.as_ref(), winners.first());
 }
 
