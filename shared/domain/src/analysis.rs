@@ -128,8 +128,11 @@ fn decade_ceil(v: f64) -> f64 {
 /// unvalidated project parts may be missing.
 pub fn analyze(project: &Project, settings: &CheckSettings) -> Analysis {
     let sc = shortcircuit::study(project, crate::library::builtin());
-    let results = checks::run_checks(project, &sc, settings);
-    let chart = build_chart(project, &sc, settings);
+    // One context (topology, device curves, bus voltages) for the checks and the chart.
+    let (results, chart) = {
+        let ctx = checks::Ctx::new(project, &sc, settings);
+        (checks::run_checks_in(&ctx), chart_in(&ctx, project, &sc, settings))
+    };
     let summary = Summary {
         status: checks::overall(&results),
         pass: results.iter().filter(|r| r.status == Status::Pass).count(),
@@ -153,7 +156,10 @@ pub fn analyze(project: &Project, settings: &CheckSettings) -> Analysis {
 /// The coordination chart of a project and its short-circuit study: fault markers, the
 /// chart range and every device's sampled curves (the `chart` of [`analyze`]).
 pub fn build_chart(project: &Project, sc: &ShortCircuitStudy, settings: &CheckSettings) -> Chart {
-    let ctx = checks::Ctx::new(project, sc, settings);
+    chart_in(&checks::Ctx::new(project, sc, settings), project, sc, settings)
+}
+
+fn chart_in(ctx: &checks::Ctx, project: &Project, sc: &ShortCircuitStudy, settings: &CheckSettings) -> Chart {
     let chart_v = ctx.chart_v;
     let mut markers = Vec::new();
     for b in &sc.buses {

@@ -845,27 +845,31 @@ fn judge_pair(spec: PairSpec<'_>, ctx: &Ctx<'_>) -> CheckResult {
 /// Run every check of docs/engineering.md §8 on a validated project and its short-circuit study.
 /// Never panics; parts that cannot be judged (missing data) come back as warnings saying so.
 pub fn run_checks(project: &Project, sc: &ShortCircuitStudy, settings: &CheckSettings) -> Vec<CheckResult> {
-    let ctx = Ctx::new(project, sc, settings);
+    run_checks_in(&Ctx::new(project, sc, settings))
+}
+
+/// [`run_checks`] on a context already built (the analysis shares one with the chart).
+pub(crate) fn run_checks_in(ctx: &Ctx) -> Vec<CheckResult> {
     let mut out = Vec::new();
-    missing_curves(&ctx, &mut out);
-    device_pairs(&ctx, &mut out);
-    inrush(&ctx, &mut out);
-    transformer_protection(&ctx, &mut out);
-    cable_withstand(&ctx, &mut out);
-    breaking_capacity(&ctx, &mut out);
-    ground_protection::utility_and_dgr(&ctx, &mut out);
-    capacitor_banks::capacitor_inrush(&ctx, &mut out);
-    ratings::run(&ctx, &mut out);
-    motor_start::run(&ctx, &mut out);
-    switchgear::run(&ctx, &mut out);
-    ground_protection::run(&ctx, &mut out);
-    main_device::run(&ctx, &mut out);
-    capacitor_banks::run(&ctx, &mut out);
-    study_settings::run(&ctx, &mut out);
-    design_study::run(&ctx, &mut out);
-    instrument_transformers::run(&ctx, &mut out);
-    earthing::run(&ctx, &mut out);
-    disconnectors::run(&ctx, &mut out);
+    missing_curves(ctx, &mut out);
+    device_pairs(ctx, &mut out);
+    inrush(ctx, &mut out);
+    transformer_protection(ctx, &mut out);
+    cable_withstand(ctx, &mut out);
+    breaking_capacity(ctx, &mut out);
+    ground_protection::utility_and_dgr(ctx, &mut out);
+    capacitor_banks::capacitor_inrush(ctx, &mut out);
+    ratings::run(ctx, &mut out);
+    motor_start::run(ctx, &mut out);
+    switchgear::run(ctx, &mut out);
+    ground_protection::run(ctx, &mut out);
+    main_device::run(ctx, &mut out);
+    capacitor_banks::run(ctx, &mut out);
+    study_settings::run(ctx, &mut out);
+    design_study::run(ctx, &mut out);
+    instrument_transformers::run(ctx, &mut out);
+    earthing::run(ctx, &mut out);
+    disconnectors::run(ctx, &mut out);
     out
 }
 
