@@ -17,7 +17,10 @@ pub const END: &str = "    # END GENERATED SCHEMAS";
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_owned()
 }
 
 /// The OpenAPI document's path.
@@ -51,6 +54,10 @@ pub fn schemas() -> Result<Map<String, Value>, String> {
     inputs.subschema_for::<admin_users::InviteRequest>();
     inputs.subschema_for::<admin_users::AccessRequest>();
     inputs.subschema_for::<admin_settings::SettingsInput>();
+    inputs.subschema_for::<platform::announcements::AnnouncementInput>();
+    inputs.subschema_for::<desk::inquiries::InquiryInput>();
+    inputs.subschema_for::<desk::inquiries::MessageInput>();
+    inputs.subschema_for::<desk::grants::GrantInput>();
     let mut outputs = settings().for_serialize().into_generator();
     outputs.subschema_for::<domain::analysis::Analysis>();
     outputs.subschema_for::<domain::library::BuiltinLibrary>();
@@ -68,6 +75,14 @@ pub fn schemas() -> Result<Map<String, Value>, String> {
     outputs.subschema_for::<admin_settings::SettingsView>();
     outputs.subschema_for::<admin_settings::audit::AuditPage>();
     outputs.subschema_for::<admin_settings::audit::ChainVerification>();
+    outputs.subschema_for::<platform::announcements::ServiceStatus>();
+    outputs.subschema_for::<platform::announcements::Announcement>();
+    outputs.subschema_for::<desk::announcements::AnnouncementList>();
+    outputs.subschema_for::<desk::inquiries::Inquiry>();
+    outputs.subschema_for::<desk::inquiries::InquiryList>();
+    outputs.subschema_for::<desk::grants::Grant>();
+    outputs.subschema_for::<desk::grants::GrantList>();
+    outputs.subschema_for::<desk::grants::ProjectMetadataPage>();
 
     let mut all = inputs.take_definitions(true);
     let mut clashes = Vec::new();
@@ -90,9 +105,15 @@ pub fn schemas() -> Result<Map<String, Value>, String> {
 
 /// `document` with its generated block replaced by `schemas`.
 pub fn render(document: &str, schemas: &Map<String, Value>) -> Result<String, String> {
-    let begin = document.find(BEGIN).ok_or("infra/openapi.yaml has no BEGIN GENERATED SCHEMAS line under components/schemas")?;
-    let end = document[begin..].find(END).map(|i| begin + i).ok_or("infra/openapi.yaml has no END GENERATED SCHEMAS line")?;
-    let yaml = serde_yaml::to_string(&sorted(&Value::Object(schemas.clone()))).map_err(|e| e.to_string())?;
+    let begin = document
+        .find(BEGIN)
+        .ok_or("infra/openapi.yaml has no BEGIN GENERATED SCHEMAS line under components/schemas")?;
+    let end = document[begin..]
+        .find(END)
+        .map(|i| begin + i)
+        .ok_or("infra/openapi.yaml has no END GENERATED SCHEMAS line")?;
+    let yaml = serde_yaml::to_string(&sorted(&Value::Object(schemas.clone())))
+        .map_err(|e| e.to_string())?;
     let mut out = String::with_capacity(document.len() + yaml.len());
     out.push_str(&document[..begin]);
     out.push_str(BEGIN);
@@ -127,7 +148,8 @@ fn sorted(value: &Value) -> serde_yaml::Value {
 /// The document as it should be: the committed one with a fresh generated block.
 pub fn regenerate() -> Result<(PathBuf, String, String), String> {
     let path = document_path();
-    let committed = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let committed = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let fresh = render(&committed, &schemas()?)?;
     Ok((path, committed, fresh))
 }

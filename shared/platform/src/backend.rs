@@ -2,7 +2,9 @@
 
 use std::sync::Arc;
 
-use crate::ports::{AnchorStore, AuditLog, BlobStore, LibraryStore, ProjectStore, TenantStore, UserStore};
+use crate::ports::{
+    AnchorStore, AuditLog, BlobStore, DeskStore, LibraryStore, ProjectStore, TenantStore, UserStore,
+};
 use crate::seal::Sealer;
 
 /// Every port, behind trait objects so that handlers do not know which adapters serve them.
@@ -15,6 +17,8 @@ pub struct Backend {
     pub projects: Arc<dyn ProjectStore>,
     /// The company's own device library (every version of every item).
     pub library: Arc<dyn LibraryStore>,
+    /// Announcements, support inquiries and support-access grants.
+    pub desk: Arc<dyn DeskStore>,
     pub audit: Arc<dyn AuditLog>,
     /// Where the audit chains' heads are anchored (to verify a chain against).
     pub anchors: Arc<dyn AnchorStore>,

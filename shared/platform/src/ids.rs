@@ -14,7 +14,8 @@ pub struct InvalidId {
 fn check(kind: &'static str, s: &str) -> Result<(), InvalidId> {
     let ok = !s.is_empty()
         && s.len() <= 64
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
     if ok {
         Ok(())
     } else {
@@ -63,6 +64,19 @@ id_type!(
     /// A tenant (one customer company).
     TenantId, "tenant id"
 );
+impl TenantId {
+    /// The service operator's own audit chain: every `/ops` request is logged there. No
+    /// company can have this id (see [`TenantId::is_reserved`]).
+    pub fn operator_log() -> TenantId {
+        TenantId("_operator".to_owned())
+    }
+
+    /// Ids starting with `_` belong to the service itself; no company is created with one.
+    pub fn is_reserved(&self) -> bool {
+        self.0.starts_with('_')
+    }
+}
+
 id_type!(
     /// A user inside a tenant.
     UserId, "user id"
@@ -78,10 +92,25 @@ mod tests {
 
     #[test]
     fn ids_refuse_separators_and_case_that_could_escape_a_key() {
-        for bad in ["", "A", "a#b", "a/b", "TENANT", "x".repeat(65).as_str(), "ä"] {
+        for bad in [
+            "",
+            "A",
+            "a#b",
+            "a/b",
+            "TENANT",
+            "x".repeat(65).as_str(),
+            "ä",
+        ] {
             assert!(TenantId::parse(bad).is_err(), "{bad:?} accepted");
         }
         assert_eq!(TenantId::parse("acme-01").unwrap().as_str(), "acme-01");
         assert!(ProjectId::parse(ProjectId::generate().as_str()).is_ok());
+    }
+
+    #[test]
+    fn the_operator_log_is_no_company() {
+        assert!(TenantId::operator_log().is_reserved());
+        assert!(TenantId::parse("_x").unwrap().is_reserved());
+        assert!(!TenantId::parse("acme").unwrap().is_reserved());
     }
 }

@@ -179,7 +179,11 @@ pub trait UserStore: Send + Sync {
     async fn user_by_sub(&self, sub: &str) -> Result<Option<User>, StoreError>;
     /// The user (not deleted) with this e-mail address in the tenant, compared
     /// case-insensitively, through the e-mail lookup (one read, not a scan).
-    async fn user_by_email(&self, tenant: &TenantId, email: &str) -> Result<Option<User>, StoreError>;
+    async fn user_by_email(
+        &self,
+        tenant: &TenantId,
+        email: &str,
+    ) -> Result<Option<User>, StoreError>;
     async fn list_users(&self, tenant: &TenantId) -> Result<Vec<User>, StoreError>;
 }
 
@@ -191,8 +195,16 @@ pub fn email_key(email: &str) -> String {
 #[async_trait]
 pub trait ProjectStore: Send + Sync {
     /// Store a new project (version 1). `AlreadyExists` if the id is taken in this tenant.
-    async fn create_project(&self, tenant: &TenantId, record: &ProjectRecord) -> Result<(), StoreError>;
-    async fn get_project(&self, tenant: &TenantId, id: &ProjectId) -> Result<Option<ProjectRecord>, StoreError>;
+    async fn create_project(
+        &self,
+        tenant: &TenantId,
+        record: &ProjectRecord,
+    ) -> Result<(), StoreError>;
+    async fn get_project(
+        &self,
+        tenant: &TenantId,
+        id: &ProjectId,
+    ) -> Result<Option<ProjectRecord>, StoreError>;
     /// Replace a project if its stored version is `expected_version`; the new record's
     /// version must be `expected_version + 1`. Atomic: on any error nothing changed.
     async fn replace_project(
@@ -221,7 +233,11 @@ pub trait ProjectStore: Send + Sync {
 /// `A–Z a–z 0–9 . _ -` (the rule of `domain::library::company_validate`), so that an id can
 /// never carry a key separator (`#`) into a record key.
 pub fn library_item_id_ok(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
 /// One stored version of a company library item: id and version in clear, the item sealed.
@@ -244,20 +260,44 @@ pub struct LibraryItemRecord {
 pub trait LibraryStore: Send + Sync {
     /// Store a new item at version 1 (`record.version` must be 1). `AlreadyExists` if the id
     /// is taken in this tenant or was taken before and deleted.
-    async fn create_library_item(&self, tenant: &TenantId, record: &LibraryItemRecord) -> Result<(), StoreError>;
+    async fn create_library_item(
+        &self,
+        tenant: &TenantId,
+        record: &LibraryItemRecord,
+    ) -> Result<(), StoreError>;
     /// The item's newest version (`version: None`) or the given one. `None` when the item
     /// does not exist (or was deleted), or has no such version.
-    async fn get_library_item(&self, tenant: &TenantId, id: &str, version: Option<u64>) -> Result<Option<LibraryItemRecord>, StoreError>;
+    async fn get_library_item(
+        &self,
+        tenant: &TenantId,
+        id: &str,
+        version: Option<u64>,
+    ) -> Result<Option<LibraryItemRecord>, StoreError>;
     /// Publish a new version if the newest stored one is `expected_version`; `record.version`
     /// must be `expected_version + 1`. Older versions stay readable. Atomic: on any error
     /// nothing changed (`VersionMismatch`, `NotFound`).
-    async fn replace_library_item(&self, tenant: &TenantId, record: &LibraryItemRecord, expected_version: u64) -> Result<(), StoreError>;
+    async fn replace_library_item(
+        &self,
+        tenant: &TenantId,
+        record: &LibraryItemRecord,
+        expected_version: u64,
+    ) -> Result<(), StoreError>;
     /// Withdraw an item if its newest version is `expected_version` (or any, when `None`):
     /// it is no longer listed or read, and its id stays used.
-    async fn delete_library_item(&self, tenant: &TenantId, id: &str, expected_version: Option<u64>) -> Result<(), StoreError>;
+    async fn delete_library_item(
+        &self,
+        tenant: &TenantId,
+        id: &str,
+        expected_version: Option<u64>,
+    ) -> Result<(), StoreError>;
     /// The newest version of each item, ordered by id, strictly after `after`, at most
     /// `limit` (1..=100).
-    async fn list_library_items(&self, tenant: &TenantId, after: Option<&str>, limit: usize) -> Result<Page<LibraryItemRecord>, StoreError>;
+    async fn list_library_items(
+        &self,
+        tenant: &TenantId,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<LibraryItemRecord>, StoreError>;
 }
 
 /// Outcome of an audited operation.
@@ -309,7 +349,11 @@ pub struct StoredAuditEvent {
 #[async_trait]
 pub trait AuditLog: Send + Sync {
     /// Append an event to the tenant's chain. Never overwrites.
-    async fn append(&self, tenant: &TenantId, event: &AuditEvent) -> Result<StoredAuditEvent, StoreError>;
+    async fn append(
+        &self,
+        tenant: &TenantId,
+        event: &AuditEvent,
+    ) -> Result<StoredAuditEvent, StoreError>;
     /// Events of one calendar month (`yyyy-mm`, UTC) in chain order. `after` is a `next`
     /// value of a previous page (opaque: each adapter chooses its own cursor).
     async fn list_month(
@@ -370,7 +414,9 @@ impl BlobKey {
             !seg.is_empty()
                 && seg.len() <= 128
                 && seg.as_bytes()[0].is_ascii_alphanumeric()
-                && seg.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+                && seg
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
         };
         if s.is_empty() || s.len() > 512 || !s.split('/').all(segment_ok) {
             return Err(InvalidBlobKey);
@@ -399,7 +445,9 @@ impl std::fmt::Display for BlobKey {
 pub fn blob_metadata_ok(key: &str, value: &str) -> bool {
     !key.is_empty()
         && key.len() <= 64
-        && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !key.starts_with("kyocho-")
         && value.len() <= 256
         && value.bytes().all(|b| (0x20..0x7f).contains(&b))
@@ -461,7 +509,10 @@ impl BlobInfo {
     /// Check what every adapter can store: see [`BlobKey`] for the file name's charset and
     /// [`blob_metadata_ok`] for the metadata.
     pub fn check(&self) -> Result<(), BlobError> {
-        if BlobKey::parse(&self.file_name).map(|k| k.as_str().contains('/')).unwrap_or(true) {
+        if BlobKey::parse(&self.file_name)
+            .map(|k| k.as_str().contains('/'))
+            .unwrap_or(true)
+        {
             return Err(BlobError::Invalid("file name"));
         }
         let ct_ok = !self.content_type.is_empty()
@@ -484,13 +535,121 @@ impl BlobInfo {
 pub trait BlobStore: Send + Sync {
     /// Store (or replace) a blob, encrypted at rest under the tenant's key where the
     /// adapter can, and return what `head` will report.
-    async fn put(&self, tenant: &TenantId, key: &BlobKey, bytes: Vec<u8>, info: &BlobInfo) -> Result<BlobHead, BlobError>;
+    async fn put(
+        &self,
+        tenant: &TenantId,
+        key: &BlobKey,
+        bytes: Vec<u8>,
+        info: &BlobInfo,
+    ) -> Result<BlobHead, BlobError>;
     async fn head(&self, tenant: &TenantId, key: &BlobKey) -> Result<BlobHead, BlobError>;
     /// The live blobs whose keys start with `prefix` (a plain string prefix), in key order.
     async fn list(&self, tenant: &TenantId, prefix: &str) -> Result<Vec<BlobHead>, BlobError>;
     /// A URL that downloads the blob for `ttl`, offering its file name. `NotFound` if the
     /// blob is missing or expired. The URL never outlives the blob.
-    async fn download_url(&self, tenant: &TenantId, key: &BlobKey, ttl: std::time::Duration) -> Result<DownloadUrl, BlobError>;
+    async fn download_url(
+        &self,
+        tenant: &TenantId,
+        key: &BlobKey,
+        ttl: std::time::Duration,
+    ) -> Result<DownloadUrl, BlobError>;
     /// Delete a blob; deleting a missing blob is not an error.
     async fn delete(&self, tenant: &TenantId, key: &BlobKey) -> Result<(), BlobError>;
+}
+
+/// Which service-desk records ([`DeskStore`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeskKind {
+    /// The operator's announcements: service-wide, no tenant.
+    Announcement,
+    /// Support inquiries: each of one tenant; the operator lists every tenant's.
+    Inquiry,
+    /// Support-access grants: each of one tenant, read within that tenant only.
+    SupportGrant,
+}
+
+impl DeskKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeskKind::Announcement => "announcement",
+            DeskKind::Inquiry => "inquiry",
+            DeskKind::SupportGrant => "support_grant",
+        }
+    }
+
+    /// Whether each record belongs to one tenant.
+    pub fn per_tenant(self) -> bool {
+        !matches!(self, DeskKind::Announcement)
+    }
+}
+
+/// A service-desk record as stored: the metadata queries need, in clear (JSON), and for
+/// inquiries the thread sealed under the tenant's key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeskRecord {
+    /// The tenant it belongs to (`None` for announcements).
+    pub tenant: Option<TenantId>,
+    /// 1–64 characters of `a-z 0-9 - _` (see [`desk_id_ok`]).
+    pub id: String,
+    /// The stored version: 0 for a record not stored yet. `put_desk` writes only over this
+    /// version and stores the next one.
+    pub version: u64,
+    /// JSON object in clear.
+    pub meta: String,
+    /// Sealed content (may be empty).
+    pub sealed: Vec<u8>,
+}
+
+/// A desk record id: 1–64 characters of `a-z 0-9 - _`, so it can never carry a key separator.
+pub fn desk_id_ok(id: &str) -> bool {
+    crate::ids::TenantId::parse(id).is_ok()
+}
+
+/// The service desk's records: announcements, inquiries and support-access grants.
+#[async_trait]
+pub trait DeskStore: Send + Sync {
+    /// Store `record` if its stored version is `record.version` (0: it must not exist yet);
+    /// stores `version + 1` and returns it. `VersionMismatch` when another write came first
+    /// (`AlreadyExists` for a new record whose id is taken). A per-tenant kind needs
+    /// `record.tenant`, announcements must have none.
+    async fn put_desk(&self, kind: DeskKind, record: &DeskRecord) -> Result<u64, StoreError>;
+    async fn get_desk(
+        &self,
+        kind: DeskKind,
+        tenant: Option<&TenantId>,
+        id: &str,
+    ) -> Result<Option<DeskRecord>, StoreError>;
+    /// Every record of `kind` of `tenant` — or, with `None`, the announcements, or every
+    /// tenant's inquiries (the operator's queue) — ordered by tenant, then id.
+    async fn list_desk(
+        &self,
+        kind: DeskKind,
+        tenant: Option<&TenantId>,
+    ) -> Result<Vec<DeskRecord>, StoreError>;
+}
+
+/// Why a desk call names the wrong tenant shape (a programming error, never user input).
+pub(crate) fn desk_shape_error(
+    kind: DeskKind,
+    tenant: Option<&TenantId>,
+    listing: bool,
+) -> Option<StoreError> {
+    let ok = match (kind, tenant) {
+        (DeskKind::Announcement, None) => true,
+        (DeskKind::Announcement, Some(_)) => false,
+        (DeskKind::Inquiry, None) => listing,
+        (DeskKind::SupportGrant, None) => false,
+        (_, Some(_)) => true,
+    };
+    (!ok).then(|| {
+        StoreError::unavailable(anyhow::anyhow!(
+            "{} records are {}",
+            kind.as_str(),
+            if kind.per_tenant() {
+                "per tenant"
+            } else {
+                "service-wide"
+            }
+        ))
+    })
 }
