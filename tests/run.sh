@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test of Kyocho on a fresh machine: installs what the tests need (Debian tools,
 # a Python venv with pinned packages), starts moto_server for the AWS adapters, runs the
-# Rust tests with cargo-nextest, the pandapower comparison, the web client's tests (unit tests,
-# then end-to-end in headless Chromium against `kyocho serve`), cfn-lint, sam validate and
-# actionlint, and exits non-zero when anything fails.
+# tenant restore script against it, the Rust tests with cargo-nextest, the pandapower
+# comparison, the web client's tests (unit tests, then end-to-end in headless Chromium
+# against `kyocho serve`), cfn-lint, sam validate and actionlint, and exits non-zero when
+# anything fails.
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -56,6 +57,12 @@ export KYOCHO_TEST_AWS_ENDPOINT="http://127.0.0.1:$port"
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing
 export AWS_REGION=ap-northeast-1 AWS_DEFAULT_REGION=ap-northeast-1
 export AWS_EC2_METADATA_DISABLED=true
+
+# 3b. Restoring one tenant from a backup (infra/scripts/restore_tenant.py) on moto: what
+#     moto can restore (on-demand backups; point-in-time restores copy the current table).
+step "tenant restore on moto (tests/restore/test_restore.py)"
+"$venv/bin/python" tests/restore/test_restore.py
+record "tenant restore" $?
 
 # 4. The Rust tests. The local edition keeps each data folder's keys in the configuration
 #    folder (`platform::local::keys_dir`): the tests' folders get one of their own.
@@ -116,9 +123,9 @@ step "web client (npm ci, vitest, vite build, e2e in Chromium)"
 ) && node tests/e2e/run.mjs --kyocho "$kyocho"
 record "web client" $?
 
-# 7. The SAM template and the deploy bootstrap template.
-step "cfn-lint infra/template.yaml infra/bootstrap.yaml infra/edge.yaml"
-"$venv/bin/cfn-lint" infra/template.yaml infra/bootstrap.yaml infra/edge.yaml && echo "cfn-lint: no findings"
+# 7. The SAM template, the deploy bootstrap, the edge and the Osaka backup vault templates.
+step "cfn-lint infra/template.yaml infra/bootstrap.yaml infra/edge.yaml infra/backup-osaka.yaml"
+"$venv/bin/cfn-lint" infra/template.yaml infra/bootstrap.yaml infra/edge.yaml infra/backup-osaka.yaml && echo "cfn-lint: no findings"
 record "cfn-lint" $?
 
 step "sam validate --lint"
