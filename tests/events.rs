@@ -37,10 +37,7 @@ pub struct Seeded {
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("repository root")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("repository root").to_path_buf()
 }
 
 /// Every function's events: function → (file name → expected status).
@@ -62,11 +59,7 @@ pub fn expectations() -> BTreeMap<String, BTreeMap<String, u16>> {
 
 /// An event's text with the seeded ids in place.
 pub fn event_text(function: &str, file: &str, seeded: &Seeded) -> String {
-    let path = repo_root()
-        .join("functions")
-        .join(function)
-        .join("events")
-        .join(file);
+    let path = repo_root().join("functions").join(function).join("events").join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     text.replace(EVENT_PROJECT_ID, &seeded.project_id)
 }
@@ -76,11 +69,7 @@ pub fn event_text(function: &str, file: &str, seeded: &Seeded) -> String {
 pub async fn seed(backend: &Backend, idp: &dyn IdentityProvider) -> anyhow::Result<Seeded> {
     let tenant = TenantId::parse(EVENT_TENANT)?;
     kyocho::setup::ensure_tenant(backend, &tenant, "Acme Engineering").await?;
-    for (id, name, role) in [
-        ("ann", "Ann Administrator", Role::TenantAdmin),
-        ("bob", "Bob Designer", Role::Designer),
-        ("carl", "Carl Designer", Role::Designer),
-    ] {
+    for (id, name, role) in [("ann", "Ann Administrator", Role::TenantAdmin), ("bob", "Bob Designer", Role::Designer), ("carl", "Carl Designer", Role::Designer)] {
         let uid = UserId::parse(id)?;
         let user = match backend.users.get_user(&tenant, &uid).await? {
             Some(u) => u,
@@ -103,44 +92,22 @@ pub async fn seed(backend: &Backend, idp: &dyn IdentityProvider) -> anyhow::Resu
         };
         // The events carry a fixed `sub`: the caller's record answers to it.
         if id == "ann" && user.sub != EVENT_SUB {
-            backend
-                .users
-                .put_user(&platform::ports::User {
-                    sub: EVENT_SUB.to_owned(),
-                    ..user
-                })
-                .await?;
+            backend.users.put_user(&platform::ports::User { sub: EVENT_SUB.to_owned(), ..user }).await?;
         }
     }
-    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(
-        repo_root().join("tests/fixtures/case_a.json"),
-    )?)?;
-    let summary = platform::projects::Summary {
-        name: "Event plant".into(),
-        description: String::new(),
-    };
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(repo_root().join("tests/fixtures/case_a.json"))?)?;
+    let summary = platform::projects::Summary { name: "Event plant".into(), description: String::new() };
     let project = platform::projects::create(backend, &tenant, &summary, &doc)
         .await
         .map_err(|e| anyhow::anyhow!("creating the events' project: {e:?}"))?;
     // The company library item the library events name, at version 1.
-    let create = std::fs::read_to_string(
-        repo_root().join("functions/library/events/create_company_item.json"),
-    )?;
+    let create = std::fs::read_to_string(repo_root().join("functions/library/events/create_company_item.json"))?;
     let create: serde_json::Value = serde_json::from_str(&create)?;
-    let body = create["body"]
-        .as_str()
-        .ok_or_else(|| anyhow::anyhow!("the create event has no body"))?;
-    let item = platform::company_library::parse_item(body, None, 1)
-        .map_err(|e| anyhow::anyhow!("the library item: {e:?}"))?;
-    if platform::company_library::get(backend, &tenant, LIBRARY_ITEM_ID, None)
-        .await
-        .is_err()
-    {
-        platform::company_library::create(backend, &tenant, &item)
-            .await
-            .map_err(|e| anyhow::anyhow!("creating the library item: {e:?}"))?;
+    let body = create["body"].as_str().ok_or_else(|| anyhow::anyhow!("the create event has no body"))?;
+    let item = platform::company_library::parse_item(body, None, 1).map_err(|e| anyhow::anyhow!("the library item: {e:?}"))?;
+    if platform::company_library::get(backend, &tenant, LIBRARY_ITEM_ID, None).await.is_err() {
+        platform::company_library::create(backend, &tenant, &item).await.map_err(|e| anyhow::anyhow!("creating the library item: {e:?}"))?;
     }
-    Ok(Seeded {
-        project_id: project.id.to_string(),
-    })
+    Ok(Seeded { project_id: project.id.to_string() })
 }

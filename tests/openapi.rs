@@ -17,10 +17,7 @@ pub const END: &str = "    # END GENERATED SCHEMAS";
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ has a parent")
-        .to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_owned()
 }
 
 /// The OpenAPI document's path.
@@ -105,15 +102,9 @@ pub fn schemas() -> Result<Map<String, Value>, String> {
 
 /// `document` with its generated block replaced by `schemas`.
 pub fn render(document: &str, schemas: &Map<String, Value>) -> Result<String, String> {
-    let begin = document
-        .find(BEGIN)
-        .ok_or("infra/openapi.yaml has no BEGIN GENERATED SCHEMAS line under components/schemas")?;
-    let end = document[begin..]
-        .find(END)
-        .map(|i| begin + i)
-        .ok_or("infra/openapi.yaml has no END GENERATED SCHEMAS line")?;
-    let yaml = serde_yaml::to_string(&sorted(&Value::Object(schemas.clone())))
-        .map_err(|e| e.to_string())?;
+    let begin = document.find(BEGIN).ok_or("infra/openapi.yaml has no BEGIN GENERATED SCHEMAS line under components/schemas")?;
+    let end = document[begin..].find(END).map(|i| begin + i).ok_or("infra/openapi.yaml has no END GENERATED SCHEMAS line")?;
+    let yaml = serde_yaml::to_string(&sorted(&Value::Object(schemas.clone()))).map_err(|e| e.to_string())?;
     let mut out = String::with_capacity(document.len() + yaml.len());
     out.push_str(&document[..begin]);
     out.push_str(BEGIN);
@@ -148,8 +139,7 @@ fn sorted(value: &Value) -> serde_yaml::Value {
 /// The document as it should be: the committed one with a fresh generated block.
 pub fn regenerate() -> Result<(PathBuf, String, String), String> {
     let path = document_path();
-    let committed = std::fs::read_to_string(&path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let committed = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let fresh = render(&committed, &schemas()?)?;
     Ok((path, committed, fresh))
 }

@@ -47,15 +47,8 @@ pub fn run(file: &Path, json: bool) -> ExitCode {
             } else {
                 eprintln!("{}: {} error(s)", file.display(), errors.len());
                 for e in &errors {
-                    let pointer = if e.pointer.is_empty() {
-                        "/"
-                    } else {
-                        e.pointer.as_str()
-                    };
-                    eprintln!(
-                        "  {pointer} [{}] {} / {}",
-                        e.code, e.message_en, e.message_ja
-                    );
+                    let pointer = if e.pointer.is_empty() { "/" } else { e.pointer.as_str() };
+                    eprintln!("  {pointer} [{}] {} / {}", e.code, e.message_en, e.message_ja);
                 }
             }
             ExitCode::from(2)

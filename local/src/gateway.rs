@@ -11,8 +11,7 @@ use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, State};
 use lambda_http::aws_lambda_events::apigw::{
-    ApiGatewayRequestAuthorizer, ApiGatewayRequestAuthorizerIamDescription,
-    ApiGatewayRequestAuthorizerJwtDescription, ApiGatewayV2httpRequestContext,
+    ApiGatewayRequestAuthorizer, ApiGatewayRequestAuthorizerIamDescription, ApiGatewayRequestAuthorizerJwtDescription, ApiGatewayV2httpRequestContext,
     ApiGatewayV2httpRequestContextHttpDescription,
 };
 use lambda_http::request::RequestContext;
@@ -24,10 +23,7 @@ use crate::jwt::Keys;
 use crate::web::WebClient;
 
 /// A function's handler as the gateway calls it.
-pub type Handler = fn(
-    Arc<Backend>,
-    lambda_http::Request,
-) -> Pin<Box<dyn Future<Output = lambda_http::Response<Body>> + Send>>;
+pub type Handler = fn(Arc<Backend>, lambda_http::Request) -> Pin<Box<dyn Future<Output = lambda_http::Response<Body>> + Send>>;
 
 /// The handler of each function named in the route table.
 pub fn handler_for(function: &str) -> Option<Handler> {
@@ -81,28 +77,19 @@ async fn entry(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     req: axum::extract::Request,
 ) -> axum::response::Response {
-    if req.method() == axum::http::Method::OPTIONS
-        && req.headers().contains_key("access-control-request-method")
-    {
+    if req.method() == axum::http::Method::OPTIONS && req.headers().contains_key("access-control-request-method") {
         return preflight(&req);
     }
     match routes::resolve(req.method().as_str(), req.uri().path()) {
         Ok((route, params)) => {
-            let origin = req
-                .headers()
-                .get("origin")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
+            let origin = req.headers().get("origin").and_then(|v| v.to_str().ok()).map(str::to_owned);
             let mut resp = forward(gw, peer, req, route, params).await;
             // An allowed other origin may read the answer and its ETag and Location.
             if let Some(origin) = origin.filter(|o| cors_origins().iter().any(|a| a == o)) {
                 let h = resp.headers_mut();
                 if let Ok(v) = axum::http::HeaderValue::from_str(&origin) {
                     h.insert("access-control-allow-origin", v);
-                    h.insert(
-                        "access-control-expose-headers",
-                        axum::http::HeaderValue::from_static("etag,location"),
-                    );
+                    h.insert("access-control-expose-headers", axum::http::HeaderValue::from_static("etag,location"));
                     h.insert("vary", axum::http::HeaderValue::from_static("origin"));
                 }
             }
@@ -146,27 +133,14 @@ fn cors_origins() -> &'static [String] {
 /// A CORS preflight, answered the way API Gateway answers it with the template's
 /// `CorsConfiguration`: 204; the allow headers only for an allowed origin.
 fn preflight(req: &axum::extract::Request) -> axum::response::Response {
-    let mut resp = axum::response::Response::builder()
-        .status(204)
-        .body(axum::body::Body::empty())
-        .unwrap_or_default();
-    let origin = req
-        .headers()
-        .get("origin")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let mut resp = axum::response::Response::builder().status(204).body(axum::body::Body::empty()).unwrap_or_default();
+    let origin = req.headers().get("origin").and_then(|v| v.to_str().ok()).unwrap_or("");
     if !origin.is_empty() && cors_origins().iter().any(|o| o == origin) {
         let h = resp.headers_mut();
         for (name, value) in [
             ("access-control-allow-origin", origin),
-            (
-                "access-control-allow-methods",
-                "GET,POST,PUT,DELETE,OPTIONS",
-            ),
-            (
-                "access-control-allow-headers",
-                "authorization,content-type,if-match",
-            ),
+            ("access-control-allow-methods", "GET,POST,PUT,DELETE,OPTIONS"),
+            ("access-control-allow-headers", "authorization,content-type,if-match"),
             ("access-control-expose-headers", "etag,location"),
             ("access-control-max-age", "600"),
             ("vary", "origin"),
@@ -203,9 +177,7 @@ fn gateway_message(status: u16, message: &str) -> axum::response::Response {
     axum::response::Response::builder()
         .status(status)
         .header("content-type", "application/json")
-        .body(axum::body::Body::from(
-            serde_json::json!({ "message": message }).to_string(),
-        ))
+        .body(axum::body::Body::from(serde_json::json!({ "message": message }).to_string()))
         .unwrap_or_default()
 }
 
@@ -226,20 +198,15 @@ async fn forward(
         .headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
         .map(str::trim);
     let mut operator = None;
     let claims = match route.access {
         Access::Public => HashMap::new(),
-        Access::Requires(_) | Access::Authenticated => {
-            match token.and_then(|t| gw.keys.verify(t)) {
-                Some(claims) => claims,
-                None => return refuse(401, "Unauthorized", &route.key(), &peer),
-            }
-        }
+        Access::Requires(_) | Access::Authenticated => match token.and_then(|t| gw.keys.verify(t)) {
+            Some(claims) => claims,
+            None => return refuse(401, "Unauthorized", &route.key(), &peer),
+        },
         // As API Gateway's IAM authorizer: an unsigned request (a tenant token is no
         // signature) is refused before any function runs.
         Access::Operator => match token.and_then(|t| gw.operator_keys.verify_operator(t)) {
@@ -266,13 +233,9 @@ async fn forward(
 
     let mut query: HashMap<String, Vec<String>> = HashMap::new();
     for (k, v) in form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes()) {
-        query
-            .entry(k.into_owned())
-            .or_default()
-            .push(v.into_owned());
+        query.entry(k.into_owned()).or_default().push(v.into_owned());
     }
-    let path_params: HashMap<String, String> =
-        params.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    let path_params: HashMap<String, String> = params.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
 
     let now = time::OffsetDateTime::now_utc();
     let context = ApiGatewayV2httpRequestContext {
@@ -293,20 +256,12 @@ async fn forward(
             })
         } else {
             (!claims.is_empty()).then(|| ApiGatewayRequestAuthorizer {
-                jwt: Some(ApiGatewayRequestAuthorizerJwtDescription {
-                    claims,
-                    scopes: None,
-                    ..Default::default()
-                }),
+                jwt: Some(ApiGatewayRequestAuthorizerJwtDescription { claims, scopes: None, ..Default::default() }),
                 ..Default::default()
             })
         },
         apiid: Some("local".into()),
-        domain_name: parts
-            .headers
-            .get("host")
-            .and_then(|h| h.to_str().ok())
-            .map(str::to_owned),
+        domain_name: parts.headers.get("host").and_then(|h| h.to_str().ok()).map(str::to_owned),
         domain_prefix: None,
         time: None,
         time_epoch: (now.unix_timestamp_nanos() / 1_000_000) as i64,
@@ -315,20 +270,14 @@ async fn forward(
             path: Some(path.clone()),
             protocol: Some("HTTP/1.1".into()),
             source_ip: Some(peer.ip().to_string()),
-            user_agent: parts
-                .headers
-                .get("user-agent")
-                .and_then(|h| h.to_str().ok())
-                .map(str::to_owned),
+            user_agent: parts.headers.get("user-agent").and_then(|h| h.to_str().ok()).map(str::to_owned),
             ..Default::default()
         },
         authentication: None,
         ..Default::default()
     };
 
-    let mut builder = lambda_http::http::Request::builder()
-        .method(parts.method)
-        .uri(parts.uri);
+    let mut builder = lambda_http::http::Request::builder().method(parts.method).uri(parts.uri);
     for (name, value) in parts.headers.iter() {
         builder = builder.header(name, value);
     }
@@ -354,11 +303,7 @@ async fn forward(
 
 /// Whether the company's IP allow-list admits `ip` (a company that cannot be read admits
 /// nobody).
-async fn download_allowed_from(
-    gw: &Gateway,
-    tenant: &platform::ids::TenantId,
-    ip: std::net::IpAddr,
-) -> bool {
+async fn download_allowed_from(gw: &Gateway, tenant: &platform::ids::TenantId, ip: std::net::IpAddr) -> bool {
     match gw.backend.tenants.get_tenant(tenant).await {
         Ok(Some(t)) => platform::access::ip_allowed(&t.settings.ip_allow_list, Some(ip)),
         _ => false,
@@ -374,10 +319,7 @@ async fn download(
     uri: axum::http::Uri,
 ) -> axum::response::Response {
     let request_id = uuid::Uuid::new_v4().to_string();
-    let path = uri
-        .path()
-        .strip_prefix(platform::local::URL_PREFIX)
-        .unwrap_or("");
+    let path = uri.path().strip_prefix(platform::local::URL_PREFIX).unwrap_or("");
     let (mut exp, mut sig) = (String::new(), String::new());
     for (k, v) in form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()) {
         match k.as_ref() {
@@ -390,23 +332,15 @@ async fn download(
     let outcome = match gw.blobs.verify_url(path, &exp, &sig, now_s) {
         Err(refusal) => Err((
             refusal.to_string(),
-            platform::ApiError::Forbidden {
-                code: "download_refused",
-                detail: "This download link is not valid or has expired.".into(),
-            },
+            platform::ApiError::Forbidden { code: "download_refused", detail: "This download link is not valid or has expired.".into() },
         )),
         Ok(url) if !download_allowed_from(&gw, &url.tenant, peer.ip()).await => Err((
             "source address outside the company's allow-list".into(),
-            platform::ApiError::Forbidden {
-                code: "ip_not_allowed",
-                detail: "Requests from this address are not allowed for this company.".into(),
-            },
+            platform::ApiError::Forbidden { code: "ip_not_allowed", detail: "Requests from this address are not allowed for this company.".into() },
         )),
         Ok(url) => match gw.blobs.read(&url.tenant, &url.key).await {
             Ok(found) => Ok(found),
-            Err(platform::ports::BlobError::NotFound) => {
-                Err(("blob not found".into(), platform::ApiError::NotFound))
-            }
+            Err(platform::ports::BlobError::NotFound) => Err(("blob not found".into(), platform::ApiError::NotFound)),
             Err(e) => Err((format!("{e:?}"), platform::ApiError::internal(e))),
         },
     };
@@ -414,10 +348,7 @@ async fn download(
         Ok((head, bytes)) => axum::response::Response::builder()
             .status(200)
             .header("content-type", head.info.content_type.as_str())
-            .header(
-                "content-disposition",
-                format!("attachment; filename=\"{}\"", head.info.file_name),
-            )
+            .header("content-disposition", format!("attachment; filename=\"{}\"", head.info.file_name))
             .header("cache-control", "private, no-store")
             .header("x-content-type-options", "nosniff")
             .body(axum::body::Body::from(bytes))

@@ -32,27 +32,20 @@ impl Keys {
     /// Load the key from `path` (PKCS#8 DER), creating it on first use.
     pub fn load_or_create(path: &Path) -> anyhow::Result<Keys> {
         let signing = match std::fs::read(path) {
-            Ok(der) => SigningKey::from_pkcs8_der(&der)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
+            Ok(der) => SigningKey::from_pkcs8_der(&der).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let key = SigningKey::generate(&mut rand::rngs::OsRng);
-                let der = key
-                    .to_pkcs8_der()
-                    .map_err(|e| anyhow::anyhow!("encoding key: {e}"))?;
+                let der = key.to_pkcs8_der().map_err(|e| anyhow::anyhow!("encoding key: {e}"))?;
                 if let Some(dir) = path.parent() {
                     std::fs::create_dir_all(dir)?;
                 }
-                write_private(path, der.as_bytes())
-                    .with_context(|| format!("writing {}", path.display()))?;
+                write_private(path, der.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
                 key
             }
             Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
         };
-        let der = signing
-            .to_pkcs8_der()
-            .map_err(|e| anyhow::anyhow!("encoding key: {e}"))?;
-        let public_x = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .encode(signing.verifying_key().as_bytes());
+        let der = signing.to_pkcs8_der().map_err(|e| anyhow::anyhow!("encoding key: {e}"))?;
+        let public_x = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(signing.verifying_key().as_bytes());
         let kid = platform::seal::hex(&sha2_256(signing.verifying_key().as_bytes())[..8]);
         Ok(Keys {
             encoding: EncodingKey::from_ed_der(der.as_bytes()),
@@ -69,12 +62,7 @@ impl Keys {
 
     /// Sign a token like [`Keys::mint`] after `change` edits its claims (tests use it for
     /// tokens the API must refuse: an ID token, a token from the future).
-    pub fn mint_with(
-        &self,
-        sub: &str,
-        tenant: &str,
-        change: impl FnOnce(&mut Value),
-    ) -> anyhow::Result<String> {
+    pub fn mint_with(&self, sub: &str, tenant: &str, change: impl FnOnce(&mut Value)) -> anyhow::Result<String> {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let mut claims = serde_json::json!({
             "iss": ISSUER,
@@ -134,8 +122,7 @@ impl Keys {
         validation.set_audience(&[audience]);
         validation.leeway = 0;
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        let data =
-            jsonwebtoken::decode::<Map<String, Value>>(token, &self.decoding, &validation).ok()?;
+        let data = jsonwebtoken::decode::<Map<String, Value>>(token, &self.decoding, &validation).ok()?;
         Some(
             data.claims
                 .into_iter()

@@ -17,9 +17,7 @@ use std::sync::Arc;
 /// The token signing key of a data folder, beside its other keys
 /// ([`platform::local::keys_dir`]).
 pub fn jwt_key_path(data_dir: &Path) -> std::path::PathBuf {
-    platform::local::keys_dir(data_dir)
-        .unwrap_or_else(|_| data_dir.join("keys"))
-        .join("jwt-ed25519.der")
+    platform::local::keys_dir(data_dir).unwrap_or_else(|_| data_dir.join("keys")).join("jwt-ed25519.der")
 }
 
 /// The operator's token signing key: a key of its own, so that no tenant token (nor the
@@ -40,24 +38,11 @@ pub async fn open(data_dir: &Path) -> anyhow::Result<(Arc<gateway::Gateway>, boo
     let (identity, services) = users::identity(data_dir)?;
     let created = setup::first_start(&backend, identity.as_ref()).await?;
     let blobs = Arc::new(platform::local::LocalBlobs::open(data_dir)?);
-    Ok((
-        Arc::new(gateway::Gateway {
-            backend,
-            keys,
-            operator_keys,
-            identity: services,
-            local_identity: identity,
-            blobs,
-        }),
-        created,
-    ))
+    Ok((Arc::new(gateway::Gateway { backend, keys, operator_keys, identity: services, local_identity: identity, blobs }), created))
 }
 
 /// Serve `gateway` (the API only) on an already bound listener until the process is stopped.
-pub async fn serve_on(
-    listener: tokio::net::TcpListener,
-    gateway: Arc<gateway::Gateway>,
-) -> anyhow::Result<()> {
+pub async fn serve_on(listener: tokio::net::TcpListener, gateway: Arc<gateway::Gateway>) -> anyhow::Result<()> {
     serve_with(listener, gateway, None).await
 }
 
@@ -70,14 +55,11 @@ pub async fn serve_with(
 ) -> anyhow::Result<()> {
     tokio::spawn(sweep_blobs(gateway.blobs.clone()));
     let app = gateway::router(gateway, web);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
     Ok(())
 }
 
@@ -102,15 +84,11 @@ pub const BLOB_SWEEP_INTERVAL: std::time::Duration = std::time::Duration::from_s
 /// Delete expired blobs every [`BLOB_SWEEP_INTERVAL`], for as long as the process runs.
 /// (Expired blobs are never served meanwhile: the store refuses them on read.)
 async fn sweep_blobs(blobs: Arc<platform::local::LocalBlobs>) {
-    let mut tick = tokio::time::interval_at(
-        tokio::time::Instant::now() + BLOB_SWEEP_INTERVAL,
-        BLOB_SWEEP_INTERVAL,
-    );
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + BLOB_SWEEP_INTERVAL, BLOB_SWEEP_INTERVAL);
     loop {
         tick.tick().await;
         let sweeper = blobs.clone();
-        match tokio::task::spawn_blocking(move || sweeper.sweep(platform::http::now_millis())).await
-        {
+        match tokio::task::spawn_blocking(move || sweeper.sweep(platform::http::now_millis())).await {
             Ok(Ok(0)) => {}
             Ok(Ok(n)) => tracing::info!(removed = n, "expired blobs deleted"),
             Ok(Err(e)) => tracing::warn!(error = ?e, "blob sweep failed"),

@@ -9,11 +9,7 @@ use platform::auth::Role;
 use platform::ids::{TenantId, UserId};
 
 #[derive(Parser)]
-#[command(
-    name = "kyocho",
-    version,
-    about = "Kyocho local edition: protection coordination for 6.6 kV receiving substations"
-)]
+#[command(name = "kyocho", version, about = "Kyocho local edition: protection coordination for 6.6 kV receiving substations")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -105,51 +101,23 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Analyze { file, json } => kyocho::analyze::run(&file, json),
         Command::Render(args) => kyocho::render::run(args),
-        Command::Serve {
-            addr,
-            data_dir,
-            web_dir,
-            no_web_build,
-        } => match web_client(&web_dir, !no_web_build) {
+        Command::Serve { addr, data_dir, web_dir, no_web_build } => match web_client(&web_dir, !no_web_build) {
             Ok(web) => block_on(serve(addr, data_dir, web)),
             Err(e) => {
                 eprintln!("error: {e:#}");
                 ExitCode::FAILURE
             }
         },
-        Command::Token {
-            data_dir,
-            tenant,
-            user,
-            role,
-        } => block_on(token(data_dir, tenant, user, role)),
-        Command::Ops {
-            action: OpsCommand::Token { data_dir, name },
-        } => block_on(async move {
+        Command::Token { data_dir, tenant, user, role } => block_on(token(data_dir, tenant, user, role)),
+        Command::Ops { action: OpsCommand::Token { data_dir, name } } => block_on(async move {
             let name = UserId::parse(&name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
             let keys = kyocho::jwt::Keys::load_or_create(&kyocho::operator_key_path(&data_dir))?;
             println!("{}", keys.mint_operator(name.as_str())?);
             Ok(())
         }),
-        Command::User {
-            action:
-                UserCommand::Add {
-                    data_dir,
-                    tenant,
-                    email,
-                    password,
-                    role,
-                },
-        } => block_on(async move {
-            let user =
-                kyocho::users::add_from_cli(&data_dir, &tenant, &email, &password, &role).await?;
-            println!(
-                "Created {} ({}) in company `{}` as {}; sign in with POST /auth/sign-in.",
-                user.email,
-                user.id,
-                user.tenant,
-                user.role.as_str()
-            );
+        Command::User { action: UserCommand::Add { data_dir, tenant, email, password, role } } => block_on(async move {
+            let user = kyocho::users::add_from_cli(&data_dir, &tenant, &email, &password, &role).await?;
+            println!("Created {} ({}) in company `{}` as {}; sign in with POST /auth/sign-in.", user.email, user.id, user.tenant, user.role.as_str());
             Ok(())
         }),
     }
@@ -173,32 +141,19 @@ fn block_on(fut: impl std::future::Future<Output = anyhow::Result<()>>) -> ExitC
 }
 
 /// The web client in `dist`, built first when `build` and its sources are beside it.
-fn web_client(
-    dist: &std::path::Path,
-    build: bool,
-) -> anyhow::Result<Option<kyocho::web::WebClient>> {
+fn web_client(dist: &std::path::Path, build: bool) -> anyhow::Result<Option<kyocho::web::WebClient>> {
     if build {
-        let root = dist
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(std::path::Path::new("."));
+        let root = dist.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
         kyocho::web_build::ensure_built(root, dist, "npm")?;
     }
     let web = kyocho::web::WebClient::open(dist);
     if web.is_none() {
-        eprintln!(
-            "No web client in {} (no index.html): serving the API only.",
-            dist.display()
-        );
+        eprintln!("No web client in {} (no index.html): serving the API only.", dist.display());
     }
     Ok(web)
 }
 
-async fn serve(
-    addr: SocketAddr,
-    data_dir: PathBuf,
-    web: Option<kyocho::web::WebClient>,
-) -> anyhow::Result<()> {
+async fn serve(addr: SocketAddr, data_dir: PathBuf, web: Option<kyocho::web::WebClient>) -> anyhow::Result<()> {
     platform::http::init_tracing();
     let shown = data_dir.display().to_string();
     let with_client = web.is_some();
@@ -223,19 +178,11 @@ async fn serve(
     .await
 }
 
-async fn token(
-    data_dir: PathBuf,
-    tenant: String,
-    user: String,
-    role: Option<String>,
-) -> anyhow::Result<()> {
+async fn token(data_dir: PathBuf, tenant: String, user: String, role: Option<String>) -> anyhow::Result<()> {
     let tenant = TenantId::parse(&tenant).map_err(|e| anyhow::anyhow!("--tenant: {e}"))?;
     let user = UserId::parse(&user).map_err(|e| anyhow::anyhow!("--user: {e}"))?;
     let role = role
-        .map(|r| {
-            Role::parse(&r)
-                .ok_or_else(|| anyhow::anyhow!("--role: expected tenant_admin, designer or viewer"))
-        })
+        .map(|r| Role::parse(&r).ok_or_else(|| anyhow::anyhow!("--role: expected tenant_admin, designer or viewer")))
         .transpose()?;
     let backend = platform::local::backend(&data_dir)?;
     kyocho::setup::ensure_tenant(&backend, &tenant, tenant.as_str()).await?;

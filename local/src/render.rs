@@ -137,31 +137,15 @@ pub fn run(args: RenderArgs) -> ExitCode {
         Err(errors) => {
             eprintln!("{}: {} error(s)", args.file.display(), errors.len());
             for e in &errors {
-                let pointer = if e.pointer.is_empty() {
-                    "/"
-                } else {
-                    e.pointer.as_str()
-                };
-                eprintln!(
-                    "  {pointer} [{}] {} / {}",
-                    e.code, e.message_en, e.message_ja
-                );
+                let pointer = if e.pointer.is_empty() { "/" } else { e.pointer.as_str() };
+                eprintln!("  {pointer} [{}] {} / {}", e.code, e.message_en, e.message_ja);
             }
             return ExitCode::from(2);
         }
     };
     let analysis = analyze(&project, &CheckSettings::from_project(&project));
-    let date = args
-        .date
-        .clone()
-        .unwrap_or_else(|| time::OffsetDateTime::now_utc().date().to_string());
-    let sheet = SheetInfo {
-        project: project.name.clone(),
-        site: args.site.clone(),
-        date,
-        author: args.author.clone(),
-        page: args.page.clone(),
-    };
+    let date = args.date.clone().unwrap_or_else(|| time::OffsetDateTime::now_utc().date().to_string());
+    let sheet = SheetInfo { project: project.name.clone(), site: args.site.clone(), date, author: args.author.clone(), page: args.page.clone() };
     let paper = match args.paper {
         PaperArg::A3 => Paper::A3,
         PaperArg::A4 => Paper::A4,
@@ -174,17 +158,10 @@ pub fn run(args: RenderArgs) -> ExitCode {
     };
     let result = match (args.what, drawing_format) {
         (What::Tcc, Some(f)) => {
-            let opts = TccOptions {
-                voltage_v: args.voltage,
-                path_to: args.path.clone(),
-                paper,
-                sheet,
-            };
+            let opts = TccOptions { voltage_v: args.voltage, path_to: args.path.clone(), paper, sheet };
             drawings::render_tcc(&project, &analysis, &opts, f)
         }
-        (What::Sld, Some(f)) => {
-            drawings::render_sld(&project, &analysis, &SldOptions { paper, sheet }, f)
-        }
+        (What::Sld, Some(f)) => drawings::render_sld(&project, &analysis, &SldOptions { paper, sheet }, f),
         (What::Report, None) => {
             let kind = match args.report {
                 Report::Equipment => ReportKind::Equipment,

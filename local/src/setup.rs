@@ -20,32 +20,19 @@ pub async fn ensure_tenant(backend: &Backend, id: &TenantId, name: &str) -> anyh
         return Ok(t);
     }
     backend.sealer.create_tenant_key(id).await?;
-    let tenant = Tenant {
-        id: id.clone(),
-        name: name.to_owned(),
-        created_at: now_millis(),
-        settings: TenantSettings::default(),
-        version: 0,
-    };
+    let tenant = Tenant { id: id.clone(), name: name.to_owned(), created_at: now_millis(), settings: TenantSettings::default(), version: 0 };
     match backend.tenants.create_tenant(&tenant).await {
         Ok(()) => Ok(tenant),
-        Err(platform::ports::StoreError::AlreadyExists) => backend
-            .tenants
-            .get_tenant(id)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("tenant {id} vanished")),
+        Err(platform::ports::StoreError::AlreadyExists) => {
+            backend.tenants.get_tenant(id).await?.ok_or_else(|| anyhow::anyhow!("tenant {id} vanished"))
+        }
         Err(e) => Err(e.into()),
     }
 }
 
 /// The user, created with `role` if missing (an existing user keeps their role unless
 /// `role` is given, in which case it is set).
-pub async fn ensure_user(
-    backend: &Backend,
-    tenant: &TenantId,
-    id: &UserId,
-    role: Option<Role>,
-) -> anyhow::Result<User> {
+pub async fn ensure_user(backend: &Backend, tenant: &TenantId, id: &UserId, role: Option<Role>) -> anyhow::Result<User> {
     if let Some(mut user) = backend.users.get_user(tenant, id).await? {
         if let Some(role) = role {
             if user.role != role {
@@ -78,10 +65,7 @@ pub const DEMO_ADMIN_EMAIL: &str = "admin@demo.example";
 /// Create the demo tenant and its administrator when the data folder is new. The
 /// administrator gets a temporary password (in the outbox, printed by `kyocho serve`) that
 /// the first sign-in must change. Returns true when it created them.
-pub async fn first_start(
-    backend: &Backend,
-    idp: &dyn platform::identity::IdentityProvider,
-) -> anyhow::Result<bool> {
+pub async fn first_start(backend: &Backend, idp: &dyn platform::identity::IdentityProvider) -> anyhow::Result<bool> {
     let tenant = TenantId::parse(DEMO_TENANT)?;
     if backend.tenants.get_tenant(&tenant).await?.is_some() {
         return Ok(false);
@@ -96,9 +80,7 @@ pub async fn first_start(
             email: DEMO_ADMIN_EMAIL,
             name: "Demo Administrator",
             role: Role::TenantAdmin,
-            password: platform::identity::InitialPassword::Temporary(
-                platform::password::generate_temporary(),
-            ),
+            password: platform::identity::InitialPassword::Temporary(platform::password::generate_temporary()),
         },
     )
     .await?;

@@ -13,8 +13,7 @@ use tower_http::services::{ServeDir, ServeFile};
 /// The Content-Security-Policy of every file of the client: scripts, styles, fonts and
 /// requests only from this origin (no inline script or style), images also as `data:` URLs
 /// (QR codes, inline icons), no plug-ins, and no framing by any other page.
-pub const CONTENT_SECURITY_POLICY: &str =
-    "default-src 'self'; script-src 'self'; style-src 'self'; \
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
 img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; \
 form-action 'self'; frame-ancestors 'none'";
 
@@ -27,9 +26,7 @@ pub struct WebClient {
 impl WebClient {
     /// The client in `dist`, if that folder holds an `index.html`.
     pub fn open(dist: &Path) -> Option<WebClient> {
-        dist.join("index.html").is_file().then(|| WebClient {
-            dist: dist.to_owned(),
-        })
+        dist.join("index.html").is_file().then(|| WebClient { dist: dist.to_owned() })
     }
 
     /// The folder served.
@@ -53,10 +50,7 @@ impl WebClient {
         let (parts, body) = req.into_parts();
         // ServeDir refuses `..` and absolute components, so nothing outside `dist` is reachable.
         let files = ServeDir::new(&self.dist).append_index_html_on_directories(true);
-        let found = files
-            .oneshot(Request::from_parts(parts.clone(), body))
-            .await
-            .ok()?;
+        let found = files.oneshot(Request::from_parts(parts.clone(), body)).await.ok()?;
         if found.status() != StatusCode::NOT_FOUND {
             let forever = immutable && found.status().is_success();
             return Some(secure(found.map(Body::new), forever));
@@ -65,10 +59,7 @@ impl WebClient {
             return None;
         }
         let index = ServeFile::new(self.dist.join("index.html"));
-        let page = index
-            .oneshot(Request::from_parts(parts, Body::empty()))
-            .await
-            .ok()?;
+        let page = index.oneshot(Request::from_parts(parts, Body::empty())).await.ok()?;
         Some(secure(page.map(Body::new), false))
     }
 }
@@ -87,11 +78,7 @@ fn secure(mut resp: Response<Body>, immutable: bool) -> Response<Body> {
     for (name, value) in fixed {
         headers.insert(name, HeaderValue::from_static(value));
     }
-    let cache = if immutable {
-        "public, max-age=31536000, immutable"
-    } else {
-        "no-cache"
-    };
+    let cache = if immutable { "public, max-age=31536000, immutable" } else { "no-cache" };
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     resp
 }

@@ -7,14 +7,7 @@ use std::process::{Command, Stdio};
 use std::time::SystemTime;
 
 /// Folders of the client that are outputs or tooling state, not sources of the build.
-const NOT_SOURCES: [&str; 6] = [
-    "node_modules",
-    "dist",
-    "test-results",
-    "playwright-report",
-    "coverage",
-    "target",
-];
+const NOT_SOURCES: [&str; 6] = ["node_modules", "dist", "test-results", "playwright-report", "coverage", "target"];
 
 /// Why the client needs building, or that it does not.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,9 +22,7 @@ pub enum Freshness {
 /// Compare `dist/index.html` (written by every build) with every source file of the client
 /// folder `root` (everything but dot-files and [`NOT_SOURCES`]).
 pub fn freshness(root: &Path, dist: &Path) -> Freshness {
-    let Some(built) = modified(&dist.join("index.html")) else {
-        return Freshness::Missing;
-    };
+    let Some(built) = modified(&dist.join("index.html")) else { return Freshness::Missing };
     match newest_source(root, dist) {
         Some((path, time)) if time > built => Freshness::Stale(path),
         _ => Freshness::Fresh,
@@ -46,9 +37,7 @@ fn newest_source(dir: &Path, dist: &Path) -> Option<(PathBuf, SystemTime)> {
     let mut newest: Option<(PathBuf, SystemTime)> = None;
     let mut pending = vec![dir.to_owned()];
     while let Some(dir) = pending.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
         for entry in entries.filter_map(Result::ok) {
             let name = entry.file_name();
             let name = name.to_string_lossy();
@@ -56,9 +45,7 @@ fn newest_source(dir: &Path, dist: &Path) -> Option<(PathBuf, SystemTime)> {
             if name.starts_with('.') || NOT_SOURCES.contains(&name.as_ref()) || path == dist {
                 continue;
             }
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
+            let Ok(kind) = entry.file_type() else { continue };
             if kind.is_dir() {
                 pending.push(path);
             } else if let Some(time) = modified(&path) {
@@ -110,11 +97,7 @@ pub fn ensure_built(root: &Path, dist: &Path, npm: &str) -> anyhow::Result<Outco
     }
     run_npm(npm, root, &["run", "build"])?;
     if freshness(root, dist) == Freshness::Missing {
-        anyhow::bail!(
-            "`npm run build` in {} finished but wrote no {}",
-            root.display(),
-            dist.join("index.html").display()
-        );
+        anyhow::bail!("`npm run build` in {} finished but wrote no {}", root.display(), dist.join("index.html").display());
     }
     Ok(Outcome::Built)
 }
@@ -149,12 +132,7 @@ mod tests {
     fn touch(path: &Path, at: SystemTime) {
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(path, "x").unwrap();
-        File::options()
-            .write(true)
-            .open(path)
-            .unwrap()
-            .set_modified(at)
-            .unwrap();
+        File::options().write(true).open(path).unwrap().set_modified(at).unwrap();
     }
 
     #[test]
@@ -167,25 +145,13 @@ mod tests {
         touch(&root.join("src/main.tsx"), t0);
         touch(&dist.join("index.html"), t0 + Duration::from_secs(60));
         // Tool state and outputs newer than the build are not sources.
-        touch(
-            &root.join("node_modules/react/index.js"),
-            t0 + Duration::from_secs(120),
-        );
-        touch(
-            &root.join("dist/assets/app.js"),
-            t0 + Duration::from_secs(120),
-        );
+        touch(&root.join("node_modules/react/index.js"), t0 + Duration::from_secs(120));
+        touch(&root.join("dist/assets/app.js"), t0 + Duration::from_secs(120));
         touch(&root.join(".vite/cache"), t0 + Duration::from_secs(120));
         assert_eq!(freshness(root, &dist), Freshness::Fresh);
 
-        touch(
-            &root.join("src/api/schema.d.ts"),
-            t0 + Duration::from_secs(120),
-        );
-        assert_eq!(
-            freshness(root, &dist),
-            Freshness::Stale(root.join("src/api/schema.d.ts"))
-        );
+        touch(&root.join("src/api/schema.d.ts"), t0 + Duration::from_secs(120));
+        assert_eq!(freshness(root, &dist), Freshness::Stale(root.join("src/api/schema.d.ts")));
     }
 
     #[test]
@@ -195,34 +161,20 @@ mod tests {
         let t0 = SystemTime::now() - Duration::from_secs(3600);
         touch(&root.join("package-lock.json"), t0);
         assert!(needs_install(root), "no node_modules");
-        touch(
-            &root.join("node_modules/.package-lock.json"),
-            t0 + Duration::from_secs(10),
-        );
+        touch(&root.join("node_modules/.package-lock.json"), t0 + Duration::from_secs(10));
         assert!(!needs_install(root));
-        touch(
-            &root.join("package-lock.json"),
-            t0 + Duration::from_secs(20),
-        );
-        assert!(
-            needs_install(root),
-            "the lockfile changed after the install"
-        );
+        touch(&root.join("package-lock.json"), t0 + Duration::from_secs(20));
+        assert!(needs_install(root), "the lockfile changed after the install");
     }
 
     #[test]
     fn a_folder_without_package_json_has_no_client_and_a_missing_npm_says_what_to_do() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        assert_eq!(
-            ensure_built(root, &root.join("dist"), "npm").unwrap(),
-            Outcome::NoClient
-        );
+        assert_eq!(ensure_built(root, &root.join("dist"), "npm").unwrap(), Outcome::NoClient);
 
         fs::write(root.join("package.json"), "{}").unwrap();
-        let err = ensure_built(root, &root.join("dist"), "kyocho-no-such-npm")
-            .unwrap_err()
-            .to_string();
+        let err = ensure_built(root, &root.join("dist"), "kyocho-no-such-npm").unwrap_err().to_string();
         assert!(err.contains("`kyocho-no-such-npm` was not found"), "{err}");
         assert!(err.contains("--no-web-build"), "{err}");
     }

@@ -11,8 +11,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_kyocho");
 
 /// A valid project document (reference case A) with the given name.
 fn project_document(name: &str) -> Value {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/case_a.json");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/case_a.json");
     let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     doc["name"] = Value::String(name.to_owned());
     doc
@@ -48,33 +47,20 @@ async fn serve_then_token_then_crud_and_every_request_is_one_json_log_line() {
             }
         }
     });
-    let first = rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("serve prints its address");
-    let base = first
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .expect("an http:// address")
-        .to_owned();
+    let first = rx.recv_timeout(Duration::from_secs(30)).expect("serve prints its address");
+    let base = first.split_whitespace().find(|w| w.starts_with("http://")).expect("an http:// address").to_owned();
     let mut banner = vec![first];
     while let Ok(line) = rx.recv_timeout(Duration::from_millis(300)) {
         banner.push(line);
     }
-    assert!(
-        banner.iter().any(|l| l.contains("kyocho token")),
-        "the banner says how to sign in: {banner:?}"
-    );
+    assert!(banner.iter().any(|l| l.contains("kyocho token")), "the banner says how to sign in: {banner:?}");
 
     let out = Command::new(BIN)
         .args(["token", "--tenant", "demo", "--user", "admin", "--data-dir"])
         .arg(dir.path())
         .output()
         .expect("kyocho token");
-    assert!(
-        out.status.success(),
-        "token: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "token: {}", String::from_utf8_lossy(&out.stderr));
     let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
     assert_eq!(token.split('.').count(), 3, "a JWT");
 
@@ -90,33 +76,13 @@ async fn serve_then_token_then_crud_and_every_request_is_one_json_log_line() {
         .await
         .unwrap();
     let id = created["id"].as_str().expect("created id").to_owned();
-    let list: Value = client
-        .get(format!("{base}/projects"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = client.get(format!("{base}/projects")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
     assert_eq!(list["items"][0]["name"], "第1受電所");
-    let del = client
-        .delete(format!("{base}/projects/{id}"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let del = client.delete(format!("{base}/projects/{id}")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(del.status(), 204);
     let unauth = client.get(format!("{base}/projects")).send().await.unwrap();
     assert_eq!(unauth.status(), 401);
-    let jwks: Value = client
-        .get(format!("{base}/.well-known/jwks.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let jwks: Value = client.get(format!("{base}/.well-known/jwks.json")).send().await.unwrap().json().await.unwrap();
     assert_eq!(jwks["keys"][0]["crv"], "Ed25519");
 
     let mut logs = Vec::new();
@@ -126,29 +92,12 @@ async fn serve_then_token_then_crud_and_every_request_is_one_json_log_line() {
     drop(server);
     let requests: Vec<Value> = logs
         .iter()
-        .map(|l| {
-            serde_json::from_str::<Value>(l).unwrap_or_else(|_| panic!("not a JSON line: {l}"))
-        })
+        .map(|l| serde_json::from_str::<Value>(l).unwrap_or_else(|_| panic!("not a JSON line: {l}")))
         .filter(|v| v["message"] == "request")
         .collect();
-    let routes: Vec<(&str, u64)> = requests
-        .iter()
-        .map(|v| {
-            (
-                v["route"].as_str().unwrap_or(""),
-                v["status"].as_u64().unwrap_or(0),
-            )
-        })
-        .collect();
-    assert_eq!(
-        routes,
-        vec![
-            ("POST /projects", 201),
-            ("GET /projects", 200),
-            ("DELETE /projects/{id}", 204),
-            ("GET /projects", 401)
-        ]
-    );
+    let routes: Vec<(&str, u64)> =
+        requests.iter().map(|v| (v["route"].as_str().unwrap_or(""), v["status"].as_u64().unwrap_or(0))).collect();
+    assert_eq!(routes, vec![("POST /projects", 201), ("GET /projects", 200), ("DELETE /projects/{id}", 204), ("GET /projects", 401)]);
     for r in &requests[..3] {
         assert_eq!(r["tenant"], "demo");
         assert_eq!(r["user"], "admin");

@@ -39,25 +39,16 @@ async fn spawn(dist: &Path) -> App {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(kyocho::serve_with(listener, gateway.clone(), Some(web)));
-    App {
-        addr,
-        gateway,
-        _data: data,
-    }
+    App { addr, gateway, _data: data }
 }
 
 impl App {
     async fn token(&self) -> String {
         let backend = &self.gateway.backend;
         let tenant = platform::ids::TenantId::parse("acme").unwrap();
-        kyocho::setup::ensure_tenant(backend, &tenant, "Acme")
-            .await
-            .unwrap();
+        kyocho::setup::ensure_tenant(backend, &tenant, "Acme").await.unwrap();
         let user = platform::ids::UserId::parse("alice").unwrap();
-        let record =
-            kyocho::setup::ensure_user(backend, &tenant, &user, Some(platform::auth::Role::Viewer))
-                .await
-                .unwrap();
+        let record = kyocho::setup::ensure_user(backend, &tenant, &user, Some(platform::auth::Role::Viewer)).await.unwrap();
         self.gateway.keys.mint(&record.sub, "acme").unwrap()
     }
 
@@ -66,28 +57,17 @@ impl App {
     }
 
     async fn get(&self, path: &str, accept: &str) -> reqwest::Response {
-        reqwest::Client::new()
-            .get(self.url(path))
-            .header("accept", accept)
-            .send()
-            .await
-            .unwrap()
+        reqwest::Client::new().get(self.url(path)).header("accept", accept).send().await.unwrap()
     }
 
     /// A request sent byte for byte, so that `..` and encoded slashes reach the server as written.
     fn raw_get(&self, target: &str, accept: &str) -> (u16, String) {
         let mut stream = std::net::TcpStream::connect(self.addr).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
         write!(stream, "GET {target} HTTP/1.1\r\nHost: localhost\r\nAccept: {accept}\r\nConnection: close\r\n\r\n").unwrap();
         let mut text = String::new();
         stream.read_to_string(&mut text).unwrap();
-        let status = text
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
+        let status = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
         (status, text)
     }
 }
@@ -95,10 +75,7 @@ impl App {
 const BROWSER: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
 fn header<'a>(resp: &'a reqwest::Response, name: &str) -> &'a str {
-    resp.headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
+    resp.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
 }
 
 #[tokio::test]
@@ -108,36 +85,15 @@ async fn the_index_is_served_at_the_root_with_a_strict_content_security_policy()
 
     let resp = app.get("/", BROWSER).await;
     assert_eq!(resp.status(), 200);
-    assert!(
-        header(&resp, "content-type").starts_with("text/html"),
-        "{}",
-        header(&resp, "content-type")
-    );
+    assert!(header(&resp, "content-type").starts_with("text/html"), "{}", header(&resp, "content-type"));
     let csp = header(&resp, "content-security-policy").to_owned();
-    for directive in [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "frame-ancestors 'none'",
-        "object-src 'none'",
-    ] {
-        assert!(
-            csp.split(';').any(|d| d.trim() == directive),
-            "CSP lacks `{directive}`: {csp}"
-        );
+    for directive in ["default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "frame-ancestors 'none'", "object-src 'none'"] {
+        assert!(csp.split(';').any(|d| d.trim() == directive), "CSP lacks `{directive}`: {csp}");
     }
-    assert!(
-        !csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"),
-        "no inline script or style: {csp}"
-    );
+    assert!(!csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"), "no inline script or style: {csp}");
     assert_eq!(header(&resp, "x-content-type-options"), "nosniff");
     assert_eq!(header(&resp, "referrer-policy"), "no-referrer");
-    assert_eq!(
-        header(&resp, "cache-control"),
-        "no-cache",
-        "the index is revalidated so a new build is seen at once"
-    );
+    assert_eq!(header(&resp, "cache-control"), "no-cache", "the index is revalidated so a new build is seen at once");
     assert_eq!(resp.text().await.unwrap(), INDEX);
 }
 
@@ -149,10 +105,7 @@ async fn an_asset_is_served_with_its_content_type_and_cached_for_good() {
     let js = app.get("/assets/app-3f2a.js", "*/*").await;
     assert_eq!(js.status(), 200);
     assert_eq!(header(&js, "content-type"), "text/javascript");
-    assert_eq!(
-        header(&js, "cache-control"),
-        "public, max-age=31536000, immutable"
-    );
+    assert_eq!(header(&js, "cache-control"), "public, max-age=31536000, immutable");
     assert_eq!(header(&js, "x-content-type-options"), "nosniff");
     assert_eq!(js.text().await.unwrap(), SCRIPT);
 
@@ -176,9 +129,7 @@ async fn a_deep_link_of_the_app_gets_the_index_and_api_answers_stay_the_apis() {
     assert_eq!(page.text().await.unwrap(), INDEX);
 
     // The same unknown path asked for by a script is a plain 404, not HTML.
-    let script = app
-        .get("/workspace/p/0193/diagram", "application/json")
-        .await;
+    let script = app.get("/workspace/p/0193/diagram", "application/json").await;
     assert_eq!(script.status(), 404);
     assert!(header(&script, "content-type").starts_with("application/json"));
 
@@ -200,10 +151,7 @@ async fn a_deep_link_of_the_app_gets_the_index_and_api_answers_stay_the_apis() {
         .unwrap();
     assert_eq!(missing.status(), 404);
     assert_eq!(header(&missing, "content-type"), "application/problem+json");
-    assert!(
-        header(&missing, "content-security-policy").is_empty(),
-        "API answers are not pages"
-    );
+    assert!(header(&missing, "content-security-policy").is_empty(), "API answers are not pages");
 }
 
 #[tokio::test]
@@ -212,14 +160,7 @@ async fn nothing_outside_the_client_folder_can_be_reached() {
     let app = spawn(&dist_fixture(tmp.path())).await;
     let app = std::sync::Arc::new(app);
 
-    for target in [
-        "/../secret.txt",
-        "/../../secret.txt",
-        "/%2e%2e/secret.txt",
-        "/assets/%2e%2e%2f%2e%2e%2fsecret.txt",
-        "/assets/..%2f..%2fsecret.txt",
-        "/..%5csecret.txt",
-    ] {
+    for target in ["/../secret.txt", "/../../secret.txt", "/%2e%2e/secret.txt", "/assets/%2e%2e%2f%2e%2e%2fsecret.txt", "/assets/..%2f..%2fsecret.txt", "/..%5csecret.txt"] {
         for accept in ["*/*", BROWSER] {
             let (status, text) = tokio::task::spawn_blocking({
                 let app = app.clone();
@@ -227,17 +168,11 @@ async fn nothing_outside_the_client_folder_can_be_reached() {
             })
             .await
             .unwrap();
-            assert!(
-                !text.contains(SECRET),
-                "{target} ({accept}) leaked the file beside the client:\n{text}"
-            );
+            assert!(!text.contains(SECRET), "{target} ({accept}) leaked the file beside the client:\n{text}");
             if accept == "*/*" {
                 assert!(status == 404 || status == 400, "{target}: {status}");
             } else {
-                assert!(
-                    status == 200 && text.ends_with(INDEX) || status == 400 || status == 404,
-                    "{target}: {status}\n{text}"
-                );
+                assert!(status == 200 && text.ends_with(INDEX) || status == 400 || status == 404, "{target}: {status}\n{text}");
             }
         }
     }
@@ -253,11 +188,7 @@ impl Drop for Server {
 }
 
 /// Start `kyocho serve` with `args`; returns the server and its base URL once it listens.
-fn start(
-    args: &[&str],
-    dir: &Path,
-    path_env: Option<&str>,
-) -> (Server, String, std::process::ChildStderr) {
+fn start(args: &[&str], dir: &Path, path_env: Option<&str>) -> (Server, String, std::process::ChildStderr) {
     let mut cmd = Command::new(BIN);
     cmd.args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
         .arg(dir.join("data"))
@@ -278,11 +209,7 @@ fn start(
     lines.read_line(&mut first).unwrap();
     // Keep reading, so that the server's banner and logs never meet a closed pipe.
     std::thread::spawn(move || std::io::copy(&mut lines, &mut std::io::sink()));
-    let base = first
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("an address in {first:?}"))
-        .to_owned();
+    let base = first.split_whitespace().find(|w| w.starts_with("http://")).unwrap_or_else(|| panic!("an address in {first:?}")).to_owned();
     (server, base, stderr)
 }
 
@@ -313,11 +240,7 @@ async fn serve_builds_a_missing_client_with_npm_then_serves_it() {
 
     // When `kyocho serve` starts with that folder's dist,
     let dist = web.join("dist");
-    let (_server, base, _stderr) = start(
-        &["--web-dir", dist.to_str().unwrap()],
-        tmp.path(),
-        Some(&path),
-    );
+    let (_server, base, _stderr) = start(&["--web-dir", dist.to_str().unwrap()], tmp.path(), Some(&path));
 
     // then it installed and built once, and serves the result.
     let log = std::fs::read_to_string(tmp.path().join("npm.log")).unwrap();
@@ -328,11 +251,7 @@ async fn serve_builds_a_missing_client_with_npm_then_serves_it() {
     drop(_server);
 
     // A second start finds the build fresh and runs nothing.
-    let (_again, _, _) = start(
-        &["--web-dir", dist.to_str().unwrap()],
-        tmp.path(),
-        Some(&path),
-    );
+    let (_again, _, _) = start(&["--web-dir", dist.to_str().unwrap()], tmp.path(), Some(&path));
     let log = std::fs::read_to_string(tmp.path().join("npm.log")).unwrap();
     assert_eq!(log.lines().count(), 2, "no second build: {log}");
 }
@@ -355,28 +274,12 @@ async fn serve_without_npm_says_what_to_do_and_the_skip_flag_serves_the_api_alon
         .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("`npm` was not found") && err.contains("--no-web-build"),
-        "{err}"
-    );
+    assert!(err.contains("`npm` was not found") && err.contains("--no-web-build"), "{err}");
 
-    let (_server, base, mut stderr) = start(
-        &["--web-dir", dist.to_str().unwrap(), "--no-web-build"],
-        tmp.path(),
-        Some(""),
-    );
+    let (_server, base, mut stderr) = start(&["--web-dir", dist.to_str().unwrap(), "--no-web-build"], tmp.path(), Some(""));
     let mut note = String::new();
     BufReader::new(&mut stderr).read_line(&mut note).unwrap();
     assert!(note.contains("serving the API only"), "{note}");
-    assert_eq!(
-        reqwest::get(format!("{base}/health"))
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
-    assert_eq!(
-        reqwest::get(format!("{base}/")).await.unwrap().status(),
-        404
-    );
+    assert_eq!(reqwest::get(format!("{base}/health")).await.unwrap().status(), 200);
+    assert_eq!(reqwest::get(format!("{base}/")).await.unwrap().status(), 404);
 }

@@ -43,19 +43,14 @@ struct Args {
 
 fn parse_args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1);
-    let (mut bootstrap, mut event, mut env_file, mut runs, mut json) =
-        (None, None, None, 21, false);
+    let (mut bootstrap, mut event, mut env_file, mut runs, mut json) = (None, None, None, 21, false);
     while let Some(a) = it.next() {
         let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value"));
         match a.as_str() {
             "--bootstrap" => bootstrap = Some(PathBuf::from(value("--bootstrap")?)),
             "--event" => event = Some(PathBuf::from(value("--event")?)),
             "--env-file" => env_file = Some(PathBuf::from(value("--env-file")?)),
-            "--runs" => {
-                runs = value("--runs")?
-                    .parse()
-                    .map_err(|_| "--runs must be a positive integer".to_owned())?
-            }
+            "--runs" => runs = value("--runs")?.parse().map_err(|_| "--runs must be a positive integer".to_owned())?,
             "--json" => json = true,
             other => return Err(format!("unknown argument {other}")),
         }
@@ -111,9 +106,7 @@ fn main() -> ExitCode {
         },
         None => Vec::new(),
     };
-    let size = std::fs::metadata(&args.bootstrap)
-        .map(|m| m.len())
-        .unwrap_or(0);
+    let size = std::fs::metadata(&args.bootstrap).map(|m| m.len()).unwrap_or(0);
     let mut runs = Vec::new();
     for _ in 0..args.runs {
         match one_run(&args, &event, &env) {
@@ -131,11 +124,7 @@ fn main() -> ExitCode {
     };
     let init = sorted(runs.iter().map(|r| ms(r.init)).collect());
     let first = sorted(runs.iter().map(|r| ms(r.first_response)).collect());
-    let rss = sorted(
-        runs.iter()
-            .filter_map(|r| r.peak_rss_kib.map(|k| k as f64))
-            .collect(),
-    );
+    let rss = sorted(runs.iter().filter_map(|r| r.peak_rss_kib.map(|k| k as f64)).collect());
     let spread = |v: &[f64]| serde_json::json!({ "median": percentile(v, 50.0), "min": v[0], "max": v[v.len() - 1] });
     let figures = serde_json::json!({
         "bootstrap": args.bootstrap.display().to_string(),
@@ -206,20 +195,11 @@ fn one_run(args: &Args, event: &[u8], env: &[(String, String)]) -> Result<Run, S
     let _ = child.wait();
     let (init, first_response, body) = result?;
     let status = answer_status(&body);
-    Ok(Run {
-        init,
-        first_response,
-        status,
-        peak_rss_kib,
-    })
+    Ok(Run { init, first_response, status, peak_rss_kib })
 }
 
 /// Wait for the first poll and the first answer (30 s at most).
-fn watch(
-    child: &mut Child,
-    rx: &mpsc::Receiver<Seen>,
-    start: Instant,
-) -> Result<(Duration, Duration, Vec<u8>), String> {
+fn watch(child: &mut Child, rx: &mpsc::Receiver<Seen>, start: Instant) -> Result<(Duration, Duration, Vec<u8>), String> {
     let deadline = Instant::now() + Duration::from_secs(30);
     let mut init = None;
     loop {
@@ -238,29 +218,21 @@ fn watch(
                 return Ok((init, at - start, body));
             }
             Ok(Seen::Error { body, .. }) => {
-                return Err(format!(
-                    "the function reported an error: {}",
-                    String::from_utf8_lossy(&body)
-                ));
+                return Err(format!("the function reported an error: {}", String::from_utf8_lossy(&body)));
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 if let Ok(Some(status)) = child.try_wait() {
                     return Err(format!("the bootstrap exited ({status}) before answering"));
                 }
             }
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                return Err("the fake Runtime API stopped".into())
-            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => return Err("the fake Runtime API stopped".into()),
         }
     }
 }
 
 /// The `statusCode` of an API Gateway answer (none for other events).
 fn answer_status(body: &[u8]) -> Option<u64> {
-    serde_json::from_slice::<serde_json::Value>(body)
-        .ok()?
-        .get("statusCode")?
-        .as_u64()
+    serde_json::from_slice::<serde_json::Value>(body).ok()?.get("statusCode")?.as_u64()
 }
 
 fn peak_rss(pid: u32) -> Option<u64> {
@@ -271,12 +243,7 @@ fn peak_rss(pid: u32) -> Option<u64> {
 
 /// Serve one keep-alive connection: the event on the first `next`, nothing on later ones
 /// (the run is over), 202 to answers.
-fn serve_connection(
-    stream: TcpStream,
-    tx: mpsc::Sender<Seen>,
-    event: Vec<u8>,
-    served: Arc<AtomicBool>,
-) {
+fn serve_connection(stream: TcpStream, tx: mpsc::Sender<Seen>, event: Vec<u8>, served: Arc<AtomicBool>) {
     let _ = stream.set_nodelay(true);
     let mut reader = BufReader::new(match stream.try_clone() {
         Ok(s) => s,
@@ -284,13 +251,9 @@ fn serve_connection(
     });
     let mut writer = stream;
     loop {
-        let Ok(Some(head)) = http1::read_head(&mut reader) else {
-            return;
-        };
+        let Ok(Some(head)) = http1::read_head(&mut reader) else { return };
         let at = Instant::now();
-        let Ok(body) = http1::read_body(&mut reader, &head) else {
-            return;
-        };
+        let Ok(body) = http1::read_body(&mut reader, &head) else { return };
         let (method, path) = match head.first_line.as_slice() {
             [method, path, ..] => (method.as_str(), path.as_str()),
             _ => return,
@@ -302,20 +265,12 @@ fn serve_connection(
             if served.swap(true, Ordering::SeqCst) {
                 return;
             }
-            let deadline = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap_or_default()
-                .as_millis()
-                + 30_000;
+            let deadline = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_millis() + 30_000;
             let head = format!(
                 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nLambda-Runtime-Aws-Request-Id: 8476a536-e9f4-11e8-9739-2dfe598c3fcd\r\nLambda-Runtime-Deadline-Ms: {deadline}\r\nLambda-Runtime-Invoked-Function-Arn: arn:aws:lambda:ap-northeast-1:123456789012:function:coldstart\r\nLambda-Runtime-Trace-Id: Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=0\r\n\r\n",
                 event.len()
             );
-            if writer
-                .write_all(head.as_bytes())
-                .and_then(|_| writer.write_all(&event))
-                .is_err()
-            {
+            if writer.write_all(head.as_bytes()).and_then(|_| writer.write_all(&event)).is_err() {
                 return;
             }
         } else {
@@ -325,10 +280,7 @@ fn serve_connection(
                 Seen::Error { body }
             };
             let _ = tx.send(seen);
-            if writer
-                .write_all(b"HTTP/1.1 202 Accepted\r\nContent-Length: 2\r\n\r\n{}")
-                .is_err()
-            {
+            if writer.write_all(b"HTTP/1.1 202 Accepted\r\nContent-Length: 2\r\n\r\n{}").is_err() {
                 return;
             }
         }
@@ -339,9 +291,6 @@ fn read_env_file(path: &PathBuf) -> std::io::Result<Vec<(String, String)>> {
     Ok(std::fs::read_to_string(path)?
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-        .filter_map(|l| {
-            l.split_once('=')
-                .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-        })
+        .filter_map(|l| l.split_once('=').map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned())))
         .collect())
 }

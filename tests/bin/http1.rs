@@ -30,10 +30,7 @@ pub fn read_head(reader: &mut impl BufRead) -> std::io::Result<Option<Head>> {
         }
         let h = h.trim_end();
         if h.is_empty() {
-            return Ok(Some(Head {
-                first_line,
-                headers,
-            }));
+            return Ok(Some(Head { first_line, headers }));
         }
         if let Some((k, v)) = h.split_once(':') {
             headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_owned());
@@ -44,16 +41,11 @@ pub fn read_head(reader: &mut impl BufRead) -> std::io::Result<Option<Head>> {
 /// The body that follows `head`: chunked, or `Content-Length` bytes (none without it).
 pub fn read_body(reader: &mut impl BufRead, head: &Head) -> std::io::Result<Vec<u8>> {
     let mut body = Vec::new();
-    if head
-        .headers
-        .get("transfer-encoding")
-        .is_some_and(|v| v.eq_ignore_ascii_case("chunked"))
-    {
+    if head.headers.get("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
         loop {
             let mut size = String::new();
             reader.read_line(&mut size)?;
-            let size = usize::from_str_radix(size.trim().split(';').next().unwrap_or(""), 16)
-                .map_err(|_| bad("chunk size"))?;
+            let size = usize::from_str_radix(size.trim().split(';').next().unwrap_or(""), 16).map_err(|_| bad("chunk size"))?;
             let mut chunk = vec![0; size + 2];
             reader.read_exact(&mut chunk)?;
             if size == 0 {

@@ -37,16 +37,10 @@ struct Args {
 
 fn parse_args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1);
-    let (mut url, mut token, mut requests, mut concurrency, mut devices, mut json) =
-        (None, None, 2000, 4, 200, false);
+    let (mut url, mut token, mut requests, mut concurrency, mut devices, mut json) = (None, None, 2000, 4, 200, false);
     while let Some(a) = it.next() {
         let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value"));
-        let number = |v: String, name: &str| {
-            v.parse::<usize>()
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or(format!("{name} must be a positive integer"))
-        };
+        let number = |v: String, name: &str| v.parse::<usize>().ok().filter(|n| *n > 0).ok_or(format!("{name} must be a positive integer"));
         match a.as_str() {
             "--url" => url = Some(value("--url")?),
             "--token" => token = Some(value("--token")?),
@@ -58,19 +52,8 @@ fn parse_args() -> Result<Args, String> {
         }
     }
     let url = url.ok_or("--url is required")?;
-    let host = url
-        .strip_prefix("http://")
-        .ok_or("--url must be http://HOST:PORT (loopback)")?
-        .trim_end_matches('/')
-        .to_owned();
-    Ok(Args {
-        host,
-        token: token.ok_or("--token is required")?,
-        requests,
-        concurrency,
-        devices,
-        json,
-    })
+    let host = url.strip_prefix("http://").ok_or("--url must be http://HOST:PORT (loopback)")?.trim_end_matches('/').to_owned();
+    Ok(Args { host, token: token.ok_or("--token is required")?, requests, concurrency, devices, json })
 }
 
 /// One keep-alive HTTP/1.1 connection.
@@ -91,21 +74,10 @@ impl Conn {
         let stream = TcpStream::connect(host)?;
         stream.set_nodelay(true)?;
         stream.set_read_timeout(Some(Duration::from_secs(60)))?;
-        Ok(Conn {
-            host: host.to_owned(),
-            reader: BufReader::new(stream.try_clone()?),
-            writer: stream,
-        })
+        Ok(Conn { host: host.to_owned(), reader: BufReader::new(stream.try_clone()?), writer: stream })
     }
 
-    fn send(
-        &mut self,
-        method: &str,
-        path: &str,
-        token: &str,
-        headers: &[(&str, &str)],
-        body: &[u8],
-    ) -> std::io::Result<Answer> {
+    fn send(&mut self, method: &str, path: &str, token: &str, headers: &[(&str, &str)], body: &[u8]) -> std::io::Result<Answer> {
         let mut head = format!(
             "{method} {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nAccept: application/json\r\nContent-Length: {}\r\n",
             self.host,
@@ -124,22 +96,14 @@ impl Conn {
     }
 
     fn read_answer(&mut self) -> std::io::Result<Answer> {
-        let head = http1::read_head(&mut self.reader)?.ok_or_else(|| {
-            std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "connection closed")
-        })?;
+        let head = http1::read_head(&mut self.reader)?.ok_or_else(|| std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "connection closed"))?;
         let status = head
             .first_line
             .get(1)
             .and_then(|s| s.parse().ok())
-            .ok_or_else(|| {
-                std::io::Error::new(std::io::ErrorKind::InvalidData, "no status line")
-            })?;
+            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidData, "no status line"))?;
         let body = http1::read_body(&mut self.reader, &head)?;
-        Ok(Answer {
-            status,
-            etag: head.headers.get("etag").cloned(),
-            body,
-        })
+        Ok(Answer { status, etag: head.headers.get("etag").cloned(), body })
     }
 }
 
@@ -153,13 +117,7 @@ enum Kind {
 }
 
 impl Kind {
-    const ALL: [Kind; 5] = [
-        Kind::Read,
-        Kind::List,
-        Kind::Write,
-        Kind::Analysis,
-        Kind::Export,
-    ];
+    const ALL: [Kind; 5] = [Kind::Read, Kind::List, Kind::Write, Kind::Analysis, Kind::Export];
 
     fn route(self) -> &'static str {
         match self {
@@ -180,25 +138,15 @@ struct Own {
 }
 
 fn create_project(conn: &mut Conn, token: &str, devices: usize, n: usize) -> Result<Own, String> {
-    let mut doc: serde_json::Value =
-        serde_json::from_str(&domain::synthetic::site_json(devices)).map_err(|e| e.to_string())?;
+    let mut doc: serde_json::Value = serde_json::from_str(&domain::synthetic::site_json(devices)).map_err(|e| e.to_string())?;
     doc["name"] = serde_json::Value::String(format!("load {n} ({devices} devices)"));
     let document = serde_json::to_vec(&doc).map_err(|e| e.to_string())?;
-    let a = conn
-        .send("POST", "/projects", token, &[], &document)
-        .map_err(|e| e.to_string())?;
+    let a = conn.send("POST", "/projects", token, &[], &document).map_err(|e| e.to_string())?;
     if a.status != 201 {
-        return Err(format!(
-            "POST /projects answered {}: {}",
-            a.status,
-            String::from_utf8_lossy(&a.body)
-        ));
+        return Err(format!("POST /projects answered {}: {}", a.status, String::from_utf8_lossy(&a.body)));
     }
     let created: serde_json::Value = serde_json::from_slice(&a.body).map_err(|e| e.to_string())?;
-    let id = created["id"]
-        .as_str()
-        .ok_or("the created project has no id")?
-        .to_owned();
+    let id = created["id"].as_str().ok_or("the created project has no id")?.to_owned();
     let etag = a.etag.ok_or("the created project has no ETag")?;
     Ok(Own { id, etag, document })
 }
@@ -207,11 +155,7 @@ fn one(conn: &mut Conn, token: &str, kind: Kind, own: &mut Own) -> std::io::Resu
     let path = format!("/projects/{}", own.id);
     Ok(match kind {
         Kind::Read => (conn.send("GET", &path, token, &[], b"")?.status, 200),
-        Kind::List => (
-            conn.send("GET", "/projects?limit=50", token, &[], b"")?
-                .status,
-            200,
-        ),
+        Kind::List => (conn.send("GET", "/projects?limit=50", token, &[], b"")?.status, 200),
         Kind::Write => {
             let etag = own.etag.clone();
             let a = conn.send("PUT", &path, token, &[("If-Match", &etag)], &own.document)?;
@@ -220,11 +164,7 @@ fn one(conn: &mut Conn, token: &str, kind: Kind, own: &mut Own) -> std::io::Resu
             }
             (a.status, 200)
         }
-        Kind::Analysis => (
-            conn.send("POST", &format!("{path}/analysis"), token, &[], b"")?
-                .status,
-            200,
-        ),
+        Kind::Analysis => (conn.send("POST", &format!("{path}/analysis"), token, &[], b"")?.status, 200),
         Kind::Export => {
             let body = br#"{"what":"report","format":"csv","report":"short_circuit"}"#;
             let a = conn.send("POST", &format!("{path}/exports"), token, &[], body)?;
@@ -273,24 +213,12 @@ fn run_kind(args: &Args, kind: Kind, owns: &mut [(Conn, Own)]) -> Figures {
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or((Vec::new(), per)))
-            .collect()
+        handles.into_iter().map(|h| h.join().unwrap_or((Vec::new(), per))).collect()
     });
     let seconds = start.elapsed().as_secs_f64();
-    let mut latencies_ms: Vec<f64> = results
-        .iter()
-        .flat_map(|(l, _)| l.iter().copied())
-        .collect();
+    let mut latencies_ms: Vec<f64> = results.iter().flat_map(|(l, _)| l.iter().copied()).collect();
     latencies_ms.sort_by(f64::total_cmp);
-    Figures {
-        kind,
-        requests: per * owns.len(),
-        errors: results.iter().map(|(_, e)| e).sum(),
-        seconds,
-        latencies_ms,
-    }
+    Figures { kind, requests: per * owns.len(), errors: results.iter().map(|(_, e)| e).sum(), seconds, latencies_ms }
 }
 
 fn main() -> ExitCode {
@@ -303,12 +231,10 @@ fn main() -> ExitCode {
     };
     let mut owns = Vec::new();
     for n in 0..args.concurrency {
-        let made = Conn::open(&args.host)
-            .map_err(|e| format!("cannot connect to {}: {e}", args.host))
-            .and_then(|mut c| {
-                let own = create_project(&mut c, &args.token, args.devices, n)?;
-                Ok((c, own))
-            });
+        let made = Conn::open(&args.host).map_err(|e| format!("cannot connect to {}: {e}", args.host)).and_then(|mut c| {
+            let own = create_project(&mut c, &args.token, args.devices, n)?;
+            Ok((c, own))
+        });
         match made {
             Ok(pair) => owns.push(pair),
             Err(e) => {
@@ -325,10 +251,7 @@ fn main() -> ExitCode {
             }
         }
     }
-    let figures: Vec<Figures> = Kind::ALL
-        .iter()
-        .map(|k| run_kind(&args, *k, &mut owns))
-        .collect();
+    let figures: Vec<Figures> = Kind::ALL.iter().map(|k| run_kind(&args, *k, &mut owns)).collect();
     let mut failed = false;
     if args.json {
         let rows: Vec<serde_json::Value> = figures
@@ -342,19 +265,10 @@ fn main() -> ExitCode {
                 })
             })
             .collect();
-        println!(
-            "{}",
-            serde_json::json!({ "devices": args.devices, "concurrency": args.concurrency, "routes": rows })
-        );
+        println!("{}", serde_json::json!({ "devices": args.devices, "concurrency": args.concurrency, "routes": rows }));
     } else {
-        println!(
-            "{} devices per project, {} connections, {} requests per route",
-            args.devices, args.concurrency, figures[0].requests
-        );
-        println!(
-            "{:<36} {:>9} {:>9} {:>9} {:>9} {:>7}",
-            "route", "req/s", "p50 ms", "p99 ms", "max ms", "errors"
-        );
+        println!("{} devices per project, {} connections, {} requests per route", args.devices, args.concurrency, figures[0].requests);
+        println!("{:<36} {:>9} {:>9} {:>9} {:>9} {:>7}", "route", "req/s", "p50 ms", "p99 ms", "max ms", "errors");
         for f in &figures {
             println!(
                 "{:<36} {:>9.0} {:>9.2} {:>9.2} {:>9.2} {:>7}",

@@ -27,9 +27,7 @@ const TENANT_ROLE: &str = "arn:aws:iam::123456789012:role/kyocho-events-tenant-a
 
 fn arg(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1).cloned())
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
 }
 
 #[tokio::main]
@@ -40,53 +38,27 @@ async fn main() -> anyhow::Result<()> {
     let sdk = aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(region))
         .endpoint_url(&endpoint)
-        .credentials_provider(Credentials::new(
-            "testing",
-            "testing",
-            None,
-            None,
-            "seed-events",
-        ))
+        .credentials_provider(Credentials::new("testing", "testing", None, None, "seed-events"))
         .load()
         .await;
     let dynamo = aws_sdk_dynamodb::Client::new(&sdk);
     let kms = aws_sdk_kms::Client::new(&sdk);
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&sdk)
-            .force_path_style(true)
-            .build(),
-    );
+    let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&sdk).force_path_style(true).build());
     let cognito = cip::Client::new(&sdk);
 
     // The table: made once, emptied each time.
-    if dynamo
-        .describe_table()
-        .table_name(TABLE)
-        .send()
-        .await
-        .is_err()
-    {
+    if dynamo.describe_table().table_name(TABLE).send().await.is_err() {
         platform::aws::create_table(&dynamo, TABLE).await?;
     }
     let mut start = None;
     loop {
-        let page = dynamo
-            .scan()
-            .table_name(TABLE)
-            .set_exclusive_start_key(start.take())
-            .send()
-            .await?;
+        let page = dynamo.scan().table_name(TABLE).set_exclusive_start_key(start.take()).send().await?;
         for item in page.items() {
             let key = [("PK", item.get("PK")), ("SK", item.get("SK"))]
                 .into_iter()
                 .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.clone())))
                 .collect();
-            dynamo
-                .delete_item()
-                .table_name(TABLE)
-                .set_key(Some(key))
-                .send()
-                .await?;
+            dynamo.delete_item().table_name(TABLE).set_key(Some(key)).send().await?;
         }
         match page.last_evaluated_key {
             Some(k) if !k.is_empty() => start = Some(k),
@@ -98,19 +70,10 @@ async fn main() -> anyhow::Result<()> {
         .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(region))
         .build();
     if s3.head_bucket().bucket(BUCKET).send().await.is_err() {
-        s3.create_bucket()
-            .bucket(BUCKET)
-            .create_bucket_configuration(location.clone())
-            .send()
-            .await?;
+        s3.create_bucket().bucket(BUCKET).create_bucket_configuration(location.clone()).send().await?;
     }
     if s3.head_bucket().bucket(ANCHORS).send().await.is_err() {
-        s3.create_bucket()
-            .bucket(ANCHORS)
-            .object_lock_enabled_for_bucket(true)
-            .create_bucket_configuration(location)
-            .send()
-            .await?;
+        s3.create_bucket().bucket(ANCHORS).object_lock_enabled_for_bucket(true).create_bucket_configuration(location).send().await?;
     }
     // The audit-chain HMAC key.
     if kms.describe_key().key_id(CHAIN_KEY).send().await.is_err() {
@@ -120,24 +83,12 @@ async fn main() -> anyhow::Result<()> {
             .key_usage(aws_sdk_kms::types::KeyUsageType::GenerateVerifyMac)
             .send()
             .await?;
-        let id = key
-            .key_metadata()
-            .map(|m| m.key_id().to_owned())
-            .ok_or_else(|| anyhow::anyhow!("no key id"))?;
-        kms.create_alias()
-            .alias_name(CHAIN_KEY)
-            .target_key_id(id)
-            .send()
-            .await?;
+        let id = key.key_metadata().map(|m| m.key_id().to_owned()).ok_or_else(|| anyhow::anyhow!("no key id"))?;
+        kms.create_alias().alias_name(CHAIN_KEY).target_key_id(id).send().await?;
     }
     // The user pool: made once, emptied each time.
     let pools = cognito.list_user_pools().max_results(60).send().await?;
-    let pool_id = match pools
-        .user_pools()
-        .iter()
-        .find(|p| p.name() == Some(POOL))
-        .and_then(|p| p.id())
-    {
+    let pool_id = match pools.user_pools().iter().find(|p| p.name() == Some(POOL)).and_then(|p| p.id()) {
         Some(id) => id.to_owned(),
         None => {
             let pool = cognito
@@ -153,23 +104,11 @@ async fn main() -> anyhow::Result<()> {
                 )
                 .send()
                 .await?;
-            pool.user_pool()
-                .and_then(|p| p.id())
-                .ok_or_else(|| anyhow::anyhow!("no pool id"))?
-                .to_owned()
+            pool.user_pool().and_then(|p| p.id()).ok_or_else(|| anyhow::anyhow!("no pool id"))?.to_owned()
         }
     };
-    let clients = cognito
-        .list_user_pool_clients()
-        .user_pool_id(&pool_id)
-        .max_results(10)
-        .send()
-        .await?;
-    let client_id = match clients
-        .user_pool_clients()
-        .first()
-        .and_then(|c| c.client_id())
-    {
+    let clients = cognito.list_user_pool_clients().user_pool_id(&pool_id).max_results(10).send().await?;
+    let client_id = match clients.user_pool_clients().first().and_then(|c| c.client_id()) {
         Some(id) => id.to_owned(),
         None => cognito
             .create_user_pool_client()
@@ -187,12 +126,7 @@ async fn main() -> anyhow::Result<()> {
     let users = cognito.list_users().user_pool_id(&pool_id).send().await?;
     for u in users.users() {
         if let Some(name) = u.username() {
-            cognito
-                .admin_delete_user()
-                .user_pool_id(&pool_id)
-                .username(name)
-                .send()
-                .await?;
+            cognito.admin_delete_user().user_pool_id(&pool_id).username(name).send().await?;
         }
     }
 
@@ -207,11 +141,7 @@ async fn main() -> anyhow::Result<()> {
         anchor_bucket: Some(ANCHORS.into()),
     };
     let backend = platform::aws::backend_from_sdk_config(&sdk, &cfg);
-    let idp = platform::identity::cognito::CognitoIdentity::new(
-        cognito,
-        pool_id.clone(),
-        client_id.clone(),
-    );
+    let idp = platform::identity::cognito::CognitoIdentity::new(cognito, pool_id.clone(), client_id.clone());
     let seeded = seed(&backend, &idp).await?;
 
     let env = [
@@ -232,9 +162,6 @@ async fn main() -> anyhow::Result<()> {
     ];
     let text: String = env.iter().map(|(k, v)| format!("{k}={v}\n")).collect();
     std::fs::write(&env_file, text)?;
-    println!(
-        "seeded {TABLE} in {endpoint}: project {}",
-        seeded.project_id
-    );
+    println!("seeded {TABLE} in {endpoint}: project {}", seeded.project_id);
     Ok(())
 }

@@ -9,26 +9,11 @@ use platform::ports::{DeskKind, DeskRecord, StoreError};
 use super::{assert_version_mismatch, given_tenant, Target};
 
 fn record(tenant: Option<&TenantId>, id: &str, version: u64, meta: &str) -> DeskRecord {
-    DeskRecord {
-        tenant: tenant.cloned(),
-        id: id.to_owned(),
-        version,
-        meta: meta.to_owned(),
-        sealed: b"sealed".to_vec(),
-    }
+    DeskRecord { tenant: tenant.cloned(), id: id.to_owned(), version, meta: meta.to_owned(), sealed: b"sealed".to_vec() }
 }
 
 fn ids(records: &[DeskRecord]) -> Vec<String> {
-    records
-        .iter()
-        .map(|r| {
-            format!(
-                "{}/{}",
-                r.tenant.as_ref().map(|t| t.as_str()).unwrap_or("-"),
-                r.id
-            )
-        })
-        .collect()
+    records.iter().map(|r| format!("{}/{}", r.tenant.as_ref().map(|t| t.as_str()).unwrap_or("-"), r.id)).collect()
 }
 
 /// Given a new announcement, when it is written again over version 1 it becomes version 2;
@@ -36,57 +21,16 @@ fn ids(records: &[DeskRecord]) -> Vec<String> {
 /// stored record stays as it was.
 pub async fn desk_records_need_the_version_they_read(t: &Target) {
     let desk = &t.backend.desk;
-    assert_eq!(
-        desk.put_desk(DeskKind::Announcement, &record(None, "a1", 0, r#"{"n":1}"#))
-            .await
-            .unwrap(),
-        1
-    );
-    assert!(matches!(
-        desk.put_desk(DeskKind::Announcement, &record(None, "a1", 0, "{}"))
-            .await,
-        Err(StoreError::AlreadyExists)
-    ));
-    assert_eq!(
-        desk.put_desk(DeskKind::Announcement, &record(None, "a1", 1, r#"{"n":2}"#))
-            .await
-            .unwrap(),
-        2
-    );
-    assert_version_mismatch(
-        desk.put_desk(DeskKind::Announcement, &record(None, "a1", 1, r#"{"n":3}"#))
-            .await,
-        2,
-    );
-    let stored = desk
-        .get_desk(DeskKind::Announcement, None, "a1")
-        .await
-        .unwrap()
-        .expect("stored");
-    assert_eq!(
-        (
-            stored.version,
-            stored.meta.as_str(),
-            stored.sealed.as_slice()
-        ),
-        (2, r#"{"n":2}"#, &b"sealed"[..])
-    );
-    assert!(matches!(
-        desk.put_desk(DeskKind::Announcement, &record(None, "missing", 3, "{}"))
-            .await,
-        Err(StoreError::NotFound)
-    ));
-    assert!(desk
-        .get_desk(DeskKind::Announcement, None, "missing")
-        .await
-        .unwrap()
-        .is_none());
+    assert_eq!(desk.put_desk(DeskKind::Announcement, &record(None, "a1", 0, r#"{"n":1}"#)).await.unwrap(), 1);
+    assert!(matches!(desk.put_desk(DeskKind::Announcement, &record(None, "a1", 0, "{}")).await, Err(StoreError::AlreadyExists)));
+    assert_eq!(desk.put_desk(DeskKind::Announcement, &record(None, "a1", 1, r#"{"n":2}"#)).await.unwrap(), 2);
+    assert_version_mismatch(desk.put_desk(DeskKind::Announcement, &record(None, "a1", 1, r#"{"n":3}"#)).await, 2);
+    let stored = desk.get_desk(DeskKind::Announcement, None, "a1").await.unwrap().expect("stored");
+    assert_eq!((stored.version, stored.meta.as_str(), stored.sealed.as_slice()), (2, r#"{"n":2}"#, &b"sealed"[..]));
+    assert!(matches!(desk.put_desk(DeskKind::Announcement, &record(None, "missing", 3, "{}")).await, Err(StoreError::NotFound)));
+    assert!(desk.get_desk(DeskKind::Announcement, None, "missing").await.unwrap().is_none());
     // An id that could carry a key separator is never found.
-    assert!(desk
-        .get_desk(DeskKind::Announcement, None, "a1#x")
-        .await
-        .unwrap()
-        .is_none());
+    assert!(desk.get_desk(DeskKind::Announcement, None, "a1#x").await.unwrap().is_none());
 }
 
 /// Given two companies with inquiries and grants, each company's listing holds its own only,
@@ -96,61 +40,22 @@ pub async fn desk_tenants_never_see_each_others_records(t: &Target) {
     let acme = given_tenant(&t.backend, "acme").await;
     let globex = given_tenant(&t.backend, "globex").await;
     for (tenant, id) in [(&acme, "i1"), (&acme, "i2"), (&globex, "i1")] {
-        desk.put_desk(DeskKind::Inquiry, &record(Some(tenant), id, 0, "{}"))
-            .await
-            .unwrap();
-        desk.put_desk(DeskKind::SupportGrant, &record(Some(tenant), id, 0, "{}"))
-            .await
-            .unwrap();
+        desk.put_desk(DeskKind::Inquiry, &record(Some(tenant), id, 0, "{}")).await.unwrap();
+        desk.put_desk(DeskKind::SupportGrant, &record(Some(tenant), id, 0, "{}")).await.unwrap();
     }
     let a = acme.as_str();
     let g = globex.as_str();
-    assert_eq!(
-        ids(&desk
-            .list_desk(DeskKind::Inquiry, Some(&acme))
-            .await
-            .unwrap()),
-        [format!("{a}/i1"), format!("{a}/i2")]
-    );
-    assert_eq!(
-        ids(&desk
-            .list_desk(DeskKind::SupportGrant, Some(&globex))
-            .await
-            .unwrap()),
-        [format!("{g}/i1")]
-    );
-    assert!(desk
-        .get_desk(DeskKind::Inquiry, Some(&globex), "i2")
-        .await
-        .unwrap()
-        .is_none());
-    assert!(desk
-        .get_desk(DeskKind::SupportGrant, Some(&globex), "i2")
-        .await
-        .unwrap()
-        .is_none());
+    assert_eq!(ids(&desk.list_desk(DeskKind::Inquiry, Some(&acme)).await.unwrap()), [format!("{a}/i1"), format!("{a}/i2")]);
+    assert_eq!(ids(&desk.list_desk(DeskKind::SupportGrant, Some(&globex)).await.unwrap()), [format!("{g}/i1")]);
+    assert!(desk.get_desk(DeskKind::Inquiry, Some(&globex), "i2").await.unwrap().is_none());
+    assert!(desk.get_desk(DeskKind::SupportGrant, Some(&globex), "i2").await.unwrap().is_none());
     let queue = ids(&desk.list_desk(DeskKind::Inquiry, None).await.unwrap());
     for want in [format!("{a}/i1"), format!("{a}/i2"), format!("{g}/i1")] {
-        assert!(
-            queue.contains(&want),
-            "{want} missing from the operator's queue {queue:?}"
-        );
+        assert!(queue.contains(&want), "{want} missing from the operator's queue {queue:?}");
     }
     // Same id in two companies: two records, each with its own version.
-    desk.put_desk(
-        DeskKind::Inquiry,
-        &record(Some(&acme), "i1", 1, r#"{"answered":true}"#),
-    )
-    .await
-    .unwrap();
-    assert_eq!(
-        desk.get_desk(DeskKind::Inquiry, Some(&globex), "i1")
-            .await
-            .unwrap()
-            .unwrap()
-            .version,
-        1
-    );
+    desk.put_desk(DeskKind::Inquiry, &record(Some(&acme), "i1", 1, r#"{"answered":true}"#)).await.unwrap();
+    assert_eq!(desk.get_desk(DeskKind::Inquiry, Some(&globex), "i1").await.unwrap().unwrap().version, 1);
     // Grants are never listed across companies.
     assert!(desk.list_desk(DeskKind::SupportGrant, None).await.is_err());
 }
@@ -159,11 +64,7 @@ pub async fn desk_tenants_never_see_each_others_records(t: &Target) {
 /// the others get `VersionMismatch`.
 pub async fn desk_concurrent_writes_let_exactly_one_win(t: &Target) {
     let tenant = given_tenant(&t.backend, "race").await;
-    t.backend
-        .desk
-        .put_desk(DeskKind::Inquiry, &record(Some(&tenant), "q", 0, "{}"))
-        .await
-        .unwrap();
+    t.backend.desk.put_desk(DeskKind::Inquiry, &record(Some(&tenant), "q", 0, "{}")).await.unwrap();
     let writers: Vec<_> = (0..10)
         .map(|i| {
             let desk = t.backend.desk.clone();

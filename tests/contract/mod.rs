@@ -18,12 +18,9 @@ use platform::auth::Role;
 use platform::backend::Backend;
 use platform::ids::{ProjectId, TenantId, UserId};
 use platform::ports::{
-    AuditEvent, AuditResult, ProjectMeta, ProjectRecord, StoreError, Tenant, TenantSettings, User,
-    UserStatus,
+    AuditEvent, AuditResult, ProjectMeta, ProjectRecord, StoreError, Tenant, TenantSettings, User, UserStatus,
 };
-use platform::seal::{
-    chain_hash, CachePolicy, DataKey, EnvelopeSealer, KeyProvider, SealError, Sealer, CHAIN_START,
-};
+use platform::seal::{chain_hash, CachePolicy, DataKey, EnvelopeSealer, KeyProvider, SealError, Sealer, CHAIN_START};
 use rand::RngCore;
 
 pub use blobs::*;
@@ -56,10 +53,7 @@ pub async fn given_tenant(b: &Backend, id: &str) -> TenantId {
         })
         .await
         .expect("a new tenant is stored");
-    b.sealer
-        .create_tenant_key(&tenant)
-        .await
-        .expect("the tenant's key is created");
+    b.sealer.create_tenant_key(&tenant).await.expect("the tenant's key is created");
     tenant
 }
 
@@ -82,38 +76,17 @@ pub async fn sealed_project(
         version,
         created_at: T0,
         updated_at: T0 + version as i64,
-        summary: b
-            .sealer
-            .seal(tenant, &project_aad(id, version, "summary"), summary)
-            .await
-            .expect("summary seals"),
-        content: b
-            .sealer
-            .seal(tenant, &project_aad(id, version, "content"), content)
-            .await
-            .expect("content seals"),
+        summary: b.sealer.seal(tenant, &project_aad(id, version, "summary"), summary).await.expect("summary seals"),
+        content: b.sealer.seal(tenant, &project_aad(id, version, "content"), content).await.expect("content seals"),
     }
 }
 
-async fn open_content(
-    b: &Backend,
-    tenant: &TenantId,
-    r: &ProjectRecord,
-) -> Result<Vec<u8>, SealError> {
-    b.sealer
-        .open(
-            tenant,
-            &project_aad(&r.id, r.version, "content"),
-            &r.content,
-        )
-        .await
+async fn open_content(b: &Backend, tenant: &TenantId, r: &ProjectRecord) -> Result<Vec<u8>, SealError> {
+    b.sealer.open(tenant, &project_aad(&r.id, r.version, "content"), &r.content).await
 }
 
 async fn get(b: &Backend, tenant: &TenantId, id: &ProjectId) -> Option<ProjectRecord> {
-    b.projects
-        .get_project(tenant, id)
-        .await
-        .expect("get_project answers")
+    b.projects.get_project(tenant, id).await.expect("get_project answers")
 }
 
 fn plain(content: &[u8]) -> ProjectRecord {
@@ -159,20 +132,13 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 fn assert_version_mismatch<T: std::fmt::Debug>(r: Result<T, StoreError>, expected_current: u64) {
     match r {
-        Err(StoreError::VersionMismatch { current }) => {
-            assert_eq!(current, expected_current, "reported current version")
-        }
-        other => {
-            panic!("expected VersionMismatch {{ current: {expected_current} }}, got {other:?}")
-        }
+        Err(StoreError::VersionMismatch { current }) => assert_eq!(current, expected_current, "reported current version"),
+        other => panic!("expected VersionMismatch {{ current: {expected_current} }}, got {other:?}"),
     }
 }
 
 fn assert_not_found<T: std::fmt::Debug>(r: Result<T, StoreError>) {
-    assert!(
-        matches!(r, Err(StoreError::NotFound)),
-        "expected NotFound, got {r:?}"
-    );
+    assert!(matches!(r, Err(StoreError::NotFound)), "expected NotFound, got {r:?}");
 }
 
 fn assert_unopenable(r: Result<Vec<u8>, SealError>) {
@@ -192,68 +158,24 @@ pub async fn project_create_read_update_delete(t: &Target) {
     let acme = given_tenant(b, "acme").await;
     let id = project_id("p1");
 
-    let v1 = sealed_project(
-        b,
-        &acme,
-        &id,
-        1,
-        b"{\"name\":\"Plant A\"}",
-        b"{\"nodes\":[1]}",
-    )
-    .await;
+    let v1 = sealed_project(b, &acme, &id, 1, b"{\"name\":\"Plant A\"}", b"{\"nodes\":[1]}").await;
     b.projects.create_project(&acme, &v1).await.expect("create");
     let read = get(b, &acme, &id).await.expect("the new project is found");
     assert_eq!(read, v1);
-    assert_eq!(
-        open_content(b, &acme, &read).await.expect("opens"),
-        b"{\"nodes\":[1]}"
-    );
+    assert_eq!(open_content(b, &acme, &read).await.expect("opens"), b"{\"nodes\":[1]}");
 
-    let v2 = sealed_project(
-        b,
-        &acme,
-        &id,
-        2,
-        b"{\"name\":\"Plant A2\"}",
-        b"{\"nodes\":[1,2]}",
-    )
-    .await;
-    b.projects
-        .replace_project(&acme, &v2, 1)
-        .await
-        .expect("replace at the current version");
+    let v2 = sealed_project(b, &acme, &id, 2, b"{\"name\":\"Plant A2\"}", b"{\"nodes\":[1,2]}").await;
+    b.projects.replace_project(&acme, &v2, 1).await.expect("replace at the current version");
     let read = get(b, &acme, &id).await.expect("still there");
     assert_eq!(read, v2);
-    assert_eq!(
-        open_content(b, &acme, &read).await.expect("opens"),
-        b"{\"nodes\":[1,2]}"
-    );
+    assert_eq!(open_content(b, &acme, &read).await.expect("opens"), b"{\"nodes\":[1,2]}");
 
-    b.projects
-        .delete_project(&acme, &id, Some(2))
-        .await
-        .expect("delete at the current version");
+    b.projects.delete_project(&acme, &id, Some(2)).await.expect("delete at the current version");
     assert_eq!(get(b, &acme, &id).await, None);
     assert_not_found(b.projects.delete_project(&acme, &id, None).await);
-    assert_not_found(
-        b.projects
-            .replace_project(
-                &acme,
-                &sealed_project(b, &acme, &id, 3, b"s", b"c").await,
-                2,
-            )
-            .await,
-    );
-    let page = b
-        .projects
-        .list_projects(&acme, None, 10)
-        .await
-        .expect("list");
-    assert!(
-        page.items.is_empty(),
-        "a deleted project is still listed: {:?}",
-        page.items
-    );
+    assert_not_found(b.projects.replace_project(&acme, &sealed_project(b, &acme, &id, 3, b"s", b"c").await, 2).await);
+    let page = b.projects.list_projects(&acme, None, 10).await.expect("list");
+    assert!(page.items.is_empty(), "a deleted project is still listed: {:?}", page.items);
 }
 
 /// Given a project, when a second create uses its id, then it is refused and the stored
@@ -263,17 +185,11 @@ pub async fn project_create_with_taken_id_is_refused(t: &Target) {
     let acme = given_tenant(b, "acme").await;
     let id = project_id("p1");
     let original = sealed_project(b, &acme, &id, 1, b"original", b"original content").await;
-    b.projects
-        .create_project(&acme, &original)
-        .await
-        .expect("create");
+    b.projects.create_project(&acme, &original).await.expect("create");
 
     let intruder = sealed_project(b, &acme, &id, 1, b"other", b"other content").await;
     let r = b.projects.create_project(&acme, &intruder).await;
-    assert!(
-        matches!(r, Err(StoreError::AlreadyExists)),
-        "expected AlreadyExists, got {r:?}"
-    );
+    assert!(matches!(r, Err(StoreError::AlreadyExists)), "expected AlreadyExists, got {r:?}");
     assert_eq!(get(b, &acme, &id).await, Some(original));
 }
 
@@ -283,28 +199,16 @@ pub async fn project_stale_write_is_refused_and_changes_nothing(t: &Target) {
     let b = &t.backend;
     let acme = given_tenant(b, "acme").await;
     let id = project_id("p1");
-    b.projects
-        .create_project(
-            &acme,
-            &sealed_project(b, &acme, &id, 1, b"v1", b"content v1").await,
-        )
-        .await
-        .expect("create");
+    b.projects.create_project(&acme, &sealed_project(b, &acme, &id, 1, b"v1", b"content v1").await).await.expect("create");
     let v2 = sealed_project(b, &acme, &id, 2, b"v2", b"content v2").await;
-    b.projects
-        .replace_project(&acme, &v2, 1)
-        .await
-        .expect("first writer wins");
+    b.projects.replace_project(&acme, &v2, 1).await.expect("first writer wins");
 
     let stale = sealed_project(b, &acme, &id, 2, b"stale", b"stale content").await;
     assert_version_mismatch(b.projects.replace_project(&acme, &stale, 1).await, 2);
 
     let stored = get(b, &acme, &id).await.expect("still there");
     assert_eq!(stored, v2, "a refused write changed the stored record");
-    assert_eq!(
-        open_content(b, &acme, &stored).await.expect("opens"),
-        b"content v2"
-    );
+    assert_eq!(open_content(b, &acme, &stored).await.expect("opens"), b"content v2");
 }
 
 /// Given a project at version 2, when a delete names version 1, then it is refused naming
@@ -313,15 +217,9 @@ pub async fn project_stale_delete_is_refused(t: &Target) {
     let b = &t.backend;
     let acme = given_tenant(b, "acme").await;
     let id = project_id("p1");
-    b.projects
-        .create_project(&acme, &sealed_project(b, &acme, &id, 1, b"v1", b"c1").await)
-        .await
-        .expect("create");
+    b.projects.create_project(&acme, &sealed_project(b, &acme, &id, 1, b"v1", b"c1").await).await.expect("create");
     let v2 = sealed_project(b, &acme, &id, 2, b"v2", b"c2").await;
-    b.projects
-        .replace_project(&acme, &v2, 1)
-        .await
-        .expect("replace");
+    b.projects.replace_project(&acme, &v2, 1).await.expect("replace");
 
     assert_version_mismatch(b.projects.delete_project(&acme, &id, Some(1)).await, 2);
     assert_eq!(get(b, &acme, &id).await, Some(v2));
@@ -329,9 +227,7 @@ pub async fn project_stale_delete_is_refused(t: &Target) {
 
 /// The records of the concurrent writers (each replacing version 1) that won: exactly one;
 /// every other was refused naming version 2.
-pub(crate) async fn winners_of<R>(
-    writers: Vec<tokio::task::JoinHandle<(R, Result<(), StoreError>)>>,
-) -> Vec<R> {
+pub(crate) async fn winners_of<R>(writers: Vec<tokio::task::JoinHandle<(R, Result<(), StoreError>)>>) -> Vec<R> {
     let mut winners = Vec::new();
     for w in writers {
         let (record, r) = w.await.expect("writer task");
@@ -351,14 +247,10 @@ pub async fn project_concurrent_replaces_let_exactly_one_win(t: &Target) {
     let b = &t.backend;
     let acme = given_tenant(b, "acme").await;
     let id = project_id("p1");
-    b.projects
-        .create_project(&acme, &sealed_project(b, &acme, &id, 1, b"v1", b"c1").await)
-        .await
-        .expect("create");
+    b.projects.create_project(&acme, &sealed_project(b, &acme, &id, 1, b"v1", b"c1").await).await.expect("create");
     let mut records = Vec::new();
     for i in 0..5 {
-        records
-            .push(sealed_project(b, &acme, &id, 2, b"v2", format!("writer {i}").as_bytes()).await);
+        records.push(sealed_project(b, &acme, &id, 2, b"v2", format!("writer {i}").as_bytes()).await);
     }
     let writers: Vec<_> = records
         .into_iter()
@@ -385,10 +277,7 @@ pub async fn project_paging_returns_each_exactly_once_in_order(t: &Target) {
         let id = project_id(&format!("p{:02}", (i * 7) % 25));
         let summary = format!("summary of {id}");
         b.projects
-            .create_project(
-                &acme,
-                &sealed_project(b, &acme, &id, 1, summary.as_bytes(), b"{}").await,
-            )
+            .create_project(&acme, &sealed_project(b, &acme, &id, 1, summary.as_bytes(), b"{}").await)
             .await
             .expect("create");
         expected.push(id);
@@ -399,11 +288,7 @@ pub async fn project_paging_returns_each_exactly_once_in_order(t: &Target) {
     let mut sizes = Vec::new();
     let mut after: Option<ProjectId> = None;
     loop {
-        let page = b
-            .projects
-            .list_projects(&acme, after.as_ref(), 10)
-            .await
-            .expect("list");
+        let page = b.projects.list_projects(&acme, after.as_ref(), 10).await.expect("list");
         assert!(page.items.len() <= 10, "a page exceeded its limit");
         sizes.push(page.items.len());
         seen.extend(page.items);
@@ -419,11 +304,7 @@ pub async fn project_paging_returns_each_exactly_once_in_order(t: &Target) {
     for meta in &seen {
         let summary = b
             .sealer
-            .open(
-                &acme,
-                &project_aad(&meta.id, meta.version, "summary"),
-                &meta.summary,
-            )
+            .open(&acme, &project_aad(&meta.id, meta.version, "summary"), &meta.summary)
             .await
             .expect("a listed summary opens");
         assert_eq!(summary, format!("summary of {}", meta.id).into_bytes());
@@ -439,37 +320,14 @@ pub async fn tenant_cannot_reach_another_tenants_projects(t: &Target) {
     let theirs = project_id("shared-name");
     let mine = project_id("mine");
     let b_record = sealed_project(b, &bee, &theirs, 1, b"B's summary", b"B's secret diagram").await;
-    b.projects
-        .create_project(&bee, &b_record)
-        .await
-        .expect("B creates");
-    b.projects
-        .create_project(
-            &a,
-            &sealed_project(b, &a, &mine, 1, b"A's", b"A's diagram").await,
-        )
-        .await
-        .expect("A creates");
+    b.projects.create_project(&bee, &b_record).await.expect("B creates");
+    b.projects.create_project(&a, &sealed_project(b, &a, &mine, 1, b"A's", b"A's diagram").await).await.expect("A creates");
 
     assert_eq!(get(b, &a, &theirs).await, None, "A read B's project");
     let listed = b.projects.list_projects(&a, None, 100).await.expect("list");
-    assert_eq!(
-        listed
-            .items
-            .iter()
-            .map(|m| m.id.clone())
-            .collect::<Vec<_>>(),
-        vec![mine.clone()]
-    );
-    let listed_after = b
-        .projects
-        .list_projects(&a, Some(&project_id("a")), 100)
-        .await
-        .expect("list after");
-    assert!(
-        listed_after.items.iter().all(|m| m.id == mine),
-        "A's listing reached into B"
-    );
+    assert_eq!(listed.items.iter().map(|m| m.id.clone()).collect::<Vec<_>>(), vec![mine.clone()]);
+    let listed_after = b.projects.list_projects(&a, Some(&project_id("a")), 100).await.expect("list after");
+    assert!(listed_after.items.iter().all(|m| m.id == mine), "A's listing reached into B");
     let forged = sealed_project(b, &a, &theirs, 2, b"A's overwrite", b"A's overwrite").await;
     assert_not_found(b.projects.replace_project(&a, &forged, 1).await);
     assert_not_found(b.projects.delete_project(&a, &theirs, Some(1)).await);
@@ -477,21 +335,12 @@ pub async fn tenant_cannot_reach_another_tenants_projects(t: &Target) {
 
     // A may use the same id for its own project: it lands in A's space only.
     let a_same = sealed_project(b, &a, &theirs, 1, b"A's own", b"A's own").await;
-    b.projects
-        .create_project(&a, &a_same)
-        .await
-        .expect("ids are per tenant");
-    b.projects
-        .delete_project(&a, &theirs, Some(1))
-        .await
-        .expect("A deletes its own");
+    b.projects.create_project(&a, &a_same).await.expect("ids are per tenant");
+    b.projects.delete_project(&a, &theirs, Some(1)).await.expect("A deletes its own");
 
     let still = get(b, &bee, &theirs).await.expect("B's project survives");
     assert_eq!(still, b_record);
-    assert_eq!(
-        open_content(b, &bee, &still).await.expect("B opens"),
-        b"B's secret diagram"
-    );
+    assert_eq!(open_content(b, &bee, &still).await.expect("B opens"), b"B's secret diagram");
 }
 
 /// Given a project document of 2 MB, when it is sealed, stored and read back, then it opens
@@ -502,38 +351,26 @@ pub async fn project_content_of_2_mb_round_trips(t: &Target) {
     let id = project_id("big");
     let doc = big_document(2 * 1024 * 1024, "substation");
     let record = sealed_project(b, &acme, &id, 1, b"{\"name\":\"Big\"}", &doc).await;
-    b.projects
-        .create_project(&acme, &record)
-        .await
-        .expect("a 2 MB document is stored");
+    b.projects.create_project(&acme, &record).await.expect("a 2 MB document is stored");
     let read = get(b, &acme, &id).await.expect("found");
     assert_eq!(open_content(b, &acme, &read).await.expect("opens"), doc);
 
     let noise = random_bytes(2 * 1024 * 1024 + 17);
     let mut raw = plain(&noise);
     raw.id = project_id("noise");
-    b.projects
-        .create_project(&acme, &raw)
-        .await
-        .expect("2 MB of incompressible content is stored");
+    b.projects.create_project(&acme, &raw).await.expect("2 MB of incompressible content is stored");
     assert_eq!(get(b, &acme, &raw.id).await.expect("found").content, noise);
 
     // Shrinking it again leaves exactly the new content.
     let mut small = raw.clone();
     small.version = 2;
     small.content = b"small".to_vec();
-    b.projects
-        .replace_project(&acme, &small, 1)
-        .await
-        .expect("replace");
+    b.projects.replace_project(&acme, &small, 1).await.expect("replace");
     assert_eq!(get(b, &acme, &raw.id).await, Some(small));
     let mut empty = plain(b"");
     empty.id = project_id("empty");
     empty.summary.clear();
-    b.projects
-        .create_project(&acme, &empty)
-        .await
-        .expect("empty content is stored");
+    b.projects.create_project(&acme, &empty).await.expect("empty content is stored");
     assert_eq!(get(b, &acme, &empty.id).await, Some(empty));
 }
 
@@ -543,32 +380,15 @@ pub async fn project_content_of_2_mb_round_trips(t: &Target) {
 pub async fn tenants_create_get_update(t: &Target) {
     let b = &t.backend;
     let acme = given_tenant(b, "acme").await;
-    let mut tenant = b
-        .tenants
-        .get_tenant(&acme)
-        .await
-        .expect("get")
-        .expect("found");
+    let mut tenant = b.tenants.get_tenant(&acme).await.expect("get").expect("found");
     assert_eq!(tenant.name, "acme Electric Co.");
-    assert!(matches!(
-        b.tenants.create_tenant(&tenant).await,
-        Err(StoreError::AlreadyExists)
-    ));
+    assert!(matches!(b.tenants.create_tenant(&tenant).await, Err(StoreError::AlreadyExists)));
     tenant.settings.ip_allow_list = vec!["203.0.113.0/24".parse().expect("a network literal")];
     assert_eq!(tenant.version, 1, "a created tenant is at version 1");
     tenant.version = b.tenants.put_tenant(&tenant).await.expect("put");
     assert_eq!(tenant.version, 2);
-    assert_eq!(
-        b.tenants.get_tenant(&acme).await.expect("get"),
-        Some(tenant)
-    );
-    assert_eq!(
-        b.tenants
-            .get_tenant(&tenant_id("nobody"))
-            .await
-            .expect("get"),
-        None
-    );
+    assert_eq!(b.tenants.get_tenant(&acme).await.expect("get"), Some(tenant));
+    assert_eq!(b.tenants.get_tenant(&tenant_id("nobody")).await.expect("get"), None);
 }
 
 fn user(tenant: &TenantId, id: &str, sub: &str) -> User {
@@ -602,23 +422,10 @@ pub async fn users_put_get_by_sub_list_and_sub_collision(t: &Target) {
         assert_eq!(u.version, 1);
     }
 
-    assert_eq!(
-        b.users.get_user(&acme, &alice.id).await.expect("get"),
-        Some(alice.clone())
-    );
-    assert_eq!(
-        b.users.get_user(&other, &alice.id).await.expect("get"),
-        None,
-        "a user leaked across tenants"
-    );
-    assert_eq!(
-        b.users.user_by_sub("sub-carol").await.expect("by sub"),
-        Some(carol.clone())
-    );
-    assert_eq!(
-        b.users.user_by_sub("sub-nobody").await.expect("by sub"),
-        None
-    );
+    assert_eq!(b.users.get_user(&acme, &alice.id).await.expect("get"), Some(alice.clone()));
+    assert_eq!(b.users.get_user(&other, &alice.id).await.expect("get"), None, "a user leaked across tenants");
+    assert_eq!(b.users.user_by_sub("sub-carol").await.expect("by sub"), Some(carol.clone()));
+    assert_eq!(b.users.user_by_sub("sub-nobody").await.expect("by sub"), None);
     let mut listed = b.users.list_users(&acme).await.expect("list");
     listed.sort_by(|x, y| x.id.cmp(&y.id));
     assert_eq!(listed, vec![alice.clone(), bob.clone()]);
@@ -628,50 +435,26 @@ pub async fn users_put_get_by_sub_list_and_sub_collision(t: &Target) {
     admin.role = Role::TenantAdmin;
     admin.permissions = Some(BTreeSet::new());
     admin.version = b.users.put_user(&admin).await.expect("update");
-    assert_eq!(
-        b.users.user_by_sub("sub-alice").await.expect("by sub"),
-        Some(admin.clone())
-    );
+    assert_eq!(b.users.user_by_sub("sub-alice").await.expect("by sub"), Some(admin.clone()));
 
     // Someone else's subject — in this tenant or another — cannot be taken over.
     let thief = user(&acme, "mallory", "sub-bob");
-    assert!(matches!(
-        b.users.put_user(&thief).await,
-        Err(StoreError::AlreadyExists)
-    ));
+    assert!(matches!(b.users.put_user(&thief).await, Err(StoreError::AlreadyExists)));
     let cross = user(&other, "dave", "sub-alice");
-    assert!(matches!(
-        b.users.put_user(&cross).await,
-        Err(StoreError::AlreadyExists)
-    ));
+    assert!(matches!(b.users.put_user(&cross).await, Err(StoreError::AlreadyExists)));
     let mut bob_steals = bob.clone();
     bob_steals.sub = "sub-carol".to_owned();
-    assert!(matches!(
-        b.users.put_user(&bob_steals).await,
-        Err(StoreError::AlreadyExists)
-    ));
-    assert_eq!(
-        b.users.user_by_sub("sub-bob").await.expect("by sub"),
-        Some(bob.clone())
-    );
-    assert_eq!(
-        b.users.user_by_sub("sub-carol").await.expect("by sub"),
-        Some(carol)
-    );
+    assert!(matches!(b.users.put_user(&bob_steals).await, Err(StoreError::AlreadyExists)));
+    assert_eq!(b.users.user_by_sub("sub-bob").await.expect("by sub"), Some(bob.clone()));
+    assert_eq!(b.users.user_by_sub("sub-carol").await.expect("by sub"), Some(carol));
     assert_eq!(b.users.get_user(&acme, &thief.id).await.expect("get"), None);
-    assert_eq!(
-        b.users.get_user(&acme, &bob.id).await.expect("get"),
-        Some(bob.clone())
-    );
+    assert_eq!(b.users.get_user(&acme, &bob.id).await.expect("get"), Some(bob.clone()));
 
     // A user whose subject changes is found by the new one only.
     let mut moved = bob.clone();
     moved.sub = "sub-bob-2".to_owned();
     moved.version = b.users.put_user(&moved).await.expect("change sub");
-    assert_eq!(
-        b.users.user_by_sub("sub-bob-2").await.expect("by sub"),
-        Some(moved)
-    );
+    assert_eq!(b.users.user_by_sub("sub-bob-2").await.expect("by sub"), Some(moved));
     assert_eq!(b.users.user_by_sub("sub-bob").await.expect("by sub"), None);
 }
 
@@ -683,53 +466,23 @@ pub async fn user_and_tenant_writes_need_the_version_they_read(t: &Target) {
     let acme = given_tenant(b, "acme").await;
     let mut read = user(&acme, "alice", "sub-alice");
     read.version = b.users.put_user(&read).await.expect("create");
-    let disabled = User {
-        status: UserStatus::Disabled,
-        ..read.clone()
-    };
+    let disabled = User { status: UserStatus::Disabled, ..read.clone() };
     assert_eq!(b.users.put_user(&disabled).await.expect("disable"), 2);
-    let promoted = User {
-        role: Role::TenantAdmin,
-        ..read.clone()
-    };
+    let promoted = User { role: Role::TenantAdmin, ..read.clone() };
     assert_version_mismatch(b.users.put_user(&promoted).await, 2);
-    let stored = b
-        .users
-        .get_user(&acme, &read.id)
-        .await
-        .expect("get")
-        .expect("found");
-    assert_eq!(
-        (stored.status, stored.role, stored.version),
-        (UserStatus::Disabled, Role::Designer, 2)
-    );
-    assert_version_mismatch(
-        b.users.put_user(&user(&acme, "alice", "sub-alice")).await,
-        2,
-    );
+    let stored = b.users.get_user(&acme, &read.id).await.expect("get").expect("found");
+    assert_eq!((stored.status, stored.role, stored.version), (UserStatus::Disabled, Role::Designer, 2));
+    assert_version_mismatch(b.users.put_user(&user(&acme, "alice", "sub-alice")).await, 2);
 
-    let tenant = b
-        .tenants
-        .get_tenant(&acme)
-        .await
-        .expect("get")
-        .expect("found");
+    let tenant = b.tenants.get_tenant(&acme).await.expect("get").expect("found");
     let mut first = tenant.clone();
     first.settings.mfa_required = true;
     b.tenants.put_tenant(&first).await.expect("first write");
     let mut second = tenant.clone();
     second.settings.lockout_threshold = Some(3);
     assert_version_mismatch(b.tenants.put_tenant(&second).await, 2);
-    let stored = b
-        .tenants
-        .get_tenant(&acme)
-        .await
-        .expect("get")
-        .expect("found");
-    assert!(
-        stored.settings.mfa_required && stored.settings.lockout_threshold.is_none(),
-        "{stored:?}"
-    );
+    let stored = b.tenants.get_tenant(&acme).await.expect("get").expect("found");
+    assert!(stored.settings.mfa_required && stored.settings.lockout_threshold.is_none(), "{stored:?}");
 }
 
 /// Given two full administrators and one reading of the administrator guard, when both
@@ -742,52 +495,20 @@ pub async fn guarded_writes_from_one_reading_let_exactly_one_commit(t: &Target) 
     let acme = given_tenant(b, "acme").await;
     let mut admins = Vec::new();
     for id in ["ann", "ben"] {
-        let mut u = User {
-            role: Role::TenantAdmin,
-            ..user(&acme, id, &format!("sub-{id}"))
-        };
+        let mut u = User { role: Role::TenantAdmin, ..user(&acme, id, &format!("sub-{id}")) };
         u.version = b.users.put_user(&u).await.expect("create");
         admins.push(u);
     }
     let guard = b.users.admin_guard(&acme).await.expect("guard");
-    let first = User {
-        role: Role::Designer,
-        ..admins[0].clone()
-    };
-    b.users
-        .put_user_guarded(&first, guard)
-        .await
-        .expect("the first guarded write commits");
-    let second = User {
-        role: Role::Designer,
-        ..admins[1].clone()
-    };
+    let first = User { role: Role::Designer, ..admins[0].clone() };
+    b.users.put_user_guarded(&first, guard).await.expect("the first guarded write commits");
+    let second = User { role: Role::Designer, ..admins[1].clone() };
     assert_version_mismatch(b.users.put_user_guarded(&second, guard).await, guard.0 + 1);
-    let stored = b
-        .users
-        .get_user(&acme, &admins[1].id)
-        .await
-        .expect("get")
-        .expect("ben");
-    assert_eq!(
-        (stored.role, stored.version),
-        (Role::TenantAdmin, 1),
-        "the refused write changed nothing"
-    );
-    let still_admin = b
-        .users
-        .list_users(&acme)
-        .await
-        .expect("list")
-        .into_iter()
-        .filter(|u| u.role == Role::TenantAdmin)
-        .count();
+    let stored = b.users.get_user(&acme, &admins[1].id).await.expect("get").expect("ben");
+    assert_eq!((stored.role, stored.version), (Role::TenantAdmin, 1), "the refused write changed nothing");
+    let still_admin = b.users.list_users(&acme).await.expect("list").into_iter().filter(|u| u.role == Role::TenantAdmin).count();
     assert_eq!(still_admin, 1);
-    assert_eq!(
-        b.users.admin_guard(&acme).await.expect("guard").0,
-        guard.0 + 1,
-        "a committed guarded write moves the guard"
-    );
+    assert_eq!(b.users.admin_guard(&acme).await.expect("guard").0, guard.0 + 1, "a committed guarded write moves the guard");
 }
 
 /// Given users with e-mail addresses, then each is found by its address in any letter
@@ -798,79 +519,23 @@ pub async fn users_are_found_by_their_email_address(t: &Target) {
     let b = &t.backend;
     let acme = given_tenant(b, "acme").await;
     let other = given_tenant(b, "other").await;
-    let mut alice = User {
-        email: "Alice@Example.jp".into(),
-        ..user(&acme, "alice", "sub-alice")
-    };
+    let mut alice = User { email: "Alice@Example.jp".into(), ..user(&acme, "alice", "sub-alice") };
     alice.version = b.users.put_user(&alice).await.expect("create");
-    assert_eq!(
-        b.users
-            .user_by_email(&acme, " alice@example.JP ")
-            .await
-            .expect("by email"),
-        Some(alice.clone())
-    );
-    assert_eq!(
-        b.users
-            .user_by_email(&other, "alice@example.jp")
-            .await
-            .expect("by email"),
-        None
-    );
-    let twin = User {
-        email: "ALICE@example.jp".into(),
-        ..user(&acme, "twin", "sub-twin")
-    };
-    assert!(
-        matches!(
-            b.users.put_user(&twin).await,
-            Err(StoreError::AlreadyExists)
-        ),
-        "an address in use"
-    );
+    assert_eq!(b.users.user_by_email(&acme, " alice@example.JP ").await.expect("by email"), Some(alice.clone()));
+    assert_eq!(b.users.user_by_email(&other, "alice@example.jp").await.expect("by email"), None);
+    let twin = User { email: "ALICE@example.jp".into(), ..user(&acme, "twin", "sub-twin") };
+    assert!(matches!(b.users.put_user(&twin).await, Err(StoreError::AlreadyExists)), "an address in use");
 
-    let moved = User {
-        email: "alice@new.example.jp".into(),
-        ..alice.clone()
-    };
+    let moved = User { email: "alice@new.example.jp".into(), ..alice.clone() };
     let version = b.users.put_user(&moved).await.expect("change e-mail");
-    assert_eq!(
-        b.users
-            .user_by_email(&acme, "alice@example.jp")
-            .await
-            .expect("by email"),
-        None
-    );
-    assert_eq!(
-        b.users
-            .user_by_email(&acme, "alice@new.example.jp")
-            .await
-            .expect("by email")
-            .map(|u| u.id),
-        Some(alice.id.clone())
-    );
+    assert_eq!(b.users.user_by_email(&acme, "alice@example.jp").await.expect("by email"), None);
+    assert_eq!(b.users.user_by_email(&acme, "alice@new.example.jp").await.expect("by email").map(|u| u.id), Some(alice.id.clone()));
 
-    let deleted = User {
-        status: UserStatus::Deleted,
-        version,
-        ..moved
-    };
+    let deleted = User { status: UserStatus::Deleted, version, ..moved };
     b.users.put_user(&deleted).await.expect("delete");
-    assert_eq!(
-        b.users
-            .user_by_email(&acme, "alice@new.example.jp")
-            .await
-            .expect("by email"),
-        None
-    );
-    let reuse = User {
-        email: "alice@new.example.jp".into(),
-        ..user(&acme, "alice2", "sub-alice2")
-    };
-    b.users
-        .put_user(&reuse)
-        .await
-        .expect("a deleted user's address is free again");
+    assert_eq!(b.users.user_by_email(&acme, "alice@new.example.jp").await.expect("by email"), None);
+    let reuse = User { email: "alice@new.example.jp".into(), ..user(&acme, "alice2", "sub-alice2") };
+    b.users.put_user(&reuse).await.expect("a deleted user's address is free again");
 }
 
 // ---- audit ---------------------------------------------------------------------------
@@ -897,22 +562,14 @@ pub async fn audit_appends_form_a_hash_chain_listed_in_order(t: &Target) {
     let b = &t.backend;
     let acme = given_tenant(b, "acme").await;
     let other = given_tenant(b, "other").await;
-    let events: Vec<AuditEvent> = [
-        "POST /projects",
-        "PUT /projects/{id}",
-        "DELETE /projects/{id}",
-    ]
-    .iter()
-    .enumerate()
-    .map(|(i, op)| audit_event(T0 + 1000 * i as i64, op))
-    .collect();
+    let events: Vec<AuditEvent> = ["POST /projects", "PUT /projects/{id}", "DELETE /projects/{id}"]
+        .iter()
+        .enumerate()
+        .map(|(i, op)| audit_event(T0 + 1000 * i as i64, op))
+        .collect();
 
     let key = b.chain_keys.chain_key(&acme).await.expect("chain key");
-    assert_ne!(
-        key,
-        b.chain_keys.chain_key(&other).await.expect("chain key"),
-        "each tenant's chain has its own key"
-    );
+    assert_ne!(key, b.chain_keys.chain_key(&other).await.expect("chain key"), "each tenant's chain has its own key");
     let mut stored = Vec::new();
     let mut prev = CHAIN_START.to_owned();
     for (i, e) in events.iter().enumerate() {
@@ -921,10 +578,7 @@ pub async fn audit_appends_form_a_hash_chain_listed_in_order(t: &Target) {
         assert_eq!(s.prev_hash, prev);
         assert_eq!(s.hash, chain_hash(&key, &prev, e));
         // Without the key the link cannot be made: an unkeyed hash or another key differs.
-        assert_ne!(
-            s.hash,
-            chain_hash(&platform::seal::ChainKey([0; 32]), &prev, e)
-        );
+        assert_ne!(s.hash, chain_hash(&platform::seal::ChainKey([0; 32]), &prev, e));
         assert_eq!(&s.event, e);
         prev = s.hash.clone();
         stored.push(s);
@@ -932,43 +586,19 @@ pub async fn audit_appends_form_a_hash_chain_listed_in_order(t: &Target) {
     let ids: BTreeSet<&str> = stored.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids.len(), 3, "event ids are not unique");
 
-    let page = b
-        .audit
-        .list_month(&acme, "2026-01", None, 100)
-        .await
-        .expect("list");
+    let page = b.audit.list_month(&acme, "2026-01", None, 100).await.expect("list");
     assert_eq!(page.items, stored);
     assert_eq!(page.next, None);
 
-    let first = b
-        .audit
-        .list_month(&acme, "2026-01", None, 2)
-        .await
-        .expect("list");
+    let first = b.audit.list_month(&acme, "2026-01", None, 2).await.expect("list");
     assert_eq!(first.items, stored[..2]);
     let next = first.next.expect("more follow after two of three");
-    let rest = b
-        .audit
-        .list_month(&acme, "2026-01", Some(&next), 2)
-        .await
-        .expect("list");
+    let rest = b.audit.list_month(&acme, "2026-01", Some(&next), 2).await.expect("list");
     assert_eq!(rest.items, stored[2..]);
     assert_eq!(rest.next, None);
 
-    assert!(b
-        .audit
-        .list_month(&acme, "2025-12", None, 100)
-        .await
-        .expect("list")
-        .items
-        .is_empty());
-    assert!(b
-        .audit
-        .list_month(&other, "2026-01", None, 100)
-        .await
-        .expect("list")
-        .items
-        .is_empty());
+    assert!(b.audit.list_month(&acme, "2025-12", None, 100).await.expect("list").items.is_empty());
+    assert!(b.audit.list_month(&other, "2026-01", None, 100).await.expect("list").items.is_empty());
     let theirs = b.audit.append(&other, &events[0]).await.expect("append");
     assert_eq!((theirs.seq, theirs.prev_hash.as_str()), (1, CHAIN_START));
 }
@@ -981,65 +611,23 @@ pub async fn sealed_data_opens_only_for_its_tenant_and_context(t: &Target) {
     let b = &t.backend;
     let acme = given_tenant(b, "acme").await;
     let other = given_tenant(b, "other").await;
-    let sealed = b
-        .sealer
-        .seal(&acme, b"project/p1/v1/content", b"the diagram")
-        .await
-        .expect("seal");
-    assert_eq!(
-        b.sealer
-            .open(&acme, b"project/p1/v1/content", &sealed)
-            .await
-            .expect("open"),
-        b"the diagram"
-    );
+    let sealed = b.sealer.seal(&acme, b"project/p1/v1/content", b"the diagram").await.expect("seal");
+    assert_eq!(b.sealer.open(&acme, b"project/p1/v1/content", &sealed).await.expect("open"), b"the diagram");
 
-    assert_unopenable(
-        b.sealer
-            .open(&other, b"project/p1/v1/content", &sealed)
-            .await,
-    );
-    assert_unopenable(
-        b.sealer
-            .open(&acme, b"project/p1/v2/content", &sealed)
-            .await,
-    );
-    assert_unopenable(
-        b.sealer
-            .open(&acme, b"project/p2/v1/content", &sealed)
-            .await,
-    );
-    assert_unopenable(
-        b.sealer
-            .open(
-                &tenant_id("no-key-tenant"),
-                b"project/p1/v1/content",
-                &sealed,
-            )
-            .await,
-    );
+    assert_unopenable(b.sealer.open(&other, b"project/p1/v1/content", &sealed).await);
+    assert_unopenable(b.sealer.open(&acme, b"project/p1/v2/content", &sealed).await);
+    assert_unopenable(b.sealer.open(&acme, b"project/p2/v1/content", &sealed).await);
+    assert_unopenable(b.sealer.open(&tenant_id("no-key-tenant"), b"project/p1/v1/content", &sealed).await);
     let mut tampered = sealed.clone();
     if let Some(last) = tampered.last_mut() {
         *last ^= 1;
     }
-    assert_unopenable(
-        b.sealer
-            .open(&acme, b"project/p1/v1/content", &tampered)
-            .await,
-    );
-    assert_unopenable(
-        b.sealer
-            .open(&acme, b"project/p1/v1/content", b"not a sealed blob")
-            .await,
-    );
+    assert_unopenable(b.sealer.open(&acme, b"project/p1/v1/content", &tampered).await);
+    assert_unopenable(b.sealer.open(&acme, b"project/p1/v1/content", b"not a sealed blob").await);
 
     // A tenant that never got a key cannot seal.
     let r = b.sealer.seal(&tenant_id("no-key-tenant"), b"x", b"y").await;
-    assert!(
-        matches!(r, Err(SealError::NoKey)),
-        "sealing without a key: {:?}",
-        r.map(|v| v.len())
-    );
+    assert!(matches!(r, Err(SealError::NoKey)), "sealing without a key: {:?}", r.map(|v| v.len()));
 }
 
 /// Given tenant A's sealed project, when its stored bytes are copied into tenant B's record
@@ -1050,29 +638,15 @@ pub async fn sealed_blob_copied_to_another_tenant_cannot_be_opened(t: &Target) {
     let bee = given_tenant(b, "tenant-b").await;
     let id = project_id("p1");
     let a_record = sealed_project(b, &a, &id, 1, b"A summary", b"A's secret diagram").await;
-    b.projects
-        .create_project(&a, &a_record)
-        .await
-        .expect("A creates");
+    b.projects.create_project(&a, &a_record).await.expect("A creates");
 
     let copied = get(b, &a, &id).await.expect("found");
-    b.projects
-        .create_project(&bee, &copied)
-        .await
-        .expect("the copy is stored in B's space");
+    b.projects.create_project(&bee, &copied).await.expect("the copy is stored in B's space");
     let in_b = get(b, &bee, &id).await.expect("found in B");
     assert_unopenable(open_content(b, &bee, &in_b).await);
-    assert_unopenable(
-        b.sealer
-            .open(&bee, &project_aad(&id, 1, "summary"), &in_b.summary)
-            .await,
-    );
+    assert_unopenable(b.sealer.open(&bee, &project_aad(&id, 1, "summary"), &in_b.summary).await);
     // Swapping summary and content inside A's own record does not open either.
-    assert_unopenable(
-        b.sealer
-            .open(&a, &project_aad(&id, 1, "content"), &copied.summary)
-            .await,
-    );
+    assert_unopenable(b.sealer.open(&a, &project_aad(&id, 1, "content"), &copied.summary).await);
 }
 
 /// Given content and a summary with a marker string, when stored, then the raw storage
@@ -1083,45 +657,15 @@ pub async fn raw_storage_never_contains_plaintext(t: &Target) {
     let marker = "KYOCHO-PLAINTEXT-MARKER-7f3a";
     let id = project_id("marked");
     let summary = format!("{{\"name\":\"{marker} summary\"}}");
-    let v1 = sealed_project(
-        b,
-        &acme,
-        &id,
-        1,
-        summary.as_bytes(),
-        &big_document(600 * 1024, marker),
-    )
-    .await;
+    let v1 = sealed_project(b, &acme, &id, 1, summary.as_bytes(), &big_document(600 * 1024, marker)).await;
     b.projects.create_project(&acme, &v1).await.expect("create");
-    let v2 = sealed_project(
-        b,
-        &acme,
-        &id,
-        2,
-        summary.as_bytes(),
-        format!("{{\"m\":\"{marker}\"}}").as_bytes(),
-    )
-    .await;
-    b.projects
-        .replace_project(&acme, &v2, 1)
-        .await
-        .expect("replace");
+    let v2 = sealed_project(b, &acme, &id, 2, summary.as_bytes(), format!("{{\"m\":\"{marker}\"}}").as_bytes()).await;
+    b.projects.replace_project(&acme, &v2, 1).await.expect("replace");
 
     let raw = t.raw_storage().await;
-    assert!(
-        contains(&raw, id.as_str().as_bytes()),
-        "the raw dump does not show the stored project at all"
-    );
-    assert!(
-        !contains(&raw, marker.as_bytes()),
-        "plaintext found in raw {} storage",
-        t.name()
-    );
-    assert!(
-        !contains(&raw, b"rated_kv"),
-        "document structure found in raw {} storage",
-        t.name()
-    );
+    assert!(contains(&raw, id.as_str().as_bytes()), "the raw dump does not show the stored project at all");
+    assert!(!contains(&raw, marker.as_bytes()), "plaintext found in raw {} storage", t.name());
+    assert!(!contains(&raw, b"rated_kv"), "document structure found in raw {} storage", t.name());
 }
 
 /// A key provider that counts the calls reaching the one it wraps.
@@ -1136,11 +680,7 @@ pub struct CountingKeys {
 impl CountingKeys {
     /// Wrap `inner`, with both counters at zero.
     pub fn new(inner: Arc<dyn KeyProvider>) -> Self {
-        CountingKeys {
-            inner,
-            generated: Arc::default(),
-            decrypted: Arc::default(),
-        }
+        CountingKeys { inner, generated: Arc::default(), decrypted: Arc::default() }
     }
 }
 
@@ -1153,11 +693,7 @@ impl KeyProvider for CountingKeys {
         self.generated.fetch_add(1, Ordering::SeqCst);
         self.inner.generate_data_key(tenant).await
     }
-    async fn decrypt_data_key(
-        &self,
-        tenant: &TenantId,
-        wrapped: &[u8],
-    ) -> Result<DataKey, SealError> {
+    async fn decrypt_data_key(&self, tenant: &TenantId, wrapped: &[u8]) -> Result<DataKey, SealError> {
         self.decrypted.fetch_add(1, Ordering::SeqCst);
         self.inner.decrypt_data_key(tenant, wrapped).await
     }
@@ -1175,45 +711,18 @@ pub async fn data_key_cache_spares_the_key_service(t: &Target) {
 
     let mut blobs = Vec::new();
     for i in 0..50 {
-        blobs.push(
-            sealer
-                .seal(&acme, b"aad", format!("message {i}").as_bytes())
-                .await
-                .expect("seal"),
-        );
+        blobs.push(sealer.seal(&acme, b"aad", format!("message {i}").as_bytes()).await.expect("seal"));
     }
-    assert_eq!(
-        generated.load(Ordering::SeqCst),
-        1,
-        "data keys generated for 50 seals"
-    );
+    assert_eq!(generated.load(Ordering::SeqCst), 1, "data keys generated for 50 seals");
     for (i, blob) in blobs.iter().enumerate() {
-        assert_eq!(
-            sealer.open(&acme, b"aad", blob).await.expect("open"),
-            format!("message {i}").into_bytes()
-        );
+        assert_eq!(sealer.open(&acme, b"aad", blob).await.expect("open"), format!("message {i}").into_bytes());
     }
-    assert_eq!(
-        decrypted.load(Ordering::SeqCst),
-        1,
-        "data keys unwrapped for 50 opens"
-    );
+    assert_eq!(decrypted.load(Ordering::SeqCst), 1, "data keys unwrapped for 50 opens");
 
     sealer.seal(&other, b"aad", b"x").await.expect("seal");
-    assert_eq!(
-        generated.load(Ordering::SeqCst),
-        2,
-        "each tenant has its own data key"
-    );
+    assert_eq!(generated.load(Ordering::SeqCst), 2, "each tenant has its own data key");
     // The backend's own sealer opens what this one sealed: same keys, same format.
-    assert_eq!(
-        t.backend
-            .sealer
-            .open(&acme, b"aad", &blobs[0])
-            .await
-            .expect("open"),
-        b"message 0"
-    );
+    assert_eq!(t.backend.sealer.open(&acme, b"aad", &blobs[0]).await.expect("open"), b"message 0");
 }
 
 /// Given a data key wrapped for one tenant, when another tenant's context asks the key
@@ -1224,10 +733,7 @@ pub async fn data_key_wrapped_for_one_tenant_does_not_unwrap_for_another(t: &Tar
     let other = given_tenant(&t.backend, "other").await;
     let keys = t.key_provider();
     let (clear, wrapped) = keys.generate_data_key(&acme).await.expect("generate");
-    let again = keys
-        .decrypt_data_key(&acme, &wrapped)
-        .await
-        .expect("unwraps for its tenant");
+    let again = keys.decrypt_data_key(&acme, &wrapped).await.expect("unwraps for its tenant");
     assert_eq!(again.0, clear.0);
     let r = keys.decrypt_data_key(&other, &wrapped).await;
     assert!(
@@ -1235,8 +741,5 @@ pub async fn data_key_wrapped_for_one_tenant_does_not_unwrap_for_another(t: &Tar
         "a data key unwrapped for the wrong tenant"
     );
     let r = keys.generate_data_key(&tenant_id("no-key-tenant")).await;
-    assert!(
-        matches!(r, Err(SealError::NoKey)),
-        "a data key without a tenant key"
-    );
+    assert!(matches!(r, Err(SealError::NoKey)), "a data key without a tenant key");
 }

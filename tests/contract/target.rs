@@ -43,12 +43,8 @@ impl Target {
     /// The local edition's backend in a fresh temporary folder.
     pub async fn local() -> Target {
         let dir = tempfile::tempdir().expect("a temporary folder for the local backend");
-        let backend = platform::local::backend(dir.path())
-            .expect("the local backend opens in an empty folder");
-        Target {
-            backend,
-            kind: Kind::Local { dir },
-        }
+        let backend = platform::local::backend(dir.path()).expect("the local backend opens in an empty folder");
+        Target { backend, kind: Kind::Local { dir } }
     }
 
     /// The aws backend against `moto_server`, on a table and key aliases no other test uses.
@@ -61,15 +57,12 @@ impl Target {
     /// [`Target::aws`] whose backend sends its calls to `backend_endpoint` (e.g. a proxy
     /// in front of `moto_server` that counts them); the set-up goes to moto directly.
     pub async fn aws_through(backend_endpoint: Option<String>) -> Target {
-        let endpoint = std::env::var(AWS_ENDPOINT_VAR)
-            .ok()
-            .filter(|v| !v.trim().is_empty())
-            .unwrap_or_else(|| {
-                panic!(
-                    "{AWS_ENDPOINT_VAR} is not set: the aws contract tests need moto_server. \
+        let endpoint = std::env::var(AWS_ENDPOINT_VAR).ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| {
+            panic!(
+                "{AWS_ENDPOINT_VAR} is not set: the aws contract tests need moto_server. \
                  Run them through tests/run.sh, which starts moto_server and sets it."
-                )
-            });
+            )
+        });
         let unique = uuid::Uuid::new_v4().simple().to_string();
         let cfg = AwsConfig {
             table_name: format!("kyocho-test-{unique}"),
@@ -87,13 +80,7 @@ impl Target {
         let sdk = aws_config::defaults(BehaviorVersion::latest())
             .region(Region::new(cfg.region.clone()))
             .endpoint_url(endpoint)
-            .credentials_provider(Credentials::new(
-                "testing",
-                "testing",
-                None,
-                None,
-                "kyocho-tests",
-            ))
+            .credentials_provider(Credentials::new("testing", "testing", None, None, "kyocho-tests"))
             .load()
             .await;
         let dynamo = aws_sdk_dynamodb::Client::new(&sdk);
@@ -101,23 +88,14 @@ impl Target {
         platform::aws::create_table(&dynamo, &cfg.table_name)
             .await
             .unwrap_or_else(|e| panic!("creating the test table in moto_server failed: {e:#}"));
-        let s3 = aws_sdk_s3::Client::from_conf(
-            aws_sdk_s3::config::Builder::from(&sdk)
-                .force_path_style(true)
-                .build(),
-        );
+        let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&sdk).force_path_style(true).build());
         let location = aws_sdk_s3::types::CreateBucketConfiguration::builder()
-            .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(
-                cfg.region.as_str(),
-            ))
+            .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(cfg.region.as_str()))
             .build();
         // The exports' bucket, and the audit anchors' with Object Lock in compliance mode, as
         // the template makes them.
         let bucket = cfg.bucket.clone().expect("the test config names a bucket");
-        let anchors = cfg
-            .anchor_bucket
-            .clone()
-            .expect("the test config names an anchor bucket");
+        let anchors = cfg.anchor_bucket.clone().expect("the test config names an anchor bucket");
         for (name, locked) in [(&bucket, false), (&anchors, true)] {
             s3.create_bucket()
                 .bucket(name)
@@ -125,12 +103,7 @@ impl Target {
                 .create_bucket_configuration(location.clone())
                 .send()
                 .await
-                .unwrap_or_else(|e| {
-                    panic!(
-                        "creating bucket {name} in moto_server failed: {}",
-                        aws_sdk_s3::error::DisplayErrorContext(&e)
-                    )
-                });
+                .unwrap_or_else(|e| panic!("creating bucket {name} in moto_server failed: {}", aws_sdk_s3::error::DisplayErrorContext(&e)));
         }
         s3.put_object_lock_configuration()
             .bucket(&anchors)
@@ -151,12 +124,7 @@ impl Target {
             )
             .send()
             .await
-            .unwrap_or_else(|e| {
-                panic!(
-                    "locking the anchor bucket failed: {}",
-                    aws_sdk_s3::error::DisplayErrorContext(&e)
-                )
-            });
+            .unwrap_or_else(|e| panic!("locking the anchor bucket failed: {}", aws_sdk_s3::error::DisplayErrorContext(&e)));
         // The service's audit-chain key: an HMAC key, as the template makes it.
         let hmac = kms
             .create_key()
@@ -164,46 +132,21 @@ impl Target {
             .key_usage(aws_sdk_kms::types::KeyUsageType::GenerateVerifyMac)
             .send()
             .await
-            .unwrap_or_else(|e| {
-                panic!(
-                    "creating the audit-chain key in moto_server failed: {}",
-                    aws_sdk_kms::error::DisplayErrorContext(&e)
-                )
-            });
-        let key_id = hmac
-            .key_metadata()
-            .map(|m| m.key_id().to_owned())
-            .expect("the new key's id");
+            .unwrap_or_else(|e| panic!("creating the audit-chain key in moto_server failed: {}", aws_sdk_kms::error::DisplayErrorContext(&e)));
+        let key_id = hmac.key_metadata().map(|m| m.key_id().to_owned()).expect("the new key's id");
         kms.create_alias()
             .alias_name(&cfg.audit_chain_key)
             .target_key_id(key_id)
             .send()
             .await
-            .unwrap_or_else(|e| {
-                panic!(
-                    "naming the audit-chain key failed: {}",
-                    aws_sdk_kms::error::DisplayErrorContext(&e)
-                )
-            });
+            .unwrap_or_else(|e| panic!("naming the audit-chain key failed: {}", aws_sdk_kms::error::DisplayErrorContext(&e)));
         let backend_sdk = match backend_endpoint {
             Some(url) => sdk.to_builder().endpoint_url(url).build(),
             None => sdk.clone(),
         };
-        let scope = Arc::new(platform::aws::scope::TenantScope::new(
-            &backend_sdk,
-            cfg.tenant_role_arn.clone(),
-        ));
+        let scope = Arc::new(platform::aws::scope::TenantScope::new(&backend_sdk, cfg.tenant_role_arn.clone()));
         let backend = platform::aws::backend_in_scope(scope.clone(), &cfg);
-        Target {
-            backend,
-            kind: Kind::Aws {
-                dynamo,
-                kms,
-                s3,
-                cfg,
-                scope,
-            },
-        }
+        Target { backend, kind: Kind::Aws { dynamo, kms, s3, cfg, scope } }
     }
 
     /// `"local"` or `"aws"`.
@@ -215,15 +158,13 @@ impl Target {
     /// wrap it (e.g. to count calls).
     pub fn key_provider(&self) -> Arc<dyn KeyProvider> {
         match &self.kind {
-            Kind::Local { dir } => Arc::new(
-                LocalKeys::open(&platform::local::keys_dir(dir.path()).expect("the keys folder"))
-                    .expect("the local key folder opens"),
-            ),
-            Kind::Aws { scope, cfg, .. } => Arc::new(KmsKeys::in_scope(
-                scope.clone(),
-                cfg.key_alias_prefix.clone(),
-                cfg.tenant_role_arn.clone(),
-            )),
+            Kind::Local { dir } => {
+                Arc::new(
+                    LocalKeys::open(&platform::local::keys_dir(dir.path()).expect("the keys folder"))
+                        .expect("the local key folder opens"),
+                )
+            }
+            Kind::Aws { scope, cfg, .. } => Arc::new(KmsKeys::in_scope(scope.clone(), cfg.key_alias_prefix.clone(), cfg.tenant_role_arn.clone())),
         }
     }
 
@@ -241,10 +182,7 @@ impl Target {
                 Arc::new(idp)
             }
             Kind::Aws { scope, cfg, .. } => {
-                Arc::new(platform::identity::dynamo_lockout::DynamoLockout::new(
-                    scope.clone(),
-                    cfg.table_name.clone(),
-                ))
+                Arc::new(platform::identity::dynamo_lockout::DynamoLockout::new(scope.clone(), cfg.table_name.clone()))
             }
         }
     }
@@ -285,9 +223,7 @@ impl Target {
     /// on the local backend only.
     pub fn local_blobs(&self) -> Option<platform::local::LocalBlobs> {
         match &self.kind {
-            Kind::Local { dir } => {
-                Some(platform::local::LocalBlobs::open(dir.path()).expect("the blob folder opens"))
-            }
+            Kind::Local { dir } => Some(platform::local::LocalBlobs::open(dir.path()).expect("the blob folder opens")),
             Kind::Aws { .. } => None,
         }
     }
@@ -295,36 +231,23 @@ impl Target {
     /// Fetch a download URL over HTTP with no credentials: an S3 URL straight from
     /// `moto_server`; a local `/_blobs/…` URL through the local edition's gateway, started
     /// on a random port over the same data folder. Returns status, body and headers.
-    pub async fn download(
-        &self,
-        url: &str,
-    ) -> (u16, Vec<u8>, std::collections::HashMap<String, String>) {
+    pub async fn download(&self, url: &str) -> (u16, Vec<u8>, std::collections::HashMap<String, String>) {
         let absolute = match &self.kind {
             Kind::Aws { .. } => url.to_owned(),
             Kind::Local { dir } => {
-                let (gateway, _) = kyocho::open(dir.path())
-                    .await
-                    .expect("the local edition opens the data folder");
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind a random port");
+                let (gateway, _) = kyocho::open(dir.path()).await.expect("the local edition opens the data folder");
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a random port");
                 let addr = listener.local_addr().expect("bound address");
                 tokio::spawn(kyocho::serve_on(listener, gateway));
                 format!("http://{addr}{url}")
             }
         };
-        let resp = reqwest::get(&absolute)
-            .await
-            .unwrap_or_else(|e| panic!("GET {absolute}: {e}"));
+        let resp = reqwest::get(&absolute).await.unwrap_or_else(|e| panic!("GET {absolute}: {e}"));
         let status = resp.status().as_u16();
         let headers = resp
             .headers()
             .iter()
-            .filter_map(|(k, v)| {
-                v.to_str()
-                    .ok()
-                    .map(|v| (k.as_str().to_owned(), v.to_owned()))
-            })
+            .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str().to_owned(), v.to_owned())))
             .collect();
         let body = resp.bytes().await.expect("response body").to_vec();
         (status, body, headers)
@@ -337,10 +260,7 @@ impl Target {
             Kind::Local { dir } => {
                 let mut out = Vec::new();
                 for path in files_under(dir.path()) {
-                    out.extend(
-                        std::fs::read(&path)
-                            .unwrap_or_else(|e| panic!("reading {}: {e}", path.display())),
-                    );
+                    out.extend(std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display())));
                 }
                 out
             }
@@ -372,8 +292,7 @@ impl platform::identity::local::TokenMinter for NoTokens {
 
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    let entries =
-        std::fs::read_dir(dir).unwrap_or_else(|e| panic!("listing {}: {e}", dir.display()));
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("listing {}: {e}", dir.display()));
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -386,10 +305,7 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// Every item of a table, through a plain SDK scan (no adapter code involved).
-pub async fn scan(
-    client: &aws_sdk_dynamodb::Client,
-    table: &str,
-) -> Vec<std::collections::HashMap<String, AttributeValue>> {
+pub async fn scan(client: &aws_sdk_dynamodb::Client, table: &str) -> Vec<std::collections::HashMap<String, AttributeValue>> {
     let mut items = Vec::new();
     let mut start = None;
     loop {
@@ -399,12 +315,7 @@ pub async fn scan(
             .set_exclusive_start_key(start.take())
             .send()
             .await
-            .unwrap_or_else(|e| {
-                panic!(
-                    "scanning {table}: {}",
-                    aws_sdk_dynamodb::error::DisplayErrorContext(&e)
-                )
-            });
+            .unwrap_or_else(|e| panic!("scanning {table}: {}", aws_sdk_dynamodb::error::DisplayErrorContext(&e)));
         items.extend(out.items.unwrap_or_default());
         match out.last_evaluated_key {
             Some(k) if !k.is_empty() => start = Some(k),
@@ -417,9 +328,7 @@ fn append_value(out: &mut Vec<u8>, value: &AttributeValue) {
     match value {
         AttributeValue::S(s) | AttributeValue::N(s) => out.extend_from_slice(s.as_bytes()),
         AttributeValue::B(b) => out.extend_from_slice(b.as_ref()),
-        AttributeValue::Ss(v) | AttributeValue::Ns(v) => {
-            v.iter().for_each(|s| out.extend_from_slice(s.as_bytes()))
-        }
+        AttributeValue::Ss(v) | AttributeValue::Ns(v) => v.iter().for_each(|s| out.extend_from_slice(s.as_bytes())),
         AttributeValue::Bs(v) => v.iter().for_each(|b| out.extend_from_slice(b.as_ref())),
         AttributeValue::L(v) => v.iter().for_each(|v| append_value(out, v)),
         AttributeValue::M(m) => m.iter().for_each(|(k, v)| {

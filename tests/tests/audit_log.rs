@@ -26,19 +26,9 @@ async fn some_history(app: &TestApp) -> (String, String) {
     let project = app.create_project(&admin, "Plant").await;
     let id = project["id"].as_str().expect("id").to_owned();
     let path = format!("/projects/{id}");
-    let resp = app
-        .put_json(&path, &admin, &support::sample_project("Plant B"))
-        .header("if-match", "\"1\"")
-        .send()
-        .await
-        .expect("send");
+    let resp = app.put_json(&path, &admin, &support::sample_project("Plant B")).header("if-match", "\"1\"").send().await.expect("send");
     assert_eq!(resp.status(), 200);
-    let resp = app
-        .delete(&path, &admin)
-        .header("if-match", "\"2\"")
-        .send()
-        .await
-        .expect("send");
+    let resp = app.delete(&path, &admin).header("if-match", "\"2\"").send().await.expect("send");
     assert!(resp.status().is_success(), "{}", resp.status());
     (admin, id)
 }
@@ -56,47 +46,23 @@ async fn only_audit_readers_see_the_log_newest_first_filtered_and_paged(app: Tes
     let designer = app.token("acme", "dan", Role::Designer).await;
     for path in ["/audit", "/audit.csv", "/audit/verify"] {
         let resp = app.get(path, &designer).send().await.expect("send");
-        assert_eq!(
-            resp.status(),
-            403,
-            "{} backend: {path} needs audit_read",
-            app.backend_name()
-        );
+        assert_eq!(resp.status(), 403, "{} backend: {path} needs audit_read", app.backend_name());
     }
 
     let all = json(app.get("/audit", &admin).send().await.expect("send")).await;
     let items = all["items"].as_array().expect("items");
-    let seqs: Vec<u64> = items
-        .iter()
-        .map(|e| e["seq"].as_u64().expect("seq"))
-        .collect();
-    assert!(
-        seqs.len() >= 9,
-        "started and outcome of three changes, three refusals: {seqs:?}"
-    );
-    assert!(
-        seqs.windows(2).all(|w| w[0] > w[1]),
-        "newest first: {seqs:?}"
-    );
+    let seqs: Vec<u64> = items.iter().map(|e| e["seq"].as_u64().expect("seq")).collect();
+    assert!(seqs.len() >= 9, "started and outcome of three changes, three refusals: {seqs:?}");
+    assert!(seqs.windows(2).all(|w| w[0] > w[1]), "newest first: {seqs:?}");
     // The designer's three refused reads are the newest events, then the delete.
     for e in &items[..3] {
-        assert_eq!(
-            (e["result"].as_str(), e["user_id"].as_str()),
-            (Some("denied"), Some("dan")),
-            "{e}"
-        );
+        assert_eq!((e["result"].as_str(), e["user_id"].as_str()), (Some("denied"), Some("dan")), "{e}");
     }
     assert_eq!(items[3]["operation"], "DELETE /projects/{id}");
     assert_eq!(items[3]["result"], "success");
     assert_eq!(items[3]["target"], format!("project:{id}"));
 
-    let puts = json(
-        app.get("/audit?operation=PUT%20/projects&result=success", &admin)
-            .send()
-            .await
-            .expect("send"),
-    )
-    .await;
+    let puts = json(app.get("/audit?operation=PUT%20/projects&result=success", &admin).send().await.expect("send")).await;
     let puts = puts["items"].as_array().expect("items");
     assert_eq!(puts.len(), 1, "{puts:?}");
     assert_eq!(puts[0]["operation"], "PUT /projects/{id}");
@@ -113,32 +79,12 @@ async fn only_audit_readers_see_the_log_newest_first_filtered_and_paged(app: Tes
             None => break,
         }
     }
-    assert_eq!(
-        seen,
-        seqs,
-        "{} backend: the pages together are the whole list",
-        app.backend_name()
-    );
+    assert_eq!(seen, seqs, "{} backend: the pages together are the whole list", app.backend_name());
 
-    let future = json(
-        app.get("/audit?from=2030-01-01&to=2030-01-31", &admin)
-            .send()
-            .await
-            .expect("send"),
-    )
-    .await;
+    let future = json(app.get("/audit?from=2030-01-01&to=2030-01-31", &admin).send().await.expect("send")).await;
     assert_eq!(future["items"].as_array().map(Vec::len), Some(0));
-    for (query, name) in [
-        ("from=2026-13-01", "from"),
-        ("from=2026-05-01&to=2026-04-01", "from"),
-        ("result=ok", "result"),
-        ("from=2024-01-01&to=2026-01-01", "from"),
-    ] {
-        let resp = app
-            .get(&format!("/audit?{query}"), &admin)
-            .send()
-            .await
-            .expect("send");
+    for (query, name) in [("from=2026-13-01", "from"), ("from=2026-05-01&to=2026-04-01", "from"), ("result=ok", "result"), ("from=2024-01-01&to=2026-01-01", "from")] {
+        let resp = app.get(&format!("/audit?{query}"), &admin).send().await.expect("send");
         assert_eq!(resp.status(), 400, "{query}");
         let p = support::problem(resp).await;
         assert_eq!(p["errors"][0]["parameter"], name, "{query}: {p}");
@@ -149,47 +95,22 @@ async fn only_audit_readers_see_the_log_newest_first_filtered_and_paged(app: Tes
 /// asked), Japanese headers, and one row per event of the JSON list.
 async fn the_csv_has_japanese_headers_and_one_row_per_event_in_either_encoding(app: TestApp) {
     let (admin, _) = some_history(&app).await;
-    let listed = json(
-        app.get("/audit?limit=1000", &admin)
-            .send()
-            .await
-            .expect("send"),
-    )
-    .await;
+    let listed = json(app.get("/audit?limit=1000", &admin).send().await.expect("send")).await;
     let n = listed["items"].as_array().expect("items").len();
 
     let resp = app.get("/audit.csv", &admin).send().await.expect("send");
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.headers()["content-type"], "text/csv; charset=utf-8");
     let bytes = resp.bytes().await.expect("bytes");
-    assert_eq!(
-        &bytes[..3],
-        b"\xEF\xBB\xBF",
-        "a BOM, so that Excel reads UTF-8"
-    );
+    assert_eq!(&bytes[..3], b"\xEF\xBB\xBF", "a BOM, so that Excel reads UTF-8");
     let text = std::str::from_utf8(&bytes[3..]).expect("utf-8");
     let lines: Vec<&str> = text.lines().collect();
-    assert!(
-        lines[0].starts_with("日時(JST),操作,結果,ユーザーID"),
-        "{}",
-        lines[0]
-    );
+    assert!(lines[0].starts_with("日時(JST),操作,結果,ユーザーID"), "{}", lines[0]);
     assert_eq!(lines.len(), n + 1, "a header and one row per event");
-    assert!(
-        lines[1].contains("DELETE /projects/{id}") && lines[1].contains("成功"),
-        "{}",
-        lines[1]
-    );
+    assert!(lines[1].contains("DELETE /projects/{id}") && lines[1].contains("成功"), "{}", lines[1]);
 
-    let resp = app
-        .get("/audit.csv?encoding=shift_jis", &admin)
-        .send()
-        .await
-        .expect("send");
-    assert_eq!(
-        resp.headers()["content-type"],
-        "text/csv; charset=Shift_JIS"
-    );
+    let resp = app.get("/audit.csv?encoding=shift_jis", &admin).send().await.expect("send");
+    assert_eq!(resp.headers()["content-type"], "text/csv; charset=Shift_JIS");
     let bytes = resp.bytes().await.expect("bytes");
     let (decoded, _, bad) = encoding_rs::SHIFT_JIS.decode(&bytes);
     assert!(!bad);
@@ -207,21 +128,11 @@ struct Edited {
 
 #[async_trait::async_trait]
 impl AuditLog for Edited {
-    async fn append(
-        &self,
-        tenant: &TenantId,
-        event: &AuditEvent,
-    ) -> Result<StoredAuditEvent, StoreError> {
+    async fn append(&self, tenant: &TenantId, event: &AuditEvent) -> Result<StoredAuditEvent, StoreError> {
         self.inner.append(tenant, event).await
     }
 
-    async fn list_month(
-        &self,
-        tenant: &TenantId,
-        month: &str,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<Page<StoredAuditEvent>, StoreError> {
+    async fn list_month(&self, tenant: &TenantId, month: &str, after: Option<&str>, limit: usize) -> Result<Page<StoredAuditEvent>, StoreError> {
         let mut page = self.inner.list_month(tenant, month, after, limit).await?;
         if self.drop {
             page.items.retain(|e| e.seq != self.seq);
@@ -242,60 +153,17 @@ async fn the_chain_check_names_the_first_edited_or_missing_event(app: TestApp) {
     assert!(n >= 6, "{ok}");
     assert_eq!(ok["head_seq"].as_u64(), Some(n));
 
-    let edited = app
-        .with_audit(|inner| {
-            Arc::new(Edited {
-                inner,
-                seq: 3,
-                drop: false,
-            })
-        })
-        .await;
+    let edited = app.with_audit(|inner| Arc::new(Edited { inner, seq: 3, drop: false })).await;
     let admin2 = edited.token("acme", "ann", Role::TenantAdmin).await;
-    let report = json(
-        edited
-            .get("/audit/verify", &admin2)
-            .send()
-            .await
-            .expect("send"),
-    )
-    .await;
+    let report = json(edited.get("/audit/verify", &admin2).send().await.expect("send")).await;
     assert_eq!(report["intact"], false, "{report}");
-    assert_eq!(
-        (
-            report["first_broken"]["seq"].as_u64(),
-            report["first_broken"]["reason"].as_str()
-        ),
-        (Some(3), Some("hash_mismatch")),
-        "{report}"
-    );
+    assert_eq!((report["first_broken"]["seq"].as_u64(), report["first_broken"]["reason"].as_str()), (Some(3), Some("hash_mismatch")), "{report}");
     let _ = admin;
 
-    let gap = edited
-        .with_audit(|inner| {
-            Arc::new(Edited {
-                inner,
-                seq: 2,
-                drop: true,
-            })
-        })
-        .await;
+    let gap = edited.with_audit(|inner| Arc::new(Edited { inner, seq: 2, drop: true })).await;
     let admin3 = gap.token("acme", "ann", Role::TenantAdmin).await;
-    let report = json(
-        gap.get("/audit/verify", &admin3)
-            .send()
-            .await
-            .expect("send"),
-    )
-    .await;
-    assert_eq!(
-        (
-            report["first_broken"]["seq"].as_u64(),
-            report["first_broken"]["reason"].as_str()
-        ),
-        (Some(3), Some("sequence_gap")),
-        "{report}"
-    );
+    let report = json(gap.get("/audit/verify", &admin3).send().await.expect("send")).await;
+    assert_eq!((report["first_broken"]["seq"].as_u64(), report["first_broken"]["reason"].as_str()), (Some(3), Some("sequence_gap")), "{report}");
 }
 
 /// The log as a store that lost its newest events: every event after `keep` is gone.
@@ -306,21 +174,11 @@ struct Truncated {
 
 #[async_trait::async_trait]
 impl AuditLog for Truncated {
-    async fn append(
-        &self,
-        tenant: &TenantId,
-        event: &AuditEvent,
-    ) -> Result<StoredAuditEvent, StoreError> {
+    async fn append(&self, tenant: &TenantId, event: &AuditEvent) -> Result<StoredAuditEvent, StoreError> {
         self.inner.append(tenant, event).await
     }
 
-    async fn list_month(
-        &self,
-        tenant: &TenantId,
-        month: &str,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<Page<StoredAuditEvent>, StoreError> {
+    async fn list_month(&self, tenant: &TenantId, month: &str, after: Option<&str>, limit: usize) -> Result<Page<StoredAuditEvent>, StoreError> {
         let mut page = self.inner.list_month(tenant, month, after, limit).await?;
         page.items.retain(|e| e.seq <= self.keep);
         Ok(page)
@@ -334,13 +192,7 @@ impl AuditLog for Truncated {
 async fn a_chain_cut_after_its_anchored_head_is_found_truncated(app: TestApp) {
     let anchors = app.gateway.backend.anchors.clone();
     let app = app
-        .with_audit(|inner| {
-            Arc::new(platform::anchor::AnchoredLog::new(
-                inner,
-                anchors,
-                std::time::Duration::ZERO,
-            ))
-        })
+        .with_audit(|inner| Arc::new(platform::anchor::AnchoredLog::new(inner, anchors, std::time::Duration::ZERO)))
         .await;
     let (admin, _) = some_history(&app).await;
     let ok = json(app.get("/audit/verify", &admin).send().await.expect("send")).await;
@@ -348,44 +200,16 @@ async fn a_chain_cut_after_its_anchored_head_is_found_truncated(app: TestApp) {
     let head = ok["head_seq"].as_u64().expect("head");
     let anchored = ok["anchor"]["seq"].as_u64().expect("an anchor");
     // The verify request itself is not a change: the anchor is the last change's event.
-    assert!(
-        anchored >= head - 1 && anchored <= head,
-        "anchor {anchored}, head {head}: {ok}"
-    );
-    assert_eq!(
-        ok["anchor"]["hash"].as_str().map(str::len),
-        Some(64),
-        "{ok}"
-    );
+    assert!(anchored >= head - 1 && anchored <= head, "anchor {anchored}, head {head}: {ok}");
+    assert_eq!(ok["anchor"]["hash"].as_str().map(str::len), Some(64), "{ok}");
 
-    let cut = app
-        .with_audit(|inner| {
-            Arc::new(Truncated {
-                inner,
-                keep: anchored - 3,
-            })
-        })
-        .await;
+    let cut = app.with_audit(|inner| Arc::new(Truncated { inner, keep: anchored - 3 })).await;
     let admin2 = cut.token("acme", "ann", Role::TenantAdmin).await;
-    let report = json(
-        cut.get("/audit/verify", &admin2)
-            .send()
-            .await
-            .expect("send"),
-    )
-    .await;
-    assert_eq!(
-        report["intact"],
-        false,
-        "{} backend: {report}",
-        cut.backend_name()
-    );
+    let report = json(cut.get("/audit/verify", &admin2).send().await.expect("send")).await;
+    assert_eq!(report["intact"], false, "{} backend: {report}", cut.backend_name());
     assert_eq!(report["head_seq"].as_u64(), Some(anchored - 3), "{report}");
     assert_eq!(
-        (
-            report["first_broken"]["seq"].as_u64(),
-            report["first_broken"]["reason"].as_str()
-        ),
+        (report["first_broken"]["seq"].as_u64(), report["first_broken"]["reason"].as_str()),
         (Some(anchored), Some("truncated")),
         "{report}"
     );
@@ -396,45 +220,14 @@ async fn a_chain_cut_after_its_anchored_head_is_found_truncated(app: TestApp) {
 /// values before and after, and nothing that did not change.
 async fn a_settings_change_is_logged_with_its_values_before_and_after(app: TestApp) {
     let admin = app.token("acme", "ann", Role::TenantAdmin).await;
-    let body =
-        serde_json::json!({ "ip_allow_list": [], "mfa_required": true, "lockout_threshold": 3 });
-    assert_eq!(
-        app.put_json("/admin/settings", &admin, &body)
-            .send()
-            .await
-            .expect("send")
-            .status(),
-        200
-    );
-    let page = json(
-        app.get(
-            "/audit?operation=PUT%20/admin/settings&result=success",
-            &admin,
-        )
-        .send()
-        .await
-        .expect("send"),
-    )
-    .await;
-    let detail = page["items"][0]["detail"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{} backend: {page}", app.backend_name()))
-        .to_owned();
+    let body = serde_json::json!({ "ip_allow_list": [], "mfa_required": true, "lockout_threshold": 3 });
+    assert_eq!(app.put_json("/admin/settings", &admin, &body).send().await.expect("send").status(), 200);
+    let page = json(app.get("/audit?operation=PUT%20/admin/settings&result=success", &admin).send().await.expect("send")).await;
+    let detail = page["items"][0]["detail"].as_str().unwrap_or_else(|| panic!("{} backend: {page}", app.backend_name())).to_owned();
     let (status, changes) = detail.split_once(' ').expect("status, then the changes");
     assert_eq!(status, "200");
     let changes: Value = serde_json::from_str(changes).expect("json");
-    assert_eq!(
-        changes["mfa_required"],
-        serde_json::json!([false, true]),
-        "{detail}"
-    );
-    assert_eq!(
-        changes["lockout_threshold"],
-        serde_json::json!([5, 3]),
-        "{detail}"
-    );
-    assert!(
-        changes.get("lockout_duration_minutes").is_none() && changes.get("your_ip").is_none(),
-        "{detail}"
-    );
+    assert_eq!(changes["mfa_required"], serde_json::json!([false, true]), "{detail}");
+    assert_eq!(changes["lockout_threshold"], serde_json::json!([5, 3]), "{detail}");
+    assert!(changes.get("lockout_duration_minutes").is_none() && changes.get("your_ip").is_none(), "{detail}");
 }

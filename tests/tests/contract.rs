@@ -89,11 +89,7 @@ mod local_only {
             metadata: Default::default(),
             expires_at: platform::http::now_millis() + 3_600_000,
         };
-        t.backend
-            .blobs
-            .put(&tenant, &key, b"a,b\r\n".to_vec(), &info)
-            .await
-            .expect("put");
+        t.backend.blobs.put(&tenant, &key, b"a,b\r\n".to_vec(), &info).await.expect("put");
         (tenant, key)
     }
 
@@ -107,11 +103,7 @@ mod local_only {
     async fn assert_refused(t: &Target, url: &str, what: &str) {
         let (status, body, headers) = t.download(url).await;
         assert_eq!(status, 403, "{what}: {url}");
-        assert_eq!(
-            headers.get("content-type").map(String::as_str),
-            Some("application/problem+json"),
-            "{what}"
-        );
+        assert_eq!(headers.get("content-type").map(String::as_str), Some("application/problem+json"), "{what}");
         let problem: serde_json::Value = serde_json::from_slice(&body).expect("problem JSON");
         assert_eq!(problem["code"], "download_refused", "{what}");
     }
@@ -124,17 +116,8 @@ mod local_only {
         let t = Target::local().await;
         let (acme, key) = given_blob(&t, "acme", "exports/x1/report.csv").await;
         contract::given_tenant(&t.backend, "globex").await;
-        let good = t
-            .backend
-            .blobs
-            .download_url(&acme, &key, Duration::from_secs(60))
-            .await
-            .expect("URL");
-        assert_eq!(
-            t.download(&good.url).await.0,
-            200,
-            "the untouched URL works"
-        );
+        let good = t.backend.blobs.download_url(&acme, &key, Duration::from_secs(60)).await.expect("URL");
+        assert_eq!(t.download(&good.url).await.0, 200, "the untouched URL works");
 
         let blobs = t.local_blobs().expect("local");
         let past = time::OffsetDateTime::now_utc().unix_timestamp() - 1;
@@ -142,23 +125,10 @@ mod local_only {
         assert_refused(&t, &flip_hex_digit(&good.url), "tampered signature").await;
         let (_, exp_and_sig) = good.url.split_once("exp=").expect("exp");
         let (exp, sig) = exp_and_sig.split_once('&').expect("sig");
-        let later = good.url.replace(
-            &format!("exp={exp}&"),
-            &format!("exp={}&", exp.parse::<i64>().unwrap() + 3600),
-        );
+        let later = good.url.replace(&format!("exp={exp}&"), &format!("exp={}&", exp.parse::<i64>().unwrap() + 3600));
         assert_refused(&t, &later, "expiry pushed later").await;
-        assert_refused(
-            &t,
-            &good.url.replace("/_blobs/acme/", "/_blobs/globex/"),
-            "another tenant's path",
-        )
-        .await;
-        assert_refused(
-            &t,
-            &format!("/_blobs/acme/exports/x1/report.csv?exp={exp}"),
-            "no signature",
-        )
-        .await;
+        assert_refused(&t, &good.url.replace("/_blobs/acme/", "/_blobs/globex/"), "another tenant's path").await;
+        assert_refused(&t, &format!("/_blobs/acme/exports/x1/report.csv?exp={exp}"), "no signature").await;
         assert!(!sig.is_empty());
     }
 
@@ -175,28 +145,12 @@ mod local_only {
             metadata: Default::default(),
             expires_at: platform::http::now_millis() - 1,
         };
-        t.backend
-            .blobs
-            .put(&acme, &key, b"old".to_vec(), &info)
-            .await
-            .expect("put");
+        t.backend.blobs.put(&acme, &key, b"old".to_vec(), &info).await.expect("put");
         let blobs = t.local_blobs().expect("local");
-        let url = blobs.sign_path(
-            &acme,
-            &key,
-            time::OffsetDateTime::now_utc().unix_timestamp() + 60,
-        );
-        assert_eq!(
-            t.download(&url).await.0,
-            404,
-            "an expired blob is not served"
-        );
+        let url = blobs.sign_path(&acme, &key, time::OffsetDateTime::now_utc().unix_timestamp() + 60);
+        assert_eq!(t.download(&url).await.0, 404, "an expired blob is not served");
         assert_eq!(blobs.sweep(platform::http::now_millis()).expect("sweep"), 1);
-        assert_eq!(
-            blobs.sweep(platform::http::now_millis()).expect("sweep"),
-            0,
-            "nothing left to sweep"
-        );
+        assert_eq!(blobs.sweep(platform::http::now_millis()).expect("sweep"), 0, "nothing left to sweep");
     }
 }
 
@@ -221,43 +175,17 @@ mod aws_blobs {
             metadata: Default::default(),
             expires_at: platform::http::now_millis() + 3_600_000,
         };
-        t.backend
-            .blobs
-            .put(&acme, &key, b"%PDF-1.7".to_vec(), &info)
-            .await
-            .expect("put");
+        t.backend.blobs.put(&acme, &key, b"%PDF-1.7".to_vec(), &info).await.expect("put");
         let (s3, bucket) = t.s3().expect("aws");
-        let head = s3
-            .head_object()
-            .bucket(bucket)
-            .key("tenants/acme/exports/x1/tcc-p1.pdf")
-            .send()
-            .await
-            .expect("the object lies under the tenant prefix");
-        assert_eq!(
-            head.server_side_encryption().map(|s| s.as_str()),
-            Some("aws:kms")
-        );
+        let head = s3.head_object().bucket(bucket).key("tenants/acme/exports/x1/tcc-p1.pdf").send().await.expect("the object lies under the tenant prefix");
+        assert_eq!(head.server_side_encryption().map(|s| s.as_str()), Some("aws:kms"));
         if let Some(kms_key) = head.ssekms_key_id() {
             assert!(kms_key.ends_with("/acme"), "encrypted under {kms_key}");
         }
-        let url = t
-            .backend
-            .blobs
-            .download_url(&acme, &key, Duration::from_secs(900))
-            .await
-            .expect("URL");
+        let url = t.backend.blobs.download_url(&acme, &key, Duration::from_secs(900)).await.expect("URL");
         assert!(url.url.contains("X-Amz-Expires=900"), "{}", url.url);
-        assert!(
-            url.url.contains("response-content-disposition="),
-            "{}",
-            url.url
-        );
-        assert!(
-            url.url.contains("/tenants/acme/exports/x1/tcc-p1.pdf"),
-            "{}",
-            url.url
-        );
+        assert!(url.url.contains("response-content-disposition="), "{}", url.url);
+        assert!(url.url.contains("/tenants/acme/exports/x1/tcc-p1.pdf"), "{}", url.url);
     }
 }
 
@@ -304,40 +232,21 @@ mod aws_only {
         let t = Target::aws().await;
         let tenant = TenantId::parse("acme").expect("tenant id");
         let projects = &t.backend.projects;
-        projects
-            .create_project(&tenant, &record("big", 1, noise(2 * 1024 * 1024)))
-            .await
-            .expect("create");
+        projects.create_project(&tenant, &record("big", 1, noise(2 * 1024 * 1024))).await.expect("create");
         let keys = sort_keys(&t).await;
-        let v1_parts = keys
-            .iter()
-            .filter(|k| k.starts_with("PART#big#0000000001#"))
-            .count();
+        let v1_parts = keys.iter().filter(|k| k.starts_with("PART#big#0000000001#")).count();
         assert_eq!(v1_parts, 6, "2 MiB in parts of 350 KiB: {keys:?}");
 
-        projects
-            .replace_project(&tenant, &record("big", 2, noise(400 * 1024)), 1)
-            .await
-            .expect("replace");
+        projects.replace_project(&tenant, &record("big", 2, noise(400 * 1024)), 1).await.expect("replace");
         let keys = sort_keys(&t).await;
         assert_eq!(
             keys,
-            vec![
-                "PART#big#0000000002#000",
-                "PART#big#0000000002#001",
-                "PROJECT#big"
-            ],
+            vec!["PART#big#0000000002#000", "PART#big#0000000002#001", "PROJECT#big"],
             "only the current version's parts remain"
         );
 
-        projects
-            .delete_project(&tenant, &ProjectId::parse("big").expect("id"), Some(2))
-            .await
-            .expect("delete");
-        assert!(
-            sort_keys(&t).await.is_empty(),
-            "a deleted project left items behind"
-        );
+        projects.delete_project(&tenant, &ProjectId::parse("big").expect("id"), Some(2)).await.expect("delete");
+        assert!(sort_keys(&t).await.is_empty(), "a deleted project left items behind");
     }
 
     /// Given content too large for one DynamoDB transaction, the write is refused as too
@@ -347,34 +256,15 @@ mod aws_only {
         let t = Target::aws().await;
         let tenant = TenantId::parse("acme").expect("tenant id");
         let projects = &t.backend.projects;
-        let r = projects
-            .create_project(&tenant, &record("huge", 1, noise(5 * 1024 * 1024)))
-            .await;
-        assert!(
-            matches!(r, Err(StoreError::TooLarge { .. })),
-            "expected TooLarge, got {r:?}"
-        );
-        assert!(
-            sort_keys(&t).await.is_empty(),
-            "a refused write stored something"
-        );
+        let r = projects.create_project(&tenant, &record("huge", 1, noise(5 * 1024 * 1024))).await;
+        assert!(matches!(r, Err(StoreError::TooLarge { .. })), "expected TooLarge, got {r:?}");
+        assert!(sort_keys(&t).await.is_empty(), "a refused write stored something");
 
         let small = record("p", 1, b"small".to_vec());
-        projects
-            .create_project(&tenant, &small)
-            .await
-            .expect("create");
-        let r = projects
-            .replace_project(&tenant, &record("p", 2, noise(5 * 1024 * 1024)), 1)
-            .await;
-        assert!(
-            matches!(r, Err(StoreError::TooLarge { .. })),
-            "expected TooLarge, got {r:?}"
-        );
-        assert_eq!(
-            projects.get_project(&tenant, &small.id).await.expect("get"),
-            Some(small)
-        );
+        projects.create_project(&tenant, &small).await.expect("create");
+        let r = projects.replace_project(&tenant, &record("p", 2, noise(5 * 1024 * 1024)), 1).await;
+        assert!(matches!(r, Err(StoreError::TooLarge { .. })), "expected TooLarge, got {r:?}");
+        assert_eq!(projects.get_project(&tenant, &small.id).await.expect("get"), Some(small));
     }
 
     /// Given many appends racing on one tenant's chain, every append gets its own place:
@@ -399,33 +289,17 @@ mod aws_only {
         let appends = (0..6).map(|i| {
             let audit = t.backend.audit.clone();
             let tenant = tenant.clone();
-            let event = platform::ports::AuditEvent {
-                at: event.at + i,
-                ..event.clone()
-            };
+            let event = platform::ports::AuditEvent { at: event.at + i, ..event.clone() };
             tokio::spawn(async move { audit.append(&tenant, &event).await })
         });
         let appends: Vec<_> = appends.collect();
         for handle in appends {
-            handle
-                .await
-                .expect("task")
-                .expect("append under contention");
+            handle.await.expect("task").expect("append under contention");
         }
-        let page = t
-            .backend
-            .audit
-            .list_month(&tenant, "2026-01", None, 100)
-            .await
-            .expect("list");
+        let page = t.backend.audit.list_month(&tenant, "2026-01", None, 100).await.expect("list");
         let seqs: Vec<u64> = page.items.iter().map(|e| e.seq).collect();
         assert_eq!(seqs, (1..=6).collect::<Vec<_>>());
-        let key = t
-            .backend
-            .chain_keys
-            .chain_key(&tenant)
-            .await
-            .expect("chain key");
+        let key = t.backend.chain_keys.chain_key(&tenant).await.expect("chain key");
         let mut prev = platform::seal::CHAIN_START.to_owned();
         for e in &page.items {
             assert_eq!(e.prev_hash, prev);

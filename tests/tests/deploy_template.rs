@@ -12,10 +12,7 @@ use platform::routes::ROUTES;
 use serde_yaml::Value;
 
 fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
 fn load(relative: &str) -> Value {
@@ -57,20 +54,13 @@ fn every_function_is_published_behind_an_alias_with_a_canary_its_alarms_roll_bac
         }
         let pref = &p["DeploymentPreference"];
         if ref_name(&pref["Type"]).as_deref() != Some("DeploymentType") {
-            problems.push(format!(
-                "{id}: DeploymentPreference.Type is not the DeploymentType parameter"
-            ));
+            problems.push(format!("{id}: DeploymentPreference.Type is not the DeploymentType parameter"));
         }
-        let alarms: Vec<String> = pref["Alarms"]
-            .as_sequence()
-            .map(|s| s.iter().filter_map(ref_name).collect())
-            .unwrap_or_default();
+        let alarms: Vec<String> = pref["Alarms"].as_sequence().map(|s| s.iter().filter_map(ref_name).collect()).unwrap_or_default();
         // Each function's own errors, throttles and duration alarms, watching its alias.
         for kind in ["Errors", "Throttles", "Duration"] {
             let Some(alarm) = alarms.iter().find(|a| a.ends_with(&format!("{kind}Alarm"))) else {
-                problems.push(format!(
-                    "{id}: no {kind} alarm in its deployment preference"
-                ));
+                problems.push(format!("{id}: no {kind} alarm in its deployment preference"));
                 continue;
             };
             let a = &resources(&t)[alarm.as_str()];
@@ -78,13 +68,8 @@ fn every_function_is_published_behind_an_alias_with_a_canary_its_alarms_roll_bac
                 problems.push(format!("{id}: {alarm} is not a CloudWatch alarm"));
                 continue;
             }
-            let dims = a["Properties"]["Dimensions"]
-                .as_sequence()
-                .cloned()
-                .unwrap_or_default();
-            let watches = dims.iter().any(|d| {
-                d["Name"] == "FunctionName" && ref_name(&d["Value"]).as_deref() == Some(id.as_str())
-            });
+            let dims = a["Properties"]["Dimensions"].as_sequence().cloned().unwrap_or_default();
+            let watches = dims.iter().any(|d| d["Name"] == "FunctionName" && ref_name(&d["Value"]).as_deref() == Some(id.as_str()));
             let on_alias = dims.iter().any(|d| {
                 d["Name"] == "Resource"
                     && matches!(&d["Value"], Value::Tagged(tg) if tg.tag == "!Sub" && tg.value.as_str() == Some(&format!("${{{id}}}:live")))
@@ -105,36 +90,19 @@ fn every_function_is_published_behind_an_alias_with_a_canary_its_alarms_roll_bac
 #[test]
 fn the_service_wide_alarms_and_the_dashboard_exist() {
     let t = load("infra/template.yaml");
-    for id in [
-        "Api5xxRateAlarm",
-        "ApiLatencyAlarm",
-        "TableSystemErrorsAlarm",
-        "TableThrottlesAlarm",
-        "KmsErrorsAlarm",
-        "StsErrorsAlarm",
-    ] {
+    for id in ["Api5xxRateAlarm", "ApiLatencyAlarm", "TableSystemErrorsAlarm", "TableThrottlesAlarm", "KmsErrorsAlarm", "StsErrorsAlarm"] {
         let a = &resources(&t)[id];
         assert_eq!(a["Type"].as_str(), Some("AWS::CloudWatch::Alarm"), "{id}");
-        assert_eq!(
-            ref_name(&a["Properties"]["AlarmActions"][0]).as_deref(),
-            Some("AlarmTopic"),
-            "{id}"
-        );
+        assert_eq!(ref_name(&a["Properties"]["AlarmActions"][0]).as_deref(), Some("AlarmTopic"), "{id}");
     }
     assert_eq!(of_type(&t, "AWS::CloudWatch::Dashboard").len(), 1);
     let sub = &resources(&t)["AlarmTopicEmail"];
     assert_eq!(sub["Condition"].as_str(), Some("HasOperatorEmail"));
     // The KMS alarm counts the log line the KMS adapter writes on a failed call.
-    let filter = resources(&t)["KmsErrorsMetricFilter"]["Properties"]["FilterPattern"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let filter = resources(&t)["KmsErrorsMetricFilter"]["Properties"]["FilterPattern"].as_str().unwrap().to_owned();
     assert!(filter.contains(r#"$.dependency = "kms""#), "{filter}");
     let kms = std::fs::read_to_string(repo_root().join("shared/platform/src/aws/kms.rs")).unwrap();
-    assert!(
-        kms.contains(r#"dependency = "kms""#),
-        "the KMS adapter no longer logs `dependency = \"kms\"`"
-    );
+    assert!(kms.contains(r#"dependency = "kms""#), "the KMS adapter no longer logs `dependency = \"kms\"`");
 }
 
 #[test]
@@ -142,9 +110,7 @@ fn the_stack_refuses_every_region_but_tokyo() {
     for file in ["infra/template.yaml", "infra/bootstrap.yaml"] {
         let t = load(file);
         let assertion = &t["Rules"]["TokyoOnly"]["Assertions"][0]["Assert"];
-        let Value::Tagged(eq) = assertion else {
-            panic!("{file}: TokyoOnly is not an !Equals")
-        };
+        let Value::Tagged(eq) = assertion else { panic!("{file}: TokyoOnly is not an !Equals") };
         assert_eq!(eq.tag, "!Equals", "{file}");
         let args = eq.value.as_sequence().unwrap();
         assert_eq!(ref_name(&args[0]).as_deref(), Some("AWS::Region"), "{file}");
@@ -158,10 +124,7 @@ fn the_custom_domain_accepts_tls_1_2_or_newer_only() {
     let domains = of_type(&t, "AWS::ApiGatewayV2::DomainName");
     assert_eq!(domains.len(), 1);
     for (id, d) in domains {
-        for c in d["Properties"]["DomainNameConfigurations"]
-            .as_sequence()
-            .unwrap()
-        {
+        for c in d["Properties"]["DomainNameConfigurations"].as_sequence().unwrap() {
             assert_eq!(c["SecurityPolicy"].as_str(), Some("TLS_1_2"), "{id}");
         }
     }
@@ -171,18 +134,10 @@ fn the_custom_domain_accepts_tls_1_2_or_newer_only() {
 fn every_route_of_the_route_table_is_throttled() {
     let t = load("infra/template.yaml");
     let api = of_type(&t, "AWS::Serverless::HttpApi");
-    let settings = api[0].1["Properties"]["RouteSettings"]
-        .as_mapping()
-        .expect("RouteSettings");
-    let declared: BTreeSet<String> = settings
-        .keys()
-        .filter_map(|k| k.as_str().map(str::to_owned))
-        .collect();
+    let settings = api[0].1["Properties"]["RouteSettings"].as_mapping().expect("RouteSettings");
+    let declared: BTreeSet<String> = settings.keys().filter_map(|k| k.as_str().map(str::to_owned)).collect();
     let wanted: BTreeSet<String> = ROUTES.iter().map(|r| r.key()).collect();
-    assert_eq!(
-        declared, wanted,
-        "RouteSettings must name exactly the routes of ROUTES"
-    );
+    assert_eq!(declared, wanted, "RouteSettings must name exactly the routes of ROUTES");
     for (key, s) in settings {
         let key = key.as_str().unwrap();
         let rate = ref_name(&s["ThrottlingRateLimit"]);
@@ -205,38 +160,20 @@ fn the_deploy_workflow_authenticates_by_oidc_without_long_lived_keys() {
     let steps = w["jobs"]["deploy"]["steps"].as_sequence().unwrap();
     let creds = steps
         .iter()
-        .find(|s| {
-            s["uses"]
-                .as_str()
-                .is_some_and(|u| u.starts_with("aws-actions/configure-aws-credentials@"))
-        })
+        .find(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("aws-actions/configure-aws-credentials@")))
         .expect("configure-aws-credentials step");
     assert!(creds["with"]["role-to-assume"].as_str().is_some());
     assert_eq!(creds["with"]["aws-region"].as_str(), Some("ap-northeast-1"));
-    for forbidden in [
-        "aws-access-key-id",
-        "aws-secret-access-key",
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-    ] {
+    for forbidden in ["aws-access-key-id", "aws-secret-access-key", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] {
         assert!(!text.contains(forbidden), "deploy.yml mentions {forbidden}");
     }
     assert!(text.contains("--no-fail-on-empty-changeset"));
     // The role it assumes trusts only this repository's environments, through GitHub's OIDC.
     let b = load("infra/bootstrap.yaml");
-    let trust =
-        &resources(&b)["DeployRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0];
-    assert_eq!(
-        trust["Action"].as_str(),
-        Some("sts:AssumeRoleWithWebIdentity")
-    );
-    assert_eq!(
-        trust["Condition"]["StringEquals"]["token.actions.githubusercontent.com:aud"].as_str(),
-        Some("sts.amazonaws.com")
-    );
-    let subs = trust["Condition"]["StringLike"]["token.actions.githubusercontent.com:sub"]
-        .as_sequence()
-        .unwrap();
+    let trust = &resources(&b)["DeployRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0];
+    assert_eq!(trust["Action"].as_str(), Some("sts:AssumeRoleWithWebIdentity"));
+    assert_eq!(trust["Condition"]["StringEquals"]["token.actions.githubusercontent.com:aud"].as_str(), Some("sts.amazonaws.com"));
+    let subs = trust["Condition"]["StringLike"]["token.actions.githubusercontent.com:sub"].as_sequence().unwrap();
     assert_eq!(subs.len(), 2);
     // The CI workflow runs exactly what CI runs locally.
     let ci = std::fs::read_to_string(repo_root().join(".github/workflows/ci.yml")).unwrap();
@@ -250,12 +187,7 @@ fn samconfig_has_the_dev_and_prod_environments_in_tokyo() {
     for env in ["default", "dev", "prod"] {
         let g = &c[env]["global"]["parameters"];
         assert_eq!(g["region"].as_str(), Some("ap-northeast-1"), "{env}");
-        assert!(
-            g["stack_name"]
-                .as_str()
-                .is_some_and(|s| s.starts_with("kyocho")),
-            "{env}"
-        );
+        assert!(g["stack_name"].as_str().is_some_and(|s| s.starts_with("kyocho")), "{env}");
     }
 }
 
@@ -265,78 +197,37 @@ fn the_web_client_is_served_privately_by_cloudfront_with_security_headers() {
     let r = resources(&t);
     // The bucket is private; only CloudFront reads it, through its origin access control.
     let block = &r["WebBucket"]["Properties"]["PublicAccessBlockConfiguration"];
-    for k in [
-        "BlockPublicAcls",
-        "BlockPublicPolicy",
-        "IgnorePublicAcls",
-        "RestrictPublicBuckets",
-    ] {
+    for k in ["BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"] {
         assert_eq!(block[k].as_bool(), Some(true), "{k}");
     }
     let stmt = &r["WebBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"][0];
-    assert_eq!(
-        stmt["Principal"]["Service"].as_str(),
-        Some("cloudfront.amazonaws.com")
-    );
-    assert!(stmt["Condition"]["StringEquals"]["AWS:SourceArn"]
-        .is_tagged_sub_containing("${WebDistribution}"));
+    assert_eq!(stmt["Principal"]["Service"].as_str(), Some("cloudfront.amazonaws.com"));
+    assert!(stmt["Condition"]["StringEquals"]["AWS:SourceArn"].is_tagged_sub_containing("${WebDistribution}"));
     let d = &r["WebDistribution"]["Properties"]["DistributionConfig"];
     assert!(d["Origins"][0]["OriginAccessControlId"].is_tagged_getatt("WebOriginAccessControl.Id"));
     let behaviour = &d["DefaultCacheBehavior"];
-    assert_eq!(
-        behaviour["ViewerProtocolPolicy"].as_str(),
-        Some("redirect-to-https")
-    );
-    assert_eq!(
-        ref_name(&behaviour["ResponseHeadersPolicyId"]).as_deref(),
-        Some("WebSecurityHeaders")
-    );
+    assert_eq!(behaviour["ViewerProtocolPolicy"].as_str(), Some("redirect-to-https"));
+    assert_eq!(ref_name(&behaviour["ResponseHeadersPolicyId"]).as_deref(), Some("WebSecurityHeaders"));
     // With its own domain the distribution accepts TLS 1.2 or newer only.
-    let Value::Tagged(cert) = &d["ViewerCertificate"] else {
-        panic!("ViewerCertificate is not an !If")
-    };
-    assert_eq!(
-        cert.value[1]["MinimumProtocolVersion"].as_str(),
-        Some("TLSv1.2_2021")
-    );
+    let Value::Tagged(cert) = &d["ViewerCertificate"] else { panic!("ViewerCertificate is not an !If") };
+    assert_eq!(cert.value[1]["MinimumProtocolVersion"].as_str(), Some("TLSv1.2_2021"));
     // A deep link of the client reloads index.html.
     let errors: Vec<(u64, &str)> = d["CustomErrorResponses"]
         .as_sequence()
         .unwrap()
         .iter()
-        .map(|e| {
-            (
-                e["ErrorCode"].as_u64().unwrap(),
-                e["ResponsePagePath"].as_str().unwrap(),
-            )
-        })
+        .map(|e| (e["ErrorCode"].as_u64().unwrap(), e["ResponsePagePath"].as_str().unwrap()))
         .collect();
-    assert!(
-        errors.contains(&(404, "/index.html")) && errors.contains(&(403, "/index.html")),
-        "{errors:?}"
-    );
+    assert!(errors.contains(&(404, "/index.html")) && errors.contains(&(403, "/index.html")), "{errors:?}");
     // The same strict Content-Security-Policy as `kyocho serve`, plus HSTS.
-    let headers = &r["WebSecurityHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]
-        ["SecurityHeadersConfig"];
-    let Value::Tagged(csp) = &headers["ContentSecurityPolicy"]["ContentSecurityPolicy"] else {
-        panic!("CSP is not a !Sub")
-    };
+    let headers = &r["WebSecurityHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"];
+    let Value::Tagged(csp) = &headers["ContentSecurityPolicy"]["ContentSecurityPolicy"] else { panic!("CSP is not a !Sub") };
     let csp = csp.value[0].as_str().unwrap();
-    for directive in [
-        "default-src 'self'",
-        "script-src 'self'",
-        "frame-ancestors 'none'",
-        "object-src 'none'",
-    ] {
+    for directive in ["default-src 'self'", "script-src 'self'", "frame-ancestors 'none'", "object-src 'none'"] {
         assert!(csp.contains(directive), "{csp}");
     }
     assert!(!csp.contains("unsafe-inline"), "{csp}");
-    assert!(
-        headers["StrictTransportSecurity"]["AccessControlMaxAgeSec"]
-            .as_u64()
-            .unwrap()
-            >= 31_536_000
-    );
+    assert!(headers["StrictTransportSecurity"]["AccessControlMaxAgeSec"].as_u64().unwrap() >= 31_536_000);
 }
 
 trait TagExt {

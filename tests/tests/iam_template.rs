@@ -14,10 +14,7 @@ use std::path::PathBuf;
 use serde_yaml::Value;
 
 fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
 fn template() -> Value {
@@ -30,11 +27,7 @@ fn template() -> Value {
 fn strings(v: &Value) -> Vec<String> {
     match v {
         Value::String(s) => vec![s.clone()],
-        Value::Sequence(items) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_owned)
-            .collect(),
+        Value::Sequence(items) => items.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
         _ => Vec::new(),
     }
 }
@@ -44,11 +37,7 @@ fn function_statements(t: &Value, name: &str) -> Vec<Value> {
     let policies = &t["Resources"][name]["Properties"]["Policies"];
     policies
         .as_sequence()
-        .map(|ps| {
-            ps.iter()
-                .flat_map(|p| p["Statement"].as_sequence().cloned().unwrap_or_default())
-                .collect()
-        })
+        .map(|ps| ps.iter().flat_map(|p| p["Statement"].as_sequence().cloned().unwrap_or_default()).collect())
         .unwrap_or_default()
 }
 
@@ -58,21 +47,12 @@ fn role_statements(t: &Value, name: &str) -> Vec<Value> {
         .as_sequence()
         .expect("the role's policies")
         .iter()
-        .flat_map(|p| {
-            p["PolicyDocument"]["Statement"]
-                .as_sequence()
-                .cloned()
-                .unwrap_or_default()
-        })
+        .flat_map(|p| p["PolicyDocument"]["Statement"].as_sequence().cloned().unwrap_or_default())
         .collect()
 }
 
 fn allowed(statements: &[Value]) -> BTreeSet<String> {
-    statements
-        .iter()
-        .filter(|s| s["Effect"].as_str() == Some("Allow"))
-        .flat_map(|s| strings(&s["Action"]))
-        .collect()
+    statements.iter().filter(|s| s["Effect"].as_str() == Some("Allow")).flat_map(|s| strings(&s["Action"])).collect()
 }
 
 /// What each function's own role may do. Tenant data is not in any row: it is reached
@@ -80,42 +60,10 @@ fn allowed(statements: &[Value]) -> BTreeSet<String> {
 const FUNCTION_ACTIONS: &[(&str, &[&str])] = &[
     ("HealthFunction", &[]),
     ("TokenClaimsFunction", &[]),
-    (
-        "ProjectsFunction",
-        &[
-            "dynamodb:GetItem",
-            "kms:GenerateMac",
-            "sts:AssumeRole",
-            "sts:TagSession",
-        ],
-    ),
-    (
-        "AnalysisFunction",
-        &[
-            "dynamodb:GetItem",
-            "kms:GenerateMac",
-            "sts:AssumeRole",
-            "sts:TagSession",
-        ],
-    ),
-    (
-        "LibraryFunction",
-        &[
-            "dynamodb:GetItem",
-            "kms:GenerateMac",
-            "sts:AssumeRole",
-            "sts:TagSession",
-        ],
-    ),
-    (
-        "ExportsFunction",
-        &[
-            "dynamodb:GetItem",
-            "kms:GenerateMac",
-            "sts:AssumeRole",
-            "sts:TagSession",
-        ],
-    ),
+    ("ProjectsFunction", &["dynamodb:GetItem", "kms:GenerateMac", "sts:AssumeRole", "sts:TagSession"]),
+    ("AnalysisFunction", &["dynamodb:GetItem", "kms:GenerateMac", "sts:AssumeRole", "sts:TagSession"]),
+    ("LibraryFunction", &["dynamodb:GetItem", "kms:GenerateMac", "sts:AssumeRole", "sts:TagSession"]),
+    ("ExportsFunction", &["dynamodb:GetItem", "kms:GenerateMac", "sts:AssumeRole", "sts:TagSession"]),
     (
         "AuthFunction",
         &[
@@ -147,15 +95,7 @@ const FUNCTION_ACTIONS: &[(&str, &[&str])] = &[
             "sts:TagSession",
         ],
     ),
-    (
-        "AdminSettingsFunction",
-        &[
-            "dynamodb:GetItem",
-            "kms:GenerateMac",
-            "sts:AssumeRole",
-            "sts:TagSession",
-        ],
-    ),
+    ("AdminSettingsFunction", &["dynamodb:GetItem", "kms:GenerateMac", "sts:AssumeRole", "sts:TagSession"]),
 ];
 
 #[test]
@@ -168,30 +108,17 @@ fn each_function_role_lists_exactly_its_row_of_the_table() {
         .filter(|(_, r)| r["Type"].as_str() == Some("AWS::Serverless::Function"))
         .map(|(k, _)| k.as_str().unwrap().to_owned())
         .collect();
-    let rows: BTreeSet<String> = FUNCTION_ACTIONS
-        .iter()
-        .map(|(f, _)| (*f).to_owned())
-        .collect();
-    assert_eq!(
-        functions, rows,
-        "a function without a row (or a row without a function)"
-    );
+    let rows: BTreeSet<String> = FUNCTION_ACTIONS.iter().map(|(f, _)| (*f).to_owned()).collect();
+    assert_eq!(functions, rows, "a function without a row (or a row without a function)");
     for (function, expected) in FUNCTION_ACTIONS {
         let actual = allowed(&function_statements(&t, function));
         let expected: BTreeSet<String> = expected.iter().map(|a| (*a).to_owned()).collect();
         assert_eq!(actual, expected, "{function}'s own actions");
         for s in function_statements(&t, function) {
             let actions = strings(&s["Action"]);
-            assert!(
-                !actions.iter().any(|a| a.ends_with('*')),
-                "{function}: no wildcard actions: {actions:?}"
-            );
+            assert!(!actions.iter().any(|a| a.ends_with('*')), "{function}: no wildcard actions: {actions:?}");
             if actions.iter().any(|a| a.starts_with("dynamodb:")) {
-                assert_eq!(
-                    actions,
-                    ["dynamodb:GetItem"],
-                    "{function} reads user lookups only"
-                );
+                assert_eq!(actions, ["dynamodb:GetItem"], "{function} reads user lookups only");
                 assert_eq!(
                     strings(&s["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]),
                     ["SUB#*"],
@@ -199,10 +126,7 @@ fn each_function_role_lists_exactly_its_row_of_the_table() {
                 );
             }
             if actions.iter().any(|a| a.starts_with("sts:")) {
-                assert!(
-                    format!("{:?}", s["Resource"]).contains("TenantAccessRole"),
-                    "{function} assumes only the tenant-access role"
-                );
+                assert!(format!("{:?}", s["Resource"]).contains("TenantAccessRole"), "{function} assumes only the tenant-access role");
             }
         }
     }
@@ -272,10 +196,7 @@ fn no_role_may_do_what_the_code_never_calls() {
         }
     }
     for a in allowed(&role_statements(&t, "TenantAccessRole")) {
-        granted
-            .entry(a)
-            .or_default()
-            .insert("TenantAccessRole".to_owned());
+        granted.entry(a).or_default().insert("TenantAccessRole".to_owned());
     }
     for (action, holders) in &granted {
         let calls = calls_for(action);
@@ -284,10 +205,7 @@ fn no_role_may_do_what_the_code_never_calls() {
             "{action} (granted to {holders:?}) is never called: none of {calls:?} is in shared/platform/src"
         );
     }
-    assert!(
-        granted.len() >= 15,
-        "the table read the template: {granted:?}"
-    );
+    assert!(granted.len() >= 15, "the table read the template: {granted:?}");
 }
 
 #[test]
@@ -297,21 +215,11 @@ fn tenant_data_is_reachable_only_in_a_session_tagged_with_its_tenant() {
     assert_eq!(role["Type"].as_str(), Some("AWS::IAM::Role"));
     // Trust: the stack's own roles, and only with the tenant tag (TagSession allowed).
     let trust = &role["Properties"]["AssumeRolePolicyDocument"]["Statement"][0];
-    assert_eq!(
-        strings(&trust["Action"]),
-        ["sts:AssumeRole", "sts:TagSession"]
-    );
-    assert_eq!(
-        trust["Condition"]["StringLike"]["aws:RequestTag/tenant_id"].as_str(),
-        Some("?*")
-    );
-    assert_eq!(
-        strings(&trust["Condition"]["ForAllValues:StringEquals"]["aws:TagKeys"]),
-        ["tenant_id"]
-    );
+    assert_eq!(strings(&trust["Action"]), ["sts:AssumeRole", "sts:TagSession"]);
+    assert_eq!(trust["Condition"]["StringLike"]["aws:RequestTag/tenant_id"].as_str(), Some("?*"));
+    assert_eq!(strings(&trust["Condition"]["ForAllValues:StringEquals"]["aws:TagKeys"]), ["tenant_id"]);
     assert!(
-        format!("{:?}", trust["Condition"]["ArnLike"]["aws:PrincipalArn"])
-            .contains("${AWS::StackName}-"),
+        format!("{:?}", trust["Condition"]["ArnLike"]["aws:PrincipalArn"]).contains("${AWS::StackName}-"),
         "only roles of this stack may assume it"
     );
 
@@ -321,28 +229,16 @@ fn tenant_data_is_reachable_only_in_a_session_tagged_with_its_tenant() {
         let sid = s["Sid"].as_str().unwrap_or("?").to_owned();
         if actions.iter().any(|a| a.starts_with("dynamodb:")) {
             let keys = strings(&s["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]);
-            assert!(
-                !keys.is_empty(),
-                "{sid}: DynamoDB only with a leading-key condition"
-            );
-            assert_eq!(
-                s["Condition"]["Null"]["dynamodb:LeadingKeys"].as_str(),
-                Some("false"),
-                "{sid}: no key-less access (scans)"
-            );
+            assert!(!keys.is_empty(), "{sid}: DynamoDB only with a leading-key condition");
+            assert_eq!(s["Condition"]["Null"]["dynamodb:LeadingKeys"].as_str(), Some("false"), "{sid}: no key-less access (scans)");
             for k in &keys {
                 assert!(
-                    k == &format!("TENANT#{tag}")
-                        || k == &format!("TENANT#{tag}#AUDIT#*")
-                        || k == "SUB#*",
+                    k == &format!("TENANT#{tag}") || k == &format!("TENANT#{tag}#AUDIT#*") || k == "SUB#*",
                     "{sid}: leading key {k} is not the session's tenant"
                 );
             }
             if keys.iter().any(|k| k == "SUB#*") {
-                assert!(
-                    !actions.contains(&"dynamodb:Query".to_owned()),
-                    "{sid}: user lookups are read by key, never listed"
-                );
+                assert!(!actions.contains(&"dynamodb:Query".to_owned()), "{sid}: user lookups are read by key, never listed");
             }
         }
         if actions.iter().any(|a| a.starts_with("kms:")) {
@@ -355,35 +251,22 @@ fn tenant_data_is_reachable_only_in_a_session_tagged_with_its_tenant() {
         if actions.iter().any(|a| a.starts_with("s3:")) {
             let scoped = format!("{:?}{:?}", s["Resource"], s["Condition"]);
             assert!(
-                scoped.contains("tenants/${!aws:PrincipalTag/tenant_id}/")
-                    || scoped.contains(&format!("tenants/{tag}/")),
+                scoped.contains("tenants/${!aws:PrincipalTag/tenant_id}/") || scoped.contains(&format!("tenants/{tag}/")),
                 "{sid}: S3 only under the session's tenant prefix: {scoped}"
             );
         }
     }
     let text = std::fs::read_to_string(repo_root().join("infra/template.yaml")).unwrap();
-    assert!(
-        !text.contains("kms:RequestAlias:"),
-        "S3's own KMS calls carry no alias: the condition must not depend on it"
-    );
+    assert!(!text.contains("kms:RequestAlias:"), "S3's own KMS calls carry no alias: the condition must not depend on it");
     let env = &t["Globals"]["Function"]["Environment"]["Variables"]["KYOCHO_TENANT_ROLE_ARN"];
-    assert!(
-        format!("{env:?}").contains("TenantAccessRole"),
-        "every function knows the role: {env:?}"
-    );
+    assert!(format!("{env:?}").contains("TenantAccessRole"), "every function knows the role: {env:?}");
 }
 
 #[test]
 fn the_sms_role_sends_to_phone_numbers_only() {
     let t = template();
     let statements = role_statements(&t, "UserPoolSmsRole");
-    let deny = statements
-        .iter()
-        .find(|s| s["Effect"].as_str() == Some("Deny"))
-        .expect("a deny on topics");
+    let deny = statements.iter().find(|s| s["Effect"].as_str() == Some("Deny")).expect("a deny on topics");
     assert_eq!(strings(&deny["Action"]), ["sns:Publish"]);
-    assert!(
-        format!("{:?}", deny["Resource"]).contains(":sns:*:*:*"),
-        "every topic ARN is refused"
-    );
+    assert!(format!("{:?}", deny["Resource"]).contains(":sns:*:*:*"), "every topic ARN is refused");
 }

@@ -36,14 +36,8 @@ fn templates() -> BTreeMap<String, Template> {
         let mut files: Vec<(String, u16)> = events.into_iter().collect();
         files.sort_by_key(|(_, status)| !(200..300).contains(status));
         for (file, _) in files {
-            let path = kyocho_tests::events::repo_root()
-                .join("functions")
-                .join(&function)
-                .join("events")
-                .join(&file);
-            let event: Value =
-                serde_json::from_str(&std::fs::read_to_string(&path).expect("event"))
-                    .expect("JSON");
+            let path = kyocho_tests::events::repo_root().join("functions").join(&function).join("events").join(&file);
+            let event: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("event")).expect("JSON");
             let key = event["routeKey"].as_str().expect("routeKey").to_owned();
             if out.contains_key(&key) {
                 continue;
@@ -55,15 +49,8 @@ fn templates() -> BTreeMap<String, Template> {
             out.insert(
                 key,
                 Template {
-                    method: event["requestContext"]["http"]["method"]
-                        .as_str()
-                        .expect("method")
-                        .to_owned(),
-                    path: if query.is_empty() {
-                        raw.to_owned()
-                    } else {
-                        format!("{raw}?{query}")
-                    },
+                    method: event["requestContext"]["http"]["method"].as_str().expect("method").to_owned(),
+                    path: if query.is_empty() { raw.to_owned() } else { format!("{raw}?{query}") },
                     body,
                     content_type,
                 },
@@ -88,10 +75,7 @@ impl Ids {
         path.replace(kyocho_tests::events::EVENT_PROJECT_ID, &self.project)
             .replace("/admin/users/bob", &format!("/admin/users/{}", self.user))
             .replace("/admin/users/carl", &format!("/admin/users/{}", self.user))
-            .replace(
-                "/exports/0195e3b2c4d87a10b9f6e5d4c3b2a1ff",
-                &format!("/exports/{}", self.export),
-            )
+            .replace("/exports/0195e3b2c4d87a10b9f6e5d4c3b2a1ff", &format!("/exports/{}", self.export))
             .replace(kyocho_tests::events::LIBRARY_ITEM_ID, &self.item)
     }
 
@@ -102,18 +86,12 @@ impl Ids {
 
 /// A project, a designer and an export of `tenant`, made by its administrator `token`.
 async fn resources(app: &TestApp, tenant: &str, token: &str, n: usize) -> Ids {
-    let project = app
-        .create_project(token, &format!("{tenant} plant {n}"))
-        .await;
+    let project = app.create_project(token, &format!("{tenant} plant {n}")).await;
     let project = project["id"].as_str().expect("id").to_owned();
     let user = format!("u{n}");
     app.user(tenant, &user, Role::Designer).await;
     let export = app
-        .post_json(
-            &format!("/projects/{project}/exports"),
-            token,
-            &json!({ "what": "report", "format": "csv", "report": "short_circuit" }),
-        )
+        .post_json(&format!("/projects/{project}/exports"), token, &json!({ "what": "report", "format": "csv", "report": "short_circuit" }))
         .send()
         .await
         .expect("export");
@@ -121,29 +99,11 @@ async fn resources(app: &TestApp, tenant: &str, token: &str, n: usize) -> Ids {
     let export: Value = export.json().await.expect("export JSON");
     // A company library item, from the library's create event.
     let item = format!("{tenant}.ocr.n{n}");
-    let create = templates()
-        .remove("POST /library/company")
-        .expect("the library's create event");
-    let body = create
-        .body
-        .expect("a body")
-        .replace(kyocho_tests::events::LIBRARY_ITEM_ID, &item);
-    let created = app
-        .post_json(
-            "/library/company",
-            token,
-            &serde_json::from_str(&body).expect("JSON"),
-        )
-        .send()
-        .await
-        .expect("send");
+    let create = templates().remove("POST /library/company").expect("the library's create event");
+    let body = create.body.expect("a body").replace(kyocho_tests::events::LIBRARY_ITEM_ID, &item);
+    let created = app.post_json("/library/company", token, &serde_json::from_str(&body).expect("JSON")).send().await.expect("send");
     assert_eq!(created.status(), 201, "library item {item}");
-    Ids {
-        project,
-        user,
-        export: export["id"].as_str().expect("export id").to_owned(),
-        item,
-    }
+    Ids { project, user, export: export["id"].as_str().expect("export id").to_owned(), item }
 }
 
 async fn send(app: &TestApp, t: &Template, ids: &Ids, token: Option<&str>) -> u16 {
@@ -153,12 +113,7 @@ async fn send(app: &TestApp, t: &Template, ids: &Ids, token: Option<&str>) -> u1
         req = req.bearer_auth(token);
     }
     if let Some(body) = &t.body {
-        req = req
-            .header(
-                "content-type",
-                t.content_type.as_deref().unwrap_or("application/json"),
-            )
-            .body(ids.apply_body(body));
+        req = req.header("content-type", t.content_type.as_deref().unwrap_or("application/json")).body(ids.apply_body(body));
     }
     if t.method == "PUT" || t.method == "DELETE" {
         req = req.header("if-match", "*");
@@ -181,50 +136,19 @@ async fn every_route_refuses_every_caller_it_must_and_serves_its_own_company(app
     // A disabled user of acme.
     let (mut dora, dora_token) = app.user("acme", "dora", Role::TenantAdmin).await;
     dora.status = platform::ports::UserStatus::Disabled;
-    app.gateway
-        .backend
-        .users
-        .put_user(&dora)
-        .await
-        .expect("disable dora");
+    app.gateway.backend.users.put_user(&dora).await.expect("disable dora");
     // A company whose allow-list admits 192.0.2.0/24 only (the tests call from 127.0.0.1).
     let (fenced_user, fenced) = app.user("fenced", "fay", Role::TenantAdmin).await;
     let fenced_ids = resources(&app, "fenced", &fenced, 0).await;
     let tid = TenantId::parse("fenced").expect("tenant");
-    let mut tenant = app
-        .gateway
-        .backend
-        .tenants
-        .get_tenant(&tid)
-        .await
-        .expect("get")
-        .expect("tenant");
+    let mut tenant = app.gateway.backend.tenants.get_tenant(&tid).await.expect("get").expect("tenant");
     tenant.settings.ip_allow_list = vec!["192.0.2.0/24".parse().expect("CIDR")];
-    app.gateway
-        .backend
-        .tenants
-        .put_tenant(&tenant)
-        .await
-        .expect("fence");
+    app.gateway.backend.tenants.put_tenant(&tenant).await.expect("fence");
     let _ = fenced_user;
     // Tokens the API must refuse.
-    let ann_sub = app
-        .gateway
-        .backend
-        .users
-        .get_user(
-            &TenantId::parse("acme").unwrap(),
-            &UserId::parse("ann").unwrap(),
-        )
-        .await
-        .unwrap()
-        .unwrap()
-        .sub;
+    let ann_sub = app.gateway.backend.users.get_user(&TenantId::parse("acme").unwrap(), &UserId::parse("ann").unwrap()).await.unwrap().unwrap().sub;
     let stranger_keys = tempfile::tempdir().expect("another key");
-    let forged = kyocho::jwt::Keys::load_or_create(&stranger_keys.path().join("k.der"))
-        .expect("keys")
-        .mint(&ann_sub, "acme")
-        .expect("mint");
+    let forged = kyocho::jwt::Keys::load_or_create(&stranger_keys.path().join("k.der")).expect("keys").mint(&ann_sub, "acme").expect("mint");
     let expired = app
         .gateway
         .keys
@@ -243,56 +167,29 @@ async fn every_route_refuses_every_caller_it_must_and_serves_its_own_company(app
             continue;
         }
         let key = route.key();
-        let t = templates
-            .get(&key)
-            .unwrap_or_else(|| panic!("{key} has no event"));
+        let t = templates.get(&key).unwrap_or_else(|| panic!("{key} has no event"));
         let ours = resources(&app, "acme", &admin, n + 1).await;
         // Every id route names tenant data but the built-in library's.
         let names_tenant_data = route.path.contains("{id}") && route.path != "/library/{id}";
         let mut expect = vec![
             ("no token", send(&app, t, &ours, None).await, Some(401)),
-            (
-                "forged token",
-                send(&app, t, &ours, Some(&forged)).await,
-                Some(401),
-            ),
-            (
-                "expired token",
-                send(&app, t, &ours, Some(&expired)).await,
-                Some(401),
-            ),
-            (
-                "disabled user",
-                send(&app, t, &ours, Some(&dora_token)).await,
-                Some(403),
-            ),
-            (
-                "outside the allow-list",
-                send(&app, t, &fenced_ids, Some(&fenced)).await,
-                Some(403),
-            ),
+            ("forged token", send(&app, t, &ours, Some(&forged)).await, Some(401)),
+            ("expired token", send(&app, t, &ours, Some(&expired)).await, Some(401)),
+            ("disabled user", send(&app, t, &ours, Some(&dora_token)).await, Some(403)),
+            ("outside the allow-list", send(&app, t, &fenced_ids, Some(&fenced)).await, Some(403)),
         ];
-        let viewer_refused =
-            matches!(route.access, Access::Requires(p) if !viewer_may.contains(&p));
+        let viewer_refused = matches!(route.access, Access::Requires(p) if !viewer_may.contains(&p));
         let as_viewer = send(&app, t, &ours, Some(&viewer)).await;
         expect.push(("viewer", as_viewer, viewer_refused.then_some(403)));
         if names_tenant_data {
-            expect.push((
-                "another company's ids",
-                send(&app, t, &theirs, Some(&admin)).await,
-                Some(404),
-            ));
+            expect.push(("another company's ids", send(&app, t, &theirs, Some(&admin)).await, Some(404)));
         }
         let own = send(&app, t, &ours, Some(&admin)).await;
         for (case, got, want) in expect {
             cells += 1;
             match want {
-                Some(w) if got != w => {
-                    failures.push(format!("{key} / {case}: {got}, expected {w}"))
-                }
-                None if matches!(got, 401 | 403) || got >= 500 => {
-                    failures.push(format!("{key} / {case}: {got}, expected no refusal"))
-                }
+                Some(w) if got != w => failures.push(format!("{key} / {case}: {got}, expected {w}")),
+                None if matches!(got, 401 | 403) || got >= 500 => failures.push(format!("{key} / {case}: {got}, expected no refusal")),
                 _ => {}
             }
         }
@@ -302,13 +199,7 @@ async fn every_route_refuses_every_caller_it_must_and_serves_its_own_company(app
         }
     }
     assert!(cells > 200, "{cells} cells");
-    assert!(
-        failures.is_empty(),
-        "{} backend, {} of {cells} cells:\n{}",
-        app.backend_name(),
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} backend, {} of {cells} cells:\n{}", app.backend_name(), failures.len(), failures.join("\n"));
 }
 
 /// Given the local edition, when a known path is asked with a method it does not have,
@@ -316,37 +207,13 @@ async fn every_route_refuses_every_caller_it_must_and_serves_its_own_company(app
 #[tokio::test]
 async fn a_known_path_with_another_method_is_405_with_allow() {
     let app = TestApp::spawn().await;
-    let resp = app
-        .client
-        .patch(app.url("/projects/abc"))
-        .send()
-        .await
-        .expect("send");
+    let resp = app.client.patch(app.url("/projects/abc")).send().await.expect("send");
     assert_eq!(resp.status(), 405);
-    assert_eq!(
-        resp.headers().get("allow").and_then(|v| v.to_str().ok()),
-        Some("GET, PUT, DELETE")
-    );
-    let resp = app
-        .client
-        .delete(app.url("/projects"))
-        .send()
-        .await
-        .expect("send");
+    assert_eq!(resp.headers().get("allow").and_then(|v| v.to_str().ok()), Some("GET, PUT, DELETE"));
+    let resp = app.client.delete(app.url("/projects")).send().await.expect("send");
     assert_eq!(resp.status(), 405);
-    assert_eq!(
-        resp.headers().get("allow").and_then(|v| v.to_str().ok()),
-        Some("GET, POST")
-    );
-    assert_eq!(
-        app.client
-            .patch(app.url("/nowhere"))
-            .send()
-            .await
-            .expect("send")
-            .status(),
-        404
-    );
+    assert_eq!(resp.headers().get("allow").and_then(|v| v.to_str().ok()), Some("GET, POST"));
+    assert_eq!(app.client.patch(app.url("/nowhere")).send().await.expect("send").status(), 404);
 }
 
 /// Given an allowed web origin, when a browser sends a CORS preflight from it, then the
@@ -361,45 +228,20 @@ async fn cors_preflights_are_answered_as_api_gateway_answers_them() {
             .request(reqwest::Method::OPTIONS, app.url("/projects/abc"))
             .header("origin", origin)
             .header("access-control-request-method", "PUT")
-            .header(
-                "access-control-request-headers",
-                "authorization,content-type,if-match",
-            )
+            .header("access-control-request-headers", "authorization,content-type,if-match")
             .send()
     };
-    let resp = preflight("https://app.kyocho.example.jp")
-        .await
-        .expect("send");
+    let resp = preflight("https://app.kyocho.example.jp").await.expect("send");
     assert_eq!(resp.status(), 204);
-    let h = |n: &str| {
-        resp.headers()
-            .get(n)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    assert_eq!(
-        h("access-control-allow-origin").as_deref(),
-        Some("https://app.kyocho.example.jp")
-    );
-    assert_eq!(
-        h("access-control-allow-methods").as_deref(),
-        Some("GET,POST,PUT,DELETE,OPTIONS")
-    );
-    assert_eq!(
-        h("access-control-allow-headers").as_deref(),
-        Some("authorization,content-type,if-match")
-    );
-    assert_eq!(
-        h("access-control-expose-headers").as_deref(),
-        Some("etag,location")
-    );
+    let h = |n: &str| resp.headers().get(n).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    assert_eq!(h("access-control-allow-origin").as_deref(), Some("https://app.kyocho.example.jp"));
+    assert_eq!(h("access-control-allow-methods").as_deref(), Some("GET,POST,PUT,DELETE,OPTIONS"));
+    assert_eq!(h("access-control-allow-headers").as_deref(), Some("authorization,content-type,if-match"));
+    assert_eq!(h("access-control-expose-headers").as_deref(), Some("etag,location"));
     assert_eq!(h("access-control-max-age").as_deref(), Some("600"));
     let resp = preflight("https://evil.example").await.expect("send");
     assert_eq!(resp.status(), 204);
-    assert!(
-        resp.headers().get("access-control-allow-origin").is_none(),
-        "no CORS grant for another origin"
-    );
+    assert!(resp.headers().get("access-control-allow-origin").is_none(), "no CORS grant for another origin");
     // An allowed origin can read an answer's ETag.
     let token = app.token("acme", "ann", Role::TenantAdmin).await;
     let created = app
@@ -408,18 +250,6 @@ async fn cors_preflights_are_answered_as_api_gateway_answers_them() {
         .send()
         .await
         .expect("send");
-    assert_eq!(
-        created
-            .headers()
-            .get("access-control-allow-origin")
-            .and_then(|v| v.to_str().ok()),
-        Some("https://app.kyocho.example.jp")
-    );
-    assert_eq!(
-        created
-            .headers()
-            .get("access-control-expose-headers")
-            .and_then(|v| v.to_str().ok()),
-        Some("etag,location")
-    );
+    assert_eq!(created.headers().get("access-control-allow-origin").and_then(|v| v.to_str().ok()), Some("https://app.kyocho.example.jp"));
+    assert_eq!(created.headers().get("access-control-expose-headers").and_then(|v| v.to_str().ok()), Some("etag,location"));
 }

@@ -46,43 +46,19 @@ const AUDIT_READERS: &[Caller] = &[Admin];
 fn rule(key: &str) -> Option<Who> {
     Some(match key {
         "GET /health" => Who::Anyone,
-        "POST /auth/sign-in"
-        | "POST /auth/challenge"
-        | "POST /auth/refresh"
-        | "POST /auth/sign-out" => Who::Anyone,
+        "POST /auth/sign-in" | "POST /auth/challenge" | "POST /auth/refresh" | "POST /auth/sign-out" => Who::Anyone,
         "POST /auth/password/forgot" | "POST /auth/password/reset" => Who::Anyone,
-        "POST /auth/password/change"
-        | "POST /auth/mfa/totp/setup"
-        | "POST /auth/mfa/totp/verify" => Who::SignedIn,
-        "PUT /auth/mfa/preference"
-        | "POST /auth/mfa/phone"
-        | "POST /auth/mfa/phone/confirm"
-        | "GET /me" => Who::SignedIn,
-        "GET /projects" | "GET /projects/{id}" | "POST /projects/{id}/analysis" => {
-            Who::Only(READERS)
-        }
-        "POST /analysis" | "GET /library" | "GET /library/{id}" | "POST /render/sld" => {
-            Who::Only(READERS)
-        }
+        "POST /auth/password/change" | "POST /auth/mfa/totp/setup" | "POST /auth/mfa/totp/verify" => Who::SignedIn,
+        "PUT /auth/mfa/preference" | "POST /auth/mfa/phone" | "POST /auth/mfa/phone/confirm" | "GET /me" => Who::SignedIn,
+        "GET /projects" | "GET /projects/{id}" | "POST /projects/{id}/analysis" => Who::Only(READERS),
+        "POST /analysis" | "GET /library" | "GET /library/{id}" | "POST /render/sld" => Who::Only(READERS),
         "POST /projects" | "PUT /projects/{id}" | "DELETE /projects/{id}" => Who::Only(WRITERS),
-        "GET /library/company"
-        | "GET /library/company/{id}"
-        | "GET /projects/{id}/library-updates" => Who::Only(READERS),
-        "POST /library/company"
-        | "POST /library/company/csv"
-        | "PUT /library/company/{id}"
-        | "DELETE /library/company/{id}" => Who::Only(WRITERS),
+        "GET /library/company" | "GET /library/company/{id}" | "GET /projects/{id}/library-updates" => Who::Only(READERS),
+        "POST /library/company" | "POST /library/company/csv" | "PUT /library/company/{id}" | "DELETE /library/company/{id}" => Who::Only(WRITERS),
         "POST /projects/{id}/exports" | "GET /exports/{id}" => Who::Only(EXPORTERS),
-        "GET /admin/users"
-        | "POST /admin/users"
-        | "GET /admin/users/{id}"
-        | "DELETE /admin/users/{id}" => Who::Only(USER_ADMINS),
-        "PUT /admin/users/{id}/access"
-        | "POST /admin/users/{id}/disable"
-        | "POST /admin/users/{id}/enable" => Who::Only(USER_ADMINS),
-        "POST /admin/users/{id}/unlock" | "POST /admin/users/{id}/reset-mfa" => {
-            Who::Only(USER_ADMINS)
-        }
+        "GET /admin/users" | "POST /admin/users" | "GET /admin/users/{id}" | "DELETE /admin/users/{id}" => Who::Only(USER_ADMINS),
+        "PUT /admin/users/{id}/access" | "POST /admin/users/{id}/disable" | "POST /admin/users/{id}/enable" => Who::Only(USER_ADMINS),
+        "POST /admin/users/{id}/unlock" | "POST /admin/users/{id}/reset-mfa" => Who::Only(USER_ADMINS),
         "GET /admin/settings" | "PUT /admin/settings" => Who::Only(SETTINGS_ADMINS),
         "GET /audit" | "GET /audit.csv" | "GET /audit/verify" => Who::Only(AUDIT_READERS),
         _ => return None,
@@ -95,19 +71,11 @@ fn every_route_has_a_rule_that_agrees_with_its_access() {
     for route in ROUTES {
         match (rule(&route.key()), route.access) {
             (None, _) => missing.push(route.key()),
-            (Some(Who::Anyone), Access::Public)
-            | (Some(Who::SignedIn), Access::Authenticated)
-            | (Some(Who::Only(_)), Access::Requires(_)) => {}
-            (Some(who), access) => panic!(
-                "{}: the matrix says {who:?} but ROUTES says {access:?}",
-                route.key()
-            ),
+            (Some(Who::Anyone), Access::Public) | (Some(Who::SignedIn), Access::Authenticated) | (Some(Who::Only(_)), Access::Requires(_)) => {}
+            (Some(who), access) => panic!("{}: the matrix says {who:?} but ROUTES says {access:?}", route.key()),
         }
     }
-    assert!(
-        missing.is_empty(),
-        "routes without a rule in the permission matrix: {missing:?}"
-    );
+    assert!(missing.is_empty(), "routes without a rule in the permission matrix: {missing:?}");
 }
 
 #[tokio::test]
@@ -123,10 +91,7 @@ async fn every_route_times_every_role_is_allowed_or_refused_as_the_matrix_says()
         };
         let (mut user, _) = app.user("acme", id, role).await;
         if caller == NarrowedAdmin {
-            user.permissions = Some(BTreeSet::from([
-                Permission::UserManage,
-                Permission::ProjectRead,
-            ]));
+            user.permissions = Some(BTreeSet::from([Permission::UserManage, Permission::ProjectRead]));
             app.gateway.backend.users.put_user(&user).await.unwrap();
         }
         tokens.push((caller, app.gateway.keys.mint(&user.sub, "acme").unwrap()));
@@ -138,9 +103,7 @@ async fn every_route_times_every_role_is_allowed_or_refused_as_the_matrix_says()
         let who = rule(&key).unwrap_or_else(|| panic!("no rule for {key}"));
         let path = route.path.replace("{id}", "zz-no-such-id");
         for (caller, token) in &tokens {
-            let mut req = app
-                .client
-                .request(route.method.parse().unwrap(), app.url(&path));
+            let mut req = app.client.request(route.method.parse().unwrap(), app.url(&path));
             if route.access.needs_token() {
                 req = req.bearer_auth(token);
             }
@@ -150,8 +113,7 @@ async fn every_route_times_every_role_is_allowed_or_refused_as_the_matrix_says()
             let resp = req.send().await.unwrap();
             let status = resp.status().as_u16();
             let text = resp.text().await.unwrap_or_default();
-            let refused =
-                status == 401 || (status == 403 && text.contains("\"permission_denied\""));
+            let refused = status == 401 || (status == 403 && text.contains("\"permission_denied\""));
             let expected_allowed = match who {
                 Who::Anyone | Who::SignedIn => true,
                 Who::Only(list) => list.contains(caller),
@@ -161,11 +123,7 @@ async fn every_route_times_every_role_is_allowed_or_refused_as_the_matrix_says()
             }
         }
     }
-    assert!(
-        wrong.is_empty(),
-        "the permission matrix is not what the routes do:\n{}",
-        wrong.join("\n")
-    );
+    assert!(wrong.is_empty(), "the permission matrix is not what the routes do:\n{}", wrong.join("\n"));
 }
 
 #[tokio::test]
@@ -173,13 +131,7 @@ async fn a_public_route_never_authenticates_by_a_token_and_an_authenticated_one_
     let app = TestApp::spawn().await;
     for route in ROUTES.iter().filter(|r| r.access.needs_token()) {
         let path = route.path.replace("{id}", "zz-no-such-id");
-        let resp = app
-            .client
-            .request(route.method.parse().unwrap(), app.url(&path))
-            .json(&json!({}))
-            .send()
-            .await
-            .unwrap();
+        let resp = app.client.request(route.method.parse().unwrap(), app.url(&path)).json(&json!({})).send().await.unwrap();
         assert_eq!(resp.status(), 401, "{} without a token", route.key());
     }
 }

@@ -12,30 +12,21 @@ use std::path::{Path, PathBuf};
 use platform::routes::{Access, Route, ROUTES};
 use serde_yaml::Value;
 
-const HTTP_METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "patch", "head", "options", "trace",
-];
+const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ has a parent")
-        .to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_owned()
 }
 
 fn load_yaml(relative: &str) -> Value {
     let path = repo_root().join(relative);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_yaml::from_str(&text)
-        .unwrap_or_else(|e| panic!("{} is not valid YAML: {e}", path.display()))
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{} is not valid YAML: {e}", path.display()))
 }
 
 fn load_toml(path: &Path) -> toml::Table {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    text.parse()
-        .unwrap_or_else(|e| panic!("{} is not valid TOML: {e}", path.display()))
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    text.parse().unwrap_or_else(|e| panic!("{} is not valid TOML: {e}", path.display()))
 }
 
 /// `projects` → `Projects`, `user-admin` / `user_admin` → `UserAdmin`.
@@ -44,10 +35,7 @@ fn pascal(name: &str) -> String {
         .filter(|part| !part.is_empty())
         .map(|part| {
             let mut chars = part.chars();
-            chars
-                .next()
-                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
-                .unwrap_or_default()
+            chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
         })
         .collect()
 }
@@ -62,11 +50,7 @@ fn is_public(route: &Route) -> bool {
 }
 
 fn fail_on(problems: Vec<String>, what: &str) {
-    assert!(
-        problems.is_empty(),
-        "{what} disagrees with platform::routes::ROUTES:\n  - {}",
-        problems.join("\n  - ")
-    );
+    assert!(problems.is_empty(), "{what} disagrees with platform::routes::ROUTES:\n  - {}", problems.join("\n  - "));
 }
 
 /// A plain string, or the target of a `!Ref` / `{Ref: …}`.
@@ -99,37 +83,24 @@ fn function_folders() -> BTreeSet<String> {
 
 /// The binary a function package builds: its single `[[bin]]`, else the package name.
 fn binary_of(folder: &str) -> Result<String, String> {
-    let manifest = load_toml(
-        &repo_root()
-            .join("functions")
-            .join(folder)
-            .join("Cargo.toml"),
-    );
+    let manifest = load_toml(&repo_root().join("functions").join(folder).join("Cargo.toml"));
     let package = manifest
         .get("package")
         .and_then(|p| p.get("name"))
         .and_then(|n| n.as_str())
         .ok_or_else(|| format!("functions/{folder}/Cargo.toml has no package name"))?;
     if package != folder {
-        return Err(format!(
-            "functions/{folder} holds package `{package}`; folder and package must say the same"
-        ));
+        return Err(format!("functions/{folder} holds package `{package}`; folder and package must say the same"));
     }
     let bins: Vec<&str> = manifest
         .get("bin")
         .and_then(|b| b.as_array())
-        .map(|bins| {
-            bins.iter()
-                .filter_map(|b| b.get("name").and_then(|n| n.as_str()))
-                .collect()
-        })
+        .map(|bins| bins.iter().filter_map(|b| b.get("name").and_then(|n| n.as_str())).collect())
         .unwrap_or_default();
     match bins.as_slice() {
         [] => Ok(package.to_owned()),
         [one] => Ok((*one).to_owned()),
-        _ => Err(format!(
-            "functions/{folder} builds several binaries ({bins:?}); a function has one"
-        )),
+        _ => Err(format!("functions/{folder} builds several binaries ({bins:?}); a function has one")),
     }
 }
 
@@ -139,12 +110,7 @@ fn workspace_members() -> BTreeSet<String> {
     root.get("workspace")
         .and_then(|w| w.get("members"))
         .and_then(|m| m.as_array())
-        .map(|m| {
-            m.iter()
-                .filter_map(|v| v.as_str())
-                .map(|s| s.trim_end_matches('/').to_owned())
-                .collect()
-        })
+        .map(|m| m.iter().filter_map(|v| v.as_str()).map(|s| s.trim_end_matches('/').to_owned()).collect())
         .unwrap_or_default()
 }
 
@@ -179,19 +145,13 @@ struct Template {
 
 impl Template {
     fn load() -> Self {
-        Template {
-            root: load_yaml("infra/template.yaml"),
-        }
+        Template { root: load_yaml("infra/template.yaml") }
     }
 
     fn resources(&self) -> BTreeMap<String, &Value> {
         get(&self.root, &["Resources"])
             .and_then(Value::as_mapping)
-            .map(|m| {
-                m.iter()
-                    .filter_map(|(k, v)| Some((k.as_str()?.to_owned(), v)))
-                    .collect()
-            })
+            .map(|m| m.iter().filter_map(|(k, v)| Some((k.as_str()?.to_owned(), v))).collect())
             .unwrap_or_default()
     }
 
@@ -204,8 +164,7 @@ impl Template {
 
     /// A function property, falling back to `Globals.Function`.
     fn function_property<'a>(&'a self, function: &'a Value, name: &str) -> Option<&'a Value> {
-        get(function, &["Properties", name])
-            .or_else(|| get(&self.root, &["Globals", "Function", name]))
+        get(function, &["Properties", name]).or_else(|| get(&self.root, &["Globals", "Function", name]))
     }
 
     /// Every HttpApi event, keyed by route key; problems with the events themselves go to
@@ -214,35 +173,26 @@ impl Template {
         let resources = self.resources();
         let mut out: BTreeMap<String, TemplateRoute> = BTreeMap::new();
         for (function, resource) in self.functions() {
-            let Some(events) = get(resource, &["Properties", "Events"]).and_then(Value::as_mapping)
-            else {
-                continue;
-            };
+            let Some(events) = get(resource, &["Properties", "Events"]).and_then(Value::as_mapping) else { continue };
             for (event_name, event) in events {
                 let event_name = event_name.as_str().unwrap_or("?").to_owned();
                 let here = format!("{function}.Events.{event_name}");
                 match get_str(event, &["Type"]) {
                     Some("HttpApi") => {}
                     Some("Api") => {
-                        problems.push(format!(
-                            "{here} is a REST `Api` event; every route belongs on the HttpApi"
-                        ));
+                        problems.push(format!("{here} is a REST `Api` event; every route belongs on the HttpApi"));
                         continue;
                     }
                     _ => continue,
                 }
-                let (Some(method), Some(path)) = (
-                    get_str(event, &["Properties", "Method"]),
-                    get_str(event, &["Properties", "Path"]),
-                ) else {
+                let (Some(method), Some(path)) = (get_str(event, &["Properties", "Method"]), get_str(event, &["Properties", "Path"])) else {
                     problems.push(format!("{here} needs both Method and Path"));
                     continue;
                 };
                 let api_default = match get(event, &["Properties", "ApiId"]).and_then(ref_target) {
                     Some(api) => match resources.get(&api) {
                         Some(r) if get_str(r, &["Type"]) == Some("AWS::Serverless::HttpApi") => {
-                            get_str(r, &["Properties", "Auth", "DefaultAuthorizer"])
-                                .map(str::to_owned)
+                            get_str(r, &["Properties", "Auth", "DefaultAuthorizer"]).map(str::to_owned)
                         }
                         _ => {
                             problems.push(format!("{here}: ApiId `{api}` is not an AWS::Serverless::HttpApi of this template"));
@@ -254,20 +204,11 @@ impl Template {
                         None
                     }
                 };
-                let authorizer = get_str(event, &["Properties", "Auth", "Authorizer"])
-                    .map(str::to_owned)
-                    .or(api_default);
+                let authorizer = get_str(event, &["Properties", "Auth", "Authorizer"]).map(str::to_owned).or(api_default);
                 let key = format!("{} {}", method.to_ascii_uppercase(), path);
-                let route = TemplateRoute {
-                    function: function.clone(),
-                    event: event_name,
-                    authorizer,
-                };
+                let route = TemplateRoute { function: function.clone(), event: event_name, authorizer };
                 if let Some(first) = out.get(&key) {
-                    problems.push(format!(
-                        "`{key}` is declared twice: {}.{} and {here}",
-                        first.function, first.event
-                    ));
+                    problems.push(format!("`{key}` is declared twice: {}.{} and {here}", first.function, first.event));
                 } else {
                     out.insert(key, route);
                 }
@@ -288,30 +229,8 @@ impl Template {
     fn is_jwt_authorizer(&self, name: &str) -> bool {
         self.resources().values().any(|r| {
             get_str(r, &["Type"]) == Some("AWS::Serverless::HttpApi")
-                && get(
-                    r,
-                    &[
-                        "Properties",
-                        "Auth",
-                        "Authorizers",
-                        name,
-                        "JwtConfiguration",
-                        "issuer",
-                    ],
-                )
-                .is_some()
-                && get(
-                    r,
-                    &[
-                        "Properties",
-                        "Auth",
-                        "Authorizers",
-                        name,
-                        "JwtConfiguration",
-                        "audience",
-                    ],
-                )
-                .is_some()
+                && get(r, &["Properties", "Auth", "Authorizers", name, "JwtConfiguration", "issuer"]).is_some()
+                && get(r, &["Properties", "Auth", "Authorizers", name, "JwtConfiguration", "audience"]).is_some()
         })
     }
 }
@@ -325,10 +244,7 @@ fn the_template_declares_exactly_the_route_table() {
     for route in ROUTES {
         let key = route.key();
         let Some(found) = declared.get(&key) else {
-            problems.push(format!(
-                "`{key}` has no HttpApi event (expected on {})",
-                logical_id(route.function)
-            ));
+            problems.push(format!("`{key}` has no HttpApi event (expected on {})", logical_id(route.function)));
             continue;
         };
         if found.function != logical_id(route.function) {
@@ -367,10 +283,7 @@ fn the_template_declares_exactly_the_route_table() {
     }
     for (key, found) in &declared {
         if ROUTES.iter().all(|r| &r.key() != key) {
-            problems.push(format!(
-                "`{key}` ({}.{}) is not in ROUTES",
-                found.function, found.event
-            ));
+            problems.push(format!("`{key}` ({}.{}) is not in ROUTES", found.function, found.event));
         }
     }
     fail_on(problems, "infra/template.yaml");
@@ -386,20 +299,13 @@ fn every_function_folder_has_its_sam_function_built_from_its_own_package() {
 
     for route in ROUTES {
         if !folders.contains(route.function) {
-            problems.push(format!(
-                "`{}` is served by `{}`, but functions/{} does not exist",
-                route.key(),
-                route.function,
-                route.function
-            ));
+            problems.push(format!("`{}` is served by `{}`, but functions/{} does not exist", route.key(), route.function, route.function));
         }
     }
     let expected: BTreeMap<String, &String> = folders.iter().map(|f| (logical_id(f), f)).collect();
     for (id, folder) in &expected {
         if !functions.contains_key(id) {
-            problems.push(format!(
-                "functions/{folder} has no `{id}` (AWS::Serverless::Function) in the template"
-            ));
+            problems.push(format!("functions/{folder} has no `{id}` (AWS::Serverless::Function) in the template"));
         }
     }
     for (id, function) in &functions {
@@ -415,21 +321,13 @@ fn every_function_folder_has_its_sam_function_built_from_its_own_package() {
             }
         };
         if !members.contains(&format!("functions/{folder}")) {
-            problems.push(format!(
-                "functions/{folder} is not a member of the workspace"
-            ));
+            problems.push(format!("functions/{folder} is not a member of the workspace"));
         }
         if get_str(function, &["Metadata", "BuildMethod"]) != Some("rust-cargolambda") {
-            problems.push(format!(
-                "{id} must have `Metadata: BuildMethod: rust-cargolambda`"
-            ));
+            problems.push(format!("{id} must have `Metadata: BuildMethod: rust-cargolambda`"));
         }
         let declared_binary = get_str(function, &["Metadata", "BuildProperties", "Binary"]);
-        match template
-            .function_property(function, "CodeUri")
-            .and_then(Value::as_str)
-            .map(resolve_from_infra)
-        {
+        match template.function_property(function, "CodeUri").and_then(Value::as_str).map(resolve_from_infra) {
             None => problems.push(format!("{id} has no CodeUri")),
             // The workspace root: cargo lambda builds the named binary of the workspace.
             Some(dir) if dir.is_empty() => {
@@ -444,9 +342,7 @@ fn every_function_folder_has_its_sam_function_built_from_its_own_package() {
                     problems.push(format!("{id}: BuildProperties.Binary {declared_binary:?} is not functions/{folder}'s binary `{binary}`"));
                 }
             }
-            Some(dir) => problems.push(format!(
-                "{id}: CodeUri resolves to `{dir}`, not the workspace root or functions/{folder}"
-            )),
+            Some(dir) => problems.push(format!("{id}: CodeUri resolves to `{dir}`, not the workspace root or functions/{folder}")),
         }
         let expect = |name: &str, want: &str, problems: &mut Vec<String>| {
             let got = template.function_property(function, name);
@@ -478,27 +374,17 @@ struct Operation<'a> {
 
 impl OpenApi {
     fn load() -> Self {
-        OpenApi {
-            root: load_yaml("infra/openapi.yaml"),
-        }
+        OpenApi { root: load_yaml("infra/openapi.yaml") }
     }
 
     fn operations(&self) -> BTreeMap<String, Operation<'_>> {
         let mut out = BTreeMap::new();
-        let Some(paths) = get(&self.root, &["paths"]).and_then(Value::as_mapping) else {
-            return out;
-        };
+        let Some(paths) = get(&self.root, &["paths"]).and_then(Value::as_mapping) else { return out };
         for (path, item) in paths {
             let Some(path) = path.as_str() else { continue };
             for method in HTTP_METHODS {
                 if let Some(op) = item.get(method) {
-                    out.insert(
-                        format!("{} {path}", method.to_ascii_uppercase()),
-                        Operation {
-                            path_item: item,
-                            op,
-                        },
-                    );
+                    out.insert(format!("{} {path}", method.to_ascii_uppercase()), Operation { path_item: item, op });
                 }
             }
         }
@@ -507,11 +393,7 @@ impl OpenApi {
 
     /// Follow a local `$ref` (`#/components/...`).
     fn deref<'a>(&'a self, v: &'a Value) -> &'a Value {
-        match v
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix("#/"))
-        {
+        match v.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/")) {
             Some(pointer) => {
                 let path: Vec<&str> = pointer.split('/').collect();
                 get(&self.root, &path).unwrap_or(v)
@@ -550,10 +432,7 @@ impl OpenApi {
             .and_then(Value::as_mapping)
             .map(|m| {
                 m.iter()
-                    .filter(|(_, s)| {
-                        get_str(s, &["type"]) == Some("http")
-                            && get_str(s, &["scheme"]) == Some("bearer")
-                    })
+                    .filter(|(_, s)| get_str(s, &["type"]) == Some("http") && get_str(s, &["scheme"]) == Some("bearer"))
                     .filter_map(|(k, _)| k.as_str().map(str::to_owned))
                     .collect()
             })
@@ -578,21 +457,12 @@ fn the_openapi_document_declares_exactly_the_route_table() {
             continue;
         };
         if get_str(op.op, &["x-kyocho-function"]) != Some(route.function) {
-            problems.push(format!(
-                "`{key}`: x-kyocho-function must be `{}`",
-                route.function
-            ));
+            problems.push(format!("`{key}`: x-kyocho-function must be `{}`", route.function));
         }
         // An operation's own `security` replaces the document's.
         let security = op.op.get("security").or_else(|| doc.root.get("security"));
-        let requirements: Vec<&Value> = security
-            .and_then(Value::as_sequence)
-            .map(|s| s.iter().collect())
-            .unwrap_or_default();
-        let anonymous = requirements.is_empty()
-            || requirements
-                .iter()
-                .any(|r| r.as_mapping().is_some_and(|m| m.is_empty()));
+        let requirements: Vec<&Value> = security.and_then(Value::as_sequence).map(|s| s.iter().collect()).unwrap_or_default();
+        let anonymous = requirements.is_empty() || requirements.iter().any(|r| r.as_mapping().is_some_and(|m| m.is_empty()));
         match route.access {
             Access::Operator => {
                 let sigv4 = doc.sigv4_schemes();
@@ -623,9 +493,7 @@ fn the_openapi_document_declares_exactly_the_route_table() {
                     problems.push(format!("`{key}` needs a signed-in user in ROUTES but the document lets it be called without a token"));
                 }
                 if op.op.get("x-kyocho-permission").is_some() {
-                    problems.push(format!(
-                        "`{key}` needs only a signed-in user but names a permission"
-                    ));
+                    problems.push(format!("`{key}` needs only a signed-in user but names a permission"));
                 }
             }
             Access::Requires(permission) => {
@@ -633,42 +501,24 @@ fn the_openapi_document_declares_exactly_the_route_table() {
                     problems.push(format!("`{key}` requires {} in ROUTES but the document lets it be called without a token", permission.as_str()));
                 }
                 for req in &requirements {
-                    for scheme in req
-                        .as_mapping()
-                        .into_iter()
-                        .flat_map(|m| m.keys())
-                        .filter_map(Value::as_str)
-                    {
+                    for scheme in req.as_mapping().into_iter().flat_map(|m| m.keys()).filter_map(Value::as_str) {
                         if !bearer.contains(scheme) {
-                            problems.push(format!(
-                                "`{key}`: security scheme `{scheme}` is not an http bearer scheme"
-                            ));
+                            problems.push(format!("`{key}`: security scheme `{scheme}` is not an http bearer scheme"));
                         }
                     }
                 }
                 if get_str(op.op, &["x-kyocho-permission"]) != Some(permission.as_str()) {
-                    problems.push(format!(
-                        "`{key}`: x-kyocho-permission must be `{}`",
-                        permission.as_str()
-                    ));
+                    problems.push(format!("`{key}`: x-kyocho-permission must be `{}`", permission.as_str()));
                 }
             }
         }
         let params = doc.parameters(op);
-        for name in route
-            .path
-            .split('/')
-            .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-        {
+        for name in route.path.split('/').filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'))) {
             let declared = params.iter().any(|p| {
-                get_str(p, &["in"]) == Some("path")
-                    && get_str(p, &["name"]) == Some(name)
-                    && p.get("required") == Some(&Value::Bool(true))
+                get_str(p, &["in"]) == Some("path") && get_str(p, &["name"]) == Some(name) && p.get("required") == Some(&Value::Bool(true))
             });
             if !declared {
-                problems.push(format!(
-                    "`{key}`: path parameter `{name}` is not declared (in: path, required: true)"
-                ));
+                problems.push(format!("`{key}`: path parameter `{name}` is not declared (in: path, required: true)"));
             }
         }
     }
@@ -685,13 +535,7 @@ fn the_local_gateway_has_a_handler_for_every_route() {
     let missing: Vec<String> = ROUTES
         .iter()
         .filter(|r| kyocho::gateway::handler_for(r.function).is_none())
-        .map(|r| {
-            format!(
-                "`{}` → `{}` has no handler in kyocho::gateway::handler_for",
-                r.key(),
-                r.function
-            )
-        })
+        .map(|r| format!("`{}` → `{}` has no handler in kyocho::gateway::handler_for", r.key(), r.function))
         .collect();
     fail_on(missing, "the local gateway");
 }
@@ -703,8 +547,5 @@ fn names_map_to_logical_ids_as_the_template_spells_them() {
     assert_eq!(logical_id("user-admin"), "UserAdminFunction");
     assert_eq!(logical_id("audit_log"), "AuditLogFunction");
     assert_eq!(resolve_from_infra(".."), "");
-    assert_eq!(
-        resolve_from_infra("../functions/projects/"),
-        "functions/projects"
-    );
+    assert_eq!(resolve_from_infra("../functions/projects/"), "functions/projects");
 }

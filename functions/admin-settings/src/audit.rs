@@ -58,10 +58,7 @@ fn filter(call: &Call, now: i64) -> Result<Filter, ApiError> {
         None => to_ms - 30 * DAY_MS,
     };
     if from_ms >= to_ms {
-        return Err(bad(
-            "from",
-            "the period's first day must not come after its last",
-        ));
+        return Err(bad("from", "the period's first day must not come after its last"));
     }
     if to_ms - from_ms > MAX_PERIOD_DAYS * DAY_MS {
         return Err(bad("from", "a period of at most 366 days"));
@@ -74,19 +71,8 @@ fn filter(call: &Call, now: i64) -> Result<Filter, ApiError> {
         Some("started") => Some(AuditResult::Started),
         Some(_) => return Err(bad("result", "one of success, failed, denied, started")),
     };
-    let text = |name: &str| {
-        call.query(name)
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty())
-    };
-    Ok(Filter {
-        from_ms,
-        to_ms,
-        user: text("user"),
-        operation: text("operation"),
-        result,
-        target: text("target"),
-    })
+    let text = |name: &str| call.query(name).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    Ok(Filter { from_ms, to_ms, user: text("user"), operation: text("operation"), result, target: text("target") })
 }
 
 impl Filter {
@@ -94,26 +80,16 @@ impl Filter {
         let ev = &e.event;
         ev.at >= self.from_ms
             && ev.at < self.to_ms
-            && self
-                .user
-                .as_ref()
-                .is_none_or(|u| ev.user_id.as_deref() == Some(u.as_str()))
-            && self
-                .operation
-                .as_ref()
-                .is_none_or(|o| ev.operation.starts_with(o.as_str()))
+            && self.user.as_ref().is_none_or(|u| ev.user_id.as_deref() == Some(u.as_str()))
+            && self.operation.as_ref().is_none_or(|o| ev.operation.starts_with(o.as_str()))
             && self.result.is_none_or(|r| ev.result == r)
-            && self
-                .target
-                .as_ref()
-                .is_none_or(|t| ev.target.as_deref() == Some(t.as_str()))
+            && self.target.as_ref().is_none_or(|t| ev.target.as_deref() == Some(t.as_str()))
     }
 }
 
 /// `yyyy-mm` of a UTC millisecond.
 fn month_of(ms: i64) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let t = time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     format!("{:04}-{:02}", t.year(), u8::from(t.month()))
 }
 
@@ -136,18 +112,11 @@ fn months(from_ms: i64, to_ms: i64) -> Vec<String> {
 }
 
 /// Every event of one month, oldest first.
-async fn month(
-    backend: &Backend,
-    auth: &AuthContext,
-    month: &str,
-) -> Result<Vec<StoredAuditEvent>, ApiError> {
+async fn month(backend: &Backend, auth: &AuthContext, month: &str) -> Result<Vec<StoredAuditEvent>, ApiError> {
     let mut all = Vec::new();
     let mut after: Option<String> = None;
     loop {
-        let page = backend
-            .audit
-            .list_month(&auth.tenant, month, after.as_deref(), 1000)
-            .await?;
+        let page = backend.audit.list_month(&auth.tenant, month, after.as_deref(), 1000).await?;
         all.extend(page.items);
         match page.next {
             Some(n) => after = Some(n),
@@ -158,13 +127,8 @@ async fn month(
 
 /// Events the filter admits, newest first, those with a sequence number below `before` (a
 /// page's cursor), at most `limit`; and whether more follow.
-async fn select(
-    backend: &Backend,
-    auth: &AuthContext,
-    f: &Filter,
-    before: Option<u64>,
-    limit: usize,
-) -> Result<(Vec<StoredAuditEvent>, bool), ApiError> {
+async fn select(backend: &Backend, auth: &AuthContext, f: &Filter, before: Option<u64>, limit: usize)
+    -> Result<(Vec<StoredAuditEvent>, bool), ApiError> {
     let mut out = Vec::new();
     for m in months(f.from_ms, f.to_ms) {
         let events = month(backend, auth, &m).await?;
@@ -195,42 +159,17 @@ pub async fn list(backend: &Backend, auth: &AuthContext, call: &Call) -> Reply {
     let f = filter(call, http::now_millis())?;
     let limit = http::parse_limit(call.query("limit"), DEFAULT_LIMIT, MAX_LIMIT)?;
     let before = match call.query("cursor") {
-        Some(c) => Some(
-            http::decode_cursor(&auth.tenant, &c)?
-                .parse::<u64>()
-                .map_err(|_| bad("cursor", "a cursor from a previous page"))?,
-        ),
+        Some(c) => Some(http::decode_cursor(&auth.tenant, &c)?.parse::<u64>().map_err(|_| bad("cursor", "a cursor from a previous page"))?),
         None => None,
     };
     let (events, more) = select(backend, auth, &f, before, limit).await?;
-    let next = if more {
-        events
-            .last()
-            .map(|e| http::encode_cursor(&auth.tenant, &e.seq.to_string()))
-    } else {
-        None
-    };
-    http::json_response(
-        StatusCode::OK,
-        &AuditPage {
-            items: events,
-            next,
-        },
-    )
+    let next = if more { events.last().map(|e| http::encode_cursor(&auth.tenant, &e.seq.to_string())) } else { None };
+    http::json_response(StatusCode::OK, &AuditPage { items: events, next })
 }
 
 fn jst(ms: i64) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms + JST_MS) * 1_000_000)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms + JST_MS) * 1_000_000).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    format!("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute(), t.second())
 }
 
 fn result_ja(r: AuditResult) -> &'static str {
@@ -251,29 +190,13 @@ pub async fn csv(backend: &Backend, auth: &AuthContext, call: &Call) -> Reply {
     };
     let (events, more) = select(backend, auth, &f, None, MAX_CSV_ROWS).await?;
     if more {
-        return Err(bad(
-            "from",
-            "more than 100 000 events: choose a shorter period",
-        ));
+        return Err(bad("from", "more than 100 000 events: choose a shorter period"));
     }
     let o = |s: &Option<String>| s.clone().unwrap_or_default();
     let table = drawings::reports::Table {
-        header: [
-            "日時(JST)",
-            "操作",
-            "結果",
-            "ユーザーID",
-            "ユーザー名",
-            "会社",
-            "対象",
-            "接続元IP",
-            "リクエストID",
-            "詳細",
-            "連番",
-            "ハッシュ",
-        ]
-        .map(str::to_owned)
-        .to_vec(),
+        header: ["日時(JST)", "操作", "結果", "ユーザーID", "ユーザー名", "会社", "対象", "接続元IP", "リクエストID", "詳細", "連番", "ハッシュ"]
+            .map(str::to_owned)
+            .to_vec(),
         rows: events
             .iter()
             .map(|e| {
@@ -296,11 +219,7 @@ pub async fn csv(backend: &Backend, auth: &AuthContext, call: &Call) -> Reply {
             .collect(),
     };
     let bytes = drawings::reports::to_csv(&table, encoding).map_err(ApiError::internal)?;
-    let charset = if encoding == drawings::reports::CsvEncoding::Cp932 {
-        "Shift_JIS"
-    } else {
-        "utf-8"
-    };
+    let charset = if encoding == drawings::reports::CsvEncoding::Cp932 { "Shift_JIS" } else { "utf-8" };
     Response::builder()
         .status(StatusCode::OK)
         .header("content-type", format!("text/csv; charset={charset}"))
@@ -352,11 +271,7 @@ pub struct BrokenLink {
 /// Walk the whole chain from the first month that has events to this one.
 pub async fn verify(backend: &Backend, auth: &AuthContext) -> Reply {
     let key = backend.chain_keys.chain_key(&auth.tenant).await?;
-    let tenant = backend
-        .tenants
-        .get_tenant(&auth.tenant)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let tenant = backend.tenants.get_tenant(&auth.tenant).await?.ok_or(ApiError::NotFound)?;
     let mut m = month_of(tenant.created_at.min(http::now_millis()));
     let last = month_of(http::now_millis());
     let (mut prev, mut expected, mut count) = (CHAIN_START.to_owned(), 1u64, 0u64);
@@ -372,20 +287,13 @@ pub async fn verify(backend: &Backend, auth: &AuthContext) -> Reply {
                 Some("previous_hash_mismatch")
             } else if e.hash != chain_hash(&key, &prev, &e.event) {
                 Some("hash_mismatch")
-            } else if anchor
-                .as_ref()
-                .is_some_and(|a| a.seq == e.seq && a.hash != e.hash)
-            {
+            } else if anchor.as_ref().is_some_and(|a| a.seq == e.seq && a.hash != e.hash) {
                 Some("anchor_mismatch")
             } else {
                 None
             };
             if let Some(reason) = reason {
-                broken = Some(BrokenLink {
-                    seq: e.seq,
-                    id: Some(e.id.clone()),
-                    reason: reason.into(),
-                });
+                broken = Some(BrokenLink { seq: e.seq, id: Some(e.id.clone()), reason: reason.into() });
                 break 'months;
             }
             prev = e.hash.clone();
@@ -397,15 +305,8 @@ pub async fn verify(backend: &Backend, auth: &AuthContext) -> Reply {
         }
         m = next_month(&m);
     }
-    if let Some(a) = anchor
-        .as_ref()
-        .filter(|a| broken.is_none() && head.as_ref().is_none_or(|h| h.0 < a.seq))
-    {
-        broken = Some(BrokenLink {
-            seq: a.seq,
-            id: None,
-            reason: "truncated".into(),
-        });
+    if let Some(a) = anchor.as_ref().filter(|a| broken.is_none() && head.as_ref().is_none_or(|h| h.0 < a.seq)) {
+        broken = Some(BrokenLink { seq: a.seq, id: None, reason: "truncated".into() });
     }
     http::json_response(
         StatusCode::OK,
@@ -415,20 +316,13 @@ pub async fn verify(backend: &Backend, auth: &AuthContext) -> Reply {
             head_seq: head.as_ref().map(|h| h.0),
             head_hash: head.map(|h| h.1),
             first_broken: broken,
-            anchor: anchor.map(|a| AnchorSeen {
-                seq: a.seq,
-                hash: a.hash,
-                at: a.at,
-            }),
+            anchor: anchor.map(|a| AnchorSeen { seq: a.seq, hash: a.hash, at: a.at }),
         },
     )
 }
 
 fn next_month(m: &str) -> String {
-    let (y, mo) = m
-        .split_once('-')
-        .and_then(|(y, mo)| Some((y.parse::<i32>().ok()?, mo.parse::<u32>().ok()?)))
-        .unwrap_or((1970, 1));
+    let (y, mo) = m.split_once('-').and_then(|(y, mo)| Some((y.parse::<i32>().ok()?, mo.parse::<u32>().ok()?))).unwrap_or((1970, 1));
     if mo >= 12 {
         format!("{:04}-01", y + 1)
     } else {
@@ -444,14 +338,8 @@ mod tests {
     fn a_period_is_read_in_the_months_that_hold_it_newest_first() {
         let day = |s: &str| day_start("d", s).unwrap();
         // 1 Feb 00:00 JST is 31 Jan 15:00 UTC: the January month holds its first hours.
-        assert_eq!(
-            months(day("2026-02-01"), day("2026-03-01") + DAY_MS),
-            vec!["2026-03", "2026-02", "2026-01"]
-        );
-        assert_eq!(
-            months(day("2026-02-10"), day("2026-02-11")),
-            vec!["2026-02"]
-        );
+        assert_eq!(months(day("2026-02-01"), day("2026-03-01") + DAY_MS), vec!["2026-03", "2026-02", "2026-01"]);
+        assert_eq!(months(day("2026-02-10"), day("2026-02-11")), vec!["2026-02"]);
         assert_eq!(next_month("2026-12"), "2027-01");
         assert_eq!(jst(1_796_007_600_000), "2026-11-30 12:00:00");
     }

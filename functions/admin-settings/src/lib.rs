@@ -58,39 +58,24 @@ pub struct SettingsView {
 
 fn view(settings: &TenantSettings, auth: &AuthContext) -> SettingsView {
     SettingsView {
-        ip_allow_list: settings
-            .ip_allow_list
-            .iter()
-            .map(|n| n.to_string())
-            .collect(),
+        ip_allow_list: settings.ip_allow_list.iter().map(|n| n.to_string()).collect(),
         mfa_required: settings.mfa_required,
-        lockout_threshold: settings
-            .lockout_threshold
-            .unwrap_or(lockout::DEFAULT_THRESHOLD),
-        lockout_duration_minutes: settings
-            .lockout_duration_minutes
-            .unwrap_or(lockout::DEFAULT_DURATION_MINUTES),
+        lockout_threshold: settings.lockout_threshold.unwrap_or(lockout::DEFAULT_THRESHOLD),
+        lockout_duration_minutes: settings.lockout_duration_minutes.unwrap_or(lockout::DEFAULT_DURATION_MINUTES),
         lockout_until_unlocked: settings.lockout_until_unlocked,
         your_ip: auth.source_ip.map(|ip| ip.to_string()),
     }
 }
 
 async fn get(backend: &Backend, auth: &AuthContext) -> Reply {
-    let tenant = backend
-        .tenants
-        .get_tenant(&auth.tenant)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let tenant = backend.tenants.get_tenant(&auth.tenant).await?.ok_or(ApiError::NotFound)?;
     http::json_response(StatusCode::OK, &view(&tenant.settings, auth))
 }
 
 /// What a settings change changed, for the audit log: `{"field": [before, after], …}` for
 /// each setting whose value differs (the caller's own address is not a setting).
 fn changes(before: &SettingsView, after: &SettingsView) -> String {
-    let (b, a) = (
-        serde_json::to_value(before).unwrap_or_default(),
-        serde_json::to_value(after).unwrap_or_default(),
-    );
+    let (b, a) = (serde_json::to_value(before).unwrap_or_default(), serde_json::to_value(after).unwrap_or_default());
     let mut out = serde_json::Map::new();
     if let (Some(b), Some(a)) = (b.as_object(), a.as_object()) {
         for (k, v) in a {
@@ -136,11 +121,7 @@ impl SettingsInput {
         let mut errors = Vec::new();
         let mut networks = Vec::new();
         if self.ip_allow_list.len() > MAX_NETWORKS {
-            errors.push(FieldError::body(
-                "/ip_allow_list",
-                "too_many",
-                format!("at most {MAX_NETWORKS} networks"),
-            ));
+            errors.push(FieldError::body("/ip_allow_list", "too_many", format!("at most {MAX_NETWORKS} networks")));
         }
         for (i, s) in self.ip_allow_list.iter().enumerate() {
             match parse_network(s) {
@@ -155,36 +136,18 @@ impl SettingsInput {
         }
         if let Some(t) = self.lockout_threshold {
             if !lockout::THRESHOLD_RANGE.contains(&t) {
-                let (lo, hi) = (
-                    lockout::THRESHOLD_RANGE.start(),
-                    lockout::THRESHOLD_RANGE.end(),
-                );
-                errors.push(FieldError::body(
-                    "/lockout_threshold",
-                    "out_of_range",
-                    format!("{lo}–{hi} failures"),
-                ));
+                let (lo, hi) = (lockout::THRESHOLD_RANGE.start(), lockout::THRESHOLD_RANGE.end());
+                errors.push(FieldError::body("/lockout_threshold", "out_of_range", format!("{lo}–{hi} failures")));
             }
         }
         if let Some(d) = self.lockout_duration_minutes {
             if !lockout::DURATION_RANGE_MINUTES.contains(&d) {
-                let (lo, hi) = (
-                    lockout::DURATION_RANGE_MINUTES.start(),
-                    lockout::DURATION_RANGE_MINUTES.end(),
-                );
-                errors.push(FieldError::body(
-                    "/lockout_duration_minutes",
-                    "out_of_range",
-                    format!("{lo}–{hi} minutes"),
-                ));
+                let (lo, hi) = (lockout::DURATION_RANGE_MINUTES.start(), lockout::DURATION_RANGE_MINUTES.end());
+                errors.push(FieldError::body("/lockout_duration_minutes", "out_of_range", format!("{lo}–{hi} minutes")));
             }
         }
         if !errors.is_empty() {
-            return Err(ApiError::BadRequest {
-                code: "invalid_request",
-                detail: "The settings are not valid.".into(),
-                errors,
-            });
+            return Err(ApiError::BadRequest { code: "invalid_request", detail: "The settings are not valid.".into(), errors });
         }
         Ok(TenantSettings {
             ip_allow_list: networks,
@@ -210,11 +173,7 @@ async fn put(backend: &Backend, auth: &AuthContext, call: &Call) -> Reply {
             )],
         });
     }
-    let mut tenant = backend
-        .tenants
-        .get_tenant(&auth.tenant)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let mut tenant = backend.tenants.get_tenant(&auth.tenant).await?.ok_or(ApiError::NotFound)?;
     let before = view(&tenant.settings, auth);
     tenant.settings = settings;
     backend.tenants.put_tenant(&tenant).await?;
@@ -222,8 +181,7 @@ async fn put(backend: &Backend, auth: &AuthContext, call: &Call) -> Reply {
     let detail = changes(&before, &after);
     http::json_response(StatusCode::OK, &after).map(|mut r| {
         r.extensions_mut().insert(AuditTarget("settings".into()));
-        r.extensions_mut()
-            .insert(platform::http::AuditDetail(detail));
+        r.extensions_mut().insert(platform::http::AuditDetail(detail));
         r
     })
 }
@@ -245,14 +203,10 @@ mod tests {
 
     #[test]
     fn networks_are_parsed_and_bad_ones_named_by_pointer() {
-        let ok = input(&["203.0.113.7/24", "2001:db8::/32", "::1"])
-            .validate()
-            .unwrap();
+        let ok = input(&["203.0.113.7/24", "2001:db8::/32", "::1"]).validate().unwrap();
         assert_eq!(ok.ip_allow_list[0].to_string(), "203.0.113.0/24");
         assert_eq!(ok.ip_allow_list[2].to_string(), "::1/128");
-        let Err(ApiError::BadRequest { errors, .. }) =
-            input(&["10.0.0.0/8", "10.0.0.0/33", "nonsense"]).validate()
-        else {
+        let Err(ApiError::BadRequest { errors, .. }) = input(&["10.0.0.0/8", "10.0.0.0/33", "nonsense"]).validate() else {
             panic!("refused")
         };
         let pointers: Vec<_> = errors.iter().map(|e| e.pointer.clone().unwrap()).collect();

@@ -40,12 +40,8 @@ async fn route(backend: Arc<Backend>, call: Call) -> Reply {
         "GET /admin/users/{id}" => get(&backend, svc, auth, &call).await,
         "DELETE /admin/users/{id}" => delete(&backend, svc, auth, &call).await,
         "PUT /admin/users/{id}/access" => change_access(&backend, auth, &call).await,
-        "POST /admin/users/{id}/disable" => {
-            set_status(&backend, svc, auth, &call, UserStatus::Disabled).await
-        }
-        "POST /admin/users/{id}/enable" => {
-            set_status(&backend, svc, auth, &call, UserStatus::Active).await
-        }
+        "POST /admin/users/{id}/disable" => set_status(&backend, svc, auth, &call, UserStatus::Disabled).await,
+        "POST /admin/users/{id}/enable" => set_status(&backend, svc, auth, &call, UserStatus::Active).await,
         "POST /admin/users/{id}/unlock" => unlock(&backend, svc, auth, &call).await,
         "POST /admin/users/{id}/reset-mfa" => reset_mfa(&backend, svc, auth, &call).await,
         _ => Err(ApiError::NotFound),
@@ -103,8 +99,7 @@ fn view(user: &User, locked: Option<bool>) -> UserView {
 
 fn with_target(reply: Reply, user: &UserId) -> Reply {
     reply.map(|mut r| {
-        r.extensions_mut()
-            .insert(AuditTarget(format!("user:{user}")));
+        r.extensions_mut().insert(AuditTarget(format!("user:{user}")));
         r
     })
 }
@@ -112,10 +107,7 @@ fn with_target(reply: Reply, user: &UserId) -> Reply {
 /// The target user of a `/admin/users/{id}` route in the caller's tenant; any other id
 /// (malformed, deleted, another tenant's) is not found.
 async fn target(backend: &Backend, auth: &AuthContext, call: &Call) -> Result<User, ApiError> {
-    let id = call
-        .path_param("id")
-        .and_then(|s| UserId::parse(&s).ok())
-        .ok_or(ApiError::NotFound)?;
+    let id = call.path_param("id").and_then(|s| UserId::parse(&s).ok()).ok_or(ApiError::NotFound)?;
     match backend.users.get_user(&auth.tenant, &id).await? {
         Some(u) if u.tenant == auth.tenant && u.status != UserStatus::Deleted => Ok(u),
         _ => Err(ApiError::NotFound),
@@ -138,11 +130,7 @@ async fn list(backend: &Backend, svc: &Services, auth: &AuthContext) -> Reply {
         if u.status == UserStatus::Deleted {
             continue;
         }
-        let locked = svc
-            .lockout
-            .get(&auth.tenant, &lockout::Counter::User(u.id.clone()))
-            .await?
-            .is_locked(now);
+        let locked = svc.lockout.get(&auth.tenant, &lockout::Counter::User(u.id.clone())).await?.is_locked(now);
         items.push(view(&u, Some(locked)));
     }
     http::json_response(StatusCode::OK, &UserList { items })
@@ -150,39 +138,22 @@ async fn list(backend: &Backend, svc: &Services, auth: &AuthContext) -> Reply {
 
 async fn get(backend: &Backend, svc: &Services, auth: &AuthContext, call: &Call) -> Reply {
     let user = target(backend, auth, call).await?;
-    let locked = svc
-        .lockout
-        .get(&auth.tenant, &lockout::Counter::User(user.id.clone()))
-        .await?
-        .is_locked(svc.clock.now());
+    let locked = svc.lockout.get(&auth.tenant, &lockout::Counter::User(user.id.clone())).await?.is_locked(svc.clock.now());
     let mut body = view(&user, Some(locked));
-    body.mfa = Some(
-        match svc
-            .provider
-            .mfa_status(&identity::username(&auth.tenant, &user.id))
-            .await
-        {
-            Ok(s) => Some(s),
-            Err(IdentityError::UserNotFound) => None,
-            Err(e) => return Err(e.into()),
-        },
-    );
+    body.mfa = Some(match svc.provider.mfa_status(&identity::username(&auth.tenant, &user.id)).await {
+        Ok(s) => Some(s),
+        Err(IdentityError::UserNotFound) => None,
+        Err(e) => return Err(e.into()),
+    });
     http::json_response(StatusCode::OK, &body)
 }
 
 /// Parse a role and optional permission list, every error with its pointer.
-fn parse_access(
-    role: &str,
-    permissions: Option<&[String]>,
-) -> Result<(Role, Option<BTreeSet<Permission>>), ApiError> {
+fn parse_access(role: &str, permissions: Option<&[String]>) -> Result<(Role, Option<BTreeSet<Permission>>), ApiError> {
     let mut errors = Vec::new();
     let role = Role::parse(role);
     if role.is_none() {
-        errors.push(FieldError::body(
-            "/role",
-            "invalid_value",
-            "one of tenant_admin, designer, viewer",
-        ));
+        errors.push(FieldError::body("/role", "invalid_value", "one of tenant_admin, designer, viewer"));
     }
     let mut narrowed = None;
     if let Some(list) = permissions {
@@ -192,11 +163,7 @@ fn parse_access(
                 Some(k) => {
                     set.insert(*k);
                 }
-                None => errors.push(FieldError::body(
-                    format!("/permissions/{i}"),
-                    "invalid_value",
-                    format!("unknown permission `{p}`"),
-                )),
+                None => errors.push(FieldError::body(format!("/permissions/{i}"), "invalid_value", format!("unknown permission `{p}`"))),
             }
         }
         if let Some(role) = role {
@@ -216,11 +183,7 @@ fn parse_access(
     }
     match (role, errors.is_empty()) {
         (Some(role), true) => Ok((role, narrowed)),
-        _ => Err(ApiError::BadRequest {
-            code: "invalid_request",
-            detail: "The access is not valid.".into(),
-            errors,
-        }),
+        _ => Err(ApiError::BadRequest { code: "invalid_request", detail: "The access is not valid.".into(), errors }),
     }
 }
 
@@ -262,66 +225,32 @@ async fn invite(backend: &Backend, svc: &Services, auth: &AuthContext, call: &Ca
     let mut errors = Vec::new();
     let email = body.email.trim().to_owned();
     if !valid_email(&email) {
-        errors.push(FieldError::body(
-            "/email",
-            "invalid_value",
-            "an e-mail address such as name@example.co.jp",
-        ));
+        errors.push(FieldError::body("/email", "invalid_value", "an e-mail address such as name@example.co.jp"));
     }
     let name = body.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
-        errors.push(FieldError::body(
-            "/name",
-            "invalid_value",
-            format!("1–{MAX_NAME_CHARS} characters"),
-        ));
+        errors.push(FieldError::body("/name", "invalid_value", format!("1–{MAX_NAME_CHARS} characters")));
     }
-    let phone = body
-        .phone_number
-        .as_deref()
-        .map(str::trim)
-        .map(str::to_owned);
+    let phone = body.phone_number.as_deref().map(str::trim).map(str::to_owned);
     if let Some(p) = &phone {
-        let ok = p
-            .strip_prefix('+')
-            .is_some_and(|d| (8..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()));
+        let ok = p.strip_prefix('+').is_some_and(|d| (8..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()));
         if !ok {
-            errors.push(FieldError::body(
-                "/phone_number",
-                "invalid_value",
-                "an E.164 number such as +819012345678",
-            ));
+            errors.push(FieldError::body("/phone_number", "invalid_value", "an E.164 number such as +819012345678"));
         }
     }
     let parsed = parse_access(&body.role, body.permissions.as_deref());
     let (role, narrowed) = match parsed {
         Ok(a) if errors.is_empty() => a,
-        Ok(_) => {
-            return Err(ApiError::BadRequest {
-                code: "invalid_request",
-                detail: "The invitation is not valid.".into(),
-                errors,
-            })
-        }
+        Ok(_) => return Err(ApiError::BadRequest { code: "invalid_request", detail: "The invitation is not valid.".into(), errors }),
         Err(ApiError::BadRequest { errors: more, .. }) => {
             errors.extend(more);
-            return Err(ApiError::BadRequest {
-                code: "invalid_request",
-                detail: "The invitation is not valid.".into(),
-                errors,
-            });
+            return Err(ApiError::BadRequest { code: "invalid_request", detail: "The invitation is not valid.".into(), errors });
         }
         Err(e) => return Err(e),
     };
     access::check_grant(&auth.permissions, role, narrowed.as_ref())?;
-    if platform::signin::find_by_email(backend, &auth.tenant, &email)
-        .await?
-        .is_some()
-    {
-        return Err(ApiError::Conflict {
-            code: "email_taken",
-            detail: "A user with this e-mail address already exists.".into(),
-        });
+    if platform::signin::find_by_email(backend, &auth.tenant, &email).await?.is_some() {
+        return Err(ApiError::Conflict { code: "email_taken", detail: "A user with this e-mail address already exists.".into() });
     }
     let id = UserId::generate();
     let sub = svc
@@ -349,10 +278,7 @@ async fn invite(backend: &Backend, svc: &Services, auth: &AuthContext, call: &Ca
         version: 0,
     };
     backend.users.put_user(&user).await.map_err(conflict)?;
-    with_target(
-        http::json_response(StatusCode::CREATED, &view(&user, Some(false))),
-        &id,
-    )
+    with_target(http::json_response(StatusCode::CREATED, &view(&user, Some(false))), &id)
 }
 
 /// `PUT /admin/users/{id}/access`.
@@ -377,24 +303,14 @@ async fn change_access(backend: &Backend, auth: &AuthContext, call: &Call) -> Re
     after.permissions = narrowed;
     let users = backend.users.list_users(&auth.tenant).await?;
     access::check_keeps_full_admin(&users, &before, Some(&after))?;
-    if after.role != before.role || after.effective_permissions() != before.effective_permissions()
-    {
+    if after.role != before.role || after.effective_permissions() != before.effective_permissions() {
         after.tokens_valid_after = http::revoke_after(http::now_millis());
     }
     save(backend, &before, &after, guard).await?;
-    with_target(
-        http::json_response(StatusCode::OK, &view(&after, None)),
-        &after.id,
-    )
+    with_target(http::json_response(StatusCode::OK, &view(&after, None)), &after.id)
 }
 
-async fn set_status(
-    backend: &Backend,
-    svc: &Services,
-    auth: &AuthContext,
-    call: &Call,
-    status: UserStatus,
-) -> Reply {
+async fn set_status(backend: &Backend, svc: &Services, auth: &AuthContext, call: &Call, status: UserStatus) -> Reply {
     let guard = backend.users.admin_guard(&auth.tenant).await?;
     let before = target(backend, auth, call).await?;
     access::check_may_manage(&auth.permissions, &before)?;
@@ -412,10 +328,7 @@ async fn set_status(
         save(backend, &before, &after, guard).await?;
         tolerate_missing(svc.provider.enable_user(&username).await)?;
     }
-    with_target(
-        http::json_response(StatusCode::OK, &view(&after, None)),
-        &after.id,
-    )
+    with_target(http::json_response(StatusCode::OK, &view(&after, None)), &after.id)
 }
 
 /// A write that lost a race with another write of the same record (or, for a full
@@ -435,12 +348,7 @@ fn conflict(e: StoreError) -> ApiError {
 /// the "keep one full administrator" rule was checked on the users read after `guard`, and
 /// holds only if no other such change committed since — of two administrators demoting,
 /// disabling or deleting themselves at once, one wins and the other gets 409.
-async fn save(
-    backend: &Backend,
-    before: &User,
-    after: &User,
-    guard: AdminGuard,
-) -> Result<(), ApiError> {
+async fn save(backend: &Backend, before: &User, after: &User, guard: AdminGuard) -> Result<(), ApiError> {
     let written = if access::is_full_admin(before) {
         backend.users.put_user_guarded(after, guard).await
     } else {
@@ -452,14 +360,8 @@ async fn save(
 async fn unlock(backend: &Backend, svc: &Services, auth: &AuthContext, call: &Call) -> Reply {
     let user = target(backend, auth, call).await?;
     access::check_may_manage(&auth.permissions, &user)?;
-    let was_locked = svc
-        .lockout
-        .get(&auth.tenant, &lockout::Counter::User(user.id.clone()))
-        .await?
-        .is_locked(svc.clock.now());
-    svc.lockout
-        .clear(&auth.tenant, &lockout::Counter::User(user.id.clone()))
-        .await?;
+    let was_locked = svc.lockout.get(&auth.tenant, &lockout::Counter::User(user.id.clone())).await?.is_locked(svc.clock.now());
+    svc.lockout.clear(&auth.tenant, &lockout::Counter::User(user.id.clone())).await?;
     let mut body = view(&user, Some(false));
     body.was_locked = Some(was_locked);
     with_target(http::json_response(StatusCode::OK, &body), &user.id)
@@ -468,15 +370,8 @@ async fn unlock(backend: &Backend, svc: &Services, auth: &AuthContext, call: &Ca
 async fn reset_mfa(backend: &Backend, svc: &Services, auth: &AuthContext, call: &Call) -> Reply {
     let user = target(backend, auth, call).await?;
     access::check_may_manage(&auth.permissions, &user)?;
-    tolerate_missing(
-        svc.provider
-            .reset_mfa(&identity::username(&auth.tenant, &user.id))
-            .await,
-    )?;
-    with_target(
-        http::json_response(StatusCode::OK, &view(&user, None)),
-        &user.id,
-    )
+    tolerate_missing(svc.provider.reset_mfa(&identity::username(&auth.tenant, &user.id)).await)?;
+    with_target(http::json_response(StatusCode::OK, &view(&user, None)), &user.id)
 }
 
 async fn delete(backend: &Backend, svc: &Services, auth: &AuthContext, call: &Call) -> Reply {
@@ -489,14 +384,7 @@ async fn delete(backend: &Backend, svc: &Services, auth: &AuthContext, call: &Ca
     after.status = UserStatus::Deleted;
     after.tokens_valid_after = http::revoke_after(http::now_millis());
     save(backend, &before, &after, guard).await?;
-    tolerate_missing(
-        svc.provider
-            .delete_user(&identity::username(&auth.tenant, &before.id))
-            .await,
-    )?;
-    let resp = Response::builder()
-        .status(StatusCode::NO_CONTENT)
-        .body(Body::Empty)
-        .map_err(ApiError::internal);
+    tolerate_missing(svc.provider.delete_user(&identity::username(&auth.tenant, &before.id)).await)?;
+    let resp = Response::builder().status(StatusCode::NO_CONTENT).body(Body::Empty).map_err(ApiError::internal);
     with_target(resp, &before.id)
 }

@@ -29,8 +29,7 @@ async fn route(backend: Arc<Backend>, call: Call) -> Reply {
 
 /// The one study both routes answer with.
 fn study(model: &domain::model::Project) -> Reply {
-    let analysis =
-        domain::analysis::analyze(model, &domain::checks::CheckSettings::from_project(model));
+    let analysis = domain::analysis::analyze(model, &domain::checks::CheckSettings::from_project(model));
     http::json_response(StatusCode::OK, &analysis)
 }
 
@@ -48,23 +47,15 @@ async fn analyse_stored(backend: &Backend, call: &Call) -> Reply {
     let auth = call.auth()?;
     let id = call.project_id()?;
     let (project, model) = projects::open_model(backend, &auth.tenant, &id).await?;
-    if let Some(expected) = call
-        .header("if-match")
-        .map(http::parse_if_match)
-        .transpose()?
-        .flatten()
-    {
+    if let Some(expected) = call.header("if-match").map(http::parse_if_match).transpose()?.flatten() {
         if expected != project.version {
-            return Err(ApiError::PreconditionFailed {
-                current_version: project.version,
-            });
+            return Err(ApiError::PreconditionFailed { current_version: project.version });
         }
     }
     let mut resp = study(&model)?;
     if let Ok(v) = http::etag(project.version).parse() {
         resp.headers_mut().insert("etag", v);
     }
-    resp.extensions_mut()
-        .insert(AuditTarget(format!("project:{id}")));
+    resp.extensions_mut().insert(AuditTarget(format!("project:{id}")));
     Ok(resp)
 }

@@ -13,10 +13,7 @@ use api::*;
 use lambda_http::{http::StatusCode, Body, Request, Response};
 use platform::error::{ApiError, FieldError};
 use platform::http::{self, Call, Reply};
-use platform::identity::{
-    self, AuthStep, Caller, ChallengeKind, IdentityError, MfaMethod, MfaPreference, Services,
-    Tokens,
-};
+use platform::identity::{self, AuthStep, Caller, ChallengeKind, IdentityError, MfaMethod, MfaPreference, Services, Tokens};
 use platform::ports::AuditResult;
 use platform::signin::{self, Origin};
 use platform::{password, Backend};
@@ -51,17 +48,11 @@ async fn route(backend: Arc<Backend>, call: Call) -> Reply {
 }
 
 fn origin(call: &Call) -> Origin {
-    Origin {
-        source_ip: call.source_ip,
-        request_id: call.request_id.clone(),
-    }
+    Origin { source_ip: call.source_ip, request_id: call.request_id.clone() }
 }
 
 fn no_content() -> Reply {
-    Response::builder()
-        .status(StatusCode::NO_CONTENT)
-        .body(Body::Empty)
-        .map_err(ApiError::internal)
+    Response::builder().status(StatusCode::NO_CONTENT).body(Body::Empty).map_err(ApiError::internal)
 }
 
 fn signed_in(t: &Tokens) -> SignInStep {
@@ -84,20 +75,10 @@ async fn answer_step(attempt: &signin::Attempt<'_>, step: AuthStep) -> Reply {
             http::json_response(StatusCode::OK, &signed_in(&t))
         }
         AuthStep::Challenge(c) => {
-            attempt
-                .audit(
-                    attempt.operation,
-                    AuditResult::Success,
-                    &format!("challenge {}", c.kind.as_str()),
-                )
-                .await;
+            attempt.audit(attempt.operation, AuditResult::Success, &format!("challenge {}", c.kind.as_str())).await;
             http::json_response(
                 StatusCode::OK,
-                &SignInStep::Challenge {
-                    challenge: c.kind,
-                    session: c.session,
-                    destination: c.destination,
-                },
+                &SignInStep::Challenge { challenge: c.kind, session: c.session, destination: c.destination },
             )
         }
     }
@@ -119,16 +100,7 @@ async fn sign_in(backend: &Backend, svc: &Services, call: &Call) -> Reply {
 
 async fn sign_in_steps(backend: &Backend, svc: &Services, call: &Call) -> Reply {
     let body: SignInRequest = call.json(MAX_BODY_BYTES)?;
-    let attempt = match signin::begin(
-        backend,
-        svc,
-        &body.tenant,
-        &body.email,
-        &origin(call),
-        "auth.sign_in",
-    )
-    .await
-    {
+    let attempt = match signin::begin(backend, svc, &body.tenant, &body.email, &origin(call), "auth.sign_in").await {
         Ok(a) => a,
         Err(e @ ApiError::Unauthenticated { .. }) => {
             signin::equalize(svc, &body.password).await;
@@ -140,14 +112,7 @@ async fn sign_in_steps(backend: &Backend, svc: &Services, call: &Call) -> Reply 
     if attempt.tenant.settings.mfa_required {
         match svc.provider.mfa_status(&username).await {
             Ok(status) if status.preferred.is_none() => {
-                svc.provider
-                    .set_mfa_preference(
-                        &username,
-                        MfaPreference {
-                            preferred: Some(MfaMethod::Email),
-                        },
-                    )
-                    .await?;
+                svc.provider.set_mfa_preference(&username, MfaPreference { preferred: Some(MfaMethod::Email) }).await?;
             }
             Ok(_) => {}
             Err(IdentityError::UserNotFound) => {}
@@ -157,13 +122,11 @@ async fn sign_in_steps(backend: &Backend, svc: &Services, call: &Call) -> Reply 
     attempt.wait_for_revocation_edge().await;
     match svc.provider.password_auth(&username, &body.password).await {
         Ok(step) => answer_step(&attempt, step).await,
-        Err(IdentityError::NotAuthorized | IdentityError::UserNotFound) => Err(attempt
-            .failed("invalid_credentials", signin::invalid_credentials())
-            .await),
+        Err(IdentityError::NotAuthorized | IdentityError::UserNotFound) => {
+            Err(attempt.failed("invalid_credentials", signin::invalid_credentials()).await)
+        }
         Err(e) => {
-            attempt
-                .audit("auth.sign_in", AuditResult::Failed, "provider_error")
-                .await;
+            attempt.audit("auth.sign_in", AuditResult::Failed, "provider_error").await;
             Err(e.into())
         }
     }
@@ -179,71 +142,25 @@ async fn challenge(backend: &Backend, svc: &Services, call: &Call) -> Reply {
         ))
     })?;
     let answer = if kind == ChallengeKind::NewPasswordRequired {
-        let p = body.new_password.ok_or_else(|| {
-            ApiError::bad_field(FieldError::body(
-                "/new_password",
-                "required",
-                "the new password is required",
-            ))
-        })?;
+        let p = body.new_password.ok_or_else(|| ApiError::bad_field(FieldError::body("/new_password", "required", "the new password is required")))?;
         password::require("/new_password", &p)?;
         p
     } else {
-        let c = body.code.ok_or_else(|| {
-            ApiError::bad_field(FieldError::body(
-                "/code",
-                "required",
-                "the code is required",
-            ))
-        })?;
+        let c = body.code.ok_or_else(|| ApiError::bad_field(FieldError::body("/code", "required", "the code is required")))?;
         if c.trim().is_empty() || c.len() > 16 {
-            return Err(ApiError::bad_field(FieldError::body(
-                "/code",
-                "invalid_value",
-                "the code has 6 digits",
-            )));
+            return Err(ApiError::bad_field(FieldError::body("/code", "invalid_value", "the code has 6 digits")));
         }
         c
     };
-    let attempt = signin::begin(
-        backend,
-        svc,
-        &body.tenant,
-        &body.email,
-        &origin(call),
-        "auth.challenge",
-    )
-    .await?;
+    let attempt = signin::begin(backend, svc, &body.tenant, &body.email, &origin(call), "auth.challenge").await?;
     attempt.wait_for_revocation_edge().await;
-    match svc
-        .provider
-        .respond_to_challenge(&attempt.username(), kind, &body.session, &answer)
-        .await
-    {
+    match svc.provider.respond_to_challenge(&attempt.username(), kind, &body.session, &answer).await {
         Ok(step) => answer_step(&attempt, step).await,
-        Err(IdentityError::CodeMismatch) => Err(attempt
-            .failed(
-                "invalid_code",
-                ApiError::Unauthenticated {
-                    code: "invalid_code",
-                },
-            )
-            .await),
-        Err(IdentityError::NotAuthorized) => Err(attempt
-            .failed(
-                "invalid_code",
-                ApiError::Unauthenticated {
-                    code: "invalid_code",
-                },
-            )
-            .await),
+        Err(IdentityError::CodeMismatch) => Err(attempt.failed("invalid_code", ApiError::Unauthenticated { code: "invalid_code" }).await),
+        Err(IdentityError::NotAuthorized) => Err(attempt.failed("invalid_code", ApiError::Unauthenticated { code: "invalid_code" }).await),
         Err(IdentityError::Expired) => {
-            attempt
-                .audit("auth.challenge", AuditResult::Failed, "expired")
-                .await;
-            Err(ApiError::Unauthenticated {
-                code: "challenge_expired",
-            })
+            attempt.audit("auth.challenge", AuditResult::Failed, "expired").await;
+            Err(ApiError::Unauthenticated { code: "challenge_expired" })
         }
         Err(IdentityError::InvalidPassword(reason)) => Err(ApiError::BadRequest {
             code: "weak_password",
@@ -255,73 +172,24 @@ async fn challenge(backend: &Backend, svc: &Services, call: &Call) -> Reply {
 }
 
 /// The user a refresh token belongs to, checked like a sign-in (IP allow-list, status).
-async fn refreshed(
-    backend: &Backend,
-    svc: &Services,
-    call: &Call,
-    refresh_token: &str,
-) -> Result<(Tokens, platform::ports::User, platform::ports::Tenant), ApiError> {
+async fn refreshed(backend: &Backend, svc: &Services, call: &Call, refresh_token: &str) -> Result<(Tokens, platform::ports::User, platform::ports::Tenant), ApiError> {
     let tokens = match svc.provider.refresh(refresh_token).await {
         Ok(t) => t,
-        Err(
-            IdentityError::NotAuthorized | IdentityError::UserNotFound | IdentityError::Expired,
-        ) => {
-            return Err(ApiError::Unauthenticated {
-                code: "invalid_refresh_token",
-            })
+        Err(IdentityError::NotAuthorized | IdentityError::UserNotFound | IdentityError::Expired) => {
+            return Err(ApiError::Unauthenticated { code: "invalid_refresh_token" })
         }
         Err(e) => return Err(e.into()),
     };
-    let user = backend
-        .users
-        .user_by_sub(&tokens.sub)
-        .await?
-        .ok_or(ApiError::Unauthenticated {
-            code: "invalid_refresh_token",
-        })?;
-    let tenant =
-        backend
-            .tenants
-            .get_tenant(&user.tenant)
-            .await?
-            .ok_or(ApiError::Unauthenticated {
-                code: "invalid_refresh_token",
-            })?;
+    let user = backend.users.user_by_sub(&tokens.sub).await?.ok_or(ApiError::Unauthenticated { code: "invalid_refresh_token" })?;
+    let tenant = backend.tenants.get_tenant(&user.tenant).await?.ok_or(ApiError::Unauthenticated { code: "invalid_refresh_token" })?;
     let now = svc.clock.now();
     if !platform::access::ip_allowed(&tenant.settings.ip_allow_list, call.source_ip) {
-        signin::audit(
-            backend,
-            &tenant,
-            Some(&user),
-            None,
-            "auth.refresh",
-            AuditResult::Denied,
-            "ip_not_allowed",
-            call.source_ip,
-            &call.request_id,
-            now,
-        )
-        .await;
+        signin::audit(backend, &tenant, Some(&user), None, "auth.refresh", AuditResult::Denied, "ip_not_allowed", call.source_ip, &call.request_id, now).await;
         return Err(signin::ip_not_allowed());
     }
     if user.status != platform::ports::UserStatus::Active {
-        signin::audit(
-            backend,
-            &tenant,
-            Some(&user),
-            None,
-            "auth.refresh",
-            AuditResult::Denied,
-            "user_disabled",
-            call.source_ip,
-            &call.request_id,
-            now,
-        )
-        .await;
-        return Err(ApiError::Forbidden {
-            code: "user_disabled",
-            detail: "This account is disabled.".into(),
-        });
+        signin::audit(backend, &tenant, Some(&user), None, "auth.refresh", AuditResult::Denied, "user_disabled", call.source_ip, &call.request_id, now).await;
+        return Err(ApiError::Forbidden { code: "user_disabled", detail: "This account is disabled.".into() });
     }
     Ok((tokens, user, tenant))
 }
@@ -333,43 +201,17 @@ async fn refresh(backend: &Backend, svc: &Services, call: &Call) -> Reply {
         signin::wait_until(user.tokens_valid_after).await;
         tokens = svc.provider.refresh(&body.refresh_token).await?;
     }
-    signin::audit(
-        backend,
-        &tenant,
-        Some(&user),
-        None,
-        "auth.refresh",
-        AuditResult::Success,
-        "refreshed",
-        call.source_ip,
-        &call.request_id,
-        svc.clock.now(),
-    )
-    .await;
+    signin::audit(backend, &tenant, Some(&user), None, "auth.refresh", AuditResult::Success, "refreshed", call.source_ip, &call.request_id, svc.clock.now()).await;
     http::json_response(StatusCode::OK, &signed_in(&tokens))
 }
 
 async fn sign_out(backend: &Backend, svc: &Services, call: &Call) -> Reply {
     let body: RefreshRequest = call.json(MAX_BODY_BYTES)?;
     let (_, mut user, tenant) = refreshed(backend, svc, call, &body.refresh_token).await?;
-    svc.provider
-        .global_sign_out(&identity::username(&user.tenant, &user.id))
-        .await?;
+    svc.provider.global_sign_out(&identity::username(&user.tenant, &user.id)).await?;
     user.tokens_valid_after = http::revoke_after(http::now_millis());
     backend.users.put_user(&user).await?;
-    signin::audit(
-        backend,
-        &tenant,
-        Some(&user),
-        None,
-        "auth.sign_out",
-        AuditResult::Success,
-        "signed_out",
-        call.source_ip,
-        &call.request_id,
-        svc.clock.now(),
-    )
-    .await;
+    signin::audit(backend, &tenant, Some(&user), None, "auth.sign_out", AuditResult::Success, "signed_out", call.source_ip, &call.request_id, svc.clock.now()).await;
     no_content()
 }
 
@@ -383,36 +225,18 @@ async fn forgot(backend: &Backend, svc: &Services, call: &Call) -> Reply {
     let started = tokio::time::Instant::now();
     let accepted = || async {
         tokio::time::sleep_until(started + FORGOT_MIN).await;
-        http::json_response(
-            StatusCode::ACCEPTED,
-            &ForgotPasswordAnswer {
-                status: "code_sent_if_the_account_exists".into(),
-            },
-        )
+        http::json_response(StatusCode::ACCEPTED, &ForgotPasswordAnswer { status: "code_sent_if_the_account_exists".into() })
     };
-    let attempt = match signin::begin(
-        backend,
-        svc,
-        &body.tenant,
-        &body.email,
-        &origin(call),
-        "auth.password_forgot",
-    )
-    .await
-    {
+    let attempt = match signin::begin(backend, svc, &body.tenant, &body.email, &origin(call), "auth.password_forgot").await {
         Ok(a) => a,
-        Err(ApiError::Unauthenticated {
-            code: "invalid_credentials",
-        }) => return accepted().await,
+        Err(ApiError::Unauthenticated { code: "invalid_credentials" }) => return accepted().await,
         Err(e) => return Err(e),
     };
     match svc.provider.forgot_password(&attempt.username()).await {
         Ok(()) | Err(IdentityError::UserNotFound) => {}
         Err(e) => return Err(e.into()),
     }
-    attempt
-        .audit("auth.password_forgot", AuditResult::Success, "code_sent")
-        .await;
+    attempt.audit("auth.password_forgot", AuditResult::Success, "code_sent").await;
     accepted().await
 }
 
@@ -420,42 +244,16 @@ async fn reset(backend: &Backend, svc: &Services, call: &Call) -> Reply {
     let body: ResetPasswordRequest = call.json(MAX_BODY_BYTES)?;
     password::require("/new_password", &body.new_password)?;
     // An unknown or disabled account gets the answer of a wrong code.
-    let attempt = match signin::begin(
-        backend,
-        svc,
-        &body.tenant,
-        &body.email,
-        &origin(call),
-        "auth.password_reset",
-    )
-    .await
-    {
+    let attempt = match signin::begin(backend, svc, &body.tenant, &body.email, &origin(call), "auth.password_reset").await {
         Ok(a) => a,
-        Err(ApiError::Unauthenticated {
-            code: "invalid_credentials",
-        }) => {
-            return Err(ApiError::Unauthenticated {
-                code: "invalid_code",
-            })
-        }
+        Err(ApiError::Unauthenticated { code: "invalid_credentials" }) => return Err(ApiError::Unauthenticated { code: "invalid_code" }),
         Err(e) => return Err(e),
     };
     let username = attempt.username();
-    match svc
-        .provider
-        .confirm_forgot_password(&username, &body.code, &body.new_password)
-        .await
-    {
+    match svc.provider.confirm_forgot_password(&username, &body.code, &body.new_password).await {
         Ok(()) => {}
         Err(IdentityError::CodeMismatch | IdentityError::Expired | IdentityError::UserNotFound) => {
-            return Err(attempt
-                .failed(
-                    "invalid_code",
-                    ApiError::Unauthenticated {
-                        code: "invalid_code",
-                    },
-                )
-                .await)
+            return Err(attempt.failed("invalid_code", ApiError::Unauthenticated { code: "invalid_code" }).await)
         }
         Err(IdentityError::InvalidPassword(reason)) => {
             return Err(ApiError::BadRequest {
@@ -476,10 +274,7 @@ async fn reset(backend: &Backend, svc: &Services, call: &Call) -> Reply {
 
 fn bearer(call: &Call) -> &str {
     call.header("authorization")
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
         .map(str::trim)
         .unwrap_or("")
 }
@@ -491,32 +286,15 @@ async fn change_password(backend: &Backend, svc: &Services, call: &Call) -> Repl
     let body: ChangePasswordRequest = call.json(MAX_BODY_BYTES)?;
     password::require("/new_password", &body.new_password)?;
     let username = signin::username_of(auth);
-    let tenant = backend
-        .tenants
-        .get_tenant(&auth.tenant)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let tenant = backend.tenants.get_tenant(&auth.tenant).await?.ok_or(ApiError::NotFound)?;
     signin::check_address(svc, &auth.tenant, call.source_ip).await?;
     signin::check_user_lock(svc, &auth.tenant, &auth.user).await?;
-    let caller = Caller {
-        username: &username,
-        access_token: bearer(call),
-    };
-    match svc
-        .provider
-        .change_password(&caller, &body.current_password, &body.new_password)
-        .await
-    {
+    let caller = Caller { username: &username, access_token: bearer(call) };
+    match svc.provider.change_password(&caller, &body.current_password, &body.new_password).await {
         Ok(()) => {}
         Err(IdentityError::NotAuthorized) => {
-            let wrong = ApiError::bad_field(FieldError::body(
-                "/current_password",
-                "incorrect",
-                "the current password is not correct",
-            ));
-            return Err(
-                wrong_secret(backend, svc, call, &tenant, "auth.password_change", wrong).await,
-            );
+            let wrong = ApiError::bad_field(FieldError::body("/current_password", "incorrect", "the current password is not correct"));
+            return Err(wrong_secret(backend, svc, call, &tenant, "auth.password_change", wrong).await);
         }
         Err(IdentityError::InvalidPassword(reason)) => {
             return Err(ApiError::BadRequest {
@@ -528,33 +306,17 @@ async fn change_password(backend: &Backend, svc: &Services, call: &Call) -> Repl
         Err(e) => return Err(e.into()),
     }
     svc.provider.global_sign_out(&username).await?;
-    let mut user = backend
-        .users
-        .get_user(&auth.tenant, &auth.user)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let mut user = backend.users.get_user(&auth.tenant, &auth.user).await?.ok_or(ApiError::NotFound)?;
     user.tokens_valid_after = http::revoke_after(http::now_millis());
     backend.users.put_user(&user).await?;
-    svc.lockout
-        .clear(
-            &auth.tenant,
-            &platform::lockout::Counter::User(auth.user.clone()),
-        )
-        .await?;
+    svc.lockout.clear(&auth.tenant, &platform::lockout::Counter::User(auth.user.clone())).await?;
     no_content()
 }
 
 /// Count a wrong secret given by a signed-in caller (current password, authenticator code)
 /// toward their lock and the address's throttle, audit it, and return `error` or, when this
 /// failure locked the account, `account_locked`.
-async fn wrong_secret(
-    backend: &Backend,
-    svc: &Services,
-    call: &Call,
-    tenant: &platform::ports::Tenant,
-    operation: &'static str,
-    error: ApiError,
-) -> ApiError {
+async fn wrong_secret(backend: &Backend, svc: &Services, call: &Call, tenant: &platform::ports::Tenant, operation: &'static str, error: ApiError) -> ApiError {
     let auth = match call.auth() {
         Ok(a) => a,
         Err(e) => return e,
@@ -563,29 +325,12 @@ async fn wrong_secret(
         Ok(o) => o,
         Err(e) => return e.into(),
     };
-    let user = backend
-        .users
-        .get_user(&auth.tenant, &auth.user)
-        .await
-        .ok()
-        .flatten();
+    let user = backend.users.get_user(&auth.tenant, &auth.user).await.ok().flatten();
     let now = svc.clock.now();
     let audit = |op: &'static str, result, detail: String| {
         let user = user.clone();
         async move {
-            signin::audit(
-                backend,
-                tenant,
-                user.as_ref(),
-                None,
-                op,
-                result,
-                &detail,
-                call.source_ip,
-                &call.request_id,
-                now,
-            )
-            .await
+            signin::audit(backend, tenant, user.as_ref(), None, op, result, &detail, call.source_ip, &call.request_id, now).await
         }
     };
     audit(operation, AuditResult::Failed, "wrong_secret".into()).await;
@@ -593,12 +338,7 @@ async fn wrong_secret(
         platform::lockout::Outcome::Locked { by_this } => {
             if by_this {
                 let threshold = platform::lockout::Policy::of(&tenant.settings).threshold;
-                audit(
-                    "auth.account_locked",
-                    AuditResult::Success,
-                    format!("after {threshold} failures"),
-                )
-                .await;
+                audit("auth.account_locked", AuditResult::Success, format!("after {threshold} failures")).await;
             }
             signin::account_locked()
         }
@@ -609,40 +349,18 @@ async fn wrong_secret(
 /// Re-authentication before a change to the account's second factors: a session token
 /// alone (a stolen one, say) cannot rebind the authenticator, change the phone number or
 /// turn MFA off. A wrong password counts toward the lock like any other wrong secret.
-async fn reauthenticate(
-    backend: &Backend,
-    svc: &Services,
-    call: &Call,
-    password: &str,
-    operation: &'static str,
-) -> Result<(), ApiError> {
+async fn reauthenticate(backend: &Backend, svc: &Services, call: &Call, password: &str, operation: &'static str) -> Result<(), ApiError> {
     let auth = call.auth()?;
     if password.is_empty() {
-        return Err(ApiError::bad_field(FieldError::body(
-            "/current_password",
-            "required",
-            "the current password is required for this change",
-        )));
+        return Err(ApiError::bad_field(FieldError::body("/current_password", "required", "the current password is required for this change")));
     }
     signin::check_address(svc, &auth.tenant, call.source_ip).await?;
     signin::check_user_lock(svc, &auth.tenant, &auth.user).await?;
-    match svc
-        .provider
-        .verify_password(&signin::username_of(auth), password)
-        .await
-    {
+    match svc.provider.verify_password(&signin::username_of(auth), password).await {
         Ok(()) => Ok(()),
         Err(IdentityError::NotAuthorized) => {
-            let tenant = backend
-                .tenants
-                .get_tenant(&auth.tenant)
-                .await?
-                .ok_or(ApiError::NotFound)?;
-            let wrong = ApiError::bad_field(FieldError::body(
-                "/current_password",
-                "incorrect",
-                "the current password is not correct",
-            ));
+            let tenant = backend.tenants.get_tenant(&auth.tenant).await?.ok_or(ApiError::NotFound)?;
+            let wrong = ApiError::bad_field(FieldError::body("/current_password", "incorrect", "the current password is not correct"));
             Err(wrong_secret(backend, svc, call, &tenant, operation, wrong).await)
         }
         Err(e) => Err(e.into()),
@@ -651,44 +369,13 @@ async fn reauthenticate(
 
 /// After a change to the caller's second factors: audit it and tell the user by e-mail.
 /// The change is made; a notice that cannot be sent is logged, not answered as a failure.
-async fn security_changed(
-    backend: &Backend,
-    svc: &Services,
-    call: &Call,
-    change: platform::mail::SecurityChange,
-    operation: &str,
-    detail: &str,
-) -> Result<(), ApiError> {
+async fn security_changed(backend: &Backend, svc: &Services, call: &Call, change: platform::mail::SecurityChange, operation: &str, detail: &str) -> Result<(), ApiError> {
     let auth = call.auth()?;
-    let tenant = backend
-        .tenants
-        .get_tenant(&auth.tenant)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let user = backend
-        .users
-        .get_user(&auth.tenant, &auth.user)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let tenant = backend.tenants.get_tenant(&auth.tenant).await?.ok_or(ApiError::NotFound)?;
+    let user = backend.users.get_user(&auth.tenant, &auth.user).await?.ok_or(ApiError::NotFound)?;
     let now = svc.clock.now();
-    signin::audit(
-        backend,
-        &tenant,
-        Some(&user),
-        None,
-        operation,
-        AuditResult::Success,
-        detail,
-        call.source_ip,
-        &call.request_id,
-        now,
-    )
-    .await;
-    if let Err(e) = svc
-        .mailer
-        .send(&change.notice(&user.email, now, call.source_ip))
-        .await
-    {
+    signin::audit(backend, &tenant, Some(&user), None, operation, AuditResult::Success, detail, call.source_ip, &call.request_id, now).await;
+    if let Err(e) = svc.mailer.send(&change.notice(&user.email, now, call.source_ip)).await {
         tracing::error!(request_id = %call.request_id, error = ?e, "security notice not sent");
     }
     Ok(())
@@ -699,37 +386,17 @@ async fn totp_setup(backend: &Backend, svc: &Services, call: &Call) -> Reply {
     let body: Reauthentication = call.json(MAX_BODY_BYTES)?;
     reauthenticate(backend, svc, call, &body.current_password, "auth.mfa_setup").await?;
     let username = signin::username_of(auth);
-    let secret = svc
-        .provider
-        .associate_software_token(&Caller {
-            username: &username,
-            access_token: bearer(call),
-        })
-        .await?;
-    let user = backend
-        .users
-        .get_user(&auth.tenant, &auth.user)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let secret = svc.provider.associate_software_token(&Caller { username: &username, access_token: bearer(call) }).await?;
+    let user = backend.users.get_user(&auth.tenant, &auth.user).await?.ok_or(ApiError::NotFound)?;
     let label: String = form_encode(&format!("Kyocho:{}", user.email));
-    let uri = format!(
-        "otpauth://totp/{label}?secret={secret}&issuer=Kyocho&algorithm=SHA1&digits=6&period=30"
-    );
-    http::json_response(
-        StatusCode::OK,
-        &TotpSetup {
-            secret,
-            otpauth_uri: uri,
-        },
-    )
+    let uri = format!("otpauth://totp/{label}?secret={secret}&issuer=Kyocho&algorithm=SHA1&digits=6&period=30");
+    http::json_response(StatusCode::OK, &TotpSetup { secret, otpauth_uri: uri })
 }
 
 fn form_encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b':' | b'@' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b':' | b'@' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -742,11 +409,7 @@ fn six_digits(code: &str) -> Result<&str, ApiError> {
     if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
         Ok(code)
     } else {
-        Err(ApiError::bad_field(FieldError::body(
-            "/code",
-            "invalid_value",
-            "the code has 6 digits",
-        )))
+        Err(ApiError::bad_field(FieldError::body("/code", "invalid_value", "the code has 6 digits")))
     }
 }
 
@@ -757,50 +420,17 @@ async fn totp_verify(backend: &Backend, svc: &Services, call: &Call) -> Reply {
     let username = signin::username_of(auth);
     signin::check_address(svc, &auth.tenant, call.source_ip).await?;
     signin::check_user_lock(svc, &auth.tenant, &auth.user).await?;
-    match svc
-        .provider
-        .verify_software_token(
-            &Caller {
-                username: &username,
-                access_token: bearer(call),
-            },
-            code,
-        )
-        .await
-    {
+    match svc.provider.verify_software_token(&Caller { username: &username, access_token: bearer(call) }, code).await {
         Ok(()) => {}
         Err(IdentityError::CodeMismatch) => {
-            let tenant = backend
-                .tenants
-                .get_tenant(&auth.tenant)
-                .await?
-                .ok_or(ApiError::NotFound)?;
-            let wrong = ApiError::bad_field(FieldError::body(
-                "/code",
-                "invalid_code",
-                "the code is not correct",
-            ));
+            let tenant = backend.tenants.get_tenant(&auth.tenant).await?.ok_or(ApiError::NotFound)?;
+            let wrong = ApiError::bad_field(FieldError::body("/code", "invalid_code", "the code is not correct"));
             return Err(wrong_secret(backend, svc, call, &tenant, "auth.mfa_verify", wrong).await);
         }
         Err(e) => return Err(e.into()),
     }
-    svc.provider
-        .set_mfa_preference(
-            &username,
-            MfaPreference {
-                preferred: Some(MfaMethod::Totp),
-            },
-        )
-        .await?;
-    security_changed(
-        backend,
-        svc,
-        call,
-        platform::mail::SecurityChange::Authenticator,
-        "auth.mfa_authenticator",
-        "authenticator app set up",
-    )
-    .await?;
+    svc.provider.set_mfa_preference(&username, MfaPreference { preferred: Some(MfaMethod::Totp) }).await?;
+    security_changed(backend, svc, call, platform::mail::SecurityChange::Authenticator, "auth.mfa_authenticator", "authenticator app set up").await?;
     http::json_response(StatusCode::OK, &svc.provider.mfa_status(&username).await?)
 }
 
@@ -808,10 +438,7 @@ async fn totp_verify(backend: &Backend, svc: &Services, call: &Call) -> Reply {
 fn parse_phone(s: &str) -> Option<String> {
     let digits = s.strip_prefix('+')?;
     (8..=15).contains(&digits.len()).then_some(())?;
-    digits
-        .bytes()
-        .all(|b| b.is_ascii_digit())
-        .then(|| s.to_owned())
+    digits.bytes().all(|b| b.is_ascii_digit()).then(|| s.to_owned())
 }
 
 async fn mfa_preference(backend: &Backend, svc: &Services, call: &Call) -> Reply {
@@ -822,72 +449,31 @@ async fn mfa_preference(backend: &Backend, svc: &Services, call: &Call) -> Reply
         "sms" => Some(MfaMethod::Sms),
         "totp" => Some(MfaMethod::Totp),
         "none" => None,
-        _ => {
-            return Err(ApiError::bad_field(FieldError::body(
-                "/method",
-                "invalid_value",
-                "one of email, sms, totp, none",
-            )))
-        }
+        _ => return Err(ApiError::bad_field(FieldError::body("/method", "invalid_value", "one of email, sms, totp, none"))),
     };
-    let mfa_required =
-        |tenant: Option<platform::ports::Tenant>| tenant.is_some_and(|t| t.settings.mfa_required);
+    let mfa_required = |tenant: Option<platform::ports::Tenant>| tenant.is_some_and(|t| t.settings.mfa_required);
     if method.is_none() && mfa_required(backend.tenants.get_tenant(&auth.tenant).await?) {
-        return Err(ApiError::Conflict {
-            code: "mfa_required",
-            detail: "This company requires a second factor for every user.".into(),
-        });
+        return Err(ApiError::Conflict { code: "mfa_required", detail: "This company requires a second factor for every user.".into() });
     }
-    reauthenticate(
-        backend,
-        svc,
-        call,
-        &body.current_password,
-        "auth.mfa_preference",
-    )
-    .await?;
+    reauthenticate(backend, svc, call, &body.current_password, "auth.mfa_preference").await?;
     let username = signin::username_of(auth);
     let before = svc.provider.mfa_status(&username).await?.preferred;
-    match svc
-        .provider
-        .set_mfa_preference(&username, MfaPreference { preferred: method })
-        .await
-    {
+    match svc.provider.set_mfa_preference(&username, MfaPreference { preferred: method }).await {
         Ok(()) => {}
         Err(IdentityError::InvalidRequest(detail)) => {
-            return Err(ApiError::bad_field(FieldError::body(
-                "/method",
-                "not_set_up",
-                detail,
-            )))
+            return Err(ApiError::bad_field(FieldError::body("/method", "not_set_up", detail)))
         }
         Err(e) => return Err(e.into()),
     }
     // An administrator may have required MFA between the check above and the change: read
     // the setting again and put the second factor back rather than leave the user without.
     if method.is_none() && mfa_required(backend.tenants.get_tenant(&auth.tenant).await?) {
-        svc.provider
-            .set_mfa_preference(&username, MfaPreference { preferred: before })
-            .await?;
-        return Err(ApiError::Conflict {
-            code: "mfa_required",
-            detail: "This company requires a second factor for every user.".into(),
-        });
+        svc.provider.set_mfa_preference(&username, MfaPreference { preferred: before }).await?;
+        return Err(ApiError::Conflict { code: "mfa_required", detail: "This company requires a second factor for every user.".into() });
     }
     if before != method {
-        let detail = format!(
-            "second factor: {}",
-            method.map(|m| m.name()).unwrap_or("none")
-        );
-        security_changed(
-            backend,
-            svc,
-            call,
-            platform::mail::SecurityChange::Preference(method),
-            "auth.mfa_preference",
-            &detail,
-        )
-        .await?;
+        let detail = format!("second factor: {}", method.map(|m| m.name()).unwrap_or("none"));
+        security_changed(backend, svc, call, platform::mail::SecurityChange::Preference(method), "auth.mfa_preference", &detail).await?;
     }
     http::json_response(StatusCode::OK, &svc.provider.mfa_status(&username).await?)
 }
@@ -897,28 +483,12 @@ async fn mfa_preference(backend: &Backend, svc: &Services, call: &Call) -> Reply
 async fn phone_change(backend: &Backend, svc: &Services, call: &Call) -> Reply {
     let auth = call.auth()?;
     let body: PhoneRequest = call.json(MAX_BODY_BYTES)?;
-    let phone = parse_phone(body.phone_number.trim()).ok_or_else(|| {
-        ApiError::bad_field(FieldError::body(
-            "/phone_number",
-            "invalid_value",
-            "an E.164 number such as +819012345678",
-        ))
-    })?;
+    let phone = parse_phone(body.phone_number.trim())
+        .ok_or_else(|| ApiError::bad_field(FieldError::body("/phone_number", "invalid_value", "an E.164 number such as +819012345678")))?;
     reauthenticate(backend, svc, call, &body.current_password, "auth.mfa_phone").await?;
     let username = signin::username_of(auth);
-    svc.provider
-        .start_phone_change(
-            &Caller {
-                username: &username,
-                access_token: bearer(call),
-            },
-            &phone,
-        )
-        .await?;
-    http::json_response(
-        StatusCode::ACCEPTED,
-        &svc.provider.mfa_status(&username).await?,
-    )
+    svc.provider.start_phone_change(&Caller { username: &username, access_token: bearer(call) }, &phone).await?;
+    http::json_response(StatusCode::ACCEPTED, &svc.provider.mfa_status(&username).await?)
 }
 
 async fn phone_confirm(backend: &Backend, svc: &Services, call: &Call) -> Reply {
@@ -928,61 +498,23 @@ async fn phone_confirm(backend: &Backend, svc: &Services, call: &Call) -> Reply 
     signin::check_address(svc, &auth.tenant, call.source_ip).await?;
     signin::check_user_lock(svc, &auth.tenant, &auth.user).await?;
     let username = signin::username_of(auth);
-    match svc
-        .provider
-        .confirm_phone_change(
-            &Caller {
-                username: &username,
-                access_token: bearer(call),
-            },
-            code,
-        )
-        .await
-    {
+    match svc.provider.confirm_phone_change(&Caller { username: &username, access_token: bearer(call) }, code).await {
         Ok(()) => {}
         Err(IdentityError::CodeMismatch) => {
-            let tenant = backend
-                .tenants
-                .get_tenant(&auth.tenant)
-                .await?
-                .ok_or(ApiError::NotFound)?;
-            let wrong = ApiError::bad_field(FieldError::body(
-                "/code",
-                "invalid_code",
-                "the code is not correct",
-            ));
-            return Err(
-                wrong_secret(backend, svc, call, &tenant, "auth.mfa_phone_confirm", wrong).await,
-            );
+            let tenant = backend.tenants.get_tenant(&auth.tenant).await?.ok_or(ApiError::NotFound)?;
+            let wrong = ApiError::bad_field(FieldError::body("/code", "invalid_code", "the code is not correct"));
+            return Err(wrong_secret(backend, svc, call, &tenant, "auth.mfa_phone_confirm", wrong).await);
         }
-        Err(IdentityError::InvalidRequest(detail)) => {
-            return Err(ApiError::bad_field(FieldError::body(
-                "/code",
-                "no_pending_change",
-                detail,
-            )))
-        }
+        Err(IdentityError::InvalidRequest(detail)) => return Err(ApiError::bad_field(FieldError::body("/code", "no_pending_change", detail))),
         Err(e) => return Err(e.into()),
     }
-    security_changed(
-        backend,
-        svc,
-        call,
-        platform::mail::SecurityChange::PhoneNumber,
-        "auth.mfa_phone",
-        "phone number confirmed",
-    )
-    .await?;
+    security_changed(backend, svc, call, platform::mail::SecurityChange::PhoneNumber, "auth.mfa_phone", "phone number confirmed").await?;
     http::json_response(StatusCode::OK, &svc.provider.mfa_status(&username).await?)
 }
 
 async fn me(backend: &Backend, svc: &Services, call: &Call) -> Reply {
     let auth = call.auth()?;
-    let user = backend
-        .users
-        .get_user(&auth.tenant, &auth.user)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let user = backend.users.get_user(&auth.tenant, &auth.user).await?.ok_or(ApiError::NotFound)?;
     let mfa = match svc.provider.mfa_status(&signin::username_of(auth)).await {
         Ok(status) => Some(status),
         Err(IdentityError::UserNotFound) => None,
@@ -991,16 +523,8 @@ async fn me(backend: &Backend, svc: &Services, call: &Call) -> Reply {
     http::json_response(
         StatusCode::OK,
         &Me {
-            user: MeUser {
-                id: user.id.to_string(),
-                email: user.email,
-                name: user.name,
-                status: user.status,
-            },
-            company: MeCompany {
-                id: auth.tenant.to_string(),
-                name: auth.tenant_name.clone(),
-            },
+            user: MeUser { id: user.id.to_string(), email: user.email, name: user.name, status: user.status },
+            company: MeCompany { id: auth.tenant.to_string(), name: auth.tenant_name.clone() },
             role: auth.role,
             permissions: auth.permissions.iter().copied().collect(),
             mfa,

@@ -26,11 +26,7 @@ fn parse(record: &DeskRecord) -> Result<Announcement, ApiError> {
 }
 
 async fn one(backend: &Backend, id: &str) -> Result<Announcement, ApiError> {
-    let record = backend
-        .desk
-        .get_desk(DeskKind::Announcement, None, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let record = backend.desk.get_desk(DeskKind::Announcement, None, id).await?.ok_or(ApiError::NotFound)?;
     parse(&record)
 }
 
@@ -38,16 +34,7 @@ async fn store(backend: &Backend, a: &Announcement, over: u64) -> Result<u64, Ap
     let meta = serde_json::to_string(a).map_err(ApiError::internal)?;
     Ok(backend
         .desk
-        .put_desk(
-            DeskKind::Announcement,
-            &DeskRecord {
-                tenant: None,
-                id: a.id.clone(),
-                version: over,
-                meta,
-                sealed: Vec::new(),
-            },
-        )
+        .put_desk(DeskKind::Announcement, &DeskRecord { tenant: None, id: a.id.clone(), version: over, meta, sealed: Vec::new() })
         .await?)
 }
 
@@ -62,50 +49,31 @@ pub struct AnnouncementList {
 pub async fn status(backend: &Backend) -> Reply {
     let all = stored(backend).await?;
     let mut resp = http::json_response(StatusCode::OK, &rules::status(&all, http::now_millis()))?;
-    resp.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=60"),
-    );
+    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=60"));
     Ok(resp)
 }
 
 /// `GET /announcements`: current and upcoming, for the caller's company.
 pub async fn for_caller(backend: &Backend, auth: &AuthContext) -> Reply {
     let all = stored(backend).await?;
-    http::json_response(
-        StatusCode::OK,
-        &AnnouncementList {
-            items: rules::for_tenant(&all, &auth.tenant, http::now_millis()),
-        },
-    )
+    http::json_response(StatusCode::OK, &AnnouncementList { items: rules::for_tenant(&all, &auth.tenant, http::now_millis()) })
 }
 
 /// `GET /ops/announcements`: every announcement, withdrawn and past ones included, newest first.
 pub async fn list_all(backend: &Backend, _operator: &OperatorContext) -> Reply {
     let mut all = stored(backend).await?;
-    all.sort_by(|a, b| {
-        b.created_at
-            .cmp(&a.created_at)
-            .then_with(|| b.id.cmp(&a.id))
-    });
+    all.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| b.id.cmp(&a.id)));
     http::json_response(StatusCode::OK, &AnnouncementList { items: all })
 }
 
 fn answer(status: StatusCode, a: &Announcement) -> Reply {
     let mut resp = http::json_response(status, a)?;
-    resp.headers_mut().insert(
-        header::ETAG,
-        HeaderValue::from_str(&http::etag(a.version)).map_err(ApiError::internal)?,
-    );
+    resp.headers_mut().insert(header::ETAG, HeaderValue::from_str(&http::etag(a.version)).map_err(ApiError::internal)?);
     if status == StatusCode::CREATED {
-        resp.headers_mut().insert(
-            header::LOCATION,
-            HeaderValue::from_str(&format!("/ops/announcements/{}", a.id))
-                .map_err(ApiError::internal)?,
-        );
+        resp.headers_mut()
+            .insert(header::LOCATION, HeaderValue::from_str(&format!("/ops/announcements/{}", a.id)).map_err(ApiError::internal)?);
     }
-    resp.extensions_mut()
-        .insert(AuditTarget(format!("announcement:{}", a.id)));
+    resp.extensions_mut().insert(AuditTarget(format!("announcement:{}", a.id)));
     Ok(resp)
 }
 
@@ -123,17 +91,12 @@ pub async fn create(backend: &Backend, call: &Call) -> Reply {
 pub async fn update(backend: &Backend, call: &Call) -> Reply {
     call.operator()?;
     let id = path_id(call)?;
-    let expected = http::parse_if_match(
-        call.header("if-match")
-            .ok_or(ApiError::PreconditionRequired { header: "If-Match" })?,
-    )?;
+    let expected = http::parse_if_match(call.header("if-match").ok_or(ApiError::PreconditionRequired { header: "If-Match" })?)?;
     let input: AnnouncementInput = call.json(MAX_BODY_BYTES)?;
     let current = one(backend, &id).await?;
     let over = expected.unwrap_or(current.version);
     if over != current.version {
-        return Err(ApiError::PreconditionFailed {
-            current_version: current.version,
-        });
+        return Err(ApiError::PreconditionFailed { current_version: current.version });
     }
     if current.withdrawn_at.is_some() {
         return Err(ApiError::Conflict {
@@ -141,13 +104,7 @@ pub async fn update(backend: &Backend, call: &Call) -> Reply {
             detail: "A withdrawn announcement cannot be changed; make a new one.".into(),
         });
     }
-    let mut a = rules::validate(
-        &input,
-        &id,
-        over + 1,
-        current.created_at,
-        http::now_millis(),
-    )?;
+    let mut a = rules::validate(&input, &id, over + 1, current.created_at, http::now_millis())?;
     a.version = store(backend, &a, over).await?;
     answer(StatusCode::OK, &a)
 }

@@ -80,60 +80,32 @@ fn parse(record: &DeskRecord, now: UnixMillis) -> Result<Grant, ApiError> {
 
 async fn all(backend: &Backend, tenant: &TenantId) -> Result<Vec<Grant>, ApiError> {
     let now = http::now_millis();
-    let mut grants = backend
-        .desk
-        .list_desk(DeskKind::SupportGrant, Some(tenant))
-        .await?
-        .iter()
-        .map(|r| parse(r, now))
-        .collect::<Result<Vec<_>, _>>()?;
-    grants.sort_by(|a, b| {
-        b.created_at
-            .cmp(&a.created_at)
-            .then_with(|| b.id.cmp(&a.id))
-    });
+    let mut grants =
+        backend.desk.list_desk(DeskKind::SupportGrant, Some(tenant)).await?.iter().map(|r| parse(r, now)).collect::<Result<Vec<_>, _>>()?;
+    grants.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| b.id.cmp(&a.id)));
     Ok(grants)
 }
 
-async fn store(
-    backend: &Backend,
-    tenant: &TenantId,
-    g: &Grant,
-    over: u64,
-) -> Result<u64, ApiError> {
+async fn store(backend: &Backend, tenant: &TenantId, g: &Grant, over: u64) -> Result<u64, ApiError> {
     let meta = serde_json::to_string(g).map_err(ApiError::internal)?;
     Ok(backend
         .desk
         .put_desk(
             DeskKind::SupportGrant,
-            &DeskRecord {
-                tenant: Some(tenant.clone()),
-                id: g.id.clone(),
-                version: over,
-                meta,
-                sealed: Vec::new(),
-            },
+            &DeskRecord { tenant: Some(tenant.clone()), id: g.id.clone(), version: over, meta, sealed: Vec::new() },
         )
         .await?)
 }
 
 fn answer(status: StatusCode, g: &Grant) -> Reply {
     let mut resp = http::json_response(status, g)?;
-    resp.extensions_mut().insert(AuditTarget(format!(
-        "support_grant:{} project:{}",
-        g.id, g.project_id
-    )));
+    resp.extensions_mut().insert(AuditTarget(format!("support_grant:{} project:{}", g.id, g.project_id)));
     Ok(resp)
 }
 
 /// `GET /support-grants`.
 pub async fn list(backend: &Backend, auth: &AuthContext) -> Reply {
-    http::json_response(
-        StatusCode::OK,
-        &GrantList {
-            items: all(backend, &auth.tenant).await?,
-        },
-    )
+    http::json_response(StatusCode::OK, &GrantList { items: all(backend, &auth.tenant).await? })
 }
 
 /// `POST /support-grants`.
@@ -142,42 +114,17 @@ pub async fn grant(backend: &Backend, call: &Call) -> Reply {
     let input: GrantInput = call.json(MAX_BODY_BYTES)?;
     let mut errors = Vec::new();
     if !(1..=MAX_GRANT_HOURS).contains(&input.hours) {
-        errors.push(FieldError::body(
-            "/hours",
-            "out_of_range",
-            format!("from 1 to {MAX_GRANT_HOURS} hours"),
-        ));
+        errors.push(FieldError::body("/hours", "out_of_range", format!("from 1 to {MAX_GRANT_HOURS} hours")));
     }
-    let reason = input
-        .reason
-        .as_deref()
-        .map(str::trim)
-        .filter(|r| !r.is_empty())
-        .map(str::to_owned);
+    let reason = input.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
     if reason.as_ref().is_some_and(|r| r.chars().count() > 500) {
-        errors.push(FieldError::body(
-            "/reason",
-            "too_long",
-            "at most 500 characters",
-        ));
+        errors.push(FieldError::body("/reason", "too_long", "at most 500 characters"));
     }
-    if backend
-        .projects
-        .get_project(&auth.tenant, &input.project_id)
-        .await?
-        .is_none()
-    {
-        errors.push(FieldError::body(
-            "/project_id",
-            "unknown_project",
-            "no such project in your company",
-        ));
+    if backend.projects.get_project(&auth.tenant, &input.project_id).await?.is_none() {
+        errors.push(FieldError::body("/project_id", "unknown_project", "no such project in your company"));
     }
     if !errors.is_empty() {
-        return Err(ApiError::Unprocessable {
-            detail: "The support-access grant is not valid.".into(),
-            errors,
-        });
+        return Err(ApiError::Unprocessable { detail: "The support-access grant is not valid.".into(), errors });
     }
     let now = http::now_millis();
     let mut g = Grant {
@@ -201,11 +148,7 @@ pub async fn grant(backend: &Backend, call: &Call) -> Reply {
 pub async fn revoke(backend: &Backend, call: &Call) -> Reply {
     let auth = call.auth()?;
     let id = path_id(call)?;
-    let record = backend
-        .desk
-        .get_desk(DeskKind::SupportGrant, Some(&auth.tenant), &id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let record = backend.desk.get_desk(DeskKind::SupportGrant, Some(&auth.tenant), &id).await?.ok_or(ApiError::NotFound)?;
     let now = http::now_millis();
     let mut g = parse(&record, now)?;
     if g.revoked_at.is_none() {
@@ -245,34 +188,19 @@ pub async fn operator_projects(backend: &Backend, call: &Call) -> Reply {
     let limit = http::parse_limit(call.query("limit"), 50, 100)?;
     let after = match call.query("cursor") {
         Some(c) => Some(
-            ProjectId::parse(&http::decode_cursor(&tenant.id, &c)?).map_err(|_| {
-                ApiError::bad_field(FieldError::parameter(
-                    "cursor",
-                    "invalid_cursor",
-                    "not a cursor of this listing",
-                ))
-            })?,
+            ProjectId::parse(&http::decode_cursor(&tenant.id, &c)?)
+                .map_err(|_| ApiError::bad_field(FieldError::parameter("cursor", "invalid_cursor", "not a cursor of this listing")))?,
         ),
         None => None,
     };
-    let page = backend
-        .projects
-        .list_projects(&tenant.id, after.as_ref(), limit)
-        .await?;
+    let page = backend.projects.list_projects(&tenant.id, after.as_ref(), limit).await?;
     let now = http::now_millis();
-    let grants: Vec<Grant> = all(backend, &tenant.id)
-        .await?
-        .into_iter()
-        .filter(|g| g.in_force(now))
-        .collect();
+    let grants: Vec<Grant> = all(backend, &tenant.id).await?.into_iter().filter(|g| g.in_force(now)).collect();
     let items = page
         .items
         .into_iter()
         .map(|p| ProjectMetadata {
-            support_grant: grants
-                .iter()
-                .find(|g| g.project_id == p.id)
-                .map(|g| g.id.clone()),
+            support_grant: grants.iter().find(|g| g.project_id == p.id).map(|g| g.id.clone()),
             id: p.id,
             version: p.version,
             created_at: p.created_at,
@@ -289,23 +217,16 @@ pub async fn operator_project(backend: &Backend, call: &Call) -> Reply {
     let tenant = path_tenant(backend, call).await?;
     let id = call.project_id()?;
     let now = http::now_millis();
-    let grant = all(backend, &tenant.id)
-        .await?
-        .into_iter()
-        .find(|g| g.project_id == id && g.in_force(now));
+    let grant = all(backend, &tenant.id).await?.into_iter().find(|g| g.project_id == id && g.in_force(now));
     let Some(grant) = grant else {
         return Err(ApiError::Forbidden {
             code: "no_support_grant",
-            detail:
-                "The company has not granted support access to this project, or the grant is over."
-                    .into(),
+            detail: "The company has not granted support access to this project, or the grant is over.".into(),
         });
     };
     let project = platform::projects::get(backend, &tenant.id, &id).await?;
     let mut resp = http::json_response(StatusCode::OK, &project)?;
-    resp.extensions_mut()
-        .insert(AuditTarget(format!("project:{id}")));
-    resp.extensions_mut()
-        .insert(AuditDetail(format!("support_grant:{}", grant.id)));
+    resp.extensions_mut().insert(AuditTarget(format!("project:{id}")));
+    resp.extensions_mut().insert(AuditDetail(format!("support_grant:{}", grant.id)));
     Ok(resp)
 }

@@ -186,8 +186,7 @@ fn aad(id: &str) -> Vec<u8> {
 
 /// The reply to something received at `at` is due at (ms), by the desk's calendar.
 pub fn reply_due(at: UnixMillis) -> Option<UnixMillis> {
-    let received =
-        time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(at) * 1_000_000).ok()?;
+    let received = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(at) * 1_000_000).ok()?;
     let due = calendar::reply_due(received, REPLY_BUSINESS_DAYS).ok()?;
     Some((due.unix_timestamp_nanos() / 1_000_000) as i64)
 }
@@ -221,39 +220,20 @@ impl Stored {
             created_by: self.meta.created_by.clone(),
             created_by_name: self.thread.author_name.clone(),
             updated_at: self.meta.updated_at,
-            reply_due_at: self
-                .meta
-                .reply_due_at
-                .filter(|_| self.meta.status == Status::Open)
-                .map(rfc3339),
+            reply_due_at: self.meta.reply_due_at.filter(|_| self.meta.status == Status::Open).map(rfc3339),
             overdue: overdue(&self.meta, now),
             project_id: self.meta.project_id.clone(),
-            messages: if with_messages {
-                self.thread.messages.clone()
-            } else {
-                Vec::new()
-            },
+            messages: if with_messages { self.thread.messages.clone() } else { Vec::new() },
         }
     }
 }
 
 async fn open(backend: &Backend, record: DeskRecord) -> Result<Stored, ApiError> {
-    let tenant = record
-        .tenant
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("an inquiry without a company")))?;
+    let tenant = record.tenant.ok_or_else(|| ApiError::internal(anyhow::anyhow!("an inquiry without a company")))?;
     let meta: Meta = serde_json::from_str(&record.meta).map_err(ApiError::internal)?;
-    let plain = backend
-        .sealer
-        .open(&tenant, &aad(&record.id), &record.sealed)
-        .await?;
+    let plain = backend.sealer.open(&tenant, &aad(&record.id), &record.sealed).await?;
     let thread: Thread = serde_json::from_slice(&plain).map_err(ApiError::internal)?;
-    Ok(Stored {
-        tenant,
-        id: record.id,
-        version: record.version,
-        meta,
-        thread,
-    })
+    Ok(Stored { tenant, id: record.id, version: record.version, meta, thread })
 }
 
 async fn store(backend: &Backend, s: &Stored, over: u64) -> Result<u64, ApiError> {
@@ -262,25 +242,12 @@ async fn store(backend: &Backend, s: &Stored, over: u64) -> Result<u64, ApiError
     let sealed = backend.sealer.seal(&s.tenant, &aad(&s.id), &plain).await?;
     Ok(backend
         .desk
-        .put_desk(
-            DeskKind::Inquiry,
-            &DeskRecord {
-                tenant: Some(s.tenant.clone()),
-                id: s.id.clone(),
-                version: over,
-                meta,
-                sealed,
-            },
-        )
+        .put_desk(DeskKind::Inquiry, &DeskRecord { tenant: Some(s.tenant.clone()), id: s.id.clone(), version: over, meta, sealed })
         .await?)
 }
 
 async fn get(backend: &Backend, tenant: &TenantId, id: &str) -> Result<Stored, ApiError> {
-    let record = backend
-        .desk
-        .get_desk(DeskKind::Inquiry, Some(tenant), id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let record = backend.desk.get_desk(DeskKind::Inquiry, Some(tenant), id).await?.ok_or(ApiError::NotFound)?;
     open(backend, record).await
 }
 
@@ -292,17 +259,9 @@ fn may_see(auth: &AuthContext, s: &Stored) -> bool {
 fn text(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize) {
     let n = value.trim().chars().count();
     if n == 0 {
-        errors.push(FieldError::body(
-            format!("/{field}"),
-            "required",
-            "must not be empty",
-        ));
+        errors.push(FieldError::body(format!("/{field}"), "required", "must not be empty"));
     } else if n > max {
-        errors.push(FieldError::body(
-            format!("/{field}"),
-            "too_long",
-            format!("at most {max} characters"),
-        ));
+        errors.push(FieldError::body(format!("/{field}"), "too_long", format!("at most {max} characters")));
     }
 }
 
@@ -310,28 +269,18 @@ fn check(errors: Vec<FieldError>, what: &str) -> Result<(), ApiError> {
     if errors.is_empty() {
         Ok(())
     } else {
-        Err(ApiError::Unprocessable {
-            detail: format!("The {what} is not valid."),
-            errors,
-        })
+        Err(ApiError::Unprocessable { detail: format!("The {what} is not valid."), errors })
     }
 }
 
 fn answer(status: StatusCode, inquiry: &Inquiry, tenant: Option<&TenantId>) -> Reply {
     let mut resp = http::json_response(status, inquiry)?;
-    resp.headers_mut().insert(
-        header::ETAG,
-        HeaderValue::from_str(&http::etag(inquiry.version)).map_err(ApiError::internal)?,
-    );
+    resp.headers_mut().insert(header::ETAG, HeaderValue::from_str(&http::etag(inquiry.version)).map_err(ApiError::internal)?);
     if status == StatusCode::CREATED {
-        resp.headers_mut().insert(
-            header::LOCATION,
-            HeaderValue::from_str(&format!("/inquiries/{}", inquiry.id))
-                .map_err(ApiError::internal)?,
-        );
+        resp.headers_mut()
+            .insert(header::LOCATION, HeaderValue::from_str(&format!("/inquiries/{}", inquiry.id)).map_err(ApiError::internal)?);
     }
-    resp.extensions_mut()
-        .insert(AuditTarget(format!("inquiry:{}", inquiry.id)));
+    resp.extensions_mut().insert(AuditTarget(format!("inquiry:{}", inquiry.id)));
     if let Some(t) = tenant {
         resp.extensions_mut().insert(AuditTenant(t.clone()));
     }
@@ -342,12 +291,7 @@ fn jst(ms: UnixMillis) -> String {
     time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
         .map(|t| t.to_offset(calendar::JST))
         .ok()
-        .and_then(|t| {
-            t.format(time::macros::format_description!(
-                "[year]-[month]-[day] [hour]:[minute] JST"
-            ))
-            .ok()
-        })
+        .and_then(|t| t.format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] JST")).ok())
         .unwrap_or_default()
 }
 
@@ -373,25 +317,12 @@ pub async fn file(backend: &Backend, call: &Call) -> Reply {
     text(&mut errors, "subject", &input.subject, MAX_SUBJECT_CHARS);
     text(&mut errors, "text", &input.text, MAX_TEXT_CHARS);
     if let Some(p) = &input.project_id {
-        if backend
-            .projects
-            .get_project(&auth.tenant, p)
-            .await?
-            .is_none()
-        {
-            errors.push(FieldError::body(
-                "/project_id",
-                "unknown_project",
-                "no such project in your company",
-            ));
+        if backend.projects.get_project(&auth.tenant, p).await?.is_none() {
+            errors.push(FieldError::body("/project_id", "unknown_project", "no such project in your company"));
         }
     }
     check(errors, "inquiry")?;
-    let user = backend
-        .users
-        .get_user(&auth.tenant, &auth.user)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let user = backend.users.get_user(&auth.tenant, &auth.user).await?.ok_or(ApiError::NotFound)?;
     let now = http::now_millis();
     let s = Stored {
         tenant: auth.tenant.clone(),
@@ -411,12 +342,7 @@ pub async fn file(backend: &Backend, call: &Call) -> Reply {
             subject: input.subject.trim().to_owned(),
             author_name: user.name.clone(),
             author_email: user.email.clone(),
-            messages: vec![Message {
-                at: now,
-                from: Author::User,
-                name: user.name.clone(),
-                text: input.text.trim().to_owned(),
-            }],
+            messages: vec![Message { at: now, from: Author::User, name: user.name.clone(), text: input.text.trim().to_owned() }],
         },
     };
     store(backend, &s, 0).await?;
@@ -443,21 +369,13 @@ pub async fn file(backend: &Backend, call: &Call) -> Reply {
 pub async fn list_mine(backend: &Backend, auth: &AuthContext) -> Reply {
     let now = http::now_millis();
     let mut items = Vec::new();
-    for record in backend
-        .desk
-        .list_desk(DeskKind::Inquiry, Some(&auth.tenant))
-        .await?
-    {
+    for record in backend.desk.list_desk(DeskKind::Inquiry, Some(&auth.tenant)).await? {
         let s = open(backend, record).await?;
         if may_see(auth, &s) {
             items.push(s.view(now, false, None));
         }
     }
-    items.sort_by(|a, b| {
-        b.created_at
-            .cmp(&a.created_at)
-            .then_with(|| b.id.cmp(&a.id))
-    });
+    items.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| b.id.cmp(&a.id)));
     http::json_response(StatusCode::OK, &InquiryList { items })
 }
 
@@ -469,11 +387,7 @@ pub async fn read_mine(backend: &Backend, call: &Call) -> Reply {
     if !may_see(auth, &s) {
         return Err(ApiError::NotFound);
     }
-    answer(
-        StatusCode::OK,
-        &s.view(http::now_millis(), true, None),
-        None,
-    )
+    answer(StatusCode::OK, &s.view(http::now_millis(), true, None), None)
 }
 
 /// `POST /inquiries/{id}/messages`: the user adds to the thread; the inquiry waits for the
@@ -505,12 +419,7 @@ fn add(s: &mut Stored, from: Author, name: String, text: &str) -> Result<(), Api
         });
     }
     let now = http::now_millis();
-    s.thread.messages.push(Message {
-        at: now,
-        from,
-        name,
-        text: text.trim().to_owned(),
-    });
+    s.thread.messages.push(Message { at: now, from, name, text: text.trim().to_owned() });
     s.meta.updated_at = now;
     Ok(())
 }
@@ -524,39 +433,23 @@ pub async fn queue(backend: &Backend, call: &Call) -> Reply {
         Some("open") => Some(Status::Open),
         Some("answered") => Some(Status::Answered),
         Some("closed") => Some(Status::Closed),
-        Some(_) => {
-            return Err(ApiError::bad_field(FieldError::parameter(
-                "status",
-                "invalid_value",
-                "open, answered or closed",
-            )))
-        }
+        Some(_) => return Err(ApiError::bad_field(FieldError::parameter("status", "invalid_value", "open, answered or closed"))),
     };
     let only_overdue = match call.query("overdue").as_deref() {
         None | Some("") | Some("false") => false,
         Some("true") => true,
-        Some(_) => {
-            return Err(ApiError::bad_field(FieldError::parameter(
-                "overdue",
-                "invalid_value",
-                "true or false",
-            )))
-        }
+        Some(_) => return Err(ApiError::bad_field(FieldError::parameter("overdue", "invalid_value", "true or false"))),
     };
     let tenant = match call.query("tenant").filter(|t| !t.is_empty()) {
-        Some(t) => Some(TenantId::parse(&t).map_err(|e| {
-            ApiError::bad_field(FieldError::parameter("tenant", "invalid_id", e.to_string()))
-        })?),
+        Some(t) => {
+            Some(TenantId::parse(&t).map_err(|e| ApiError::bad_field(FieldError::parameter("tenant", "invalid_id", e.to_string())))?)
+        }
         None => None,
     };
     let now = http::now_millis();
     let mut names: std::collections::HashMap<TenantId, String> = Default::default();
     let mut items = Vec::new();
-    for record in backend
-        .desk
-        .list_desk(DeskKind::Inquiry, tenant.as_ref())
-        .await?
-    {
+    for record in backend.desk.list_desk(DeskKind::Inquiry, tenant.as_ref()).await? {
         let meta: Meta = serde_json::from_str(&record.meta).map_err(ApiError::internal)?;
         if status.is_some_and(|s| s != meta.status) || (only_overdue && !overdue(&meta, now)) {
             continue;
@@ -565,12 +458,7 @@ pub async fn queue(backend: &Backend, call: &Call) -> Reply {
         let name = match names.get(&s.tenant) {
             Some(n) => n.clone(),
             None => {
-                let n = backend
-                    .tenants
-                    .get_tenant(&s.tenant)
-                    .await?
-                    .map(|t| t.name)
-                    .unwrap_or_default();
+                let n = backend.tenants.get_tenant(&s.tenant).await?.map(|t| t.name).unwrap_or_default();
                 names.insert(s.tenant.clone(), n.clone());
                 n
             }
@@ -597,11 +485,7 @@ async fn operator_view(backend: &Backend, call: &Call) -> Result<(Stored, String
 /// `GET /ops/tenants/{tenant}/inquiries/{id}`.
 pub async fn read_for_operator(backend: &Backend, call: &Call) -> Reply {
     let (s, name) = operator_view(backend, call).await?;
-    answer(
-        StatusCode::OK,
-        &s.view(http::now_millis(), true, Some(name)),
-        Some(&s.tenant),
-    )
+    answer(StatusCode::OK, &s.view(http::now_millis(), true, Some(name)), Some(&s.tenant))
 }
 
 /// `POST /ops/tenants/{tenant}/inquiries/{id}/messages`: the operator answers; the author is
@@ -631,11 +515,7 @@ pub async fn answer_inquiry(backend: &Backend, call: &Call) -> Reply {
         },
     )
     .await;
-    answer(
-        StatusCode::OK,
-        &s.view(http::now_millis(), true, Some(name)),
-        Some(&s.tenant),
-    )
+    answer(StatusCode::OK, &s.view(http::now_millis(), true, Some(name)), Some(&s.tenant))
 }
 
 /// `POST /ops/tenants/{tenant}/inquiries/{id}/close`.
@@ -648,11 +528,7 @@ pub async fn close(backend: &Backend, call: &Call) -> Reply {
         let over = s.version;
         s.version = store(backend, &s, over).await?;
     }
-    answer(
-        StatusCode::OK,
-        &s.view(http::now_millis(), true, Some(name)),
-        Some(&s.tenant),
-    )
+    answer(StatusCode::OK, &s.view(http::now_millis(), true, Some(name)), Some(&s.tenant))
 }
 
 /// The name the operator's messages carry.
@@ -670,20 +546,11 @@ mod tests {
     fn replies_are_due_two_business_days_later_in_japan() {
         use time::macros::datetime;
         // Friday evening → Tuesday (the weekend does not count).
-        assert_eq!(
-            reply_due(ms(datetime!(2026-06-05 18:00 +09:00))),
-            Some(ms(datetime!(2026-06-09 23:59:59 +09:00)))
-        );
+        assert_eq!(reply_due(ms(datetime!(2026-06-05 18:00 +09:00))), Some(ms(datetime!(2026-06-09 23:59:59 +09:00))));
         // Thursday before Golden Week → 5/7.
-        assert_eq!(
-            reply_due(ms(datetime!(2026-04-30 10:00 +09:00))),
-            Some(ms(datetime!(2026-05-07 23:59:59 +09:00)))
-        );
+        assert_eq!(reply_due(ms(datetime!(2026-04-30 10:00 +09:00))), Some(ms(datetime!(2026-05-07 23:59:59 +09:00))));
         // The year-end closure: 12/28 → 1/5.
-        assert_eq!(
-            reply_due(ms(datetime!(2026-12-28 15:00 +09:00))),
-            Some(ms(datetime!(2027-01-05 23:59:59 +09:00)))
-        );
+        assert_eq!(reply_due(ms(datetime!(2026-12-28 15:00 +09:00))), Some(ms(datetime!(2027-01-05 23:59:59 +09:00))));
     }
 
     #[test]

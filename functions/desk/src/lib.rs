@@ -43,9 +43,7 @@ async fn route(backend: Arc<Backend>, call: Call) -> Reply {
         "POST /inquiries/{id}/messages" => inquiries::follow_up(b, &call).await,
         "GET /ops/inquiries" => inquiries::queue(b, &call).await,
         "GET /ops/tenants/{tenant}/inquiries/{id}" => inquiries::read_for_operator(b, &call).await,
-        "POST /ops/tenants/{tenant}/inquiries/{id}/messages" => {
-            inquiries::answer_inquiry(b, &call).await
-        }
+        "POST /ops/tenants/{tenant}/inquiries/{id}/messages" => inquiries::answer_inquiry(b, &call).await,
         "POST /ops/tenants/{tenant}/inquiries/{id}/close" => inquiries::close(b, &call).await,
         "GET /support-grants" => grants::list(b, call.auth()?).await,
         "POST /support-grants" => grants::grant(b, &call).await,
@@ -57,22 +55,13 @@ async fn route(backend: Arc<Backend>, call: Call) -> Reply {
 }
 
 /// The `{tenant}` path parameter of an operator route: a company that exists.
-pub(crate) async fn path_tenant(
-    backend: &Backend,
-    call: &Call,
-) -> Result<platform::ports::Tenant, ApiError> {
+pub(crate) async fn path_tenant(backend: &Backend, call: &Call) -> Result<platform::ports::Tenant, ApiError> {
     let raw = call.path_param("tenant").unwrap_or_default();
-    let id = TenantId::parse(&raw).map_err(|e| {
-        ApiError::bad_field(FieldError::parameter("tenant", "invalid_id", e.to_string()))
-    })?;
+    let id = TenantId::parse(&raw).map_err(|e| ApiError::bad_field(FieldError::parameter("tenant", "invalid_id", e.to_string())))?;
     if id.is_reserved() {
         return Err(ApiError::NotFound);
     }
-    backend
-        .tenants
-        .get_tenant(&id)
-        .await?
-        .ok_or(ApiError::NotFound)
+    backend.tenants.get_tenant(&id).await?.ok_or(ApiError::NotFound)
 }
 
 /// The `{id}` path parameter as a desk record id.
@@ -81,11 +70,7 @@ pub(crate) fn path_id(call: &Call) -> Result<String, ApiError> {
     if platform::ports::desk_id_ok(&raw) {
         Ok(raw)
     } else {
-        Err(ApiError::bad_field(FieldError::parameter(
-            "id",
-            "invalid_id",
-            "1–64 characters of a–z, 0–9, '-' or '_'",
-        )))
+        Err(ApiError::bad_field(FieldError::parameter("id", "invalid_id", "1–64 characters of a–z, 0–9, '-' or '_'")))
     }
 }
 
@@ -98,9 +83,6 @@ pub(crate) fn new_id() -> String {
 pub(crate) fn rfc3339(ms: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
         .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
         .unwrap_or_default()
 }

@@ -41,10 +41,7 @@ pub struct ExportSettings {
 
 impl Default for ExportSettings {
     fn default() -> Self {
-        ExportSettings {
-            url_ttl: Duration::from_secs(15 * 60),
-            lifetime: Duration::from_secs(24 * 3600),
-        }
+        ExportSettings { url_ttl: Duration::from_secs(15 * 60), lifetime: Duration::from_secs(24 * 3600) }
     }
 }
 
@@ -54,19 +51,11 @@ impl ExportSettings {
     /// `KYOCHO_EXPORT_LIFETIME_SECONDS` (60–86400) when set to a number in range.
     pub fn from_env() -> Self {
         let secs = |name: &str, range: std::ops::RangeInclusive<u64>| {
-            std::env::var(name)
-                .ok()
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .filter(|s| range.contains(s))
-                .map(Duration::from_secs)
+            std::env::var(name).ok().and_then(|v| v.trim().parse::<u64>().ok()).filter(|s| range.contains(s)).map(Duration::from_secs)
         };
         let d = ExportSettings::default();
         ExportSettings {
-            url_ttl: secs(
-                "KYOCHO_EXPORT_URL_TTL_SECONDS",
-                1..=platform::aws::scope::REFRESH_BEFORE_EXPIRY.as_secs(),
-            )
-            .unwrap_or(d.url_ttl),
+            url_ttl: secs("KYOCHO_EXPORT_URL_TTL_SECONDS", 1..=platform::aws::scope::REFRESH_BEFORE_EXPIRY.as_secs()).unwrap_or(d.url_ttl),
             lifetime: secs("KYOCHO_EXPORT_LIFETIME_SECONDS", 60..=86_400).unwrap_or(d.lifetime),
         }
     }
@@ -123,18 +112,10 @@ fn new_export_id() -> String {
 }
 
 fn parse_export_id(raw: &str) -> Result<&str, ApiError> {
-    if raw.len() == 32
-        && raw
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    {
+    if raw.len() == 32 && raw.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
         Ok(raw)
     } else {
-        Err(ApiError::bad_field(FieldError::parameter(
-            "id",
-            "invalid_id",
-            "an export id is 32 lower-case hex digits",
-        )))
+        Err(ApiError::bad_field(FieldError::parameter("id", "invalid_id", "an export id is 32 lower-case hex digits")))
     }
 }
 
@@ -159,19 +140,8 @@ fn absolute(call: &Call, url: String) -> String {
     }
 }
 
-async fn view(
-    backend: &Backend,
-    call: &Call,
-    tenant: &TenantId,
-    xid: &str,
-    head: BlobHead,
-    s: ExportSettings,
-) -> Result<ExportView, ApiError> {
-    let url = backend
-        .blobs
-        .download_url(tenant, &head.key, s.url_ttl)
-        .await
-        .map_err(blob_error)?;
+async fn view(backend: &Backend, call: &Call, tenant: &TenantId, xid: &str, head: BlobHead, s: ExportSettings) -> Result<ExportView, ApiError> {
+    let url = backend.blobs.download_url(tenant, &head.key, s.url_ttl).await.map_err(blob_error)?;
     Ok(ExportView {
         id: xid.to_owned(),
         project_id: head.info.metadata.get("project-id").cloned(),
@@ -187,8 +157,7 @@ async fn view(
 
 fn tokyo_date() -> String {
     let now = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+9));
-    now.format(time::macros::format_description!("[year]-[month]-[day]"))
-        .unwrap_or_default()
+    now.format(time::macros::format_description!("[year]-[month]-[day]")).unwrap_or_default()
 }
 
 async fn create(backend: &Backend, call: &Call, s: ExportSettings) -> Reply {
@@ -196,8 +165,7 @@ async fn create(backend: &Backend, call: &Call, s: ExportSettings) -> Reply {
     let pid = call.project_id()?;
     let spec = call.json::<ExportRequest>(MAX_BODY_BYTES)?.into_spec()?;
     let (project, model) = projects::open_model(backend, &auth.tenant, &pid).await?;
-    let analysis =
-        domain::analysis::analyze(&model, &domain::checks::CheckSettings::from_project(&model));
+    let analysis = domain::analysis::analyze(&model, &domain::checks::CheckSettings::from_project(&model));
     let sheet = drawings::SheetInfo {
         project: model.name.clone(),
         date: tokyo_date(),
@@ -207,15 +175,12 @@ async fn create(backend: &Backend, call: &Call, s: ExportSettings) -> Reply {
     };
     let spec_for_render = spec.clone();
     let pid_text = pid.to_string();
-    let rendered = tokio::task::spawn_blocking(move || {
-        spec_for_render.render(&model, &analysis, &pid_text, sheet)
-    })
-    .await
-    .map_err(ApiError::internal)??;
+    let rendered = tokio::task::spawn_blocking(move || spec_for_render.render(&model, &analysis, &pid_text, sheet))
+        .await
+        .map_err(ApiError::internal)??;
 
     let xid = new_export_id();
-    let key = BlobKey::parse(&format!("{}{}", prefix(&xid), rendered.file_name))
-        .map_err(ApiError::internal)?;
+    let key = BlobKey::parse(&format!("{}{}", prefix(&xid), rendered.file_name)).map_err(ApiError::internal)?;
     let (what, format) = spec.labels();
     let lifetime_ms = i64::try_from(s.lifetime.as_millis()).unwrap_or(i64::MAX);
     let info = BlobInfo {
@@ -233,18 +198,13 @@ async fn create(backend: &Backend, call: &Call, s: ExportSettings) -> Reply {
         .collect(),
         expires_at: now_millis().saturating_add(lifetime_ms),
     };
-    let head = backend
-        .blobs
-        .put(&auth.tenant, &key, rendered.bytes, &info)
-        .await
-        .map_err(blob_error)?;
+    let head = backend.blobs.put(&auth.tenant, &key, rendered.bytes, &info).await.map_err(blob_error)?;
     let body = view(backend, call, &auth.tenant, &xid, head, s).await?;
     let mut resp = http::json_response(StatusCode::CREATED, &body)?;
     if let Ok(v) = format!("/exports/{xid}").parse() {
         resp.headers_mut().insert("location", v);
     }
-    resp.extensions_mut()
-        .insert(AuditTarget(format!("project:{pid} export:{xid}")));
+    resp.extensions_mut().insert(AuditTarget(format!("project:{pid} export:{xid}")));
     Ok(resp)
 }
 
@@ -256,8 +216,7 @@ async fn create(backend: &Backend, call: &Call, s: ExportSettings) -> Reply {
 async fn render_sld(call: &Call) -> Reply {
     let auth = call.auth()?;
     let model = projects::parse_document(call.json_text(domain::validate::MAX_INPUT_BYTES)?)?;
-    let analysis =
-        domain::analysis::analyze(&model, &domain::checks::CheckSettings::from_project(&model));
+    let analysis = domain::analysis::analyze(&model, &domain::checks::CheckSettings::from_project(&model));
     let sheet = drawings::SheetInfo {
         project: model.name.clone(),
         date: tokyo_date(),
@@ -265,13 +224,10 @@ async fn render_sld(call: &Call) -> Reply {
         page: "1/1".into(),
         ..Default::default()
     };
-    let spec = ExportSpec::Sld {
-        format: drawings::DrawingFormat::Svg,
-    };
-    let rendered =
-        tokio::task::spawn_blocking(move || spec.render(&model, &analysis, "draft", sheet))
-            .await
-            .map_err(ApiError::internal)??;
+    let spec = ExportSpec::Sld { format: drawings::DrawingFormat::Svg };
+    let rendered = tokio::task::spawn_blocking(move || spec.render(&model, &analysis, "draft", sheet))
+        .await
+        .map_err(ApiError::internal)??;
     let svg = String::from_utf8(rendered.bytes).map_err(ApiError::internal)?;
     Response::builder()
         .status(StatusCode::OK)
@@ -286,33 +242,18 @@ async fn read(backend: &Backend, call: &Call, s: ExportSettings) -> Reply {
     let auth = call.auth()?;
     let raw = call.path_param("id").unwrap_or_default();
     let xid = parse_export_id(&raw)?;
-    let heads = backend
-        .blobs
-        .list(&auth.tenant, &prefix(xid))
-        .await
-        .map_err(blob_error)?;
+    let heads = backend.blobs.list(&auth.tenant, &prefix(xid)).await.map_err(blob_error)?;
     let head = heads.into_iter().next().ok_or(ApiError::NotFound)?;
     // No new link for an export whose project is gone (its file is removed as well).
-    if let Some(pid) = head
-        .info
-        .metadata
-        .get("project-id")
-        .and_then(|p| platform::ids::ProjectId::parse(p).ok())
-    {
-        if backend
-            .projects
-            .get_project(&auth.tenant, &pid)
-            .await?
-            .is_none()
-        {
+    if let Some(pid) = head.info.metadata.get("project-id").and_then(|p| platform::ids::ProjectId::parse(p).ok()) {
+        if backend.projects.get_project(&auth.tenant, &pid).await?.is_none() {
             projects::delete_exports(backend, &auth.tenant, &pid).await?;
             return Err(ApiError::NotFound);
         }
     }
     let body = view(backend, call, &auth.tenant, xid, head, s).await?;
     let mut resp = http::json_response(StatusCode::OK, &body)?;
-    resp.extensions_mut()
-        .insert(AuditTarget(format!("export:{xid}")));
+    resp.extensions_mut().insert(AuditTarget(format!("export:{xid}")));
     Ok(resp)
 }
 
@@ -325,12 +266,7 @@ mod tests {
         let a = new_export_id();
         assert_eq!(parse_export_id(&a).unwrap(), a);
         assert_ne!(a, new_export_id());
-        for bad in [
-            "",
-            "../x",
-            "ABCDEF0123456789ABCDEF0123456789",
-            &"0".repeat(33),
-        ] {
+        for bad in ["", "../x", "ABCDEF0123456789ABCDEF0123456789", &"0".repeat(33)] {
             assert!(parse_export_id(bad).is_err(), "{bad}");
         }
     }

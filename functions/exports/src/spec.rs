@@ -85,18 +85,11 @@ pub enum Lang {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExportSpec {
     /// The protection coordination chart along the path to `path_to` (or the default path).
-    Tcc {
-        format: DrawingFormat,
-        path_to: Option<String>,
-    },
+    Tcc { format: DrawingFormat, path_to: Option<String> },
     /// The single-line diagram.
     Sld { format: DrawingFormat },
     /// A CSV report.
-    Report {
-        kind: ReportKind,
-        language: Language,
-        encoding: CsvEncoding,
-    },
+    Report { kind: ReportKind, language: Language, encoding: CsvEncoding },
 }
 
 /// Bytes ready to store, with how to serve them.
@@ -109,11 +102,7 @@ pub struct Rendered {
 }
 
 fn not_applicable(field: &str, what: &str) -> ApiError {
-    ApiError::bad_field(FieldError::body(
-        format!("/{field}"),
-        "not_applicable",
-        format!("`{field}` does not apply to {what}"),
-    ))
+    ApiError::bad_field(FieldError::body(format!("/{field}"), "not_applicable", format!("`{field}` does not apply to {what}")))
 }
 
 fn drawing_format(format: Format, what: &str) -> Result<DrawingFormat, ApiError> {
@@ -138,11 +127,7 @@ impl ExportRequest {
             What::Report => "a report",
         };
         if self.what != What::Report {
-            for (field, given) in [
-                ("report", self.report.is_some()),
-                ("encoding", self.encoding.is_some()),
-                ("language", self.language.is_some()),
-            ] {
+            for (field, given) in [("report", self.report.is_some()), ("encoding", self.encoding.is_some()), ("language", self.language.is_some())] {
                 if given {
                     return Err(not_applicable(field, what_name));
                 }
@@ -155,38 +140,19 @@ impl ExportRequest {
             What::Tcc => {
                 let path_to = match self.path {
                     Some(p) if p.is_empty() || p.len() > 64 => {
-                        return Err(ApiError::bad_field(FieldError::body(
-                            "/path",
-                            "invalid_value",
-                            "path must name a device or bus id",
-                        )))
+                        return Err(ApiError::bad_field(FieldError::body("/path", "invalid_value", "path must name a device or bus id")))
                     }
                     other => other,
                 };
-                Ok(ExportSpec::Tcc {
-                    format: drawing_format(self.format, what_name)?,
-                    path_to,
-                })
+                Ok(ExportSpec::Tcc { format: drawing_format(self.format, what_name)?, path_to })
             }
-            What::Sld => Ok(ExportSpec::Sld {
-                format: drawing_format(self.format, what_name)?,
-            }),
+            What::Sld => Ok(ExportSpec::Sld { format: drawing_format(self.format, what_name)? }),
             What::Report => {
                 if self.format != Format::Csv {
-                    return Err(ApiError::bad_field(FieldError::body(
-                        "/format",
-                        "unsupported_format",
-                        "a report can be exported as csv",
-                    )));
+                    return Err(ApiError::bad_field(FieldError::body("/format", "unsupported_format", "a report can be exported as csv")));
                 }
                 let kind = match self.report {
-                    None => {
-                        return Err(ApiError::bad_field(FieldError::body(
-                            "/report",
-                            "required",
-                            "a report export names its report",
-                        )))
-                    }
+                    None => return Err(ApiError::bad_field(FieldError::body("/report", "required", "a report export names its report"))),
                     Some(Report::Equipment) => ReportKind::Equipment,
                     Some(Report::ShortCircuit) => ReportKind::ShortCircuit,
                     Some(Report::Checks) => ReportKind::Checks,
@@ -204,11 +170,7 @@ impl ExportRequest {
                     Some(Encoding::Cp932) => CsvEncoding::Cp932,
                     Some(Encoding::Utf8) | None => CsvEncoding::Utf8Bom,
                 };
-                Ok(ExportSpec::Report {
-                    kind,
-                    language,
-                    encoding,
-                })
+                Ok(ExportSpec::Report { kind, language, encoding })
             }
         }
     }
@@ -261,33 +223,15 @@ impl ExportSpec {
         let file_name = self.file_name(project_id);
         let (bytes, content_type) = match self {
             ExportSpec::Tcc { format, path_to } => {
-                let opts = drawings::tcc::TccOptions {
-                    path_to: path_to.clone(),
-                    sheet,
-                    ..Default::default()
-                };
-                (
-                    drawings::render_tcc(project, analysis, &opts, *format).map_err(draw_error)?,
-                    media_type(*format),
-                )
+                let opts = drawings::tcc::TccOptions { path_to: path_to.clone(), sheet, ..Default::default() };
+                (drawings::render_tcc(project, analysis, &opts, *format).map_err(draw_error)?, media_type(*format))
             }
             ExportSpec::Sld { format } => {
-                let opts = drawings::sld::SldOptions {
-                    sheet,
-                    ..Default::default()
-                };
-                (
-                    drawings::render_sld(project, analysis, &opts, *format).map_err(draw_error)?,
-                    media_type(*format),
-                )
+                let opts = drawings::sld::SldOptions { sheet, ..Default::default() };
+                (drawings::render_sld(project, analysis, &opts, *format).map_err(draw_error)?, media_type(*format))
             }
-            ExportSpec::Report {
-                kind,
-                language,
-                encoding,
-            } => {
-                let bytes = drawings::render_report(project, analysis, *kind, *language, *encoding)
-                    .map_err(draw_error)?;
+            ExportSpec::Report { kind, language, encoding } => {
+                let bytes = drawings::render_report(project, analysis, *kind, *language, *encoding).map_err(draw_error)?;
                 let content_type = match encoding {
                     CsvEncoding::Utf8Bom => "text/csv; charset=utf-8",
                     CsvEncoding::Cp932 => "text/csv; charset=Shift_JIS",
@@ -295,27 +239,15 @@ impl ExportSpec {
                 (bytes, content_type)
             }
         };
-        Ok(Rendered {
-            bytes,
-            content_type,
-            file_name,
-        })
+        Ok(Rendered { bytes, content_type, file_name })
     }
 }
 
 fn draw_error(e: DrawError) -> ApiError {
     match e {
-        DrawError::UnknownDevice(_) => {
-            ApiError::bad_field(FieldError::body("/path", "unknown_device", e.to_string()))
-        }
-        DrawError::NotConnected(_) => {
-            ApiError::bad_field(FieldError::body("/path", "not_connected", e.to_string()))
-        }
-        DrawError::Unsupported(_) => ApiError::bad_field(FieldError::body(
-            "/format",
-            "unsupported_format",
-            e.to_string(),
-        )),
+        DrawError::UnknownDevice(_) => ApiError::bad_field(FieldError::body("/path", "unknown_device", e.to_string())),
+        DrawError::NotConnected(_) => ApiError::bad_field(FieldError::body("/path", "not_connected", e.to_string())),
+        DrawError::Unsupported(_) => ApiError::bad_field(FieldError::body("/format", "unsupported_format", e.to_string())),
         other => ApiError::internal(other),
     }
 }
@@ -327,11 +259,7 @@ mod tests {
     fn spec(json: serde_json::Value) -> Result<ExportSpec, String> {
         let req: ExportRequest = serde_json::from_value(json).map_err(|e| format!("serde: {e}"))?;
         req.into_spec().map_err(|e| match e {
-            ApiError::BadRequest { errors, .. } => format!(
-                "{} {}",
-                errors[0].pointer.clone().unwrap_or_default(),
-                errors[0].code
-            ),
+            ApiError::BadRequest { errors, .. } => format!("{} {}", errors[0].pointer.clone().unwrap_or_default(), errors[0].code),
             other => format!("{other:?}"),
         })
     }
@@ -339,77 +267,33 @@ mod tests {
     #[test]
     fn drawings_take_drawing_formats_and_reports_take_csv() {
         use serde_json::json;
+        assert_eq!(spec(json!({"what": "tcc", "format": "pdf", "path": "LV1"})), Ok(ExportSpec::Tcc { format: DrawingFormat::Pdf, path_to: Some("LV1".into()) }));
+        assert_eq!(spec(json!({"what": "sld", "format": "dxf"})), Ok(ExportSpec::Sld { format: DrawingFormat::Dxf }));
         assert_eq!(
-            spec(json!({"what": "tcc", "format": "pdf", "path": "LV1"})),
-            Ok(ExportSpec::Tcc {
-                format: DrawingFormat::Pdf,
-                path_to: Some("LV1".into())
-            })
-        );
-        assert_eq!(
-            spec(json!({"what": "sld", "format": "dxf"})),
-            Ok(ExportSpec::Sld {
-                format: DrawingFormat::Dxf
-            })
-        );
-        assert_eq!(
-            spec(
-                json!({"what": "report", "format": "csv", "report": "test_sheet", "encoding": "cp932", "language": "en"})
-            ),
-            Ok(ExportSpec::Report {
-                kind: ReportKind::TestSheet,
-                language: Language::English,
-                encoding: CsvEncoding::Cp932
-            })
+            spec(json!({"what": "report", "format": "csv", "report": "test_sheet", "encoding": "cp932", "language": "en"})),
+            Ok(ExportSpec::Report { kind: ReportKind::TestSheet, language: Language::English, encoding: CsvEncoding::Cp932 })
         );
         assert_eq!(
             spec(json!({"what": "report", "format": "csv", "report": "checks"})),
-            Ok(ExportSpec::Report {
-                kind: ReportKind::Checks,
-                language: Language::Japanese,
-                encoding: CsvEncoding::Utf8Bom
-            })
+            Ok(ExportSpec::Report { kind: ReportKind::Checks, language: Language::Japanese, encoding: CsvEncoding::Utf8Bom })
         );
     }
 
     #[test]
     fn a_combination_that_does_not_fit_names_the_field() {
         use serde_json::json;
-        assert_eq!(
-            spec(json!({"what": "tcc", "format": "csv"})),
-            Err("/format unsupported_format".into())
-        );
-        assert_eq!(
-            spec(json!({"what": "report", "format": "pdf", "report": "checks"})),
-            Err("/format unsupported_format".into())
-        );
-        assert_eq!(
-            spec(json!({"what": "report", "format": "csv"})),
-            Err("/report required".into())
-        );
-        assert_eq!(
-            spec(json!({"what": "sld", "format": "svg", "path": "X"})),
-            Err("/path not_applicable".into())
-        );
-        assert_eq!(
-            spec(json!({"what": "tcc", "format": "svg", "encoding": "cp932"})),
-            Err("/encoding not_applicable".into())
-        );
-        assert!(spec(json!({"what": "tcc", "format": "svg", "paper": "a4"}))
-            .unwrap_err()
-            .contains("unknown field"));
-        assert!(spec(json!({"what": "drawing", "format": "svg"}))
-            .unwrap_err()
-            .contains("unknown variant"));
+        assert_eq!(spec(json!({"what": "tcc", "format": "csv"})), Err("/format unsupported_format".into()));
+        assert_eq!(spec(json!({"what": "report", "format": "pdf", "report": "checks"})), Err("/format unsupported_format".into()));
+        assert_eq!(spec(json!({"what": "report", "format": "csv"})), Err("/report required".into()));
+        assert_eq!(spec(json!({"what": "sld", "format": "svg", "path": "X"})), Err("/path not_applicable".into()));
+        assert_eq!(spec(json!({"what": "tcc", "format": "svg", "encoding": "cp932"})), Err("/encoding not_applicable".into()));
+        assert!(spec(json!({"what": "tcc", "format": "svg", "paper": "a4"})).unwrap_err().contains("unknown field"));
+        assert!(spec(json!({"what": "drawing", "format": "svg"})).unwrap_err().contains("unknown variant"));
     }
 
     #[test]
     fn file_names_are_valid_blob_key_segments() {
-        let spec = ExportSpec::Report {
-            kind: ReportKind::ShortCircuit,
-            language: Language::Japanese,
-            encoding: CsvEncoding::Utf8Bom,
-        };
+        let spec = ExportSpec::Report { kind: ReportKind::ShortCircuit, language: Language::Japanese, encoding: CsvEncoding::Utf8Bom };
         let name = spec.file_name("0190abcd");
         assert_eq!(name, "report-short_circuit-0190abcd.csv");
         assert!(platform::ports::BlobKey::parse(&name).is_ok());

@@ -18,15 +18,8 @@ async fn health_answers_without_a_token_with_version_and_backend() {
     let resp = health::handle(backend, request).await;
 
     assert_eq!(resp.status(), 200);
-    assert_eq!(
-        resp.headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok()),
-        Some("application/json")
-    );
-    let Body::Text(text) = resp.body() else {
-        panic!("expected a text body")
-    };
+    assert_eq!(resp.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("application/json"));
+    let Body::Text(text) = resp.body() else { panic!("expected a text body") };
     let body: Value = serde_json::from_str(text).unwrap();
     assert_eq!(body["status"], "ok");
     assert_eq!(body["backend"], "local");

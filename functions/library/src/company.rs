@@ -39,11 +39,7 @@ fn item_id(call: &Call) -> Result<String, ApiError> {
     if library_item_id_ok(&id) {
         Ok(id)
     } else {
-        Err(ApiError::bad_field(FieldError::parameter(
-            "id",
-            "invalid_id",
-            "an item id is 1–64 characters of A–Z, a–z, 0–9, '.', '_' or '-'",
-        )))
+        Err(ApiError::bad_field(FieldError::parameter("id", "invalid_id", "an item id is 1–64 characters of A–Z, a–z, 0–9, '.', '_' or '-'")))
     }
 }
 
@@ -52,25 +48,18 @@ fn with_item(status: StatusCode, item: &CompanyItem) -> Reply {
     if let Ok(v) = http::etag(u64::from(item.version)).parse() {
         resp.headers_mut().insert("etag", v);
     }
-    resp.extensions_mut()
-        .insert(AuditTarget(format!("library:{}", item.id)));
+    resp.extensions_mut().insert(AuditTarget(format!("library:{}", item.id)));
     Ok(resp)
 }
 
 /// The version `If-Match` names; `*` is the newest version stored now. Missing is a 428.
 async fn expected_version(backend: &Backend, call: &Call, id: &str) -> Result<u64, ApiError> {
-    let header = call
-        .header("if-match")
-        .ok_or(ApiError::PreconditionRequired { header: "If-Match" })?;
+    let header = call.header("if-match").ok_or(ApiError::PreconditionRequired { header: "If-Match" })?;
     match http::parse_if_match(header)? {
         Some(v) => Ok(v),
         None => {
             let auth = call.auth()?;
-            Ok(u64::from(
-                company_library::get(backend, &auth.tenant, id, None)
-                    .await?
-                    .version,
-            ))
+            Ok(u64::from(company_library::get(backend, &auth.tenant, id, None).await?.version))
         }
     }
 }
@@ -83,18 +72,13 @@ pub async fn list(backend: &Backend, call: &Call) -> Reply {
         Some(c) => {
             let key = http::decode_cursor(&auth.tenant, &c)?;
             if !library_item_id_ok(&key) {
-                return Err(ApiError::bad_field(FieldError::parameter(
-                    "cursor",
-                    "invalid_cursor",
-                    "the cursor is not valid here",
-                )));
+                return Err(ApiError::bad_field(FieldError::parameter("cursor", "invalid_cursor", "the cursor is not valid here")));
             }
             Some(key)
         }
         None => None,
     };
-    let (items, next) =
-        company_library::list(backend, &auth.tenant, after.as_deref(), limit).await?;
+    let (items, next) = company_library::list(backend, &auth.tenant, after.as_deref(), limit).await?;
     let next_cursor = next.map(|n| http::encode_cursor(&auth.tenant, &n));
     http::json_response(StatusCode::OK, &CompanyItemList { items, next_cursor })
 }
@@ -119,13 +103,7 @@ pub async fn get(backend: &Backend, call: &Call) -> Reply {
         None => None,
         Some(v) => match v.parse::<u64>() {
             Ok(n) if n >= 1 => Some(n),
-            _ => {
-                return Err(ApiError::bad_field(FieldError::parameter(
-                    "version",
-                    "invalid_value",
-                    "version is a whole number from 1",
-                )))
-            }
+            _ => return Err(ApiError::bad_field(FieldError::parameter("version", "invalid_value", "version is a whole number from 1"))),
         },
     };
     let item = company_library::get(backend, &auth.tenant, &id, version).await?;
@@ -137,11 +115,7 @@ pub async fn replace(backend: &Backend, call: &Call) -> Reply {
     let auth = call.auth()?;
     let id = item_id(call)?;
     let expected = expected_version(backend, call, &id).await?;
-    let next = expected
-        .checked_add(1)
-        .ok_or(ApiError::PreconditionFailed {
-            current_version: expected,
-        })?;
+    let next = expected.checked_add(1).ok_or(ApiError::PreconditionFailed { current_version: expected })?;
     let item = company_library::parse_item(call.json_text(MAX_ITEM_BYTES)?, Some(&id), next)?;
     company_library::replace(backend, &auth.tenant, expected, &item).await?;
     with_item(StatusCode::OK, &item)
@@ -153,12 +127,8 @@ pub async fn delete(backend: &Backend, call: &Call) -> Reply {
     let id = item_id(call)?;
     let expected = expected_version(backend, call, &id).await?;
     company_library::delete(backend, &auth.tenant, &id, Some(expected)).await?;
-    let mut resp = Response::builder()
-        .status(StatusCode::NO_CONTENT)
-        .body(Body::Empty)
-        .map_err(ApiError::internal)?;
-    resp.extensions_mut()
-        .insert(AuditTarget(format!("library:{id}")));
+    let mut resp = Response::builder().status(StatusCode::NO_CONTENT).body(Body::Empty).map_err(ApiError::internal)?;
+    resp.extensions_mut().insert(AuditTarget(format!("library:{id}")));
     Ok(resp)
 }
 
@@ -167,18 +137,11 @@ pub async fn updates(backend: &Backend, call: &Call) -> Reply {
     let auth = call.auth()?;
     let id = call.project_id()?;
     let (project, model) = projects::open_model(backend, &auth.tenant, &id).await?;
-    let mut ids: Vec<&str> = library_refs(&model)
-        .into_iter()
-        .filter_map(|(_, _, r)| r.company().map(|c| c.id.as_str()))
-        .collect();
+    let mut ids: Vec<&str> = library_refs(&model).into_iter().filter_map(|(_, _, r)| r.company().map(|c| c.id.as_str())).collect();
     ids.sort_unstable();
     ids.dedup();
     let current = company_library::newest_of(backend, &auth.tenant, &ids).await?;
-    let answer = LibraryUpdates {
-        project_id: id.to_string(),
-        project_version: project.version,
-        devices: outdated_devices(&model, &current),
-    };
+    let answer = LibraryUpdates { project_id: id.to_string(), project_version: project.version, devices: outdated_devices(&model, &current) };
     let mut resp = http::json_response(StatusCode::OK, &answer)?;
     if let Ok(v) = http::etag(project.version).parse() {
         resp.headers_mut().insert("etag", v);

@@ -20,10 +20,7 @@ pub enum CsvCurves {
     /// A power fuse's ratings, each with its allowable, melting and clearing curves (A, s).
     Fuse { ratings: Vec<FuseRating> },
     /// A breaker's long-time band, × In.
-    BreakerBand {
-        min: Vec<MultiplePoint>,
-        max: Vec<MultiplePoint>,
-    },
+    BreakerBand { min: Vec<MultiplePoint>, max: Vec<MultiplePoint> },
     /// A relay's operating curve, × tap, time at TMS 1 (lever 10).
     RelayPoints { points: Vec<MultiplePoint> },
 }
@@ -36,12 +33,7 @@ fn parameter(name: &str, code: &str, message: &str) -> ApiError {
 /// importer tells UTF-8 from Shift_JIS itself), at most [`MAX_CSV_BYTES`].
 fn csv_body(call: &Call) -> Result<&[u8], ApiError> {
     let media = call.header("content-type").unwrap_or("");
-    let essence = media
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     if essence != "text/csv" {
         return Err(ApiError::UnsupportedMediaType);
     }
@@ -51,9 +43,7 @@ fn csv_body(call: &Call) -> Result<&[u8], ApiError> {
         Body::Binary(b) => b,
     };
     if bytes.len() > MAX_CSV_BYTES {
-        return Err(ApiError::PayloadTooLarge {
-            limit_bytes: MAX_CSV_BYTES,
-        });
+        return Err(ApiError::PayloadTooLarge { limit_bytes: MAX_CSV_BYTES });
     }
     Ok(bytes)
 }
@@ -61,10 +51,7 @@ fn csv_body(call: &Call) -> Result<&[u8], ApiError> {
 fn refused(errors: Vec<CsvError>) -> ApiError {
     ApiError::BadRequest {
         code: "invalid_csv",
-        detail: format!(
-            "The CSV file has {} error(s); each names its row (the header is row 1) and column.",
-            errors.len()
-        ),
+        detail: format!("The CSV file has {} error(s); each names its row (the header is row 1) and column.", errors.len()),
         errors: errors.into_iter().map(Into::into).collect(),
     }
 }
@@ -72,48 +59,23 @@ fn refused(errors: Vec<CsvError>) -> ApiError {
 /// Read the file as the curve the `curve` parameter names.
 pub fn import(call: &Call) -> Reply {
     call.auth()?;
-    let curve = call.query("curve").ok_or_else(|| {
-        parameter(
-            "curve",
-            "required",
-            "curve is fuse, breaker_band or relay_points",
-        )
-    })?;
+    let curve = call.query("curve").ok_or_else(|| parameter("curve", "required", "curve is fuse, breaker_band or relay_points"))?;
     let rating_a = match call.query("rating_a") {
         None => None,
         Some(r) => match r.parse::<f64>() {
             Ok(v) if v.is_finite() && v > 0.0 => Some(v),
-            _ => {
-                return Err(parameter(
-                    "rating_a",
-                    "invalid_value",
-                    "rating_a is a positive number of amperes",
-                ))
-            }
+            _ => return Err(parameter("rating_a", "invalid_value", "rating_a is a positive number of amperes")),
         },
     };
     let bytes = csv_body(call)?;
     let curves = match curve.as_str() {
-        "fuse" => CsvCurves::Fuse {
-            ratings: csv_import::import_fuse_ratings(bytes, rating_a).map_err(refused)?,
-        },
+        "fuse" => CsvCurves::Fuse { ratings: csv_import::import_fuse_ratings(bytes, rating_a).map_err(refused)? },
         "breaker_band" => {
             let band = csv_import::import_breaker_band(bytes).map_err(refused)?;
-            CsvCurves::BreakerBand {
-                min: band.min,
-                max: band.max,
-            }
+            CsvCurves::BreakerBand { min: band.min, max: band.max }
         }
-        "relay_points" => CsvCurves::RelayPoints {
-            points: csv_import::import_relay_points(bytes).map_err(refused)?,
-        },
-        _ => {
-            return Err(parameter(
-                "curve",
-                "invalid_value",
-                "curve is fuse, breaker_band or relay_points",
-            ))
-        }
+        "relay_points" => CsvCurves::RelayPoints { points: csv_import::import_relay_points(bytes).map_err(refused)? },
+        _ => return Err(parameter("curve", "invalid_value", "curve is fuse, breaker_band or relay_points")),
     };
     http::json_response(StatusCode::OK, &curves)
 }

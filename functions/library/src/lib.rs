@@ -19,9 +19,7 @@ use platform::http::{self, Call, Reply};
 use platform::Backend;
 use serde::Serialize;
 
-use domain::library::{
-    BreakerItem, BuiltinLibrary, CableItem, FuseItem, RelayItem, TransformerItem,
-};
+use domain::library::{BreakerItem, BuiltinLibrary, CableItem, FuseItem, RelayItem, TransformerItem};
 
 /// One library item and what kind of device it is.
 #[derive(Debug, Serialize)]

@@ -19,8 +19,7 @@ const EVENT_SUB: &str = "6f1c2b8e-3d4a-4c5b-9e7f-0a1b2c3d4e5f";
 fn event(name: &str) -> Request {
     let path = format!("{}/events/{name}.json", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
-    lambda_http::request::from_str(&text)
-        .unwrap_or_else(|e| panic!("{path} is not an API Gateway event: {e}"))
+    lambda_http::request::from_str(&text).unwrap_or_else(|e| panic!("{path} is not an API Gateway event: {e}"))
 }
 
 async fn world() -> (tempfile::TempDir, Arc<Backend>) {
@@ -28,13 +27,7 @@ async fn world() -> (tempfile::TempDir, Arc<Backend>) {
     let backend = Arc::new(platform::local::backend(dir.path()).unwrap());
     let tenant = TenantId::parse("acme").unwrap();
     backend.sealer.create_tenant_key(&tenant).await.unwrap();
-    let record = Tenant {
-        id: tenant.clone(),
-        name: "Acme 電設".into(),
-        created_at: now_millis(),
-        settings: TenantSettings::default(),
-        version: 0,
-    };
+    let record = Tenant { id: tenant.clone(), name: "Acme 電設".into(), created_at: now_millis(), settings: TenantSettings::default(), version: 0 };
     backend.tenants.create_tenant(&record).await.unwrap();
     let user = User {
         tenant,
@@ -56,15 +49,10 @@ async fn world() -> (tempfile::TempDir, Arc<Backend>) {
 async fn send(backend: &Arc<Backend>, name: &str) -> (u16, Option<String>, Value) {
     let resp = library::handle(backend.clone(), event(name)).await;
     let status = resp.status().as_u16();
-    let etag = resp
-        .headers()
-        .get("etag")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let etag = resp.headers().get("etag").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let body = match resp.into_body() {
         Body::Empty => Value::Null,
-        Body::Text(t) => serde_json::from_str(&t)
-            .unwrap_or_else(|e| panic!("{name}: body is not JSON ({e}): {t}")),
+        Body::Text(t) => serde_json::from_str(&t).unwrap_or_else(|e| panic!("{name}: body is not JSON ({e}): {t}")),
         Body::Binary(b) => serde_json::from_slice(&b).unwrap(),
     };
     (status, etag, body)
@@ -72,9 +60,7 @@ async fn send(backend: &Arc<Backend>, name: &str) -> (u16, Option<String>, Value
 
 /// Time of the relay curve at 3 × tap (the third point), s at lever 10.
 fn time_at_3x(item: &Value) -> f64 {
-    item["device"]["characteristic"]["points"][2]["time_s"]
-        .as_f64()
-        .unwrap()
+    item["device"]["characteristic"]["points"][2]["time_s"].as_f64().unwrap()
 }
 
 #[tokio::test]
@@ -92,11 +78,7 @@ async fn an_item_is_created_published_again_read_at_both_versions_and_withdrawn(
 
     // Version 2 has every time 1.5 × longer: 12 s at 3 × becomes 18 s.
     let (status, etag, replaced) = send(&backend, "replace_company_item").await;
-    assert_eq!(
-        (status, etag.as_deref()),
-        (200, Some("\"2\"")),
-        "{replaced}"
-    );
+    assert_eq!((status, etag.as_deref()), (200, Some("\"2\"")), "{replaced}");
     assert_eq!(time_at_3x(&replaced), 18.0);
     // The same event again names version 1, which is no longer the newest.
     let (status, _, stale) = send(&backend, "replace_company_item").await;
@@ -104,15 +86,9 @@ async fn an_item_is_created_published_again_read_at_both_versions_and_withdrawn(
     assert_eq!(stale["current_version"], 2);
 
     let (status, etag, newest) = send(&backend, "get_company_item").await;
-    assert_eq!(
-        (status, etag.as_deref(), time_at_3x(&newest)),
-        (200, Some("\"2\""), 18.0)
-    );
+    assert_eq!((status, etag.as_deref(), time_at_3x(&newest)), (200, Some("\"2\""), 18.0));
     let (status, etag, first) = send(&backend, "get_company_item_version").await;
-    assert_eq!(
-        (status, etag.as_deref(), time_at_3x(&first)),
-        (200, Some("\"1\""), 12.0)
-    );
+    assert_eq!((status, etag.as_deref(), time_at_3x(&first)), (200, Some("\"1\""), 12.0));
 
     let (status, _, list) = send(&backend, "list_company").await;
     assert_eq!(status, 200);
@@ -144,9 +120,7 @@ async fn a_csv_file_is_read_into_points_and_a_formula_cell_is_located() {
     assert_eq!(problem["code"], "invalid_csv");
     let errors = problem["errors"].as_array().unwrap();
     assert!(
-        errors.iter().any(|e| e["row"] == 3
-            && e["column"] == "time_s"
-            && e["code"] == "formula_not_allowed"),
+        errors.iter().any(|e| e["row"] == 3 && e["column"] == "time_s" && e["code"] == "formula_not_allowed"),
         "{problem}"
     );
 }

@@ -19,13 +19,7 @@ pub const MAX_BODY_BYTES: usize = domain::validate::MAX_INPUT_BYTES;
 fn parse_document(text: &str) -> Result<(Summary, serde_json::Value), ApiError> {
     let project = projects::parse_document(text)?;
     let content = serde_json::from_str(text).map_err(ApiError::internal)?;
-    Ok((
-        Summary {
-            name: project.name.trim().to_owned(),
-            description: project.description.unwrap_or_default(),
-        },
-        content,
-    ))
+    Ok((Summary { name: project.name.trim().to_owned(), description: project.description.unwrap_or_default() }, content))
 }
 
 /// The Lambda entry point: every request goes through the shared checks first.
@@ -48,8 +42,7 @@ fn with_etag(mut resp: Response<Body>, version: u64, target: &ProjectId) -> Resp
     if let Ok(v) = http::etag(version).parse() {
         resp.headers_mut().insert("etag", v);
     }
-    resp.extensions_mut()
-        .insert(AuditTarget(format!("project:{target}")));
+    resp.extensions_mut().insert(AuditTarget(format!("project:{target}")));
     resp
 }
 
@@ -60,21 +53,14 @@ async fn list(backend: &Backend, call: &Call) -> Reply {
         Some(c) => {
             let key = http::decode_cursor(&auth.tenant, &c)?;
             Some(ProjectId::parse(&key).map_err(|_| {
-                ApiError::bad_field(FieldError::parameter(
-                    "cursor",
-                    "invalid_cursor",
-                    "the cursor is not valid here",
-                ))
+                ApiError::bad_field(FieldError::parameter("cursor", "invalid_cursor", "the cursor is not valid here"))
             })?)
         }
         None => None,
     };
     let (items, next) = projects::list(backend, &auth.tenant, after.as_ref(), limit).await?;
     let next_cursor = next.map(|n| http::encode_cursor(&auth.tenant, &n));
-    http::json_response(
-        StatusCode::OK,
-        &serde_json::json!({ "items": items, "next_cursor": next_cursor }),
-    )
+    http::json_response(StatusCode::OK, &serde_json::json!({ "items": items, "next_cursor": next_cursor }))
 }
 
 async fn create(backend: &Backend, call: &Call) -> Reply {
@@ -92,49 +78,29 @@ async fn get(backend: &Backend, call: &Call) -> Reply {
     let auth = call.auth()?;
     let id = call.project_id()?;
     let project = projects::get(backend, &auth.tenant, &id).await?;
-    Ok(with_etag(
-        http::json_response(StatusCode::OK, &project)?,
-        project.version,
-        &id,
-    ))
+    Ok(with_etag(http::json_response(StatusCode::OK, &project)?, project.version, &id))
 }
 
 async fn replace(backend: &Backend, call: &Call) -> Reply {
     let auth = call.auth()?;
     let id = call.project_id()?;
-    let expected = http::parse_if_match(
-        call.header("if-match")
-            .ok_or(ApiError::PreconditionRequired { header: "If-Match" })?,
-    )?;
+    let expected = http::parse_if_match(call.header("if-match").ok_or(ApiError::PreconditionRequired { header: "If-Match" })?)?;
     let (summary, content) = parse_document(call.json_text(MAX_BODY_BYTES)?)?;
     // `If-Match: *`: whatever version is stored now (still refused if it changes meanwhile).
     let expected = match expected {
         Some(v) => v,
         None => projects::get(backend, &auth.tenant, &id).await?.version,
     };
-    let project =
-        projects::replace(backend, &auth.tenant, &id, expected, &summary, &content).await?;
-    Ok(with_etag(
-        http::json_response(StatusCode::OK, &project)?,
-        project.version,
-        &id,
-    ))
+    let project = projects::replace(backend, &auth.tenant, &id, expected, &summary, &content).await?;
+    Ok(with_etag(http::json_response(StatusCode::OK, &project)?, project.version, &id))
 }
 
 async fn delete(backend: &Backend, call: &Call) -> Reply {
     let auth = call.auth()?;
     let id = call.project_id()?;
-    let expected = call
-        .header("if-match")
-        .map(http::parse_if_match)
-        .transpose()?
-        .flatten();
+    let expected = call.header("if-match").map(http::parse_if_match).transpose()?.flatten();
     projects::delete(backend, &auth.tenant, &id, expected).await?;
-    let mut resp = Response::builder()
-        .status(StatusCode::NO_CONTENT)
-        .body(Body::Empty)
-        .map_err(ApiError::internal)?;
-    resp.extensions_mut()
-        .insert(AuditTarget(format!("project:{id}")));
+    let mut resp = Response::builder().status(StatusCode::NO_CONTENT).body(Body::Empty).map_err(ApiError::internal)?;
+    resp.extensions_mut().insert(AuditTarget(format!("project:{id}")));
     Ok(resp)
 }

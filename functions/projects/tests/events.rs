@@ -48,13 +48,11 @@ impl Reply {
 /// Read an event file; `project_id` replaces the id in its path.
 fn event(name: &str, project_id: Option<&str>) -> Request {
     let path = format!("{}/events/{name}.json", env!("CARGO_MANIFEST_DIR"));
-    let mut text =
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
+    let mut text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
     if let Some(id) = project_id {
         text = text.replace(EVENT_PROJECT_ID, id);
     }
-    lambda_http::request::from_str(&text)
-        .unwrap_or_else(|e| panic!("{path} is not an API Gateway event: {e}"))
+    lambda_http::request::from_str(&text).unwrap_or_else(|e| panic!("{path} is not an API Gateway event: {e}"))
 }
 
 fn event_body(name: &str) -> Value {
@@ -97,13 +95,7 @@ impl World {
     async fn add_tenant(&self, id: &str, name: &str) -> TenantId {
         let id = TenantId::parse(id).unwrap();
         self.backend.sealer.create_tenant_key(&id).await.unwrap();
-        let tenant = Tenant {
-            id: id.clone(),
-            name: name.into(),
-            created_at: now_millis(),
-            settings: TenantSettings::default(),
-            version: 0,
-        };
+        let tenant = Tenant { id: id.clone(), name: name.into(), created_at: now_millis(), settings: TenantSettings::default(), version: 0 };
         self.backend.tenants.create_tenant(&tenant).await.unwrap();
         id
     }
@@ -114,16 +106,10 @@ impl World {
         let (parts, body) = resp.into_parts();
         let body = match body {
             Body::Empty => Value::Null,
-            Body::Text(t) => {
-                serde_json::from_str(&t).unwrap_or_else(|e| panic!("body is not JSON ({e}): {t}"))
-            }
+            Body::Text(t) => serde_json::from_str(&t).unwrap_or_else(|e| panic!("body is not JSON ({e}): {t}")),
             Body::Binary(b) => serde_json::from_slice(&b).unwrap(),
         };
-        Reply {
-            status,
-            headers: parts.headers,
-            body,
-        }
+        Reply { status, headers: parts.headers, body }
     }
 
     /// Create a project through `create.json`; returns its id.
@@ -144,10 +130,7 @@ async fn create_returns_201_with_etag_location_and_the_document() {
     assert_eq!(reply.content_type(), "application/json");
     let id = reply.body["id"].as_str().unwrap();
     assert_eq!(reply.header("etag"), Some("\"1\""));
-    assert_eq!(
-        reply.header("location"),
-        Some(format!("/projects/{id}").as_str())
-    );
+    assert_eq!(reply.header("location"), Some(format!("/projects/{id}").as_str()));
     assert_eq!(reply.body["version"], 1);
     assert_eq!(reply.body["name"], "第2工場 受電設備");
     assert_eq!(reply.body["content"], event_body("create"));
@@ -173,14 +156,9 @@ async fn list_shows_the_callers_projects_without_their_content() {
 async fn get_returns_the_project_with_its_etag() {
     let world = World::new(Role::Viewer).await;
     let tenant = TenantId::parse(EVENT_TENANT).unwrap();
-    let summary = Summary {
-        name: "既存案件".into(),
-        description: String::new(),
-    };
+    let summary = Summary { name: "既存案件".into(), description: String::new() };
     let content = event_body("create");
-    let project = platform::projects::create(&world.backend, &tenant, &summary, &content)
-        .await
-        .unwrap();
+    let project = platform::projects::create(&world.backend, &tenant, &summary, &content).await.unwrap();
 
     let reply = world.send("get", Some(project.id.as_str())).await;
 
@@ -194,14 +172,8 @@ async fn get_returns_the_project_with_its_etag() {
 async fn another_companys_project_is_not_found_whatever_id_is_sent() {
     let world = World::new(Role::Designer).await;
     let globex = world.add_tenant("globex", "Globex 工業").await;
-    let summary = Summary {
-        name: "他社案件".into(),
-        description: String::new(),
-    };
-    let theirs =
-        platform::projects::create(&world.backend, &globex, &summary, &event_body("create"))
-            .await
-            .unwrap();
+    let summary = Summary { name: "他社案件".into(), description: String::new() };
+    let theirs = platform::projects::create(&world.backend, &globex, &summary, &event_body("create")).await.unwrap();
 
     for name in ["get", "replace", "delete"] {
         let reply = world.send(name, Some(theirs.id.as_str())).await;
@@ -209,9 +181,7 @@ async fn another_companys_project_is_not_found_whatever_id_is_sent() {
         assert_eq!(reply.content_type(), "application/problem+json");
         assert_eq!(reply.body["code"], "not_found");
     }
-    let still = platform::projects::get(&world.backend, &globex, &theirs.id)
-        .await
-        .unwrap();
+    let still = platform::projects::get(&world.backend, &globex, &theirs.id).await.unwrap();
     assert_eq!(still.version, 1);
     assert_eq!(still.summary.name, "他社案件");
 }
@@ -272,9 +242,7 @@ async fn an_unknown_field_is_refused_with_its_pointer_and_nothing_is_stored() {
     assert_eq!(reply.content_type(), "application/problem+json");
     let errors = reply.body["errors"].as_array().unwrap();
     assert!(
-        errors
-            .iter()
-            .any(|e| e["pointer"] == "/colour" && e["code"] == "unknown_field"),
+        errors.iter().any(|e| e["pointer"] == "/colour" && e["code"] == "unknown_field"),
         "{errors:?}"
     );
     let list = world.send("list", None).await;
@@ -297,27 +265,15 @@ async fn delete_with_the_current_etag_removes_the_project() {
 async fn a_viewer_may_read_but_not_delete() {
     let world = World::new(Role::Viewer).await;
     let tenant = TenantId::parse(EVENT_TENANT).unwrap();
-    let summary = Summary {
-        name: "閲覧のみ".into(),
-        description: String::new(),
-    };
-    let project =
-        platform::projects::create(&world.backend, &tenant, &summary, &event_body("create"))
-            .await
-            .unwrap();
+    let summary = Summary { name: "閲覧のみ".into(), description: String::new() };
+    let project = platform::projects::create(&world.backend, &tenant, &summary, &event_body("create")).await.unwrap();
 
-    assert_eq!(
-        world.send("get", Some(project.id.as_str())).await.status,
-        200
-    );
+    assert_eq!(world.send("get", Some(project.id.as_str())).await.status, 200);
     let reply = world.send("delete", Some(project.id.as_str())).await;
 
     assert_eq!(reply.status, 403);
     assert_eq!(reply.body["code"], "permission_denied");
-    assert_eq!(
-        world.send("get", Some(project.id.as_str())).await.status,
-        200
-    );
+    assert_eq!(world.send("get", Some(project.id.as_str())).await.status, 200);
 }
 
 #[tokio::test]

@@ -74,10 +74,7 @@ mod tests {
     /// token may be issued.
     #[test]
     fn no_company_means_no_token() {
-        assert_eq!(
-            add_tenant_claim(event(json!({ "sub": "x" }))),
-            Err(ClaimError::NoTenant)
-        );
+        assert_eq!(add_tenant_claim(event(json!({ "sub": "x" }))), Err(ClaimError::NoTenant));
         assert_eq!(
             add_tenant_claim(event(json!({ "sub": "x", "custom:tenant_id": "../other" }))),
             Err(ClaimError::BadTenant)

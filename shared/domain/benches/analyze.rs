@@ -15,8 +15,7 @@ fn project_json(target: usize) -> String {
 
 fn bench_analyze(c: &mut Criterion) {
     let text = project_json(200);
-    let project = parse_project_with(&text, domain::library::builtin())
-        .expect("the generated project is valid");
+    let project = parse_project_with(&text, domain::library::builtin()).expect("the generated project is valid");
     assert_eq!(project.devices.len(), 200);
     let settings = CheckSettings::from_project(&project);
     let a = analyze(&project, &settings);
@@ -29,12 +28,8 @@ fn bench_analyze(c: &mut Criterion) {
         a.summary.fail,
         a.chart.curves.len()
     );
-    c.bench_function("analyze_200_devices", |b| {
-        b.iter(|| analyze(black_box(&project), black_box(&settings)))
-    });
-    c.bench_function("parse_and_analyze_200_devices", |b| {
-        b.iter(|| domain::analysis::parse_and_analyze(black_box(&text)))
-    });
+    c.bench_function("analyze_200_devices", |b| b.iter(|| analyze(black_box(&project), black_box(&settings))));
+    c.bench_function("parse_and_analyze_200_devices", |b| b.iter(|| domain::analysis::parse_and_analyze(black_box(&text))));
 }
 
 criterion_group!(benches, bench_analyze);

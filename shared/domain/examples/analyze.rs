@@ -18,10 +18,7 @@ use domain::analysis::parse_and_analyze;
 use domain::checks::Status;
 
 fn main() -> ExitCode {
-    let Some(path) = std::env::args()
-        .skip(1)
-        .find(|a| a != "analyze" && a != "--json")
-    else {
+    let Some(path) = std::env::args().skip(1).find(|a| a != "analyze" && a != "--json") else {
         eprintln!("usage: analyze [analyze --json] FILE.json");
         return ExitCode::from(2);
     };

@@ -40,10 +40,7 @@ fn args() -> Args {
     let mut a = Args {
         json: false,
         min_time: Duration::from_secs(1),
-        analyze: std::env::current_exe()
-            .ok()
-            .and_then(|p| p.parent().map(|d| d.join("analyze")))
-            .unwrap_or_else(|| "analyze".into()),
+        analyze: std::env::current_exe().ok().and_then(|p| p.parent().map(|d| d.join("analyze"))).unwrap_or_else(|| "analyze".into()),
         analyze_args: Vec::new(),
         keep: None,
         sizes: Vec::new(),
@@ -53,23 +50,14 @@ fn args() -> Args {
         match s.as_str() {
             "--json" => a.json = true,
             "--cpu" => CPU_CLOCK.store(true, std::sync::atomic::Ordering::Relaxed),
-            "--min-time" => {
-                a.min_time = Duration::from_secs_f64(
-                    it.next()
-                        .and_then(|v| v.parse().ok())
-                        .expect("--min-time SECONDS"),
-                )
-            }
+            "--min-time" => a.min_time = Duration::from_secs_f64(it.next().and_then(|v| v.parse().ok()).expect("--min-time SECONDS")),
             "--analyze" => a.analyze = it.next().expect("--analyze PATH").into(),
             "--kyocho" => {
                 a.analyze = it.next().expect("--kyocho PATH").into();
                 a.analyze_args = vec!["analyze", "--json"];
             }
             "--keep" => a.keep = Some(it.next().expect("--keep DIR").into()),
-            n => a.sizes.push(
-                n.parse()
-                    .unwrap_or_else(|_| panic!("not a device count: {n}")),
-            ),
+            n => a.sizes.push(n.parse().unwrap_or_else(|_| panic!("not a device count: {n}"))),
         }
     }
     if a.sizes.is_empty() {
@@ -104,13 +92,7 @@ static CPU_CLOCK: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool:
 /// wall time, or this thread's CPU time with `--cpu`.
 fn median(min_time: Duration, mut f: impl FnMut()) -> Duration {
     let cpu = CPU_CLOCK.load(std::sync::atomic::Ordering::Relaxed);
-    let now = || {
-        if cpu {
-            thread_cpu()
-        } else {
-            Instant::now().duration_since(*EPOCH.get_or_init(Instant::now))
-        }
-    };
+    let now = || if cpu { thread_cpu() } else { Instant::now().duration_since(*EPOCH.get_or_init(Instant::now)) };
     let mut times = Vec::new();
     let start = Instant::now();
     while times.len() < 5 || (start.elapsed() < min_time && times.len() < 2000) {
@@ -125,13 +107,7 @@ fn median(min_time: Duration, mut f: impl FnMut()) -> Duration {
 static EPOCH: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
 
 /// The stages of [`analysis::analyze`], one by one, assembled into the same [`Analysis`].
-fn assemble(
-    project: &domain::model::Project,
-    settings: &CheckSettings,
-    sc: domain::shortcircuit::ShortCircuitStudy,
-    chart: analysis::Chart,
-    c: Checks,
-) -> Analysis {
+fn assemble(project: &domain::model::Project, settings: &CheckSettings, sc: domain::shortcircuit::ShortCircuitStudy, chart: analysis::Chart, c: Checks) -> Analysis {
     Analysis {
         analysis_version: ANALYSIS_VERSION,
         project_name: project.name.clone(),
@@ -154,19 +130,12 @@ struct Checks {
     design_study: domain::study::DesignStudy,
 }
 
-fn run_checks(
-    project: &domain::model::Project,
-    sc: &domain::shortcircuit::ShortCircuitStudy,
-    settings: &CheckSettings,
-) -> Checks {
+fn run_checks(project: &domain::model::Project, sc: &domain::shortcircuit::ShortCircuitStudy, settings: &CheckSettings) -> Checks {
     let results = checks::run_checks(project, sc, settings);
     let summary = Summary {
         status: checks::overall(&results),
         pass: results.iter().filter(|r| r.status == Status::Pass).count(),
-        warning: results
-            .iter()
-            .filter(|r| r.status == Status::Warning)
-            .count(),
+        warning: results.iter().filter(|r| r.status == Status::Warning).count(),
         fail: results.iter().filter(|r| r.status == Status::Fail).count(),
     };
     Checks {
@@ -201,39 +170,24 @@ struct Row {
 fn measure(a: &Args, n: usize, dir: &Path) -> Row {
     let text = domain::synthetic::site_json(n);
     let lib = domain::library::builtin();
-    let project =
-        domain::validate::parse_project_with(&text, lib).expect("the synthetic site is valid");
+    let project = domain::validate::parse_project_with(&text, lib).expect("the synthetic site is valid");
     let settings = CheckSettings::from_project(&project);
     let sc = domain::shortcircuit::study(&project, lib);
     let chart = analysis::build_chart(&project, &sc, &settings);
     let c = run_checks(&project, &sc, &settings);
-    let staged = assemble(
-        &project,
-        &settings,
-        sc.clone(),
-        chart.clone(),
-        run_checks(&project, &sc, &settings),
-    );
+    let staged = assemble(&project, &settings, sc.clone(), chart.clone(), run_checks(&project, &sc, &settings));
     let whole = analysis::parse_and_analyze(&text).expect("valid");
-    assert!(
-        staged == whole,
-        "{n} devices: the stages do not give the analysis of `analyze`"
-    );
+    assert!(staged == whole, "{n} devices: the stages do not give the analysis of `analyze`");
     let bytes = serde_json::to_vec(&whole).expect("JSON");
     let path = dir.join(format!("site_{n}.json"));
     std::fs::write(&path, &text).expect("write the project file");
 
     let t = a.min_time;
     let parse = median(t, || {
-        std::hint::black_box(
-            domain::validate::parse_project_with(std::hint::black_box(&text), lib).expect("valid"),
-        );
+        std::hint::black_box(domain::validate::parse_project_with(std::hint::black_box(&text), lib).expect("valid"));
     });
     let short_circuit = median(t, || {
-        std::hint::black_box(domain::shortcircuit::study(
-            std::hint::black_box(&project),
-            lib,
-        ));
+        std::hint::black_box(domain::shortcircuit::study(std::hint::black_box(&project), lib));
     });
     let chart_t = median(t, || {
         std::hint::black_box(analysis::build_chart(&project, &sc, &settings));
@@ -264,36 +218,18 @@ fn measure(a: &Args, n: usize, dir: &Path) -> Row {
             .spawn()
             .unwrap_or_else(|e| panic!("cannot run {}: {e}", a.analyze.display()));
         out.clear();
-        child
-            .stdout
-            .take()
-            .expect("stdout")
-            .read_to_end(&mut out)
-            .expect("read stdout");
+        child.stdout.take().expect("stdout").read_to_end(&mut out).expect("read stdout");
         let status = child.wait().expect("wait");
-        assert!(
-            matches!(status.code(), Some(0 | 1)),
-            "analyze exited {status}"
-        );
+        assert!(matches!(status.code(), Some(0 | 1)), "analyze exited {status}");
     });
     CPU_CLOCK.store(cpu, std::sync::atomic::Ordering::Relaxed);
-    assert_eq!(
-        out.len(),
-        bytes.len() + 1,
-        "the analyze process wrote another document"
-    );
+    assert_eq!(out.len(), bytes.len() + 1, "the analyze process wrote another document");
     drop(c);
     Row {
         devices: project.devices.len(),
         buses: whole.short_circuit.buses.len(),
         curves: whole.chart.curves.len(),
-        points: whole
-            .chart
-            .curves
-            .iter()
-            .flat_map(|c| &c.lines)
-            .map(|l| l.points.len())
-            .sum(),
+        points: whole.chart.curves.iter().flat_map(|c| &c.lines).map(|l| l.points.len()).sum(),
         checks: whole.checks.len(),
         json_bytes: bytes.len(),
         parse,
@@ -336,19 +272,7 @@ fn main() {
     }
     println!(
         "{:>7} {:>6} {:>7} {:>9} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>10} {:>9}",
-        "devices",
-        "buses",
-        "curves",
-        "points",
-        "JSON B",
-        "parse",
-        "sc",
-        "chart",
-        "checks",
-        "serial",
-        "total",
-        "process",
-        "µs/dev"
+        "devices", "buses", "curves", "points", "JSON B", "parse", "sc", "chart", "checks", "serial", "total", "process", "µs/dev"
     );
     for r in &rows {
         println!(

@@ -26,22 +26,12 @@ fn main() {
     let whole = analysis::analyze(&project, &settings);
     for _ in 0..reps {
         match stage {
-            "parse" => drop(std::hint::black_box(domain::validate::parse_project_with(
-                &text, lib,
-            ))),
-            "short_circuit" => drop(std::hint::black_box(domain::shortcircuit::study(
-                &project, lib,
-            ))),
-            "chart" => drop(std::hint::black_box(analysis::build_chart(
-                &project, &sc, &settings,
-            ))),
-            "checks" => drop(std::hint::black_box(domain::checks::run_checks(
-                &project, &sc, &settings,
-            ))),
+            "parse" => drop(std::hint::black_box(domain::validate::parse_project_with(&text, lib))),
+            "short_circuit" => drop(std::hint::black_box(domain::shortcircuit::study(&project, lib))),
+            "chart" => drop(std::hint::black_box(analysis::build_chart(&project, &sc, &settings))),
+            "checks" => drop(std::hint::black_box(domain::checks::run_checks(&project, &sc, &settings))),
             "serialize" => drop(std::hint::black_box(serde_json::to_vec(&whole))),
-            _ => drop(std::hint::black_box(serde_json::to_vec(
-                &analysis::parse_and_analyze(&text).expect("valid"),
-            ))),
+            _ => drop(std::hint::black_box(serde_json::to_vec(&analysis::parse_and_analyze(&text).expect("valid")))),
         }
     }
 }

@@ -131,18 +131,12 @@ pub fn analyze(project: &Project, settings: &CheckSettings) -> Analysis {
     // One context (topology, device curves, bus voltages) for the checks and the chart.
     let (results, chart) = {
         let ctx = checks::Ctx::new(project, &sc, settings);
-        (
-            checks::run_checks_in(&ctx),
-            chart_in(&ctx, project, &sc, settings),
-        )
+        (checks::run_checks_in(&ctx), chart_in(&ctx, project, &sc, settings))
     };
     let summary = Summary {
         status: checks::overall(&results),
         pass: results.iter().filter(|r| r.status == Status::Pass).count(),
-        warning: results
-            .iter()
-            .filter(|r| r.status == Status::Warning)
-            .count(),
+        warning: results.iter().filter(|r| r.status == Status::Warning).count(),
         fail: results.iter().filter(|r| r.status == Status::Fail).count(),
     };
     Analysis {
@@ -162,33 +156,16 @@ pub fn analyze(project: &Project, settings: &CheckSettings) -> Analysis {
 /// The coordination chart of a project and its short-circuit study: fault markers, the
 /// chart range and every device's sampled curves (the `chart` of [`analyze`]).
 pub fn build_chart(project: &Project, sc: &ShortCircuitStudy, settings: &CheckSettings) -> Chart {
-    chart_in(
-        &checks::Ctx::new(project, sc, settings),
-        project,
-        sc,
-        settings,
-    )
+    chart_in(&checks::Ctx::new(project, sc, settings), project, sc, settings)
 }
 
-fn chart_in(
-    ctx: &checks::Ctx,
-    project: &Project,
-    sc: &ShortCircuitStudy,
-    settings: &CheckSettings,
-) -> Chart {
+fn chart_in(ctx: &checks::Ctx, project: &Project, sc: &ShortCircuitStudy, settings: &CheckSettings) -> Chart {
     let chart_v = ctx.chart_v;
     let mut markers = Vec::new();
     for b in &sc.buses {
-        let Some(&idx) = ctx.topo.bus_index.get(&b.bus_id) else {
-            continue;
-        };
+        let Some(&idx) = ctx.topo.bus_index.get(&b.bus_id) else { continue };
         if let Some((_, chart_a)) = ctx.bus_fault(idx) {
-            markers.push(FaultMarker {
-                bus_id: b.bus_id.clone(),
-                name: b.name.clone(),
-                voltage_v: b.voltage_v,
-                current_a: chart_a,
-            });
+            markers.push(FaultMarker { bus_id: b.bus_id.clone(), name: b.name.clone(), voltage_v: b.voltage_v, current_a: chart_a });
         }
     }
     // Chart range: a decade below the lowest pickup to a decade above the largest fault.
@@ -217,12 +194,7 @@ fn chart_in(
     let i_max = decade_ceil(highest * 1.5);
 
     let mut curves = Vec::new();
-    let own_v = |i: usize| {
-        ctx.topo
-            .upstream_bus(project, i)
-            .map(|b| ctx.bus_voltage(b))
-            .unwrap_or(chart_v)
-    };
+    let own_v = |i: usize| ctx.topo.upstream_bus(project, i).map(|b| ctx.bus_voltage(b)).unwrap_or(chart_v);
     if let Some(u) = &ctx.utility_ocr {
         curves.push(DeviceCurve {
             device_id: checks::UTILITY_ID.into(),
@@ -235,9 +207,7 @@ fn chart_in(
     }
     for (i, p) in ctx.prot.iter().enumerate() {
         let Some(p) = p else { continue };
-        let Some(d) = project.devices.get(i) else {
-            continue;
-        };
+        let Some(d) = project.devices.get(i) else { continue };
         let role = match p.kind {
             checks::ProtKind::Ocr => CurveRole::Ocr,
             checks::ProtKind::Fuse => CurveRole::Fuse,
@@ -255,38 +225,21 @@ fn chart_in(
     for (i, d) in project.devices.iter().enumerate() {
         match d {
             Device::Transformer(t) => {
-                let Some(up) = ctx.topo.upstream_bus(project, i) else {
-                    continue;
-                };
+                let Some(up) = ctx.topo.upstream_bus(project, i) else { continue };
                 let factor = ctx.referral(up);
                 let rated = if project.devices.get(up).map(|b| b.id()) == Some(t.from.as_str()) {
                     t.primary_rated_current_a()
                 } else {
                     t.secondary_rated_current_a()
                 };
-                let (mult, dur) = t
-                    .inrush
-                    .map(|s| (s.multiple, s.duration_s))
-                    .unwrap_or((settings.inrush_multiple, settings.inrush_duration_s));
-                let inrush = Tcc::new(Characteristic::Inrush(ChartPoints {
-                    points: vec![pt(mult * rated, dur)],
-                }))
-                .referred(factor);
+                let (mult, dur) = t.inrush.map(|s| (s.multiple, s.duration_s)).unwrap_or((settings.inrush_multiple, settings.inrush_duration_s));
+                let inrush = Tcc::new(Characteristic::Inrush(ChartPoints { points: vec![pt(mult * rated, dur)] })).referred(factor);
                 let withstand_pts = if t.withstand_points.is_empty() {
-                    vec![pt(
-                        settings.transformer_withstand_multiple * rated,
-                        settings.transformer_withstand_duration_s,
-                    )]
+                    vec![pt(settings.transformer_withstand_multiple * rated, settings.transformer_withstand_duration_s)]
                 } else {
-                    t.withstand_points
-                        .iter()
-                        .map(|p| pt(p.current_a, p.time_s))
-                        .collect()
+                    t.withstand_points.iter().map(|p| pt(p.current_a, p.time_s)).collect()
                 };
-                let withstand = Tcc::new(Characteristic::Withstand(ChartPoints {
-                    points: withstand_pts,
-                }))
-                .referred(factor);
+                let withstand = Tcc::new(Characteristic::Withstand(ChartPoints { points: withstand_pts })).referred(factor);
                 let v = ctx.bus_voltage(up);
                 curves.push(DeviceCurve {
                     device_id: t.id.clone(),
@@ -306,22 +259,13 @@ fn chart_in(
                 });
             }
             Device::Cable(c) => {
-                let Some(up) = ctx.topo.upstream_bus(project, i) else {
-                    continue;
-                };
+                let Some(up) = ctx.topo.upstream_bus(project, i) else { continue };
                 let k = c
                     .withstand_k
-                    .or_else(|| {
-                        crate::library::resolve::Resolver::of(project)
-                            .cable(c)
-                            .map(|it| it.withstand_k)
-                    })
+                    .or_else(|| crate::library::resolve::Resolver::of(project).cable(c).map(|it| it.withstand_k))
                     .unwrap_or(settings.default_cable_k);
                 let size = c.size_mm2 * f64::from(c.parallel.max(1));
-                let tcc = Tcc::new(Characteristic::CableWithstand(
-                    crate::curves::CableWithstand { k, size_mm2: size },
-                ))
-                .referred(ctx.referral(up));
+                let tcc = Tcc::new(Characteristic::CableWithstand(crate::curves::CableWithstand { k, size_mm2: size })).referred(ctx.referral(up));
                 curves.push(DeviceCurve {
                     device_id: c.id.clone(),
                     name: d.display_name().into(),
@@ -333,63 +277,25 @@ fn chart_in(
             }
             Device::GroundSwitch(g) => {
                 if let Some(gr) = &g.ground_relay {
-                    curves.push(ground_curve(
-                        &g.id,
-                        d.display_name(),
-                        CurveRole::GroundRelay,
-                        gr,
-                        settings,
-                        chart_v,
-                    ));
+                    curves.push(ground_curve(&g.id, d.display_name(), CurveRole::GroundRelay, gr, settings, chart_v));
                 }
             }
             Device::Vcb(v) => {
                 if let Some(gr) = &v.ground_relay {
-                    curves.push(ground_curve(
-                        &v.id,
-                        d.display_name(),
-                        CurveRole::GroundRelay,
-                        gr,
-                        settings,
-                        chart_v,
-                    ));
+                    curves.push(ground_curve(&v.id, d.display_name(), CurveRole::GroundRelay, gr, settings, chart_v));
                 }
             }
             _ => {}
         }
     }
     if let Some(gr) = &project.utility.ground_relay {
-        curves.push(ground_curve(
-            checks::UTILITY_ID,
-            "電力会社 地絡 / utility ground",
-            CurveRole::UtilityGroundRelay,
-            gr,
-            settings,
-            chart_v,
-        ));
+        curves.push(ground_curve(checks::UTILITY_ID, "電力会社 地絡 / utility ground", CurveRole::UtilityGroundRelay, gr, settings, chart_v));
     }
-    Chart {
-        voltage_v: chart_v,
-        current_min_a: i_min,
-        current_max_a: i_max,
-        time_min_s: 0.01,
-        time_max_s: 1000.0,
-        curves,
-        fault_markers: markers,
-    }
+    Chart { voltage_v: chart_v, current_min_a: i_min, current_max_a: i_max, time_min_s: 0.01, time_max_s: 1000.0, curves, fault_markers: markers }
 }
 
-fn ground_curve(
-    id: &str,
-    name: &str,
-    role: CurveRole,
-    g: &crate::model::GroundRelaySettings,
-    settings: &CheckSettings,
-    voltage_v: f64,
-) -> DeviceCurve {
-    let tcc = Tcc::new(Characteristic::GroundRelay(devices::ground_relay(
-        g, settings,
-    )));
+fn ground_curve(id: &str, name: &str, role: CurveRole, g: &crate::model::GroundRelaySettings, settings: &CheckSettings, voltage_v: f64) -> DeviceCurve {
+    let tcc = Tcc::new(Characteristic::GroundRelay(devices::ground_relay(g, settings)));
     let lo = (g.current_a * 0.1).max(1e-3);
     DeviceCurve {
         device_id: id.into(),
@@ -414,26 +320,11 @@ pub fn report_text(a: &Analysis) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "Kyocho analysis — {}", a.project_name);
     let _ = writeln!(s);
-    let _ = writeln!(
-        s,
-        "Short-circuit currents (%Z method on {} kVA base; IEC 60909-0 max/min)",
-        a.short_circuit.base_kva
-    );
+    let _ = writeln!(s, "Short-circuit currents (%Z method on {} kVA base; IEC 60909-0 max/min)", a.short_circuit.base_kva);
     let _ = writeln!(
         s,
         "{:<12} {:>7} {:>17} {:>9} {:>9} {:>6} {:>6} {:>9} {:>10} {:>10} {:>10} {:>10}",
-        "bus",
-        "V",
-        "Σ%Z (10 MVA)",
-        "Ik3 kA",
-        "Ik2 kA",
-        "X/R",
-        "κ",
-        "ip kA",
-        "IEC max",
-        "IEC min",
-        "ith kA",
-        "@chart A"
+        "bus", "V", "Σ%Z (10 MVA)", "Ik3 kA", "Ik2 kA", "X/R", "κ", "ip kA", "IEC max", "IEC min", "ith kA", "@chart A"
     );
     for b in &a.short_circuit.buses {
         let z = &b.percent_z;
@@ -455,12 +346,7 @@ pub fn report_text(a: &Analysis) -> String {
         );
     }
     for n in &a.short_circuit.notes {
-        let _ = writeln!(
-            s,
-            "  note: {} {}",
-            n.device_id.as_deref().unwrap_or(""),
-            n.message_en
-        );
+        let _ = writeln!(s, "  note: {} {}", n.device_id.as_deref().unwrap_or(""), n.message_en);
     }
     let _ = writeln!(s);
     let _ = writeln!(
@@ -480,14 +366,7 @@ pub fn report_text(a: &Analysis) -> String {
             },
             None => String::new(),
         };
-        let _ = writeln!(
-            s,
-            "[{:<4}] {:<22} {:<28} {}",
-            status_word(r.status),
-            r.rule,
-            r.devices.join(" > "),
-            margin
-        );
+        let _ = writeln!(s, "[{:<4}] {:<22} {:<28} {}", status_word(r.status), r.rule, r.devices.join(" > "), margin);
         let _ = writeln!(s, "        {}", r.message_en);
         let _ = writeln!(s, "        {}", r.message_ja);
     }
@@ -498,24 +377,9 @@ pub fn report_text(a: &Analysis) -> String {
             let pts: Vec<String> = row
                 .points
                 .iter()
-                .map(|p| {
-                    format!(
-                        "{:.0}% {:.2} A: {:.3} s ({:.3}–{:.3})",
-                        p.percent_of_tap, p.current_secondary_a, p.nominal_s, p.min_s, p.max_s
-                    )
-                })
+                .map(|p| format!("{:.0}% {:.2} A: {:.3} s ({:.3}–{:.3})", p.percent_of_tap, p.current_secondary_a, p.nominal_s, p.min_s, p.max_s))
                 .collect();
-            let _ = writeln!(
-                s,
-                "  {:<12} {} CT {}/{} tap {} lever {}  {}",
-                row.device_id,
-                row.curve,
-                row.ct_primary_a,
-                row.ct_secondary_a,
-                opt(row.tap_a, 1),
-                opt(row.lever, 2),
-                pts.join("; ")
-            );
+            let _ = writeln!(s, "  {:<12} {} CT {}/{} tap {} lever {}  {}", row.device_id, row.curve, row.ct_primary_a, row.ct_secondary_a, opt(row.tap_a, 1), opt(row.lever, 2), pts.join("; "));
         }
     }
     s
@@ -548,12 +412,7 @@ mod tests {
             .unwrap_or_else(|e| panic!("{dir}: {e}"))
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "json"))
-            .map(|p| {
-                (
-                    p.display().to_string(),
-                    std::fs::read_to_string(&p).expect("read"),
-                )
-            })
+            .map(|p| (p.display().to_string(), std::fs::read_to_string(&p).expect("read")))
             .collect();
         out.sort();
         for n in [75, 480] {
@@ -568,11 +427,7 @@ mod tests {
         let (au, av, bu, bv) = (a.0.log10(), a.1.log10(), b.0.log10(), b.1.log10());
         let (du, dv) = (bu - au, bv - av);
         let len2 = du * du + dv * dv;
-        let k = if len2 > 0.0 {
-            (((u - au) * du + (v - av) * dv) / len2).clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
+        let k = if len2 > 0.0 { (((u - au) * du + (v - av) * dv) / len2).clamp(0.0, 1.0) } else { 0.0 };
         (u - (au + k * du)).hypot(v - (av + k * dv))
     }
 
@@ -584,8 +439,7 @@ mod tests {
         let mut segments = 0usize;
         let mut worst = (0.0f64, String::new());
         for (name, json) in fixtures() {
-            let project = crate::validate::parse_project_with(&json, crate::library::builtin())
-                .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+            let project = crate::validate::parse_project_with(&json, crate::library::builtin()).unwrap_or_else(|e| panic!("{name}: {e:?}"));
             let settings = CheckSettings::from_project(&project);
             let sc = shortcircuit::study(&project, crate::library::builtin());
             let chart = build_chart(&project, &sc, &settings);
@@ -597,35 +451,18 @@ mod tests {
             }
             for (i, p) in ctx.prot.iter().enumerate() {
                 if let Some(p) = p {
-                    tccs.push((
-                        project.devices[i].id().into(),
-                        CurveRole::Ocr,
-                        p.tcc.clone(),
-                    ));
+                    tccs.push((project.devices[i].id().into(), CurveRole::Ocr, p.tcc.clone()));
                 }
             }
             let mut compared_curves = 0;
             for c in &chart.curves {
-                let Some((_, _, tcc)) = tccs.iter().find(|(id, role, _)| {
-                    id == &c.device_id
-                        && (c.role == *role
-                            || *role == CurveRole::Ocr
-                                && matches!(
-                                    c.role,
-                                    CurveRole::Ocr | CurveRole::Fuse | CurveRole::LvBreaker
-                                ))
-                }) else {
+                let Some((_, _, tcc)) = tccs.iter().find(|(id, role, _)| id == &c.device_id && (c.role == *role || *role == CurveRole::Ocr && matches!(c.role, CurveRole::Ocr | CurveRole::Fuse | CurveRole::LvBreaker))) else {
                     continue;
                 };
                 compared_curves += 1;
                 for l in &c.lines {
-                    let pts: Vec<(f64, f64)> =
-                        l.points.iter().map(|p| (p.current_a, p.time_s)).collect();
-                    assert!(
-                        pts.windows(2).all(|w| w[0].0 <= w[1].0),
-                        "{name} {}: currents not ascending",
-                        c.device_id
-                    );
+                    let pts: Vec<(f64, f64)> = l.points.iter().map(|p| (p.current_a, p.time_s)).collect();
+                    assert!(pts.windows(2).all(|w| w[0].0 <= w[1].0), "{name} {}: currents not ascending", c.device_id);
                     for w in pts.windows(2) {
                         let (a, b) = (w[0], w[1]);
                         segments += 1;
@@ -637,8 +474,7 @@ mod tests {
                             }
                             let d = distance(i, t, a, b);
                             if d > worst.0 {
-                                worst =
-                                    (d, format!("{name} {} {:?} at {i} A", c.device_id, l.line));
+                                worst = (d, format!("{name} {} {:?} at {i} A", c.device_id, l.line));
                             }
                         }
                     }
@@ -646,12 +482,7 @@ mod tests {
             }
             assert!(compared_curves > 0, "{name}: no protective curves compared");
         }
-        assert!(
-            worst.0 <= CHART_TOLERANCE_DECADES,
-            "worst distance {} decade ({})",
-            worst.0,
-            worst.1
-        );
+        assert!(worst.0 <= CHART_TOLERANCE_DECADES, "worst distance {} decade ({})", worst.0, worst.1);
         assert!(segments > 1000, "only {segments} segments compared");
     }
 
@@ -660,24 +491,14 @@ mod tests {
     #[test]
     fn relay_nominal_lines_keep_enough_points_inside_the_chart() {
         for (name, json) in fixtures() {
-            let project = crate::validate::parse_project_with(&json, crate::library::builtin())
-                .expect("valid");
+            let project = crate::validate::parse_project_with(&json, crate::library::builtin()).expect("valid");
             let a = analyze(&project, &CheckSettings::from_project(&project));
             for c in a.chart.curves.iter().filter(|c| c.role == CurveRole::Ocr) {
-                let nominal = c
-                    .lines
-                    .iter()
-                    .find(|l| l.line == LineKind::Nominal)
-                    .expect("nominal");
+                let nominal = c.lines.iter().find(|l| l.line == LineKind::Nominal).expect("nominal");
                 let inside = nominal
                     .points
                     .iter()
-                    .filter(|p| {
-                        p.current_a > a.chart.current_min_a
-                            && p.current_a < a.chart.current_max_a
-                            && p.time_s > 0.0101
-                            && p.time_s < 990.0
-                    })
+                    .filter(|p| p.current_a > a.chart.current_min_a && p.current_a < a.chart.current_max_a && p.time_s > 0.0101 && p.time_s < 990.0)
                     .count();
                 assert!(inside > 20, "{name} {}: {inside} points", c.device_id);
             }

@@ -58,11 +58,9 @@ pub mod switchgear;
 
 use serde::Serialize;
 
-use crate::curves::{
-    pt, referral_factor, sample_grid, withstand_time, Characteristic, CurvePoint, Tcc, TimeBand,
-};
-use crate::library::resolve::Resolver;
+use crate::curves::{withstand_time, pt, referral_factor, sample_grid, Characteristic, CurvePoint, Tcc, TimeBand};
 use crate::model::topology::Topology;
+use crate::library::resolve::Resolver;
 use crate::model::{Device, Project};
 use crate::shortcircuit::{BusShortCircuit, ShortCircuitStudy};
 
@@ -241,16 +239,10 @@ pub struct Margin {
 
 impl Margin {
     fn seconds(v: f64) -> Margin {
-        Margin {
-            value: v.is_finite().then_some(v),
-            unit: MarginUnit::Seconds,
-        }
+        Margin { value: v.is_finite().then_some(v), unit: MarginUnit::Seconds }
     }
     fn ratio(v: f64) -> Margin {
-        Margin {
-            value: v.is_finite().then_some(v),
-            unit: MarginUnit::Ratio,
-        }
+        Margin { value: v.is_finite().then_some(v), unit: MarginUnit::Ratio }
     }
 }
 
@@ -315,11 +307,7 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(
-        project: &'a Project,
-        sc: &'a ShortCircuitStudy,
-        settings: &'a CheckSettings,
-    ) -> Ctx<'a> {
+    pub fn new(project: &'a Project, sc: &'a ShortCircuitStudy, settings: &'a CheckSettings) -> Ctx<'a> {
         let (topo, _) = Topology::build(project);
         let n = project.devices.len();
         let chart_v = project.utility.voltage_v;
@@ -332,18 +320,12 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        let mut first_row: std::collections::HashMap<&str, usize> =
-            std::collections::HashMap::with_capacity(sc.buses.len());
+        let mut first_row: std::collections::HashMap<&str, usize> = std::collections::HashMap::with_capacity(sc.buses.len());
         for (k, r) in sc.buses.iter().enumerate() {
             first_row.entry(r.bus_id.as_str()).or_insert(k);
         }
-        let bus_rows = project
-            .devices
-            .iter()
-            .map(|d| first_row.get(d.id()).copied())
-            .collect();
-        let mut shunts_by_id: std::collections::HashMap<&'a str, Vec<usize>> =
-            std::collections::HashMap::new();
+        let bus_rows = project.devices.iter().map(|d| first_row.get(d.id()).copied()).collect();
+        let mut shunts_by_id: std::collections::HashMap<&'a str, Vec<usize>> = std::collections::HashMap::new();
         for (k, d) in project.devices.iter().enumerate() {
             if let Some(b) = d.shunt_bus() {
                 shunts_by_id.entry(b).or_default().push(k);
@@ -367,14 +349,10 @@ impl<'a> Ctx<'a> {
             .utility
             .ocr
             .as_ref()
-            .and_then(|o| {
-                devices::relay_from_ocr(o, &Resolver::of(project), settings, frequency_hz).ok()
-            })
+            .and_then(|o| devices::relay_from_ocr(o, &Resolver::of(project), settings, frequency_hz).ok())
             .map(|r| Tcc::new(Characteristic::Relay(r)));
         for (i, d) in project.devices.iter().enumerate() {
-            let Some(up) = ctx.topo.oriented.get(i).copied().flatten().map(|(u, _)| u) else {
-                continue;
-            };
+            let Some(up) = ctx.topo.oriented.get(i).copied().flatten().map(|(u, _)| u) else { continue };
             let factor = ctx.referral(up);
             let built: Option<Result<(ProtKind, Characteristic), String>> = match d {
                 Device::Vcb(v) => Some(
@@ -396,10 +374,7 @@ impl<'a> Ctx<'a> {
             };
             match built {
                 Some(Ok((kind, ch))) => {
-                    ctx.prot[i] = Some(Prot {
-                        kind,
-                        tcc: Tcc::new(ch).referred(factor),
-                    });
+                    ctx.prot[i] = Some(Prot { kind, tcc: Tcc::new(ch).referred(factor) });
                 }
                 Some(Err(e)) => ctx.prot_errors[i] = Some(e),
                 None => {}
@@ -432,9 +407,7 @@ impl<'a> Ctx<'a> {
     pub fn referral(&self, bus: usize) -> f64 {
         let v = self.bus_voltage(bus);
         let base = match self.bus_row(bus) {
-            Some(r) if r.ratio_to_utility.is_finite() && r.ratio_to_utility > 0.0 => {
-                r.ratio_to_utility
-            }
+            Some(r) if r.ratio_to_utility.is_finite() && r.ratio_to_utility > 0.0 => r.ratio_to_utility,
             _ => referral_factor(v, self.chart_v, false).unwrap_or(1.0),
         };
         if self.settings.delta_wye_phase_to_phase && v < self.chart_v {
@@ -487,11 +460,7 @@ impl<'a> Ctx<'a> {
                 FaultBasis::IecMax => iec,
                 FaultBasis::Larger => pz.max(iec),
             };
-        let (own, by_ln) = if ln_a.is_finite() && ln_a > own {
-            (ln_a, true)
-        } else {
-            (own, false)
-        };
+        let (own, by_ln) = if ln_a.is_finite() && ln_a > own { (ln_a, true) } else { (own, false) };
         Some((own, own * self.referral(bus), by_ln))
     }
 
@@ -511,8 +480,7 @@ impl<'a> Ctx<'a> {
     /// Whether machines add to the fault current at a bus (per the fault basis).
     pub fn contribution_at(&self, bus: usize) -> bool {
         self.bus_row(bus).is_some_and(|r| {
-            r.percent_z_with_contribution.ik_ka > r.percent_z.ik_ka * (1.0 + 1e-9)
-                || r.iec_max_with_contribution.ik_ka > r.iec_max.ik_ka * (1.0 + 1e-9)
+            r.percent_z_with_contribution.ik_ka > r.percent_z.ik_ka * (1.0 + 1e-9) || r.iec_max_with_contribution.ik_ka > r.iec_max.ik_ka * (1.0 + 1e-9)
         })
     }
 
@@ -530,9 +498,7 @@ impl<'a> Ctx<'a> {
         let mut cur = bus;
         let mut guard = 0;
         while let Some(edge) = self.topo.feeder_of_bus.get(cur).copied().flatten() {
-            if self.prot.get(edge).is_some_and(|p| p.is_some())
-                || self.prot_errors.get(edge).is_some_and(|e| e.is_some())
-            {
+            if self.prot.get(edge).is_some_and(|p| p.is_some()) || self.prot_errors.get(edge).is_some_and(|e| e.is_some()) {
                 out.push(edge);
             }
             match self.topo.oriented.get(edge).copied().flatten() {
@@ -550,9 +516,7 @@ impl<'a> Ctx<'a> {
     /// Every bus in the subtree below a series device, the device's downstream bus included.
     pub fn buses_below(&self, device: usize) -> Vec<usize> {
         let mut out = Vec::new();
-        let Some(start) = self.topo.downstream_bus(device) else {
-            return out;
-        };
+        let Some(start) = self.topo.downstream_bus(device) else { return out };
         let mut stack = vec![start];
         let mut seen = vec![false; self.project.devices.len()];
         while let Some(b) = stack.pop() {
@@ -572,19 +536,13 @@ impl<'a> Ctx<'a> {
     /// Shunt devices whose bus id is this bus's id, in project order (every device with
     /// `shunt_bus() == Some(id)`).
     pub fn shunts_named(&self, bus: usize) -> &[usize] {
-        self.shunts_by_id
-            .get(self.bus_id(bus))
-            .map(|v| v.as_slice())
-            .unwrap_or(&[])
+        self.shunts_by_id.get(self.bus_id(bus)).map(|v| v.as_slice()).unwrap_or(&[])
     }
 
     /// Shunt devices at a bus (`shunt_bus()` given and `upstream_bus` this bus), in project
     /// order.
     pub fn shunts_at(&self, bus: usize) -> impl Iterator<Item = usize> + '_ {
-        self.shunts_named(bus)
-            .iter()
-            .copied()
-            .filter(move |&k| self.topo.upstream_bus(self.project, k) == Some(bus))
+        self.shunts_named(bus).iter().copied().filter(move |&k| self.topo.upstream_bus(self.project, k) == Some(bus))
     }
 
     /// Per device index: whether it is one of [`Ctx::buses_below`] `device`.
@@ -599,19 +557,11 @@ impl<'a> Ctx<'a> {
     }
 
     fn id(&self, device: usize) -> String {
-        self.project
-            .devices
-            .get(device)
-            .map(|d| d.id().to_string())
-            .unwrap_or_default()
+        self.project.devices.get(device).map(|d| d.id().to_string()).unwrap_or_default()
     }
 
     fn name(&self, device: usize) -> String {
-        self.project
-            .devices
-            .get(device)
-            .map(|d| d.display_name().to_string())
-            .unwrap_or_default()
+        self.project.devices.get(device).map(|d| d.display_name().to_string()).unwrap_or_default()
     }
 
     fn prot_tcc(&self, device: usize) -> Option<&Prot> {
@@ -676,25 +626,11 @@ fn nominal_inst_pickup(t: &Tcc) -> Option<f64> {
 /// Compare an upstream with a downstream device at currents up to `i_hi` (chart A). With
 /// `from_down_range`, currents below the downstream's operating range are skipped (fuses do
 /// not clear overloads, so an upstream relay acting there is by design).
-fn compare_pair(
-    up: &Tcc,
-    down: &Tcc,
-    i_hi: f64,
-    from_down_range: bool,
-    samples: usize,
-) -> PairOutcome {
+fn compare_pair(up: &Tcc, down: &Tcc, i_hi: f64, from_down_range: bool, samples: usize) -> PairOutcome {
     let mut bps = up.breakpoints();
     bps.extend(down.breakpoints());
-    let lowest = bps
-        .iter()
-        .copied()
-        .filter(|v| v.is_finite() && *v > 0.0)
-        .fold(f64::INFINITY, f64::min);
-    let lo = if lowest.is_finite() {
-        (lowest * 0.5).min(i_hi * 0.5)
-    } else {
-        i_hi / 1000.0
-    };
+    let lowest = bps.iter().copied().filter(|v| v.is_finite() && *v > 0.0).fold(f64::INFINITY, f64::min);
+    let lo = if lowest.is_finite() { (lowest * 0.5).min(i_hi * 0.5) } else { i_hi / 1000.0 };
     let mut grid = sample_grid(lo, i_hi, samples, &bps);
     if grid.is_empty() && i_hi.is_finite() && i_hi > 0.0 {
         grid.push(i_hi);
@@ -729,11 +665,7 @@ fn compare_pair(
         let u = up.band(i);
         if u.may_operate() {
             let m = u.min_s - d.max_s;
-            let r = if d.max_s > 0.0 {
-                u.min_s / d.max_s
-            } else {
-                f64::INFINITY
-            };
+            let r = if d.max_s > 0.0 { u.min_s / d.max_s } else { f64::INFINITY };
             let outside = !up_inst.is_some_and(|p| i >= p);
             if m < out.band_worst {
                 out.band_worst = m;
@@ -825,13 +757,7 @@ struct PairSpec<'s> {
 }
 
 fn judge_pair(spec: PairSpec<'_>, ctx: &Ctx<'_>) -> CheckResult {
-    let o = compare_pair(
-        spec.up,
-        spec.down,
-        spec.i_hi,
-        spec.from_down_range,
-        ctx.settings.samples,
-    );
+    let o = compare_pair(spec.up, spec.down, spec.i_hi, spec.from_down_range, ctx.settings.samples);
     let devices = vec![spec.up_id.clone(), spec.down_id.clone()];
     let (un, dn) = (&spec.up_name, &spec.down_name);
     let basis = Some(ctx.chart_v);
@@ -864,67 +790,35 @@ fn judge_pair(spec: PairSpec<'_>, ctx: &Ctx<'_>) -> CheckResult {
             en = format!("the bands of {un} and {dn} (tolerances and breaker time included) overlap from {} (worst margin {} at {}): not selective", fmt_a(from), fmt_s(m), fmt_a(i));
         } else {
             ja = format!("{un} は {} で動作し得ますが、{dn} はその電流で確実には動作しません。選択遮断できません", fmt_a(i));
-            en = format!(
-                "{un} may operate at {} where {dn} does not certainly operate: not selective",
-                fmt_a(i)
-            );
+            en = format!("{un} may operate at {} where {dn} does not certainly operate: not selective", fmt_a(i));
         }
     } else if required > 0.0 && o.nominal_worst < required {
         status = Status::Fail;
         margin = o.nominal_worst;
         at = o.nominal_worst_at;
-        ja = format!(
-            "{un} と {dn} の動作時間差 {}（{} において）が必要な時限差 {} 未満です",
-            fmt_s(margin),
-            fmt_a(at),
-            fmt_s(required)
-        );
-        en = format!(
-            "time margin between {un} and {dn} is {} at {}, less than the required {}",
-            fmt_s(margin),
-            fmt_a(at),
-            fmt_s(required)
-        );
+        ja = format!("{un} と {dn} の動作時間差 {}（{} において）が必要な時限差 {} 未満です", fmt_s(margin), fmt_a(at), fmt_s(required));
+        en = format!("time margin between {un} and {dn} is {} at {}, less than the required {}", fmt_s(margin), fmt_a(at), fmt_s(required));
     } else if o.band_worst < 0.0 {
         status = Status::Warning;
         margin = o.band_worst;
         at = o.band_worst_at;
         let from = o.first_overlap_at.unwrap_or(at);
-        ja = format!(
-            "{un} の瞬時要素が {} 以上の故障で {dn} と同時に動作し得ます（部分的な選択遮断）",
-            fmt_a(from)
-        );
+        ja = format!("{un} の瞬時要素が {} 以上の故障で {dn} と同時に動作し得ます（部分的な選択遮断）", fmt_a(from));
         en = format!("the instantaneous element of {un} may operate together with {dn} for faults above {} (partial selectivity)", fmt_a(from));
     } else {
         status = Status::Pass;
-        let (m, i) = if required > 0.0 {
-            (o.nominal_worst, o.nominal_worst_at)
-        } else {
-            (o.band_worst, o.band_worst_at)
-        };
+        let (m, i) = if required > 0.0 { (o.nominal_worst, o.nominal_worst_at) } else { (o.band_worst, o.band_worst_at) };
         margin = m;
         at = i;
-        ja = format!(
-            "{dn} は {un} より先に動作します（最小時限差 {}、{} において、最大故障電流 {} まで）",
-            fmt_s(m),
-            fmt_a(i),
-            fmt_a(spec.i_hi)
-        );
-        en = format!(
-            "{dn} operates before {un} (worst margin {} at {}, up to the maximum fault current {})",
-            fmt_s(m),
-            fmt_a(i),
-            fmt_a(spec.i_hi)
-        );
+        ja = format!("{dn} は {un} より先に動作します（最小時限差 {}、{} において、最大故障電流 {} まで）", fmt_s(m), fmt_a(i), fmt_a(spec.i_hi));
+        en = format!("{dn} operates before {un} (worst margin {} at {}, up to the maximum fault current {})", fmt_s(m), fmt_a(i), fmt_a(spec.i_hi));
     }
     // Pairs without a required time margin (fuses, breakers) report the time ratio
     // earliest-upstream / latest-downstream: ≥ 1 is selective, and it stays meaningful at
     // the millisecond end of the chart where time differences vanish.
     let (worst_margin, at) = if required > 0.0 {
         (Margin::seconds(margin), at)
-    } else if status == Status::Pass
-        || (status == Status::Warning && o.band_worst_out >= device_margin)
-    {
+    } else if status == Status::Pass || (status == Status::Warning && o.band_worst_out >= device_margin) {
         (Margin::ratio(o.ratio_worst), o.ratio_worst_at)
     } else if o.band_worst_out < device_margin {
         (Margin::ratio(o.ratio_worst_out), o.ratio_worst_out_at)
@@ -950,11 +844,7 @@ fn judge_pair(spec: PairSpec<'_>, ctx: &Ctx<'_>) -> CheckResult {
 
 /// Run every check of docs/engineering.md §8 on a validated project and its short-circuit study.
 /// Never panics; parts that cannot be judged (missing data) come back as warnings saying so.
-pub fn run_checks(
-    project: &Project,
-    sc: &ShortCircuitStudy,
-    settings: &CheckSettings,
-) -> Vec<CheckResult> {
+pub fn run_checks(project: &Project, sc: &ShortCircuitStudy, settings: &CheckSettings) -> Vec<CheckResult> {
     run_checks_in(&Ctx::new(project, sc, settings))
 }
 
@@ -1004,27 +894,14 @@ fn missing_curves(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
 fn device_pairs(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
     for (d, p) in ctx.prot.iter().enumerate() {
         let Some(p) = p else { continue };
-        let Some(up_bus) = ctx.topo.upstream_bus(ctx.project, d) else {
-            continue;
-        };
-        let Some((_, i_hi)) = ctx.bus_fault(up_bus) else {
-            continue;
-        };
+        let Some(up_bus) = ctx.topo.upstream_bus(ctx.project, d) else { continue };
+        let Some((_, i_hi)) = ctx.bus_fault(up_bus) else { continue };
         let upstream = ctx.upstream_protective(up_bus);
         // Two LV breakers carry the same current: judge them up to the largest fault the
         // downstream one may see, the 105 V fault of a 1φ3W bus and machine contribution
         // included (docs/rules/coordination.md, rule 5).
-        let lv_pair = p.kind == ProtKind::LvBreaker
-            && upstream
-                .first()
-                .and_then(|&u| ctx.prot_tcc(u))
-                .is_some_and(|u| u.kind == ProtKind::LvBreaker);
-        let i_hi = if lv_pair {
-            ctx.bus_fault_lv(up_bus)
-                .map_or(i_hi, |(_, chart, _)| chart.max(i_hi))
-        } else {
-            i_hi
-        };
+        let lv_pair = p.kind == ProtKind::LvBreaker && upstream.first().and_then(|&u| ctx.prot_tcc(u)).is_some_and(|u| u.kind == ProtKind::LvBreaker);
+        let i_hi = if lv_pair { ctx.bus_fault_lv(up_bus).map_or(i_hi, |(_, chart, _)| chart.max(i_hi)) } else { i_hi };
         match upstream.first() {
             None => {
                 // A main device: against the utility's relay.
@@ -1062,37 +939,14 @@ fn device_pairs(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
                 // Fuses do not clear overloads, and below an LV breaker's certain long-time
                 // pickup the breaker need not trip at all: those pairs are judged from the
                 // first current at which the downstream device must operate.
-                let from_down_range = p.kind == ProtKind::Fuse
-                    || (up.kind == ProtKind::Ocr && p.kind == ProtKind::LvBreaker);
+                let from_down_range = p.kind == ProtKind::Fuse || (up.kind == ProtKind::Ocr && p.kind == ProtKind::LvBreaker);
                 let (rule, policy, margin) = match (up.kind, p.kind) {
-                    (ProtKind::Ocr, ProtKind::Ocr) | (ProtKind::Fuse, ProtKind::Ocr) => {
-                        ("hv_series", PairPolicy::Selective, ctx.settings.margin_s)
-                    }
-                    (ProtKind::Ocr, ProtKind::Fuse) => (
-                        "pf_vs_upstream_ocr",
-                        PairPolicy::Selective,
-                        ctx.settings.device_margin_s,
-                    ),
-                    (ProtKind::Fuse, ProtKind::Fuse) => (
-                        "pf_series",
-                        PairPolicy::Selective,
-                        ctx.settings.device_margin_s,
-                    ),
-                    (ProtKind::Ocr, ProtKind::LvBreaker) => (
-                        "ocr_vs_lv_main",
-                        PairPolicy::HvRelayOverLvMain,
-                        ctx.settings.device_margin_s,
-                    ),
-                    (ProtKind::Fuse, ProtKind::LvBreaker) => (
-                        "pf_vs_lv_main",
-                        PairPolicy::Selective,
-                        ctx.settings.device_margin_s,
-                    ),
-                    (ProtKind::LvBreaker, _) => (
-                        "lv_series",
-                        PairPolicy::Selective,
-                        ctx.settings.device_margin_s,
-                    ),
+                    (ProtKind::Ocr, ProtKind::Ocr) | (ProtKind::Fuse, ProtKind::Ocr) => ("hv_series", PairPolicy::Selective, ctx.settings.margin_s),
+                    (ProtKind::Ocr, ProtKind::Fuse) => ("pf_vs_upstream_ocr", PairPolicy::Selective, ctx.settings.device_margin_s),
+                    (ProtKind::Fuse, ProtKind::Fuse) => ("pf_series", PairPolicy::Selective, ctx.settings.device_margin_s),
+                    (ProtKind::Ocr, ProtKind::LvBreaker) => ("ocr_vs_lv_main", PairPolicy::HvRelayOverLvMain, ctx.settings.device_margin_s),
+                    (ProtKind::Fuse, ProtKind::LvBreaker) => ("pf_vs_lv_main", PairPolicy::Selective, ctx.settings.device_margin_s),
+                    (ProtKind::LvBreaker, _) => ("lv_series", PairPolicy::Selective, ctx.settings.device_margin_s),
                 };
                 out.push(judge_pair(
                     PairSpec {
@@ -1143,23 +997,12 @@ fn inrush_result(
         _ => None,
     };
     let (nom_ja, nom_en) = match nominal {
-        Some(n) => (
-            format!("（公称 {}）", fmt_s(n)),
-            format!(" (nominal {})", fmt_s(n)),
-        ),
+        Some(n) => (format!("（公称 {}）", fmt_s(n)), format!(" (nominal {})", fmt_s(n))),
         None => (String::new(), String::new()),
     };
     let ok = margin > 0.0;
-    let kind_ja = if p.kind == ProtKind::Fuse {
-        "許容時間"
-    } else {
-        "最短動作時間"
-    };
-    let kind_en = if p.kind == ProtKind::Fuse {
-        "allowable time"
-    } else {
-        "earliest operating time"
-    };
+    let kind_ja = if p.kind == ProtKind::Fuse { "許容時間" } else { "最短動作時間" };
+    let kind_en = if p.kind == ProtKind::Fuse { "allowable time" } else { "earliest operating time" };
     CheckResult {
         rule,
         devices,
@@ -1172,42 +1015,28 @@ fn inrush_result(
             fmt_a(i_chart),
             fmt_s(duration_s),
             fmt_s(t),
-            if ok {
-                "突入電流で動作しません"
-            } else {
-                "突入電流で動作（溶断・劣化）するおそれがあります"
-            }
+            if ok { "突入電流で動作しません" } else { "突入電流で動作（溶断・劣化）するおそれがあります" }
         ),
         message_en: format!(
             "{what_en} ({} for {}): {kind_en} of {device_name} is {}{nom_en}: {}",
             fmt_a(i_chart),
             fmt_s(duration_s),
             fmt_s(t),
-            if ok {
-                "inrush does not trip it"
-            } else {
-                "inrush may trip (melt or deteriorate) it"
-            }
+            if ok { "inrush does not trip it" } else { "inrush may trip (melt or deteriorate) it" }
         ),
     }
 }
 
 /// Transformer inrush (multiple × rated primary current for the duration), chart amperes.
 fn transformer_inrush_chart(ctx: &Ctx<'_>, t: usize) -> Option<(f64, f64)> {
-    let Some(Device::Transformer(tr)) = ctx.project.devices.get(t) else {
-        return None;
-    };
+    let Some(Device::Transformer(tr)) = ctx.project.devices.get(t) else { return None };
     let up = ctx.topo.upstream_bus(ctx.project, t)?;
     let (mult, dur) = match tr.inrush {
         Some(s) => (s.multiple, s.duration_s),
         None => (ctx.settings.inrush_multiple, ctx.settings.inrush_duration_s),
     };
     // Rated current on the upstream winding (the primary when fed from the primary side).
-    let rated = if ctx.bus_id(up) == tr.from {
-        tr.primary_rated_current_a()
-    } else {
-        tr.secondary_rated_current_a()
-    };
+    let rated = if ctx.bus_id(up) == tr.from { tr.primary_rated_current_a() } else { tr.secondary_rated_current_a() };
     let i = mult * rated * ctx.referral(up);
     (i.is_finite() && i > 0.0 && dur.is_finite() && dur > 0.0).then_some((i, dur))
 }
@@ -1218,18 +1047,10 @@ fn inrush(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
         if !matches!(d, Device::Transformer(_)) {
             continue;
         }
-        let Some(up_bus) = ctx.topo.upstream_bus(ctx.project, t) else {
-            continue;
-        };
-        let Some((i, dur)) = transformer_inrush_chart(ctx, t) else {
-            continue;
-        };
-        let Some(&p) = ctx.upstream_protective(up_bus).first() else {
-            continue;
-        };
-        let Some(prot) = ctx.prot_tcc(p) else {
-            continue;
-        };
+        let Some(up_bus) = ctx.topo.upstream_bus(ctx.project, t) else { continue };
+        let Some((i, dur)) = transformer_inrush_chart(ctx, t) else { continue };
+        let Some(&p) = ctx.upstream_protective(up_bus).first() else { continue };
+        let Some(prot) = ctx.prot_tcc(p) else { continue };
         out.push(inrush_result(
             ctx,
             "transformer_inrush",
@@ -1248,9 +1069,7 @@ fn inrush(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
         if prot.kind == ProtKind::LvBreaker {
             continue;
         }
-        let Some(up_bus) = ctx.topo.upstream_bus(ctx.project, m) else {
-            continue;
-        };
+        let Some(up_bus) = ctx.topo.upstream_bus(ctx.project, m) else { continue };
         if !ctx.upstream_protective(up_bus).is_empty() {
             continue;
         }
@@ -1262,21 +1081,14 @@ fn inrush(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
             .enumerate()
             .filter(|(i, d)| {
                 matches!(d, Device::Transformer(_))
-                    && ctx
-                        .topo
-                        .upstream_bus(ctx.project, *i)
-                        .is_some_and(|b| below.get(b).copied().unwrap_or(false))
-                    && ctx.bus_voltage(ctx.topo.upstream_bus(ctx.project, *i).unwrap_or(usize::MAX))
-                        >= ctx.chart_v * 0.5
+                    && ctx.topo.upstream_bus(ctx.project, *i).is_some_and(|b| below.get(b).copied().unwrap_or(false))
+                    && ctx.bus_voltage(ctx.topo.upstream_bus(ctx.project, *i).unwrap_or(usize::MAX)) >= ctx.chart_v * 0.5
             })
             .map(|(i, _)| i)
             .collect();
         // One transformer protected by the main itself is already checked above.
         let single_direct = trs.len() == 1
-            && ctx
-                .topo
-                .upstream_bus(ctx.project, trs[0])
-                .is_some_and(|b| ctx.upstream_protective(b).first() == Some(&m));
+            && ctx.topo.upstream_bus(ctx.project, trs[0]).is_some_and(|b| ctx.upstream_protective(b).first() == Some(&m));
         if trs.is_empty() || single_direct {
             continue;
         }
@@ -1306,12 +1118,7 @@ fn inrush(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
 fn transformer_protection(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
     for (t, d) in ctx.project.devices.iter().enumerate() {
         let Device::Transformer(tr) = d else { continue };
-        let (Some(up_bus), Some(down_bus)) = (
-            ctx.topo.upstream_bus(ctx.project, t),
-            ctx.topo.downstream_bus(t),
-        ) else {
-            continue;
-        };
+        let (Some(up_bus), Some(down_bus)) = (ctx.topo.upstream_bus(ctx.project, t), ctx.topo.downstream_bus(t)) else { continue };
         let protector = ctx.upstream_protective(up_bus).first().copied();
         let Some(p) = protector.and_then(|p| ctx.prot_tcc(p).map(|x| (p, x))) else {
             out.push(CheckResult {
@@ -1322,39 +1129,20 @@ fn transformer_protection(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
                 at_current_a: None,
                 current_basis_v: None,
                 message_ja: format!("{} の一次側に保護装置がありません", ctx.name(t)),
-                message_en: format!(
-                    "{} has no protective device on its primary side",
-                    ctx.name(t)
-                ),
+                message_en: format!("{} has no protective device on its primary side", ctx.name(t)),
             });
             continue;
         };
         let (pi, prot) = p;
         let up_factor = ctx.referral(up_bus);
-        let rated = if ctx.bus_id(up_bus) == tr.from {
-            tr.primary_rated_current_a()
-        } else {
-            tr.secondary_rated_current_a()
-        };
+        let rated = if ctx.bus_id(up_bus) == tr.from { tr.primary_rated_current_a() } else { tr.secondary_rated_current_a() };
         let points: Vec<CurvePoint> = if tr.withstand_points.is_empty() {
-            vec![pt(
-                ctx.settings.transformer_withstand_multiple * rated * up_factor,
-                ctx.settings.transformer_withstand_duration_s,
-            )]
+            vec![pt(ctx.settings.transformer_withstand_multiple * rated * up_factor, ctx.settings.transformer_withstand_duration_s)]
         } else {
-            tr.withstand_points
-                .iter()
-                .map(|p| pt(p.current_a * up_factor, p.time_s))
-                .collect()
+            tr.withstand_points.iter().map(|p| pt(p.current_a * up_factor, p.time_s)).collect()
         };
         let mut worst: Option<(f64, f64, f64, f64)> = None; // margin, current, clearing, withstand
-        for i in [
-            ctx.bus_fault(down_bus).map(|f| f.1),
-            ctx.bus_fault_min(down_bus).map(|f| f.1),
-        ]
-        .into_iter()
-        .flatten()
-        {
+        for i in [ctx.bus_fault(down_bus).map(|f| f.1), ctx.bus_fault_min(down_bus).map(|f| f.1)].into_iter().flatten() {
             let clear = prot.tcc.band(i).max_s;
             let limit = withstand_time(&points, i);
             let m = limit - clear;
@@ -1362,9 +1150,7 @@ fn transformer_protection(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
                 worst = Some((m, i, clear, limit));
             }
         }
-        let Some((m, i, clear, limit)) = worst else {
-            continue;
-        };
+        let Some((m, i, clear, limit)) = worst else { continue };
         let ok = m > 0.0;
         out.push(CheckResult {
             rule: "transformer_protection",
@@ -1399,38 +1185,18 @@ fn transformer_protection(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
 fn cable_withstand(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
     for (c, d) in ctx.project.devices.iter().enumerate() {
         let Device::Cable(cable) = d else { continue };
-        let Some(up_bus) = ctx.topo.upstream_bus(ctx.project, c) else {
-            continue;
-        };
-        let Some((own, chart)) = ctx.bus_fault(up_bus) else {
-            continue;
-        };
+        let Some(up_bus) = ctx.topo.upstream_bus(ctx.project, c) else { continue };
+        let Some((own, chart)) = ctx.bus_fault(up_bus) else { continue };
         let k = cable
             .withstand_k
-            .or_else(|| {
-                Resolver::of(ctx.project)
-                    .cable(cable)
-                    .map(|i| i.withstand_k)
-            })
+            .or_else(|| Resolver::of(ctx.project).cable(cable).map(|i| i.withstand_k))
             .unwrap_or(ctx.settings.default_cable_k);
         let per_circuit = own / f64::from(cable.parallel.max(1));
-        let limit = crate::curves::CableWithstand {
-            k,
-            size_mm2: cable.size_mm2,
-        }
-        .time_at(per_circuit);
+        let limit = crate::curves::CableWithstand { k, size_mm2: cable.size_mm2 }.time_at(per_circuit);
         let protector = ctx.upstream_protective(up_bus).first().copied();
         let (dev_id, dev_name, band): (String, String, Option<TimeBand>) = match protector {
-            Some(p) => (
-                ctx.id(p),
-                ctx.name(p),
-                ctx.prot_tcc(p).map(|x| x.tcc.band(chart)),
-            ),
-            None => (
-                UTILITY_ID.into(),
-                "電力会社 OCR / utility OCR".into(),
-                ctx.utility_ocr.as_ref().map(|u| u.band(chart)),
-            ),
+            Some(p) => (ctx.id(p), ctx.name(p), ctx.prot_tcc(p).map(|x| x.tcc.band(chart))),
+            None => (UTILITY_ID.into(), "電力会社 OCR / utility OCR".into(), ctx.utility_ocr.as_ref().map(|u| u.band(chart))),
         };
         let Some(band) = band else {
             out.push(CheckResult {
@@ -1491,9 +1257,7 @@ fn breaking_capacity(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
             Device::LvBreaker(b) => b.breaking_capacity_ka,
             _ => continue,
         };
-        let Some(up_bus) = ctx.topo.upstream_bus(ctx.project, i) else {
-            continue;
-        };
+        let Some(up_bus) = ctx.topo.upstream_bus(ctx.project, i) else { continue };
         let lv = matches!(d, Device::LvBreaker(_));
         let Some((own, by_ln)) = (if lv {
             ctx.bus_fault_lv(up_bus).map(|(own, _, ln)| (own, ln))
@@ -1507,18 +1271,9 @@ fn breaking_capacity(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
         let ok = ratio >= 1.0;
         let contribution = ctx.contribution_at(up_bus);
         let (basis_ja, basis_en) = match (by_ln, contribution) {
-            (true, true) => (
-                "（105 V 線間–中性線短絡、電動機・発電機の寄与込み）",
-                " (105 V line-to-neutral fault, with motor and generator contribution)",
-            ),
-            (true, false) => (
-                "（105 V 線間–中性線短絡）",
-                " (105 V line-to-neutral fault)",
-            ),
-            (false, true) => (
-                "（電動機・発電機の寄与込み）",
-                " (with motor and generator contribution)",
-            ),
+            (true, true) => ("（105 V 線間–中性線短絡、電動機・発電機の寄与込み）", " (105 V line-to-neutral fault, with motor and generator contribution)"),
+            (true, false) => ("（105 V 線間–中性線短絡）", " (105 V line-to-neutral fault)"),
+            (false, true) => ("（電動機・発電機の寄与込み）", " (with motor and generator contribution)"),
             (false, false) => ("", ""),
         };
         out.push(CheckResult {
@@ -1544,9 +1299,5 @@ fn breaking_capacity(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
 
 /// The worst status of a list (pass when empty).
 pub fn overall(results: &[CheckResult]) -> Status {
-    results
-        .iter()
-        .map(|r| r.status)
-        .max()
-        .unwrap_or(Status::Pass)
+    results.iter().map(|r| r.status).max().unwrap_or(Status::Pass)
 }

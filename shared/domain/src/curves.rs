@@ -80,25 +80,13 @@ pub struct TimeBand {
 
 impl TimeBand {
     /// The device does not operate.
-    pub const NEVER: TimeBand = TimeBand {
-        min_s: f64::INFINITY,
-        max_s: f64::INFINITY,
-    };
+    pub const NEVER: TimeBand = TimeBand { min_s: f64::INFINITY, max_s: f64::INFINITY };
 
     /// A band from two times, sorted and cleaned: NaN and negatives become "never" / 0.
     pub fn new(a: f64, b: f64) -> TimeBand {
-        let clean = |t: f64| {
-            if t.is_nan() {
-                f64::INFINITY
-            } else {
-                t.max(0.0)
-            }
-        };
+        let clean = |t: f64| if t.is_nan() { f64::INFINITY } else { t.max(0.0) };
         let (a, b) = (clean(a), clean(b));
-        TimeBand {
-            min_s: a.min(b),
-            max_s: a.max(b),
-        }
+        TimeBand { min_s: a.min(b), max_s: a.max(b) }
     }
 
     /// A single time (zero-width band).
@@ -109,10 +97,7 @@ impl TimeBand {
     /// The band of two elements that both act on the same breaker: the first to operate
     /// trips it, so both edges take the minimum.
     pub fn first_of(self, other: TimeBand) -> TimeBand {
-        TimeBand {
-            min_s: self.min_s.min(other.min_s),
-            max_s: self.max_s.min(other.max_s),
-        }
+        TimeBand { min_s: self.min_s.min(other.min_s), max_s: self.max_s.min(other.max_s) }
     }
 
     /// True when the device may operate at all (finite earliest time).
@@ -159,10 +144,7 @@ impl InverseShape {
         let c = nonneg("c", c)?;
         let alpha = positive("alpha", alpha)?;
         if k + c <= 0.0 {
-            return Err(CurveError::NotPositive {
-                field: "k + c",
-                value: k + c,
-            });
+            return Err(CurveError::NotPositive { field: "k + c", value: k + c });
         }
         Ok(InverseShape { k, alpha, c })
     }
@@ -469,11 +451,7 @@ impl OvercurrentRelay {
     /// The same relay tripping a breaker that opens in `breaker_time_s` seconds (negative or
     /// non-finite values count as 0).
     pub fn with_breaker_time(mut self, breaker_time_s: f64) -> OvercurrentRelay {
-        self.breaker_time_s = if breaker_time_s.is_finite() && breaker_time_s > 0.0 {
-            breaker_time_s
-        } else {
-            0.0
-        };
+        self.breaker_time_s = if breaker_time_s.is_finite() && breaker_time_s > 0.0 { breaker_time_s } else { 0.0 };
         self
     }
 
@@ -505,11 +483,7 @@ impl OvercurrentRelay {
             let last = c.points().last().map_or(1.0, |p| p.current_a);
             return self.tms * c.time_at(m.min(last));
         }
-        let flat = if self.flat_above_multiple > 1.0 {
-            self.flat_above_multiple
-        } else {
-            20.0
-        };
+        let flat = if self.flat_above_multiple > 1.0 { self.flat_above_multiple } else { 20.0 };
         self.tms * self.shape.time_at_tms1(m.min(flat))
     }
 
@@ -529,9 +503,7 @@ impl OvercurrentRelay {
     /// tolerance (latest edge `t × (1 + e(M))`, earliest edge `t × (1 − max e)`). Neither
     /// edge is tighter than either tolerance alone, and both edges fall with current.
     pub fn time_element_band(&self, current_a: f64) -> TimeBand {
-        let Some(p) = self.pickup_a else {
-            return TimeBand::NEVER;
-        };
+        let Some(p) = self.pickup_a else { return TimeBand::NEVER };
         if !(current_a > 0.0) {
             return TimeBand::NEVER;
         }
@@ -557,39 +529,19 @@ impl OvercurrentRelay {
 
     /// Band of the instantaneous element alone (pickup ± instantaneous tolerance).
     pub fn instantaneous_band(&self, current_a: f64) -> TimeBand {
-        let Some(i) = &self.instantaneous else {
-            return TimeBand::NEVER;
-        };
+        let Some(i) = &self.instantaneous else { return TimeBand::NEVER };
         let tol = self.tolerance.instantaneous_pickup;
-        let min_s = if current_a >= i.pickup_a * (1.0 - tol) {
-            i.min_time_s
-        } else {
-            f64::INFINITY
-        };
-        let max_s = if current_a >= i.pickup_a * (1.0 + tol) {
-            i.max_time_s
-        } else {
-            f64::INFINITY
-        };
+        let min_s = if current_a >= i.pickup_a * (1.0 - tol) { i.min_time_s } else { f64::INFINITY };
+        let max_s = if current_a >= i.pickup_a * (1.0 + tol) { i.max_time_s } else { f64::INFINITY };
         TimeBand::new(min_s, max_s)
     }
 
     /// Band of the definite-time element alone.
     pub fn definite_time_band(&self, current_a: f64) -> TimeBand {
-        let Some(d) = &self.definite_time else {
-            return TimeBand::NEVER;
-        };
+        let Some(d) = &self.definite_time else { return TimeBand::NEVER };
         let (p, e) = (self.tolerance.pickup, self.tolerance.definite_time);
-        let min_s = if current_a > d.pickup_a * (1.0 - p) {
-            d.time_s * (1.0 - e)
-        } else {
-            f64::INFINITY
-        };
-        let max_s = if current_a >= d.pickup_a * (1.0 + p) {
-            d.time_s * (1.0 + e)
-        } else {
-            f64::INFINITY
-        };
+        let min_s = if current_a > d.pickup_a * (1.0 - p) { d.time_s * (1.0 - e) } else { f64::INFINITY };
+        let max_s = if current_a >= d.pickup_a * (1.0 + p) { d.time_s * (1.0 + e) } else { f64::INFINITY };
         TimeBand::new(min_s, max_s)
     }
 
@@ -625,20 +577,14 @@ impl OvercurrentRelay {
 
     /// Lowest current at which the instantaneous element may operate (pickup × (1 − tol)).
     pub fn instantaneous_min_pickup_a(&self) -> Option<f64> {
-        self.instantaneous
-            .map(|i| i.pickup_a * (1.0 - self.tolerance.instantaneous_pickup))
+        self.instantaneous.map(|i| i.pickup_a * (1.0 - self.tolerance.instantaneous_pickup))
     }
 
     fn breakpoints(&self) -> Vec<f64> {
         let mut v = Vec::new();
         let p = self.tolerance.pickup;
         if let Some(pk) = self.pickup_a {
-            v.extend([
-                pk * (1.0 - p),
-                pk,
-                pk * (1.0 + p),
-                pk * self.flat_above_multiple,
-            ]);
+            v.extend([pk * (1.0 - p), pk, pk * (1.0 + p), pk * self.flat_above_multiple]);
             if let Some(c) = &self.catalogue {
                 v.extend(c.points().iter().map(|q| pk * q.current_a));
             }
@@ -715,10 +661,7 @@ impl PointCurve {
         positive("scale", k)?;
         PointCurve::new(
             "scaled",
-            self.points
-                .iter()
-                .map(|p| pt(p.current_a * k, p.time_s))
-                .collect(),
+            self.points.iter().map(|p| pt(p.current_a * k, p.time_s)).collect(),
         )
     }
 
@@ -918,21 +861,12 @@ impl BreakerTrip {
         }
         match self {
             BreakerTrip::ThermalMagnetic(t) => {
-                let lt = TimeBand::new(
-                    t.long_time.min.time_at(current_a),
-                    t.long_time.max.time_at(current_a),
-                );
+                let lt = TimeBand::new(t.long_time.min.time_at(current_a), t.long_time.max.time_at(current_a));
                 let tol = t.instantaneous_tolerance;
-                let inst_min = if current_a >= t.instantaneous_a * (1.0 - tol) {
-                    t.instantaneous_min_s
-                } else {
-                    f64::INFINITY
-                };
-                let inst_max = if current_a >= t.instantaneous_a * (1.0 + tol) {
-                    t.instantaneous_max_s
-                } else {
-                    f64::INFINITY
-                };
+                let inst_min =
+                    if current_a >= t.instantaneous_a * (1.0 - tol) { t.instantaneous_min_s } else { f64::INFINITY };
+                let inst_max =
+                    if current_a >= t.instantaneous_a * (1.0 + tol) { t.instantaneous_max_s } else { f64::INFINITY };
                 lt.first_of(TimeBand::new(inst_min, inst_max))
             }
             BreakerTrip::Electronic(e) => {
@@ -952,29 +886,13 @@ impl BreakerTrip {
                 let mut band = lt;
                 if let Some(st) = &e.short_time {
                     let (lo, hi) = st.time_band();
-                    let min = if current_a >= st.pickup_a * (1.0 - tol) {
-                        lo
-                    } else {
-                        f64::INFINITY
-                    };
-                    let max = if current_a >= st.pickup_a * (1.0 + tol) {
-                        hi
-                    } else {
-                        f64::INFINITY
-                    };
+                    let min = if current_a >= st.pickup_a * (1.0 - tol) { lo } else { f64::INFINITY };
+                    let max = if current_a >= st.pickup_a * (1.0 + tol) { hi } else { f64::INFINITY };
                     band = band.first_of(TimeBand::new(min, max));
                 }
                 if let Some(ii) = e.instantaneous_a {
-                    let min = if current_a >= ii * (1.0 - tol) {
-                        e.instantaneous_min_s
-                    } else {
-                        f64::INFINITY
-                    };
-                    let max = if current_a >= ii * (1.0 + tol) {
-                        e.instantaneous_max_s
-                    } else {
-                        f64::INFINITY
-                    };
+                    let min = if current_a >= ii * (1.0 - tol) { e.instantaneous_min_s } else { f64::INFINITY };
+                    let max = if current_a >= ii * (1.0 + tol) { e.instantaneous_max_s } else { f64::INFINITY };
                     band = band.first_of(TimeBand::new(min, max));
                 }
                 band
@@ -985,12 +903,7 @@ impl BreakerTrip {
     /// The lowest current at which the breaker may trip at all (its minimum pickup), A.
     pub fn minimum_pickup_a(&self) -> f64 {
         match self {
-            BreakerTrip::ThermalMagnetic(t) => t
-                .long_time
-                .min
-                .points()
-                .first()
-                .map_or(f64::INFINITY, |p| p.current_a),
+            BreakerTrip::ThermalMagnetic(t) => t.long_time.min.points().first().map_or(f64::INFINITY, |p| p.current_a),
             BreakerTrip::Electronic(e) => e.ir_a * e.lt_pickup_min,
         }
     }
@@ -1001,10 +914,7 @@ impl BreakerTrip {
                 let mut v = t.long_time.min.breakpoints();
                 v.extend(t.long_time.max.breakpoints());
                 let tol = t.instantaneous_tolerance;
-                v.extend([
-                    t.instantaneous_a * (1.0 - tol),
-                    t.instantaneous_a * (1.0 + tol),
-                ]);
+                v.extend([t.instantaneous_a * (1.0 - tol), t.instantaneous_a * (1.0 + tol)]);
                 v
             }
             BreakerTrip::Electronic(e) => {
@@ -1060,16 +970,8 @@ impl GroundRelay {
 
     /// Band at a zero-sequence current.
     pub fn band(&self, current_a: f64) -> TimeBand {
-        let min = if current_a >= self.pickup_min_a() {
-            self.earliest_s()
-        } else {
-            f64::INFINITY
-        };
-        let max = if current_a >= self.pickup_max_a() {
-            self.latest_s()
-        } else {
-            f64::INFINITY
-        };
+        let min = if current_a >= self.pickup_min_a() { self.earliest_s() } else { f64::INFINITY };
+        let max = if current_a >= self.pickup_max_a() { self.latest_s() } else { f64::INFINITY };
         TimeBand::new(min, max)
     }
 }
@@ -1201,24 +1103,14 @@ pub struct Tcc {
 impl Tcc {
     /// At the device's own voltage.
     pub fn new(characteristic: Characteristic) -> Tcc {
-        Tcc {
-            characteristic,
-            current_scale: 1.0,
-        }
+        Tcc { characteristic, current_scale: 1.0 }
     }
 
     /// The same characteristic referred by a further factor (see [`referral_factor`]).
     /// Non-positive or non-finite factors leave the curve unchanged.
     pub fn referred(&self, factor: f64) -> Tcc {
-        let f = if factor.is_finite() && factor > 0.0 {
-            factor
-        } else {
-            1.0
-        };
-        Tcc {
-            characteristic: self.characteristic.clone(),
-            current_scale: self.current_scale * f,
-        }
+        let f = if factor.is_finite() && factor > 0.0 { factor } else { 1.0 };
+        Tcc { characteristic: self.characteristic.clone(), current_scale: self.current_scale * f }
     }
 
     fn own(&self, chart_current_a: f64) -> f64 {
@@ -1313,26 +1205,15 @@ impl Tcc {
         let grid = chart_grid(i_min_a, i_max_a, n, &self.chart_knots());
         // The lines are sampled one by one, mostly at the same currents: each current's times
         // are computed once for all of them.
-        let cache = std::cell::RefCell::new(std::collections::HashMap::<
-            u64,
-            [f64; 3],
-            std::hash::BuildHasherDefault<BitsHasher>,
-        >::with_capacity_and_hasher(
-            grid.len() * 4, Default::default()
+        let cache = std::cell::RefCell::new(std::collections::HashMap::<u64, [f64; 3], std::hash::BuildHasherDefault<BitsHasher>>::with_capacity_and_hasher(
+            grid.len() * 4,
+            Default::default(),
         ));
-        let times_at = |i: f64| {
-            *cache
-                .borrow_mut()
-                .entry(i.to_bits())
-                .or_insert_with(|| self.line_times(i))
-        };
+        let times_at = |i: f64| *cache.borrow_mut().entry(i.to_bits()).or_insert_with(|| self.line_times(i));
         self.line_kinds()
             .iter()
             .enumerate()
-            .map(|(k, &line)| SampledLine {
-                line,
-                points: adaptive_line(&|i| times_at(i)[k], &grid),
-            })
+            .map(|(k, &line)| SampledLine { line, points: adaptive_line(&|i| times_at(i)[k], &grid) })
             .collect()
     }
 
@@ -1372,13 +1253,7 @@ impl Tcc {
         if let Characteristic::Relay(r) = &self.characteristic {
             if let Some(pk) = r.pickup_a {
                 let p = r.tolerance.pickup;
-                v.extend(
-                    [
-                        pk * (1.0 - p) * r.flat_above_multiple,
-                        pk * (1.0 + p) * r.flat_above_multiple,
-                    ]
-                    .map(|i| i * self.current_scale),
-                );
+                v.extend([pk * (1.0 - p) * r.flat_above_multiple, pk * (1.0 + p) * r.flat_above_multiple].map(|i| i * self.current_scale));
             }
         }
         v
@@ -1388,12 +1263,8 @@ impl Tcc {
     pub fn line_kinds(&self) -> &'static [LineKind] {
         match &self.characteristic {
             Characteristic::Relay(_) => &[LineKind::Nominal, LineKind::Min, LineKind::Max],
-            Characteristic::Fuse(_) => {
-                &[LineKind::Allowable, LineKind::Melting, LineKind::Clearing]
-            }
-            Characteristic::Breaker(_) | Characteristic::GroundRelay(_) => {
-                &[LineKind::Min, LineKind::Max]
-            }
+            Characteristic::Fuse(_) => &[LineKind::Allowable, LineKind::Melting, LineKind::Clearing],
+            Characteristic::Breaker(_) | Characteristic::GroundRelay(_) => &[LineKind::Min, LineKind::Max],
             Characteristic::CableWithstand(_) => &[LineKind::Withstand],
             Characteristic::Inrush(_) => &[LineKind::Inrush],
             Characteristic::Withstand(_) => &[LineKind::Withstand],
@@ -1473,9 +1344,7 @@ impl std::hash::Hasher for BitsHasher {
         }
     }
     fn write_u64(&mut self, x: u64) {
-        self.0 = (self.0 ^ x)
-            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-            .rotate_left(29);
+        self.0 = (self.0 ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
     }
 }
 
@@ -1492,11 +1361,7 @@ struct LogPoint {
 fn distance2_to_segment(p: LogPoint, a: LogPoint, b: LogPoint) -> f64 {
     let (du, dv) = (b.u - a.u, b.v - a.v);
     let len2 = du * du + dv * dv;
-    let k = if len2 > 0.0 {
-        (((p.u - a.u) * du + (p.v - a.v) * dv) / len2).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
+    let k = if len2 > 0.0 { (((p.u - a.u) * du + (p.v - a.v) * dv) / len2).clamp(0.0, 1.0) } else { 0.0 };
     let (eu, ev) = (p.u - (a.u + k * du), p.v - (a.v + k * dv));
     eu * eu + ev * ev
 }
@@ -1513,12 +1378,7 @@ pub fn adaptive_line(f: &dyn Fn(f64) -> f64, grid: &[f64]) -> Vec<CurvePoint> {
     // positive number).
     let eval = |i: f64| {
         let t = round_significant_with(f(i), CHART_TIME_SIGNIFICANT_DIGITS, f64::round);
-        (i > 0.0 && i.is_finite() && t > 0.0 && t <= CHART_TIME_CEILING_S).then(|| LogPoint {
-            u: i.log10(),
-            v: t.log10(),
-            i,
-            t,
-        })
+        (i > 0.0 && i.is_finite() && t > 0.0 && t <= CHART_TIME_CEILING_S).then(|| LogPoint { u: i.log10(), v: t.log10(), i, t })
     };
     let mut dense: Vec<LogPoint> = Vec::with_capacity(grid.len() * 2);
     let mut prev: Option<(f64, Option<LogPoint>)> = None;
@@ -1597,13 +1457,7 @@ pub fn adaptive_line(f: &dyn Fn(f64) -> f64, grid: &[f64]) -> Vec<CurvePoint> {
 /// Points to add strictly between the kept points `a` and `b` (ascending) until the curve at
 /// a third and two thirds of every interval is within 0.6 × [`CHART_TOLERANCE_DECADES`] of
 /// the line drawn (an arc strays at most 9/8 of that between the two).
-fn verify(
-    eval: &dyn Fn(f64) -> Option<LogPoint>,
-    a: LogPoint,
-    b: LogPoint,
-    depth: u32,
-    out: &mut Vec<LogPoint>,
-) {
+fn verify(eval: &dyn Fn(f64) -> Option<LogPoint>, a: LogPoint, b: LogPoint, depth: u32, out: &mut Vec<LogPoint>) {
     let limit = 0.6 * CHART_TOLERANCE_DECADES;
     if depth > 40 || out.len() > MAX_REFINED_POINTS {
         return;
@@ -1631,12 +1485,7 @@ fn verify(
 /// [`REFINE_DECADES`] of its chord or the interval has no current of five digits inside. A
 /// midpoint where `f` is not finite ends the refinement of that interval (the line is drawn
 /// across, as between two samples).
-fn refine(
-    eval: &dyn Fn(f64) -> Option<LogPoint>,
-    a: LogPoint,
-    b: LogPoint,
-    out: &mut Vec<LogPoint>,
-) {
+fn refine(eval: &dyn Fn(f64) -> Option<LogPoint>, a: LogPoint, b: LogPoint, out: &mut Vec<LogPoint>) {
     if out.len() > MAX_REFINED_POINTS {
         return;
     }
@@ -1677,19 +1526,13 @@ fn simplify(points: &[LogPoint]) -> Vec<LogPoint> {
             stack.push((worst.1, b));
         }
     }
-    points
-        .iter()
-        .zip(keep)
-        .filter(|(_, k)| *k)
-        .map(|(p, _)| *p)
-        .collect()
+    points.iter().zip(keep).filter(|(_, k)| *k).map(|(p, _)| *p).collect()
 }
 
 /// 10⁻¹⁷ … 10²⁶ (exact from 10⁰ to 10²²).
 const POW10: [f64; 44] = [
-    1e-17, 1e-16, 1e-15, 1e-14, 1e-13, 1e-12, 1e-11, 1e-10, 1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4,
-    1e-3, 1e-2, 1e-1, 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
-    1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22, 1e23, 1e24, 1e25, 1e26,
+    1e-17, 1e-16, 1e-15, 1e-14, 1e-13, 1e-12, 1e-11, 1e-10, 1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
+    1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22, 1e23, 1e24, 1e25, 1e26,
 ];
 
 /// The currents a chart line starts from: `n` log-spaced currents from `lo` to `hi` and every
@@ -1697,22 +1540,11 @@ const POW10: [f64; 44] = [
 /// current just below a breakpoint rounded down and the breakpoint itself rounded up, so that
 /// the two still fall on either side of a step there.
 pub fn chart_grid(lo: f64, hi: f64, n: usize, breakpoints: &[f64]) -> Vec<f64> {
-    let mut v: Vec<f64> = sample_grid(lo, hi, n, &[])
-        .into_iter()
-        .map(round_significant)
-        .collect();
+    let mut v: Vec<f64> = sample_grid(lo, hi, n, &[]).into_iter().map(round_significant).collect();
     for &bp in breakpoints {
         if bp.is_finite() && bp > lo && bp < hi {
-            v.push(round_significant_with(
-                bp * (1.0 - 1e-9),
-                CHART_SIGNIFICANT_DIGITS,
-                f64::floor,
-            ));
-            v.push(round_significant_with(
-                bp,
-                CHART_SIGNIFICANT_DIGITS,
-                f64::ceil,
-            ));
+            v.push(round_significant_with(bp * (1.0 - 1e-9), CHART_SIGNIFICANT_DIGITS, f64::floor));
+            v.push(round_significant_with(bp, CHART_SIGNIFICANT_DIGITS, f64::ceil));
         }
     }
     v.sort_by(f64::total_cmp);
@@ -1762,11 +1594,7 @@ fn round_significant_with(x: f64, digits: i32, rounding: fn(f64) -> f64) -> f64 
 /// the point with the highest current not above `current_a` (through the lowest point when
 /// the current is below all of them); `INFINITY` without points or for a non-positive current.
 pub fn withstand_time(points: &[CurvePoint], current_a: f64) -> f64 {
-    let valid = || {
-        points.iter().filter(|p| {
-            p.current_a > 0.0 && p.time_s > 0.0 && p.current_a.is_finite() && p.time_s.is_finite()
-        })
-    };
+    let valid = || points.iter().filter(|p| p.current_a > 0.0 && p.time_s > 0.0 && p.current_a.is_finite() && p.time_s.is_finite());
     let mut best: Option<CurvePoint> = None;
     for p in valid() {
         if p.current_a <= current_a && best.is_none_or(|b| p.current_a > b.current_a) {
@@ -1774,9 +1602,7 @@ pub fn withstand_time(points: &[CurvePoint], current_a: f64) -> f64 {
         }
     }
     if best.is_none() {
-        best = valid()
-            .min_by(|a, b| a.current_a.total_cmp(&b.current_a))
-            .copied();
+        best = valid().min_by(|a, b| a.current_a.total_cmp(&b.current_a)).copied();
     }
     match best {
         Some(p) if current_a > 0.0 => {
@@ -1795,9 +1621,7 @@ pub fn sample_grid(lo: f64, hi: f64, n: usize, breakpoints: &[f64]) -> Vec<f64> 
     }
     let n = n.clamp(2, 2000);
     let (a, b) = (lo.ln(), hi.ln());
-    let mut v: Vec<f64> = (0..n)
-        .map(|k| (a + (b - a) * k as f64 / (n - 1) as f64).exp())
-        .collect();
+    let mut v: Vec<f64> = (0..n).map(|k| (a + (b - a) * k as f64 / (n - 1) as f64).exp()).collect();
     for &bp in breakpoints {
         if bp.is_finite() && bp > lo && bp < hi {
             v.push(bp * (1.0 - 1e-9));
@@ -1819,15 +1643,7 @@ mod tests {
 
     #[test]
     fn round_significant_keeps_five_digits_and_prints_short() {
-        for (x, r) in [
-            (123.456789, 123.46),
-            (0.000123456, 0.00012346),
-            (99999.5, 100000.0),
-            (1234567.0, 1234600.0),
-            (1.0, 1.0),
-            (-2.718281828, -2.7183),
-            (1e-5, 1e-5),
-        ] {
+        for (x, r) in [(123.456789, 123.46), (0.000123456, 0.00012346), (99999.5, 100000.0), (1234567.0, 1234600.0), (1.0, 1.0), (-2.718281828, -2.7183), (1e-5, 1e-5)] {
             assert_eq!(round_significant(x), r, "{x}");
         }
         let mut x = 1.7e-9;
@@ -1835,18 +1651,11 @@ mod tests {
             let r = round_significant(x);
             assert!(((r - x) / x).abs() <= 5.0000001e-5, "{x} → {r}");
             assert_eq!(round_significant(r), r, "idempotent at {x}");
-            let digits = format!("{r:e}")
-                .split('e')
-                .next()
-                .unwrap()
-                .replace(['.', '-'], "")
-                .len();
+            let digits = format!("{r:e}").split('e').next().unwrap().replace(['.', '-'], "").len();
             assert!(digits <= 5, "{x} → {r} prints {digits} digits");
             x *= 1.37;
         }
-        assert!(
-            round_significant(f64::INFINITY).is_infinite() && round_significant(f64::NAN).is_nan()
-        );
+        assert!(round_significant(f64::INFINITY).is_infinite() && round_significant(f64::NAN).is_nan());
     }
 
     #[test]
@@ -1892,26 +1701,15 @@ mod tests {
     #[test]
     fn cable_withstand_matches_section_6() {
         // CVT 38 mm² at 12.43 kA: (134·38/12430)² = 0.1678 s; 22 mm²: 0.0562 s.
-        let c38 = CableWithstand {
-            k: 134.0,
-            size_mm2: 38.0,
-        };
-        let c22 = CableWithstand {
-            k: 134.0,
-            size_mm2: 22.0,
-        };
+        let c38 = CableWithstand { k: 134.0, size_mm2: 38.0 };
+        let c22 = CableWithstand { k: 134.0, size_mm2: 22.0 };
         assert!(rel(c38.time_at(12_430.0), 0.168) < 3e-3);
         assert!(rel(c22.time_at(12_430.0), 0.056) < 5e-3);
     }
 
     #[test]
     fn referral_factor_steps_down_by_voltage_ratio() {
-        assert!(
-            rel(
-                referral_factor(210.0, 6600.0, false).unwrap(),
-                210.0 / 6600.0
-            ) < 1e-15
-        );
+        assert!(rel(referral_factor(210.0, 6600.0, false).unwrap(), 210.0 / 6600.0) < 1e-15);
         let up = referral_factor(210.0, 6600.0, true).unwrap();
         assert!(rel(up, 210.0 / 6600.0 / 0.8660254037844386) < 1e-12);
         assert!(referral_factor(0.0, 6600.0, false).is_none());

@@ -2,11 +2,11 @@
 //! device time–current curves and the protection coordination checks. Pure Rust: no I/O.
 pub mod curves;
 
-pub mod analysis;
-pub mod checks;
-pub mod library;
 pub mod model;
-pub mod shortcircuit;
-pub mod study;
-pub mod synthetic;
 pub mod validate;
+pub mod library;
+pub mod shortcircuit;
+pub mod checks;
+pub mod study;
+pub mod analysis;
+pub mod synthetic;

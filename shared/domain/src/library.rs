@@ -187,22 +187,18 @@ pub struct BuiltinLibrary {
 
 const SRC_RELAY: &str = "docs/engineering.md §1: JIS C 4602 curve shapes per IEC 60255-151 with lever 10 = TMS 1.0; \
 tap, lever and instantaneous ranges typical of digital receiving OCRs (e.g. MELPRO MOC-A3 class). Generic.";
-const SRC_RELAY_IEC: &str =
-    "IEC 60255-151 standard curve constants (docs/engineering.md §1). Generic.";
-const SRC_RELAY_IEEE: &str =
-    "IEEE C37.112 standard curve constants (docs/engineering.md §1). Generic.";
+const SRC_RELAY_IEC: &str = "IEC 60255-151 standard curve constants (docs/engineering.md §1). Generic.";
+const SRC_RELAY_IEEE: &str = "IEEE C37.112 standard curve constants (docs/engineering.md §1). Generic.";
 const SRC_FUSE: &str = "Generic, representative curve made for Kyocho — NOT a maker's data. Shape: typical \
 log-log slope of 7.2 kV current-limiting PF catalogue curves, fitted so that the JIS C 4604 \
 repeated-overcurrent duties of docs/engineering.md §3 lie under the allowable curve (T: 10×In 0.1 s; \
 M: 5×In 10 s; C: 70×In 0.002 s). Allowable = melting curve at 0.8 × current; clearing = \
 1.1 × melting + 4 ms. Replace with the maker's catalogue for stamped drawings.";
-const SRC_MCCB: &str =
-    "Generic frame data typical of JIS C 8201-2-1 MCCBs: long-time band from the \
+const SRC_MCCB: &str = "Generic frame data typical of JIS C 8201-2-1 MCCBs: long-time band from the \
 conventional currents (no trip 1.05×In, trip 1.3×In within 1 h/2 h) and the 200 % maximum times \
 of former JIS C 8370 (2 … 14 min by rating), instantaneous ±20 %; Icu typical of standard \
 (not economy) frames. Not a maker's data.";
-const SRC_ELECTRONIC: &str =
-    "Generic electronic trip unit typical of JIS C 8201-2-1 MCCB/ACB: LT Ir = In, \
+const SRC_ELECTRONIC: &str = "Generic electronic trip unit typical of JIS C 8201-2-1 MCCB/ACB: LT Ir = In, \
 10 s at 6×Ir (I²t), ST 5×Ir 0.1 s, I 12×In; tolerances LT pickup 1.05–1.20×Ir, time ±20 %, \
 ST/I ±10 %. Not a maker's data.";
 const SRC_CVT: &str = "6.6 kV CVT (XLPE, copper, triplex): R = maximum conductor resistance at 20 °C of \
@@ -222,9 +218,8 @@ ambient 40 °C: JCS 0168-3 (6.6 kV CVT, triplex; 14 mm² is not tabulated for tr
 is used) and JCS 0168-2 (600 V CV three-core). Derate for other ambients, grouping or conduits.";
 
 /// Ratings (A) of every PF type in the library.
-pub const PF_LIBRARY_RATINGS_A: [f64; 14] = [
-    3.0, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0, 60.0, 75.0, 100.0, 125.0, 150.0, 200.0,
-];
+pub const PF_LIBRARY_RATINGS_A: [f64; 14] =
+    [3.0, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0, 60.0, 75.0, 100.0, 125.0, 150.0, 200.0];
 
 /// Average melting curve per unit of rating (multiple of In, seconds) for each type.
 fn pf_melting_pu(t: PfType) -> &'static [(f64, f64)] {
@@ -295,14 +290,9 @@ pub fn generic_fuse_curves(fuse_type: PfType, rating_a: f64) -> Option<FuseCurve
     }
     let pu = pf_melting_pu(fuse_type);
     let melting: Vec<CurvePoint> = pu.iter().map(|&(m, t)| pt(m * rating_a, t)).collect();
-    let allowable: Vec<CurvePoint> = pu
-        .iter()
-        .map(|&(m, t)| pt(m * rating_a * PF_ALLOWABLE_CURRENT_RATIO, t))
-        .collect();
-    let clearing: Vec<CurvePoint> = pu
-        .iter()
-        .map(|&(m, t)| pt(m * rating_a, 1.1 * t + 0.004))
-        .collect();
+    let allowable: Vec<CurvePoint> =
+        pu.iter().map(|&(m, t)| pt(m * rating_a * PF_ALLOWABLE_CURRENT_RATIO, t)).collect();
+    let clearing: Vec<CurvePoint> = pu.iter().map(|&(m, t)| pt(m * rating_a, 1.1 * t + 0.004)).collect();
     Some(FuseCurves {
         allowable: PointCurve::new("allowable", allowable).ok()?,
         melting: PointCurve::new("melting", melting).ok()?,
@@ -352,11 +342,7 @@ pub fn thermal_magnetic_long_time(rated_a: f64) -> Option<LongTimeBand> {
         (7.0, 0.06 * t2),
         (10.0, 0.03 * t2),
     ];
-    let to_pts = |v: &[(f64, f64)]| {
-        v.iter()
-            .map(|&(m, t)| pt(m * rated_a, t))
-            .collect::<Vec<_>>()
-    };
+    let to_pts = |v: &[(f64, f64)]| v.iter().map(|&(m, t)| pt(m * rated_a, t)).collect::<Vec<_>>();
     Some(LongTimeBand {
         min: PointCurve::new("long_time.min", to_pts(&min)).ok()?,
         max: PointCurve::new("long_time.max", to_pts(&max)).ok()?,
@@ -402,10 +388,7 @@ pub fn electronic_trip(s: ElectronicSettings) -> Option<BreakerTrip> {
     }
     let ir = s.rated_a * s.lt_multiple;
     let short_time = match s.short_time {
-        Some((m, t)) if ok(m) && ok(t) => Some(ShortTimeElement {
-            pickup_a: m * ir,
-            delay_s: t,
-        }),
+        Some((m, t)) if ok(m) && ok(t) => Some(ShortTimeElement { pickup_a: m * ir, delay_s: t }),
         Some(_) => return None,
         None => None,
     };
@@ -477,53 +460,29 @@ fn build() -> BuiltinLibrary {
         }
     }
 
-    let mccb =
-        |frame: f64, ratings: &[f64], icu: f64, tech: TripTechnology, inst: f64| BreakerItem {
-            id: format!("mccb.{frame}af"),
-            kind: BreakerItemKind::Mccb,
-            frame_a: frame,
-            ratings_a: ratings.to_vec(),
-            icu_230v_ka: icu,
-            technology: tech,
-            instantaneous_multiple: inst,
-            source: if tech == TripTechnology::ThermalMagnetic {
-                SRC_MCCB
-            } else {
-                SRC_ELECTRONIC
-            },
-        };
+    let mccb = |frame: f64, ratings: &[f64], icu: f64, tech: TripTechnology, inst: f64| BreakerItem {
+        id: format!("mccb.{frame}af"),
+        kind: BreakerItemKind::Mccb,
+        frame_a: frame,
+        ratings_a: ratings.to_vec(),
+        icu_230v_ka: icu,
+        technology: tech,
+        instantaneous_multiple: inst,
+        source: if tech == TripTechnology::ThermalMagnetic { SRC_MCCB } else { SRC_ELECTRONIC },
+    };
     let tm = TripTechnology::ThermalMagnetic;
     let el = TripTechnology::Electronic;
     let mut breakers = vec![
         // Rated currents per frame: the standard steps of JIS C 8201-2-1 MCCB ranges
-        // (preferred values of IEC 60059 / the 10-15-20-30-40-50-60-75-100-125-… series).
+    // (preferred values of IEC 60059 / the 10-15-20-30-40-50-60-75-100-125-… series).
         mccb(50.0, &[10.0, 15.0, 20.0, 30.0, 40.0, 50.0], 25.0, tm, 10.0),
-        mccb(
-            100.0,
-            &[15.0, 20.0, 30.0, 40.0, 50.0, 60.0, 75.0, 100.0],
-            50.0,
-            tm,
-            10.0,
-        ),
-        mccb(
-            225.0,
-            &[100.0, 125.0, 150.0, 175.0, 200.0, 225.0],
-            50.0,
-            tm,
-            10.0,
-        ),
+        mccb(100.0, &[15.0, 20.0, 30.0, 40.0, 50.0, 60.0, 75.0, 100.0], 50.0, tm, 10.0),
+        mccb(225.0, &[100.0, 125.0, 150.0, 175.0, 200.0, 225.0], 50.0, tm, 10.0),
         mccb(400.0, &[250.0, 300.0, 350.0, 400.0], 50.0, el, 12.0),
         mccb(600.0, &[400.0, 500.0, 600.0], 50.0, el, 12.0),
         mccb(800.0, &[700.0, 800.0], 65.0, el, 12.0),
     ];
-    for (frame, icu) in [
-        (1000.0, 65.0),
-        (1600.0, 65.0),
-        (2000.0, 85.0),
-        (2500.0, 85.0),
-        (3200.0, 100.0),
-        (4000.0, 100.0),
-    ] {
+    for (frame, icu) in [(1000.0, 65.0), (1600.0, 65.0), (2000.0, 85.0), (2500.0, 85.0), (3200.0, 100.0), (4000.0, 100.0)] {
         breakers.push(BreakerItem {
             id: format!("acb.{frame}af"),
             kind: BreakerItemKind::Acb,
@@ -628,13 +587,7 @@ fn build() -> BuiltinLibrary {
         });
     }
 
-    BuiltinLibrary {
-        relays,
-        fuses,
-        breakers,
-        cables,
-        transformers,
-    }
+    BuiltinLibrary { relays, fuses, breakers, cables, transformers }
 }
 
 /// The built-in library (built on first use, then shared).
@@ -654,9 +607,7 @@ impl BuiltinLibrary {
     }
     /// The library fuse of a type and rating (exact rating).
     pub fn fuse_by_rating(&self, fuse_type: PfType, rating_a: f64) -> Option<&FuseItem> {
-        self.fuses
-            .iter()
-            .find(|i| i.fuse_type == fuse_type && i.rating_a == rating_a)
+        self.fuses.iter().find(|i| i.fuse_type == fuse_type && i.rating_a == rating_a)
     }
     /// Breaker frame by id.
     pub fn breaker(&self, id: &str) -> Option<&BreakerItem> {
@@ -669,16 +620,8 @@ impl BuiltinLibrary {
     /// Cable item by type (`"CVT"`, `"CV"`; case-insensitive, `"CV-3C"` reads as CV) and size.
     pub fn cable_by_size(&self, cable_type: &str, size_mm2: f64) -> Option<&CableItem> {
         let t = cable_type.to_ascii_uppercase();
-        let t = if t.starts_with("CVT") {
-            "CVT"
-        } else if t.starts_with("CV") {
-            "CV"
-        } else {
-            return None;
-        };
-        self.cables
-            .iter()
-            .find(|i| i.cable_type == t && i.size_mm2 == size_mm2)
+        let t = if t.starts_with("CVT") { "CVT" } else if t.starts_with("CV") { "CV" } else { return None };
+        self.cables.iter().find(|i| i.cable_type == t && i.size_mm2 == size_mm2)
     }
     /// Transformer item by id.
     pub fn transformer(&self, id: &str) -> Option<&TransformerItem> {
@@ -698,9 +641,7 @@ impl BuiltinLibrary {
 
 impl Library for BuiltinLibrary {
     fn contains(&self, kind: LibraryKind, reference: &LibraryRef) -> bool {
-        let Some(reference) = reference.builtin_id() else {
-            return false;
-        };
+        let Some(reference) = reference.builtin_id() else { return false };
         match kind {
             LibraryKind::Cable => self.cable(reference).is_some(),
             LibraryKind::Transformer => self.transformer(reference).is_some(),
@@ -711,32 +652,26 @@ impl Library for BuiltinLibrary {
     }
 
     fn cable_impedance(&self, reference: &LibraryRef) -> Option<CableImpedance> {
-        self.cable(reference.builtin_id()?).map(|c| CableImpedance {
-            r_ohm_per_km: c.r_ohm_per_km,
-            x_ohm_per_km: c.x_ohm_per_km,
-        })
+        self.cable(reference.builtin_id()?)
+            .map(|c| CableImpedance { r_ohm_per_km: c.r_ohm_per_km, x_ohm_per_km: c.x_ohm_per_km })
     }
 
     fn facts(&self, kind: LibraryKind, reference: &LibraryRef) -> Option<LibraryFacts> {
         use crate::model::{FuseType, LvBreakerKind, OcrCurve, Phases};
         let reference = reference.builtin_id()?;
         match kind {
-            LibraryKind::Cable => self.cable(reference).map(|c| LibraryFacts::Cable {
-                cable_type: c.cable_type.to_string(),
-                size_mm2: c.size_mm2,
+            LibraryKind::Cable => self
+                .cable(reference)
+                .map(|c| LibraryFacts::Cable { cable_type: c.cable_type.to_string(), size_mm2: c.size_mm2 }),
+            LibraryKind::Transformer => self.transformer(reference).map(|t| LibraryFacts::Transformer {
+                phases: match t.phases {
+                    TransformerPhases::Three => Phases::Three,
+                    TransformerPhases::Single => Phases::Single,
+                },
+                rated_kva: t.rated_kva,
+                primary_v: t.primary_v,
+                secondary_v: t.secondary_v,
             }),
-            LibraryKind::Transformer => {
-                self.transformer(reference)
-                    .map(|t| LibraryFacts::Transformer {
-                        phases: match t.phases {
-                            TransformerPhases::Three => Phases::Three,
-                            TransformerPhases::Single => Phases::Single,
-                        },
-                        rated_kva: t.rated_kva,
-                        primary_v: t.primary_v,
-                        secondary_v: t.secondary_v,
-                    })
-            }
             LibraryKind::Relay => self.relay(reference).map(|r| LibraryFacts::Relay {
                 curve: match r.family {
                     CurveFamily::JisEi => OcrCurve::Ei,
@@ -786,19 +721,7 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), n);
-        for id in [
-            "pf.t.30a",
-            "pf.c.3a",
-            "pf.m.200a",
-            "cable.cvt.38",
-            "cable.cv.325",
-            "mccb.100af",
-            "acb.1600af",
-            "tr.3ph.500kva",
-            "tr.1ph.50kva",
-            "ocr.jis.ei",
-            "ocr.ieee.mi",
-        ] {
+        for id in ["pf.t.30a", "pf.c.3a", "pf.m.200a", "cable.cvt.38", "cable.cv.325", "mccb.100af", "acb.1600af", "tr.3ph.500kva", "tr.1ph.50kva", "ocr.jis.ei", "ocr.ieee.mi"] {
             assert!(lib.ids().contains(&id), "{id}");
         }
     }
@@ -813,36 +736,22 @@ mod tests {
         for t in ["CVT", "CV"] {
             let mut v: Vec<&CableItem> = lib.cables.iter().filter(|c| c.cable_type == t).collect();
             v.sort_by(|a, b| a.size_mm2.total_cmp(&b.size_mm2));
-            assert!(
-                v.windows(2).all(|w| w[1].ampacity_a > w[0].ampacity_a),
-                "{t}"
-            );
+            assert!(v.windows(2).all(|w| w[1].ampacity_a > w[0].ampacity_a), "{t}");
         }
     }
 
     #[test]
     fn every_mccb_frame_lists_rated_currents_up_to_the_frame() {
         for b in &builtin().breakers {
-            assert!(
-                !b.ratings_a.is_empty() && b.ratings_a.iter().all(|&r| r > 0.0 && r <= b.frame_a),
-                "{}",
-                b.id
-            );
-            assert!(
-                b.ratings_a.contains(&b.frame_a),
-                "{}: the frame's own rating",
-                b.id
-            );
+            assert!(!b.ratings_a.is_empty() && b.ratings_a.iter().all(|&r| r > 0.0 && r <= b.frame_a), "{}", b.id);
+            assert!(b.ratings_a.contains(&b.frame_a), "{}: the frame's own rating", b.id);
         }
     }
 
     #[test]
     fn case_b_cable_and_transformer_data() {
         let c = builtin().cable("cable.cvt.38").unwrap();
-        assert_eq!(
-            (c.r_ohm_per_km, c.x_ohm_per_km, c.withstand_k),
-            (0.491, 0.12, 134.0)
-        );
+        assert_eq!((c.r_ohm_per_km, c.x_ohm_per_km, c.withstand_k), (0.491, 0.12, 134.0));
         let t = builtin().transformer("tr.3ph.500kva").unwrap();
         assert_eq!((t.r_percent, t.x_percent), (1.2, 4.0));
     }

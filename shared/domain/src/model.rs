@@ -19,11 +19,10 @@ pub mod equipment;
 pub mod library_ref;
 pub mod topology;
 
-pub use equipment::{
-    CtClass, CurrentTransformer, Ds, Earthing, EarthingClass, La, Meter, MeterKind, Vct, VctClass,
-    Vt, VtClass, VtFuse, Zct, Zpd,
-};
 pub use library_ref::{CompanyRef, LibraryRef};
+pub use equipment::{
+    CtClass, CurrentTransformer, Ds, Earthing, EarthingClass, La, Meter, MeterKind, Vct, VctClass, Vt, VtClass, VtFuse, Zct, Zpd,
+};
 
 use serde::{Deserialize, Serialize};
 
@@ -331,12 +330,7 @@ impl Device {
                 .into_iter()
                 .filter_map(|(f, r)| r.as_deref().map(|r| (f.to_string(), r)))
                 .collect(),
-            Device::Earthing(e) => e
-                .devices
-                .iter()
-                .enumerate()
-                .map(|(i, d)| (format!("devices/{i}"), d.as_str()))
-                .collect(),
+            Device::Earthing(e) => e.devices.iter().enumerate().map(|(i, d)| (format!("devices/{i}"), d.as_str())).collect(),
             _ => Vec::new(),
         }
     }
@@ -344,15 +338,7 @@ impl Device {
     /// Equipment that is drawn and rated but carries no load current and protects nothing in
     /// the studies: DS and VCT in series, LA and VT on a bus, meters, earthing.
     pub fn is_auxiliary(&self) -> bool {
-        matches!(
-            self,
-            Device::Ds(_)
-                | Device::Vct(_)
-                | Device::La(_)
-                | Device::Vt(_)
-                | Device::Meter(_)
-                | Device::Earthing(_)
-        )
+        matches!(self, Device::Ds(_) | Device::Vct(_) | Device::La(_) | Device::Vt(_) | Device::Meter(_) | Device::Earthing(_))
     }
 
     /// Every bus id this device is connected to, with the JSON field name holding it.
@@ -988,8 +974,7 @@ impl Motor {
 
     /// Locked-rotor current I_LR/I_rM: the starting current multiple, or the default.
     pub fn locked_rotor_multiple_or_default(&self) -> f64 {
-        self.starting_current_multiple
-            .unwrap_or(Self::DEFAULT_LOCKED_ROTOR_MULTIPLE)
+        self.starting_current_multiple.unwrap_or(Self::DEFAULT_LOCKED_ROTOR_MULTIPLE)
     }
 
     /// Rated apparent power S_rM = P_rM / (η·cos φ), kVA.
@@ -1028,10 +1013,7 @@ impl Motor {
     /// on a single-phase bus).
     pub fn rated_current_a(&self, single_phase: bool) -> f64 {
         let k = if single_phase { 1.0 } else { 3f64.sqrt() };
-        self.rated_kw * 1000.0
-            / (k * self.rated_voltage_v
-                * self.efficiency_or_default()
-                * self.power_factor_or_default())
+        self.rated_kw * 1000.0 / (k * self.rated_voltage_v * self.efficiency_or_default() * self.power_factor_or_default())
     }
 }
 
@@ -1139,6 +1121,7 @@ pub enum FaultBasis {
     Larger,
 }
 
+
 impl Settings {
     pub const DEFAULT_LV_TOLERANCE_PERCENT: f64 = 10.0;
     pub const DEFAULT_FAULT_DURATION_S: f64 = 1.0;
@@ -1151,8 +1134,7 @@ impl Settings {
     pub const DEFAULT_MOTOR_PERCENT_Z: f64 = 25.0;
 
     pub fn motor_percent_z_or_default(&self) -> f64 {
-        self.motor_percent_z
-            .unwrap_or(Self::DEFAULT_MOTOR_PERCENT_Z)
+        self.motor_percent_z.unwrap_or(Self::DEFAULT_MOTOR_PERCENT_Z)
     }
 
     pub fn lv_tolerance_percent_or_default(&self) -> f64 {
@@ -1220,33 +1202,15 @@ pub trait Library {
 /// The declared type and rating of a library item, in the model's own terms.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LibraryFacts {
-    Cable {
-        cable_type: String,
-        size_mm2: f64,
-    },
-    Transformer {
-        phases: Phases,
-        rated_kva: f64,
-        primary_v: f64,
-        secondary_v: f64,
-    },
-    Relay {
-        curve: OcrCurve,
-    },
+    Cable { cable_type: String, size_mm2: f64 },
+    Transformer { phases: Phases, rated_kva: f64, primary_v: f64, secondary_v: f64 },
+    Relay { curve: OcrCurve },
     /// A fuse item: its type and the ratings it has curves for.
-    Fuse {
-        fuse_type: FuseType,
-        ratings_a: Vec<f64>,
-    },
+    Fuse { fuse_type: FuseType, ratings_a: Vec<f64> },
     /// A breaker frame: its kind, frame size and the rated currents it is made in;
     /// `electronic` when the item fixes the trip technology (company items), `None` when any
     /// trip unit may be declared.
-    Breaker {
-        kind: LvBreakerKind,
-        frame_a: f64,
-        ratings_a: Vec<f64>,
-        electronic: Option<bool>,
-    },
+    Breaker { kind: LvBreakerKind, frame_a: f64, ratings_a: Vec<f64>, electronic: Option<bool> },
 }
 
 /// A library without items: every `library_ref` is unknown.

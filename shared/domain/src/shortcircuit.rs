@@ -312,8 +312,7 @@ pub fn study_with(
     options: &StudyOptions,
 ) -> ShortCircuitStudy {
     // The project's copies of company items come before `library`.
-    let with_copies =
-        crate::library::resolve::ProjectLibrary::new(&project.company_library, library);
+    let with_copies = crate::library::resolve::ProjectLibrary::new(&project.company_library, library);
     let library: &dyn Library = &with_copies;
     let (topo, _) = Topology::build(project);
     let n = project.devices.len();
@@ -532,8 +531,7 @@ pub fn study_with(
         });
     }
 
-    let mut first_row: std::collections::HashMap<&str, usize> =
-        std::collections::HashMap::with_capacity(buses.len());
+    let mut first_row: std::collections::HashMap<&str, usize> = std::collections::HashMap::with_capacity(buses.len());
     for (k, r) in buses.iter().enumerate() {
         first_row.entry(r.bus_id.as_str()).or_insert(k);
     }
@@ -651,11 +649,7 @@ fn fault_currents(
     let peak = |i: f64| k * std::f64::consts::SQRT_2 * i;
     let ln = z_ln.filter(|_| single_phase).map(|zl| {
         let i = c * v / 2.0 / zl.abs() / 1000.0;
-        let rx = if zl.x > 0.0 {
-            zl.r / zl.x
-        } else {
-            f64::INFINITY
-        };
+        let rx = if zl.x > 0.0 { zl.r / zl.x } else { f64::INFINITY };
         (i, kappa(rx) * std::f64::consts::SQRT_2 * i)
     });
     FaultCurrents {

@@ -34,12 +34,7 @@ pub fn site_json(target: usize) -> String {
             devices.push(json!({ "type": "load", "id": format!("L{f}"), "bus": "HV", "rated_kva": 50, "rated_voltage_v": 6600 }));
             continue;
         }
-        let (fb, tb, lv, lvm) = (
-            format!("F{f}"),
-            format!("T{f}"),
-            format!("LV{f}"),
-            format!("LVM{f}"),
-        );
+        let (fb, tb, lv, lvm) = (format!("F{f}"), format!("T{f}"), format!("LV{f}"), format!("LVM{f}"));
         devices.push(json!({ "type": "bus", "id": fb, "voltage_v": 6600 }));
         devices.push(json!({ "type": "bus", "id": tb, "voltage_v": 6600 }));
         devices.push(json!({ "type": "bus", "id": lv, "voltage_v": 210 }));
@@ -73,3 +68,4 @@ pub fn site_json(target: usize) -> String {
     })
     .to_string()
 }
+

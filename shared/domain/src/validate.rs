@@ -24,8 +24,8 @@ use serde_json::Value;
 
 use crate::model::topology::{Topology, TopologyIssue};
 use crate::model::{
-    Device, GroundRelaySettings, Library, LibraryFacts, LibraryKind, LibraryRef, OcrSettings,
-    PercentImpedance, Phases, Project, SourceImpedance, TimeCurrentPoint, TripUnit, SCHEMA_VERSION,
+    Device, GroundRelaySettings, Library, LibraryFacts, LibraryKind, LibraryRef, OcrSettings, PercentImpedance, Phases,
+    Project, SourceImpedance, TimeCurrentPoint, TripUnit, SCHEMA_VERSION,
 };
 
 /// Accepted operating time of an instantaneous element, s (JIS C 4602 practice).
@@ -362,14 +362,8 @@ fn deserialize_structure(mut root: Value) -> Result<Project, Vec<ValidationError
             return Err(vec![ValidationError::new(
                 "/company_library",
                 "too_many_items",
-                format!(
-                    "会社ライブラリの写しが多すぎます（{} 件、上限 {limit} 件）",
-                    items.len()
-                ),
-                format!(
-                    "too many company library copies ({}, limit {limit})",
-                    items.len()
-                ),
+                format!("会社ライブラリの写しが多すぎます（{} 件、上限 {limit} 件）", items.len()),
+                format!("too many company library copies ({}, limit {limit})", items.len()),
             )]);
         }
         let items = std::mem::take(items);
@@ -431,12 +425,7 @@ pub(crate) fn text_error(p: &str, s: &str, max: usize, required: bool) -> Option
     let invisible = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}' | '\u{FEFF}');
     let n = s.chars().count();
     if required && s.trim().is_empty() {
-        Some(ValidationError::new(
-            p,
-            "empty",
-            "空にできません".into(),
-            "must not be empty".into(),
-        ))
+        Some(ValidationError::new(p, "empty", "空にできません".into(), "must not be empty".into()))
     } else if n > max {
         Some(ValidationError::new(
             p,
@@ -444,10 +433,7 @@ pub(crate) fn text_error(p: &str, s: &str, max: usize, required: bool) -> Option
             format!("{n} 文字は長すぎます（上限 {max} 文字）"),
             format!("{n} characters is too long (limit {max})"),
         ))
-    } else if s
-        .chars()
-        .any(|c| (c.is_control() && c != '\n' && c != '\t') || invisible(c))
-    {
+    } else if s.chars().any(|c| (c.is_control() && c != '\n' && c != '\t') || invisible(c)) {
         Some(ValidationError::new(
             p,
             "control_character",
@@ -523,14 +509,8 @@ impl Validator<'_> {
             self.push(
                 "/notes",
                 "too_many_notes",
-                format!(
-                    "注記が多すぎます（{} 件、上限 {MAX_NOTES} 件）",
-                    project.notes.len()
-                ),
-                format!(
-                    "too many notes ({}, limit {MAX_NOTES})",
-                    project.notes.len()
-                ),
+                format!("注記が多すぎます（{} 件、上限 {MAX_NOTES} 件）", project.notes.len()),
+                format!("too many notes ({}, limit {MAX_NOTES})", project.notes.len()),
             );
             return;
         }
@@ -542,10 +522,7 @@ impl Validator<'_> {
                 self.push(
                     &format!("{at}/id"),
                     "duplicate_id",
-                    format!(
-                        "注記 ID「{}」は /notes/{first} と重複しています",
-                        short(&note.id)
-                    ),
+                    format!("注記 ID「{}」は /notes/{first} と重複しています", short(&note.id)),
                     format!("note id \"{}\" duplicates /notes/{first}", short(&note.id)),
                 );
             }
@@ -588,24 +565,16 @@ impl Validator<'_> {
     }
 
     /// A company reference needs the project's copy of that id at that version, of `kind`.
-    fn company_ref_error(
-        &self,
-        p: &str,
-        kind: LibraryKind,
-        r: &LibraryRef,
-    ) -> Option<ValidationError> {
+    fn company_ref_error(&self, p: &str, kind: LibraryKind, r: &LibraryRef) -> Option<ValidationError> {
         let c = r.company()?;
         let shown: String = c.id.chars().take(60).collect();
         let kind_name = format!("{kind:?}").to_lowercase();
-        let copies: Vec<&crate::library::company::CompanyItem> =
-            self.copies.iter().filter(|i| i.id == c.id).collect();
+        let copies: Vec<&crate::library::company::CompanyItem> = self.copies.iter().filter(|i| i.id == c.id).collect();
         let Some(copy) = copies.first() else {
             return Some(ValidationError::new(
                 p,
                 "unknown_library_item",
-                format!(
-                    "会社ライブラリ `{shown}` の写しがプロジェクト（company_library）にありません"
-                ),
+                format!("会社ライブラリ `{shown}` の写しがプロジェクト（company_library）にありません"),
                 format!("the project holds no copy of company item `{shown}` (company_library)"),
             ));
         };
@@ -613,14 +582,8 @@ impl Validator<'_> {
             return Some(ValidationError::new(
                 format!("{p}/version"),
                 "library_version_mismatch",
-                format!(
-                    "`{shown}` は第 {} 版を参照していますが、プロジェクトの写しは第 {} 版です",
-                    c.version, copy.version
-                ),
-                format!(
-                    "`{shown}` version {} is referred to, but the project's copy is version {}",
-                    c.version, copy.version
-                ),
+                format!("`{shown}` は第 {} 版を参照していますが、プロジェクトの写しは第 {} 版です", c.version, copy.version),
+                format!("`{shown}` version {} is referred to, but the project's copy is version {}", c.version, copy.version),
             ));
         }
         if copy.device.kind() != kind {
@@ -645,9 +608,7 @@ impl Validator<'_> {
         mismatches: impl FnOnce(&LibraryFacts) -> Vec<(String, String, String)>,
     ) {
         let Some(r) = r else { return };
-        let Some(facts) = self.library.facts(kind, r) else {
-            return;
-        };
+        let Some(facts) = self.library.facts(kind, r) else { return };
         let shown: String = r.to_string().chars().take(60).collect();
         for (pointer, item, declared) in mismatches(&facts) {
             self.push(
@@ -753,21 +714,9 @@ impl Validator<'_> {
         // A zero margin would let two relays in series operate together: refused. Margins
         // outside practice (0.2–0.3 s) are reported by the `study_settings` check.
         self.opt_range("/settings/margin_s", s.margin_s, 0.0, 2.0, true, "s");
-        self.opt_range(
-            "/settings/motor_percent_z",
-            s.motor_percent_z,
-            5.0,
-            100.0,
-            false,
-            "%",
-        );
+        self.opt_range("/settings/motor_percent_z", s.motor_percent_z, 5.0, 100.0, false, "%");
         if let Some(reason) = &s.ground_protection_exemption {
-            self.text(
-                "/settings/ground_protection_exemption",
-                reason,
-                MAX_NOTE_CHARS,
-                true,
-            );
+            self.text("/settings/ground_protection_exemption", reason, MAX_NOTE_CHARS, true);
         }
         self.opt_range(
             "/settings/inrush_multiple",
@@ -1032,53 +981,18 @@ impl Validator<'_> {
     }
 
     /// Short-time and making ratings of a switch or breaker (`p` is the device's pointer).
-    fn duty_ratings(
-        &mut self,
-        p: &str,
-        short_time_ka: Option<f64>,
-        short_time_s: Option<f64>,
-        making_peak_ka: Option<f64>,
-    ) {
-        self.opt_range(
-            &format!("{p}/short_time_ka"),
-            short_time_ka,
-            0.0,
-            100.0,
-            true,
-            "kA",
-        );
-        self.opt_range(
-            &format!("{p}/short_time_s"),
-            short_time_s,
-            0.0,
-            10.0,
-            true,
-            "s",
-        );
-        self.opt_range(
-            &format!("{p}/making_peak_ka"),
-            making_peak_ka,
-            0.0,
-            250.0,
-            true,
-            "kA",
-        );
+    fn duty_ratings(&mut self, p: &str, short_time_ka: Option<f64>, short_time_s: Option<f64>, making_peak_ka: Option<f64>) {
+        self.opt_range(&format!("{p}/short_time_ka"), short_time_ka, 0.0, 100.0, true, "kA");
+        self.opt_range(&format!("{p}/short_time_s"), short_time_s, 0.0, 10.0, true, "s");
+        self.opt_range(&format!("{p}/making_peak_ka"), making_peak_ka, 0.0, 250.0, true, "kA");
         // A peak below √2 × the rms rating is not a current the switch could have been tested at.
         if let (Some(st), Some(mk)) = (short_time_ka, making_peak_ka) {
             if st.is_finite() && mk.is_finite() && mk < std::f64::consts::SQRT_2 * st {
                 self.push(
                     format!("{p}/making_peak_ka"),
                     "inconsistent_ratings",
-                    format!(
-                        "投入電流（波高値）{} kA が短時間耐電流 {} kA の √2 倍未満です",
-                        num(mk),
-                        num(st)
-                    ),
-                    format!(
-                        "making current {} kA peak is below √2 × the short-time current {} kA",
-                        num(mk),
-                        num(st)
-                    ),
+                    format!("投入電流（波高値）{} kA が短時間耐電流 {} kA の √2 倍未満です", num(mk), num(st)),
+                    format!("making current {} kA peak is below √2 × the short-time current {} kA", num(mk), num(st)),
                 );
             }
         }
@@ -1140,20 +1054,12 @@ impl Validator<'_> {
             Device::Cable(c) => {
                 self.library_agrees(LibraryKind::Cable, &c.library_ref, |facts| {
                     let mut out = Vec::new();
-                    if let LibraryFacts::Cable {
-                        cable_type,
-                        size_mm2,
-                    } = facts
-                    {
+                    if let LibraryFacts::Cable { cable_type, size_mm2 } = facts {
                         if !cable_type.eq_ignore_ascii_case(c.cable_type.trim()) {
                             out.push((f("cable_type"), cable_type.clone(), short(&c.cable_type)));
                         }
                         if !same(*size_mm2, c.size_mm2) {
-                            out.push((
-                                f("size_mm2"),
-                                format!("{} mm²", num(*size_mm2)),
-                                format!("{} mm²", num(c.size_mm2)),
-                            ));
+                            out.push((f("size_mm2"), format!("{} mm²", num(*size_mm2)), format!("{} mm²", num(c.size_mm2))));
                         }
                     }
                     out
@@ -1247,19 +1153,9 @@ impl Validator<'_> {
             Device::Transformer(t) => {
                 self.library_agrees(LibraryKind::Transformer, &t.library_ref, |facts| {
                     let mut out = Vec::new();
-                    if let LibraryFacts::Transformer {
-                        phases,
-                        rated_kva,
-                        primary_v,
-                        secondary_v,
-                    } = facts
-                    {
+                    if let LibraryFacts::Transformer { phases, rated_kva, primary_v, secondary_v } = facts {
                         if *phases != t.phases {
-                            out.push((
-                                f("phases"),
-                                format!("{phases:?}").to_lowercase(),
-                                format!("{:?}", t.phases).to_lowercase(),
-                            ));
+                            out.push((f("phases"), format!("{phases:?}").to_lowercase(), format!("{:?}", t.phases).to_lowercase()));
                         }
                         for (field, item, declared, unit) in [
                             ("rated_kva", *rated_kva, t.rated_kva, "kVA"),
@@ -1267,11 +1163,7 @@ impl Validator<'_> {
                             ("secondary_v", *secondary_v, t.secondary_v, "V"),
                         ] {
                             if !same(item, declared) {
-                                out.push((
-                                    f(field),
-                                    format!("{} {unit}", num(item)),
-                                    format!("{} {unit}", num(declared)),
-                                ));
+                                out.push((f(field), format!("{} {unit}", num(item)), format!("{} {unit}", num(declared))));
                             }
                         }
                     }
@@ -1380,26 +1272,13 @@ impl Validator<'_> {
                 );
                 self.library_agrees(LibraryKind::Fuse, &l.fuse.library_ref, |facts| {
                     let mut out = Vec::new();
-                    if let LibraryFacts::Fuse {
-                        fuse_type,
-                        ratings_a,
-                    } = facts
-                    {
+                    if let LibraryFacts::Fuse { fuse_type, ratings_a } = facts {
                         if *fuse_type != l.fuse.fuse_type {
-                            out.push((
-                                format!("{fp}/fuse_type"),
-                                format!("{fuse_type:?}"),
-                                format!("{:?}", l.fuse.fuse_type),
-                            ));
+                            out.push((format!("{fp}/fuse_type"), format!("{fuse_type:?}"), format!("{:?}", l.fuse.fuse_type)));
                         }
                         if !ratings_a.iter().any(|&r| same(r, l.fuse.rating_a)) {
-                            let list: Vec<String> =
-                                ratings_a.iter().map(|r| format!("{} A", num(*r))).collect();
-                            out.push((
-                                format!("{fp}/rating_a"),
-                                list.join("/"),
-                                format!("{} A", num(l.fuse.rating_a)),
-                            ));
+                            let list: Vec<String> = ratings_a.iter().map(|r| format!("{} A", num(*r))).collect();
+                            out.push((format!("{fp}/rating_a"), list.join("/"), format!("{} A", num(l.fuse.rating_a))));
                         }
                     }
                     out
@@ -1429,29 +1308,14 @@ impl Validator<'_> {
                     }
                     self.range(&f("so_lock_current_a"), c, 0.0, 20_000.0, true, "A");
                 }
-                self.opt_range(
-                    &f("interrupting_current_a"),
-                    g.interrupting_current_a,
-                    0.0,
-                    20_000.0,
-                    true,
-                    "A",
-                );
+                self.opt_range(&f("interrupting_current_a"), g.interrupting_current_a, 0.0, 20_000.0, true, "A");
                 if let Some(i) = g.interrupting_current_a {
                     if i.is_finite() && g.rated_current_a.is_finite() && i < g.rated_current_a {
                         self.push(
                             f("interrupting_current_a"),
                             "inconsistent_ratings",
-                            format!(
-                                "開閉できる電流 {} A が定格電流 {} A 未満です",
-                                num(i),
-                                num(g.rated_current_a)
-                            ),
-                            format!(
-                                "interrupting current {} A is below the rated current {} A",
-                                num(i),
-                                num(g.rated_current_a)
-                            ),
+                            format!("開閉できる電流 {} A が定格電流 {} A 未満です", num(i), num(g.rated_current_a)),
+                            format!("interrupting current {} A is below the rated current {} A", num(i), num(g.rated_current_a)),
                         );
                     }
                 }
@@ -1558,43 +1422,21 @@ impl Validator<'_> {
                 self.library_ref(&f("library_ref"), LibraryKind::Breaker, &b.library_ref);
                 self.library_agrees(LibraryKind::Breaker, &b.library_ref, |facts| {
                     let mut out = Vec::new();
-                    if let LibraryFacts::Breaker {
-                        kind,
-                        frame_a,
-                        ratings_a,
-                        electronic,
-                    } = facts
-                    {
+                    if let LibraryFacts::Breaker { kind, frame_a, ratings_a, electronic } = facts {
                         let declared = matches!(b.trip, TripUnit::Electronic { .. });
                         if let Some(e) = electronic.filter(|&e| e != declared) {
-                            let name = |e: bool| {
-                                if e { "electronic" } else { "thermal_magnetic" }.to_string()
-                            };
+                            let name = |e: bool| if e { "electronic" } else { "thermal_magnetic" }.to_string();
                             out.push((f("trip/kind"), name(e), name(declared)));
                         }
                         if *kind != b.kind {
-                            out.push((
-                                f("kind"),
-                                format!("{kind:?}").to_lowercase(),
-                                format!("{:?}", b.kind).to_lowercase(),
-                            ));
+                            out.push((f("kind"), format!("{kind:?}").to_lowercase(), format!("{:?}", b.kind).to_lowercase()));
                         }
                         if !same(*frame_a, b.frame_a) {
-                            out.push((
-                                f("frame_a"),
-                                format!("{} AF", num(*frame_a)),
-                                format!("{} AF", num(b.frame_a)),
-                            ));
+                            out.push((f("frame_a"), format!("{} AF", num(*frame_a)), format!("{} AF", num(b.frame_a))));
                         }
-                        if !ratings_a.is_empty()
-                            && !ratings_a.iter().any(|&r| same(r, b.rated_current_a))
-                        {
+                        if !ratings_a.is_empty() && !ratings_a.iter().any(|&r| same(r, b.rated_current_a)) {
                             let list: Vec<String> = ratings_a.iter().map(|r| num(*r)).collect();
-                            out.push((
-                                f("rated_current_a"),
-                                format!("{} AT", list.join("/")),
-                                format!("{} A", num(b.rated_current_a)),
-                            ));
+                            out.push((f("rated_current_a"), format!("{} AT", list.join("/")), format!("{} A", num(b.rated_current_a))));
                         }
                     }
                     out
@@ -1612,38 +1454,19 @@ impl Validator<'_> {
                 );
                 // The circuit's voltage, or the capacitor's own voltage raised by its series reactor
                 // (JIS C 4902-1: 6 600 / (1 − L/100), e.g. 7 020 V with 6 %, 7 590 V with 13 %).
-                let own = (c.reactor_percent.is_finite()
-                    && (0.0..20.0).contains(&c.reactor_percent))
-                .then(|| 1.0 / (1.0 - c.reactor_percent / 100.0));
-                self.shunt_rated_voltage(
-                    project,
-                    &f("rated_voltage_v"),
-                    &c.bus,
-                    c.rated_voltage_v,
-                    own,
-                );
+                let own = (c.reactor_percent.is_finite() && (0.0..20.0).contains(&c.reactor_percent))
+                    .then(|| 1.0 / (1.0 - c.reactor_percent / 100.0));
+                self.shunt_rated_voltage(project, &f("rated_voltage_v"), &c.bus, c.rated_voltage_v, own);
             }
             Device::Load(l) => {
                 self.range(&f("rated_kva"), l.rated_kva, 0.0, 100_000.0, true, "kVA");
                 self.opt_range(&f("power_factor"), l.power_factor, 0.0, 1.0, true, "");
                 self.opt_range(&f("demand_factor"), l.demand_factor, 0.0, 1.0, true, "");
-                self.shunt_rated_voltage(
-                    project,
-                    &f("rated_voltage_v"),
-                    &l.bus,
-                    l.rated_voltage_v,
-                    None,
-                );
+                self.shunt_rated_voltage(project, &f("rated_voltage_v"), &l.bus, l.rated_voltage_v, None);
             }
             Device::Motor(m) => {
                 self.range(&f("rated_kw"), m.rated_kw, 0.0, 10_000.0, true, "kW");
-                self.shunt_rated_voltage(
-                    project,
-                    &f("rated_voltage_v"),
-                    &m.bus,
-                    m.rated_voltage_v,
-                    None,
-                );
+                self.shunt_rated_voltage(project, &f("rated_voltage_v"), &m.bus, m.rated_voltage_v, None);
                 self.opt_range(&f("efficiency"), m.efficiency, 0.3, 1.0, false, "");
                 self.opt_range(&f("power_factor"), m.power_factor, 0.1, 1.0, false, "");
                 self.opt_range(&f("demand_factor"), m.demand_factor, 0.0, 1.0, true, "");
@@ -1663,24 +1486,11 @@ impl Validator<'_> {
                     true,
                     "s",
                 );
-                self.opt_range(
-                    &f("pole_pairs"),
-                    m.pole_pairs.map(f64::from),
-                    1.0,
-                    12.0,
-                    false,
-                    "",
-                );
+                self.opt_range(&f("pole_pairs"), m.pole_pairs.map(f64::from), 1.0, 12.0, false, "");
             }
             Device::Generator(g) => {
                 self.range(&f("rated_kva"), g.rated_kva, 0.0, 100_000.0, true, "kVA");
-                self.shunt_rated_voltage(
-                    project,
-                    &f("rated_voltage_v"),
-                    &g.bus,
-                    g.rated_voltage_v,
-                    None,
-                );
+                self.shunt_rated_voltage(project, &f("rated_voltage_v"), &g.bus, g.rated_voltage_v, None);
                 self.opt_range(
                     &f("xd_subtransient_percent"),
                     g.xd_subtransient_percent,
@@ -1699,12 +1509,7 @@ impl Validator<'_> {
                     );
                 }
             }
-            Device::Ds(_)
-            | Device::Vct(_)
-            | Device::La(_)
-            | Device::Vt(_)
-            | Device::Meter(_)
-            | Device::Earthing(_) => {
+            Device::Ds(_) | Device::Vct(_) | Device::La(_) | Device::Vt(_) | Device::Meter(_) | Device::Earthing(_) => {
                 self.equipment(project, p, d);
             }
         }
@@ -1714,36 +1519,20 @@ impl Validator<'_> {
     /// of the bus voltage, or on a single-phase three-wire bus of its half (the 105 V class
     /// of a 210 V bus), or of the bus voltage × `raised` (a capacitor behind a series
     /// reactor). An unknown bus is reported by `terminals`.
-    fn shunt_rated_voltage(
-        &mut self,
-        project: &Project,
-        p: &str,
-        bus_id: &str,
-        rated_v: f64,
-        raised: Option<f64>,
-    ) {
+    fn shunt_rated_voltage(&mut self, project: &Project, p: &str, bus_id: &str, rated_v: f64, raised: Option<f64>) {
         if !self.range(p, rated_v, 0.0, 36_000.0, true, "V") {
             return;
         }
-        let Some(bus) = project.bus(bus_id) else {
-            return;
-        };
+        let Some(bus) = project.bus(bus_id) else { return };
         let bus_v = bus.voltage_v;
         if !(bus_v.is_finite() && bus_v > 0.0) {
             return;
         }
         let matches = |nominal: f64| (rated_v - nominal).abs() <= SHUNT_VOLTAGE_TOLERANCE * nominal;
-        if matches(bus_v)
-            || (bus.single_phase && matches(bus_v / 2.0))
-            || raised.is_some_and(|k| matches(bus_v * k))
-        {
+        if matches(bus_v) || (bus.single_phase && matches(bus_v / 2.0)) || raised.is_some_and(|k| matches(bus_v * k)) {
             return;
         }
-        let classes = if bus.single_phase {
-            format!("{} V / {} V", num(bus_v), num(bus_v / 2.0))
-        } else {
-            format!("{} V", num(bus_v))
-        };
+        let classes = if bus.single_phase { format!("{} V / {} V", num(bus_v), num(bus_v / 2.0)) } else { format!("{} V", num(bus_v)) };
         self.push(
             p,
             "voltage_mismatch",
@@ -1918,11 +1707,7 @@ impl Validator<'_> {
                     format!("a {what} connects to a low-voltage bus (1 kV or less)"),
                 )
             };
-            let field = if d.shunt_bus().is_some() {
-                "bus"
-            } else {
-                "from"
-            };
+            let field = if d.shunt_bus().is_some() { "bus" } else { "from" };
             self.push(format!("{p}/{field}"), "wrong_voltage_class", ja, en);
         }
     }

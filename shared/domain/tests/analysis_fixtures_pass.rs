@@ -24,18 +24,11 @@ fn run(name: &str) -> Analysis {
 }
 
 fn with_status(a: &Analysis, status: Status) -> Outcomes {
-    a.checks
-        .iter()
-        .filter(|c| c.status == status)
-        .map(|c| (c.rule.to_string(), c.devices.clone()))
-        .collect()
+    a.checks.iter().filter(|c| c.status == status).map(|c| (c.rule.to_string(), c.devices.clone())).collect()
 }
 
 fn set(items: &[(&str, &[&str])]) -> Outcomes {
-    items
-        .iter()
-        .map(|(r, d)| (r.to_string(), d.iter().map(|s| s.to_string()).collect()))
-        .collect()
+    items.iter().map(|(r, d)| (r.to_string(), d.iter().map(|s| s.to_string()).collect())).collect()
 }
 
 /// Failing checks, printed in full when the assertion breaks.
@@ -50,22 +43,10 @@ fn failures(a: &Analysis) -> String {
 
 fn assert_sound(name: &str, warnings: &[(&str, &[&str])]) -> Analysis {
     let a = run(name);
-    assert!(
-        with_status(&a, Status::Fail).is_empty(),
-        "{name} fails:\n{}",
-        failures(&a)
-    );
+    assert!(with_status(&a, Status::Fail).is_empty(), "{name} fails:\n{}", failures(&a));
     assert_eq!(a.summary.fail, 0, "{name}");
-    assert_ne!(
-        a.summary.status,
-        Status::Fail,
-        "{name}: `kyocho analyze` would exit 1"
-    );
-    assert_eq!(
-        with_status(&a, Status::Warning),
-        set(warnings),
-        "{name}: warnings differ from the README"
-    );
+    assert_ne!(a.summary.status, Status::Fail, "{name}: `kyocho analyze` would exit 1");
+    assert_eq!(with_status(&a, Status::Warning), set(warnings), "{name}: warnings differ from the README");
     assert_eq!(a.summary.pass + a.summary.warning, a.checks.len(), "{name}");
     a
 }
@@ -89,11 +70,7 @@ fn case_b_has_no_failing_check() {
             ("ocr_vs_lv_main", &["VCB1", "ACB1"]),
         ],
     );
-    let cable = a
-        .checks
-        .iter()
-        .find(|c| c.rule == "cable_withstand" && c.devices == ["utility", "C1"])
-        .unwrap();
+    let cable = a.checks.iter().find(|c| c.rule == "cable_withstand" && c.devices == ["utility", "C1"]).unwrap();
     assert_eq!(cable.status, Status::Pass, "{}", cable.message_en);
 }
 
@@ -101,11 +78,7 @@ fn case_b_has_no_failing_check() {
 fn pfs_300kva_has_no_failing_check_and_no_warning() {
     let a = assert_sound("pfs_300kva.json", &[]);
     assert_eq!(a.summary.status, Status::Pass);
-    let cable = a
-        .checks
-        .iter()
-        .find(|c| c.rule == "cable_withstand" && c.devices == ["utility", "C_IN"])
-        .unwrap();
+    let cable = a.checks.iter().find(|c| c.rule == "cable_withstand" && c.devices == ["utility", "C_IN"]).unwrap();
     assert_eq!(cable.status, Status::Pass, "{}", cable.message_en);
 }
 
@@ -129,10 +102,7 @@ fn cb_multi_has_no_failing_check() {
     );
     // The settings that used to fail now pass, with the margins the README gives.
     let get = |rule: &str, devices: &[&str]| {
-        a.checks
-            .iter()
-            .find(|c| c.rule == rule && c.devices == devices)
-            .unwrap_or_else(|| panic!("no {rule} {devices:?}"))
+        a.checks.iter().find(|c| c.rule == rule && c.devices == devices).unwrap_or_else(|| panic!("no {rule} {devices:?}"))
     };
     for (rule, devices) in [
         ("transformer_inrush", &["VCB_TR1", "TR1"][..]),
@@ -144,38 +114,18 @@ fn cb_multi_has_no_failing_check() {
         ("cable_withstand", &["utility", "C_IN"]),
     ] {
         let c = get(rule, devices);
-        assert_eq!(
-            c.status,
-            Status::Pass,
-            "{rule} {devices:?}: {}",
-            c.message_en
-        );
+        assert_eq!(c.status, Status::Pass, "{rule} {devices:?}: {}", c.message_en);
     }
     // Summed inrush 1321 A against the main's instantaneous 55 A × 30 = 1650 A, which may act
     // from 1402.5 A (−15 %): the main's time element (EI lever 10, pickup −10 % = 108 A) is
     // the earliest: 80/((1321/108)² − 1) = 0.539 s.
-    let m = get("main_inrush", &["VCB_MAIN", "TR1", "TR2", "TR3"])
-        .worst_margin
-        .unwrap()
-        .value
-        .unwrap();
+    let m = get("main_inrush", &["VCB_MAIN", "TR1", "TR2", "TR3"]).worst_margin.unwrap().value.unwrap();
     let earliest = 80.0 / ((1320.8f64 / 108.0).powi(2) - 1.0);
-    assert!(
-        (m - (earliest - 0.1)).abs() < 5e-3,
-        "{m} vs {}",
-        earliest - 0.1
-    );
+    assert!((m - (earliest - 0.1)).abs() < 5e-3, "{m} vs {}", earliest - 0.1);
     // The utility's instantaneous (80 A × 120 = 9.6 kA, certain from 11.04 kA) clears the
     // 12.5 kA service-point fault in 0.05 + 0.05 s (60 Hz) < 0.414 s for CVT 60 mm².
-    let c = get("cable_withstand", &["utility", "C_IN"])
-        .worst_margin
-        .unwrap()
-        .value
-        .unwrap();
-    assert!(
-        (c - ((134.0 * 60.0 / 12_500.5f64).powi(2) - 0.10)).abs() < 2e-3,
-        "{c}"
-    );
+    let c = get("cable_withstand", &["utility", "C_IN"]).worst_margin.unwrap().value.unwrap();
+    assert!((c - ((134.0 * 60.0 / 12_500.5f64).powi(2) - 0.10)).abs() < 2e-3, "{c}");
 }
 
 /// The README's list for `bad_coordination.json`: rule 1 `VCB_MAIN` against the utility,
@@ -205,24 +155,10 @@ fn bad_coordination_fails_exactly_the_readme_list() {
     ]);
     assert_eq!(with_status(&a, Status::Fail), fails, "{:#?}", a.checks);
     assert_eq!(with_status(&a, Status::Warning), set(&[]));
-    assert_eq!(
-        (a.summary.status, a.summary.fail, a.summary.warning),
-        (Status::Fail, 10, 0)
-    );
+    assert_eq!((a.summary.status, a.summary.fail, a.summary.warning), (Status::Fail, 10, 0));
     // The failing rules by docs/engineering.md §8 number: 1, 2, 4, 6, 7, 8 — and none of 3, 5, 9.
-    let rules: BTreeSet<&str> = a
-        .checks
-        .iter()
-        .filter(|c| c.status == Status::Fail)
-        .map(|c| c.rule)
-        .collect();
-    for passing in [
-        "transformer_protection",
-        "lv_series",
-        "capacitor_inrush",
-        "pf_vs_upstream_ocr",
-        "main_inrush",
-    ] {
+    let rules: BTreeSet<&str> = a.checks.iter().filter(|c| c.status == Status::Fail).map(|c| c.rule).collect();
+    for passing in ["transformer_protection", "lv_series", "capacitor_inrush", "pf_vs_upstream_ocr", "main_inrush"] {
         assert!(!rules.contains(passing), "{passing} should not fail");
     }
 }
@@ -234,20 +170,10 @@ fn bad_coordination_fails_exactly_the_readme_list() {
 fn the_design_study_rules_pass_on_every_sample_as_the_readme_lists() {
     for (name, expected) in [
         ("case_a.json", &[][..]),
-        (
-            "case_b.json",
-            &[
-                ("transformer_loading", &["TR1"][..]),
-                ("power_factor_correction", &["SP"]),
-            ][..],
-        ),
+        ("case_b.json", &[("transformer_loading", &["TR1"][..]), ("power_factor_correction", &["SP"])][..]),
         (
             "pfs_300kva.json",
-            &[
-                ("transformer_loading", &["TR3"][..]),
-                ("transformer_loading", &["TR1"]),
-                ("power_factor_correction", &["SP", "SC1"]),
-            ][..],
+            &[("transformer_loading", &["TR3"][..]), ("transformer_loading", &["TR1"]), ("power_factor_correction", &["SP", "SC1"])][..],
         ),
         (
             "cb_multi.json",
@@ -261,35 +187,15 @@ fn the_design_study_rules_pass_on_every_sample_as_the_readme_lists() {
         ),
         (
             "bad_coordination.json",
-            &[
-                ("transformer_loading", &["TR1"][..]),
-                ("transformer_loading", &["TR2"]),
-                ("power_factor_correction", &["SP"]),
-            ][..],
+            &[("transformer_loading", &["TR1"][..]), ("transformer_loading", &["TR2"]), ("power_factor_correction", &["SP"])][..],
         ),
     ] {
         let a = run(name);
         let got: Outcomes = a
             .checks
             .iter()
-            .filter(|c| {
-                [
-                    "transformer_loading",
-                    "power_factor_correction",
-                    "voltage_drop",
-                ]
-                .contains(&c.rule)
-            })
-            .inspect(|c| {
-                assert_eq!(
-                    c.status,
-                    Status::Pass,
-                    "{name} {} {:?}: {}",
-                    c.rule,
-                    c.devices,
-                    c.message_en
-                )
-            })
+            .filter(|c| ["transformer_loading", "power_factor_correction", "voltage_drop"].contains(&c.rule))
+            .inspect(|c| assert_eq!(c.status, Status::Pass, "{name} {} {:?}: {}", c.rule, c.devices, c.message_en))
             .map(|c| (c.rule.to_string(), c.devices.clone()))
             .collect();
         assert_eq!(got, set(expected), "{name}");
@@ -306,8 +212,7 @@ fn cb_multi_station_equipment_adds_only_its_own_checks() {
     let mut v: serde_json::Value = serde_json::from_str(&fixture("cb_multi.json")).unwrap();
     let devices = v["devices"].as_array_mut().unwrap();
     devices.retain(|d| {
-        !["vct", "ds", "la", "vt", "meter", "earthing"].contains(&d["type"].as_str().unwrap())
-            && !["HV_M", "HV_DS"].contains(&d["id"].as_str().unwrap())
+        !["vct", "ds", "la", "vt", "meter", "earthing"].contains(&d["type"].as_str().unwrap()) && !["HV_M", "HV_DS"].contains(&d["id"].as_str().unwrap())
     });
     for d in devices.iter_mut() {
         let o = d.as_object_mut().unwrap();
@@ -336,47 +241,16 @@ fn cb_multi_station_equipment_adds_only_its_own_checks() {
         a.checks
             .iter()
             .filter(|c| !new_rules.contains(&c.rule))
-            .map(|c| {
-                format!(
-                    "{} {:?} {:?} {:?} {:?} {}",
-                    c.rule, c.devices, c.status, c.worst_margin, c.at_current_a, c.message_en
-                )
-            })
+            .map(|c| format!("{} {:?} {:?} {:?} {:?} {}", c.rule, c.devices, c.status, c.worst_margin, c.at_current_a, c.message_en))
             .collect::<Vec<_>>()
     };
     assert_eq!(others(&full), others(&bare));
-    assert_eq!(
-        (bare.summary.pass, bare.summary.warning, bare.summary.fail),
-        (83, 7, 0)
-    );
-    assert_eq!(
-        (full.summary.pass, full.summary.warning, full.summary.fail),
-        (97, 7, 0)
-    );
-    assert_eq!(
-        full.checks
-            .iter()
-            .filter(|c| new_rules.contains(&c.rule))
-            .count(),
-        14
-    );
-    assert!(full
-        .checks
-        .iter()
-        .filter(|c| new_rules.contains(&c.rule))
-        .all(|c| c.status == Status::Pass));
+    assert_eq!((bare.summary.pass, bare.summary.warning, bare.summary.fail), (83, 7, 0));
+    assert_eq!((full.summary.pass, full.summary.warning, full.summary.fail), (97, 7, 0));
+    assert_eq!(full.checks.iter().filter(|c| new_rules.contains(&c.rule)).count(), 14);
+    assert!(full.checks.iter().filter(|c| new_rules.contains(&c.rule)).all(|c| c.status == Status::Pass));
     for b in &bare.short_circuit.buses {
-        let f = full
-            .short_circuit
-            .buses
-            .iter()
-            .find(|x| x.bus_id == b.bus_id)
-            .unwrap();
-        assert_eq!(
-            (f.percent_z.ik_ka, f.iec_max.ik_ka, f.iec_min.ik_ka),
-            (b.percent_z.ik_ka, b.iec_max.ik_ka, b.iec_min.ik_ka),
-            "{}",
-            b.bus_id
-        );
+        let f = full.short_circuit.buses.iter().find(|x| x.bus_id == b.bus_id).unwrap();
+        assert_eq!((f.percent_z.ik_ka, f.iec_max.ik_ka, f.iec_min.ik_ka), (b.percent_z.ik_ka, b.iec_max.ik_ka, b.iec_min.ik_ka), "{}", b.bus_id);
     }
 }

@@ -7,13 +7,7 @@ use domain::model::Project;
 use proptest::prelude::*;
 use serde_json::Value;
 
-const FIXTURES: [&str; 5] = [
-    "case_a.json",
-    "case_b.json",
-    "pfs_300kva.json",
-    "cb_multi.json",
-    "bad_coordination.json",
-];
+const FIXTURES: [&str; 5] = ["case_a.json", "case_b.json", "pfs_300kva.json", "cb_multi.json", "bad_coordination.json"];
 
 fn fixture(name: &str) -> String {
     let path = format!("{}/../../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -25,25 +19,10 @@ fn every_sample_project_analyses_to_the_documented_shape() {
     for f in FIXTURES {
         let a = parse_and_analyze(&fixture(f)).unwrap_or_else(|e| panic!("{f}: {e:?}"));
         let v = serde_json::to_value(&a).unwrap();
-        for key in [
-            "analysis_version",
-            "project_name",
-            "short_circuit",
-            "chart",
-            "checks",
-            "summary",
-            "test_sheet",
-            "setting_table",
-            "settings",
-        ] {
+        for key in ["analysis_version", "project_name", "short_circuit", "chart", "checks", "summary", "test_sheet", "setting_table", "settings"] {
             assert!(v.get(key).is_some(), "{f}: no `{key}`");
         }
-        assert!(
-            v["short_circuit"]["buses"]
-                .as_array()
-                .is_some_and(|b| !b.is_empty()),
-            "{f}"
-        );
+        assert!(v["short_circuit"]["buses"].as_array().is_some_and(|b| !b.is_empty()), "{f}");
         let curves = v["chart"]["curves"].as_array().unwrap();
         assert!(!curves.is_empty(), "{f}");
         for c in curves {
@@ -55,24 +34,16 @@ fn every_sample_project_analyses_to_the_documented_shape() {
         }
         for c in v["checks"].as_array().unwrap() {
             assert!(["pass", "warning", "fail"].contains(&c["status"].as_str().unwrap()));
-            assert!(
-                !c["message_ja"].as_str().unwrap().is_empty()
-                    && !c["message_en"].as_str().unwrap().is_empty()
-            );
+            assert!(!c["message_ja"].as_str().unwrap().is_empty() && !c["message_en"].as_str().unwrap().is_empty());
             assert!(!c["devices"].as_array().unwrap().is_empty());
         }
         let s = &v["summary"];
         assert_eq!(
-            s["pass"].as_u64().unwrap()
-                + s["warning"].as_u64().unwrap()
-                + s["fail"].as_u64().unwrap(),
+            s["pass"].as_u64().unwrap() + s["warning"].as_u64().unwrap() + s["fail"].as_u64().unwrap(),
             v["checks"].as_array().unwrap().len() as u64
         );
         let text = report_text(&a);
-        assert!(
-            text.contains("Short-circuit") && text.contains("Coordination checks"),
-            "{f}"
-        );
+        assert!(text.contains("Short-circuit") && text.contains("Coordination checks"), "{f}");
     }
 }
 
@@ -80,19 +51,9 @@ fn every_sample_project_analyses_to_the_documented_shape() {
 fn case_b_chart_is_referred_to_6_6_kv() {
     let a = parse_and_analyze(&fixture("case_b.json")).unwrap();
     assert_eq!(a.chart.voltage_v, 6600.0);
-    let acb = a
-        .chart
-        .curves
-        .iter()
-        .find(|c| c.device_id == "ACB1")
-        .unwrap();
+    let acb = a.chart.curves.iter().find(|c| c.device_id == "ACB1").unwrap();
     assert!((acb.current_scale - 210.0 / 6600.0).abs() < 1e-12);
-    let lv = a
-        .chart
-        .fault_markers
-        .iter()
-        .find(|m| m.bus_id == "LV")
-        .unwrap();
+    let lv = a.chart.fault_markers.iter().find(|m| m.bus_id == "LV").unwrap();
     assert!((lv.current_a / 961.1 - 1.0).abs() < 1e-3);
 }
 

@@ -99,58 +99,30 @@ fn word(s: Status) -> &'static str {
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 #[test]
 fn check_statuses_are_unchanged_on_every_sample_and_synthetic_project() {
     for e in EXPECTED {
-        let json = match e
-            .project
-            .strip_prefix("site_json(")
-            .and_then(|s| s.strip_suffix(')'))
-        {
+        let json = match e.project.strip_prefix("site_json(").and_then(|s| s.strip_suffix(')')) {
             Some(n) => domain::synthetic::site_json(n.parse().expect("size")),
             None => {
-                let path = format!(
-                    "{}/../../tests/fixtures/{}",
-                    env!("CARGO_MANIFEST_DIR"),
-                    e.project
-                );
+                let path = format!("{}/../../tests/fixtures/{}", env!("CARGO_MANIFEST_DIR"), e.project);
                 std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{path}: {err}"))
             }
         };
         let a = parse_and_analyze(&json).unwrap_or_else(|err| panic!("{}: {err:?}", e.project));
         let s = &a.summary;
-        assert_eq!(
-            (word(s.status), s.pass, s.warning, s.fail),
-            e.summary,
-            "{}: summary",
-            e.project
-        );
+        assert_eq!((word(s.status), s.pass, s.warning, s.fail), e.summary, "{}: summary", e.project);
         let mut per_rule: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
         let mut lines = String::new();
         for r in &a.checks {
             per_rule.entry(r.rule).or_default()[r.status as usize] += 1;
-            lines.push_str(&format!(
-                "{}|{}|{}\n",
-                r.rule,
-                r.devices.join(","),
-                word(r.status)
-            ));
+            lines.push_str(&format!("{}|{}|{}\n", r.rule, r.devices.join(","), word(r.status)));
         }
-        let rules: Vec<String> = per_rule
-            .iter()
-            .map(|(k, v)| format!("{k}:{}/{}/{}", v[0], v[1], v[2]))
-            .collect();
+        let rules: Vec<String> = per_rule.iter().map(|(k, v)| format!("{k}:{}/{}/{}", v[0], v[1], v[2])).collect();
         assert_eq!(rules.join(" "), e.rules, "{}: statuses per rule", e.project);
-        assert_eq!(
-            fnv1a(lines.as_bytes()),
-            e.fnv,
-            "{}: the ordered list of checks and statuses",
-            e.project
-        );
+        assert_eq!(fnv1a(lines.as_bytes()), e.fnv, "{}: the ordered list of checks and statuses", e.project);
     }
 }

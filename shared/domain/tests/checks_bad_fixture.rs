@@ -24,14 +24,9 @@ fn fixture(name: &str) -> String {
 /// coordinate with that main, so the README lists it as part of the fixture's premise.
 #[test]
 fn bad_coordination_fails_exactly_the_intended_rules() {
-    let a =
-        parse_and_analyze(&fixture("bad_coordination.json")).expect("the fixture is valid input");
-    let failed: BTreeSet<(String, Vec<String>)> = a
-        .checks
-        .iter()
-        .filter(|c| c.status == Status::Fail)
-        .map(|c| (c.rule.to_string(), c.devices.clone()))
-        .collect();
+    let a = parse_and_analyze(&fixture("bad_coordination.json")).expect("the fixture is valid input");
+    let failed: BTreeSet<(String, Vec<String>)> =
+        a.checks.iter().filter(|c| c.status == Status::Fail).map(|c| (c.rule.to_string(), c.devices.clone())).collect();
     let expected: BTreeSet<(String, Vec<String>)> = [
         ("main_vs_utility", vec!["utility", "VCB_MAIN"]),
         ("hv_series", vec!["VCB_MAIN", "VCB_TR1"]),
@@ -52,44 +47,19 @@ fn bad_coordination_fails_exactly_the_intended_rules() {
     assert_eq!(a.summary.status, Status::Fail);
 
     // The numbers the README gives, within its own rounding.
-    let margin = |rule: &str| {
-        a.checks
-            .iter()
-            .find(|c| c.rule == rule)
-            .and_then(|c| c.worst_margin)
-            .and_then(|m| m.value)
-            .unwrap()
-    };
+    let margin = |rule: &str| a.checks.iter().find(|c| c.rule == rule).and_then(|c| c.worst_margin).and_then(|m| m.value).unwrap();
     // Rule 1: 0.3553 − 0.2005 = 0.155 s.
     assert!((margin("main_vs_utility") - (13.5 / 19.0 * 0.5 - 80.0 / 399.0)).abs() < 1e-6);
     // Rule 4: main flat 80/399 × 10/10 = 0.2005 s, feeder flat 80/399 × 1/10 = 0.0201 s (its
     // time element is faster than its 0.05 s instantaneous) → 0.180 s at 20 × 90 A = 1800 A.
-    let series = a
-        .checks
-        .iter()
-        .find(|c| c.rule == "hv_series" && c.devices == ["VCB_MAIN", "VCB_TR1"])
-        .unwrap();
-    assert!(
-        (series.worst_margin.unwrap().value.unwrap() - 80.0 / 399.0 * 0.9).abs() < 1e-6,
-        "{series:#?}"
-    );
-    assert!(
-        (series.at_current_a.unwrap() - 1800.0).abs() < 1.0,
-        "{series:#?}"
-    );
+    let series = a.checks.iter().find(|c| c.rule == "hv_series" && c.devices == ["VCB_MAIN", "VCB_TR1"]).unwrap();
+    assert!((series.worst_margin.unwrap().value.unwrap() - 80.0 / 399.0 * 0.9).abs() < 1e-6, "{series:#?}");
+    assert!((series.at_current_a.unwrap() - 1800.0).abs() < 1.0, "{series:#?}");
     // Rule 7: 10 kA / 37.033 kA.
-    let mccb = a
-        .checks
-        .iter()
-        .find(|c| c.rule == "breaking_capacity" && c.devices == ["MCCB_LV1"])
-        .unwrap();
+    let mccb = a.checks.iter().find(|c| c.rule == "breaking_capacity" && c.devices == ["MCCB_LV1"]).unwrap();
     assert!((mccb.worst_margin.unwrap().value.unwrap() - 10.0 / 37.033).abs() < 1e-3);
     // Rule 6: (134 × 14 / 10 556)² = 0.0316 s against the feeder's 0.05 s + 0.05 s (60 Hz).
-    let cable = a
-        .checks
-        .iter()
-        .find(|c| c.rule == "cable_withstand" && c.devices == ["VCB_TR1", "C_TR1"])
-        .unwrap();
+    let cable = a.checks.iter().find(|c| c.rule == "cable_withstand" && c.devices == ["VCB_TR1", "C_TR1"]).unwrap();
     assert!(cable.message_en.contains("0.032 s"), "{}", cable.message_en);
     // Rule 8: charging current of 430 m of HV cable below the PAS ≈ 0.80 A > 0.18 A.
     let dgr = a.checks.iter().find(|c| c.rule == "dgr_required").unwrap();

@@ -9,10 +9,7 @@ use domain::model::{parse_project_with, Device, Project};
 use serde_json::Value;
 
 fn case_b_json() -> Value {
-    let path = format!(
-        "{}/../../tests/fixtures/case_b.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/../../tests/fixtures/case_b.json", env!("CARGO_MANIFEST_DIR"));
     serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json")
 }
 
@@ -36,12 +33,7 @@ fn rel(a: f64, b: f64) -> f64 {
 }
 
 fn vcb1_index(v: &Value) -> usize {
-    v["devices"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .position(|d| d["id"] == "VCB1")
-        .unwrap()
+    v["devices"].as_array().unwrap().iter().position(|d| d["id"] == "VCB1").unwrap()
 }
 
 #[test]
@@ -55,14 +47,9 @@ fn test_sheet_gives_2_00_s_at_300_and_0_333_s_at_700_percent() {
     assert_eq!(row.points[1].current_primary_a, 7.0 * 67.5);
     // Bands ±17 % and ±12 %.
     assert!(rel(row.points[0].min_s, 1.66) < 1e-9 && rel(row.points[0].max_s, 2.34) < 1e-9);
-    assert!(
-        rel(row.points[1].min_s, 0.88 / 3.0) < 1e-9 && rel(row.points[1].max_s, 1.12 / 3.0) < 1e-9
-    );
+    assert!(rel(row.points[1].min_s, 0.88 / 3.0) < 1e-9 && rel(row.points[1].max_s, 1.12 / 3.0) < 1e-9);
     let inst = row.instantaneous.as_ref().unwrap();
-    assert_eq!(
-        (inst.tap_a, inst.test_current_secondary_a, inst.max_s),
-        (40.0, 80.0, 0.05)
-    );
+    assert_eq!((inst.tap_a, inst.test_current_secondary_a, inst.max_s), (40.0, 80.0, 0.05));
 }
 
 #[test]
@@ -76,26 +63,15 @@ fn inrush_437_a_does_not_trip_the_main_ocr() {
     assert!(rel(c.at_current_a.unwrap(), inrush) < 1e-3);
     // Nominal relay time there: M = 6.48, 80/(M² − 1) × 0.2 = 0.390 s (0.5 %).
     let p = project(&v);
-    let Some(Device::Vcb(vcb)) = p.device("VCB1") else {
-        panic!()
-    };
-    let relay = devices::relay_from_ocr(
-        &vcb.ocr,
-        &domain::library::resolve::Resolver::builtin_only(),
-        &CheckSettings::default(),
-        50.0,
-    )
-    .unwrap();
+    let Some(Device::Vcb(vcb)) = p.device("VCB1") else { panic!() };
+    let relay = devices::relay_from_ocr(&vcb.ocr, &domain::library::resolve::Resolver::builtin_only(), &CheckSettings::default(), 50.0).unwrap();
     assert!(rel(relay.nominal(inrush), 0.390) < 5e-3);
     // The check used the earliest edge (pickup −10 %: M = 7.20 → 0.315 s), still above 0.1 s.
     let m = 437.4 / 60.75;
     let earliest = 80.0 / (m * m - 1.0) * 0.2;
     let margin = c.worst_margin.unwrap();
     assert_eq!(margin.unit, MarginUnit::Seconds);
-    assert!(
-        (margin.value.unwrap() - (earliest - 0.1)).abs() < 2e-3,
-        "{margin:?}"
-    );
+    assert!((margin.value.unwrap() - (earliest - 0.1)).abs() < 2e-3, "{margin:?}");
 }
 
 #[test]
@@ -105,16 +81,8 @@ fn lv_fault_961_a_is_cleared_by_the_main_ocr_and_is_within_transformer_withstand
     let lv = a.short_circuit.bus("LV").unwrap();
     assert!(rel(lv.percent_z.ik_at_utility_a, 961.1) < 1e-3);
     let p = project(&v);
-    let Some(Device::Vcb(vcb)) = p.device("VCB1") else {
-        panic!()
-    };
-    let relay = devices::relay_from_ocr(
-        &vcb.ocr,
-        &domain::library::resolve::Resolver::builtin_only(),
-        &CheckSettings::default(),
-        50.0,
-    )
-    .unwrap();
+    let Some(Device::Vcb(vcb)) = p.device("VCB1") else { panic!() };
+    let relay = devices::relay_from_ocr(&vcb.ocr, &domain::library::resolve::Resolver::builtin_only(), &CheckSettings::default(), 50.0).unwrap();
     // Time element at 961 A: M = 14.24, 80/(M² − 1) × 0.2 = 0.079 s (0.5 %).
     assert!(rel(relay.time_element_nominal(961.1), 0.079) < 5e-3);
     // Withstand 25 × 43.74 A = 1093 A for 2 s → at 961 A: 2 × (1093/961)² = 2.589 s (I²t);
@@ -130,11 +98,7 @@ fn instantaneous_600_a_below_the_lv_fault_is_a_selectivity_warning_with_the_lv_m
     let a = run(&case_b_json());
     let c = find(&a, "ocr_vs_lv_main", &["VCB1", "ACB1"]);
     assert_eq!(c.status, Status::Warning);
-    assert!(
-        c.message_en.contains("instantaneous element") && c.message_en.contains("600 A"),
-        "{}",
-        c.message_en
-    );
+    assert!(c.message_en.contains("instantaneous element") && c.message_en.contains("600 A"), "{}", c.message_en);
     assert!(c.message_ja.contains("瞬時要素"));
 }
 
@@ -175,11 +139,7 @@ fn main_vs_utility_uses_the_margin_setting() {
     let a = run(&v);
     let c = find(&a, "main_vs_utility", &["utility", "VCB1"]);
     assert_eq!(c.status, Status::Fail);
-    assert!(
-        (c.worst_margin.unwrap().value.unwrap() - (13.5 / 19.0 * 0.5 - 80.0 / 399.0 * 0.2)).abs()
-            < 1e-6,
-        "{c:#?}"
-    );
+    assert!((c.worst_margin.unwrap().value.unwrap() - (13.5 / 19.0 * 0.5 - 80.0 / 399.0 * 0.2)).abs() < 1e-6, "{c:#?}");
 }
 
 #[test]
@@ -201,11 +161,7 @@ fn incoming_cable_is_judged_against_the_utility_relay_that_protects_it() {
     let a = run(&v);
     let c = find(&a, "cable_withstand", &["utility", "C1"]);
     assert_eq!(c.status, Status::Fail);
-    assert!(
-        (c.worst_margin.unwrap().value.unwrap() - (limit - (13.5 / 19.0 * 0.5 * 1.12 + 0.06)))
-            .abs()
-            < 2e-3
-    );
+    assert!((c.worst_margin.unwrap().value.unwrap() - (limit - (13.5 / 19.0 * 0.5 * 1.12 + 0.06))).abs() < 2e-3);
 }
 
 #[test]
@@ -214,16 +170,8 @@ fn checks_run_from_the_settings_the_project_gives() {
     v["settings"] = serde_json::json!({ "inrush_multiple": 12, "inrush_duration_s": 0.2 });
     let p = project(&v);
     let s = CheckSettings::from_project(&p);
-    assert_eq!(
-        (s.inrush_multiple, s.inrush_duration_s, s.margin_s),
-        (12.0, 0.2, 0.3)
-    );
+    assert_eq!((s.inrush_multiple, s.inrush_duration_s, s.margin_s), (12.0, 0.2, 0.3));
     let a = analyze(&p, &s);
     let c = find(&a, "transformer_inrush", &["VCB1", "TR1"]);
-    assert!(
-        rel(
-            c.at_current_a.unwrap(),
-            12.0 * 500_000.0 / (3f64.sqrt() * 6600.0)
-        ) < 1e-3
-    );
+    assert!(rel(c.at_current_a.unwrap(), 12.0 * 500_000.0 / (3f64.sqrt() * 6600.0)) < 1e-3);
 }

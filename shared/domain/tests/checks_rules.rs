@@ -29,10 +29,7 @@ fn run(v: &Value) -> Analysis {
 }
 
 fn find<'a>(a: &'a Analysis, rule: &str, devices: &[&str]) -> &'a CheckResult {
-    a.checks
-        .iter()
-        .find(|c| c.rule == rule && c.devices == devices)
-        .unwrap_or_else(|| panic!("no {rule} {devices:?}: {:#?}", a.checks))
+    a.checks.iter().find(|c| c.rule == rule && c.devices == devices).unwrap_or_else(|| panic!("no {rule} {devices:?}: {:#?}", a.checks))
 }
 
 fn mccb(id: &str, from: &str, to: &str, rated: f64, icu_ka: f64) -> Value {
@@ -59,10 +56,7 @@ fn rule_5_lv_breakers_in_series() {
     // CV 38 mm² (0.491 + j0.09 Ω/km → 74 mΩ): the fault at the feeder is about 1.6 kA, far
     // below 6.4 kA, and the long-time bands are apart → selective.
     let a = run(&site(t.clone(), lv_chain(800.0, 100.0, 150.0)));
-    assert_eq!(
-        find(&a, "lv_series", &["MAIN_LV", "FEED"]).status,
-        Status::Pass
-    );
+    assert_eq!(find(&a, "lv_series", &["MAIN_LV", "FEED"]).status, Status::Pass);
     // Right at the LV bus (1 m of cable) the fault is ≈ 19 kA, above the upstream's
     // instantaneous: both may trip — partial selectivity, a warning.
     let a = run(&site(t.clone(), lv_chain(800.0, 100.0, 1.0)));
@@ -70,38 +64,20 @@ fn rule_5_lv_breakers_in_series() {
     assert_eq!(c.status, Status::Warning, "{}", c.message_en);
     // An upstream rated below the downstream trips first on overloads: fail.
     let a = run(&site(t, lv_chain(100.0, 225.0, 150.0)));
-    assert_eq!(
-        find(&a, "lv_series", &["MAIN_LV", "FEED"]).status,
-        Status::Fail
-    );
+    assert_eq!(find(&a, "lv_series", &["MAIN_LV", "FEED"]).status, Status::Fail);
 }
 
 #[test]
 fn rule_7_breaking_capacity_against_the_bus_fault() {
     // 300 kVA, 1.2 + j3.5 % → the 210 V fault is close to 21 kA: Icu 25 kA passes, 15 kA fails.
-    let ok = run(&site(
-        json!({ "fuse_type": "T", "rating_a": 50 }),
-        vec![
-            json!({ "type": "bus", "id": "LVM", "voltage_v": 210 }),
-            mccb("MAIN_LV", "LV", "LVM", 800.0, 25.0),
-        ],
-    ));
+    let ok = run(&site(json!({ "fuse_type": "T", "rating_a": 50 }), vec![json!({ "type": "bus", "id": "LVM", "voltage_v": 210 }), mccb("MAIN_LV", "LV", "LVM", 800.0, 25.0)]));
     let fault_ka = ok.short_circuit.bus("LV").unwrap().percent_z.ik_ka;
     assert!(fault_ka > 15.0 && fault_ka < 25.0, "{fault_ka}");
     let c = find(&ok, "breaking_capacity", &["MAIN_LV"]);
     assert_eq!(c.status, Status::Pass);
     assert!((c.worst_margin.unwrap().value.unwrap() - 25.0 / fault_ka).abs() < 1e-9);
-    let bad = run(&site(
-        json!({ "fuse_type": "T", "rating_a": 50 }),
-        vec![
-            json!({ "type": "bus", "id": "LVM", "voltage_v": 210 }),
-            mccb("MAIN_LV", "LV", "LVM", 800.0, 15.0),
-        ],
-    ));
-    assert_eq!(
-        find(&bad, "breaking_capacity", &["MAIN_LV"]).status,
-        Status::Fail
-    );
+    let bad = run(&site(json!({ "fuse_type": "T", "rating_a": 50 }), vec![json!({ "type": "bus", "id": "LVM", "voltage_v": 210 }), mccb("MAIN_LV", "LV", "LVM", 800.0, 15.0)]));
+    assert_eq!(find(&bad, "breaking_capacity", &["MAIN_LV"]).status, Status::Fail);
 }
 
 #[test]
@@ -112,21 +88,12 @@ fn rule_4_pf_melting_against_the_lv_main() {
     // above 153 A the MCCB is instantaneous → pass. A T 10 A PF melts from 20 A at 6.6 kV
     // (1.6 × In of the MCCB, whose band there reaches beyond 1 000 s): the PF melts first →
     // fail.
-    let lv = vec![
-        json!({ "type": "bus", "id": "LVM", "voltage_v": 210 }),
-        mccb("MAIN_LV", "LV", "LVM", 400.0, 50.0),
-    ];
-    let a = run(&site(
-        json!({ "fuse_type": "T", "rating_a": 50 }),
-        lv.clone(),
-    ));
+    let lv = vec![json!({ "type": "bus", "id": "LVM", "voltage_v": 210 }), mccb("MAIN_LV", "LV", "LVM", 400.0, 50.0)];
+    let a = run(&site(json!({ "fuse_type": "T", "rating_a": 50 }), lv.clone()));
     let c = find(&a, "pf_vs_lv_main", &["PF_MAIN", "MAIN_LV"]);
     assert_eq!(c.status, Status::Pass, "{c:#?}");
     let a = run(&site(json!({ "fuse_type": "T", "rating_a": 10 }), lv));
-    assert_eq!(
-        find(&a, "pf_vs_lv_main", &["PF_MAIN", "MAIN_LV"]).status,
-        Status::Fail
-    );
+    assert_eq!(find(&a, "pf_vs_lv_main", &["PF_MAIN", "MAIN_LV"]).status, Status::Fail);
 }
 
 #[test]
@@ -140,28 +107,14 @@ fn rule_9_capacitor_inrush_against_its_fuse() {
     };
     // 100 kvar at 6.6 kV: 8.75 A; with a 6 % reactor the inrush is 1 + √(100/6) = 5.08 ×
     // = 44.4 A for 0.01 s. A C 10 A PF allows that for seconds → pass.
-    let a = run(&site(
-        json!({ "fuse_type": "T", "rating_a": 50 }),
-        cap(json!({ "fuse_type": "C", "rating_a": 10 }), 6.0),
-    ));
+    let a = run(&site(json!({ "fuse_type": "T", "rating_a": 50 }), cap(json!({ "fuse_type": "C", "rating_a": 10 }), 6.0)));
     let c = find(&a, "capacitor_inrush", &["PF_C", "SC"]);
     assert_eq!(c.status, Status::Pass);
-    assert!(
-        (c.at_current_a.unwrap()
-            - 100_000.0 / (3f64.sqrt() * 6600.0) * (1.0 + (100.0f64 / 6.0).sqrt()))
-        .abs()
-            < 1e-6
-    );
+    assert!((c.at_current_a.unwrap() - 100_000.0 / (3f64.sqrt() * 6600.0) * (1.0 + (100.0f64 / 6.0).sqrt())).abs() < 1e-6);
     // Without a reactor: 70 × 8.75 = 612 A for 0.01 s. A G 10 A PF (61 × In, beyond its
     // last catalogue point: allowable 0.0045 × (40/612)²… ≈ 2 ms) cannot carry it → fail.
-    let a = run(&site(
-        json!({ "fuse_type": "T", "rating_a": 50 }),
-        cap(json!({ "fuse_type": "G", "rating_a": 10 }), 0.0),
-    ));
-    assert_eq!(
-        find(&a, "capacitor_inrush", &["PF_C", "SC"]).status,
-        Status::Fail
-    );
+    let a = run(&site(json!({ "fuse_type": "T", "rating_a": 50 }), cap(json!({ "fuse_type": "G", "rating_a": 10 }), 0.0)));
+    assert_eq!(find(&a, "capacitor_inrush", &["PF_C", "SC"]).status, Status::Fail);
 }
 
 #[test]

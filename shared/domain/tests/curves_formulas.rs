@@ -8,8 +8,7 @@ use domain::curves::{CurveFamily, OvercurrentRelay, RelayTolerance};
 const MULTIPLES: [f64; 6] = [2.0, 3.0, 5.0, 7.0, 10.0, 20.0];
 
 fn relay(family: CurveFamily, dial: f64) -> OvercurrentRelay {
-    OvercurrentRelay::from_family(family, dial, Some(100.0), None, RelayTolerance::default())
-        .expect("valid relay")
+    OvercurrentRelay::from_family(family, dial, Some(100.0), None, RelayTolerance::default()).expect("valid relay")
 }
 
 fn rel(a: f64, b: f64) -> f64 {
@@ -30,10 +29,7 @@ fn jis_curves_match_their_formulas_at_every_table_point_and_lever() {
             ];
             for (family, expected) in cases {
                 let t = relay(family, lever).nominal(i);
-                assert!(
-                    rel(t, expected) < 1e-6,
-                    "{family:?} lever {lever} M {m}: {t} vs {expected}"
-                );
+                assert!(rel(t, expected) < 1e-6, "{family:?} lever {lever} M {m}: {t} vs {expected}");
             }
         }
     }
@@ -42,27 +38,15 @@ fn jis_curves_match_their_formulas_at_every_table_point_and_lever() {
 #[test]
 fn lever_10_reproduces_the_printed_table() {
     let table: [(CurveFamily, [f64; 6]); 3] = [
-        (
-            CurveFamily::JisEi,
-            [26.67, 10.00, 3.333, 1.667, 0.8081, 0.2005],
-        ),
-        (
-            CurveFamily::JisVi,
-            [13.50, 6.750, 3.375, 2.250, 1.500, 0.7105],
-        ),
-        (
-            CurveFamily::JisNi,
-            [10.03, 6.302, 4.280, 3.528, 2.971, 2.267],
-        ),
+        (CurveFamily::JisEi, [26.67, 10.00, 3.333, 1.667, 0.8081, 0.2005]),
+        (CurveFamily::JisVi, [13.50, 6.750, 3.375, 2.250, 1.500, 0.7105]),
+        (CurveFamily::JisNi, [10.03, 6.302, 4.280, 3.528, 2.971, 2.267]),
     ];
     for (family, row) in table {
         let r = relay(family, 10.0);
         for (m, printed) in MULTIPLES.iter().zip(row) {
             let t = r.nominal(100.0 * m);
-            assert!(
-                rel(t, printed) < 5e-4,
-                "{family:?} M {m}: {t} vs printed {printed}"
-            );
+            assert!(rel(t, printed) < 5e-4, "{family:?} M {m}: {t} vs printed {printed}");
         }
     }
 }
@@ -85,10 +69,7 @@ fn iec_and_ieee_families_match_their_constants() {
             for m in MULTIPLES {
                 let expected = tms * (k / (f64::powf(m, alpha) - 1.0) + c);
                 let t = r.nominal(100.0 * m);
-                assert!(
-                    rel(t, expected) < 1e-6,
-                    "{family:?} TMS {tms} M {m}: {t} vs {expected}"
-                );
+                assert!(rel(t, expected) < 1e-6, "{family:?} TMS {tms} M {m}: {t} vs {expected}");
             }
         }
     }
@@ -103,14 +84,8 @@ fn curve_is_flat_above_20_times_pickup_and_silent_at_pickup() {
     }
     assert!(r.nominal(100.0).is_infinite());
     assert!(r.nominal(99.0).is_infinite());
-    assert!(
-        r.band(99.0).min_s.is_finite(),
-        "pickup −10 %: may already operate at 0.99 × pickup"
-    );
-    assert!(
-        r.band(109.0).max_s.is_infinite(),
-        "pickup +10 %: not certain below 1.1 × pickup"
-    );
+    assert!(r.band(99.0).min_s.is_finite(), "pickup −10 %: may already operate at 0.99 × pickup");
+    assert!(r.band(109.0).max_s.is_infinite(), "pickup +10 %: not certain below 1.1 × pickup");
 }
 
 #[test]

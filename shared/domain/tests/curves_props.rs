@@ -11,47 +11,25 @@ fn family() -> impl Strategy<Value = CurveFamily> {
 }
 
 fn relay_strategy() -> impl Strategy<Value = OvercurrentRelay> {
-    (
-        family(),
-        0.25f64..20.0,
-        1.0f64..2000.0,
-        proptest::option::of(1.5f64..50.0),
-        0.0f64..0.2,
-    )
-        .prop_map(|(f, dial, pickup, inst_mult, breaker)| {
-            let inst = inst_mult.map(|k| InstantaneousElement {
-                pickup_a: pickup * k,
-                min_time_s: 0.02,
-                max_time_s: 0.05,
-            });
-            let dial = if f.dial() == DialScale::JisLever {
-                dial
-            } else {
-                dial / 10.0
-            };
+    (family(), 0.25f64..20.0, 1.0f64..2000.0, proptest::option::of(1.5f64..50.0), 0.0f64..0.2).prop_map(
+        |(f, dial, pickup, inst_mult, breaker)| {
+            let inst = inst_mult.map(|k| InstantaneousElement { pickup_a: pickup * k, min_time_s: 0.02, max_time_s: 0.05 });
+            let dial = if f.dial() == DialScale::JisLever { dial } else { dial / 10.0 };
             OvercurrentRelay::from_family(f, dial, Some(pickup), inst, RelayTolerance::default())
                 .expect("valid")
                 .with_breaker_time(breaker)
-        })
+        },
+    )
 }
 
 fn fuse_strategy() -> impl Strategy<Value = FuseCurves> {
-    (
-        proptest::sample::select(vec![
-            library::PfType::G,
-            library::PfType::T,
-            library::PfType::M,
-            library::PfType::C,
-        ]),
-        1.0f64..300.0,
-    )
+    (proptest::sample::select(vec![library::PfType::G, library::PfType::T, library::PfType::M, library::PfType::C]), 1.0f64..300.0)
         .prop_map(|(t, r)| library::generic_fuse_curves(t, r).expect("positive rating"))
 }
 
 fn breaker_strategy() -> impl Strategy<Value = BreakerTrip> {
     prop_oneof![
-        (5.0f64..4000.0, 2.0f64..20.0)
-            .prop_map(|(i, m)| library::thermal_magnetic_trip(i, m).expect("valid")),
+        (5.0f64..4000.0, 2.0f64..20.0).prop_map(|(i, m)| library::thermal_magnetic_trip(i, m).expect("valid")),
         (
             100.0f64..4000.0,
             0.4f64..1.0,
@@ -59,15 +37,13 @@ fn breaker_strategy() -> impl Strategy<Value = BreakerTrip> {
             proptest::option::of((1.5f64..10.0, 0.05f64..0.5)),
             proptest::option::of(2.0f64..16.0)
         )
-            .prop_map(|(i, lt, tr, st, ii)| library::electronic_trip(
-                library::ElectronicSettings {
-                    rated_a: i,
-                    lt_multiple: lt,
-                    lt_time_s: tr,
-                    short_time: st,
-                    i_multiple: ii
-                }
-            )
+            .prop_map(|(i, lt, tr, st, ii)| library::electronic_trip(library::ElectronicSettings {
+                rated_a: i,
+                lt_multiple: lt,
+                lt_time_s: tr,
+                short_time: st,
+                i_multiple: ii
+            })
             .expect("valid")),
     ]
 }
@@ -77,18 +53,14 @@ fn tcc_strategy() -> impl Strategy<Value = Tcc> {
         relay_strategy().prop_map(|r| Tcc::new(Characteristic::Relay(r))),
         fuse_strategy().prop_map(|f| Tcc::new(Characteristic::Fuse(f))),
         breaker_strategy().prop_map(|b| Tcc::new(Characteristic::Breaker(b))),
-        (0.05f64..2.0, 0.05f64..2.0, any::<bool>()).prop_map(|(p, t, d)| Tcc::new(
-            Characteristic::GroundRelay(GroundRelay {
-                pickup_a: p,
-                time_s: t,
-                directional: d,
-                pickup_tolerance: 0.1,
-                time_tolerance: 0.1
-            })
-        )),
-        (50.0f64..300.0, 8.0f64..325.0).prop_map(|(k, s)| Tcc::new(
-            Characteristic::CableWithstand(CableWithstand { k, size_mm2: s })
-        )),
+        (0.05f64..2.0, 0.05f64..2.0, any::<bool>()).prop_map(|(p, t, d)| Tcc::new(Characteristic::GroundRelay(GroundRelay {
+            pickup_a: p,
+            time_s: t,
+            directional: d,
+            pickup_tolerance: 0.1,
+            time_tolerance: 0.1
+        }))),
+        (50.0f64..300.0, 8.0f64..325.0).prop_map(|(k, s)| Tcc::new(Characteristic::CableWithstand(CableWithstand { k, size_mm2: s }))),
     ]
 }
 
@@ -197,19 +169,10 @@ proptest! {
 /// Distance in decades of (log10 i, log10 t) from the segment a–b on log-log axes.
 fn log_distance(i: f64, t: f64, a: &CurvePoint, b: &CurvePoint) -> f64 {
     let (u, v) = (i.log10(), t.log10());
-    let (au, av, bu, bv) = (
-        a.current_a.log10(),
-        a.time_s.log10(),
-        b.current_a.log10(),
-        b.time_s.log10(),
-    );
+    let (au, av, bu, bv) = (a.current_a.log10(), a.time_s.log10(), b.current_a.log10(), b.time_s.log10());
     let (du, dv) = (bu - au, bv - av);
     let len2 = du * du + dv * dv;
-    let k = if len2 > 0.0 {
-        (((u - au) * du + (v - av) * dv) / len2).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
+    let k = if len2 > 0.0 { (((u - au) * du + (v - av) * dv) / len2).clamp(0.0, 1.0) } else { 0.0 };
     (u - (au + k * du)).hypot(v - (av + k * dv))
 }
 

@@ -5,17 +5,12 @@
 use std::path::Path;
 
 fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fuzz_regressions")
-        .join(target);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions").join(target);
     let mut out = Vec::new();
     for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
         let path = entry.expect("entry").path();
         if path.is_file() && path.file_name().is_some_and(|n| n != ".gitkeep") {
-            out.push((
-                path.display().to_string(),
-                std::fs::read(&path).expect("read"),
-            ));
+            out.push((path.display().to_string(), std::fs::read(&path).expect("read")));
         }
     }
     out

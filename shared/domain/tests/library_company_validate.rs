@@ -3,9 +3,7 @@
 //! sound item that passes and makes one mistake.
 
 use domain::library::company::CompanyItem;
-use domain::library::company_validate::{
-    validate_item, MAX_GAP_DECADES, MIN_POINTS_PER_DECADE, TIME_RANGE_S,
-};
+use domain::library::company_validate::{validate_item, MAX_GAP_DECADES, MIN_POINTS_PER_DECADE, TIME_RANGE_S};
 use serde_json::{json, Value};
 
 fn item(v: &Value) -> CompanyItem {
@@ -13,10 +11,7 @@ fn item(v: &Value) -> CompanyItem {
 }
 
 fn errors(v: &Value) -> Vec<(String, String)> {
-    validate_item(&item(v))
-        .into_iter()
-        .map(|e| (e.pointer, e.code))
-        .collect()
+    validate_item(&item(v)).into_iter().map(|e| (e.pointer, e.code)).collect()
 }
 
 fn one(v: &Value, pointer: &str, code: &str) {
@@ -28,54 +23,21 @@ fn meta(kind: Value) -> Value {
 }
 
 fn relay() -> Value {
-    let pts: Vec<Value> = [
-        (1.2, 200.0),
-        (1.5, 90.0),
-        (2.0, 30.0),
-        (3.0, 12.0),
-        (5.0, 4.0),
-        (7.0, 2.0),
-        (10.0, 1.0),
-        (20.0, 0.3),
-    ]
-    .iter()
-    .map(|&(m, t)| json!({ "multiple": m, "time_s": t }))
-    .collect();
-    meta(
-        json!({ "type": "relay", "curve": "ei", "characteristic": { "form": "points", "points": pts } }),
-    )
+    let pts: Vec<Value> = [(1.2, 200.0), (1.5, 90.0), (2.0, 30.0), (3.0, 12.0), (5.0, 4.0), (7.0, 2.0), (10.0, 1.0), (20.0, 0.3)]
+        .iter()
+        .map(|&(m, t)| json!({ "multiple": m, "time_s": t }))
+        .collect();
+    meta(json!({ "type": "relay", "curve": "ei", "characteristic": { "form": "points", "points": pts } }))
 }
 
 fn pts(v: &[(f64, f64)]) -> Vec<Value> {
-    v.iter()
-        .map(|&(i, t)| json!({ "current_a": i, "time_s": t }))
-        .collect()
+    v.iter().map(|&(i, t)| json!({ "current_a": i, "time_s": t })).collect()
 }
 
-const MELTING: [(f64, f64); 10] = [
-    (100.0, 300.0),
-    (150.0, 40.0),
-    (200.0, 12.0),
-    (300.0, 3.0),
-    (400.0, 1.2),
-    (600.0, 0.35),
-    (1000.0, 0.09),
-    (1500.0, 0.035),
-    (2500.0, 0.012),
-    (4000.0, 0.005),
-];
-const CLEARING: [(f64, f64); 10] = [
-    (100.0, 340.0),
-    (150.0, 46.0),
-    (200.0, 14.0),
-    (300.0, 3.5),
-    (400.0, 1.4),
-    (600.0, 0.42),
-    (1000.0, 0.12),
-    (1500.0, 0.05),
-    (2500.0, 0.02),
-    (4000.0, 0.01),
-];
+const MELTING: [(f64, f64); 10] =
+    [(100.0, 300.0), (150.0, 40.0), (200.0, 12.0), (300.0, 3.0), (400.0, 1.2), (600.0, 0.35), (1000.0, 0.09), (1500.0, 0.035), (2500.0, 0.012), (4000.0, 0.005)];
+const CLEARING: [(f64, f64); 10] =
+    [(100.0, 340.0), (150.0, 46.0), (200.0, 14.0), (300.0, 3.5), (400.0, 1.4), (600.0, 0.42), (1000.0, 0.12), (1500.0, 0.05), (2500.0, 0.02), (4000.0, 0.01)];
 
 fn fuse() -> Value {
     let allowable: Vec<(f64, f64)> = MELTING.iter().map(|&(i, t)| (0.8 * i, t)).collect();
@@ -86,11 +48,7 @@ fn fuse() -> Value {
 }
 
 fn breaker() -> Value {
-    let m = |v: &[(f64, f64)]| -> Vec<Value> {
-        v.iter()
-            .map(|&(x, t)| json!({ "multiple": x, "time_s": t }))
-            .collect()
-    };
+    let m = |v: &[(f64, f64)]| -> Vec<Value> { v.iter().map(|&(x, t)| json!({ "multiple": x, "time_s": t })).collect() };
     meta(json!({
         "type": "breaker", "kind": "mccb", "frame_a": 100, "ratings_a": [50, 75, 100], "icu_230v_ka": 50,
         "trip": {
@@ -110,20 +68,12 @@ fn sound_items_of_every_kind_pass() {
         fuse(),
         breaker(),
         meta(json!({ "type": "relay", "curve": "ei", "characteristic": { "form": "standard" } })),
-        meta(
-            json!({ "type": "relay", "curve": "iec_si", "characteristic": { "form": "equation", "k": 0.14, "alpha": 0.02, "c": 0 } }),
-        ),
-        meta(
-            json!({ "type": "breaker", "kind": "acb", "frame_a": 1600, "ratings_a": [1600], "icu_230v_ka": 65,
-            "trip": { "form": "electronic", "lt_pickup_min": 1.05, "lt_pickup_max": 1.2, "lt_time_tolerance": 0.2, "pickup_tolerance": 0.1 } }),
-        ),
-        meta(
-            json!({ "type": "cable", "cable_type": "CVT", "voltage_class_v": 6600, "size_mm2": 38, "r_ohm_per_km": 0.491, "x_ohm_per_km": 0.12,
-            "c_uf_per_km": 0.32, "withstand_k": 134, "ampacity_a": 170 }),
-        ),
-        meta(
-            json!({ "type": "transformer", "phases": "three", "rated_kva": 500, "primary_v": 6600, "secondary_v": 210, "r_percent": 1.2, "x_percent": 4.0 }),
-        ),
+        meta(json!({ "type": "relay", "curve": "iec_si", "characteristic": { "form": "equation", "k": 0.14, "alpha": 0.02, "c": 0 } })),
+        meta(json!({ "type": "breaker", "kind": "acb", "frame_a": 1600, "ratings_a": [1600], "icu_230v_ka": 65,
+            "trip": { "form": "electronic", "lt_pickup_min": 1.05, "lt_pickup_max": 1.2, "lt_time_tolerance": 0.2, "pickup_tolerance": 0.1 } })),
+        meta(json!({ "type": "cable", "cable_type": "CVT", "voltage_class_v": 6600, "size_mm2": 38, "r_ohm_per_km": 0.491, "x_ohm_per_km": 0.12,
+            "c_uf_per_km": 0.32, "withstand_k": 134, "ampacity_a": 170 })),
+        meta(json!({ "type": "transformer", "phases": "three", "rated_kva": 500, "primary_v": 6600, "secondary_v": 210, "r_percent": 1.2, "x_percent": 4.0 })),
     ] {
         assert_eq!(errors(&v), vec![], "{v}");
     }
@@ -141,11 +91,7 @@ fn points_must_fall_in_time_as_current_rises() {
     // Current not rising: 2.9 × after 3 ×.
     let mut v = relay();
     v["device"]["characteristic"]["points"][4]["multiple"] = json!(2.9);
-    one(
-        &v,
-        "/device/characteristic/points/4/multiple",
-        "not_monotone",
-    );
+    one(&v, "/device/characteristic/points/4/multiple", "not_monotone");
 }
 
 #[test]
@@ -157,18 +103,11 @@ fn currents_and_times_must_be_physically_sensible() {
     // A negative current.
     let mut v = fuse();
     v["device"]["ratings"][0]["melting"][0]["current_a"] = json!(-100.0);
-    assert!(errors(&v).contains(&(
-        "/device/ratings/0/melting/0/current_a".into(),
-        "out_of_range".into()
-    )));
+    assert!(errors(&v).contains(&("/device/ratings/0/melting/0/current_a".into(), "out_of_range".into())));
     // A multiple of 1 (nothing operates at its own setting).
     let mut v = relay();
     v["device"]["characteristic"]["points"][0]["multiple"] = json!(1.0);
-    one(
-        &v,
-        "/device/characteristic/points/0/multiple",
-        "out_of_range",
-    );
+    one(&v, "/device/characteristic/points/0/multiple", "out_of_range");
     // Not-a-number cannot come through JSON; through the Rust type it is refused as well.
     let mut it = item(&relay());
     if let domain::library::company::CompanyDevice::Relay(r) = &mut it.device {
@@ -191,28 +130,17 @@ fn points_must_be_dense_enough_to_interpolate() {
         a.drain(1..4);
     }
     let got = errors(&v);
-    assert!(
-        got.contains(&(
-            "/device/ratings/0/melting/1/current_a".into(),
-            "too_sparse".into()
-        )),
-        "{got:?}"
-    );
+    assert!(got.contains(&("/device/ratings/0/melting/1/current_a".into(), "too_sparse".into())), "{got:?}");
 
     // Count: 1.5 × … 20 × tap spans 1.12 decades, so MIN_POINTS_PER_DECADE = 3 intervals per
     // decade need ⌈3.37⌉ + 1 = 5 points; four points with gaps under half a decade (0.37,
     // 0.39, 0.37) are still refused.
     assert_eq!(MIN_POINTS_PER_DECADE, 3.0);
-    let mut v = meta(
-        json!({ "type": "relay", "curve": "ei", "characteristic": { "form": "points", "points": [
-        { "multiple": 1.5, "time_s": 60 }, { "multiple": 3.5, "time_s": 6 }, { "multiple": 8.5, "time_s": 1 }, { "multiple": 20, "time_s": 0.25 } ] } }),
-    );
+    let mut v = meta(json!({ "type": "relay", "curve": "ei", "characteristic": { "form": "points", "points": [
+        { "multiple": 1.5, "time_s": 60 }, { "multiple": 3.5, "time_s": 6 }, { "multiple": 8.5, "time_s": 1 }, { "multiple": 20, "time_s": 0.25 } ] } }));
     one(&v, "/device/characteristic/points", "too_sparse");
     // One more point makes five.
-    v["device"]["characteristic"]["points"]
-        .as_array_mut()
-        .unwrap()
-        .insert(2, json!({ "multiple": 5.5, "time_s": 2.5 }));
+    v["device"]["characteristic"]["points"].as_array_mut().unwrap().insert(2, json!({ "multiple": 5.5, "time_s": 2.5 }));
     assert_eq!(errors(&v), vec![]);
 }
 
@@ -220,17 +148,11 @@ fn points_must_be_dense_enough_to_interpolate() {
 fn a_relay_curve_must_cover_one_and_a_half_to_twenty_times() {
     // Starting at 2 × leaves 1 … 2 × tap without a curve.
     let mut v = relay();
-    v["device"]["characteristic"]["points"]
-        .as_array_mut()
-        .unwrap()
-        .drain(0..2);
+    v["device"]["characteristic"]["points"].as_array_mut().unwrap().drain(0..2);
     one(&v, "/device/characteristic/points", "curve_span_too_short");
     // Ending at 10 × would hold 1 s flat up to 20 × where the relay takes 0.3 s.
     let mut v = relay();
-    v["device"]["characteristic"]["points"]
-        .as_array_mut()
-        .unwrap()
-        .pop();
+    v["device"]["characteristic"]["points"].as_array_mut().unwrap().pop();
     one(&v, "/device/characteristic/points", "curve_span_too_short");
 }
 
@@ -250,32 +172,20 @@ fn fuse_curves_must_be_ordered_allowable_melting_clearing() {
     // A clearing curve that starts at a higher current than melting is the catalogue's
     // chart cut at its top time: accepted, as long as it lies above melting where it exists.
     let mut v = fuse();
-    v["device"]["ratings"][0]["clearing"]
-        .as_array_mut()
-        .unwrap()
-        .remove(0);
+    v["device"]["ratings"][0]["clearing"].as_array_mut().unwrap().remove(0);
     assert_eq!(errors(&v), vec![]);
     // Melting that starts at a higher current than allowable is the same; but an allowable
     // curve starting to the right of melting leaves currents where the fuse melts with no
     // allowable limit at all, and the allowable edge must lie left of melting: refused.
     let mut v = fuse();
-    v["device"]["ratings"][0]["allowable"]
-        .as_array_mut()
-        .unwrap()
-        .drain(0..2);
+    v["device"]["ratings"][0]["allowable"].as_array_mut().unwrap().drain(0..2);
     one(&v, "/device/ratings/0/melting", "bands_out_of_order");
 
     // A curve that starts at the rated current (a fuse carries it indefinitely).
     let mut v = fuse();
     v["device"]["ratings"][0]["rating_a"] = json!(100);
     let got = errors(&v);
-    assert!(
-        got.contains(&(
-            "/device/ratings/0/melting/0/current_a".into(),
-            "below_rating".into()
-        )),
-        "{got:?}"
-    );
+    assert!(got.contains(&("/device/ratings/0/melting/0/current_a".into(), "below_rating".into())), "{got:?}");
 
     // Two curves for one rating.
     let mut v = fuse();
@@ -295,10 +205,8 @@ fn breaker_band_edges_must_be_ordered() {
     v["device"]["ratings_a"][2] = json!(125);
     one(&v, "/device/ratings_a/2", "out_of_range");
     // Electronic pickup band inverted.
-    let mut v = meta(
-        json!({ "type": "breaker", "kind": "acb", "frame_a": 1600, "ratings_a": [1600], "icu_230v_ka": 65,
-        "trip": { "form": "electronic", "lt_pickup_min": 1.2, "lt_pickup_max": 1.05, "lt_time_tolerance": 0.2, "pickup_tolerance": 0.1 } }),
-    );
+    let mut v = meta(json!({ "type": "breaker", "kind": "acb", "frame_a": 1600, "ratings_a": [1600], "icu_230v_ka": 65,
+        "trip": { "form": "electronic", "lt_pickup_min": 1.2, "lt_pickup_max": 1.05, "lt_time_tolerance": 0.2, "pickup_tolerance": 0.1 } }));
     one(&v, "/device/trip/lt_pickup_max", "bands_out_of_order");
     v["device"]["trip"]["lt_pickup_max"] = json!(1.25);
     assert_eq!(errors(&v), vec![]);
@@ -312,25 +220,15 @@ fn item_identity_is_required() {
     v["maker"] = json!(" ");
     v["revision"] = json!("rev\u{202E}");
     let got = errors(&v);
-    for (p, c) in [
-        ("/id", "invalid_id"),
-        ("/version", "out_of_range"),
-        ("/maker", "empty"),
-        ("/revision", "control_character"),
-    ] {
-        assert!(
-            got.contains(&(p.to_string(), c.to_string())),
-            "{p} {c}: {got:?}"
-        );
+    for (p, c) in [("/id", "invalid_id"), ("/version", "out_of_range"), ("/maker", "empty"), ("/revision", "control_character")] {
+        assert!(got.contains(&(p.to_string(), c.to_string())), "{p} {c}: {got:?}");
     }
 }
 
 #[test]
 fn an_equation_relay_must_give_sensible_times() {
     // k = 0.0001 s with α = 2 gives 33 µs at 2 ×: below the 1 ms floor.
-    let v = meta(
-        json!({ "type": "relay", "curve": "ei", "characteristic": { "form": "equation", "k": 0.0001, "alpha": 2, "c": 0 } }),
-    );
+    let v = meta(json!({ "type": "relay", "curve": "ei", "characteristic": { "form": "equation", "k": 0.0001, "alpha": 2, "c": 0 } }));
     one(&v, "/device/characteristic", "curve_out_of_range");
 }
 
@@ -356,46 +254,27 @@ mod properties {
     /// Curves that are often sound: rising currents, falling times, with an occasional
     /// hostile number.
     fn curve() -> impl Strategy<Value = Vec<(f64, f64)>> {
-        (
-            1.05f64..200.0,
-            1.0f64..5_000.0,
-            proptest::collection::vec((1.05f64..2.2, 0.3f64..0.95, number(), 0u8..20), 1..12),
-        )
-            .prop_map(|(x0, t0, steps)| {
+        (1.05f64..200.0, 1.0f64..5_000.0, proptest::collection::vec((1.05f64..2.2, 0.3f64..0.95, number(), 0u8..20), 1..12)).prop_map(
+            |(x0, t0, steps)| {
                 let (mut x, mut t) = (x0, t0);
                 let mut v = vec![(x, t)];
                 for (rx, rt, wild, pick) in steps {
                     x *= rx;
                     t *= rt;
                     // One step in twenty carries a hostile number.
-                    v.push(if pick == 0 {
-                        (wild, t)
-                    } else if pick == 1 {
-                        (x, wild)
-                    } else {
-                        (x, t)
-                    });
+                    v.push(if pick == 0 { (wild, t) } else if pick == 1 { (x, wild) } else { (x, t) });
                 }
                 v
-            })
+            },
+        )
     }
 
     fn tc(v: &[(f64, f64)]) -> Vec<domain::model::TimeCurrentPoint> {
-        v.iter()
-            .map(|&(i, t)| domain::model::TimeCurrentPoint {
-                current_a: i,
-                time_s: t,
-            })
-            .collect()
+        v.iter().map(|&(i, t)| domain::model::TimeCurrentPoint { current_a: i, time_s: t }).collect()
     }
 
     fn mp(v: &[(f64, f64)]) -> Vec<domain::library::company::MultiplePoint> {
-        v.iter()
-            .map(|&(m, t)| domain::library::company::MultiplePoint {
-                multiple: m,
-                time_s: t,
-            })
-            .collect()
+        v.iter().map(|&(m, t)| domain::library::company::MultiplePoint { multiple: m, time_s: t }).collect()
     }
 
     proptest! {
@@ -460,30 +339,14 @@ fn an_item_parsed_from_json_is_checked_whole() {
     let good = parse_company_item(&relay().to_string()).expect("sound item");
     assert_eq!((good.id.as_str(), good.version), ("acme.x", 3));
     let codes = |text: &str| -> Vec<(String, String)> {
-        parse_company_item(text)
-            .expect_err("refused")
-            .into_iter()
-            .map(|e| (e.pointer, e.code))
-            .collect()
+        parse_company_item(text).expect_err("refused").into_iter().map(|e| (e.pointer, e.code)).collect()
     };
     // Syntax, structure (pointed into the tagged device), then values.
     assert_eq!(codes("{"), vec![(String::new(), "json_syntax".to_string())]);
     let mut v = fuse();
     v["device"]["ratings"][0]["melting"][2]["current_a"] = json!("200 A");
-    assert_eq!(
-        codes(&v.to_string()),
-        vec![(
-            "/device/ratings/0/melting/2/current_a".to_string(),
-            "invalid_type".to_string()
-        )]
-    );
+    assert_eq!(codes(&v.to_string()), vec![("/device/ratings/0/melting/2/current_a".to_string(), "invalid_type".to_string())]);
     let mut v = fuse();
     v["device"]["ratings"][0]["melting"][2]["current_a"] = json!(140);
-    assert_eq!(
-        codes(&v.to_string()),
-        vec![(
-            "/device/ratings/0/melting/2/current_a".to_string(),
-            "not_monotone".to_string()
-        )]
-    );
+    assert_eq!(codes(&v.to_string()), vec![("/device/ratings/0/melting/2/current_a".to_string(), "not_monotone".to_string())]);
 }

@@ -9,20 +9,9 @@ use domain::model::{Library, LibraryKind};
 fn every_item_states_its_source_and_generic_items_say_so() {
     let lib = builtin();
     for f in &lib.fuses {
-        assert!(
-            f.source.contains("Generic") && f.source.contains("NOT a maker"),
-            "{}",
-            f.id
-        );
+        assert!(f.source.contains("Generic") && f.source.contains("NOT a maker"), "{}", f.id);
     }
-    for s in lib
-        .breakers
-        .iter()
-        .map(|b| b.source)
-        .chain(lib.cables.iter().map(|c| c.source))
-        .chain(lib.transformers.iter().map(|t| t.source))
-        .chain(lib.relays.iter().map(|r| r.source))
-    {
+    for s in lib.breakers.iter().map(|b| b.source).chain(lib.cables.iter().map(|c| c.source)).chain(lib.transformers.iter().map(|t| t.source)).chain(lib.relays.iter().map(|r| r.source)) {
         assert!(s.to_lowercase().contains("generic"), "{s}");
     }
 }
@@ -51,11 +40,7 @@ fn pf_allowable_curves_carry_the_repeated_overcurrent_duties() {
             PfType::G => continue,
         };
         let allowed = f.curves.allowable_at(mult * f.rating_a);
-        assert!(
-            allowed > t,
-            "{}: allowable {allowed} s at {mult} × In",
-            f.id
-        );
+        assert!(allowed > t, "{}: allowable {allowed} s at {mult} × In", f.id);
     }
 }
 
@@ -64,23 +49,10 @@ fn pf_curves_are_ordered_allowable_melting_clearing() {
     for f in &builtin().fuses {
         for k in 0..200 {
             let i = f.rating_a * 10f64.powf(k as f64 / 40.0);
-            let (a, mm, m, c) = (
-                f.curves.allowable_at(i),
-                f.curves.minimum_melting(i),
-                f.curves.melting.time_at(i),
-                f.curves.clearing.time_at(i),
-            );
-            assert!(
-                a <= mm || mm.is_infinite(),
-                "{} at {i}: allowable {a} > min melting {mm}",
-                f.id
-            );
+            let (a, mm, m, c) = (f.curves.allowable_at(i), f.curves.minimum_melting(i), f.curves.melting.time_at(i), f.curves.clearing.time_at(i));
+            assert!(a <= mm || mm.is_infinite(), "{} at {i}: allowable {a} > min melting {mm}", f.id);
             assert!(mm <= m || m.is_infinite());
-            assert!(
-                m <= c || c.is_infinite(),
-                "{} at {i}: melting {m} > clearing {c}",
-                f.id
-            );
+            assert!(m <= c || c.is_infinite(), "{} at {i}: melting {m} > clearing {c}", f.id);
         }
         // Below the first catalogue point the fuse never melts.
         assert!(f.curves.melting.time_at(1.9 * f.rating_a).is_infinite());
@@ -90,24 +62,14 @@ fn pf_curves_are_ordered_allowable_melting_clearing() {
 #[test]
 fn breaker_frames_have_ordered_bands_and_the_200_percent_times() {
     let lib = builtin();
-    for id in [
-        "mccb.50af",
-        "mccb.100af",
-        "mccb.225af",
-        "mccb.400af",
-        "mccb.600af",
-        "mccb.800af",
-    ] {
+    for id in ["mccb.50af", "mccb.100af", "mccb.225af", "mccb.400af", "mccb.600af", "mccb.800af"] {
         assert!(lib.breaker(id).is_some(), "{id}");
     }
     for rated in [15.0, 50.0, 100.0, 225.0, 400.0, 800.0] {
         let trip = library::thermal_magnetic_trip(rated, 10.0).unwrap();
         // No trip at 1.05 × In within the conventional time; trip at 2 × In within the table time.
         let b105 = trip.band(1.05 * rated);
-        assert!(
-            b105.min_s >= 3600.0 * (1.0 - 1e-9) && b105.max_s.is_infinite(),
-            "{b105:?}"
-        );
+        assert!(b105.min_s >= 3600.0 * (1.0 - 1e-9) && b105.max_s.is_infinite(), "{b105:?}");
         let b2 = trip.band(2.0 * rated);
         assert!((b2.max_s - library::mccb_max_time_at_200_percent_s(rated)).abs() < 1e-9);
         // Instantaneous ±20 %: may trip from 8 × In, certainly from 12 × In.
@@ -131,11 +93,7 @@ fn cables_carry_case_b_data_and_the_withstand_of_section_6() {
     // §6: CVT 38 mm² withstands 0.168 s at 12.43 kA; 22 mm² 0.056 s (0.5 %).
     let w = |id: &str| {
         let c = lib.cable(id).unwrap();
-        CableWithstand {
-            k: c.withstand_k,
-            size_mm2: c.size_mm2,
-        }
-        .time_at(12_430.0)
+        CableWithstand { k: c.withstand_k, size_mm2: c.size_mm2 }.time_at(12_430.0)
     };
     assert!((w("cable.cvt.38") / 0.168 - 1.0).abs() < 5e-3);
     assert!((w("cable.cvt.22") / 0.056 - 1.0).abs() < 5e-3);
@@ -146,10 +104,7 @@ fn cables_carry_case_b_data_and_the_withstand_of_section_6() {
         assert!(lib.cable(&format!("cable.cvt.{s}")).is_some());
         assert!(lib.cable(&format!("cable.cv.{s}")).is_some());
     }
-    assert_eq!(
-        lib.cable_by_size("cv-3c", 38.0).map(|c| c.id.as_str()),
-        Some("cable.cv.38")
-    );
+    assert_eq!(lib.cable_by_size("cv-3c", 38.0).map(|c| c.id.as_str()), Some("cable.cv.38"));
 }
 
 #[test]
@@ -158,16 +113,10 @@ fn transformer_sizes_and_case_b_impedance() {
     let t = lib.transformer("tr.3ph.500kva").unwrap();
     assert_eq!((t.r_percent, t.x_percent, t.rated_kva), (1.2, 4.0, 500.0));
     for kva in [50, 75, 100, 150, 200, 300, 500, 750, 1000, 1500, 2000] {
-        assert!(lib.contains(
-            LibraryKind::Transformer,
-            &format!("tr.3ph.{kva}kva").as_str().into()
-        ));
+        assert!(lib.contains(LibraryKind::Transformer, &format!("tr.3ph.{kva}kva").as_str().into()));
     }
     for kva in [10, 20, 30, 50, 75, 100, 150, 200, 300, 500] {
-        assert!(lib.contains(
-            LibraryKind::Transformer,
-            &format!("tr.1ph.{kva}kva").as_str().into()
-        ));
+        assert!(lib.contains(LibraryKind::Transformer, &format!("tr.1ph.{kva}kva").as_str().into()));
     }
     assert!(!lib.contains(LibraryKind::Transformer, &"tr.3ph.499kva".into()));
 }

@@ -9,13 +9,7 @@ use domain::model::parse_project;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-const SAMPLES: [&str; 5] = [
-    "case_a.json",
-    "case_b.json",
-    "pfs_300kva.json",
-    "cb_multi.json",
-    "bad_coordination.json",
-];
+const SAMPLES: [&str; 5] = ["case_a.json", "case_b.json", "pfs_300kva.json", "cb_multi.json", "bad_coordination.json"];
 
 fn fixture(name: &str) -> Value {
     let path = format!("{}/../../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -30,18 +24,10 @@ fn library_fixed_fields() -> Vec<(&'static str, String)> {
         for (i, d) in v["devices"].as_array().unwrap().iter().enumerate() {
             let has_ref = |p: &str| d.pointer(p).is_some_and(|r| r.is_string());
             match d["type"].as_str().unwrap() {
-                "cable" if has_ref("/library_ref") => {
-                    out.push((s, format!("/devices/{i}/size_mm2")))
-                }
-                "lv_breaker" if has_ref("/library_ref") => {
-                    out.push((s, format!("/devices/{i}/frame_a")))
-                }
-                "transformer" if has_ref("/library_ref") => {
-                    out.push((s, format!("/devices/{i}/rated_kva")))
-                }
-                "lbs_pf" if has_ref("/fuse/library_ref") => {
-                    out.push((s, format!("/devices/{i}/fuse/rating_a")))
-                }
+                "cable" if has_ref("/library_ref") => out.push((s, format!("/devices/{i}/size_mm2"))),
+                "lv_breaker" if has_ref("/library_ref") => out.push((s, format!("/devices/{i}/frame_a"))),
+                "transformer" if has_ref("/library_ref") => out.push((s, format!("/devices/{i}/rated_kva"))),
+                "lbs_pf" if has_ref("/fuse/library_ref") => out.push((s, format!("/devices/{i}/fuse/rating_a"))),
                 _ => {}
             }
         }
@@ -72,11 +58,7 @@ fn relays() -> Vec<(&'static str, String)> {
 #[test]
 fn the_samples_have_library_references_to_mutate() {
     // The suite below is only as good as the fields it can mutate.
-    assert!(
-        library_fixed_fields().len() >= 6,
-        "{:?}",
-        library_fixed_fields()
-    );
+    assert!(library_fixed_fields().len() >= 6, "{:?}", library_fixed_fields());
     assert!(relays().len() >= 4);
 }
 

@@ -11,36 +11,21 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 
 fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: 32,
-        ..ProptestConfig::default()
-    }
+    ProptestConfig { cases: 32, ..ProptestConfig::default() }
 }
 
 /// HV relay over LV main pairs of the samples: (sample, relay, LV main), each warning only
 /// for its instantaneous element with a time-element ratio of at most 1.53 (case B 1.525,
 /// cb_multi 1.164 and 1.36; see rules_pairs.rs).
-const LV_MAIN_PAIRS: [(&str, &str, &str); 3] = [
-    ("case_b.json", "VCB1", "ACB1"),
-    ("cb_multi.json", "VCB_TR1", "ACB1"),
-    ("cb_multi.json", "VCB_TR2", "ACB2"),
-];
+const LV_MAIN_PAIRS: [(&str, &str, &str); 3] =
+    [("case_b.json", "VCB1", "ACB1"), ("cb_multi.json", "VCB_TR1", "ACB1"), ("cb_multi.json", "VCB_TR2", "ACB2")];
 
 fn assert_time_element_fails(v: &Value, relay: &str, lv: &str) {
     let a = run(v);
     let c = find(&a, "ocr_vs_lv_main", &[relay, lv]);
     assert_eq!(c.status, Status::Fail, "{}", c.message_en);
-    assert!(
-        c.message_en.starts_with("the time element of"),
-        "{}",
-        c.message_en
-    );
-    assert!(
-        c.worst_margin
-            .and_then(|m| m.value)
-            .is_some_and(|r| r < 1.0),
-        "{c:#?}"
-    );
+    assert!(c.message_en.starts_with("the time element of"), "{}", c.message_en);
+    assert!(c.worst_margin.and_then(|m| m.value).is_some_and(|r| r < 1.0), "{c:#?}");
 }
 
 proptest! {

@@ -12,17 +12,17 @@ use proptest::prelude::*;
 use serde_json::Value;
 
 mod mutate;
-use mutate::{device as dev, fixture, run};
+use mutate::{fixture, device as dev, run};
 
 const SQRT3: f64 = 1.732_050_807_568_877_2;
+
+
+
 
 /// The rule's result for exactly these devices is a failure.
 fn fails(v: &Value, rule: &str, devices: &[&str]) -> Result<(), TestCaseError> {
     let a = run(v);
-    let c = a
-        .checks
-        .iter()
-        .find(|c| c.rule == rule && c.devices == devices);
+    let c = a.checks.iter().find(|c| c.rule == rule && c.devices == devices);
     prop_assert!(c.is_some(), "no {} {:?}", rule, devices);
     let c = c.unwrap();
     prop_assert_eq!(c.status, Status::Fail, "{}", c.message_en);
@@ -39,19 +39,13 @@ fn cap(kvar: f64) -> f64 {
     hv(kvar) / 0.94
 }
 
-const PF_RATINGS: [f64; 14] = [
-    3.0, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0, 60.0, 75.0, 100.0, 125.0, 150.0, 200.0,
-];
+const PF_RATINGS: [f64; 14] = [3.0, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0, 60.0, 75.0, 100.0, 125.0, 150.0, 200.0];
 
 /// (sample, fuse id, current it must carry by its type).
 fn fuses() -> Vec<(&'static str, &'static str, f64)> {
     vec![
         // T main: 200 kVA 3φ + 100 kVA 1φ + 50 kvar × 1.35.
-        (
-            "pfs_300kva.json",
-            "LBS_MAIN",
-            hv(200.0) + 100_000.0 / 6600.0 + 1.35 * cap(50.0),
-        ),
+        ("pfs_300kva.json", "LBS_MAIN", hv(200.0) + 100_000.0 / 6600.0 + 1.35 * cap(50.0)),
         // C fuses: the banks' rated current.
         ("pfs_300kva.json", "PF_SC", cap(50.0)),
         ("cb_multi.json", "PF_SC", cap(150.0)),

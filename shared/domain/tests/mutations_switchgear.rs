@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 
 mod mutate;
-use mutate::{device, find, fixture as sample, run};
+use mutate::{fixture as sample, device, run, find};
 
 const CASES: u32 = 32;
 
@@ -24,10 +24,12 @@ const SAMPLES: [(&str, &str); 5] = [
 /// Samples whose service-point switch is a PAS/UGS with SO lock and a utility OCR.
 const GROUND_SWITCH_SAMPLES: [usize; 4] = [1, 2, 3, 4];
 
+
+
+
+
 fn margin(c: &CheckResult) -> f64 {
-    c.worst_margin
-        .and_then(|m| m.value)
-        .unwrap_or_else(|| panic!("no margin: {c:#?}"))
+    c.worst_margin.and_then(|m| m.value).unwrap_or_else(|| panic!("no margin: {c:#?}"))
 }
 
 /// Ids of the switching devices whose duty is checked (VCB, LBS + PF, PAS/UGS).
@@ -44,23 +46,14 @@ fn switching_devices(v: &Value) -> Vec<String> {
 /// The short-time rating (kA, s) a device is judged with: its own or the documented default
 /// (PAS/UGS and LBS 12.5 kA; VCB its breaking current; 1 s).
 fn short_time_rating(d: &Value) -> (f64, f64) {
-    let default_ka = if d["type"] == "vcb" {
-        d["breaking_capacity_ka"].as_f64().unwrap()
-    } else {
-        12.5
-    };
-    (
-        d["short_time_ka"].as_f64().unwrap_or(default_ka),
-        d["short_time_s"].as_f64().unwrap_or(1.0),
-    )
+    let default_ka = if d["type"] == "vcb" { d["breaking_capacity_ka"].as_f64().unwrap() } else { 12.5 };
+    (d["short_time_ka"].as_f64().unwrap_or(default_ka), d["short_time_s"].as_f64().unwrap_or(1.0))
 }
 
 /// Where the utility's OCR certainly operates: time-element pickup + 10 %, A.
 fn utility_certain_a(v: &Value) -> f64 {
     let o = &v["utility"]["ocr"];
-    o["tap_a"].as_f64().unwrap() * o["ct_primary_a"].as_f64().unwrap()
-        / o["ct_secondary_a"].as_f64().unwrap()
-        * 1.1
+    o["tap_a"].as_f64().unwrap() * o["ct_primary_a"].as_f64().unwrap() / o["ct_secondary_a"].as_f64().unwrap() * 1.1
 }
 
 #[test]
@@ -79,14 +72,7 @@ fn every_sample_passes_the_new_rules() {
     for (name, _) in SAMPLES {
         let a = run(&sample(name));
         for c in a.checks.iter().filter(|c| rules.contains(&c.rule)) {
-            assert_eq!(
-                c.status,
-                Status::Pass,
-                "{name}: {} {:?}: {}",
-                c.rule,
-                c.devices,
-                c.message_en
-            );
+            assert_eq!(c.status, Status::Pass, "{name}: {} {:?}: {}", c.rule, c.devices, c.message_en);
         }
     }
 }

@@ -6,54 +6,38 @@ use domain::checks::{CheckResult, Status};
 use serde_json::json;
 
 mod mutate;
-use mutate::{device, find, fixture as sample, run};
+use mutate::{fixture as sample, device, run, find};
+
+
+
+
 
 fn seconds(c: &CheckResult) -> f64 {
-    c.worst_margin
-        .and_then(|m| m.value)
-        .unwrap_or_else(|| panic!("no margin: {c:#?}"))
+    c.worst_margin.and_then(|m| m.value).unwrap_or_else(|| panic!("no margin: {c:#?}"))
 }
 
 #[test]
 fn a_service_point_switch_without_a_ground_relay_fails() {
     // case_b: PAS with DGR at the service point.
     let v = sample("case_b.json");
-    assert_eq!(
-        find(&run(&v), "service_ground_relay", &["PAS"]).status,
-        Status::Pass
-    );
+    assert_eq!(find(&run(&v), "service_ground_relay", &["PAS"]).status, Status::Pass);
     // The same PAS without its DGR: a ground fault on the site trips the utility's feeder.
     let mut bad = v.clone();
-    device(&mut bad, "PAS")
-        .as_object_mut()
-        .unwrap()
-        .remove("ground_relay");
+    device(&mut bad, "PAS").as_object_mut().unwrap().remove("ground_relay");
     let a = run(&bad);
     let c = find(&a, "service_ground_relay", &["PAS"]);
     assert_eq!(c.status, Status::Fail, "{}", c.message_en);
     // …and the lead-in cable behind it is in no ground relay's zone.
-    assert_eq!(
-        find(&a, "ground_relay_coverage", &["C1"]).status,
-        Status::Fail
-    );
+    assert_eq!(find(&a, "ground_relay_coverage", &["C1"]).status, Status::Fail);
 }
 
 #[test]
 fn case_a_has_its_ground_relay_on_the_service_point_vcb() {
     let v = sample("case_a.json");
-    assert_eq!(
-        find(&run(&v), "service_ground_relay", &["VCB1"]).status,
-        Status::Pass
-    );
+    assert_eq!(find(&run(&v), "service_ground_relay", &["VCB1"]).status, Status::Pass);
     let mut bad = v.clone();
-    device(&mut bad, "VCB1")
-        .as_object_mut()
-        .unwrap()
-        .remove("ground_relay");
-    assert_eq!(
-        find(&run(&bad), "service_ground_relay", &["VCB1"]).status,
-        Status::Fail
-    );
+    device(&mut bad, "VCB1").as_object_mut().unwrap().remove("ground_relay");
+    assert_eq!(find(&run(&bad), "service_ground_relay", &["VCB1"]).status, Status::Fail);
 }
 
 #[test]
@@ -62,10 +46,7 @@ fn a_ground_relay_after_the_lead_in_cable_leaves_the_cable_uncovered() {
     // (the first one met from the utility bus) still has its DGR, but C1 lies between the
     // utility bus and that relay: a ground fault on it trips the utility.
     let v = sample("case_b.json");
-    assert_eq!(
-        find(&run(&v), "ground_relay_coverage", &["PAS", "C1"]).status,
-        Status::Pass
-    );
+    assert_eq!(find(&run(&v), "ground_relay_coverage", &["PAS", "C1"]).status, Status::Pass);
     let mut bad = v.clone();
     let c1 = device(&mut bad, "C1");
     c1["from"] = json!("SP");
@@ -74,10 +55,7 @@ fn a_ground_relay_after_the_lead_in_cable_leaves_the_cable_uncovered() {
     pas["from"] = json!("P1");
     pas["to"] = json!("HV");
     let a = run(&bad);
-    assert_eq!(
-        find(&a, "service_ground_relay", &["PAS"]).status,
-        Status::Pass
-    );
+    assert_eq!(find(&a, "service_ground_relay", &["PAS"]).status, Status::Pass);
     let c = find(&a, "ground_relay_coverage", &["C1"]);
     assert_eq!(c.status, Status::Fail, "{}", c.message_en);
 }
@@ -85,24 +63,14 @@ fn a_ground_relay_after_the_lead_in_cable_leaves_the_cable_uncovered() {
 #[test]
 fn a_documented_exemption_turns_the_failure_into_a_warning_quoting_it() {
     let mut v = sample("case_b.json");
-    device(&mut v, "PAS")
-        .as_object_mut()
-        .unwrap()
-        .remove("ground_relay");
+    device(&mut v, "PAS").as_object_mut().unwrap().remove("ground_relay");
     let reason = "電力会社の指示により受電点の地絡保護は配電線側で行う";
     v["settings"] = json!({ "ground_protection_exemption": reason });
     let a = run(&v);
-    for (rule, devices) in [
-        ("service_ground_relay", &["PAS"][..]),
-        ("ground_relay_coverage", &["C1"]),
-    ] {
+    for (rule, devices) in [("service_ground_relay", &["PAS"][..]), ("ground_relay_coverage", &["C1"])] {
         let c = find(&a, rule, devices);
         assert_eq!(c.status, Status::Warning, "{rule}: {}", c.message_en);
-        assert!(
-            c.message_ja.contains(reason) && c.message_en.contains(reason),
-            "{rule}: {}",
-            c.message_en
-        );
+        assert!(c.message_ja.contains(reason) && c.message_en.contains(reason), "{rule}: {}", c.message_en);
     }
 }
 
@@ -121,14 +89,8 @@ fn customer_dgr_voltage_above_the_utility_s_fails() {
     assert!((seconds(&c) - 7.5 / 10.0).abs() < 1e-9);
     // The utility's V0 unknown: a warning, never a pass.
     let mut unknown = v.clone();
-    unknown["utility"]["ground_relay"]
-        .as_object_mut()
-        .unwrap()
-        .remove("voltage_percent");
-    assert_eq!(
-        find(&run(&unknown), "dgr_voltage", &["utility", "PAS"]).status,
-        Status::Warning
-    );
+    unknown["utility"]["ground_relay"].as_object_mut().unwrap().remove("voltage_percent");
+    assert_eq!(find(&run(&unknown), "dgr_voltage", &["utility", "PAS"]).status, Status::Warning);
 }
 
 #[test]
@@ -138,21 +100,13 @@ fn a_downstream_ground_relay_slower_than_the_upstream_fails() {
     let v = sample("cb_multi.json");
     let c = find(&run(&v), "ground_series", &["UGS", "VCB_MAIN"]).clone();
     assert_eq!(c.status, Status::Pass, "{}", c.message_en);
-    assert!(
-        (seconds(&c) - (0.27 - 0.16)).abs() < 1e-9,
-        "{}",
-        seconds(&c)
-    );
+    assert!((seconds(&c) - (0.27 - 0.16)).abs() < 1e-9, "{}", seconds(&c));
     // VCB_MAIN at 0.3 s (the sample's old setting): latest 0.38 s after the UGS's 0.27 s.
     let mut bad = v.clone();
     device(&mut bad, "VCB_MAIN")["ground_relay"]["time_s"] = json!(0.3);
     let c = find(&run(&bad), "ground_series", &["UGS", "VCB_MAIN"]).clone();
     assert_eq!(c.status, Status::Fail, "{}", c.message_en);
-    assert!(
-        (seconds(&c) - (0.27 - 0.38)).abs() < 1e-9,
-        "{}",
-        seconds(&c)
-    );
+    assert!((seconds(&c) - (0.27 - 0.38)).abs() < 1e-9, "{}", seconds(&c));
     // A downstream pickup above the upstream's: 0.4 A > 0.2 A.
     let mut bad = v.clone();
     device(&mut bad, "VCB_MAIN")["ground_relay"]["current_a"] = json!(0.4);
@@ -171,10 +125,7 @@ fn a_customer_ground_relay_slower_than_the_utility_fails() {
     // 0.8 s: latest 0.88 s > 0.81 s.
     let mut bad = v.clone();
     device(&mut bad, "PAS")["ground_relay"]["time_s"] = json!(0.8);
-    assert_eq!(
-        find(&run(&bad), "ground_vs_utility", &["utility", "PAS"]).status,
-        Status::Fail
-    );
+    assert_eq!(find(&run(&bad), "ground_vs_utility", &["utility", "PAS"]).status, Status::Fail);
 }
 
 #[test]
@@ -182,12 +133,8 @@ fn a_non_directional_gr_on_a_long_cable_needs_a_dgr() {
     // pfs_300kva with a GR instead of the DGR: 60 m of CVT 38 mm² charge far below the
     // 0.18 A lowest pickup; 400 m (≈ 0.46 A at 50 Hz) reach it.
     let mut v = sample("pfs_300kva.json");
-    device(&mut v, "PAS")["ground_relay"] =
-        json!({ "kind": "gr", "current_a": 0.2, "time_s": 0.2 });
-    assert_eq!(
-        find(&run(&v), "dgr_required", &["PAS"]).status,
-        Status::Pass
-    );
+    device(&mut v, "PAS")["ground_relay"] = json!({ "kind": "gr", "current_a": 0.2, "time_s": 0.2 });
+    assert_eq!(find(&run(&v), "dgr_required", &["PAS"]).status, Status::Pass);
     device(&mut v, "C_IN")["length_m"] = json!(400);
     let c = find(&run(&v), "dgr_required", &["PAS"]).clone();
     assert_eq!(c.status, Status::Fail, "{}", c.message_en);

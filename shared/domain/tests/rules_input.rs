@@ -16,12 +16,7 @@ fn fixture(name: &str) -> Value {
 }
 
 fn device_index(v: &Value, id: &str) -> usize {
-    v["devices"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .position(|d| d["id"] == id)
-        .unwrap_or_else(|| panic!("no device {id}"))
+    v["devices"].as_array().unwrap().iter().position(|d| d["id"] == id).unwrap_or_else(|| panic!("no device {id}"))
 }
 
 fn errors(v: &Value) -> Vec<ValidationError> {
@@ -30,10 +25,7 @@ fn errors(v: &Value) -> Vec<ValidationError> {
 
 fn assert_refused(v: &Value, pointer: &str, code: &str) {
     let errs = errors(v);
-    assert!(
-        errs.iter().any(|e| e.pointer == pointer && e.code == code),
-        "expected {code} at {pointer}, got {errs:#?}"
-    );
+    assert!(errs.iter().any(|e| e.pointer == pointer && e.code == code), "expected {code} at {pointer}, got {errs:#?}");
 }
 
 fn assert_valid(v: &Value) {
@@ -66,11 +58,7 @@ fn a_breaker_rating_the_frame_is_not_made_in_is_refused() {
     let mut v = fixture("cb_multi.json");
     let i = device_index(&v, "MCCB1");
     v["devices"][i]["rated_current_a"] = json!(210);
-    assert_refused(
-        &v,
-        &format!("/devices/{i}/rated_current_a"),
-        "library_mismatch",
-    );
+    assert_refused(&v, &format!("/devices/{i}/rated_current_a"), "library_mismatch");
     // An ACB item is made in its frame rating only: a 1 000 AF ACB item declared as MCCB.
     let mut v = fixture("cb_multi.json");
     let i = device_index(&v, "ACB2");
@@ -101,17 +89,9 @@ fn a_fuse_or_relay_that_disagrees_with_its_library_item_is_refused() {
     assert_valid(&v);
     // … the T 30 A item does not: the curves would be a 30 A fuse's under a 40 A label.
     v["devices"][i]["fuse"]["library_ref"] = json!("pf.t.30a");
-    assert_refused(
-        &v,
-        &format!("/devices/{i}/fuse/rating_a"),
-        "library_mismatch",
-    );
+    assert_refused(&v, &format!("/devices/{i}/fuse/rating_a"), "library_mismatch");
     v["devices"][i]["fuse"]["library_ref"] = json!("pf.c.40a");
-    assert_refused(
-        &v,
-        &format!("/devices/{i}/fuse/fuse_type"),
-        "library_mismatch",
-    );
+    assert_refused(&v, &format!("/devices/{i}/fuse/fuse_type"), "library_mismatch");
 
     let mut v = fixture("case_b.json");
     let i = device_index(&v, "VCB1");
@@ -140,18 +120,10 @@ fn an_instantaneous_element_slower_than_real_relays_is_refused() {
     v["devices"][i]["ocr"]["instantaneous_time_s"] = json!(0.05);
     assert_valid(&v);
     v["devices"][i]["ocr"]["instantaneous_time_s"] = json!(0.3);
-    assert_refused(
-        &v,
-        &format!("/devices/{i}/ocr/instantaneous_time_s"),
-        "out_of_range",
-    );
+    assert_refused(&v, &format!("/devices/{i}/ocr/instantaneous_time_s"), "out_of_range");
     // 0 s would make the instantaneous element faster than any breaker can see it.
     v["devices"][i]["ocr"]["instantaneous_time_s"] = json!(0.0);
-    assert_refused(
-        &v,
-        &format!("/devices/{i}/ocr/instantaneous_time_s"),
-        "out_of_range",
-    );
+    assert_refused(&v, &format!("/devices/{i}/ocr/instantaneous_time_s"), "out_of_range");
 }
 
 #[test]
@@ -167,17 +139,9 @@ fn a_zero_margin_is_refused_and_a_small_one_is_reported() {
     // 0.1 s is below the customary 0.2–0.3 s: accepted, but reported on the project.
     v["settings"] = json!({"margin_s": 0.1});
     let a = run(&v);
-    let w = a
-        .checks
-        .iter()
-        .find(|c| c.rule == "study_settings")
-        .expect("reported");
+    let w = a.checks.iter().find(|c| c.rule == "study_settings").expect("reported");
     assert_eq!(w.status, Status::Warning);
-    assert!(
-        w.message_en.contains("/settings/margin_s"),
-        "{}",
-        w.message_en
-    );
+    assert!(w.message_en.contains("/settings/margin_s"), "{}", w.message_en);
     assert_eq!(w.worst_margin.and_then(|m| m.value), Some(0.1));
 }
 
@@ -188,32 +152,19 @@ fn an_inrush_far_below_the_customary_one_is_reported() {
     let mut v = fixture("case_b.json");
     v["settings"] = json!({"inrush_multiple": 3});
     let a = run(&v);
-    assert!(a.checks.iter().any(|c| c.rule == "study_settings"
-        && c.status == Status::Warning
-        && c.message_en.contains("/settings/inrush_multiple")));
+    assert!(a.checks.iter().any(|c| c.rule == "study_settings" && c.status == Status::Warning && c.message_en.contains("/settings/inrush_multiple")));
     // Per transformer: 5 × for 0.05 s.
     let mut v = fixture("case_b.json");
     let i = device_index(&v, "TR1");
     v["devices"][i]["inrush"] = json!({"multiple": 5, "duration_s": 0.05});
     let a = run(&v);
-    let w = a
-        .checks
-        .iter()
-        .find(|c| c.rule == "study_settings")
-        .expect("reported");
+    let w = a.checks.iter().find(|c| c.rule == "study_settings").expect("reported");
     assert_eq!(w.devices, vec!["TR1".to_string()]);
     // A withstand more generous than JIS (40 × for 3 s).
     let mut v = fixture("case_b.json");
-    v["settings"] =
-        json!({"transformer_withstand_multiple": 40, "transformer_withstand_duration_s": 3});
+    v["settings"] = json!({"transformer_withstand_multiple": 40, "transformer_withstand_duration_s": 3});
     let a = run(&v);
-    assert_eq!(
-        a.checks
-            .iter()
-            .filter(|c| c.rule == "study_settings")
-            .count(),
-        2
-    );
+    assert_eq!(a.checks.iter().filter(|c| c.rule == "study_settings").count(), 2);
 }
 
 #[test]
@@ -223,11 +174,7 @@ fn an_implausibly_fast_breaker_is_reported() {
     let i = device_index(&v, "VCB1");
     v["devices"][i]["ocr"]["breaker_time_s"] = json!(0.01);
     let a = run(&v);
-    let w = a
-        .checks
-        .iter()
-        .find(|c| c.rule == "study_settings")
-        .expect("reported");
+    let w = a.checks.iter().find(|c| c.rule == "study_settings").expect("reported");
     assert_eq!(w.devices, vec!["VCB1".to_string()]);
 }
 
@@ -240,11 +187,7 @@ fn the_fault_basis_of_the_duty_checks_is_a_project_setting() {
     v["devices"][i]["breaking_capacity_ka"] = json!(31);
     let status = |v: &Value| {
         let a = run(v);
-        a.checks
-            .iter()
-            .find(|c| c.rule == "breaking_capacity" && c.devices == ["ACB1"])
-            .map(|c| c.status)
-            .unwrap()
+        a.checks.iter().find(|c| c.rule == "breaking_capacity" && c.devices == ["ACB1"]).map(|c| c.status).unwrap()
     };
     assert_eq!(status(&v), Status::Pass);
     v["settings"] = json!({"fault_basis": "iec_max"});
@@ -255,10 +198,7 @@ fn the_fault_basis_of_the_duty_checks_is_a_project_setting() {
     assert_eq!(status(&v), Status::Pass);
     v["settings"] = json!({"fault_basis": "iec"});
     let errs = errors(&v);
-    assert!(
-        errs.iter().any(|e| e.pointer == "/settings/fault_basis"),
-        "{errs:#?}"
-    );
+    assert!(errs.iter().any(|e| e.pointer == "/settings/fault_basis"), "{errs:#?}");
 }
 
 #[test]
@@ -267,11 +207,7 @@ fn a_ground_protection_exemption_must_say_why() {
     v["settings"] = json!({"ground_protection_exemption": "  "});
     assert_refused(&v, "/settings/ground_protection_exemption", "empty");
     v["settings"] = json!({"ground_protection_exemption": "utility\u{0007}"});
-    assert_refused(
-        &v,
-        "/settings/ground_protection_exemption",
-        "control_character",
-    );
+    assert_refused(&v, "/settings/ground_protection_exemption", "control_character");
 }
 
 #[test]
@@ -285,9 +221,5 @@ fn a_capacitor_may_state_the_voltage_its_series_reactor_raises_it_to() {
     assert_valid(&v);
     // … refused without it: a 7.6 kV bank on a 6.6 kV bus without a reactor is not this bank.
     v["devices"][i]["reactor_percent"] = json!(0);
-    assert_refused(
-        &v,
-        &format!("/devices/{i}/rated_voltage_v"),
-        "voltage_mismatch",
-    );
+    assert_refused(&v, &format!("/devices/{i}/rated_voltage_v"), "voltage_mismatch");
 }

@@ -29,40 +29,21 @@ fn close(a: f64, b: f64) -> bool {
 fn the_hand_calculated_fault_is_the_engines() {
     let f = main_fault_a();
     assert!((f - 11_573.6).abs() < 0.5, "{f}");
-    let c = find(
-        &run(&fixture("cb_multi.json")),
-        "ct_overcurrent_constant",
-        &["VCB_MAIN", "AM"],
-    )
-    .clone();
-    assert!(
-        close(c.at_current_a.unwrap(), f),
-        "{:?} vs {f}",
-        c.at_current_a
-    );
+    let c = find(&run(&fixture("cb_multi.json")), "ct_overcurrent_constant", &["VCB_MAIN", "AM"]).clone();
+    assert!(close(c.at_current_a.unwrap(), f), "{:?} vs {f}", c.at_current_a);
 }
 
 #[test]
 fn the_burden_correction_is_the_textbook_formula() {
     // n' = n (Sn + Sct) / (Sb + Sct): 10 × (40 + 2.5) / (2.5 + 2.5) = 85.
-    assert!(
-        (effective_overcurrent_constant(10.0, 40.0, Some(2.5), Some(2.5)) - 85.0).abs() < 1e-12
-    );
+    assert!((effective_overcurrent_constant(10.0, 40.0, Some(2.5), Some(2.5)) - 85.0).abs() < 1e-12);
     // 10 × (15 + 2.5) / (2.5 + 2.5) = 35.
-    assert!(
-        (effective_overcurrent_constant(10.0, 15.0, Some(2.5), Some(2.5)) - 35.0).abs() < 1e-12
-    );
+    assert!((effective_overcurrent_constant(10.0, 15.0, Some(2.5), Some(2.5)) - 35.0).abs() < 1e-12);
     // Without the internal burden: a burden above the rating lowers n (10 × 40/50 = 8) …
     assert!((effective_overcurrent_constant(10.0, 40.0, None, Some(50.0)) - 8.0).abs() < 1e-12);
     // … a burden below it earns no credit, and without a connected burden n stays.
-    assert_eq!(
-        effective_overcurrent_constant(10.0, 40.0, None, Some(5.0)),
-        10.0
-    );
-    assert_eq!(
-        effective_overcurrent_constant(10.0, 40.0, Some(2.5), None),
-        10.0
-    );
+    assert_eq!(effective_overcurrent_constant(10.0, 40.0, None, Some(5.0)), 10.0);
+    assert_eq!(effective_overcurrent_constant(10.0, 40.0, Some(2.5), None), 10.0);
 }
 
 #[test]
@@ -72,18 +53,8 @@ fn the_main_ct_passes_with_its_light_burden() {
     let a = run(&fixture("cb_multi.json"));
     let c = find(&a, "ct_overcurrent_constant", &["VCB_MAIN", "AM"]);
     assert_eq!(c.status, Status::Pass, "{}", c.message_en);
-    assert!(
-        close(margin(c), 85.0 / (main_fault_a() / 150.0)),
-        "{}",
-        margin(c)
-    );
-    assert!(
-        c.message_en.contains("n' = 10×(40+2.5)/(2.5+2.5)")
-            && c.message_ja.contains("実効過電流定数 85"),
-        "{}\n{}",
-        c.message_en,
-        c.message_ja
-    );
+    assert!(close(margin(c), 85.0 / (main_fault_a() / 150.0)), "{}", margin(c));
+    assert!(c.message_en.contains("n' = 10×(40+2.5)/(2.5+2.5)") && c.message_ja.contains("実効過電流定数 85"), "{}\n{}", c.message_en, c.message_ja);
 }
 
 #[test]
@@ -95,17 +66,9 @@ fn a_ct_whose_overcurrent_constant_is_too_low_fails() {
     let a = run(&v);
     let c = find(&a, "ct_overcurrent_constant", &["VCB_MAIN", "AM"]);
     assert_eq!(c.status, Status::Fail, "{}", c.message_en);
-    assert!(
-        close(margin(c), 35.0 / (main_fault_a() / 150.0)),
-        "{}",
-        margin(c)
-    );
+    assert!(close(margin(c), 35.0 / (main_fault_a() / 150.0)), "{}", margin(c));
     assert!((margin(c) - 0.4536).abs() < 1e-4);
-    assert!(
-        c.message_en.contains("too low") && c.message_ja.contains("過電流定数不足"),
-        "{}",
-        c.message_en
-    );
+    assert!(c.message_en.contains("too low") && c.message_ja.contains("過電流定数不足"), "{}", c.message_en);
     // It is the only failure the mistake makes.
     assert_eq!(a.summary.fail, 1, "{}", mutate::listing(&a));
 
@@ -113,18 +76,11 @@ fn a_ct_whose_overcurrent_constant_is_too_low_fails() {
     let mut v = fixture("cb_multi.json");
     let ct = &mut device(&mut v, "VCB_MAIN")["ct"];
     ct.as_object_mut().unwrap().remove("relay_burden_va");
-    device(&mut v, "AM")
-        .as_object_mut()
-        .unwrap()
-        .remove("current_burden_va");
+    device(&mut v, "AM").as_object_mut().unwrap().remove("current_burden_va");
     let a = run(&v);
     let c = find(&a, "ct_overcurrent_constant", &["VCB_MAIN"]);
     assert_eq!(c.status, Status::Fail, "{}", c.message_en);
-    assert!(
-        close(margin(c), 10.0 / (main_fault_a() / 150.0)),
-        "{}",
-        margin(c)
-    );
+    assert!(close(margin(c), 10.0 / (main_fault_a() / 150.0)), "{}", margin(c));
 }
 
 #[test]
@@ -138,16 +94,9 @@ fn on_the_instantaneous_basis_the_ct_need_only_reach_the_instantaneous_pickup() 
     let mut settings = CheckSettings::from_project(&p);
     settings.instrument_transformers.ct_basis = CtBasis::Instantaneous;
     let checks = run_checks(&p, &sc, &settings);
-    let c = checks
-        .iter()
-        .find(|c| c.rule == "ct_overcurrent_constant")
-        .unwrap();
+    let c = checks.iter().find(|c| c.rule == "ct_overcurrent_constant").unwrap();
     assert_eq!(c.status, Status::Pass, "{}", c.message_en);
-    assert!(
-        close(margin(c), 35.0 / (1650.0 * 1.15 / 150.0)),
-        "{}",
-        margin(c)
-    );
+    assert!(close(margin(c), 35.0 / (1650.0 * 1.15 / 150.0)), "{}", margin(c));
     assert!(close(c.at_current_a.unwrap(), 1897.5));
 }
 
@@ -158,21 +107,13 @@ fn the_overcurrent_strength_must_carry_the_fault() {
     let a = run(&fixture("cb_multi.json"));
     let c = find(&a, "ct_overcurrent_strength", &["VCB_MAIN"]);
     assert_eq!(c.status, Status::Pass, "{}", c.message_en);
-    assert!(
-        close(margin(c), 150.0 / (main_fault_a() / 150.0)),
-        "{}",
-        margin(c)
-    );
+    assert!(close(margin(c), 150.0 / (main_fault_a() / 150.0)), "{}", margin(c));
     // A 75 × CT (11.25 kA) is below the fault: 75 / 77.16 = 0.972.
     let mut v = fixture("cb_multi.json");
     device(&mut v, "VCB_MAIN")["ct"]["overcurrent_strength"] = json!(75);
     let c = find(&run(&v), "ct_overcurrent_strength", &["VCB_MAIN"]).clone();
     assert_eq!(c.status, Status::Fail, "{}", c.message_en);
-    assert!(
-        close(margin(&c), 75.0 / (main_fault_a() / 150.0)),
-        "{}",
-        margin(&c)
-    );
+    assert!(close(margin(&c), 75.0 / (main_fault_a() / 150.0)), "{}", margin(&c));
 }
 
 #[test]
@@ -187,12 +128,7 @@ fn connected_burdens_must_stay_within_the_rated_burden() {
         ("ct_burden", &["VCT", "WH"], 15.0 / 1.0),
     ] {
         let c = find(&a, rule, devices);
-        assert_eq!(
-            c.status,
-            Status::Pass,
-            "{rule} {devices:?}: {}",
-            c.message_en
-        );
+        assert_eq!(c.status, Status::Pass, "{rule} {devices:?}: {}", c.message_en);
         assert!(close(margin(c), ratio), "{rule} {devices:?}: {}", margin(c));
     }
     // An ammeter of 38.5 VA (an old moving-iron meter on a long run): 2 + 38.5 = 40.5 VA > 40.
@@ -214,17 +150,10 @@ fn a_vt_needs_a_primary_fuse_that_breaks_its_bus_fault() {
     // VT1's 1 A fuse breaks 40 kA against 11.57 kA at HV_DS: 40 000 / 11 573.6 = 3.456.
     let c = find(&run(&fixture("cb_multi.json")), "vt_fuse", &["VT1"]).clone();
     assert_eq!(c.status, Status::Pass, "{}", c.message_en);
-    assert!(
-        close(margin(&c), 40_000.0 / main_fault_a()),
-        "{}",
-        margin(&c)
-    );
+    assert!(close(margin(&c), 40_000.0 / main_fault_a()), "{}", margin(&c));
     // Without its fuse: a warning that a VT fault becomes a bus fault.
     let mut v = fixture("cb_multi.json");
-    device(&mut v, "VT1")
-        .as_object_mut()
-        .unwrap()
-        .remove("fuse");
+    device(&mut v, "VT1").as_object_mut().unwrap().remove("fuse");
     let c = find(&run(&v), "vt_fuse", &["VT1"]).clone();
     assert_eq!(c.status, Status::Warning, "{}", c.message_en);
     assert!(c.message_en.contains("no primary fuse"), "{}", c.message_en);
@@ -233,11 +162,7 @@ fn a_vt_needs_a_primary_fuse_that_breaks_its_bus_fault() {
     device(&mut v, "VT1")["fuse"]["breaking_capacity_ka"] = json!(10);
     let c = find(&run(&v), "vt_fuse", &["VT1"]).clone();
     assert_eq!(c.status, Status::Fail, "{}", c.message_en);
-    assert!(
-        close(margin(&c), 10_000.0 / main_fault_a()),
-        "{}",
-        margin(&c)
-    );
+    assert!(close(margin(&c), 10_000.0 / main_fault_a()), "{}", margin(&c));
 }
 
 #[test]
@@ -249,19 +174,12 @@ fn the_vct_suits_the_contract_demand() {
     assert_eq!(c.status, Status::Pass, "{}", c.message_en);
     assert!(close(margin(&c), 100.0 / contract_a), "{}", margin(&c));
     // A 1.0W unit (for sites below 500 kW) warns, as does a 75 A one (75 / 87.48 = 0.857).
-    for (field, value) in [
-        ("accuracy_class", json!("1.0W")),
-        ("ct_primary_a", json!(75)),
-    ] {
+    for (field, value) in [("accuracy_class", json!("1.0W")), ("ct_primary_a", json!(75))] {
         let mut v = fixture("cb_multi.json");
         device(&mut v, "VCT")[field] = value;
         let c = find(&run(&v), "vct_rating", &["VCT"]).clone();
         assert_eq!(c.status, Status::Warning, "{field}: {}", c.message_en);
-        assert!(
-            c.message_en.contains("confirm its rating with the utility"),
-            "{}",
-            c.message_en
-        );
+        assert!(c.message_en.contains("confirm its rating with the utility"), "{}", c.message_en);
     }
     // Without a contract demand there is nothing to judge.
     let mut v: Value = fixture("cb_multi.json");
@@ -271,21 +189,9 @@ fn the_vct_suits_the_contract_demand() {
 
 #[test]
 fn samples_without_instrument_transformer_data_get_no_such_check() {
-    for name in [
-        "case_a.json",
-        "case_b.json",
-        "pfs_300kva.json",
-        "bad_coordination.json",
-    ] {
+    for name in ["case_a.json", "case_b.json", "pfs_300kva.json", "bad_coordination.json"] {
         let a = run(&fixture(name));
-        let rules = [
-            "ct_overcurrent_constant",
-            "ct_overcurrent_strength",
-            "ct_burden",
-            "vt_burden",
-            "vt_fuse",
-            "vct_rating",
-        ];
+        let rules = ["ct_overcurrent_constant", "ct_overcurrent_strength", "ct_burden", "vt_burden", "vt_fuse", "vct_rating"];
         assert!(a.checks.iter().all(|c| !rules.contains(&c.rule)), "{name}");
     }
 }

@@ -43,16 +43,8 @@ fn a_transformer_fed_straight_from_the_pas_fails_naming_both() {
     let a = run(&v);
     let c = find(&a, "main_device", &["PAS", "TR1"]);
     assert_eq!(c.status, Status::Fail);
-    assert!(
-        c.message_en.starts_with("no main protective device"),
-        "{}",
-        c.message_en
-    );
-    assert!(
-        c.message_en.contains("PAS") && c.message_en.contains("3φ 500 kVA"),
-        "{}",
-        c.message_en
-    );
+    assert!(c.message_en.starts_with("no main protective device"), "{}", c.message_en);
+    assert!(c.message_en.contains("PAS") && c.message_en.contains("3φ 500 kVA"), "{}", c.message_en);
     assert!(c.message_ja.contains("主遮断装置"), "{}", c.message_ja);
     let t = find(&a, "load_ahead_of_main", &["TR1"]);
     assert_eq!(t.status, Status::Fail);
@@ -64,28 +56,15 @@ fn two_main_devices_in_parallel_at_the_service_point_fail_naming_both() {
     // pfs_300kva with one mistake: the 1φ 100 kVA transformer gets its own LBS + PF from
     // the incoming bus, in parallel with the main.
     let mut v = fixture("pfs_300kva.json");
-    push(
-        &mut v,
-        json!({ "type": "bus", "id": "HV2", "voltage_v": 6600 }),
-    );
-    push(
-        &mut v,
-        json!({ "type": "lbs_pf", "id": "LBS_MAIN2", "from": "HV_IN", "to": "HV2", "fuse": { "fuse_type": "T", "rating_a": 30 } }),
-    );
+    push(&mut v, json!({ "type": "bus", "id": "HV2", "voltage_v": 6600 }));
+    push(&mut v, json!({ "type": "lbs_pf", "id": "LBS_MAIN2", "from": "HV_IN", "to": "HV2", "fuse": { "fuse_type": "T", "rating_a": 30 } }));
     device(&mut v, "TR1")["from"] = "HV2".into();
     let a = run(&v);
     let c = find(&a, "main_device", &["LBS_MAIN", "LBS_MAIN2"]);
     assert_eq!(c.status, Status::Fail);
-    assert!(
-        c.message_en.starts_with("2 main devices in parallel"),
-        "{}",
-        c.message_en
-    );
+    assert!(c.message_en.starts_with("2 main devices in parallel"), "{}", c.message_en);
     assert!(c.message_ja.contains("2 台並列"), "{}", c.message_ja);
-    assert!(
-        of_rule(&a, "pf_main_capacity").is_empty(),
-        "no single PF main to judge"
-    );
+    assert!(of_rule(&a, "pf_main_capacity").is_empty(), "no single PF main to judge");
 }
 
 #[test]
@@ -98,13 +77,7 @@ fn a_capacitor_between_the_ugs_and_the_main_fails_naming_it() {
     assert_eq!(find(&a, "main_device", &["VCB_MAIN"]).status, Status::Pass);
     let c = find(&a, "load_ahead_of_main", &["SC1"]);
     assert_eq!(c.status, Status::Fail);
-    assert!(
-        c.message_en.contains("capacitor")
-            && c.message_en.contains("主遮断器 VCB")
-            && c.message_en.contains("UGS"),
-        "{}",
-        c.message_en
-    );
+    assert!(c.message_en.contains("capacitor") && c.message_en.contains("主遮断器 VCB") && c.message_en.contains("UGS"), "{}", c.message_en);
 }
 
 #[test]
@@ -117,21 +90,13 @@ fn a_pf_main_serving_more_than_300_kva_fails() {
     let c = find(&a, "pf_main_capacity", &["LBS_MAIN", "TR3", "TR1"]);
     assert_eq!(c.status, Status::Fail, "{}", c.message_en);
     assert!((margin(c) - 300.0 / 350.0).abs() < 1e-12);
-    assert!(
-        c.message_en.contains("350 kVA") && c.message_en.contains("CB-type"),
-        "{}",
-        c.message_en
-    );
+    assert!(c.message_en.contains("350 kVA") && c.message_en.contains("CB-type"), "{}", c.message_en);
 }
 
 #[test]
 fn the_pf_limit_is_a_setting() {
     // The same 300 kVA site against a stricter 250 kVA limit fails.
-    let p = parse_project_with(
-        &fixture("pfs_300kva.json").to_string(),
-        domain::library::builtin(),
-    )
-    .unwrap();
+    let p = parse_project_with(&fixture("pfs_300kva.json").to_string(), domain::library::builtin()).unwrap();
     let mut s = CheckSettings::from_project(&p);
     assert_eq!(s.main_device.pf_main_max_kva, 300.0, "documented default");
     s.main_device.pf_main_max_kva = 250.0;

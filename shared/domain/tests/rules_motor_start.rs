@@ -7,7 +7,11 @@ use domain::checks::{CheckResult, Status};
 use serde_json::{json, Value};
 
 mod mutate;
-use mutate::{device as dev, find, fixture, run};
+use mutate::{fixture, device as dev, run, find};
+
+
+
+
 
 fn margin(c: &CheckResult) -> f64 {
     c.worst_margin.and_then(|m| m.value).unwrap()
@@ -31,19 +35,12 @@ fn the_samples_motors_start_without_tripping_anything() {
     }
     // MCCB1: 10 × 200 A instantaneous, −20 % → 1 600 A, against 1.5 × 6 × 169.8 = 1 528 A.
     let c = find(&a, "motor_start_instantaneous", &["MCCB1", "M1"]);
-    assert!(
-        (margin(c) - 1600.0 / (1.5 * 6.0 * m1_rated())).abs() < 1e-9,
-        "{}",
-        margin(c)
-    );
+    assert!((margin(c) - 1600.0 / (1.5 * 6.0 * m1_rated())).abs() < 1e-9, "{}", margin(c));
     let a = run(&fixture("pfs_300kva.json"));
     for up in ["MCCB_P", "LBS_MAIN"] {
         assert_eq!(find(&a, "motor_start", &[up, "M1"]).status, Status::Pass);
     }
-    assert_eq!(
-        find(&a, "motor_start_instantaneous", &["MCCB_P", "M1"]).status,
-        Status::Pass
-    );
+    assert_eq!(find(&a, "motor_start_instantaneous", &["MCCB_P", "M1"]).status, Status::Pass);
 }
 
 #[test]
@@ -62,24 +59,13 @@ fn a_longer_start_trips_the_lv_breaker_and_the_hv_feeder() {
     // At 6.6 kV the feeder relay VCB_TR1 sees 1 019 × 210/6600 = 32.4 A plus the rest of TR1
     // (43.7 − 5.4 = 38.3 A) = 70.8 A: EI lever 6, pickup 52.5 A − 10 % → M = 1.50, earliest
     // about 80/(1.50² − 1) × 0.6 = 38.6 s: a 20 s start passes it, a 45 s start does not.
-    assert_eq!(
-        find(&a, "motor_start", &["VCB_TR1", "M1"]).status,
-        Status::Pass
-    );
+    assert_eq!(find(&a, "motor_start", &["VCB_TR1", "M1"]).status, Status::Pass);
     dev(&mut v, "M1")["starting_time_s"] = 45.into();
     let a = run(&v);
     let c = find(&a, "motor_start", &["VCB_TR1", "M1"]);
-    assert!(
-        (c.worst_margin.and_then(|m| m.value).unwrap() - (38.638 - 45.0)).abs() < 0.01,
-        "{}",
-        c.message_en
-    );
+    assert!((c.worst_margin.and_then(|m| m.value).unwrap() - (38.638 - 45.0)).abs() < 0.01, "{}", c.message_en);
     assert_eq!(c.status, Status::Fail, "{}", c.message_en);
-    assert!(
-        (c.at_current_a.unwrap() - 70.8).abs() < 0.1,
-        "{}",
-        c.message_en
-    );
+    assert!((c.at_current_a.unwrap() - 70.8).abs() < 0.1, "{}", c.message_en);
     assert!(c.message_en.contains("other loads"), "{}", c.message_en);
 }
 
@@ -123,31 +109,15 @@ fn an_hv_relay_set_too_low_for_the_start_fails() {
     assert_eq!(c.status, Status::Pass, "{}", c.message_en);
     let start = 5.0 * 300_000.0 / (3f64.sqrt() * 6600.0 * 0.9 * 0.85);
     let earliest = 80.0 / ((start / 54.0).powi(2) - 1.0) * 0.5;
-    assert!(
-        (margin(c) - (earliest - 2.0)).abs() < 0.01,
-        "{} vs {}",
-        margin(c),
-        earliest - 2.0
-    );
-    assert_eq!(
-        find(&a, "motor_start_instantaneous", &["VCB_M", "HM"]).status,
-        Status::Pass
-    );
+    assert!((margin(c) - (earliest - 2.0)).abs() < 0.01, "{} vs {}", margin(c), earliest - 2.0);
+    assert_eq!(find(&a, "motor_start_instantaneous", &["VCB_M", "HM"]).status, Status::Pass);
     // A 5 s start outlasts the 4.40 s → fails.
-    let c = find(
-        &run(&hv_motor_site(vcb(40.0), 5.0)),
-        "motor_start",
-        &["VCB_M", "HM"],
-    )
-    .clone();
+    let c = find(&run(&hv_motor_site(vcb(40.0), 5.0)), "motor_start", &["VCB_M", "HM"]).clone();
     assert_eq!(c.status, Status::Fail, "{}", c.message_en);
     // Instantaneous 15 A × 15 = 225 A (−15 % → 191 A) is above the symmetrical 171.5 A but
     // below the asymmetric 257 A → only the instantaneous rule fails.
     let a = run(&hv_motor_site(vcb(15.0), 2.0));
-    assert_eq!(
-        find(&a, "motor_start", &["VCB_M", "HM"]).status,
-        Status::Pass
-    );
+    assert_eq!(find(&a, "motor_start", &["VCB_M", "HM"]).status, Status::Pass);
     let c = find(&a, "motor_start_instantaneous", &["VCB_M", "HM"]);
     assert_eq!(c.status, Status::Fail, "{}", c.message_en);
     assert!((margin(c) - 225.0 * 0.85 / (1.5 * start)).abs() < 1e-9);
@@ -162,20 +132,10 @@ fn a_transformer_fuse_on_a_motor_melts_during_a_long_start() {
         json!({ "type": "lbs_pf", "id": "PF_M", "from": "SP", "to": "MB", "rated_current_a": 200,
                 "fuse": { "fuse_type": t, "rating_a": 40 } })
     };
-    let c = find(
-        &run(&hv_motor_site(pf("T"), 10.0)),
-        "motor_start",
-        &["PF_M", "HM"],
-    )
-    .clone();
+    let c = find(&run(&hv_motor_site(pf("T"), 10.0)), "motor_start", &["PF_M", "HM"]).clone();
     assert_eq!(c.status, Status::Fail, "{}", c.message_en);
     assert!((margin(&c) - (7.8 - 10.0)).abs() < 0.1, "{}", margin(&c));
-    let c = find(
-        &run(&hv_motor_site(pf("M"), 10.0)),
-        "motor_start",
-        &["PF_M", "HM"],
-    )
-    .clone();
+    let c = find(&run(&hv_motor_site(pf("M"), 10.0)), "motor_start", &["PF_M", "HM"]).clone();
     assert_eq!(c.status, Status::Pass, "{}", c.message_en);
     assert!((margin(&c) - (71.7 - 10.0)).abs() < 1.0, "{}", margin(&c));
 }
@@ -183,19 +143,10 @@ fn a_transformer_fuse_on_a_motor_melts_during_a_long_start() {
 #[test]
 fn incomplete_starting_data_warns() {
     let mut v = fixture("cb_multi.json");
-    dev(&mut v, "M1")
-        .as_object_mut()
-        .unwrap()
-        .remove("starting_time_s");
+    dev(&mut v, "M1").as_object_mut().unwrap().remove("starting_time_s");
     let a = run(&v);
     assert_eq!(find(&a, "motor_start", &["M1"]).status, Status::Warning);
     // Without any starting data there is nothing to check.
-    dev(&mut v, "M1")
-        .as_object_mut()
-        .unwrap()
-        .remove("starting_current_multiple");
-    assert!(!run(&v)
-        .checks
-        .iter()
-        .any(|c| c.rule.starts_with("motor_start")));
+    dev(&mut v, "M1").as_object_mut().unwrap().remove("starting_current_multiple");
+    assert!(!run(&v).checks.iter().any(|c| c.rule.starts_with("motor_start")));
 }

@@ -39,31 +39,15 @@ fn case_b_warns_only_for_the_instantaneous_element_and_says_so() {
     assert_eq!(c.worst_margin.unwrap().unit, MarginUnit::Ratio);
     assert!((margin(c) - 0.02 / 0.15).abs() < 0.005, "{c:#?}");
     assert!(c.at_current_a.unwrap() >= 510.0 - 0.5, "{c:#?}");
-    assert!(
-        c.message_en.starts_with("only the instantaneous element"),
-        "{}",
-        c.message_en
-    );
-    assert!(
-        c.message_en.contains("600 A") && c.message_en.contains("510 A"),
-        "{}",
-        c.message_en
-    );
-    assert!(
-        c.message_ja.contains("瞬時要素") && c.message_ja.contains("部分的な選択遮断"),
-        "{}",
-        c.message_ja
-    );
+    assert!(c.message_en.starts_with("only the instantaneous element"), "{}", c.message_en);
+    assert!(c.message_en.contains("600 A") && c.message_en.contains("510 A"), "{}", c.message_en);
+    assert!(c.message_ja.contains("瞬時要素") && c.message_ja.contains("部分的な選択遮断"), "{}", c.message_ja);
     // Below 510 A the time element is selective: worst just below the ACB's short time
     // becoming certain (2 × 40.73 × 1.1 = 89.6 A): relay 13.61 s against the ACB's 8.93 s.
     let ir = 1280.0 * 210.0 / 6600.0;
     let ratio = ei_earliest(89.6, 67.5, 2.0) / lt_latest(89.6, ir, 1.0);
     assert!((ratio - 1.525).abs() < 0.005, "{ratio}");
-    assert!(
-        c.message_en.contains(&format!("{ratio:.2}")),
-        "{}",
-        c.message_en
-    );
+    assert!(c.message_en.contains(&format!("{ratio:.2}")), "{}", c.message_en);
 }
 
 #[test]
@@ -80,25 +64,10 @@ fn a_slower_lv_main_under_case_b_fails_on_the_time_element() {
     assert_eq!(c.status, Status::Fail, "{}", c.message_en);
     let ir = 1280.0 * 210.0 / 6600.0;
     let expected = ei_earliest(89.6, 67.5, 2.0) / lt_latest(89.6, ir, 10.0);
-    assert!(
-        (margin(c) - expected).abs() < 0.005,
-        "{} vs {expected}",
-        margin(c)
-    );
-    assert!(
-        c.at_current_a.unwrap() < 510.0,
-        "the deciding current is below the instantaneous"
-    );
-    assert!(
-        c.message_en.starts_with("the time element of"),
-        "{}",
-        c.message_en
-    );
-    assert!(
-        !c.message_en.contains("only the instantaneous"),
-        "{}",
-        c.message_en
-    );
+    assert!((margin(c) - expected).abs() < 0.005, "{} vs {expected}", margin(c));
+    assert!(c.at_current_a.unwrap() < 510.0, "the deciding current is below the instantaneous");
+    assert!(c.message_en.starts_with("the time element of"), "{}", c.message_en);
+    assert!(!c.message_en.contains("only the instantaneous"), "{}", c.message_en);
     assert!(c.message_ja.contains("限時要素"), "{}", c.message_ja);
 }
 
@@ -119,11 +88,7 @@ fn the_old_case_b_lv_main_was_a_far_worse_reversal_than_the_warning_said() {
     assert_eq!(c.status, Status::Fail);
     let expected = ei_earliest(224.0, 67.5, 2.0) / lt_latest(224.0, 1600.0 * 210.0 / 6600.0, 10.0);
     assert!((expected - 0.0569).abs() < 0.001, "{expected}");
-    assert!(
-        (margin(c) - expected).abs() < 0.005,
-        "{} vs {expected}",
-        margin(c)
-    );
+    assert!((margin(c) - expected).abs() < 0.005, "{} vs {expected}", margin(c));
     assert!((c.at_current_a.unwrap() - 224.0).abs() < 1.0, "{c:#?}");
 }
 
@@ -143,11 +108,7 @@ fn lowering_a_feeder_lever_in_cb_multi_fails_once_the_time_element_crosses_the_l
     assert_eq!(c.status, Status::Warning, "{}", c.message_en);
     let sound = ei_earliest(112.0, 52.5, 6.0) / lt_latest(112.0, ir, 1.0);
     assert!((sound - 1.164).abs() < 0.005);
-    assert!(
-        c.message_en.contains(&format!("{sound:.2}")),
-        "{}",
-        c.message_en
-    );
+    assert!(c.message_en.contains(&format!("{sound:.2}")), "{}", c.message_en);
 
     let mut v = v;
     device(&mut v, "VCB_TR1")["ocr"]["lever"] = 5.0.into();
@@ -156,16 +117,8 @@ fn lowering_a_feeder_lever_in_cb_multi_fails_once_the_time_element_crosses_the_l
     assert_eq!(c.status, Status::Fail, "{}", c.message_en);
     let reversed = ei_earliest(112.0, 52.5, 5.0) / lt_latest(112.0, ir, 1.0);
     assert!((reversed - 0.970).abs() < 0.005);
-    assert!(
-        (margin(c) - reversed).abs() < 0.005,
-        "{} vs {reversed}",
-        margin(c)
-    );
-    assert!(
-        c.message_en.contains("TR1 送り VCB") && c.message_en.contains("210 V 主幹 ACB 1600AF"),
-        "{}",
-        c.message_en
-    );
+    assert!((margin(c) - reversed).abs() < 0.005, "{} vs {reversed}", margin(c));
+    assert!(c.message_en.contains("TR1 送り VCB") && c.message_en.contains("210 V 主幹 ACB 1600AF"), "{}", c.message_en);
 }
 
 #[test]
@@ -181,18 +134,10 @@ fn bad_coordination_feeder_time_element_over_the_mccb_fails_with_its_numbers() {
     let i = 2400.0 * 210.0 / 6600.0;
     let expected = ei_earliest(i - 1e-3, 60.0, 1.0) / (14.4 * (2000.0f64 / 2400.0).powi(2));
     assert!((expected - 0.800).abs() < 0.005);
-    assert!(
-        (margin(c) - expected).abs() < 0.005,
-        "{} vs {expected}",
-        margin(c)
-    );
+    assert!((margin(c) - expected).abs() < 0.005, "{} vs {expected}", margin(c));
     assert!((c.at_current_a.unwrap() - i).abs() < 0.5);
     assert!(c.message_en.contains("from 70.1 A"), "{}", c.message_en);
-    assert!(
-        c.message_en.contains("255 A"),
-        "the instantaneous pickup −15 % is named: {}",
-        c.message_en
-    );
+    assert!(c.message_en.contains("255 A"), "the instantaneous pickup −15 % is named: {}", c.message_en);
 }
 
 #[test]
@@ -206,16 +151,8 @@ fn with_the_instantaneous_locked_every_overlap_is_the_time_element() {
     let c = find(&a, "ocr_vs_lv_main", &["VCB1", "ACB1"]);
     assert_eq!(c.status, Status::Fail, "{}", c.message_en);
     assert!(margin(c) < 1.0);
-    assert!(
-        c.message_en.contains("instantaneous element is locked"),
-        "{}",
-        c.message_en
-    );
-    assert!(
-        c.message_ja.contains("瞬時要素はロック"),
-        "{}",
-        c.message_ja
-    );
+    assert!(c.message_en.contains("instantaneous element is locked"), "{}", c.message_en);
+    assert!(c.message_ja.contains("瞬時要素はロック"), "{}", c.message_ja);
 }
 
 #[test]
@@ -234,10 +171,6 @@ fn a_relay_above_the_lv_main_at_every_current_passes() {
     let i = 12.0 * 1600.0 * 1.1 * 210.0 / 6600.0;
     let expected = ei_earliest(i - 1e-3, 67.5, 10.0) / 0.15;
     assert!((expected - 4.395).abs() < 0.005, "{expected}");
-    assert!(
-        (margin(c) - expected).abs() < 0.005,
-        "{} vs {expected}",
-        margin(c)
-    );
+    assert!((margin(c) - expected).abs() < 0.005, "{} vs {expected}", margin(c));
     assert!((c.at_current_a.unwrap() - i).abs() < 0.5);
 }

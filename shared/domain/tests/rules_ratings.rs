@@ -8,25 +8,18 @@ use domain::checks::{CheckResult, CheckSettings, Status};
 use domain::model::{parse_project, Device, TripUnit};
 
 mod mutate;
-use mutate::{device as dev, find, fixture, run};
+use mutate::{fixture, device as dev, run, find};
+
+
+
+
 
 fn ratio(c: &CheckResult) -> f64 {
     c.worst_margin.and_then(|m| m.value).unwrap()
 }
 
-const SAMPLES: [&str; 5] = [
-    "case_a.json",
-    "case_b.json",
-    "pfs_300kva.json",
-    "cb_multi.json",
-    "bad_coordination.json",
-];
-const SOUND: [&str; 4] = [
-    "case_a.json",
-    "case_b.json",
-    "pfs_300kva.json",
-    "cb_multi.json",
-];
+const SAMPLES: [&str; 5] = ["case_a.json", "case_b.json", "pfs_300kva.json", "cb_multi.json", "bad_coordination.json"];
+const SOUND: [&str; 4] = ["case_a.json", "case_b.json", "pfs_300kva.json", "cb_multi.json"];
 
 /// Every result of `rule` on the sound samples passes, and the rule ran at least `min` times
 /// over them.
@@ -39,10 +32,7 @@ fn sound_samples_pass(rule: &str, min: usize) {
             n += 1;
         }
     }
-    assert!(
-        n >= min,
-        "{rule} ran {n} times on the sound samples, expected at least {min}"
-    );
+    assert!(n >= min, "{rule} ran {n} times on the sound samples, expected at least {min}");
 }
 
 #[test]
@@ -65,11 +55,7 @@ fn a_few_ampere_c_fuse_on_a_150_kvar_bank_fails() {
     let c = find(&run(&v), "pf_rating", &["PF_SC"]).clone();
     assert_eq!(c.status, Status::Pass);
     let i = 150_000.0 / (3f64.sqrt() * 6600.0) / 0.94;
-    assert!(
-        (c.at_current_a.unwrap() - i).abs() < 0.05,
-        "{}",
-        c.message_en
-    );
+    assert!((c.at_current_a.unwrap() - i).abs() < 0.05, "{}", c.message_en);
     // C 3 A: 3 / 14.0 = 0.21 → fails, in both the rating and the selection rule (C 15 A is the
     // table's row for 150 kvar).
     let mut v = v;
@@ -78,11 +64,7 @@ fn a_few_ampere_c_fuse_on_a_150_kvar_bank_fails() {
     let c = find(&a, "pf_rating", &["PF_SC"]);
     assert_eq!(c.status, Status::Fail, "{}", c.message_en);
     assert!((ratio(c) - 3.0 / i).abs() < 1e-9);
-    assert!(
-        c.message_en.contains("PF_SC") || c.message_en.contains("コンデンサ送り"),
-        "{}",
-        c.message_en
-    );
+    assert!(c.message_en.contains("PF_SC") || c.message_en.contains("コンデンサ送り"), "{}", c.message_en);
     let s = find(&a, "pf_selection", &["PF_SC"]);
     assert_eq!(s.status, Status::Fail, "{}", s.message_en);
     assert!((ratio(s) - 3.0 / 15.0).abs() < 1e-9);
@@ -94,17 +76,10 @@ fn a_t_fuse_below_the_transformers_it_serves_fails() {
     // the 50 kvar bank (4.7 A with its reactor) × 1.35 = 38.9 A → 40 A passes (ratio 1.03).
     // T 30 A: 30 / 38.9 = 0.77 → fails.
     let mut v = fixture("pfs_300kva.json");
-    let demand = 200_000.0 / (3f64.sqrt() * 6600.0)
-        + 100_000.0 / 6600.0
-        + 1.35 * 50_000.0 / (3f64.sqrt() * 6600.0) / 0.94;
+    let demand = 200_000.0 / (3f64.sqrt() * 6600.0) + 100_000.0 / 6600.0 + 1.35 * 50_000.0 / (3f64.sqrt() * 6600.0) / 0.94;
     let c = find(&run(&v), "pf_rating", &["LBS_MAIN"]).clone();
     assert_eq!(c.status, Status::Pass);
-    assert!(
-        (ratio(&c) - 40.0 / demand).abs() < 1e-9,
-        "{} vs {}",
-        ratio(&c),
-        40.0 / demand
-    );
+    assert!((ratio(&c) - 40.0 / demand).abs() < 1e-9, "{} vs {}", ratio(&c), 40.0 / demand);
     dev(&mut v, "LBS_MAIN")["fuse"]["rating_a"] = 30.into();
     let a = run(&v);
     assert_eq!(find(&a, "pf_rating", &["LBS_MAIN"]).status, Status::Fail);
@@ -126,10 +101,7 @@ fn a_g_fuse_on_capacitors_below_the_makers_table_fails_though_it_carries_the_cur
     assert!((ratio(s) - 30.0 / 40.0).abs() < 1e-9);
     // G 40 A is the table's answer: passes.
     dev(&mut v, "PF_SC")["fuse"]["rating_a"] = 40.into();
-    assert_eq!(
-        find(&run(&v), "pf_selection", &["PF_SC"]).status,
-        Status::Pass
-    );
+    assert_eq!(find(&run(&v), "pf_selection", &["PF_SC"]).status, Status::Pass);
 }
 
 #[test]
@@ -137,10 +109,7 @@ fn a_t_fuse_on_a_transformer_below_its_rated_current_fails_selection() {
     // cb_multi PF_TR3: 1φ 150 kVA → 150 000 / 6600 = 22.7 A; T 20 A is below it (the table
     // asks T 30 A, the next standard rating) → fails. The sample's T 40 A passes.
     let mut v = fixture("cb_multi.json");
-    assert_eq!(
-        find(&run(&v), "pf_selection", &["PF_TR3"]).status,
-        Status::Pass
-    );
+    assert_eq!(find(&run(&v), "pf_selection", &["PF_TR3"]).status, Status::Pass);
     dev(&mut v, "PF_TR3")["fuse"]["rating_a"] = 20.into();
     let s = find(&run(&v), "pf_selection", &["PF_TR3"]).clone();
     assert_eq!(s.status, Status::Fail, "{}", s.message_en);
@@ -167,20 +136,14 @@ fn a_switch_or_breaker_rated_below_its_load_fails() {
 fn an_ocr_pickup_below_the_transformer_current_fails_and_just_above_it_warns() {
     // cb_multi VCB_TR2 feeds 750 kVA (65.6 A). Sample: tap 5 A × 75/5 = 75 A (114 %) passes.
     let mut v = fixture("cb_multi.json");
-    assert_eq!(
-        find(&run(&v), "ocr_pickup", &["VCB_TR2"]).status,
-        Status::Pass
-    );
+    assert_eq!(find(&run(&v), "ocr_pickup", &["VCB_TR2"]).status, Status::Pass);
     // Tap 4 A → 60 A < 65.6 A: fails.
     dev(&mut v, "VCB_TR2")["ocr"]["tap_a"] = 4.0.into();
     let c = find(&run(&v), "ocr_pickup", &["VCB_TR2"]).clone();
     assert_eq!(c.status, Status::Fail, "{}", c.message_en);
     // Tap 4.5 A → 67.5 A = 103 % of 65.6 A: above the current, below the 110 % of practice → warns.
     dev(&mut v, "VCB_TR2")["ocr"]["tap_a"] = 4.5.into();
-    assert_eq!(
-        find(&run(&v), "ocr_pickup", &["VCB_TR2"]).status,
-        Status::Warning
-    );
+    assert_eq!(find(&run(&v), "ocr_pickup", &["VCB_TR2"]).status, Status::Warning);
 }
 
 #[test]
@@ -194,15 +157,9 @@ fn the_main_relay_is_judged_by_the_contract_demand() {
     assert!((c.at_current_a.unwrap() - 900_000.0 / (3f64.sqrt() * 6600.0 * 0.9)).abs() < 1e-6);
     assert_eq!(c.status, Status::Pass);
     v["contract_demand_kw"] = 1200.into();
-    assert_eq!(
-        find(&run(&v), "ocr_pickup", &["VCB_MAIN"]).status,
-        Status::Warning
-    );
+    assert_eq!(find(&run(&v), "ocr_pickup", &["VCB_MAIN"]).status, Status::Warning);
     v["contract_demand_kw"] = 1300.into();
-    assert_eq!(
-        find(&run(&v), "ocr_pickup", &["VCB_MAIN"]).status,
-        Status::Fail
-    );
+    assert_eq!(find(&run(&v), "ocr_pickup", &["VCB_MAIN"]).status, Status::Fail);
 }
 
 #[test]
@@ -236,10 +193,7 @@ fn an_electronic_breaker_is_judged_by_ir() {
     // case_b ACB1 (In 1 600 A) feeds 400 kVA at 210 V: 1 099.7 A. Ir = 0.6 × 1 600 = 960 A
     // is below it → fails; the sample's Ir = In passes.
     let mut v = fixture("case_b.json");
-    assert_eq!(
-        find(&run(&v), "lv_breaker_rating", &["ACB1"]).status,
-        Status::Pass
-    );
+    assert_eq!(find(&run(&v), "lv_breaker_rating", &["ACB1"]).status, Status::Pass);
     dev(&mut v, "ACB1")["trip"]["lt_multiple"] = 0.6.into();
     let c = find(&run(&v), "lv_breaker_rating", &["ACB1"]).clone();
     assert_eq!(c.status, Status::Fail, "{}", c.message_en);
@@ -251,10 +205,7 @@ fn a_rated_current_that_is_no_step_of_its_frame_fails() {
     // 225AF MCCBs come in 100, 125, 150, 175, 200, 225 A: 210 A is none of them.
     // (Without its library reference: with one, validation refuses the rating outright.)
     let mut v = fixture("cb_multi.json");
-    dev(&mut v, "MCCB1")
-        .as_object_mut()
-        .unwrap()
-        .remove("library_ref");
+    dev(&mut v, "MCCB1").as_object_mut().unwrap().remove("library_ref");
     dev(&mut v, "MCCB1")["rated_current_a"] = 210.into();
     let c = find(&run(&v), "lv_breaker_frame", &["MCCB1"]).clone();
     assert_eq!(c.status, Status::Fail, "{}", c.message_en);
@@ -278,10 +229,7 @@ fn a_cable_thinner_than_its_load_fails() {
     // cb_multi C_LV2 carries 400 kVA at 420 V = 549.9 A: CV 325 mm² (555 A, JCS 0168-2
     // three-core in air) passes; the CV 150 mm² it had (340 A) fails.
     let mut v = fixture("cb_multi.json");
-    assert_eq!(
-        find(&run(&v), "cable_ampacity", &["C_LV2"]).status,
-        Status::Pass
-    );
+    assert_eq!(find(&run(&v), "cable_ampacity", &["C_LV2"]).status, Status::Pass);
     let c = dev(&mut v, "C_LV2");
     c["size_mm2"] = 150.into();
     c["library_ref"] = "cable.cv.150".into();
@@ -290,18 +238,12 @@ fn a_cable_thinner_than_its_load_fails() {
     assert!((ratio(&r) - 340.0 / (400_000.0 / (3f64.sqrt() * 420.0))).abs() < 1e-9);
     // Two circuits of 150 mm²: 2 × 340 × 0.85 = 578 A → passes.
     dev(&mut v, "C_LV2")["parallel"] = 2.into();
-    assert_eq!(
-        find(&run(&v), "cable_ampacity", &["C_LV2"]).status,
-        Status::Pass
-    );
+    assert_eq!(find(&run(&v), "cable_ampacity", &["C_LV2"]).status, Status::Pass);
     // The HV lead-in: CVT 22 mm² (120 A, JCS 0168-3) under cb_multi's 151 A → fails.
     let mut v = fixture("cb_multi.json");
     let c = dev(&mut v, "C_IN");
     c["size_mm2"] = 22.into();
-    assert_eq!(
-        find(&run(&v), "cable_ampacity", &["C_IN"]).status,
-        Status::Fail
-    );
+    assert_eq!(find(&run(&v), "cable_ampacity", &["C_IN"]).status, Status::Fail);
 }
 
 #[test]
@@ -328,12 +270,6 @@ fn bad_coordination_fails_the_rating_rules_the_readme_lists() {
     assert!((ratio(c) - 200.0 / (150_000.0 / (3f64.sqrt() * 210.0))).abs() < 1e-9);
     // Every sample is still analysed without a rating rule panicking or vanishing.
     for s in SAMPLES {
-        assert!(
-            run(&fixture(s))
-                .checks
-                .iter()
-                .any(|c| c.rule == "vcb_rating" || c.rule == "pf_rating"),
-            "{s}"
-        );
+        assert!(run(&fixture(s)).checks.iter().any(|c| c.rule == "vcb_rating" || c.rule == "pf_rating"), "{s}");
     }
 }

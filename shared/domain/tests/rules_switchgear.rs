@@ -7,12 +7,14 @@ use domain::model::parse_project;
 use serde_json::{json, Value};
 
 mod mutate;
-use mutate::{device, find, fixture as sample, run};
+use mutate::{fixture as sample, device, run, find};
+
+
+
+
 
 fn ratio(c: &CheckResult) -> f64 {
-    c.worst_margin
-        .and_then(|m| m.value)
-        .unwrap_or_else(|| panic!("no margin: {c:#?}"))
+    c.worst_margin.and_then(|m| m.value).unwrap_or_else(|| panic!("no margin: {c:#?}"))
 }
 
 #[test]
@@ -64,17 +66,10 @@ fn an_assumed_interrupting_current_is_named_in_the_message() {
     // Without `interrupting_current_a` a 200 A PAS is taken to interrupt 2 × 200 = 400 A:
     // the 600 A lock (660 A with tolerance) then fails, and the message says what was assumed.
     let mut v = sample("pfs_300kva.json");
-    device(&mut v, "PAS")
-        .as_object_mut()
-        .unwrap()
-        .remove("interrupting_current_a");
+    device(&mut v, "PAS").as_object_mut().unwrap().remove("interrupting_current_a");
     let c = find(&run(&v), "so_lock_current", &["PAS"]).clone();
     assert_eq!(c.status, Status::Fail);
-    assert!(
-        c.message_en.contains("2 × the rated current assumed"),
-        "{}",
-        c.message_en
-    );
+    assert!(c.message_en.contains("2 × the rated current assumed"), "{}", c.message_en);
     assert!(c.message_ja.contains("2 倍と仮定"), "{}", c.message_ja);
 }
 
@@ -95,10 +90,7 @@ fn lock_current_below_the_utility_pickup_leaves_currents_nobody_clears() {
     // Without the utility's settings the rule cannot judge: a warning, never a pass.
     let mut unknown = v.clone();
     unknown["utility"].as_object_mut().unwrap().remove("ocr");
-    assert_eq!(
-        find(&run(&unknown), "so_lock_vs_utility", &["utility", "PAS"]).status,
-        Status::Warning
-    );
+    assert_eq!(find(&run(&unknown), "so_lock_vs_utility", &["utility", "PAS"]).status, Status::Warning);
 }
 
 #[test]
@@ -109,27 +101,15 @@ fn short_time_rating_below_the_fault_duty_fails() {
     let v = sample("case_b.json");
     let c = find(&run(&v), "short_time_withstand", &["VCB1"]).clone();
     assert_eq!(c.status, Status::Pass, "{}", c.message_en);
-    assert!(
-        c.message_en.contains("12.5 kA, duration 1 s is assumed"),
-        "{}",
-        c.message_en
-    );
+    assert!(c.message_en.contains("12.5 kA, duration 1 s is assumed"), "{}", c.message_en);
     let i2t = 11.661f64.powi(2) * 0.10491;
-    assert!(
-        (ratio(&c) - (12.5f64.powi(2) / i2t).sqrt()).abs() < 1e-2,
-        "{}",
-        ratio(&c)
-    );
+    assert!((ratio(&c) - (12.5f64.powi(2) / i2t).sqrt()).abs() < 1e-2, "{}", ratio(&c));
     // Rated 3.5 kA for 1 s: 12.25 kA²s < 14.3 kA²s.
     let mut bad = v.clone();
     device(&mut bad, "VCB1")["short_time_ka"] = json!(3.5);
     let c = find(&run(&bad), "short_time_withstand", &["VCB1"]).clone();
     assert_eq!(c.status, Status::Fail, "{}", c.message_en);
-    assert!(
-        (ratio(&c) - (3.5f64.powi(2) / i2t).sqrt()).abs() < 1e-2,
-        "{}",
-        ratio(&c)
-    );
+    assert!((ratio(&c) - (3.5f64.powi(2) / i2t).sqrt()).abs() < 1e-2, "{}", ratio(&c));
 }
 
 #[test]
@@ -139,19 +119,12 @@ fn an_8_ka_pas_behind_a_slow_utility_relay_fails_its_short_time_duty() {
     // clears it in 0.448 s: 12.5² × 0.448 = 70.0 kA²s. The JIS C 4607 12.5 kA class
     // (156 kA²s) passes; the 8 kA class (8² × 1 = 64 kA²s) fails.
     let v = sample("bad_coordination.json");
-    assert_eq!(
-        find(&run(&v), "short_time_withstand", &["PAS"]).status,
-        Status::Pass
-    );
+    assert_eq!(find(&run(&v), "short_time_withstand", &["PAS"]).status, Status::Pass);
     let mut bad = v.clone();
     device(&mut bad, "PAS")["short_time_ka"] = json!(8);
     let c = find(&run(&bad), "short_time_withstand", &["PAS"]).clone();
     assert_eq!(c.status, Status::Fail, "{}", c.message_en);
-    assert!(
-        (ratio(&c) - (64.0f64 / (12.5f64.powi(2) * 0.448)).sqrt()).abs() < 5e-3,
-        "{}",
-        ratio(&c)
-    );
+    assert!((ratio(&c) - (64.0f64 / (12.5f64.powi(2) * 0.448)).sqrt()).abs() < 5e-3, "{}", ratio(&c));
 }
 
 #[test]
@@ -178,10 +151,7 @@ fn lbs_pf_making_is_judged_on_the_prospective_peak() {
     // cb_multi PF_TR3 on the 6.6 kV bus: i_p 24.49 kA (prospective) against the assumed
     // 31.5 kA combination rating; rated 20 kA it fails, current-limiting fuse or not.
     let v = sample("cb_multi.json");
-    assert_eq!(
-        find(&run(&v), "making_current", &["PF_TR3"]).status,
-        Status::Pass
-    );
+    assert_eq!(find(&run(&v), "making_current", &["PF_TR3"]).status, Status::Pass);
     let mut bad = v.clone();
     device(&mut bad, "PF_TR3")["making_peak_ka"] = json!(20);
     let c = find(&run(&bad), "making_current", &["PF_TR3"]).clone();
@@ -193,14 +163,7 @@ fn lbs_pf_making_is_judged_on_the_prospective_peak() {
 fn ratings_are_validated_with_pointers() {
     let mut v = sample("cb_multi.json");
     // devices: the UGS, VCB_MAIN and PF_TR3 by position.
-    let pos = |v: &Value, id: &str| {
-        v["devices"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .position(|d| d["id"] == id)
-            .unwrap()
-    };
+    let pos = |v: &Value, id: &str| v["devices"].as_array().unwrap().iter().position(|d| d["id"] == id).unwrap();
     let (u, m, p) = (pos(&v, "UGS"), pos(&v, "VCB_MAIN"), pos(&v, "PF_TR3"));
     device(&mut v, "UGS")["interrupting_current_a"] = json!(200); // below the 300 A rating
     device(&mut v, "UGS")["short_time_s"] = json!(0);
@@ -209,21 +172,12 @@ fn ratings_are_validated_with_pointers() {
     device(&mut v, "PF_TR3")["making_peak_ka"] = json!(-1);
     let errs = parse_project(&v.to_string()).expect_err("must be refused");
     for (pointer, code) in [
-        (
-            format!("/devices/{u}/interrupting_current_a"),
-            "inconsistent_ratings",
-        ),
+        (format!("/devices/{u}/interrupting_current_a"), "inconsistent_ratings"),
         (format!("/devices/{u}/short_time_s"), "out_of_range"),
-        (
-            format!("/devices/{m}/making_peak_ka"),
-            "inconsistent_ratings",
-        ),
+        (format!("/devices/{m}/making_peak_ka"), "inconsistent_ratings"),
         (format!("/devices/{p}/making_peak_ka"), "out_of_range"),
     ] {
-        let e = errs
-            .iter()
-            .find(|e| e.pointer == pointer && e.code == code)
-            .unwrap_or_else(|| panic!("no {code} at {pointer}: {errs:#?}"));
+        let e = errs.iter().find(|e| e.pointer == pointer && e.code == code).unwrap_or_else(|| panic!("no {code} at {pointer}: {errs:#?}"));
         assert!(!e.message_ja.is_empty() && !e.message_en.is_empty());
     }
 }

@@ -26,10 +26,7 @@ use domain::shortcircuit::study;
 const TOL: f64 = 1e-9;
 
 fn close(what: &str, got: f64, want: f64, tol: f64) {
-    assert!(
-        (got - want).abs() <= tol * want.abs(),
-        "{what}: got {got}, want {want}"
-    );
+    assert!((got - want).abs() <= tol * want.abs(), "{what}: got {got}, want {want}");
 }
 
 fn hyp(r: f64, x: f64) -> f64 {
@@ -57,42 +54,20 @@ fn project(r_s: f64, x_s: f64, kva: f64, r_t: f64, x_t: f64) -> String {
 /// (I_210, I_105) in kA by the formulas above, with an extra loop impedance `loop_ohm` (R, X)
 /// and source factor `c` (the IEC maximum case multiplies the source impedance and the
 /// voltage by c).
-fn hand(
-    r_s: f64,
-    x_s: f64,
-    kva: f64,
-    r_t: f64,
-    x_t: f64,
-    loop_ohm: (f64, f64),
-    c: f64,
-) -> (f64, f64) {
+fn hand(r_s: f64, x_s: f64, kva: f64, r_t: f64, x_t: f64, loop_ohm: (f64, f64), c: f64) -> (f64, f64) {
     let k = 2.0 * c * kva / 10_000.0;
     let (sr, sx) = (k * r_s, k * x_s);
     let pct = |ohm: f64, v: f64| ohm / (v * v / (kva * 1000.0)) * 100.0;
-    let z210 = hyp(
-        r_t + sr + pct(loop_ohm.0, 210.0),
-        x_t + sx + pct(loop_ohm.1, 210.0),
-    );
-    let z105 = hyp(
-        1.5 * r_t + sr + pct(loop_ohm.0, 105.0),
-        1.2 * x_t + sx + pct(loop_ohm.1, 105.0),
-    );
-    (
-        c * kva / 210.0 * 100.0 / z210,
-        c * kva / 105.0 * 100.0 / z105,
-    )
+    let z210 = hyp(r_t + sr + pct(loop_ohm.0, 210.0), x_t + sx + pct(loop_ohm.1, 210.0));
+    let z105 = hyp(1.5 * r_t + sr + pct(loop_ohm.0, 105.0), 1.2 * x_t + sx + pct(loop_ohm.1, 105.0));
+    (c * kva / 210.0 * 100.0 / z210, c * kva / 105.0 * 100.0 / z105)
 }
 
 #[test]
 fn the_105_v_fault_at_the_terminals_is_larger_and_falls_faster_along_a_cable() {
-    for (r_s, x_s, kva, r_t, x_t) in [
-        (0.7, 7.0, 100.0, 1.5, 2.0),
-        (20.0, 40.0, 50.0, 1.8, 1.6),
-        (1.0, 9.0, 300.0, 1.2, 2.5),
-    ] {
+    for (r_s, x_s, kva, r_t, x_t) in [(0.7, 7.0, 100.0, 1.5, 2.0), (20.0, 40.0, 50.0, 1.8, 1.6), (1.0, 9.0, 300.0, 1.2, 2.5)] {
         // Given a 1φ3W transformer, when the study runs,
-        let p =
-            parse_project(&project(r_s, x_s, kva, r_t, x_t)).unwrap_or_else(|e| panic!("{e:#?}"));
+        let p = parse_project(&project(r_s, x_s, kva, r_t, x_t)).unwrap_or_else(|e| panic!("{e:#?}"));
         let s = study(&p, domain::library::builtin());
         let lv = s.bus("LV").unwrap();
         // then both faults at its terminals follow the hand formulas (%Z method, c = 1),
@@ -125,20 +100,12 @@ fn first_reference_numbers_of_the_105_v_fault() {
     // 0.014 + j0.14 %. 210 V: |1.514 + j2.14| = 2.6214 % → 476.19 A × 100/2.6214 = 18.165 kA.
     // 105 V: |2.264 + j2.54| = 3.4026 % → 952.38 A × 100/3.4026 = 27.990 kA (1.54 ×).
     let p = parse_project(&project(0.7, 7.0, 100.0, 1.5, 2.0)).unwrap();
-    let lv = study(&p, domain::library::builtin())
-        .bus("LV")
-        .unwrap()
-        .clone();
+    let lv = study(&p, domain::library::builtin()).bus("LV").unwrap().clone();
     close("I_210", lv.percent_z.ik_ka, 18.165, 1e-3);
     close("I_105", lv.percent_z.ik_ln_ka.unwrap(), 27.990, 1e-3);
     // i_p of the 105 V fault from its own R/X: κ = 1.02 + 0.98·e^(−3·2.264/2.54).
     let kappa = 1.02 + 0.98 * (-3.0 * 2.264 / 2.54f64).exp();
-    close(
-        "ip_105",
-        lv.percent_z.ip_ln_ka.unwrap(),
-        kappa * 2f64.sqrt() * lv.percent_z.ik_ln_ka.unwrap(),
-        1e-9,
-    );
+    close("ip_105", lv.percent_z.ip_ln_ka.unwrap(), kappa * 2f64.sqrt() * lv.percent_z.ik_ln_ka.unwrap(), 1e-9);
 }
 
 fn fixture(name: &str) -> String {
@@ -170,63 +137,31 @@ fn the_passing_fixture_breaks_the_105_v_fault_and_stays_selective() {
     close("engine I_210", lv1.percent_z.ik_ka, i210, 1e-9);
     close("engine I_105", lv1.percent_z.ik_ln_ka.unwrap(), i105, 1e-9);
     // when it is analysed, then nothing fails or warns,
-    let bad: Vec<_> = a
-        .checks
-        .iter()
-        .filter(|c| c.status != Status::Pass)
-        .map(|c| format!("{} {:?}: {}", c.rule, c.devices, c.message_en))
-        .collect();
+    let bad: Vec<_> = a.checks.iter().filter(|c| c.status != Status::Pass).map(|c| format!("{} {:?}: {}", c.rule, c.devices, c.message_en)).collect();
     assert!(bad.is_empty(), "{bad:#?}");
     // the branch breaker is judged at the 105 V fault, which governs,
-    let get = |rule: &str, devices: &[&str]| {
-        a.checks
-            .iter()
-            .find(|c| c.rule == rule && c.devices == devices)
-            .unwrap_or_else(|| panic!("no {rule} {devices:?}"))
-    };
+    let get = |rule: &str, devices: &[&str]| a.checks.iter().find(|c| c.rule == rule && c.devices == devices).unwrap_or_else(|| panic!("no {rule} {devices:?}"));
     let bc = get("breaking_capacity", &["MCCB_B1"]);
-    assert!(
-        bc.message_en.contains("105 V line-to-neutral fault"),
-        "{}",
-        bc.message_en
-    );
+    assert!(bc.message_en.contains("105 V line-to-neutral fault"), "{}", bc.message_en);
     close("at", bc.at_current_a.unwrap(), i105 * 1000.0, 1e-9);
     assert_eq!(bc.current_basis_v, Some(105.0));
     // and so is the lighting main (its poles carry the 105 V fault's line current too).
-    assert!(get("breaking_capacity", &["MCCB_L"])
-        .message_en
-        .contains("105 V"));
-    assert_eq!(
-        get("lv_series", &["MCCB_L", "MCCB_B1"]).status,
-        Status::Pass
-    );
+    assert!(get("breaking_capacity", &["MCCB_L"]).message_en.contains("105 V"));
+    assert_eq!(get("lv_series", &["MCCB_L", "MCCB_B1"]).status, Status::Pass);
 }
 
 #[test]
 fn the_failing_fixture_fails_only_for_the_105_v_fault() {
     // Given the same site with a 25 kA branch breaker: enough for 18.84 kA, not for 28.73 kA,
     let a = parse_and_analyze(&fixture("1p3w_105v_fail.json")).unwrap();
-    let failed: Vec<_> = a
-        .checks
-        .iter()
-        .filter(|c| c.status == Status::Fail)
-        .collect();
+    let failed: Vec<_> = a.checks.iter().filter(|c| c.status == Status::Fail).collect();
     // then exactly its breaking capacity fails, ratio 25 / 28.73 = 0.870, and no check warns.
     assert_eq!(failed.len(), 1, "{failed:#?}");
-    assert_eq!(
-        (failed[0].rule, failed[0].devices.clone()),
-        ("breaking_capacity", vec!["MCCB_B1".to_string()])
-    );
+    assert_eq!((failed[0].rule, failed[0].devices.clone()), ("breaking_capacity", vec!["MCCB_B1".to_string()]));
     let ratio = failed[0].worst_margin.unwrap().value.unwrap();
     close("ratio", ratio, 25.0 / fixture_currents().1, 1e-9);
     assert!(failed[0].message_en.contains("105 V line-to-neutral fault"));
-    assert_eq!(
-        a.checks
-            .iter()
-            .filter(|c| c.status == Status::Warning)
-            .count(),
-        0
-    );
+    assert_eq!(a.checks.iter().filter(|c| c.status == Status::Warning).count(), 0);
 }
 
 #[test]
@@ -261,18 +196,12 @@ fn lv_breakers_in_series_on_a_1p3w_bus_are_judged_up_to_the_105_v_fault() {
     // may act together with the MCCB between 14.4 and 19.9 kA, which only the 105 V fault
     // reaches.
     let results = run_checks(&p, &s, &CheckSettings::from_project(&p));
-    let pair = results
-        .iter()
-        .find(|r| r.rule == "lv_series" && r.devices == ["ACB", "MCCB"])
-        .unwrap();
+    let pair = results.iter().find(|r| r.rule == "lv_series" && r.devices == ["ACB", "MCCB"]).unwrap();
     assert_eq!(pair.status, Status::Warning, "{}", pair.message_en);
     // Without the instantaneous element (short time only) the pair is selective at both.
     let p = parse_project(&json.replace(r#","i_multiple":16"#, "")).unwrap();
     let s = study(&p, domain::library::builtin());
     let results = run_checks(&p, &s, &CheckSettings::from_project(&p));
-    let pair = results
-        .iter()
-        .find(|r| r.rule == "lv_series" && r.devices == ["ACB", "MCCB"])
-        .unwrap();
+    let pair = results.iter().find(|r| r.rule == "lv_series" && r.devices == ["ACB", "MCCB"]).unwrap();
     assert_eq!(pair.status, Status::Pass, "{}", pair.message_en);
 }

@@ -44,10 +44,7 @@ impl C {
 }
 
 fn close(what: &str, got: f64, want: f64) {
-    assert!(
-        (got - want).abs() <= TOL * want.abs(),
-        "{what}: got {got}, want {want}"
-    );
+    assert!((got - want).abs() <= TOL * want.abs(), "{what}: got {got}, want {want}");
 }
 
 /// Source 0.7 + j7.0 % on 10 MVA at 6.6 kV, a 500 kVA 6.6 kV/210 V transformer 1.2 + j4.0 %
@@ -104,10 +101,7 @@ fn a_motor_group_at_210_v_adds_its_contribution_by_both_methods() {
     // 110 kW (η 0.93, cos φ 0.88, 7 ×),
     let (s1, s2) = (75.0 / (0.92 * 0.87), 110.0 / (0.93 * 0.88)); // kVA
     let p = parse_project(&project(
-        &[
-            motor("M1", "LV", 75.0, 200.0, 0.92, 0.87, 6.5),
-            motor("M2", "LV", 110.0, 200.0, 0.93, 0.88, 7.0),
-        ],
+        &[motor("M1", "LV", 75.0, 200.0, 0.92, 0.87, 6.5), motor("M2", "LV", 110.0, 200.0, 0.93, 0.88, 7.0)],
         100.0,
     ))
     .unwrap_or_else(|e| panic!("{e:#?}"));
@@ -124,34 +118,19 @@ fn a_motor_group_at_210_v_adds_its_contribution_by_both_methods() {
     let zm = |s: f64| C::from_abs(25.0 * 10_000.0 / s, 0.42);
     let z = C::par(&[network_percent(), zm(s1), zm(s2)]);
     let i_with = I_B_210 * 100.0 / z.abs() / 1000.0;
-    close(
-        "%Z with motors",
-        lv.percent_z_with_contribution.ik_ka,
-        i_with,
-    );
+    close("%Z with motors", lv.percent_z_with_contribution.ik_ka, i_with);
     // The %Z practice: each motor adds about 4 × its rated current (here 4 × (258 + 388) A
     // ≈ 2.6 kA, reduced by the network's angle): between 2.3 and 2.6 kA more.
     let added = (i_with - i_without) * 1000.0;
     let rated = (s1 + s2) * 1000.0 / (SQRT3 * 200.0);
-    assert!(
-        added > 0.85 * 4.0 * rated && added < 4.0 * rated * 210.0 / 200.0,
-        "{added} A vs 4 × {rated} A"
-    );
+    assert!(added > 0.85 * 4.0 * rated && added < 4.0 * rated * 210.0 / 200.0, "{added} A vs 4 × {rated} A");
 
     // IEC 60909-0: Z_M = 1/(I_LR/I_rM) · U_rM²/S_rM with R_M/X_M = 0.42 (LV motor group),
     // c = 1.1 at 210 V (10 % tolerance).
     let zm_iec = |s: f64, lrc: f64| C::from_abs(200.0 * 200.0 / (s * 1000.0) / lrc, 0.42);
     let z_iec = C::par(&[network_iec_ohm(), zm_iec(s1, 6.5), zm_iec(s2, 7.0)]);
-    close(
-        "IEC without",
-        lv.iec_max.ik_ka,
-        1.1 * 210.0 / (SQRT3 * network_iec_ohm().abs()) / 1000.0,
-    );
-    close(
-        "IEC with motors",
-        lv.iec_max_with_contribution.ik_ka,
-        1.1 * 210.0 / (SQRT3 * z_iec.abs()) / 1000.0,
-    );
+    close("IEC without", lv.iec_max.ik_ka, 1.1 * 210.0 / (SQRT3 * network_iec_ohm().abs()) / 1000.0);
+    close("IEC with motors", lv.iec_max_with_contribution.ik_ka, 1.1 * 210.0 / (SQRT3 * z_iec.abs()) / 1000.0);
     // The minimum case never includes motors, and the motors are not neglected here
     // (Σ I_rM = 646 A > 1 % of 30 kA).
     assert_eq!(lv.motors_neglected, [false, false]);
@@ -166,14 +145,8 @@ fn a_motor_group_at_210_v_adds_its_contribution_by_both_methods() {
     // The breaker at `LV` carries the bus's currents, with and without contribution.
     let mccb = s.device("MCCB").unwrap();
     assert_eq!(mccb.ik_max_percent_z_ka, lv.percent_z.ik_ka);
-    assert_eq!(
-        mccb.ik_max_percent_z_with_contribution_ka,
-        lv.percent_z_with_contribution.ik_ka
-    );
-    assert_eq!(
-        mccb.ik_max_iec_with_contribution_ka,
-        lv.iec_max_with_contribution.ik_ka
-    );
+    assert_eq!(mccb.ik_max_percent_z_with_contribution_ka, lv.percent_z_with_contribution.ik_ka);
+    assert_eq!(mccb.ik_max_iec_with_contribution_ka, lv.iec_max_with_contribution.ik_ka);
 }
 
 /// Rated output (kW) of a 210 V motor (η 0.9, cos φ 0.85) whose rated current is `fraction` of
@@ -185,91 +158,40 @@ fn kw_for(fraction: f64, ik_ka: f64) -> f64 {
 #[test]
 fn motors_are_neglected_up_to_one_percent_of_the_fault_current_and_no_further() {
     // Given the fault currents at `LV` without any motor,
-    let bare = study(
-        &parse_project(&project(&[], 100.0)).unwrap(),
-        domain::library::builtin(),
-    );
+    let bare = study(&parse_project(&project(&[], 100.0)).unwrap(), domain::library::builtin());
     let lv = bare.bus("LV").unwrap();
     let (ik_pz, ik_iec) = (lv.percent_z.ik_ka, lv.iec_max.ik_ka);
     // when one motor's rated current is 0.999 % or 1.001 % of the %Z-method current (the
     // IEC 60909-0 rule: neglect when Σ I_rM ≤ 0.01 · I_k'' without motors),
     for (fraction, neglected) in [(0.00999, true), (0.01001, false)] {
         let kw = kw_for(fraction, ik_pz);
-        let p = parse_project(&project(
-            &[motor("M", "LV", kw, 210.0, 0.9, 0.85, 6.0)],
-            100.0,
-        ))
-        .unwrap();
+        let p = parse_project(&project(&[motor("M", "LV", kw, 210.0, 0.9, 0.85, 6.0)], 100.0)).unwrap();
         let s = study(&p, domain::library::builtin());
         let row = s.bus("LV").unwrap();
         // then the %Z method neglects it below the boundary and includes it above,
         assert_eq!(row.motors_neglected[0], neglected, "{fraction}");
-        close(
-            "Σ I_rM",
-            row.motors_rated_current_a,
-            fraction * ik_pz * 1000.0,
-        );
+        close("Σ I_rM", row.motors_rated_current_a, fraction * ik_pz * 1000.0);
         if neglected {
             assert_eq!(row.percent_z_with_contribution.ik_ka, row.percent_z.ik_ka);
         } else {
             // 25 % on S_rM = √3 · 210 V · I_rM in parallel: about 4 × 1 % more.
             let s_kva = SQRT3 * 210.0 * fraction * ik_pz;
-            let z = C::par(&[
-                network_percent(),
-                C::from_abs(25.0 * 10_000.0 / s_kva, 0.42),
-            ]);
-            close(
-                "%Z with the motor",
-                row.percent_z_with_contribution.ik_ka,
-                I_B_210 * 100.0 / z.abs() / 1000.0,
-            );
+            let z = C::par(&[network_percent(), C::from_abs(25.0 * 10_000.0 / s_kva, 0.42)]);
+            close("%Z with the motor", row.percent_z_with_contribution.ik_ka, I_B_210 * 100.0 / z.abs() / 1000.0);
             assert!(row.percent_z_with_contribution.ik_ka > 1.03 * row.percent_z.ik_ka);
         }
     }
     // and the IEC rule uses the IEC current (c = 1.1 and K_T make it larger than the %Z one):
     // a motor at 1.001 % of the %Z current is below 1 % of the IEC current, so IEC neglects it.
     assert!(ik_iec > 1.001 * ik_pz);
-    let p = parse_project(&project(
-        &[motor(
-            "M",
-            "LV",
-            kw_for(0.01001, ik_pz),
-            210.0,
-            0.9,
-            0.85,
-            6.0,
-        )],
-        100.0,
-    ))
-    .unwrap();
-    let row = study(&p, domain::library::builtin())
-        .bus("LV")
-        .unwrap()
-        .clone();
+    let p = parse_project(&project(&[motor("M", "LV", kw_for(0.01001, ik_pz), 210.0, 0.9, 0.85, 6.0)], 100.0)).unwrap();
+    let row = study(&p, domain::library::builtin()).bus("LV").unwrap().clone();
     assert_eq!(row.motors_neglected, [false, true]);
     for (fraction, neglected) in [(0.00999, true), (0.01001, false)] {
-        let p = parse_project(&project(
-            &[motor(
-                "M",
-                "LV",
-                kw_for(fraction, ik_iec),
-                210.0,
-                0.9,
-                0.85,
-                6.0,
-            )],
-            100.0,
-        ))
-        .unwrap();
-        let row = study(&p, domain::library::builtin())
-            .bus("LV")
-            .unwrap()
-            .clone();
+        let p = parse_project(&project(&[motor("M", "LV", kw_for(fraction, ik_iec), 210.0, 0.9, 0.85, 6.0)], 100.0)).unwrap();
+        let row = study(&p, domain::library::builtin()).bus("LV").unwrap().clone();
         assert_eq!(row.motors_neglected[1], neglected, "IEC {fraction}");
-        assert_eq!(
-            row.iec_max_with_contribution.ik_ka == row.iec_max.ik_ka,
-            neglected
-        );
+        assert_eq!(row.iec_max_with_contribution.ik_ka == row.iec_max.ik_ka, neglected);
     }
 }
 
@@ -293,11 +215,7 @@ fn a_generator_in_parallel_contributes_through_the_transformer_and_a_standby_one
     // then at 210 V the generator is in parallel with the network,
     let lv = s.bus("LV").unwrap();
     let z = C::par(&[network_iec_ohm(), zg]);
-    close(
-        "IEC at LV with G",
-        lv.iec_max_with_contribution.ik_ka,
-        1.1 * 210.0 / (SQRT3 * z.abs()) / 1000.0,
-    );
+    close("IEC at LV with G", lv.iec_max_with_contribution.ik_ka, 1.1 * 210.0 / (SQRT3 * z.abs()) / 1000.0);
     // and at 6.6 kV it feeds back through the transformer: Z = Z_Q ∥ (K_T·Z_T + K_G·Z_G),
     // referred to 6.6 kV by (6600/210)².
     let r2 = (6600.0 / 210.0f64).powi(2);
@@ -306,19 +224,11 @@ fn a_generator_in_parallel_contributes_through_the_transformer_and_a_standby_one
     let zt = C(1.2, 4.0).scale(k_t / 100.0 * 210.0 * 210.0 / 500e3);
     let z_hv = C::par(&[zq, zt.add(zg).scale(r2)]);
     let sp = s.bus("SP").unwrap();
-    close(
-        "IEC at SP with G",
-        sp.iec_max_with_contribution.ik_ka,
-        1.1 * 6600.0 / (SQRT3 * z_hv.abs()) / 1000.0,
-    );
+    close("IEC at SP with G", sp.iec_max_with_contribution.ik_ka, 1.1 * 6600.0 / (SQRT3 * z_hv.abs()) / 1000.0);
     // The %Z method: x_d'' on its own kVA (14 × 10 000/300 %), R = 0.15 X, no K_G.
     let zg_pct = C(0.15, 1.0).scale(14.0 * 10_000.0 / 300.0);
     let z_pct = C::par(&[network_percent(), zg_pct]);
-    close(
-        "%Z at LV with G",
-        lv.percent_z_with_contribution.ik_ka,
-        I_B_210 * 100.0 / z_pct.abs() / 1000.0,
-    );
+    close("%Z at LV with G", lv.percent_z_with_contribution.ik_ka, I_B_210 * 100.0 / z_pct.abs() / 1000.0);
     assert!(s.notes.iter().any(|n| n.code == "generator_contribution"));
 
     // A standby generator (the default) adds nothing, and the study says so.
@@ -327,42 +237,25 @@ fn a_generator_in_parallel_contributes_through_the_transformer_and_a_standby_one
     let lv = s.bus("LV").unwrap();
     assert_eq!(lv.iec_max_with_contribution.ik_ka, lv.iec_max.ik_ka);
     assert_eq!(lv.percent_z_with_contribution.ik_ka, lv.percent_z.ik_ka);
-    assert!(s
-        .notes
-        .iter()
-        .any(|n| n.code == "generator_standby" && n.device_id.as_deref() == Some("G")));
+    assert!(s.notes.iter().any(|n| n.code == "generator_standby" && n.device_id.as_deref() == Some("G")));
 }
 
 #[test]
 fn a_parallel_generator_without_subtransient_reactance_is_refused_by_field() {
     let g = r#"{"type":"generator","id":"G","bus":"LV","rated_kva":300,"rated_voltage_v":210,"parallel_operation":true}"#;
     let errors = parse_project(&project(&[g.to_string()], 100.0)).unwrap_err();
-    assert!(
-        errors
-            .iter()
-            .any(|e| e.pointer == "/devices/5/xd_subtransient_percent"),
-        "{errors:#?}"
-    );
+    assert!(errors.iter().any(|e| e.pointer == "/devices/5/xd_subtransient_percent"), "{errors:#?}");
     let m = r#"{"type":"motor","id":"M","bus":"LV","rated_kw":30,"rated_voltage_v":200,"pole_pairs":0}"#;
     let errors = parse_project(&project(&[m.to_string()], 100.0)).unwrap_err();
-    assert!(
-        errors.iter().any(|e| e.pointer == "/devices/5/pole_pairs"),
-        "{errors:#?}"
-    );
+    assert!(errors.iter().any(|e| e.pointer == "/devices/5/pole_pairs"), "{errors:#?}");
 }
 
 #[test]
 fn breaking_capacity_is_judged_with_the_motor_contribution_and_says_so() {
     // Given the motor group of the first test and an MCCB at `LV` whose Icu lies between the
     // fault current without motors and the one with them (%Z method, the default basis),
-    let machines = [
-        motor("M1", "LV", 75.0, 200.0, 0.92, 0.87, 6.5),
-        motor("M2", "LV", 110.0, 200.0, 0.93, 0.88, 7.0),
-    ];
-    let s = study(
-        &parse_project(&project(&machines, 100.0)).unwrap(),
-        domain::library::builtin(),
-    );
+    let machines = [motor("M1", "LV", 75.0, 200.0, 0.92, 0.87, 6.5), motor("M2", "LV", 110.0, 200.0, 0.93, 0.88, 7.0)];
+    let s = study(&parse_project(&project(&machines, 100.0)).unwrap(), domain::library::builtin());
     let lv = s.bus("LV").unwrap();
     let (without, with) = (lv.percent_z.ik_ka, lv.percent_z_with_contribution.ik_ka);
     assert!(with - without > 2.0, "{without} → {with}");
@@ -372,26 +265,15 @@ fn breaking_capacity_is_judged_with_the_motor_contribution_and_says_so() {
     let s = study(&p, domain::library::builtin());
     // when the checks run,
     let results = run_checks(&p, &s, &CheckSettings::from_project(&p));
-    let r = results
-        .iter()
-        .find(|r| r.rule == "breaking_capacity" && r.devices == ["MCCB"])
-        .unwrap();
+    let r = results.iter().find(|r| r.rule == "breaking_capacity" && r.devices == ["MCCB"]).unwrap();
     // then the breaker fails against the current with contribution, and the message says so.
     assert_eq!(r.status, Status::Fail, "{}", r.message_en);
-    assert!(
-        r.message_en
-            .contains("with motor and generator contribution"),
-        "{}",
-        r.message_en
-    );
+    assert!(r.message_en.contains("with motor and generator contribution"), "{}", r.message_en);
     assert!((r.at_current_a.unwrap() - with * 1000.0).abs() < 1e-6);
     // Without the motors the same breaker passes.
     let p = parse_project(&project(&[], icu)).unwrap();
     let s = study(&p, domain::library::builtin());
     let results = run_checks(&p, &s, &CheckSettings::from_project(&p));
-    let r = results
-        .iter()
-        .find(|r| r.rule == "breaking_capacity" && r.devices == ["MCCB"])
-        .unwrap();
+    let r = results.iter().find(|r| r.rule == "breaking_capacity" && r.devices == ["MCCB"]).unwrap();
     assert_eq!(r.status, Status::Pass, "{}", r.message_en);
 }

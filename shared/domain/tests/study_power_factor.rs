@@ -27,11 +27,7 @@ fn worked_example_100_kw_from_70_to_85_percent() {
     // (Q/P = 0.40 read from its figure 3.1). Computed: 100 × (1.02020 − 0.61974) = 40.05 kvar.
     let q = required_kvar(100.0, 0.70, 0.85);
     assert!((q - 40.0).abs() / 40.0 < 0.005, "{q}");
-    assert_eq!(
-        required_kvar(100.0, 0.96, 0.95),
-        0.0,
-        "already above the target"
-    );
+    assert_eq!(required_kvar(100.0, 0.96, 0.95), 0.0, "already above the target");
 }
 
 #[test]
@@ -43,10 +39,7 @@ fn a_jis_bank_with_6_percent_reactor_delivers_94_percent_of_its_capacitor_rating
     assert!((q - 50.0).abs() / 50.0 < 0.005, "{q}");
     // With V_C exactly V / (1 − L) (7 021.3 V; the nameplate rounds it to 7 020 V):
     let exact = effective_kvar(53.2, 6600.0 / 0.94, 6600.0, 6.0);
-    assert!(
-        (exact - 53.2 * 0.94).abs() < 1e-9,
-        "Q_eff = Q_C (1 − L) when V_C = V / (1 − L): {exact}"
-    );
+    assert!((exact - 53.2 * 0.94).abs() < 1e-9, "Q_eff = Q_C (1 − L) when V_C = V / (1 − L): {exact}");
     // A capacitor rated at the bus voltage with the same reactor delivers more, Q_C / (1 − L):
     // the reactor cancels 6 % of the capacitor reactance.
     assert!((effective_kvar(100.0, 6600.0, 6600.0, 6.0) - 100.0 / 0.94).abs() < 1e-9);
@@ -63,11 +56,7 @@ fn the_samples_power_factor_is_corrected_by_their_banks() {
     assert!((pf.demand_kw - 504.0).abs() < 1e-9, "{}", pf.demand_kw);
     assert!((pf.demand_kvar - 279.2).abs() < 0.05, "{}", pf.demand_kvar);
     assert!((pf.installed_kvar - 150.0 * (6600.0f64 / 7020.0).powi(2) / 0.94).abs() < 1e-6);
-    assert!(
-        (pf.power_factor_after - power_factor(pf.demand_kw, pf.demand_kvar - pf.installed_kvar))
-            .abs()
-            < 1e-12
-    );
+    assert!((pf.power_factor_after - power_factor(pf.demand_kw, pf.demand_kvar - pf.installed_kvar)).abs() < 1e-12);
     let c = find(&a, "power_factor_correction", &["SP", "SC1", "SC2"]);
     assert_eq!(c.status, Status::Pass, "{}", c.message_en);
     assert!(pf.power_factor_after > 0.95 && !pf.leading, "{pf:?}");
@@ -78,26 +67,17 @@ fn an_oversized_bank_leads_and_warns_naming_it() {
     // pfs_300kva: demand 117.1 kW, 50.5 kvar (M1 37 kW, L1 80 kVA at 0.95). SC1 50 kvar at
     // 7 020 V with 6 % delivers 47.0 kvar: power factor 0.9996 lagging, passes.
     let a = run(&fixture("pfs_300kva.json"));
-    assert_eq!(
-        find(&a, "power_factor_correction", &["SP", "SC1"]).status,
-        Status::Pass
-    );
+    assert_eq!(find(&a, "power_factor_correction", &["SP", "SC1"]).status, Status::Pass);
     // One mistake: SC1 of 75 kvar delivers 70.5 kvar > 50.5 kvar: the site leads at its demand.
     let mut v = fixture("pfs_300kva.json");
     device(&mut v, "SC1")["rated_kvar"] = 75.0.into();
     let a = run(&v);
     let pf = a.design_study.power_factor.as_ref().unwrap();
-    assert!(
-        pf.leading && (pf.installed_kvar - 75.0 * (6600.0f64 / 7020.0).powi(2) / 0.94).abs() < 1e-6
-    );
+    assert!(pf.leading && (pf.installed_kvar - 75.0 * (6600.0f64 / 7020.0).powi(2) / 0.94).abs() < 1e-6);
     let c = find(&a, "power_factor_correction", &["SP", "SC1"]);
     assert_eq!(c.status, Status::Warning, "{}", c.message_en);
     assert!(margin(c) < 1.0, "demand kvar / bank kvar = {}", margin(c));
-    assert!(
-        c.message_en.contains("over-compensated") && c.message_ja.contains("過補償"),
-        "{}",
-        c.message_en
-    );
+    assert!(c.message_en.contains("over-compensated") && c.message_ja.contains("過補償"), "{}", c.message_en);
 }
 
 #[test]
@@ -107,11 +87,7 @@ fn an_under_compensated_site_warns() {
     // 0.3287)).
     let a = run(&fixture("case_b.json"));
     let pf = a.design_study.power_factor.as_ref().unwrap();
-    assert!(
-        (pf.required_kvar - 340.0 * (0.619_744_6 - 0.328_684_1)).abs() < 0.01,
-        "{}",
-        pf.required_kvar
-    );
+    assert!((pf.required_kvar - 340.0 * (0.619_744_6 - 0.328_684_1)).abs() < 0.01, "{}", pf.required_kvar);
     assert!((pf.required_capacitor_kvar - pf.required_kvar / 0.94).abs() < 1e-9);
     let c = find(&a, "power_factor_correction", &["SP"]);
     assert_eq!(c.status, Status::Pass, "{}", c.message_en);
@@ -123,9 +99,5 @@ fn an_under_compensated_site_warns() {
     let c = find(&a, "power_factor_correction", &["SP"]);
     assert_eq!(c.status, Status::Warning, "{}", c.message_en);
     assert!((margin(c) - 0.80 / 0.85).abs() < 1e-9);
-    assert!(
-        c.message_en.contains("under-compensated") && c.message_ja.contains("補償不足"),
-        "{}",
-        c.message_en
-    );
+    assert!(c.message_en.contains("under-compensated") && c.message_ja.contains("補償不足"), "{}", c.message_en);
 }

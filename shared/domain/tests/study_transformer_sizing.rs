@@ -8,9 +8,7 @@ mod mutate;
 use domain::analysis::analyze;
 use domain::checks::{CheckSettings, Status};
 use domain::model::Phases;
-use domain::study::transformer_sizing::{
-    select_standard_kva, SINGLE_PHASE_SIZES_KVA, THREE_PHASE_SIZES_KVA,
-};
+use domain::study::transformer_sizing::{select_standard_kva, SINGLE_PHASE_SIZES_KVA, THREE_PHASE_SIZES_KVA};
 use mutate::{device, find, fixture, margin, of_rule, run};
 use serde_json::{json, Value};
 
@@ -38,8 +36,7 @@ fn site(rated_kva: f64, loads: Vec<Value>) -> Value {
 }
 
 fn analyse(v: &Value, settings: &CheckSettings) -> domain::analysis::Analysis {
-    let p = domain::validate::parse_project_with(&v.to_string(), domain::library::builtin())
-        .expect("valid project");
+    let p = domain::validate::parse_project_with(&v.to_string(), domain::library::builtin()).expect("valid project");
     analyze(&p, settings)
 }
 
@@ -53,11 +50,7 @@ fn the_standard_sizes_are_those_of_jis_c_4304() {
     assert_eq!(select_standard_kva(Phases::Three, 400.0, 0.8), Some(500.0));
     assert_eq!(select_standard_kva(Phases::Three, 400.1, 0.8), Some(750.0));
     assert_eq!(select_standard_kva(Phases::Single, 120.0, 0.8), Some(150.0));
-    assert_eq!(
-        select_standard_kva(Phases::Three, 1700.0, 0.8),
-        None,
-        "beyond 2 000 kVA at 80 %"
-    );
+    assert_eq!(select_standard_kva(Phases::Three, 1700.0, 0.8), None, "beyond 2 000 kVA at 80 %");
 }
 
 #[test]
@@ -80,44 +73,19 @@ fn worked_example_denken3_r4_kamiki_hoki_q12a() {
     let a = analyse(&v, &settings);
     let t = &a.design_study.transformers[0];
     let expected_kva = 560.0 / 0.9; // 622.2 kVA
-    assert!(
-        (t.demand_kw - 560.0).abs() / 560.0 < 0.005,
-        "{} kW",
-        t.demand_kw
-    );
-    assert!(
-        (t.demand_kva - expected_kva).abs() / expected_kva < 0.005,
-        "{} kVA against 622.2",
-        t.demand_kva
-    );
-    assert_eq!(
-        (t.demand_kva / 100.0).ceil(),
-        7.0,
-        "seven 100 kVA units, as the source answers"
-    );
+    assert!((t.demand_kw - 560.0).abs() / 560.0 < 0.005, "{} kW", t.demand_kw);
+    assert!((t.demand_kva - expected_kva).abs() / expected_kva < 0.005, "{} kVA against 622.2", t.demand_kva);
+    assert_eq!((t.demand_kva / 100.0).ceil(), 7.0, "seven 100 kVA units, as the source answers");
     // One transformer instead: the next JIS standard size above 622.2 kVA is 750 kVA; with the
     // default 80 % loading limit 622.2 / 0.8 = 777.8 kVA calls for 1 000 kVA.
     assert_eq!(t.selected_kva, Some(750.0));
-    assert_eq!(
-        analyse(&v, &CheckSettings::default())
-            .design_study
-            .transformers[0]
-            .selected_kva,
-        Some(1000.0)
-    );
+    assert_eq!(analyse(&v, &CheckSettings::default()).design_study.transformers[0].selected_kva, Some(1000.0));
     // 622.2 / 750 = 83.0 %: passes at the 100 % limit, warns at the default 80 %.
-    assert_eq!(
-        find(&a, "transformer_loading", &["TR"]).status,
-        Status::Pass
-    );
+    assert_eq!(find(&a, "transformer_loading", &["TR"]).status, Status::Pass);
     let warn = analyse(&v, &CheckSettings::default());
     let c = find(&warn, "transformer_loading", &["TR"]);
     assert_eq!(c.status, Status::Warning, "{}", c.message_en);
-    assert!(
-        c.message_en.contains("1000 kVA"),
-        "names the size to select: {}",
-        c.message_en
-    );
+    assert!(c.message_en.contains("1000 kVA"), "names the size to select: {}", c.message_en);
 }
 
 #[test]
@@ -176,29 +144,18 @@ fn an_overloaded_transformer_fails_naming_it() {
     let c = find(&a, "transformer_loading", &["TR1"]);
     assert_eq!(c.status, Status::Fail, "{}", c.message_en);
     assert!((margin(c) - 500.0 / 520.0).abs() < 1e-9);
-    assert!(
-        c.message_en.contains("520.0 kVA") && c.message_en.contains("overloaded"),
-        "{}",
-        c.message_en
-    );
+    assert!(c.message_en.contains("520.0 kVA") && c.message_en.contains("overloaded"), "{}", c.message_en);
     assert!(c.message_ja.contains("過負荷"), "{}", c.message_ja);
     // 450 kVA (90 %): within the rating but above the 80 % loading limit — a warning.
     device(&mut v, "L1")["rated_kva"] = 450.0.into();
-    assert_eq!(
-        find(&run(&v), "transformer_loading", &["TR1"]).status,
-        Status::Warning
-    );
+    assert_eq!(find(&run(&v), "transformer_loading", &["TR1"]).status, Status::Warning);
     // The same 520 kVA with a demand factor of 0.75 is 390 kVA: passes again.
     device(&mut v, "L1")["rated_kva"] = 520.0.into();
     device(&mut v, "L1")["demand_factor"] = 0.75.into();
     let a = run(&v);
     let c = find(&a, "transformer_loading", &["TR1"]);
     assert_eq!(c.status, Status::Pass, "{}", c.message_en);
-    assert!(
-        c.message_en.contains("390.0 kVA") && c.message_en.contains("installed 520.0 kVA"),
-        "the assumption is visible: {}",
-        c.message_en
-    );
+    assert!(c.message_en.contains("390.0 kVA") && c.message_en.contains("installed 520.0 kVA"), "the assumption is visible: {}", c.message_en);
 }
 
 #[test]
@@ -206,19 +163,11 @@ fn demand_factors_outside_0_to_1_are_refused_naming_the_field() {
     for bad in [0.0, -0.2, 1.2] {
         let mut v = fixture("case_b.json");
         device(&mut v, "L1")["demand_factor"] = bad.into();
-        let errs = domain::validate::parse_project_with(&v.to_string(), domain::library::builtin())
-            .expect_err("refused");
-        assert!(
-            errs.iter().any(|e| e.pointer.ends_with("/demand_factor")),
-            "{bad}: {errs:?}"
-        );
+        let errs = domain::validate::parse_project_with(&v.to_string(), domain::library::builtin()).expect_err("refused");
+        assert!(errs.iter().any(|e| e.pointer.ends_with("/demand_factor")), "{bad}: {errs:?}");
     }
     let mut v = fixture("cb_multi.json");
     device(&mut v, "M1")["demand_factor"] = 1.5.into();
-    let errs = domain::validate::parse_project_with(&v.to_string(), domain::library::builtin())
-        .expect_err("refused");
-    assert!(
-        errs.iter().any(|e| e.pointer.ends_with("/demand_factor")),
-        "{errs:?}"
-    );
+    let errs = domain::validate::parse_project_with(&v.to_string(), domain::library::builtin()).expect_err("refused");
+    assert!(errs.iter().any(|e| e.pointer.ends_with("/demand_factor")), "{errs:?}");
 }

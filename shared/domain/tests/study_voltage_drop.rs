@@ -6,10 +6,7 @@
 mod mutate;
 
 use domain::checks::Status;
-use domain::study::voltage_drop::{
-    exact_drop_three_phase_v, simplified_drop_v, transformer_regulation_exact_percent,
-    transformer_regulation_percent, Section, VoltageDropRow, WiringLimits,
-};
+use domain::study::voltage_drop::{exact_drop_three_phase_v, simplified_drop_v, transformer_regulation_exact_percent, transformer_regulation_percent, Section, VoltageDropRow, WiringLimits};
 use mutate::{device, find, fixture, margin, of_rule, run};
 use serde_json::{json, Value};
 
@@ -31,11 +28,7 @@ fn cable(id: &str, from: &str, to: &str, length_m: f64, r: f64, x: f64) -> Value
 }
 
 fn row<'a>(a: &'a domain::analysis::Analysis, load: &str) -> &'a VoltageDropRow {
-    a.design_study
-        .voltage_drop
-        .iter()
-        .find(|r| r.load_id == load)
-        .expect("row")
+    a.design_study.voltage_drop.iter().find(|r| r.load_id == load).expect("row")
 }
 
 #[test]
@@ -51,12 +44,8 @@ fn worked_example_denken3_h26_denryoku_q7() {
     let exact = exact_drop_three_phase_v(6600.0, 185.0, 0.9, 0.5, 0.85);
     let er = 6600.0 / SQRT3;
     let sin = (1.0f64 - 0.85 * 0.85).sqrt();
-    let by_hand = SQRT3
-        * ((er + 185.0 * (0.9 * 0.85 + 0.5 * sin)).hypot(185.0 * (0.5 * 0.85 - 0.9 * sin)) - er);
-    assert!(
-        (exact - by_hand).abs() < 1e-9 && exact > e && exact - e < 0.05,
-        "{exact} {e}"
-    );
+    let by_hand = SQRT3 * ((er + 185.0 * (0.9 * 0.85 + 0.5 * sin)).hypot(185.0 * (0.5 * 0.85 - 0.9 * sin)) - er);
+    assert!((exact - by_hand).abs() < 1e-9 && exact > e && exact - e < 0.05, "{exact} {e}");
 
     // Through the model: the 1 798 kW load (2 115.3 kVA at 0.85) at the end of 1 km of line
     // of 0.9 + j0.5 Ω/km draws 185.0 A and sees a 5.0 % drop.
@@ -68,21 +57,10 @@ fn worked_example_denken3_h26_denryoku_q7() {
     ]);
     let a = run(&v);
     let r = row(&a, "LOAD");
-    assert!(
-        (r.segments[0].current_a - 185.0).abs() / 185.0 < 0.005,
-        "{}",
-        r.segments[0].current_a
-    );
+    assert!((r.segments[0].current_a - 185.0).abs() / 185.0 < 0.005, "{}", r.segments[0].current_a);
     assert_eq!(r.segments[0].section, Section::Supply);
-    assert!(
-        (r.total_percent.simplified - 5.0).abs() / 5.0 < 0.005,
-        "{:?}",
-        r.total_percent
-    );
-    assert!(
-        r.total_percent.exact >= r.total_percent.simplified,
-        "exact ≥ simplified for a lagging load"
-    );
+    assert!((r.total_percent.simplified - 5.0).abs() / 5.0 < 0.005, "{:?}", r.total_percent);
+    assert!(r.total_percent.exact >= r.total_percent.simplified, "exact ≥ simplified for a lagging load");
     assert_eq!(r.limits, None, "no transformer: 内線規程 does not apply");
     assert!(of_rule(&a, "voltage_drop").is_empty());
 }
@@ -96,10 +74,7 @@ fn worked_example_denken3_h26_kikai_q8_transformer_regulation() {
     // Exact (receiving end at rated voltage): √((1 + 0.026)² + 0.018²) − 1 = 2.6158 %; the
     // textbook's second-order form 2.6 + (3 × 0.8 − 1 × 0.6)² / 200 = 2.6162 % agrees to 0.001.
     let exact = transformer_regulation_exact_percent(1.0, 1.0, 3.0, 0.8);
-    assert!(
-        (exact - (2.6 + 1.8f64.powi(2) / 200.0)).abs() < 1e-3,
-        "{exact}"
-    );
+    assert!((exact - (2.6 + 1.8f64.powi(2) / 200.0)).abs() < 1e-3, "{exact}");
 
     // Through the model: a 100 kVA transformer with %R 1, %X 3 at full load, power factor 0.8.
     let v = project(vec![
@@ -111,16 +86,8 @@ fn worked_example_denken3_h26_kikai_q8_transformer_regulation() {
     ]);
     let a = run(&v);
     let r = row(&a, "LOAD");
-    assert!(
-        (r.transformer_percent.simplified - 2.6).abs() / 2.6 < 0.005,
-        "{:?}",
-        r.transformer_percent
-    );
-    assert!(
-        (r.transformer_percent.exact - exact).abs() < 1e-9,
-        "{:?}",
-        r.transformer_percent
-    );
+    assert!((r.transformer_percent.simplified - 2.6).abs() / 2.6 < 0.005, "{:?}", r.transformer_percent);
+    assert!((r.transformer_percent.exact - exact).abs() < 1e-9, "{:?}", r.transformer_percent);
     assert_eq!(r.limits, None, "no LV cable: nothing for 内線規程 to judge");
 }
 
@@ -151,23 +118,9 @@ fn trunk_and_branch_are_judged_apart_up_to_60_m() {
     let i = 30_000.0 / (SQRT3 * 210.0);
     let a = run(&lv_site(25.0));
     let r = row(&a, "LOAD");
-    assert!(
-        (r.trunk_percent.simplified - SQRT3 * i * 0.5 * 0.020 / 210.0 * 100.0).abs() < 1e-9,
-        "{:?}",
-        r.trunk_percent
-    );
-    assert!(
-        (r.branch_percent.simplified - 1.701).abs() < 0.001,
-        "{:?}",
-        r.branch_percent
-    );
-    assert_eq!(
-        r.limits,
-        Some(WiringLimits::Split {
-            trunk_percent: 3.0,
-            branch_percent: 2.0
-        })
-    );
+    assert!((r.trunk_percent.simplified - SQRT3 * i * 0.5 * 0.020 / 210.0 * 100.0).abs() < 1e-9, "{:?}", r.trunk_percent);
+    assert!((r.branch_percent.simplified - 1.701).abs() < 0.001, "{:?}", r.branch_percent);
+    assert_eq!(r.limits, Some(WiringLimits::Split { trunk_percent: 3.0, branch_percent: 2.0 }));
     assert_eq!(r.wiring_length_m, 45.0);
     let c = find(&a, "voltage_drop", &["TR", "TRUNK", "BRANCH", "LOAD"]);
     assert_eq!(c.status, Status::Pass, "{}", c.message_en);
@@ -175,22 +128,11 @@ fn trunk_and_branch_are_judged_apart_up_to_60_m() {
     // One mistake: the branch is 30 m.
     let a = run(&lv_site(30.0));
     let r = row(&a, "LOAD");
-    assert!(
-        (r.branch_percent.simplified - 2.041).abs() < 0.001,
-        "{:?}",
-        r.branch_percent
-    );
+    assert!((r.branch_percent.simplified - 2.041).abs() < 0.001, "{:?}", r.branch_percent);
     let c = find(&a, "voltage_drop", &["TR", "TRUNK", "BRANCH", "LOAD"]);
     assert_eq!(c.status, Status::Fail, "{}", c.message_en);
-    assert!(
-        (margin(c) - 2.0 / r.branch_percent.exact).abs() < 1e-9,
-        "judged on the larger (exact) drop"
-    );
-    assert!(
-        c.message_en.contains("branch 2.04 % (limit 2 %)"),
-        "{}",
-        c.message_en
-    );
+    assert!((margin(c) - 2.0 / r.branch_percent.exact).abs() < 1e-9, "judged on the larger (exact) drop");
+    assert!(c.message_en.contains("branch 2.04 % (limit 2 %)"), "{}", c.message_en);
 }
 
 #[test]
@@ -200,19 +142,12 @@ fn longer_routes_are_judged_on_the_total_by_the_table() {
     let a = run(&lv_site(50.0));
     let r = row(&a, "LOAD");
     assert_eq!(r.limits, Some(WiringLimits::Total { percent: 5.0 }));
-    assert_eq!(
-        find(&a, "voltage_drop", &["TR", "TRUNK", "BRANCH", "LOAD"]).status,
-        Status::Pass
-    );
+    assert_eq!(find(&a, "voltage_drop", &["TR", "TRUNK", "BRANCH", "LOAD"]).status, Status::Pass);
     // 100 m (20 + 80): 0.680 + 5.443 = 6.12 % against 5 % (up to 120 m): fails.
     let a = run(&lv_site(80.0));
     let c = find(&a, "voltage_drop", &["TR", "TRUNK", "BRANCH", "LOAD"]);
     assert_eq!(c.status, Status::Fail, "{}", c.message_en);
-    assert!(
-        c.message_en.contains("limit 5 % for a 100.0 m route"),
-        "{}",
-        c.message_en
-    );
+    assert!(c.message_en.contains("limit 5 % for a 100.0 m route"), "{}", c.message_en);
 }
 
 #[test]
@@ -230,21 +165,8 @@ fn single_phase_wiring_uses_the_loop_of_both_conductors() {
     ]);
     let a = run(&v);
     let r = row(&a, "LOAD");
-    assert!(
-        (r.segments
-            .iter()
-            .find(|s| s.device_id == "C")
-            .unwrap()
-            .current_a
-            - 100.0)
-            .abs()
-            < 1e-9
-    );
-    assert!(
-        (r.trunk_percent.simplified - 4.0 / 210.0 * 100.0).abs() < 1e-9,
-        "{:?}",
-        r.trunk_percent
-    );
+    assert!((r.segments.iter().find(|s| s.device_id == "C").unwrap().current_a - 100.0).abs() < 1e-9);
+    assert!((r.trunk_percent.simplified - 4.0 / 210.0 * 100.0).abs() < 1e-9, "{:?}", r.trunk_percent);
 }
 
 #[test]
@@ -255,22 +177,14 @@ fn the_sample_feeder_passes_and_a_400_m_route_fails_naming_it() {
     let c = find(&a, "voltage_drop", &["TR2", "C_LV2", "L2"]);
     assert_eq!(c.status, Status::Pass, "{}", c.message_en);
     let r = row(&a, "L2");
-    assert!(
-        (r.branch_percent.simplified - 0.8286).abs() < 0.001,
-        "{:?}",
-        r.branch_percent
-    );
+    assert!((r.branch_percent.simplified - 0.8286).abs() < 0.001, "{:?}", r.branch_percent);
     // One mistake: the same cable 400 m long — 8.29 % against 7 % (routes beyond 200 m).
     let mut v = fixture("cb_multi.json");
     device(&mut v, "C_LV2")["length_m"] = 400.0.into();
     let a = run(&v);
     let c = find(&a, "voltage_drop", &["TR2", "C_LV2", "L2"]);
     assert_eq!(c.status, Status::Fail, "{}", c.message_en);
-    assert!(
-        c.message_ja.contains("上限を超えます") && c.message_en.contains("limit 7 %"),
-        "{}",
-        c.message_en
-    );
+    assert!(c.message_ja.contains("上限を超えます") && c.message_en.contains("limit 7 %"), "{}", c.message_en);
     assert!((row(&a, "L2").branch_percent.simplified - 8.286).abs() < 0.01);
 }
 
@@ -279,26 +193,11 @@ fn the_analysis_json_carries_the_design_study_with_named_fields() {
     // What the web client and `kyocho analyze --json` receive.
     let a = run(&fixture("cb_multi.json"));
     let v = serde_json::to_value(&a).expect("serializable");
-    let l2 = v["design_study"]["voltage_drop"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["load_id"] == "L2")
-        .expect("L2");
+    let l2 = v["design_study"]["voltage_drop"].as_array().unwrap().iter().find(|r| r["load_id"] == "L2").expect("L2");
     assert!(l2["branch_percent"]["exact"].as_f64().unwrap() > 0.82);
-    assert_eq!(
-        l2["limits"],
-        json!({"kind": "split", "trunk_percent": 3.0, "branch_percent": 2.0})
-    );
-    assert_eq!(
-        v["design_study"]["transformers"][1]["selected_kva"],
-        json!(500.0),
-        "TR2: 400 kVA / 0.8 → 500 kVA"
-    );
-    assert_eq!(
-        v["settings"]["design_study"]["long_route_limits"][2],
-        json!({"up_to_m": null, "limit_percent": 7.0})
-    );
+    assert_eq!(l2["limits"], json!({"kind": "split", "trunk_percent": 3.0, "branch_percent": 2.0}));
+    assert_eq!(v["design_study"]["transformers"][1]["selected_kva"], json!(500.0), "TR2: 400 kVA / 0.8 → 500 kVA");
+    assert_eq!(v["settings"]["design_study"]["long_route_limits"][2], json!({"up_to_m": null, "limit_percent": 7.0}));
 }
 
 #[test]
@@ -310,17 +209,11 @@ fn the_exact_march_agrees_with_an_ohmic_calculation_of_the_whole_chain() {
     let a = run(&lv_site(25.0));
     let r = row(&a, "LOAD");
     let i = 30_000.0 / (SQRT3 * 210.0);
-    let (rt, xt) = (
-        0.01 * 210.0 * 210.0 / 100_000.0 + 0.5 * 0.020 + 1.0 * 0.025,
-        0.03 * 210.0 * 210.0 / 100_000.0 + 0.08 * 0.020 + 0.1 * 0.025,
-    );
+    let (rt, xt) = (0.01 * 210.0 * 210.0 / 100_000.0 + 0.5 * 0.020 + 1.0 * 0.025, 0.03 * 210.0 * 210.0 / 100_000.0 + 0.08 * 0.020 + 0.1 * 0.025);
     let er = 210.0 / SQRT3;
     let es = (er + i * rt).hypot(i * xt);
     let by_hand = (es - er) / er * 100.0;
-    let engine = r.transformer_percent.exact
-        + r.trunk_percent.exact
-        + r.branch_percent.exact
-        + r.supply_percent.exact;
+    let engine = r.transformer_percent.exact + r.trunk_percent.exact + r.branch_percent.exact + r.supply_percent.exact;
     assert!((engine - by_hand).abs() < 1e-9, "{engine} vs {by_hand}");
     assert!((r.total_percent.exact - by_hand).abs() < 1e-9);
     // The simplified sum is I·ΣR·√3 / V here (power factor 1): smaller by the quadrature term.

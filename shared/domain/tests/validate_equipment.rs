@@ -12,12 +12,7 @@ use mutate::{fixture, push};
 
 /// The index of a device in the sample, for the pointer.
 fn index(v: &Value, id: &str) -> usize {
-    v["devices"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .position(|d| d["id"] == id)
-        .unwrap_or_else(|| panic!("no device {id}"))
+    v["devices"].as_array().unwrap().iter().position(|d| d["id"] == id).unwrap_or_else(|| panic!("no device {id}"))
 }
 
 fn errors(v: &Value) -> Vec<ValidationError> {
@@ -28,10 +23,7 @@ fn errors(v: &Value) -> Vec<ValidationError> {
 fn refused(v: &Value, id: &str, field: &str, code: &str) {
     let pointer = format!("/devices/{}/{field}", index(v, id));
     let e = errors(v);
-    assert!(
-        e.iter().any(|x| x.pointer == pointer && x.code == code),
-        "expected {code} at {pointer}, got {e:#?}"
-    );
+    assert!(e.iter().any(|x| x.pointer == pointer && x.code == code), "expected {code} at {pointer}, got {e:#?}");
 }
 
 fn dev<'a>(v: &'a mut Value, id: &str) -> &'a mut Value {
@@ -40,48 +32,21 @@ fn dev<'a>(v: &'a mut Value, id: &str) -> &'a mut Value {
 
 #[test]
 fn the_cb_sample_reads_every_kind_of_station_equipment() {
-    let p =
-        parse_project(&fixture("cb_multi.json").to_string()).unwrap_or_else(|e| panic!("{e:#?}"));
+    let p = parse_project(&fixture("cb_multi.json").to_string()).unwrap_or_else(|e| panic!("{e:#?}"));
     let find = |id: &str| p.device(id).unwrap_or_else(|| panic!("{id}"));
-    assert!(
-        matches!(find("DS1"), Device::Ds(d) if d.rated_current_a == 400.0 && d.short_time_ka == Some(12.5))
-    );
-    assert!(
-        matches!(find("VCT"), Device::Vct(v) if v.accuracy_class == VctClass::W05 && (v.vt_ratio() - 60.0).abs() < 1e-12 && (v.ct_ratio() - 20.0).abs() < 1e-12)
-    );
+    assert!(matches!(find("DS1"), Device::Ds(d) if d.rated_current_a == 400.0 && d.short_time_ka == Some(12.5)));
+    assert!(matches!(find("VCT"), Device::Vct(v) if v.accuracy_class == VctClass::W05 && (v.vt_ratio() - 60.0).abs() < 1e-12 && (v.ct_ratio() - 20.0).abs() < 1e-12));
     assert!(matches!(find("LA1"), Device::La(l) if l.rated_voltage_v == 8400.0));
-    assert!(
-        matches!(find("VT1"), Device::Vt(v) if v.fuse.is_some() && (v.ratio() - 60.0).abs() < 1e-12)
-    );
-    assert!(
-        matches!(find("AM"), Device::Meter(m) if m.kind == MeterKind::Ammeter && m.ct.as_deref() == Some("VCB_MAIN"))
-    );
-    assert!(
-        matches!(find("EB"), Device::Earthing(e) if e.class == EarthingClass::B && e.ground_fault_current_a == Some(7.0))
-    );
-    assert!(
-        matches!(find("VCB_MAIN"), Device::Vcb(v) if v.ct.is_some_and(|c| c.overcurrent_constant == 10.0))
-    );
-    assert!(
-        matches!(find("UGS"), Device::GroundSwitch(g) if g.ground_relay.as_ref().is_some_and(|r| r.zct.is_some() && r.zpd.is_some()))
-    );
+    assert!(matches!(find("VT1"), Device::Vt(v) if v.fuse.is_some() && (v.ratio() - 60.0).abs() < 1e-12));
+    assert!(matches!(find("AM"), Device::Meter(m) if m.kind == MeterKind::Ammeter && m.ct.as_deref() == Some("VCB_MAIN")));
+    assert!(matches!(find("EB"), Device::Earthing(e) if e.class == EarthingClass::B && e.ground_fault_current_a == Some(7.0)));
+    assert!(matches!(find("VCB_MAIN"), Device::Vcb(v) if v.ct.is_some_and(|c| c.overcurrent_constant == 10.0)));
+    assert!(matches!(find("UGS"), Device::GroundSwitch(g) if g.ground_relay.as_ref().is_some_and(|r| r.zct.is_some() && r.zpd.is_some())));
     // Series, shunt and attached as the model says.
     assert_eq!(find("VCT").series_terminals(), Some(("HV_IN", "HV_M")));
     assert_eq!(find("LA1").shunt_bus(), Some("HV_DS"));
     assert!(find("WH").terminals().is_empty());
-    assert_eq!(
-        find("EA")
-            .attachments()
-            .iter()
-            .map(|(f, id)| format!("{f}={id}"))
-            .collect::<Vec<_>>(),
-        [
-            "devices/0=LA1",
-            "devices/1=DS1",
-            "devices/2=VT1",
-            "devices/3=VCB_MAIN"
-        ]
-    );
+    assert_eq!(find("EA").attachments().iter().map(|(f, id)| format!("{f}={id}")).collect::<Vec<_>>(), ["devices/0=LA1", "devices/1=DS1", "devices/2=VT1", "devices/3=VCB_MAIN"]);
 }
 
 #[test]
@@ -105,77 +70,42 @@ fn ratios_must_be_positive_and_step_down() {
 
     let mut v = fixture("cb_multi.json");
     dev(&mut v, "UGS")["ground_relay"]["zct"]["rated_secondary_ma"] = json!(0);
-    refused(
-        &v,
-        "UGS",
-        "ground_relay/zct/rated_secondary_ma",
-        "out_of_range",
-    );
+    refused(&v, "UGS", "ground_relay/zct/rated_secondary_ma", "out_of_range");
 }
 
 #[test]
 fn classes_must_be_known() {
-    for (id, field, bad) in [
-        ("VT1", "accuracy_class", "2.0"),
-        ("VCT", "accuracy_class", "1.0"),
-        ("EA", "class", "e"),
-        ("WH", "kind", "clock"),
-    ] {
+    for (id, field, bad) in [("VT1", "accuracy_class", "2.0"), ("VCT", "accuracy_class", "1.0"), ("EA", "class", "e"), ("WH", "kind", "clock")] {
         let mut v = fixture("cb_multi.json");
         dev(&mut v, id)[field] = json!(bad);
         let pointer = format!("/devices/{}", index(&v, id));
         let e = errors(&v);
-        assert!(
-            e.iter()
-                .any(|x| x.pointer.starts_with(&pointer) && x.code == "unknown_variant"),
-            "{id}.{field} = {bad}: {e:#?}"
-        );
+        assert!(e.iter().any(|x| x.pointer.starts_with(&pointer) && x.code == "unknown_variant"), "{id}.{field} = {bad}: {e:#?}");
     }
     let mut v = fixture("cb_multi.json");
     dev(&mut v, "VCB_MAIN")["ct"]["accuracy_class"] = json!("2.0");
     let e = errors(&v);
-    assert!(
-        e.iter().any(|x| x
-            .pointer
-            .starts_with(&format!("/devices/{}", index(&v, "VCB_MAIN")))
-            && x.code == "unknown_variant"),
-        "{e:#?}"
-    );
+    assert!(e.iter().any(|x| x.pointer.starts_with(&format!("/devices/{}", index(&v, "VCB_MAIN"))) && x.code == "unknown_variant"), "{e:#?}");
 }
 
 #[test]
 fn ratings_must_be_present() {
-    for (id, field) in [
-        ("LA1", "rated_voltage_v"),
-        ("LA1", "nominal_discharge_current_ka"),
-        ("VT1", "rated_burden_va"),
-        ("DS1", "rated_current_a"),
-        ("EA", "resistance_ohm"),
-    ] {
+    for (id, field) in [("LA1", "rated_voltage_v"), ("LA1", "nominal_discharge_current_ka"), ("VT1", "rated_burden_va"), ("DS1", "rated_current_a"), ("EA", "resistance_ohm")] {
         let mut v = fixture("cb_multi.json");
         dev(&mut v, id).as_object_mut().unwrap().remove(field);
         refused(&v, id, field, "missing_field");
     }
     let mut v = fixture("cb_multi.json");
-    dev(&mut v, "VCB_MAIN")["ct"]
-        .as_object_mut()
-        .unwrap()
-        .remove("overcurrent_constant");
+    dev(&mut v, "VCB_MAIN")["ct"].as_object_mut().unwrap().remove("overcurrent_constant");
     refused(&v, "VCB_MAIN", "ct/overcurrent_constant", "missing_field");
     // Class B needs the utility's one-line ground-fault current (its limit is 150/I₁).
     let mut v = fixture("cb_multi.json");
-    dev(&mut v, "EB")
-        .as_object_mut()
-        .unwrap()
-        .remove("ground_fault_current_a");
+    dev(&mut v, "EB").as_object_mut().unwrap().remove("ground_fault_current_a");
     refused(&v, "EB", "ground_fault_current_a", "missing_field");
     // A voltmeter needs the VT that feeds it; an ammeter has no voltage circuit.
     let mut v = fixture("cb_multi.json");
     dev(&mut v, "VM").as_object_mut().unwrap().remove("vt");
-    dev(&mut v, "VM")
-        .as_object_mut()
-        .unwrap()
-        .remove("voltage_burden_va");
+    dev(&mut v, "VM").as_object_mut().unwrap().remove("voltage_burden_va");
     refused(&v, "VM", "vt", "missing_field");
     let mut v = fixture("cb_multi.json");
     dev(&mut v, "AM")["vt"] = json!("VT1");
@@ -241,62 +171,21 @@ fn a_ds_and_a_vct_in_series_change_no_fault_current() {
     // then every bus keeps its fault current (they are zero impedance) and the new buses have
     // the current of the bus they hang from.
     let mut v = fixture("case_b.json");
-    let before = domain::shortcircuit::study(
-        &parse_project(&v.to_string()).unwrap(),
-        domain::library::builtin(),
-    );
+    let before = domain::shortcircuit::study(&parse_project(&v.to_string()).unwrap(), domain::library::builtin());
     let main = mutate::device(&mut v, "VCB1");
     let from = main["from"].as_str().unwrap().to_string();
     main["from"] = json!("X2");
-    push(
-        &mut v,
-        json!({ "type": "bus", "id": "X1", "voltage_v": 6600 }),
-    );
-    push(
-        &mut v,
-        json!({ "type": "bus", "id": "X2", "voltage_v": 6600 }),
-    );
-    push(
-        &mut v,
-        json!({ "type": "vct", "id": "VCT", "from": from, "to": "X1", "primary_v": 6600, "secondary_v": 110, "ct_primary_a": 50, "ct_secondary_a": 5, "accuracy_class": "1.0W" }),
-    );
-    push(
-        &mut v,
-        json!({ "type": "ds", "id": "DS", "from": "X1", "to": "X2", "rated_current_a": 400 }),
-    );
-    let after = domain::shortcircuit::study(
-        &parse_project(&v.to_string()).unwrap(),
-        domain::library::builtin(),
-    );
+    push(&mut v, json!({ "type": "bus", "id": "X1", "voltage_v": 6600 }));
+    push(&mut v, json!({ "type": "bus", "id": "X2", "voltage_v": 6600 }));
+    push(&mut v, json!({ "type": "vct", "id": "VCT", "from": from, "to": "X1", "primary_v": 6600, "secondary_v": 110, "ct_primary_a": 50, "ct_secondary_a": 5, "accuracy_class": "1.0W" }));
+    push(&mut v, json!({ "type": "ds", "id": "DS", "from": "X1", "to": "X2", "rated_current_a": 400 }));
+    let after = domain::shortcircuit::study(&parse_project(&v.to_string()).unwrap(), domain::library::builtin());
     for b in &before.buses {
         let a = after.buses.iter().find(|x| x.bus_id == b.bus_id).unwrap();
-        assert!(
-            (a.percent_z.ik_ka - b.percent_z.ik_ka).abs() < 1e-9
-                && (a.iec_max.ik_ka - b.iec_max.ik_ka).abs() < 1e-9,
-            "{}",
-            b.bus_id
-        );
+        assert!((a.percent_z.ik_ka - b.percent_z.ik_ka).abs() < 1e-9 && (a.iec_max.ik_ka - b.iec_max.ik_ka).abs() < 1e-9, "{}", b.bus_id);
     }
-    let up = before
-        .buses
-        .iter()
-        .find(|x| x.bus_id == from)
-        .unwrap()
-        .percent_z
-        .ik_ka;
+    let up = before.buses.iter().find(|x| x.bus_id == from).unwrap().percent_z.ik_ka;
     for id in ["X1", "X2"] {
-        assert!(
-            (after
-                .buses
-                .iter()
-                .find(|x| x.bus_id == id)
-                .unwrap()
-                .percent_z
-                .ik_ka
-                - up)
-                .abs()
-                < 1e-9,
-            "{id}"
-        );
+        assert!((after.buses.iter().find(|x| x.bus_id == id).unwrap().percent_z.ik_ka - up).abs() < 1e-9, "{id}");
     }
 }

@@ -80,11 +80,7 @@ fn study_notes_every_machine_and_what_it_contributes() {
     // The standby generator adds nothing; the 45 kW motor is in the currents with
     // contribution, neglected where it is at most 1 % (everywhere in this site: 170 A against
     // 30.2 kA at `LV1`).
-    assert!(
-        noted.contains(&("G1", "generator_standby"))
-            && noted.contains(&("M1", "motor_contribution")),
-        "{noted:?}"
-    );
+    assert!(noted.contains(&("G1", "generator_standby")) && noted.contains(&("M1", "motor_contribution")), "{noted:?}");
     let lv1 = s.bus("LV1").unwrap();
     assert_eq!(lv1.motors_neglected, [true, true]);
     assert_eq!(lv1.percent_z_with_contribution.ik_ka, lv1.percent_z.ik_ka);

@@ -20,8 +20,7 @@ fn largest() -> (domain::model::Project, domain::analysis::Analysis) {
         }
     }
     let json = best.expect("a fixture").1;
-    let project =
-        domain::validate::parse_project_with(&json, domain::library::builtin()).expect("valid");
+    let project = domain::validate::parse_project_with(&json, domain::library::builtin()).expect("valid");
     let analysis = analyze(&project, &CheckSettings::from_project(&project));
     (project, analysis)
 }
@@ -30,44 +29,10 @@ fn bench(c: &mut Criterion) {
     let (project, analysis) = largest();
     let topts = TccOptions::default();
     let sopts = SldOptions::default();
-    c.bench_function("tcc_svg", |b| {
-        b.iter(|| {
-            drawings::svg::to_svg(
-                &tcc::build(&project, &analysis, &topts)
-                    .expect("chart")
-                    .drawing,
-            )
-        })
-    });
-    c.bench_function("sld_svg", |b| {
-        b.iter(|| {
-            drawings::svg::to_svg(
-                &sld::build(&project, &analysis, &sopts)
-                    .expect("sld")
-                    .drawing,
-            )
-        })
-    });
-    c.bench_function("tcc_pdf", |b| {
-        b.iter(|| {
-            drawings::pdf::to_pdf(
-                &tcc::build(&project, &analysis, &topts)
-                    .expect("chart")
-                    .drawing,
-            )
-            .expect("pdf")
-        })
-    });
-    c.bench_function("tcc_dxf", |b| {
-        b.iter(|| {
-            drawings::dxf_out::to_dxf(
-                &tcc::build(&project, &analysis, &topts)
-                    .expect("chart")
-                    .drawing,
-            )
-            .expect("dxf")
-        })
-    });
+    c.bench_function("tcc_svg", |b| b.iter(|| drawings::svg::to_svg(&tcc::build(&project, &analysis, &topts).expect("chart").drawing)));
+    c.bench_function("sld_svg", |b| b.iter(|| drawings::svg::to_svg(&sld::build(&project, &analysis, &sopts).expect("sld").drawing)));
+    c.bench_function("tcc_pdf", |b| b.iter(|| drawings::pdf::to_pdf(&tcc::build(&project, &analysis, &topts).expect("chart").drawing).expect("pdf")));
+    c.bench_function("tcc_dxf", |b| b.iter(|| drawings::dxf_out::to_dxf(&tcc::build(&project, &analysis, &topts).expect("chart").drawing).expect("dxf")));
 }
 
 criterion_group! {

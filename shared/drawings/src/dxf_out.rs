@@ -39,11 +39,7 @@ fn aci(c: Rgb) -> u8 {
         let db = i32::from(a.2) - i32::from(b.2);
         dr * dr + dg * dg + db * db
     };
-    table
-        .iter()
-        .min_by_key(|(_, t)| d(c, *t))
-        .map(|(i, _)| *i)
-        .unwrap_or(7)
+    table.iter().min_by_key(|(_, t)| d(c, *t)).map(|(i, _)| *i).unwrap_or(7)
 }
 
 fn true_color(c: Rgb) -> i32 {
@@ -87,31 +83,20 @@ fn entities(it: &Item, flip: &Flip) -> Vec<EntityType> {
             }
             let mut pl = LwPolyline {
                 vertices: p
-                    .iter()
-                    .map(|q| {
-                        let fp = flip.p(*q);
-                        LwPolylineVertex {
-                            x: fp.x,
-                            y: fp.y,
-                            ..Default::default()
-                        }
-                    })
-                    .collect(),
+                .iter()
+                .map(|q| {
+                    let fp = flip.p(*q);
+                    LwPolylineVertex { x: fp.x, y: fp.y, ..Default::default() }
+                })
+                .collect(),
                 ..Default::default()
             };
             pl.set_is_closed(matches!(it.shape, Shape::Polygon { .. }));
             vec![EntityType::LwPolyline(pl)]
         }
-        Shape::Circle {
-            center, radius_mm, ..
-        } => vec![EntityType::Circle(Circle::new(flip.p(*center), *radius_mm))],
+        Shape::Circle { center, radius_mm, .. } => vec![EntityType::Circle(Circle::new(flip.p(*center), *radius_mm))],
         Shape::Text(t) => text_entity(t, flip).into_iter().collect(),
-        Shape::Insert {
-            block,
-            at,
-            scale,
-            rotation_deg,
-        } => {
+        Shape::Insert { block, at, scale, rotation_deg } => {
             vec![EntityType::Insert(Insert {
                 name: block.clone(),
                 location: flip.p(*at),
@@ -142,15 +127,8 @@ fn entity(specific: EntityType, it: &Item, layer: &str) -> Entity {
     if it.stroke.width_mm > 0.0 && !matches!(it.shape, Shape::Text(_) | Shape::Insert { .. }) {
         // Line weights are in hundredths of a millimetre, from the standard set.
         let lw = (it.stroke.width_mm * 100.0).round() as i16;
-        let std = [
-            0i16, 5, 9, 13, 15, 18, 20, 25, 30, 35, 40, 50, 53, 60, 70, 80, 90, 100, 106, 120, 140,
-            158, 200, 211,
-        ];
-        let nearest = std
-            .iter()
-            .copied()
-            .min_by_key(|s| (s - lw).abs())
-            .unwrap_or(25);
+        let std = [0i16, 5, 9, 13, 15, 18, 20, 25, 30, 35, 40, 50, 53, 60, 70, 80, 90, 100, 106, 120, 140, 158, 200, 211];
+        let nearest = std.iter().copied().min_by_key(|s| (s - lw).abs()).unwrap_or(25);
         e.common.lineweight_enum_value = nearest;
     }
     e
@@ -195,11 +173,7 @@ pub fn to_dxf_sheets(sheets: &[Drawing]) -> Result<Vec<u8>, DrawError> {
             element_count: n as i32,
             total_pattern_length: pat.iter().sum(),
             // DXF: dashes positive, gaps negative.
-            dash_dot_space_lengths: pat
-                .iter()
-                .enumerate()
-                .map(|(i, v)| if i % 2 == 0 { *v } else { -*v })
-                .collect(),
+            dash_dot_space_lengths: pat.iter().enumerate().map(|(i, v)| if i % 2 == 0 { *v } else { -*v }).collect(),
             complex_line_type_element_types: vec![0; n],
             shape_numbers: vec![0; n],
             scale_values: vec![1.0; n],
@@ -210,21 +184,12 @@ pub fn to_dxf_sheets(sheets: &[Drawing]) -> Result<Vec<u8>, DrawError> {
             ..Default::default()
         });
     }
-    dr.add_style(Style {
-        name: TEXT_STYLE.to_string(),
-        primary_font_file_name: "ipaexg.ttf".to_string(),
-        width_factor: 1.0,
-        ..Default::default()
-    });
+    dr.add_style(Style { name: TEXT_STYLE.to_string(), primary_font_file_name: "ipaexg.ttf".to_string(), width_factor: 1.0, ..Default::default() });
 
     let mut layer_names: Vec<&str> = Vec::new();
     for l in sheets.iter().flat_map(|d| &d.layers) {
         if !layer_names.contains(&l.name.as_str()) {
-            dr.add_layer(DxfLayer {
-                name: l.name.clone(),
-                color: Color::from_index(aci(l.color)),
-                ..Default::default()
-            });
+            dr.add_layer(DxfLayer { name: l.name.clone(), color: Color::from_index(aci(l.color)), ..Default::default() });
             layer_names.push(&l.name);
         }
     }
@@ -235,11 +200,7 @@ pub fn to_dxf_sheets(sheets: &[Drawing]) -> Result<Vec<u8>, DrawError> {
             continue;
         }
         block_names.push(&b.name);
-        let mut db = DxfBlock {
-            name: b.name.clone(),
-            layer: "0".to_string(),
-            ..Default::default()
-        };
+        let mut db = DxfBlock { name: b.name.clone(), layer: "0".to_string(), ..Default::default() };
         for it in &b.items {
             // The block's own frame is flipped about its origin (y → −y).
             for sp in entities(it, &Flip { h: 0.0, dx: 0.0 }) {
@@ -262,8 +223,7 @@ pub fn to_dxf_sheets(sheets: &[Drawing]) -> Result<Vec<u8>, DrawError> {
     }
 
     let mut out = Vec::new();
-    dr.save(&mut out)
-        .map_err(|e| DrawError::Dxf(e.to_string()))?;
+    dr.save(&mut out).map_err(|e| DrawError::Dxf(e.to_string()))?;
     let text = String::from_utf8(out).map_err(|e| DrawError::Dxf(e.to_string()))?;
     Ok(unique_endblk_handles(&text).into_bytes())
 }
@@ -315,14 +275,5 @@ fn unique_endblk_handles(text: &str) -> String {
         }
     }
     let seed = format!("{:X}", max + 1);
-    out.iter()
-        .map(|l| {
-            if l == "\u{0}HANDSEED" {
-                seed.as_str()
-            } else {
-                l.as_str()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\r\n")
+    out.iter().map(|l| if l == "\u{0}HANDSEED" { seed.as_str() } else { l.as_str() }).collect::<Vec<_>>().join("\r\n")
 }

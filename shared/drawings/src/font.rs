@@ -12,23 +12,17 @@ pub const FAMILY: &str = "IPAexGothic";
 
 fn face() -> Option<&'static ttf_parser::Face<'static>> {
     static FACE: OnceLock<Option<ttf_parser::Face<'static>>> = OnceLock::new();
-    FACE.get_or_init(|| ttf_parser::Face::parse(FONT_DATA, 0).ok())
-        .as_ref()
+    FACE.get_or_init(|| ttf_parser::Face::parse(FONT_DATA, 0).ok()).as_ref()
 }
 
 /// Units per em of the font (1000 when the font cannot be read).
 pub fn units_per_em() -> f64 {
-    face()
-        .map(|f| f64::from(f.units_per_em()))
-        .unwrap_or(1000.0)
+    face().map(|f| f64::from(f.units_per_em())).unwrap_or(1000.0)
 }
 
 /// Glyph id of a character (0, the missing glyph, when the font lacks it).
 pub fn glyph(c: char) -> u16 {
-    face()
-        .and_then(|f| f.glyph_index(c))
-        .map(|g| g.0)
-        .unwrap_or(0)
+    face().and_then(|f| f.glyph_index(c)).map(|g| g.0).unwrap_or(0)
 }
 
 /// Horizontal advance of a glyph, in em.
@@ -46,11 +40,7 @@ pub fn advance_em(glyph: u16) -> f64 {
 /// as layouts measure many strings), looked up in the font beyond it.
 fn char_advance_em(c: char) -> f64 {
     static BMP: OnceLock<Vec<f32>> = OnceLock::new();
-    let table = BMP.get_or_init(|| {
-        (0u32..0x1_0000)
-            .map(|u| char::from_u32(u).map_or(0.0, |c| advance_em(glyph(c)) as f32))
-            .collect()
-    });
+    let table = BMP.get_or_init(|| (0u32..0x1_0000).map(|u| char::from_u32(u).map_or(0.0, |c| advance_em(glyph(c)) as f32)).collect());
     match table.get(c as usize) {
         Some(a) => f64::from(*a),
         None => advance_em(glyph(c)),
@@ -68,25 +58,9 @@ mod tests {
 
     #[test]
     fn the_advance_table_agrees_with_the_font() {
-        for c in [
-            'A',
-            'i',
-            '1',
-            ' ',
-            '受',
-            '電',
-            'φ',
-            '²',
-            '→',
-            '…',
-            '\u{1F600}',
-        ] {
+        for c in ['A', 'i', '1', ' ', '受', '電', 'φ', '²', '→', '…', '\u{1F600}'] {
             let direct = advance_em(glyph(c));
-            assert!(
-                (char_advance_em(c) - direct).abs() < 1e-6,
-                "{c:?}: {} vs {direct}",
-                char_advance_em(c)
-            );
+            assert!((char_advance_em(c) - direct).abs() < 1e-6, "{c:?}: {} vs {direct}", char_advance_em(c));
         }
     }
 }

@@ -63,34 +63,18 @@ pub fn encode(d: &Drawing, format: DrawingFormat) -> Result<Vec<u8>, DrawError> 
 }
 
 /// The coordination chart of a project as bytes.
-pub fn render_tcc(
-    project: &domain::model::Project,
-    analysis: &domain::analysis::Analysis,
-    opts: &tcc::TccOptions,
-    format: DrawingFormat,
-) -> Result<Vec<u8>, DrawError> {
+pub fn render_tcc(project: &domain::model::Project, analysis: &domain::analysis::Analysis, opts: &tcc::TccOptions, format: DrawingFormat) -> Result<Vec<u8>, DrawError> {
     let chart = tcc::build(project, analysis, opts)?;
     encode(&chart.drawing, format)
 }
 
 /// The single-line diagram of a project as bytes: SVG of the whole diagram, PDF and DXF of
 /// its sheets (see [`sld`]).
-pub fn render_sld(
-    project: &domain::model::Project,
-    analysis: &domain::analysis::Analysis,
-    opts: &sld::SldOptions,
-    format: DrawingFormat,
-) -> Result<Vec<u8>, DrawError> {
+pub fn render_sld(project: &domain::model::Project, analysis: &domain::analysis::Analysis, opts: &sld::SldOptions, format: DrawingFormat) -> Result<Vec<u8>, DrawError> {
     sld::build(project, analysis, opts)?.encode(format)
 }
 
 /// A CSV report of a project as bytes.
-pub fn render_report(
-    project: &domain::model::Project,
-    analysis: &domain::analysis::Analysis,
-    kind: ReportKind,
-    lang: Language,
-    encoding: CsvEncoding,
-) -> Result<Vec<u8>, DrawError> {
+pub fn render_report(project: &domain::model::Project, analysis: &domain::analysis::Analysis, kind: ReportKind, lang: Language, encoding: CsvEncoding) -> Result<Vec<u8>, DrawError> {
     reports::to_csv(&reports::table(project, analysis, kind, lang), encoding)
 }

@@ -81,11 +81,7 @@ pub struct Stroke {
 
 impl Stroke {
     pub fn new(color: Rgb, width_mm: f64) -> Stroke {
-        Stroke {
-            color,
-            width_mm,
-            dash: Dash::Solid,
-        }
+        Stroke { color, width_mm, dash: Dash::Solid }
     }
     pub fn dashed(self, dash: Dash) -> Stroke {
         Stroke { dash, ..self }
@@ -131,15 +127,7 @@ pub const DESCENT: f64 = 0.14;
 
 impl Text {
     pub fn new(at: Pt, text: impl Into<String>, size_mm: f64) -> Text {
-        Text {
-            at,
-            text: text.into(),
-            size_mm,
-            h: HAlign::Left,
-            v: VAlign::Baseline,
-            rotation_deg: 0.0,
-            color: Rgb::BLACK,
-        }
+        Text { at, text: text.into(), size_mm, h: HAlign::Left, v: VAlign::Baseline, rotation_deg: 0.0, color: Rgb::BLACK }
     }
     pub fn align(mut self, h: HAlign, v: VAlign) -> Text {
         self.h = h;
@@ -193,12 +181,7 @@ impl Text {
         let (dx, dy) = self.baseline_offset();
         let w = self.width_mm();
         let s = self.size_mm;
-        let corners = [
-            (dx, dy - ASCENT * s),
-            (dx + w, dy - ASCENT * s),
-            (dx, dy + DESCENT * s),
-            (dx + w, dy + DESCENT * s),
-        ];
+        let corners = [(dx, dy - ASCENT * s), (dx + w, dy - ASCENT * s), (dx, dy + DESCENT * s), (dx + w, dy + DESCENT * s)];
         let a = self.rotation_deg.to_radians();
         let (c, sn) = (a.cos(), a.sin());
         let mut b = BBox::empty();
@@ -220,12 +203,7 @@ pub struct BBox {
 
 impl BBox {
     pub fn empty() -> BBox {
-        BBox {
-            x0: f64::INFINITY,
-            y0: f64::INFINITY,
-            x1: f64::NEG_INFINITY,
-            y1: f64::NEG_INFINITY,
-        }
+        BBox { x0: f64::INFINITY, y0: f64::INFINITY, x1: f64::NEG_INFINITY, y1: f64::NEG_INFINITY }
     }
     pub fn add(&mut self, p: Pt) {
         self.x0 = self.x0.min(p.x);
@@ -250,24 +228,11 @@ pub enum Shape {
     Polyline(Vec<Pt>),
     /// A closed polygon; `fill` paints the inside with `opacity` (0 … 1), the stroke draws
     /// the outline unless its width is 0.
-    Polygon {
-        points: Vec<Pt>,
-        fill: Option<Rgb>,
-        opacity: f64,
-    },
-    Circle {
-        center: Pt,
-        radius_mm: f64,
-        fill: Option<Rgb>,
-    },
+    Polygon { points: Vec<Pt>, fill: Option<Rgb>, opacity: f64 },
+    Circle { center: Pt, radius_mm: f64, fill: Option<Rgb> },
     Text(Text),
     /// A block placed at `at`, scaled uniformly, rotated counter-clockwise.
-    Insert {
-        block: String,
-        at: Pt,
-        scale: f64,
-        rotation_deg: f64,
-    },
+    Insert { block: String, at: Pt, scale: f64, rotation_deg: f64 },
 }
 
 /// What a drawn item stands for, so that readers (tests, DXF layers, SVG attributes) can find
@@ -344,14 +309,7 @@ pub struct Drawing {
 
 impl Drawing {
     pub fn new(paper: Paper, title: impl Into<String>) -> Drawing {
-        Drawing {
-            paper,
-            canvas_mm: None,
-            title: title.into(),
-            layers: Vec::new(),
-            blocks: Vec::new(),
-            items: Vec::new(),
-        }
+        Drawing { paper, canvas_mm: None, title: title.into(), layers: Vec::new(), blocks: Vec::new(), items: Vec::new() }
     }
 
     /// Sheet size (the canvas's when there is one), mm.
@@ -362,10 +320,7 @@ impl Drawing {
     /// Declare a layer (once; later declarations are ignored).
     pub fn layer(&mut self, name: &str, color: Rgb) {
         if !self.layers.iter().any(|l| l.name == name) {
-            self.layers.push(Layer {
-                name: name.to_string(),
-                color,
-            });
+            self.layers.push(Layer { name: name.to_string(), color });
         }
     }
 
@@ -376,12 +331,7 @@ impl Drawing {
 
     pub fn push_tagged(&mut self, layer: &str, stroke: Stroke, shape: Shape, tag: Tag) {
         self.layer(layer, stroke.color);
-        self.items.push(Item {
-            layer: layer.to_string(),
-            stroke,
-            shape,
-            tag,
-        });
+        self.items.push(Item { layer: layer.to_string(), stroke, shape, tag });
     }
 
     pub fn line(&mut self, layer: &str, stroke: Stroke, a: Pt, b: Pt) {
@@ -394,15 +344,7 @@ impl Drawing {
     }
 
     pub fn rect(&mut self, layer: &str, stroke: Stroke, x0: f64, y0: f64, x1: f64, y1: f64) {
-        self.push(
-            layer,
-            stroke,
-            Shape::Polygon {
-                points: vec![pt(x0, y0), pt(x1, y0), pt(x1, y1), pt(x0, y1)],
-                fill: None,
-                opacity: 1.0,
-            },
-        );
+        self.push(layer, stroke, Shape::Polygon { points: vec![pt(x0, y0), pt(x1, y0), pt(x1, y1), pt(x0, y1)], fill: None, opacity: 1.0 });
     }
 
     /// Every text on the sheet, with texts inside inserted blocks placed on the sheet.
@@ -411,12 +353,7 @@ impl Drawing {
         for it in &self.items {
             match &it.shape {
                 Shape::Text(t) => out.push(t.clone()),
-                Shape::Insert {
-                    block,
-                    at,
-                    scale,
-                    rotation_deg,
-                } => {
+                Shape::Insert { block, at, scale, rotation_deg } => {
                     if let Some(b) = self.blocks.iter().find(|b| &b.name == block) {
                         for bi in &b.items {
                             if let Shape::Text(t) = &bi.shape {
@@ -449,16 +386,7 @@ pub fn transform(p: Pt, at: Pt, scale: f64, rotation_deg: f64) -> Pt {
 /// Layer names usable in every back-end: ASCII letters, digits, `_` and `-`; anything else
 /// becomes `_`.
 pub fn layer_name(prefix: &str, id: &str) -> String {
-    let clean: String = id
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let clean: String = id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' }).collect();
     format!("{prefix}{clean}")
 }
 
@@ -468,11 +396,7 @@ pub fn wrap(text: &str, size_mm: f64, max_mm: f64) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut cur = String::new();
     for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let candidate = if cur.is_empty() {
-            word.to_string()
-        } else {
-            format!("{cur} {word}")
-        };
+        let candidate = if cur.is_empty() { word.to_string() } else { format!("{cur} {word}") };
         if font::text_width_mm(&candidate, size_mm) <= max_mm {
             cur = candidate;
             continue;

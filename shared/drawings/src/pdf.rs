@@ -6,9 +6,7 @@
 use std::collections::BTreeMap;
 use std::io::Write as _;
 
-use pdf_writer::types::{
-    CidFontType, FontFlags, LineCapStyle, LineJoinStyle, SystemInfo, UnicodeCmap,
-};
+use pdf_writer::types::{CidFontType, FontFlags, LineCapStyle, LineJoinStyle, SystemInfo, UnicodeCmap};
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
 use crate::font::{self, FAMILY, FONT_DATA};
@@ -23,38 +21,15 @@ pub fn flatten(d: &Drawing) -> Vec<Item> {
     let mut out = Vec::with_capacity(d.items.len());
     for it in &d.items {
         match &it.shape {
-            Shape::Insert {
-                block,
-                at,
-                scale,
-                rotation_deg,
-            } => {
-                let Some(b) = d.blocks.iter().find(|b| &b.name == block) else {
-                    continue;
-                };
+            Shape::Insert { block, at, scale, rotation_deg } => {
+                let Some(b) = d.blocks.iter().find(|b| &b.name == block) else { continue };
                 for bi in &b.items {
                     let tf = |p: &Pt| transform(*p, *at, *scale, *rotation_deg);
                     let shape = match &bi.shape {
                         Shape::Line(a, c) => Shape::Line(tf(a), tf(c)),
                         Shape::Polyline(p) => Shape::Polyline(p.iter().map(tf).collect()),
-                        Shape::Polygon {
-                            points,
-                            fill,
-                            opacity,
-                        } => Shape::Polygon {
-                            points: points.iter().map(tf).collect(),
-                            fill: *fill,
-                            opacity: *opacity,
-                        },
-                        Shape::Circle {
-                            center,
-                            radius_mm,
-                            fill,
-                        } => Shape::Circle {
-                            center: tf(center),
-                            radius_mm: radius_mm * scale,
-                            fill: *fill,
-                        },
+                        Shape::Polygon { points, fill, opacity } => Shape::Polygon { points: points.iter().map(tf).collect(), fill: *fill, opacity: *opacity },
+                        Shape::Circle { center, radius_mm, fill } => Shape::Circle { center: tf(center), radius_mm: radius_mm * scale, fill: *fill },
                         Shape::Text(t) => {
                             let mut t2 = t.clone();
                             t2.at = tf(&t.at);
@@ -64,16 +39,8 @@ pub fn flatten(d: &Drawing) -> Vec<Item> {
                         }
                         Shape::Insert { .. } => continue,
                     };
-                    let stroke = Stroke {
-                        width_mm: bi.stroke.width_mm * scale,
-                        ..bi.stroke
-                    };
-                    out.push(Item {
-                        layer: it.layer.clone(),
-                        stroke,
-                        shape,
-                        tag: it.tag.clone(),
-                    });
+                    let stroke = Stroke { width_mm: bi.stroke.width_mm * scale, ..bi.stroke };
+                    out.push(Item { layer: it.layer.clone(), stroke, shape, tag: it.tag.clone() });
                 }
             }
             _ => out.push(it.clone()),
@@ -89,11 +56,7 @@ fn deflate(data: &[u8]) -> Vec<u8> {
 }
 
 fn f(v: f64) -> f32 {
-    if v.is_finite() {
-        v as f32
-    } else {
-        0.0
-    }
+    if v.is_finite() { v as f32 } else { 0.0 }
 }
 
 struct Page<'a> {
@@ -109,20 +72,14 @@ impl Page<'_> {
 
     fn set_stroke(&mut self, s: &Stroke) {
         let c = s.color;
-        self.c.set_stroke_rgb(
-            f32::from(c.0) / 255.0,
-            f32::from(c.1) / 255.0,
-            f32::from(c.2) / 255.0,
-        );
+        self.c.set_stroke_rgb(f32::from(c.0) / 255.0, f32::from(c.1) / 255.0, f32::from(c.2) / 255.0);
         self.c.set_line_width(f(s.width_mm * K));
         let pat: Vec<f32> = s.dash.pattern_mm().iter().map(|v| f(v * K)).collect();
         self.c.set_dash_pattern(pat, 0.0);
     }
 
     fn path(&mut self, pts: &[Pt], close: bool) {
-        let Some((first, rest)) = pts.split_first() else {
-            return;
-        };
+        let Some((first, rest)) = pts.split_first() else { return };
         let (x, y) = self.p(*first);
         self.c.move_to(x, y);
         for q in rest {
@@ -147,11 +104,7 @@ impl Page<'_> {
     }
 
     fn fill_color(&mut self, c: crate::model::Rgb, opacity: f64) {
-        self.c.set_fill_rgb(
-            f32::from(c.0) / 255.0,
-            f32::from(c.1) / 255.0,
-            f32::from(c.2) / 255.0,
-        );
+        self.c.set_fill_rgb(f32::from(c.0) / 255.0, f32::from(c.1) / 255.0, f32::from(c.2) / 255.0);
         let q = alpha_key(opacity);
         if let Some(i) = self.alphas.get(&q) {
             let name = format!("GA{i}");
@@ -173,11 +126,7 @@ impl Page<'_> {
             bytes.extend_from_slice(&g.to_be_bytes());
         }
         let col = t.color;
-        self.c.set_fill_rgb(
-            f32::from(col.0) / 255.0,
-            f32::from(col.1) / 255.0,
-            f32::from(col.2) / 255.0,
-        );
+        self.c.set_fill_rgb(f32::from(col.0) / 255.0, f32::from(col.1) / 255.0, f32::from(col.2) / 255.0);
         self.c.begin_text();
         self.c.set_font(Name(b"F1"), f(t.size_mm * K));
         self.c.set_text_matrix([c, s, -s, c, x, y]);
@@ -191,17 +140,8 @@ fn alpha_key(opacity: f64) -> u8 {
 }
 
 /// The content stream of one sheet, its glyphs added to `remap`.
-fn page_content(
-    d: &Drawing,
-    items: &[Item],
-    alphas: &BTreeMap<u8, usize>,
-    remap: &mut subsetter::GlyphRemapper,
-) -> Vec<u8> {
-    let mut page = Page {
-        c: Content::new(),
-        h: d.size_mm().1,
-        alphas,
-    };
+fn page_content(d: &Drawing, items: &[Item], alphas: &BTreeMap<u8, usize>, remap: &mut subsetter::GlyphRemapper) -> Vec<u8> {
+    let mut page = Page { c: Content::new(), h: d.size_mm().1, alphas };
     page.c.set_line_cap(LineCapStyle::RoundCap);
     page.c.set_line_join(LineJoinStyle::RoundJoin);
     // Paint in layer order, as the SVG does.
@@ -222,11 +162,7 @@ fn page_content(
                         page.c.stroke();
                     }
                 }
-                Shape::Polygon {
-                    points,
-                    fill,
-                    opacity,
-                } => {
+                Shape::Polygon { points, fill, opacity } => {
                     if points.len() < 3 {
                         continue;
                     }
@@ -243,11 +179,7 @@ fn page_content(
                         page.c.stroke();
                     }
                 }
-                Shape::Circle {
-                    center,
-                    radius_mm,
-                    fill,
-                } => {
+                Shape::Circle { center, radius_mm, fill } => {
                     if let Some(c) = fill {
                         page.fill_color(*c, 1.0);
                         page.circle(*center, *radius_mm);
@@ -282,12 +214,7 @@ pub fn to_pdf_sheets(sheets: &[Drawing]) -> Result<Vec<u8>, DrawError> {
     // Fill opacities used, each becoming one ExtGState shared by the pages.
     let mut alphas: BTreeMap<u8, usize> = BTreeMap::new();
     for it in flat.iter().flatten() {
-        if let Shape::Polygon {
-            fill: Some(_),
-            opacity,
-            ..
-        } = &it.shape
-        {
+        if let Shape::Polygon { fill: Some(_), opacity, .. } = &it.shape {
             let n = alphas.len();
             alphas.entry(alpha_key(*opacity)).or_insert(n);
         }
@@ -299,8 +226,7 @@ pub fn to_pdf_sheets(sheets: &[Drawing]) -> Result<Vec<u8>, DrawError> {
     for (d, items) in sheets.iter().zip(&flat) {
         contents.push(page_content(d, items, &alphas, &mut remap));
     }
-    let subset = subsetter::subset(FONT_DATA, 0, &remap)
-        .map_err(|e| DrawError::Pdf(format!("font subset: {e:?}")))?;
+    let subset = subsetter::subset(FONT_DATA, 0, &remap).map_err(|e| DrawError::Pdf(format!("font subset: {e:?}")))?;
     let old_gids: Vec<u16> = remap.remapped_gids().collect();
 
     let catalog_id = Ref::new(1);
@@ -313,15 +239,11 @@ pub fn to_pdf_sheets(sheets: &[Drawing]) -> Result<Vec<u8>, DrawError> {
     let info_id = Ref::new(8);
     let first_gs = 9;
     let first_page = first_gs + alphas.len() as i32;
-    let page_ids: Vec<Ref> = (0..sheets.len())
-        .map(|i| Ref::new(first_page + 2 * i as i32))
-        .collect();
+    let page_ids: Vec<Ref> = (0..sheets.len()).map(|i| Ref::new(first_page + 2 * i as i32)).collect();
 
     let mut pdf = Pdf::new();
     pdf.catalog(catalog_id).pages(tree_id);
-    pdf.pages(tree_id)
-        .kids(page_ids.iter().copied())
-        .count(sheets.len() as i32);
+    pdf.pages(tree_id).kids(page_ids.iter().copied()).count(sheets.len() as i32);
     for ((d, content), page_id) in sheets.iter().zip(&contents).zip(&page_ids) {
         let (w, h) = d.size_mm();
         let content_id = Ref::new(page_id.get() + 1);
@@ -341,28 +263,20 @@ pub fn to_pdf_sheets(sheets: &[Drawing]) -> Result<Vec<u8>, DrawError> {
         res.finish();
         pg.finish();
         let compressed = deflate(content);
-        pdf.stream(content_id, &compressed)
-            .filter(Filter::FlateDecode);
+        pdf.stream(content_id, &compressed).filter(Filter::FlateDecode);
     }
     for (q, i) in &alphas {
-        pdf.ext_graphics(Ref::new(first_gs + *i as i32))
-            .non_stroking_alpha(f32::from(*q) / 100.0);
+        pdf.ext_graphics(Ref::new(first_gs + *i as i32)).non_stroking_alpha(f32::from(*q) / 100.0);
     }
     // Subset tag: six capitals derived from the glyph set.
     let mut hsh: u64 = 1469598103934665603;
     for g in &old_gids {
         hsh = (hsh ^ u64::from(*g)).wrapping_mul(1099511628211);
     }
-    let tag: String = (0..6)
-        .map(|i| (b'A' + ((hsh >> (i * 5)) % 26) as u8) as char)
-        .collect();
+    let tag: String = (0..6).map(|i| (b'A' + ((hsh >> (i * 5)) % 26) as u8) as char).collect();
     let base = format!("{tag}+{FAMILY}");
 
-    let system = SystemInfo {
-        registry: Str(b"Adobe"),
-        ordering: Str(b"Identity"),
-        supplement: 0,
-    };
+    let system = SystemInfo { registry: Str(b"Adobe"), ordering: Str(b"Identity"), supplement: 0 };
     pdf.type0_font(type0_id)
         .base_font(Name(base.as_bytes()))
         .encoding_predefined(Name(b"Identity-H"))
@@ -376,27 +290,18 @@ pub fn to_pdf_sheets(sheets: &[Drawing]) -> Result<Vec<u8>, DrawError> {
             .font_descriptor(desc_id)
             .default_width(1000.0)
             .cid_to_gid_map_predefined(Name(b"Identity"));
-        let widths: Vec<f32> = old_gids
-            .iter()
-            .map(|g| f(font::advance_em(*g) * 1000.0))
-            .collect();
+        let widths: Vec<f32> = old_gids.iter().map(|g| f(font::advance_em(*g) * 1000.0)).collect();
         cid.widths().consecutive(0, widths);
         cid.finish();
     }
     let upem = font::units_per_em();
-    let face =
-        ttf_parser::Face::parse(FONT_DATA, 0).map_err(|e| DrawError::Pdf(format!("font: {e}")))?;
+    let face = ttf_parser::Face::parse(FONT_DATA, 0).map_err(|e| DrawError::Pdf(format!("font: {e}")))?;
     let bb = face.global_bounding_box();
     let sc = |v: i16| f(f64::from(v) * 1000.0 / upem);
     pdf.font_descriptor(desc_id)
         .name(Name(base.as_bytes()))
         .flags(FontFlags::SYMBOLIC)
-        .bbox(Rect::new(
-            sc(bb.x_min),
-            sc(bb.y_min),
-            sc(bb.x_max),
-            sc(bb.y_max),
-        ))
+        .bbox(Rect::new(sc(bb.x_min), sc(bb.y_min), sc(bb.x_max), sc(bb.y_max)))
         .italic_angle(0.0)
         .ascent(sc(face.ascender()))
         .descent(sc(face.descender()))
@@ -423,9 +328,6 @@ pub fn to_pdf_sheets(sheets: &[Drawing]) -> Result<Vec<u8>, DrawError> {
     let cmap_buf = cmap.finish();
     pdf.cmap(cmap_id, cmap_buf.as_slice());
 
-    pdf.document_info(info_id)
-        .title(TextStr(&first.title))
-        .creator(TextStr("Kyocho"))
-        .producer(TextStr("Kyocho drawings"));
+    pdf.document_info(info_id).title(TextStr(&first.title)).creator(TextStr("Kyocho")).producer(TextStr("Kyocho drawings"));
     Ok(pdf.finish())
 }

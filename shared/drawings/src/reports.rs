@@ -100,15 +100,7 @@ pub struct Table {
 }
 
 pub(crate) fn h(lang: Language, cols: &[(&str, &str)]) -> Vec<String> {
-    cols.iter()
-        .map(|(ja, en)| {
-            if lang == Language::Japanese {
-                ja.to_string()
-            } else {
-                en.to_string()
-            }
-        })
-        .collect()
+    cols.iter().map(|(ja, en)| if lang == Language::Japanese { ja.to_string() } else { en.to_string() }).collect()
 }
 
 pub(crate) fn o(v: Option<f64>) -> String {
@@ -120,13 +112,7 @@ pub(crate) fn fmt(v: f64) -> String {
     if !v.is_finite() {
         return String::new();
     }
-    let s = if v.abs() >= 1000.0 {
-        format!("{v:.1}")
-    } else if v.abs() >= 1.0 {
-        format!("{v:.3}")
-    } else {
-        format!("{v:.4}")
-    };
+    let s = if v.abs() >= 1000.0 { format!("{v:.1}") } else if v.abs() >= 1.0 { format!("{v:.3}") } else { format!("{v:.4}") };
     if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
@@ -161,22 +147,13 @@ fn type_ja(d: &Device) -> &'static str {
 fn instrument_transformers(d: &Device) -> String {
     let (ct, relay) = match d {
         Device::Vcb(v) => {
-            let strength =
-                v.ct.and_then(|ct| ct.overcurrent_strength)
-                    .map(|k| format!(" 過電流強度{}倍", num(k)))
-                    .unwrap_or_default();
-            (
-                crate::tcc::ct_text(v).map(|t| t + &strength),
-                v.ground_relay.as_ref(),
-            )
+            let strength = v.ct.and_then(|ct| ct.overcurrent_strength).map(|k| format!(" 過電流強度{}倍", num(k))).unwrap_or_default();
+            (crate::tcc::ct_text(v).map(|t| t + &strength), v.ground_relay.as_ref())
         }
         Device::GroundSwitch(g) => (None, g.ground_relay.as_ref()),
         _ => (None, None),
     };
-    let parts: Vec<String> = ct
-        .into_iter()
-        .chain(relay.map(crate::tcc::zero_phase_texts).unwrap_or_default())
-        .collect();
+    let parts: Vec<String> = ct.into_iter().chain(relay.map(crate::tcc::zero_phase_texts).unwrap_or_default()).collect();
     parts.join(" / ")
 }
 
@@ -234,19 +211,7 @@ fn equipment(project: &Project, analysis: &Analysis, lang: Language) -> Table {
     let mut rows = Vec::new();
     let settings = &analysis.setting_table;
     if let Some(u) = settings.iter().find(|r| r.device_type == "utility") {
-        let mut cells = setting_cells(
-            &u.device_id,
-            &u.name,
-            if lang == Language::Japanese {
-                "電力会社"
-            } else {
-                "utility"
-            },
-            &project.utility.bus,
-            "",
-            "",
-            Some(u),
-        );
+        let mut cells = setting_cells(&u.device_id, &u.name, if lang == Language::Japanese { "電力会社" } else { "utility" }, &project.utility.bus, "", "", Some(u));
         cells.push(String::new());
         rows.push(cells);
     }
@@ -265,11 +230,7 @@ fn equipment(project: &Project, analysis: &Analysis, lang: Language) -> Table {
                 (ids.join(" / "), String::new())
             }
         };
-        let ty = if lang == Language::Japanese {
-            type_ja(d)
-        } else {
-            d.type_name()
-        };
+        let ty = if lang == Language::Japanese { type_ja(d) } else { d.type_name() };
         let rating = device_summary(d);
         let row = settings.iter().find(|r| r.device_id == d.id());
         let mut cells = setting_cells(d.id(), d.display_name(), ty, &from, &to, &rating, row);
@@ -279,23 +240,8 @@ fn equipment(project: &Project, analysis: &Analysis, lang: Language) -> Table {
     Table { header, rows }
 }
 
-fn setting_cells(
-    id: &str,
-    name: &str,
-    ty: &str,
-    from: &str,
-    to: &str,
-    rating: &str,
-    r: Option<&domain::checks::sheets::SettingRow>,
-) -> Vec<String> {
-    let mut v = vec![
-        id.to_string(),
-        name.to_string(),
-        ty.to_string(),
-        from.to_string(),
-        to.to_string(),
-        rating.to_string(),
-    ];
+fn setting_cells(id: &str, name: &str, ty: &str, from: &str, to: &str, rating: &str, r: Option<&domain::checks::sheets::SettingRow>) -> Vec<String> {
+    let mut v = vec![id.to_string(), name.to_string(), ty.to_string(), from.to_string(), to.to_string(), rating.to_string()];
     match r {
         Some(r) => v.extend([
             r.curve.clone().unwrap_or_default(),
@@ -351,11 +297,7 @@ fn short_circuit(analysis: &Analysis, lang: Language) -> Table {
                 b.bus_id.clone(),
                 b.name.clone(),
                 fmt(b.voltage_v),
-                if b.single_phase {
-                    "1".into()
-                } else {
-                    "0".into()
-                },
+                if b.single_phase { "1".into() } else { "0".into() },
                 fmt(z.r_percent),
                 fmt(z.x_percent),
                 fmt(z.ik_ka),
@@ -400,13 +342,7 @@ fn checks(analysis: &Analysis, lang: Language) -> Table {
                     m.value.map(fmt).unwrap_or_else(|| "-inf".into()),
                     match m.unit {
                         MarginUnit::Seconds => "s",
-                        MarginUnit::Ratio => {
-                            if lang == Language::Japanese {
-                                "比"
-                            } else {
-                                "ratio"
-                            }
-                        }
+                        MarginUnit::Ratio => if lang == Language::Japanese { "比" } else { "ratio" },
                     }
                     .to_string(),
                 ),
@@ -414,22 +350,14 @@ fn checks(analysis: &Analysis, lang: Language) -> Table {
             };
             vec![
                 c.rule.to_string(),
-                if lang == Language::Japanese {
-                    rule_name_ja(c.rule).to_string()
-                } else {
-                    c.rule.replace('_', " ")
-                },
+                if lang == Language::Japanese { rule_name_ja(c.rule).to_string() } else { c.rule.replace('_', " ") },
                 c.devices.join(" > "),
                 status_text(c.status, lang).to_string(),
                 margin,
                 unit,
                 o(c.at_current_a),
                 o(c.current_basis_v),
-                if lang == Language::Japanese {
-                    c.message_ja.clone()
-                } else {
-                    c.message_en.clone()
-                },
+                if lang == Language::Japanese { c.message_ja.clone() } else { c.message_en.clone() },
             ]
         })
         .collect();
@@ -459,11 +387,7 @@ fn test_sheet(analysis: &Analysis, lang: Language) -> Table {
         ],
     );
     let mut rows = Vec::new();
-    let (time_el, inst_el) = if lang == Language::Japanese {
-        ("限時要素", "瞬時要素")
-    } else {
-        ("time", "instantaneous")
-    };
+    let (time_el, inst_el) = if lang == Language::Japanese { ("限時要素", "瞬時要素") } else { ("time", "instantaneous") };
     for r in &analysis.test_sheet {
         let ct = format!("{}/{}", num(r.ct_primary_a), num(r.ct_secondary_a));
         for p in &r.points {
@@ -544,10 +468,7 @@ const FORMULA_LEADS: [char; 10] = ['=', '+', '-', '@', '\t', '\r', '＝', '＋',
 fn is_plain_number(s: &str) -> bool {
     let unsigned = s.strip_prefix(['-', '+']).unwrap_or(s);
     let (int, frac) = unsigned.split_once('.').unwrap_or((unsigned, "0"));
-    !int.is_empty()
-        && !frac.is_empty()
-        && int.bytes().all(|b| b.is_ascii_digit())
-        && frac.bytes().all(|b| b.is_ascii_digit())
+    !int.is_empty() && !frac.is_empty() && int.bytes().all(|b| b.is_ascii_digit()) && frac.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Whether a cell must be written behind an apostrophe: it starts like a formula and is not
@@ -581,21 +502,11 @@ pub fn unguard(cell: &str) -> &str {
 /// The table as CSV bytes in the chosen encoding, every text cell that could start a
 /// formula guarded (see the module documentation).
 pub fn to_csv(t: &Table, enc: CsvEncoding) -> Result<Vec<u8>, DrawError> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    let fix = |s: &String| {
-        guard(&if enc == CsvEncoding::Cp932 {
-            cp932_safe(s)
-        } else {
-            s.clone()
-        })
-    };
-    w.write_record(t.header.iter().map(fix))
-        .map_err(|e| DrawError::Csv(e.to_string()))?;
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    let fix = |s: &String| guard(&if enc == CsvEncoding::Cp932 { cp932_safe(s) } else { s.clone() });
+    w.write_record(t.header.iter().map(fix)).map_err(|e| DrawError::Csv(e.to_string()))?;
     for r in &t.rows {
-        w.write_record(r.iter().map(fix))
-            .map_err(|e| DrawError::Csv(e.to_string()))?;
+        w.write_record(r.iter().map(fix)).map_err(|e| DrawError::Csv(e.to_string()))?;
     }
     let utf8 = w.into_inner().map_err(|e| DrawError::Csv(e.to_string()))?;
     match enc {
@@ -630,25 +541,15 @@ pub fn parse_csv(bytes: &[u8], enc: CsvEncoding) -> Result<Table, DrawError> {
             s.into_owned()
         }
     };
-    let mut r = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(false)
-        .from_reader(text.as_bytes());
+    let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(false).from_reader(text.as_bytes());
     let mut recs = Vec::new();
     for rec in r.records() {
         let rec = rec.map_err(|e| DrawError::Csv(e.to_string()))?;
-        recs.push(
-            rec.iter()
-                .map(|c| unguard(c).to_string())
-                .collect::<Vec<_>>(),
-        );
+        recs.push(rec.iter().map(|c| unguard(c).to_string()).collect::<Vec<_>>());
     }
     let mut it = recs.into_iter();
     let header = it.next().unwrap_or_default();
-    Ok(Table {
-        header,
-        rows: it.collect(),
-    })
+    Ok(Table { header, rows: it.collect() })
 }
 
 #[cfg(test)]
@@ -657,23 +558,11 @@ mod guard_tests {
 
     #[test]
     fn formula_leads_are_guarded_and_plain_numbers_are_not() {
-        for hostile in [
-            "=1+1",
-            "+cmd|' /C calc'!A0",
-            "-2+3",
-            "@SUM(A1)",
-            "\tx",
-            "\rx",
-            "＝1+1",
-            "-",
-            "'=1+1",
-        ] {
+        for hostile in ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx", "＝1+1", "-", "'=1+1"] {
             assert_eq!(guard(hostile), format!("'{hostile}"), "{hostile:?}");
             assert_eq!(unguard(&guard(hostile)), hostile);
         }
-        for data in [
-            "-12.5", "+3", "-0.0042", "42", "VCB-1", "'quoted", "", "A=B",
-        ] {
+        for data in ["-12.5", "+3", "-0.0042", "42", "VCB-1", "'quoted", "", "A=B"] {
             assert_eq!(guard(data), data, "{data:?}");
             assert_eq!(unguard(data), data);
         }

@@ -33,12 +33,7 @@ pub const TITLE_BLOCK: (f64, f64, f64, f64) = (290.0, 239.0, 410.0, 287.0);
 /// the bottom-right corner, inside the border; [`TITLE_BLOCK`] on A3.
 pub fn title_block(size: (f64, f64)) -> (f64, f64, f64, f64) {
     let (x0, y0, x1, y1) = TITLE_BLOCK;
-    (
-        size.0 - (A3.0 - x0),
-        size.1 - (A3.1 - y0),
-        size.0 - (A3.0 - x1),
-        size.1 - (A3.1 - y1),
-    )
+    (size.0 - (A3.0 - x0), size.1 - (A3.1 - y0), size.0 - (A3.0 - x1), size.1 - (A3.1 - y1))
 }
 
 /// Draw the border (10 mm margin) and the title block on an A3 sheet.
@@ -71,16 +66,10 @@ pub fn frame_sized(d: &mut Drawing, size: (f64, f64), drawing_title: &str, info:
             d.line(LAYER_TITLE, thin, pt(x0, top), pt(x1, top));
         }
         let mid = top + rh / 2.0;
-        d.text(
-            LAYER_TITLE,
-            Text::new(pt(x0 + 2.0, mid), *k, 2.5).align(HAlign::Left, VAlign::Middle),
-        );
+        d.text(LAYER_TITLE, Text::new(pt(x0 + 2.0, mid), *k, 2.5).align(HAlign::Left, VAlign::Middle));
         let max_w = x1 - kx - 4.0;
         let size = fit_size(v, if i == 0 { 3.5 } else { 3.0 }, max_w);
-        d.text(
-            LAYER_TITLE,
-            Text::new(pt(kx + 2.0, mid), *v, size).align(HAlign::Left, VAlign::Middle),
-        );
+        d.text(LAYER_TITLE, Text::new(pt(kx + 2.0, mid), *v, size).align(HAlign::Left, VAlign::Middle));
     }
 }
 
@@ -142,9 +131,7 @@ pub fn place(items: &mut [Item], k: f64, dx: f64, dy: f64) {
                     *q = sp(q);
                 }
             }
-            Shape::Circle {
-                center, radius_mm, ..
-            } => {
+            Shape::Circle { center, radius_mm, .. } => {
                 *center = sp(center);
                 *radius_mm *= k;
             }

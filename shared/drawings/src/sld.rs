@@ -63,10 +63,7 @@ pub struct SldOptions {
 
 impl Default for SldOptions {
     fn default() -> Self {
-        SldOptions {
-            paper: Paper::A3,
-            sheet: SheetInfo::default(),
-        }
+        SldOptions { paper: Paper::A3, sheet: SheetInfo::default() }
     }
 }
 
@@ -171,11 +168,7 @@ fn ground_text(g: &domain::model::GroundRelaySettings) -> String {
 /// as many lines as its width needs.
 pub fn label_text(d: &Device) -> Vec<String> {
     if let Device::Bus(b) = d {
-        let name = if d.display_name() != d.id() {
-            format!(" {}", d.display_name())
-        } else {
-            String::new()
-        };
+        let name = if d.display_name() != d.id() { format!(" {}", d.display_name()) } else { String::new() };
         return vec![format!("{}{name} {}V", b.id, num(b.voltage_v))];
     }
     let mut raw: Vec<String> = vec![d.id().to_string()];
@@ -184,29 +177,16 @@ pub fn label_text(d: &Device) -> Vec<String> {
     }
     match d {
         Device::Vcb(v) => {
-            raw.push(format!(
-                "VCB {}A {}kA",
-                num(v.rated_current_a),
-                num(v.breaking_capacity_ka)
-            ));
+            raw.push(format!("VCB {}A {}kA", num(v.rated_current_a), num(v.breaking_capacity_ka)));
             raw.push(ocr_text(&v.ocr));
             raw.extend(ct_text(v));
             if let Some(g) = &v.ground_relay {
-                raw.push(
-                    std::iter::once(ground_text(g))
-                        .chain(zero_phase_texts(g))
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                );
+                raw.push(std::iter::once(ground_text(g)).chain(zero_phase_texts(g)).collect::<Vec<_>>().join(" "));
             }
         }
         Device::GroundSwitch(g) => {
             raw.push(device_summary(d));
-            let zero = g
-                .ground_relay
-                .as_ref()
-                .map(zero_phase_texts)
-                .unwrap_or_default();
+            let zero = g.ground_relay.as_ref().map(zero_phase_texts).unwrap_or_default();
             if !zero.is_empty() {
                 raw.push(zero.join(" "));
             }
@@ -215,28 +195,13 @@ pub fn label_text(d: &Device) -> Vec<String> {
             if let Some(r) = l.rated_current_a {
                 raw.push(format!("LBS {}A", num(r)));
             }
-            let bc = l
-                .fuse
-                .breaking_capacity_ka
-                .map(|k| format!(" {}kA", num(k)))
-                .unwrap_or_default();
-            raw.push(format!(
-                "PF {:?}{}A{bc}",
-                l.fuse.fuse_type,
-                num(l.fuse.rating_a)
-            ));
+            let bc = l.fuse.breaking_capacity_ka.map(|k| format!(" {}kA", num(k))).unwrap_or_default();
+            raw.push(format!("PF {:?}{}A{bc}", l.fuse.fuse_type, num(l.fuse.rating_a)));
         }
         Device::Earthing(e) => {
             // The drawing font has no subscript one: the B-class ground-fault current in words.
-            let i1 = e
-                .ground_fault_current_a
-                .map(|i| format!(" 1線地絡電流{}A", num(i)))
-                .unwrap_or_default();
-            raw.push(format!(
-                "{}接地 {}Ω{i1}",
-                e.class.label_ja(),
-                num(e.resistance_ohm)
-            ));
+            let i1 = e.ground_fault_current_a.map(|i| format!(" 1線地絡電流{}A", num(i))).unwrap_or_default();
+            raw.push(format!("{}接地 {}Ω{i1}", e.class.label_ja(), num(e.resistance_ohm)));
         }
         Device::Transformer(t) => {
             let (r, x) = t.impedance.r_x();
@@ -253,16 +218,8 @@ fn source_text(project: &Project) -> Vec<String> {
     let u = &project.utility;
     let (r, x) = u.short_circuit.percent_on_base(u.voltage_v);
     let zs = (r * r + x * x).sqrt();
-    let ik = if zs > 0.0 {
-        10_000.0 / (3f64.sqrt() * u.voltage_v / 1000.0) / zs * 100.0 / 1000.0
-    } else {
-        f64::NAN
-    };
-    let mut lines = vec![
-        "電力会社 受電点".to_string(),
-        format!("{}V {}Hz", num(u.voltage_v), num(u.frequency_hz.hz())),
-        format!("Ik {} kA (%Z {})", num(ik), num(zs)),
-    ];
+    let ik = if zs > 0.0 { 10_000.0 / (3f64.sqrt() * u.voltage_v / 1000.0) / zs * 100.0 / 1000.0 } else { f64::NAN };
+    let mut lines = vec!["電力会社 受電点".to_string(), format!("{}V {}Hz", num(u.voltage_v), num(u.frequency_hz.hz())), format!("Ik {} kA (%Z {})", num(ik), num(zs))];
     if let Some(o) = &u.ocr {
         lines.push(ocr_text(o));
     }
@@ -278,36 +235,12 @@ fn wrap_lines(raw: &[Line], width: f64) -> Vec<Line> {
     let mut out = Vec::new();
     for l in raw {
         let start = out.len();
-        out.extend(
-            wrap(&l.text, TEXT_SIZE, width)
-                .into_iter()
-                .map(|text| Line {
-                    text,
-                    tail: None,
-                    ..l.clone()
-                }),
-        );
+        out.extend(wrap(&l.text, TEXT_SIZE, width).into_iter().map(|text| Line { text, tail: None, ..l.clone() }));
         if let Some(t) = &l.tail {
             let has_head = out.len() > start;
             match out.last_mut().filter(|_| has_head) {
-                Some(last)
-                    if line_width(&Line {
-                        tail: Some(t.clone()),
-                        ..last.clone()
-                    }) <= width =>
-                {
-                    last.tail = Some(t.clone())
-                }
-                _ => out.extend(
-                    wrap(&t.text, TEXT_SIZE, width)
-                        .into_iter()
-                        .map(|text| Line {
-                            text,
-                            color: t.color,
-                            layer: t.layer,
-                            tail: None,
-                        }),
-                ),
+                Some(last) if line_width(&Line { tail: Some(t.clone()), ..last.clone() }) <= width => last.tail = Some(t.clone()),
+                _ => out.extend(wrap(&t.text, TEXT_SIZE, width).into_iter().map(|text| Line { text, color: t.color, layer: t.layer, tail: None })),
             }
         }
     }
@@ -316,37 +249,19 @@ fn wrap_lines(raw: &[Line], width: f64) -> Vec<Line> {
 
 /// Width of a drawn line with its tail, layout units.
 fn line_width(l: &Line) -> f64 {
-    let tail = l
-        .tail
-        .as_ref()
-        .map(|t| layout::TAIL_GAP + text_width_mm(&t.text, TEXT_SIZE))
-        .unwrap_or(0.0);
+    let tail = l.tail.as_ref().map(|t| layout::TAIL_GAP + text_width_mm(&t.text, TEXT_SIZE)).unwrap_or(0.0);
     text_width_mm(&l.text, TEXT_SIZE) + tail
 }
 
 fn lines(raw: Vec<String>, style: impl Fn(usize) -> (Rgb, &'static str)) -> Vec<Line> {
-    raw.into_iter()
-        .enumerate()
-        .map(|(i, text)| {
-            let (color, layer) = style(i);
-            Line {
-                text,
-                color,
-                layer,
-                tail: None,
-            }
-        })
-        .collect()
+    raw.into_iter().enumerate().map(|(i, text)| {
+        let (color, layer) = style(i);
+        Line { text, color, layer, tail: None }
+    }).collect()
 }
 
 impl<'a> Ctx<'a> {
-    fn new(
-        project: &'a Project,
-        topo: &'a Topology,
-        tree: &'a Tree,
-        fault: &HashMap<&str, f64>,
-        width: f64,
-    ) -> Ctx<'a> {
+    fn new(project: &'a Project, topo: &'a Topology, tree: &'a Tree, fault: &HashMap<&str, f64>, width: f64) -> Ctx<'a> {
         let id_color = Rgb(0, 60, 150);
         let device_style = |i: usize| (if i == 0 { id_color } else { Rgb::BLACK }, LAYER_LABEL);
         let raw: Vec<Vec<Line>> = project
@@ -355,15 +270,8 @@ impl<'a> Ctx<'a> {
             .map(|d| match d {
                 Device::Bus(b) => {
                     let mut out = lines(label_text(d), |_| (Rgb::BLACK, LAYER_LABEL));
-                    if let (Some(ik), Some(last)) = (
-                        fault.get(b.id.as_str()).filter(|ik| ik.is_finite()),
-                        out.last_mut(),
-                    ) {
-                        last.tail = Some(Tail {
-                            text: format!("Is {} kA", num(*ik)),
-                            color: Rgb(200, 0, 0),
-                            layer: LAYER_FAULT,
-                        });
+                    if let (Some(ik), Some(last)) = (fault.get(b.id.as_str()).filter(|ik| ik.is_finite()), out.last_mut()) {
+                        last.tail = Some(Tail { text: format!("Is {} kA", num(*ik)), color: Rgb(200, 0, 0), layer: LAYER_FAULT });
                     }
                     out
                 }
@@ -374,21 +282,8 @@ impl<'a> Ctx<'a> {
         let source_raw = lines(source_text(project), device_style);
         let source = wrap_lines(&source_raw, width);
         let s = topo.source_bus;
-        let has_source = matches!(project.devices.get(s), Some(Device::Bus(_)))
-            && topo.depth.get(s).copied().flatten().is_some();
-        Ctx {
-            project,
-            topo,
-            has_source,
-            children: &tree.children,
-            figures: &tree.figures,
-            satellites: &tree.satellites,
-            width,
-            raw,
-            labels,
-            source_raw,
-            source,
-        }
+        let has_source = matches!(project.devices.get(s), Some(Device::Bus(_))) && topo.depth.get(s).copied().flatten().is_some();
+        Ctx { project, topo, has_source, children: &tree.children, figures: &tree.figures, satellites: &tree.satellites, width, raw, labels, source_raw, source }
     }
 }
 
@@ -400,11 +295,7 @@ struct Tree {
 }
 
 /// Build the single-line diagram.
-pub fn build(
-    project: &Project,
-    analysis: &Analysis,
-    opts: &SldOptions,
-) -> Result<SldDiagram, DrawError> {
+pub fn build(project: &Project, analysis: &Analysis, opts: &SldOptions) -> Result<SldDiagram, DrawError> {
     let (topo, _) = Topology::build(project);
     let n = project.devices.len();
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -426,20 +317,8 @@ pub fn build(
     for &c in children.iter().flatten() {
         placed[c] = true;
     }
-    let tree = Tree {
-        figures: figure::figures(project, &placed),
-        satellites: figure::satellites(project, &placed),
-        children,
-    };
-    let fault: HashMap<&str, f64> = analysis
-        .short_circuit
-        .buses
-        .iter()
-        .map(|b| (b.bus_id.as_str(), b.percent_z.ik_ka))
-        .collect();
-    let contexts: Vec<Ctx> = LABEL_WIDTHS
-        .iter()
-        .map(|&w| Ctx::new(project, &topo, &tree, &fault, w))
-        .collect();
+    let tree = Tree { figures: figure::figures(project, &placed), satellites: figure::satellites(project, &placed), children };
+    let fault: HashMap<&str, f64> = analysis.short_circuit.buses.iter().map(|b| (b.bus_id.as_str(), b.percent_z.ik_ka)).collect();
+    let contexts: Vec<Ctx> = LABEL_WIDTHS.iter().map(|&w| Ctx::new(project, &topo, &tree, &fault, w)).collect();
     Ok(sheets::compose(project, &contexts, opts))
 }

@@ -13,11 +13,7 @@ fn ja(lang: Language) -> bool {
 }
 
 fn yes_no(v: bool) -> String {
-    if v {
-        "1".into()
-    } else {
-        "0".into()
-    }
+    if v { "1".into() } else { "0".into() }
 }
 
 /// One row per load and motor, grouped by transformer and then by feeder (project order
@@ -130,11 +126,7 @@ pub(crate) fn transformer_sizing(analysis: &Analysis, lang: Language) -> Table {
 }
 
 /// One row per capacitor bank, then a row for the site (its id is the service-point bus).
-pub(crate) fn power_factor(
-    project: &domain::model::Project,
-    analysis: &Analysis,
-    lang: Language,
-) -> Table {
+pub(crate) fn power_factor(project: &domain::model::Project, analysis: &Analysis, lang: Language) -> Table {
     let header = h(
         lang,
         &[
@@ -158,9 +150,7 @@ pub(crate) fn power_factor(
         ],
     );
     let mut rows = Vec::new();
-    let Some(pf) = &analysis.design_study.power_factor else {
-        return Table { header, rows };
-    };
+    let Some(pf) = &analysis.design_study.power_factor else { return Table { header, rows } };
     for b in &pf.banks {
         let mut r = vec![
             b.device_id.clone(),
@@ -177,11 +167,7 @@ pub(crate) fn power_factor(
     }
     let mut site = vec![
         project.utility.bus.clone(),
-        if ja(lang) {
-            "需要家全体".into()
-        } else {
-            "site".into()
-        },
+        if ja(lang) { "需要家全体".into() } else { "site".into() },
     ];
     site.extend(std::iter::repeat_n(String::new(), 5));
     site.extend([
@@ -232,21 +218,14 @@ pub(crate) fn voltage_drop(analysis: &Analysis, lang: Language) -> Table {
     let mut rows = Vec::new();
     for r in &analysis.design_study.voltage_drop {
         let (trunk_lim, branch_lim, total_lim) = match r.limits {
-            Some(WiringLimits::Split {
-                trunk_percent,
-                branch_percent,
-            }) => (Some(trunk_percent), Some(branch_percent), None),
+            Some(WiringLimits::Split { trunk_percent, branch_percent }) => (Some(trunk_percent), Some(branch_percent), None),
             Some(WiringLimits::Total { percent }) => (None, None, Some(percent)),
             None => (None, None, None),
         };
         rows.push(vec![
             r.load_id.clone(),
             r.name.clone(),
-            if ja(lang) {
-                "合計".into()
-            } else {
-                "total".into()
-            },
+            if ja(lang) { "合計".into() } else { "total".into() },
             r.transformer_id.clone().unwrap_or_default(),
             fmt(r.wiring_length_m),
             String::new(),

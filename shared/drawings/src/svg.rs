@@ -27,11 +27,7 @@ fn n(v: f64) -> String {
     if v.is_finite() {
         let s = format!("{v:.3}");
         let s = s.trim_end_matches('0').trim_end_matches('.');
-        if s == "-0" {
-            "0".into()
-        } else {
-            s.to_string()
-        }
+        if s == "-0" { "0".into() } else { s.to_string() }
     } else {
         "0".into()
     }
@@ -41,11 +37,7 @@ fn stroke_attrs(s: &Stroke) -> String {
     if s.width_mm <= 0.0 {
         return " stroke=\"none\"".into();
     }
-    let mut a = format!(
-        " stroke=\"{}\" stroke-width=\"{}\"",
-        s.color.hex(),
-        n(s.width_mm)
-    );
+    let mut a = format!(" stroke=\"{}\" stroke-width=\"{}\"", s.color.hex(), n(s.width_mm));
     let p = s.dash.pattern_mm();
     if !p.is_empty() {
         let v: Vec<String> = p.iter().map(|x| n(*x)).collect();
@@ -66,75 +58,35 @@ fn tag_attrs(t: &Tag) -> String {
 }
 
 fn points(p: &[crate::model::Pt]) -> String {
-    p.iter()
-        .map(|p| format!("{},{}", n(p.x), n(p.y)))
-        .collect::<Vec<_>>()
-        .join(" ")
+    p.iter().map(|p| format!("{},{}", n(p.x), n(p.y))).collect::<Vec<_>>().join(" ")
 }
 
 fn write_item(o: &mut String, it: &Item) {
     let tag = tag_attrs(&it.tag);
     match &it.shape {
         Shape::Line(a, b) => {
-            let _ = writeln!(
-                o,
-                "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"{}{tag}/>",
-                n(a.x),
-                n(a.y),
-                n(b.x),
-                n(b.y),
-                stroke_attrs(&it.stroke)
-            );
+            let _ = writeln!(o, "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"{}{tag}/>", n(a.x), n(a.y), n(b.x), n(b.y), stroke_attrs(&it.stroke));
         }
         Shape::Polyline(p) => {
             if p.len() >= 2 {
-                let _ = writeln!(
-                    o,
-                    "<polyline points=\"{}\" fill=\"none\"{}{tag}/>",
-                    points(p),
-                    stroke_attrs(&it.stroke)
-                );
+                let _ = writeln!(o, "<polyline points=\"{}\" fill=\"none\"{}{tag}/>", points(p), stroke_attrs(&it.stroke));
             }
         }
-        Shape::Polygon {
-            points: p,
-            fill,
-            opacity,
-        } => {
+        Shape::Polygon { points: p, fill, opacity } => {
             if p.len() >= 3 {
                 let f = match fill {
-                    Some(c) => format!(
-                        " fill=\"{}\" fill-opacity=\"{}\"",
-                        c.hex(),
-                        n(opacity.clamp(0.0, 1.0))
-                    ),
+                    Some(c) => format!(" fill=\"{}\" fill-opacity=\"{}\"", c.hex(), n(opacity.clamp(0.0, 1.0))),
                     None => " fill=\"none\"".into(),
                 };
-                let _ = writeln!(
-                    o,
-                    "<polygon points=\"{}\"{f}{}{tag}/>",
-                    points(p),
-                    stroke_attrs(&it.stroke)
-                );
+                let _ = writeln!(o, "<polygon points=\"{}\"{f}{}{tag}/>", points(p), stroke_attrs(&it.stroke));
             }
         }
-        Shape::Circle {
-            center,
-            radius_mm,
-            fill,
-        } => {
+        Shape::Circle { center, radius_mm, fill } => {
             let f = match fill {
                 Some(c) => format!(" fill=\"{}\"", c.hex()),
                 None => " fill=\"none\"".into(),
             };
-            let _ = writeln!(
-                o,
-                "<circle cx=\"{}\" cy=\"{}\" r=\"{}\"{f}{}{tag}/>",
-                n(center.x),
-                n(center.y),
-                n(*radius_mm),
-                stroke_attrs(&it.stroke)
-            );
+            let _ = writeln!(o, "<circle cx=\"{}\" cy=\"{}\" r=\"{}\"{f}{}{tag}/>", n(center.x), n(center.y), n(*radius_mm), stroke_attrs(&it.stroke));
         }
         Shape::Text(t) => {
             let (_, dy) = t.baseline_offset();
@@ -143,16 +95,7 @@ fn write_item(o: &mut String, it: &Item) {
                 HAlign::Center => "middle",
                 HAlign::Right => "end",
             };
-            let rot = if t.rotation_deg != 0.0 {
-                format!(
-                    " transform=\"rotate({} {} {})\"",
-                    n(-t.rotation_deg),
-                    n(t.at.x),
-                    n(t.at.y)
-                )
-            } else {
-                String::new()
-            };
+            let rot = if t.rotation_deg != 0.0 { format!(" transform=\"rotate({} {} {})\"", n(-t.rotation_deg), n(t.at.x), n(t.at.y)) } else { String::new() };
             let _ = writeln!(
                 o,
                 "<text x=\"{}\" y=\"{}\" font-size=\"{}\" text-anchor=\"{anchor}\" fill=\"{}\"{rot}{tag}>{}</text>",
@@ -163,12 +106,7 @@ fn write_item(o: &mut String, it: &Item) {
                 esc(&t.text)
             );
         }
-        Shape::Insert {
-            block,
-            at,
-            scale,
-            rotation_deg,
-        } => {
+        Shape::Insert { block, at, scale, rotation_deg } => {
             let _ = writeln!(
                 o,
                 "<use href=\"#{}\" transform=\"translate({} {}) rotate({}) scale({})\"{tag}/>",
@@ -196,12 +134,7 @@ pub fn to_svg(d: &Drawing) -> String {
         n(h)
     );
     let _ = writeln!(o, "<title>{}</title>", esc(&d.title));
-    let _ = writeln!(
-        o,
-        "<rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>",
-        n(w),
-        n(h)
-    );
+    let _ = writeln!(o, "<rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>", n(w), n(h));
     if !d.blocks.is_empty() {
         let _ = writeln!(o, "<defs>");
         for b in &d.blocks {
@@ -214,12 +147,7 @@ pub fn to_svg(d: &Drawing) -> String {
         let _ = writeln!(o, "</defs>");
     }
     for layer in &d.layers {
-        let _ = writeln!(
-            o,
-            "<g id=\"layer-{}\" data-layer=\"{}\">",
-            esc(&layer.name),
-            esc(&layer.name)
-        );
+        let _ = writeln!(o, "<g id=\"layer-{}\" data-layer=\"{}\">", esc(&layer.name), esc(&layer.name));
         for it in d.items.iter().filter(|i| i.layer == layer.name) {
             write_item(&mut o, it);
         }

@@ -83,12 +83,7 @@ fn s(w: f64) -> Stroke {
 }
 
 fn item(shape: Shape, w: f64) -> Item {
-    Item {
-        layer: "0".into(),
-        stroke: s(w),
-        shape,
-        tag: Tag::default(),
-    }
+    Item { layer: "0".into(), stroke: s(w), shape, tag: Tag::default() }
 }
 
 fn line(a: Pt, b: Pt) -> Item {
@@ -96,21 +91,11 @@ fn line(a: Pt, b: Pt) -> Item {
 }
 
 fn circle(c: Pt, r: f64) -> Item {
-    item(
-        Shape::Circle {
-            center: c,
-            radius_mm: r,
-            fill: None,
-        },
-        0.35,
-    )
+    item(Shape::Circle { center: c, radius_mm: r, fill: None }, 0.35)
 }
 
 fn text(at: Pt, t: &str, size: f64) -> Item {
-    item(
-        Shape::Text(Text::new(at, t, size).align(HAlign::Center, VAlign::Middle)),
-        0.0,
-    )
+    item(Shape::Text(Text::new(at, t, size).align(HAlign::Center, VAlign::Middle)), 0.0)
 }
 
 /// Breaker contact: blade from (0, 2) up-left to the fixed contact at (0, −3), marked ×.
@@ -128,19 +113,7 @@ fn breaker_contact(top: f64, bottom: f64) -> Vec<Item> {
 fn relay_box(y: f64, from: f64, letters: &str) -> Vec<Item> {
     vec![
         item(Shape::Line(pt(-from, y), pt(-3.9, y)), 0.2),
-        item(
-            Shape::Polygon {
-                points: vec![
-                    pt(-9.0, y - 1.3),
-                    pt(-3.9, y - 1.3),
-                    pt(-3.9, y + 1.3),
-                    pt(-9.0, y + 1.3),
-                ],
-                fill: None,
-                opacity: 1.0,
-            },
-            0.25,
-        ),
+        item(Shape::Polygon { points: vec![pt(-9.0, y - 1.3), pt(-3.9, y - 1.3), pt(-3.9, y + 1.3), pt(-9.0, y + 1.3)], fill: None, opacity: 1.0 }, 0.25),
         text(pt(-6.45, y), letters, LETTER_SIZE),
     ]
 }
@@ -148,24 +121,14 @@ fn relay_box(y: f64, from: f64, letters: &str) -> Vec<Item> {
 /// Three bars of an earth electrode, the widest at `y`.
 fn earth_bars(y: f64) -> Vec<Item> {
     vec![
-        item(
-            Shape::Line(pt(-EARTH_HALF_WIDTH, y), pt(EARTH_HALF_WIDTH, y)),
-            0.3,
-        ),
+        item(Shape::Line(pt(-EARTH_HALF_WIDTH, y), pt(EARTH_HALF_WIDTH, y)), 0.3),
         item(Shape::Line(pt(-0.95, y + 0.7), pt(0.95, y + 0.7)), 0.3),
         item(Shape::Line(pt(-0.4, y + 1.4), pt(0.4, y + 1.4)), 0.3),
     ]
 }
 
 fn rect(x0: f64, y0: f64, x1: f64, y1: f64, w: f64) -> Item {
-    item(
-        Shape::Polygon {
-            points: vec![pt(x0, y0), pt(x1, y0), pt(x1, y1), pt(x0, y1)],
-            fill: None,
-            opacity: 1.0,
-        },
-        w,
-    )
+    item(Shape::Polygon { points: vec![pt(x0, y0), pt(x1, y0), pt(x1, y1), pt(x0, y1)], fill: None, opacity: 1.0 }, w)
 }
 
 /// The station equipment: DS, VCT, LA, VT, and the parts placed onto other symbols.
@@ -191,22 +154,8 @@ fn station_blocks() -> Vec<Block> {
             line(pt(0.0, -0.6), pt(0.0, HALF_HEIGHT)),
             item(Shape::Line(pt(0.0, 0.0), pt(-2.4, 0.0)), 0.25),
             item(Shape::Line(pt(-2.4, 0.0), pt(-2.4, 0.4)), 0.25),
-            item(
-                Shape::Circle {
-                    center: pt(-2.4, 1.25),
-                    radius_mm: 0.85,
-                    fill: None,
-                },
-                0.25,
-            ),
-            item(
-                Shape::Circle {
-                    center: pt(-2.4, 2.55),
-                    radius_mm: 0.85,
-                    fill: None,
-                },
-                0.25,
-            ),
+            item(Shape::Circle { center: pt(-2.4, 1.25), radius_mm: 0.85, fill: None }, 0.25),
+            item(Shape::Circle { center: pt(-2.4, 2.55), radius_mm: 0.85, fill: None }, 0.25),
             rect(-4.6, -5.4, 1.8, 4.4, 0.3),
             text(pt(-2.35, -4.2), "VCT", LETTER_SIZE),
         ],
@@ -216,71 +165,32 @@ fn station_blocks() -> Vec<Block> {
         line(pt(0.0, -HALF_HEIGHT), pt(0.0, -4.4)),
         rect(-1.3, -4.4, 1.3, 0.6, 0.3),
         item(Shape::Line(pt(0.0, -3.6), pt(0.0, -1.0)), 0.25),
-        item(
-            Shape::Polygon {
-                points: vec![pt(-0.7, -1.2), pt(0.7, -1.2), pt(0.0, 0.1)],
-                fill: Some(Rgb::BLACK),
-                opacity: 1.0,
-            },
-            0.2,
-        ),
+        item(Shape::Polygon { points: vec![pt(-0.7, -1.2), pt(0.7, -1.2), pt(0.0, 0.1)], fill: Some(Rgb::BLACK), opacity: 1.0 }, 0.2),
         line(pt(0.0, 0.6), pt(0.0, 3.4)),
     ];
     la.extend(earth_bars(3.4));
-    out.push(Block {
-        name: LA.into(),
-        items: la,
-    });
+    out.push(Block { name: LA.into(), items: la });
     // Voltage transformer: two interlocking circles.
     out.push(Block {
         name: VT.into(),
-        items: vec![
-            line(pt(0.0, -HALF_HEIGHT), pt(0.0, -4.0)),
-            circle(pt(0.0, -1.7), 2.3),
-            circle(pt(0.0, 1.7), 2.3),
-        ],
+        items: vec![line(pt(0.0, -HALF_HEIGHT), pt(0.0, -4.0)), circle(pt(0.0, -1.7), 2.3), circle(pt(0.0, 1.7), 2.3)],
     });
-    out.push(Block {
-        name: CT.into(),
-        items: vec![circle(pt(0.0, 0.0), 1.1)],
-    });
+    out.push(Block { name: CT.into(), items: vec![circle(pt(0.0, 0.0), 1.1)] });
     out.push(Block {
         name: ZCT.into(),
         items: vec![
             circle(pt(0.0, 0.0), 1.3),
-            item(
-                Shape::Text(
-                    Text::new(pt(1.7, 0.0), "ZCT", LETTER_SIZE).align(HAlign::Left, VAlign::Middle),
-                ),
-                0.0,
-            ),
+            item(Shape::Text(Text::new(pt(1.7, 0.0), "ZCT", LETTER_SIZE).align(HAlign::Left, VAlign::Middle)), 0.0),
         ],
     });
     out.push(Block {
         name: ZPD.into(),
-        items: vec![
-            item(Shape::Line(pt(0.0, 0.0), pt(-3.6, 0.0)), 0.2),
-            rect(-8.6, -1.2, -3.6, 1.2, 0.25),
-            text(pt(-6.1, 0.0), "ZPD", LETTER_SIZE),
-        ],
+        items: vec![item(Shape::Line(pt(0.0, 0.0), pt(-3.6, 0.0)), 0.2), rect(-8.6, -1.2, -3.6, 1.2, 0.25), text(pt(-6.1, 0.0), "ZPD", LETTER_SIZE)],
     });
-    out.push(Block {
-        name: METER.into(),
-        items: vec![item(
-            Shape::Circle {
-                center: pt(0.0, 0.0),
-                radius_mm: METER_RADIUS,
-                fill: None,
-            },
-            0.3,
-        )],
-    });
+    out.push(Block { name: METER.into(), items: vec![item(Shape::Circle { center: pt(0.0, 0.0), radius_mm: METER_RADIUS, fill: None }, 0.3)] });
     let mut earth = vec![item(Shape::Line(pt(0.0, 0.0), pt(0.0, 1.2)), 0.3)];
     earth.extend(earth_bars(1.2));
-    out.push(Block {
-        name: EARTH.into(),
-        items: earth,
-    });
+    out.push(Block { name: EARTH.into(), items: earth });
     out
 }
 
@@ -292,39 +202,22 @@ pub fn blocks() -> Vec<Block> {
         name: SOURCE.into(),
         items: vec![
             line(pt(0.0, -HALF_HEIGHT), pt(0.0, HALF_HEIGHT)),
-            item(
-                Shape::Polygon {
-                    points: vec![pt(-2.0, -1.0), pt(2.0, -1.0), pt(0.0, 2.5)],
-                    fill: Some(Rgb::BLACK),
-                    opacity: 1.0,
-                },
-                0.3,
-            ),
+            item(Shape::Polygon { points: vec![pt(-2.0, -1.0), pt(2.0, -1.0), pt(0.0, 2.5)], fill: Some(Rgb::BLACK), opacity: 1.0 }, 0.3),
         ],
     });
     // Circuit breaker (遮断器): breaker contact.
     let mut cb = breaker_contact(-3.0, 2.5);
     cb.push(line(pt(0.0, 2.5), pt(0.0, HALF_HEIGHT)));
-    out.push(Block {
-        name: CB.into(),
-        items: cb,
-    });
+    out.push(Block { name: CB.into(), items: cb });
     // VCB with its OCR (and ground relay): the CT and ZCT are placed onto it.
-    for (name, ground) in [
-        (VCB_OCR, None),
-        (VCB_OCR_GR, Some("GR")),
-        (VCB_OCR_DGR, Some("DGR")),
-    ] {
+    for (name, ground) in [(VCB_OCR, None), (VCB_OCR_GR, Some("GR")), (VCB_OCR_DGR, Some("DGR"))] {
         let mut v = breaker_contact(-4.2, -0.2);
         v.push(line(pt(0.0, -0.2), pt(0.0, HALF_HEIGHT)));
         v.extend(relay_box(VCB_CT_Y, 1.1, "OCR"));
         if let Some(letters) = ground {
             v.extend(relay_box(VCB_ZCT_Y, 1.3, letters));
         }
-        out.push(Block {
-            name: name.into(),
-            items: v,
-        });
+        out.push(Block { name: name.into(), items: v });
     }
     // Load-break switch with power fuse (LBS + PF).
     out.push(Block {
@@ -334,14 +227,7 @@ pub fn blocks() -> Vec<Block> {
             circle(pt(0.0, -3.8), 0.4),
             line(pt(0.0, -0.2), pt(-2.6, -4.0)),
             line(pt(0.0, -0.2), pt(0.0, HALF_HEIGHT)),
-            item(
-                Shape::Polygon {
-                    points: vec![pt(-1.0, 0.8), pt(1.0, 0.8), pt(1.0, 5.0), pt(-1.0, 5.0)],
-                    fill: None,
-                    opacity: 1.0,
-                },
-                0.3,
-            ),
+            item(Shape::Polygon { points: vec![pt(-1.0, 0.8), pt(1.0, 0.8), pt(1.0, 5.0), pt(-1.0, 5.0)], fill: None, opacity: 1.0 }, 0.3),
         ],
     });
     // PAS / UGS with its ground relay: the ZCT is placed onto it.
@@ -353,10 +239,7 @@ pub fn blocks() -> Vec<Block> {
             line(pt(0.0, 1.0), pt(0.0, HALF_HEIGHT)),
         ];
         p.extend(relay_box(PAS_ZCT_Y, 1.3, letters));
-        out.push(Block {
-            name: name.into(),
-            items: p,
-        });
+        out.push(Block { name: name.into(), items: p });
     }
     // Two-winding transformer: two circles.
     out.push(Block {
@@ -373,22 +256,8 @@ pub fn blocks() -> Vec<Block> {
         name: CABLE.into(),
         items: vec![
             line(pt(0.0, -HALF_HEIGHT), pt(0.0, HALF_HEIGHT)),
-            item(
-                Shape::Polygon {
-                    points: vec![pt(-1.3, -4.6), pt(1.3, -4.6), pt(0.0, -2.6)],
-                    fill: None,
-                    opacity: 1.0,
-                },
-                0.3,
-            ),
-            item(
-                Shape::Polygon {
-                    points: vec![pt(-1.3, 4.6), pt(1.3, 4.6), pt(0.0, 2.6)],
-                    fill: None,
-                    opacity: 1.0,
-                },
-                0.3,
-            ),
+            item(Shape::Polygon { points: vec![pt(-1.3, -4.6), pt(1.3, -4.6), pt(0.0, -2.6)], fill: None, opacity: 1.0 }, 0.3),
+            item(Shape::Polygon { points: vec![pt(-1.3, 4.6), pt(1.3, 4.6), pt(0.0, 2.6)], fill: None, opacity: 1.0 }, 0.3),
             item(Shape::Line(pt(-1.2, 0.6), pt(1.2, -0.6)), 0.25),
         ],
     });
@@ -419,24 +288,13 @@ pub fn blocks() -> Vec<Block> {
         name: LOAD.into(),
         items: vec![
             line(pt(0.0, -HALF_HEIGHT), pt(0.0, 1.5)),
-            item(
-                Shape::Polygon {
-                    points: vec![pt(-1.6, 1.5), pt(1.6, 1.5), pt(0.0, 5.0)],
-                    fill: Some(Rgb::BLACK),
-                    opacity: 1.0,
-                },
-                0.3,
-            ),
+            item(Shape::Polygon { points: vec![pt(-1.6, 1.5), pt(1.6, 1.5), pt(0.0, 5.0)], fill: Some(Rgb::BLACK), opacity: 1.0 }, 0.3),
         ],
     });
     for (name, letter) in [(MOTOR, "M"), (GENERATOR, "G")] {
         out.push(Block {
             name: name.into(),
-            items: vec![
-                line(pt(0.0, -HALF_HEIGHT), pt(0.0, -2.8)),
-                circle(pt(0.0, 0.2), 3.0),
-                text(pt(0.0, 0.2), letter, 3.0),
-            ],
+            items: vec![line(pt(0.0, -HALF_HEIGHT), pt(0.0, -2.8)), circle(pt(0.0, 0.2), 3.0), text(pt(0.0, 0.2), letter, 3.0)],
         });
     }
     out.extend(station_blocks());
@@ -447,15 +305,7 @@ pub fn blocks() -> Vec<Block> {
 /// block name.
 pub fn bounds(name: &str) -> Option<BBox> {
     static BOUNDS: OnceLock<HashMap<String, BBox>> = OnceLock::new();
-    BOUNDS
-        .get_or_init(|| {
-            blocks()
-                .iter()
-                .map(|b| (b.name.clone(), items_bounds(&b.items)))
-                .collect()
-        })
-        .get(name)
-        .copied()
+    BOUNDS.get_or_init(|| blocks().iter().map(|b| (b.name.clone(), items_bounds(&b.items))).collect()).get(name).copied()
 }
 
 /// The box of a block's items: strokes by half their width, texts by their font box.
@@ -472,12 +322,8 @@ fn items_bounds(items: &[Item]) -> BBox {
                 add(*a, h);
                 add(*c, h);
             }
-            Shape::Polyline(p) | Shape::Polygon { points: p, .. } => {
-                p.iter().for_each(|q| add(*q, h))
-            }
-            Shape::Circle {
-                center, radius_mm, ..
-            } => add(*center, radius_mm + h),
+            Shape::Polyline(p) | Shape::Polygon { points: p, .. } => p.iter().for_each(|q| add(*q, h)),
+            Shape::Circle { center, radius_mm, .. } => add(*center, radius_mm + h),
             Shape::Text(t) => {
                 let tb = t.bbox();
                 add(pt(tb.x0, tb.y0), 0.0);
@@ -495,21 +341,10 @@ mod tests {
 
     #[test]
     fn every_symbol_stays_within_its_declared_reach() {
-        for b in blocks()
-            .into_iter()
-            .filter(|b| !PARTS.contains(&b.name.as_str()))
-        {
+        for b in blocks().into_iter().filter(|b| !PARTS.contains(&b.name.as_str())) {
             let r = bounds(&b.name).expect("bounds");
-            assert!(
-                r.x0 >= -LEFT_EXTENT && r.x1 <= RIGHT_EXTENT,
-                "{}: {r:?}",
-                b.name
-            );
-            assert!(
-                r.y0 >= -HALF_HEIGHT - 0.2 && r.y1 <= HALF_HEIGHT + 0.2,
-                "{}: {r:?}",
-                b.name
-            );
+            assert!(r.x0 >= -LEFT_EXTENT && r.x1 <= RIGHT_EXTENT, "{}: {r:?}", b.name);
+            assert!(r.y0 >= -HALF_HEIGHT - 0.2 && r.y1 <= HALF_HEIGHT + 0.2, "{}: {r:?}", b.name);
         }
     }
 
@@ -517,19 +352,9 @@ mod tests {
     fn parts_placed_onto_a_symbol_stay_within_its_frame() {
         // The CT, ZCT and ZPD are placed onto breakers: where they sit, they stay inside the
         // breaker's frame, and the ZCT's letters reach no further right than a label may start.
-        for (block, y) in [
-            (CT, VCB_CT_Y),
-            (ZCT, VCB_ZCT_Y),
-            (ZCT, PAS_ZCT_Y),
-            (ZPD, ZPD_Y),
-        ] {
+        for (block, y) in [(CT, VCB_CT_Y), (ZCT, VCB_ZCT_Y), (ZCT, PAS_ZCT_Y), (ZPD, ZPD_Y)] {
             let r = bounds(block).expect("bounds");
-            assert!(
-                r.y0 + y >= -HALF_HEIGHT - 0.2
-                    && r.y1 + y <= HALF_HEIGHT + 0.2
-                    && r.x0 >= -LEFT_EXTENT,
-                "{block} at {y}: {r:?}"
-            );
+            assert!(r.y0 + y >= -HALF_HEIGHT - 0.2 && r.y1 + y <= HALF_HEIGHT + 0.2 && r.x0 >= -LEFT_EXTENT, "{block} at {y}: {r:?}");
         }
         assert!(bounds(ZCT).expect("zct").x1 < 6.0);
     }
@@ -538,28 +363,13 @@ mod tests {
     fn relay_letters_fit_their_boxes() {
         // "OCR" at 1.8 mm is 3.9 mm wide: it must sit inside the 5.1 mm × 2.6 mm relay box.
         for letters in ["OCR", "GR", "DGR"] {
-            let t = Text::new(pt(-6.45, 0.0), letters, LETTER_SIZE)
-                .align(HAlign::Center, VAlign::Middle)
-                .bbox();
-            assert!(
-                t.x0 > -9.0 && t.x1 < -3.9 && t.y0 > -1.3 && t.y1 < 1.3,
-                "{letters}: {t:?}"
-            );
+            let t = Text::new(pt(-6.45, 0.0), letters, LETTER_SIZE).align(HAlign::Center, VAlign::Middle).bbox();
+            assert!(t.x0 > -9.0 && t.x1 < -3.9 && t.y0 > -1.3 && t.y1 < 1.3, "{letters}: {t:?}");
         }
         // "ZPD" inside its 5 mm box, "VCT" inside the metering unit's box clear of its CT.
-        let t = Text::new(pt(-6.1, 0.0), "ZPD", LETTER_SIZE)
-            .align(HAlign::Center, VAlign::Middle)
-            .bbox();
-        assert!(
-            t.x0 > -8.6 && t.x1 < -3.6 && t.y0 > -1.2 && t.y1 < 1.2,
-            "ZPD: {t:?}"
-        );
-        let t = Text::new(pt(-2.35, -4.2), "VCT", LETTER_SIZE)
-            .align(HAlign::Center, VAlign::Middle)
-            .bbox();
-        assert!(
-            t.x0 > -4.6 && t.x1 < -0.1 && t.y0 > -5.4 && t.y1 < -2.6,
-            "VCT: {t:?}"
-        );
+        let t = Text::new(pt(-6.1, 0.0), "ZPD", LETTER_SIZE).align(HAlign::Center, VAlign::Middle).bbox();
+        assert!(t.x0 > -8.6 && t.x1 < -3.6 && t.y0 > -1.2 && t.y1 < 1.2, "ZPD: {t:?}");
+        let t = Text::new(pt(-2.35, -4.2), "VCT", LETTER_SIZE).align(HAlign::Center, VAlign::Middle).bbox();
+        assert!(t.x0 > -4.6 && t.x1 < -0.1 && t.y0 > -5.4 && t.y1 < -2.6, "VCT: {t:?}");
     }
 }

@@ -15,9 +15,7 @@ use domain::curves::LineKind;
 use domain::model::topology::Topology;
 use domain::model::{Device, OcrCurve, OcrSettings, Project, TripUnit};
 
-use crate::model::{
-    layer_name, pt, BBox, Dash, Drawing, HAlign, Paper, Pt, Rgb, Shape, Stroke, Tag, Text, VAlign,
-};
+use crate::model::{layer_name, pt, BBox, Dash, Drawing, HAlign, Paper, Pt, Rgb, Shape, Stroke, Tag, Text, VAlign};
 use crate::sheet::{self, SheetInfo};
 use crate::DrawError;
 
@@ -35,12 +33,7 @@ pub struct TccOptions {
 
 impl Default for TccOptions {
     fn default() -> Self {
-        TccOptions {
-            voltage_v: 6600.0,
-            path_to: None,
-            paper: Paper::A3,
-            sheet: SheetInfo::default(),
-        }
+        TccOptions { voltage_v: 6600.0, path_to: None, paper: Paper::A3, sheet: SheetInfo::default() }
     }
 }
 
@@ -87,25 +80,16 @@ impl Axes {
     pub fn map(&self, i: f64, t: f64) -> Pt {
         let fx = (i / self.i_min).log10() / self.decades_i();
         let fy = (t / TIME_MIN_S).log10() / Self::decades_t();
-        pt(
-            self.x0 + fx * (self.x1 - self.x0),
-            self.y1 - fy * (self.y1 - self.y0),
-        )
+        pt(self.x0 + fx * (self.x1 - self.x0), self.y1 - fy * (self.y1 - self.y0))
     }
     /// Current and time of a sheet point.
     pub fn unmap(&self, p: Pt) -> (f64, f64) {
         let fx = (p.x - self.x0) / (self.x1 - self.x0);
         let fy = (self.y1 - p.y) / (self.y1 - self.y0);
-        (
-            self.i_min * 10f64.powf(fx * self.decades_i()),
-            TIME_MIN_S * 10f64.powf(fy * Self::decades_t()),
-        )
+        (self.i_min * 10f64.powf(fx * self.decades_i()), TIME_MIN_S * 10f64.powf(fy * Self::decades_t()))
     }
     fn inside(&self, p: Pt) -> bool {
-        p.x >= self.x0 - 1e-9
-            && p.x <= self.x1 + 1e-9
-            && p.y >= self.y0 - 1e-9
-            && p.y <= self.y1 + 1e-9
+        p.x >= self.x0 - 1e-9 && p.x <= self.x1 + 1e-9 && p.y >= self.y0 - 1e-9 && p.y <= self.y1 + 1e-9
     }
 }
 
@@ -141,19 +125,10 @@ const NG_HALO: Rgb = Rgb(255, 160, 160);
 /// target, and the target itself when it is a shunt device.
 pub fn chart_path(project: &Project, path_to: Option<&str>) -> Result<Vec<usize>, DrawError> {
     let (topo, _) = Topology::build(project);
-    let prot = |i: usize| {
-        matches!(
-            project.devices.get(i),
-            Some(Device::Vcb(_) | Device::LbsPf(_) | Device::LvBreaker(_))
-        )
-    };
+    let prot = |i: usize| matches!(project.devices.get(i), Some(Device::Vcb(_) | Device::LbsPf(_) | Device::LvBreaker(_)));
     match path_to {
         Some(id) => {
-            let idx = project
-                .devices
-                .iter()
-                .position(|d| d.id() == id)
-                .ok_or_else(|| DrawError::UnknownDevice(id.to_string()))?;
+            let idx = project.devices.iter().position(|d| d.id() == id).ok_or_else(|| DrawError::UnknownDevice(id.to_string()))?;
             let d = &project.devices[idx];
             let path = match d {
                 Device::Bus(_) => topo.path_to_bus(project, idx),
@@ -162,22 +137,13 @@ pub fn chart_path(project: &Project, path_to: Option<&str>) -> Result<Vec<usize>
                     None => return Err(DrawError::NotConnected(id.to_string())),
                 },
                 _ => {
-                    let b = topo
-                        .upstream_bus(project, idx)
-                        .ok_or_else(|| DrawError::NotConnected(id.to_string()))?;
+                    let b = topo.upstream_bus(project, idx).ok_or_else(|| DrawError::NotConnected(id.to_string()))?;
                     let mut p = topo.path_to_bus(project, b);
                     p.push(idx);
                     p
                 }
             };
-            if topo
-                .depth
-                .get(topo.upstream_bus(project, idx).unwrap_or(usize::MAX))
-                .copied()
-                .flatten()
-                .is_none()
-                && !matches!(d, Device::Bus(_))
-            {
+            if topo.depth.get(topo.upstream_bus(project, idx).unwrap_or(usize::MAX)).copied().flatten().is_none() && !matches!(d, Device::Bus(_)) {
                 return Err(DrawError::NotConnected(id.to_string()));
             }
             Ok(path)
@@ -218,13 +184,7 @@ pub fn num(v: f64) -> String {
     if !v.is_finite() {
         return "-".into();
     }
-    let s = if v.abs() >= 100.0 {
-        format!("{v:.0}")
-    } else if v.abs() >= 10.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.2}")
-    };
+    let s = if v.abs() >= 100.0 { format!("{v:.0}") } else if v.abs() >= 10.0 { format!("{v:.1}") } else { format!("{v:.2}") };
     if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
@@ -234,12 +194,7 @@ pub fn num(v: f64) -> String {
 
 /// One-line OCR setting, e.g. `OCR 超反限時 CT150/5 T4A L2 I30A`.
 pub fn ocr_text(o: &OcrSettings) -> String {
-    let mut s = format!(
-        "OCR {} CT{}/{}",
-        curve_name(o.curve),
-        num(o.ct_primary_a),
-        num(o.ct_secondary_a)
-    );
+    let mut s = format!("OCR {} CT{}/{}", curve_name(o.curve), num(o.ct_primary_a), num(o.ct_secondary_a));
     match o.tap_a {
         Some(t) => s.push_str(&format!(" T{}A", num(t))),
         None => s.push_str(" T ロック"),
@@ -259,12 +214,7 @@ pub fn ocr_text(o: &OcrSettings) -> String {
 /// A one-line summary of a device's rating and setting for legends and labels.
 pub fn device_summary(d: &Device) -> String {
     match d {
-        Device::Vcb(v) => format!(
-            "VCB {}A {}kA / {}",
-            num(v.rated_current_a),
-            num(v.breaking_capacity_ka),
-            ocr_text(&v.ocr)
-        ),
+        Device::Vcb(v) => format!("VCB {}A {}kA / {}", num(v.rated_current_a), num(v.breaking_capacity_ka), ocr_text(&v.ocr)),
         Device::LbsPf(l) => format!("LBS+PF {:?}{}A", l.fuse.fuse_type, num(l.fuse.rating_a)),
         Device::LvBreaker(b) => {
             let kind = match b.kind {
@@ -275,37 +225,18 @@ pub fn device_summary(d: &Device) -> String {
                 TripUnit::ThermalMagnetic { .. } => String::new(),
                 TripUnit::Electronic { lt_multiple, .. } => format!(" Ir{}×In", num(lt_multiple)),
             };
-            format!(
-                "{kind} {}AF {}AT{trip} {}kA",
-                num(b.frame_a),
-                num(b.rated_current_a),
-                num(b.breaking_capacity_ka)
-            )
+            format!("{kind} {}AF {}AT{trip} {}kA", num(b.frame_a), num(b.rated_current_a), num(b.breaking_capacity_ka))
         }
         Device::Transformer(t) => {
             let ph = match t.phases {
                 domain::model::Phases::Three => "3φ",
                 domain::model::Phases::Single => "1φ",
             };
-            format!(
-                "{ph} {}kVA {}/{}V",
-                num(t.rated_kva),
-                num(t.primary_v),
-                num(t.secondary_v)
-            )
+            format!("{ph} {}kVA {}/{}V", num(t.rated_kva), num(t.primary_v), num(t.secondary_v))
         }
         Device::Cable(c) => {
-            let par = if c.parallel > 1 {
-                format!(" ×{}", c.parallel)
-            } else {
-                String::new()
-            };
-            format!(
-                "{} {}mm²{par} {}m",
-                c.cable_type,
-                num(c.size_mm2),
-                num(c.length_m)
-            )
+            let par = if c.parallel > 1 { format!(" ×{}", c.parallel) } else { String::new() };
+            format!("{} {}mm²{par} {}m", c.cable_type, num(c.size_mm2), num(c.length_m))
         }
         Device::GroundSwitch(g) => {
             let k = match g.kind {
@@ -323,58 +254,26 @@ pub fn device_summary(d: &Device) -> String {
                     format!(" {kind} {}A {}s", num(r.current_a), num(r.time_s))
                 })
                 .unwrap_or_default();
-            format!(
-                "{k} {}A{gr}{}",
-                num(g.rated_current_a),
-                if g.so_lock { " SO" } else { "" }
-            )
+            format!("{k} {}A{gr}{}", num(g.rated_current_a), if g.so_lock { " SO" } else { "" })
         }
-        Device::Capacitor(c) => {
-            format!("SC {}kvar SR{}%", num(c.rated_kvar), num(c.reactor_percent))
-        }
+        Device::Capacitor(c) => format!("SC {}kvar SR{}%", num(c.rated_kvar), num(c.reactor_percent)),
         Device::Load(l) => format!("{}kVA", num(l.rated_kva)),
         Device::Motor(m) => format!("M {}kW", num(m.rated_kw)),
         Device::Generator(g) => format!("G {}kVA", num(g.rated_kva)),
         Device::Bus(b) => format!("{}V", num(b.voltage_v)),
         Device::Ds(ds) => {
-            let st = ds
-                .short_time_ka
-                .map(|k| format!(" {}kA", num(k)))
-                .unwrap_or_default();
+            let st = ds.short_time_ka.map(|k| format!(" {}kA", num(k))).unwrap_or_default();
             format!("DS {}A{st}", num(ds.rated_current_a))
         }
-        Device::Vct(v) => format!(
-            "VCT {}/{}V {}/{}A {}級",
-            num(v.primary_v),
-            num(v.secondary_v),
-            num(v.ct_primary_a),
-            num(v.ct_secondary_a),
-            v.accuracy_class.label()
-        ),
-        Device::La(l) => format!(
-            "LA {}kV {}kA",
-            num(l.rated_voltage_v / 1000.0),
-            num(l.nominal_discharge_current_ka)
-        ),
+        Device::Vct(v) => format!("VCT {}/{}V {}/{}A {}級", num(v.primary_v), num(v.secondary_v), num(v.ct_primary_a), num(v.ct_secondary_a), v.accuracy_class.label()),
+        Device::La(l) => format!("LA {}kV {}kA", num(l.rated_voltage_v / 1000.0), num(l.nominal_discharge_current_ka)),
         Device::Vt(v) => {
-            let fuse = v
-                .fuse
-                .map(|f| format!(" PF{}A", num(f.rating_a)))
-                .unwrap_or_default();
-            format!(
-                "VT {}/{}V {}VA {}級{fuse}",
-                num(v.primary_v),
-                num(v.secondary_v),
-                num(v.rated_burden_va),
-                v.accuracy_class.label()
-            )
+            let fuse = v.fuse.map(|f| format!(" PF{}A", num(f.rating_a))).unwrap_or_default();
+            format!("VT {}/{}V {}VA {}級{fuse}", num(v.primary_v), num(v.secondary_v), num(v.rated_burden_va), v.accuracy_class.label())
         }
         Device::Meter(m) => m.kind.symbol().to_string(),
         Device::Earthing(e) => {
-            let i1 = e
-                .ground_fault_current_a
-                .map(|i| format!(" I₁{}A", num(i)))
-                .unwrap_or_default();
+            let i1 = e.ground_fault_current_a.map(|i| format!(" I₁{}A", num(i))).unwrap_or_default();
             format!("{}接地 {}Ω{i1}", e.class.label_ja(), num(e.resistance_ohm))
         }
     }
@@ -396,13 +295,7 @@ pub fn ct_text(v: &domain::model::Vcb) -> Option<String> {
 
 /// The ZCT and ZPD feeding a ground relay, each when given: `ZCT 200/1.5mA`, `ZPD 6600V`.
 pub fn zero_phase_texts(g: &domain::model::GroundRelaySettings) -> Vec<String> {
-    let zct = g.zct.map(|z| {
-        format!(
-            "ZCT {}/{}mA",
-            num(z.rated_primary_ma),
-            num(z.rated_secondary_ma)
-        )
-    });
+    let zct = g.zct.map(|z| format!("ZCT {}/{}mA", num(z.rated_primary_ma), num(z.rated_secondary_ma)));
     let zpd = g.zpd.map(|z| format!("ZPD {}V", num(z.rated_voltage_v)));
     zct.into_iter().chain(zpd).collect()
 }
@@ -524,12 +417,7 @@ fn clip_segment(a: Pt, b: Pt, ax: &Axes) -> Option<(Pt, Pt)> {
     let (dx, dy) = (b.x - a.x, b.y - a.y);
     let mut t0: f64 = 0.0;
     let mut t1: f64 = 1.0;
-    for (p, q) in [
-        (-dx, a.x - ax.x0),
-        (dx, ax.x1 - a.x),
-        (-dy, a.y - ax.y0),
-        (dy, ax.y1 - a.y),
-    ] {
+    for (p, q) in [(-dx, a.x - ax.x0), (dx, ax.x1 - a.x), (-dy, a.y - ax.y0), (dy, ax.y1 - a.y)] {
         if p == 0.0 {
             if q < 0.0 {
                 return None;
@@ -546,15 +434,7 @@ fn clip_segment(a: Pt, b: Pt, ax: &Axes) -> Option<(Pt, Pt)> {
             }
         }
     }
-    let at = |t: f64| {
-        if t == 0.0 {
-            a
-        } else if t == 1.0 {
-            b
-        } else {
-            pt(a.x + t * dx, a.y + t * dy)
-        }
-    };
+    let at = |t: f64| if t == 0.0 { a } else if t == 1.0 { b } else { pt(a.x + t * dx, a.y + t * dy) };
     Some((at(t0), at(t1)))
 }
 
@@ -592,20 +472,12 @@ fn clip_polygon(poly: &[Pt], ax: &Axes) -> Vec<Pt> {
 }
 
 fn lerp_x(p: Pt, q: Pt, x: f64) -> Pt {
-    let t = if (q.x - p.x).abs() < 1e-12 {
-        0.0
-    } else {
-        (x - p.x) / (q.x - p.x)
-    };
+    let t = if (q.x - p.x).abs() < 1e-12 { 0.0 } else { (x - p.x) / (q.x - p.x) };
     pt(x, p.y + t * (q.y - p.y))
 }
 
 fn lerp_y(p: Pt, q: Pt, y: f64) -> Pt {
-    let t = if (q.y - p.y).abs() < 1e-12 {
-        0.0
-    } else {
-        (y - p.y) / (q.y - p.y)
-    };
+    let t = if (q.y - p.y).abs() < 1e-12 { 0.0 } else { (y - p.y) / (q.y - p.y) };
     pt(p.x + t * (q.x - p.x), y)
 }
 
@@ -614,9 +486,7 @@ fn lerp_y(p: Pt, q: Pt, y: f64) -> Pt {
 fn mapped(points: &[domain::curves::CurvePoint], ax: &Axes) -> Vec<Pt> {
     points
         .iter()
-        .filter(|p| {
-            p.current_a.is_finite() && p.time_s.is_finite() && p.current_a > 0.0 && p.time_s > 0.0
-        })
+        .filter(|p| p.current_a.is_finite() && p.time_s.is_finite() && p.current_a > 0.0 && p.time_s > 0.0)
         .map(|p| ax.map(p.current_a * ax.scale, p.time_s))
         .collect()
 }
@@ -631,30 +501,14 @@ fn decade_label(v: f64) -> String {
 }
 
 /// Build the chart of one path.
-pub fn build(
-    project: &Project,
-    analysis: &Analysis,
-    opts: &TccOptions,
-) -> Result<TccChart, DrawError> {
-    let voltage = if opts.voltage_v.is_finite() && opts.voltage_v > 0.0 {
-        opts.voltage_v
-    } else {
-        6600.0
-    };
+pub fn build(project: &Project, analysis: &Analysis, opts: &TccOptions) -> Result<TccChart, DrawError> {
+    let voltage = if opts.voltage_v.is_finite() && opts.voltage_v > 0.0 { opts.voltage_v } else { 6600.0 };
     let chart = &analysis.chart;
-    let scale = if chart.voltage_v.is_finite() && chart.voltage_v > 0.0 {
-        chart.voltage_v / voltage
-    } else {
-        1.0
-    };
+    let scale = if chart.voltage_v.is_finite() && chart.voltage_v > 0.0 { chart.voltage_v / voltage } else { 1.0 };
     let path = chart_path(project, opts.path_to.as_deref())?;
     let (topo, _) = Topology::build(project);
 
-    let path_ids: Vec<String> = path
-        .iter()
-        .filter_map(|&i| project.devices.get(i))
-        .map(|d| d.id().to_string())
-        .collect();
+    let path_ids: Vec<String> = path.iter().filter_map(|&i| project.devices.get(i)).map(|d| d.id().to_string()).collect();
     let mut path_buses: Vec<String> = vec![project.utility.bus.clone()];
     for &i in &path {
         if let Some(b) = topo.downstream_bus(i).and_then(|b| project.devices.get(b)) {
@@ -671,12 +525,7 @@ pub fn build(
     }
     for id in &path_ids {
         for c in &chart.curves {
-            if &c.device_id == id
-                && !matches!(
-                    c.role,
-                    CurveRole::GroundRelay | CurveRole::UtilityGroundRelay | CurveRole::UtilityOcr
-                )
-            {
+            if &c.device_id == id && !matches!(c.role, CurveRole::GroundRelay | CurveRole::UtilityGroundRelay | CurveRole::UtilityOcr) {
                 curves.push(c.clone());
             }
         }
@@ -707,15 +556,7 @@ pub fn build(
     let (px0, py0, py1): (f64, f64, f64) = (34.0, 24.0, 264.0);
     let dec_h = (py1 - py0) / 5.0;
     let dec_w = dec_h.min((280.0 - px0) / n_dec);
-    let ax = Axes {
-        x0: px0,
-        y0: py0,
-        x1: px0 + dec_w * n_dec,
-        y1: py1,
-        i_min: 10f64.powf(d_lo),
-        i_max: 10f64.powf(d_hi),
-        scale,
-    };
+    let ax = Axes { x0: px0, y0: py0, x1: px0 + dec_w * n_dec, y1: py1, i_min: 10f64.powf(d_lo), i_max: 10f64.powf(d_hi), scale };
 
     let title = "保護協調図";
     let mut d = Drawing::new(Paper::A3, format!("{title} — {}", project.name));
@@ -746,19 +587,11 @@ pub fn build(
         let v = 10f64.powi(e);
         let x = ax.map(v, 1.0).x;
         d.line(LAYER_GRID, major, pt(x, ax.y0), pt(x, ax.y1));
-        d.text(
-            LAYER_AXIS,
-            Text::new(pt(x, ax.y1 + 1.5), decade_label(v), 2.8).align(HAlign::Center, VAlign::Top),
-        );
+        d.text(LAYER_AXIS, Text::new(pt(x, ax.y1 + 1.5), decade_label(v), 2.8).align(HAlign::Center, VAlign::Top));
         if e < d_hi as i32 {
             for m in [2.0, 5.0] {
                 let xm = ax.map(v * m, 1.0).x;
-                d.text(
-                    LAYER_AXIS,
-                    Text::new(pt(xm, ax.y1 + 1.5), decade_label(v * m), 2.0)
-                        .align(HAlign::Center, VAlign::Top)
-                        .color(Rgb(90, 90, 90)),
-                );
+                d.text(LAYER_AXIS, Text::new(pt(xm, ax.y1 + 1.5), decade_label(v * m), 2.0).align(HAlign::Center, VAlign::Top).color(Rgb(90, 90, 90)));
             }
         }
     }
@@ -766,91 +599,29 @@ pub fn build(
         let v = 10f64.powi(e);
         let y = ax.map(ax.i_min, v).y;
         d.line(LAYER_GRID, major, pt(ax.x0, y), pt(ax.x1, y));
-        d.text(
-            LAYER_AXIS,
-            Text::new(pt(ax.x0 - 1.5, y), decade_label(v), 2.8)
-                .align(HAlign::Right, VAlign::Middle),
-        );
+        d.text(LAYER_AXIS, Text::new(pt(ax.x0 - 1.5, y), decade_label(v), 2.8).align(HAlign::Right, VAlign::Middle));
         if e < 3 {
             for m in [2.0, 5.0] {
                 let ym = ax.map(ax.i_min, v * m).y;
-                d.text(
-                    LAYER_AXIS,
-                    Text::new(pt(ax.x0 - 1.5, ym), decade_label(v * m), 2.0)
-                        .align(HAlign::Right, VAlign::Middle)
-                        .color(Rgb(90, 90, 90)),
-                );
+                d.text(LAYER_AXIS, Text::new(pt(ax.x0 - 1.5, ym), decade_label(v * m), 2.0).align(HAlign::Right, VAlign::Middle).color(Rgb(90, 90, 90)));
             }
         }
     }
-    d.rect(
-        LAYER_AXIS,
-        Stroke::new(Rgb::BLACK, 0.4),
-        ax.x0,
-        ax.y0,
-        ax.x1,
-        ax.y1,
-    );
-    let vtxt = if (voltage - 6600.0).abs() < 0.5 {
-        "6.6 kV".to_string()
-    } else if voltage >= 1000.0 {
-        format!("{} kV", num(voltage / 1000.0))
-    } else {
-        format!("{} V", num(voltage))
-    };
-    d.text(
-        LAYER_AXIS,
-        Text::new(
-            pt((ax.x0 + ax.x1) / 2.0, ax.y1 + 8.0),
-            format!("電流 [A]（{vtxt} 換算）"),
-            3.2,
-        )
-        .align(HAlign::Center, VAlign::Top),
-    );
-    d.text(
-        LAYER_AXIS,
-        Text::new(pt(14.5, (ax.y0 + ax.y1) / 2.0), "動作時間 [s]", 3.2)
-            .align(HAlign::Center, VAlign::Middle)
-            .rotate(90.0),
-    );
-    d.text(
-        LAYER_AXIS,
-        Text::new(pt(ax.x0, 17.5), format!("{title}　{}", project.name), 4.5)
-            .align(HAlign::Left, VAlign::Baseline),
-    );
+    d.rect(LAYER_AXIS, Stroke::new(Rgb::BLACK, 0.4), ax.x0, ax.y0, ax.x1, ax.y1);
+    let vtxt = if (voltage - 6600.0).abs() < 0.5 { "6.6 kV".to_string() } else if voltage >= 1000.0 { format!("{} kV", num(voltage / 1000.0)) } else { format!("{} V", num(voltage)) };
+    d.text(LAYER_AXIS, Text::new(pt((ax.x0 + ax.x1) / 2.0, ax.y1 + 8.0), format!("電流 [A]（{vtxt} 換算）"), 3.2).align(HAlign::Center, VAlign::Top));
+    d.text(LAYER_AXIS, Text::new(pt(14.5, (ax.y0 + ax.y1) / 2.0), "動作時間 [s]", 3.2).align(HAlign::Center, VAlign::Middle).rotate(90.0));
+    d.text(LAYER_AXIS, Text::new(pt(ax.x0, 17.5), format!("{title}　{}", project.name), 4.5).align(HAlign::Left, VAlign::Baseline));
     let route: Vec<String> = std::iter::once("電力会社".to_string())
-        .chain(
-            path.iter()
-                .filter_map(|&i| project.devices.get(i))
-                .map(|d| d.id().to_string()),
-        )
+        .chain(path.iter().filter_map(|&i| project.devices.get(i)).map(|d| d.id().to_string()))
         .collect();
-    let route_txt = sheet::clip_text(
-        &format!("経路: {}", route.join(" → ")),
-        2.5,
-        395.0 - ax.x0 - 150.0,
-    );
-    d.text(
-        LAYER_AXIS,
-        Text::new(pt(ax.x1, 17.5), route_txt, 2.5).align(HAlign::Right, VAlign::Baseline),
-    );
+    let route_txt = sheet::clip_text(&format!("経路: {}", route.join(" → ")), 2.5, 395.0 - ax.x0 - 150.0);
+    d.text(LAYER_AXIS, Text::new(pt(ax.x1, 17.5), route_txt, 2.5).align(HAlign::Right, VAlign::Baseline));
 
     // Failing checks on this chart.
-    let on_chart: BTreeSet<&str> = device_ids
-        .iter()
-        .map(|s| s.as_str())
-        .chain(path_ids.iter().map(|s| s.as_str()))
-        .collect();
-    let relevant: Vec<&domain::checks::CheckResult> = analysis
-        .checks
-        .iter()
-        .filter(|c| c.devices.iter().any(|x| on_chart.contains(x.as_str())))
-        .collect();
-    let failing: BTreeSet<&str> = relevant
-        .iter()
-        .filter(|c| c.status == Status::Fail)
-        .flat_map(|c| c.devices.iter().map(|s| s.as_str()))
-        .collect();
+    let on_chart: BTreeSet<&str> = device_ids.iter().map(|s| s.as_str()).chain(path_ids.iter().map(|s| s.as_str())).collect();
+    let relevant: Vec<&domain::checks::CheckResult> = analysis.checks.iter().filter(|c| c.devices.iter().any(|x| on_chart.contains(x.as_str()))).collect();
+    let failing: BTreeSet<&str> = relevant.iter().filter(|c| c.status == Status::Fail).flat_map(|c| c.devices.iter().map(|s| s.as_str())).collect();
 
     // Fault-current markers of the path's buses, merged when within 3 %.
     let mut markers: Vec<(f64, Vec<String>)> = Vec::new();
@@ -862,22 +633,11 @@ pub fn build(
         if !(i.is_finite() && i > 0.0) {
             continue;
         }
-        let own = if (m.voltage_v - voltage).abs() < 0.5 {
-            String::new()
-        } else {
-            format!(
-                " ({} kA @{}V)",
-                num(i * voltage / m.voltage_v / 1000.0),
-                num(m.voltage_v)
-            )
-        };
+        let own = if (m.voltage_v - voltage).abs() < 0.5 { String::new() } else { format!(" ({} kA @{}V)", num(i * voltage / m.voltage_v / 1000.0), num(m.voltage_v)) };
         let label = format!("{}{own}", m.bus_id);
         // Markers closer than 3 mm on the sheet share one line.
         let x = ax.map(i, 1.0).x;
-        match markers
-            .iter_mut()
-            .find(|(c, _)| (ax.map(*c, 1.0).x - x).abs() < 3.0)
-        {
+        match markers.iter_mut().find(|(c, _)| (ax.map(*c, 1.0).x - x).abs() < 3.0) {
             Some((_, names)) => names.push(label),
             None => markers.push((i, vec![label])),
         }
@@ -889,18 +649,8 @@ pub fn build(
             continue;
         }
         d.line(LAYER_FAULT, fault_stroke, pt(p.x, ax.y0), pt(p.x, ax.y1));
-        let txt = sheet::clip_text(
-            &format!("短絡電流 {} A: {}", num(*i), names.join(", ")),
-            2.2,
-            ax.y1 - ax.y0 - 4.0,
-        );
-        d.text(
-            LAYER_FAULT,
-            Text::new(pt(p.x - 0.8, ax.y0 + 2.0), txt, 2.2)
-                .align(HAlign::Right, VAlign::Bottom)
-                .rotate(90.0)
-                .color(FAULT_COLOR),
-        );
+        let txt = sheet::clip_text(&format!("短絡電流 {} A: {}", num(*i), names.join(", ")), 2.2, ax.y1 - ax.y0 - 4.0);
+        d.text(LAYER_FAULT, Text::new(pt(p.x - 0.8, ax.y0 + 2.0), txt, 2.2).align(HAlign::Right, VAlign::Bottom).rotate(90.0).color(FAULT_COLOR));
     }
 
     // Curves.
@@ -916,29 +666,18 @@ pub fn build(
         };
         colors.push((id.clone(), c));
     }
-    let color_of = |id: &str| {
-        colors
-            .iter()
-            .find(|(i, _)| i == id)
-            .map(|(_, c)| *c)
-            .unwrap_or(Rgb::BLACK)
-    };
+    let color_of = |id: &str| colors.iter().find(|(i, _)| i == id).map(|(_, c)| *c).unwrap_or(Rgb::BLACK);
     let mut label_spots: Vec<(String, Vec<Pt>)> = Vec::new();
     for c in &curves {
         let layer = layer_name(DEVICE_LAYER_PREFIX, &c.device_id);
         let col = color_of(&c.device_id);
         d.layer(&layer, col);
-        let tag = |line: LineKind| Tag {
-            device_id: Some(c.device_id.clone()),
-            line: Some(line_key(line).to_string()),
-        };
+        let tag = |line: LineKind| Tag { device_id: Some(c.device_id.clone()), line: Some(line_key(line).to_string()) };
         let get = |k: LineKind| c.lines.iter().find(|l| l.line == k);
         let ng = failing.contains(c.device_id.as_str());
         // Band fill.
         let band = match c.role {
-            CurveRole::Ocr | CurveRole::UtilityOcr | CurveRole::LvBreaker => {
-                get(LineKind::Min).zip(get(LineKind::Max))
-            }
+            CurveRole::Ocr | CurveRole::UtilityOcr | CurveRole::LvBreaker => get(LineKind::Min).zip(get(LineKind::Max)),
             CurveRole::Fuse => get(LineKind::Melting).zip(get(LineKind::Clearing)),
             _ => None,
         };
@@ -954,134 +693,46 @@ pub fn build(
             }
             let clipped = clip_polygon(&poly, &ax);
             if clipped.len() >= 3 {
-                d.push_tagged(
-                    &layer,
-                    Stroke::new(col, 0.0),
-                    Shape::Polygon {
-                        points: clipped,
-                        fill: Some(col),
-                        opacity: 0.10,
-                    },
-                    Tag {
-                        device_id: Some(c.device_id.clone()),
-                        line: Some("band".into()),
-                    },
-                );
+                d.push_tagged(&layer, Stroke::new(col, 0.0), Shape::Polygon { points: clipped, fill: Some(col), opacity: 0.10 }, Tag { device_id: Some(c.device_id.clone()), line: Some("band".into()) });
             }
         }
         for l in &c.lines {
             let pts = mapped(&l.points, &ax);
             let stroke = match (c.role, l.line) {
-                (CurveRole::Ocr | CurveRole::UtilityOcr, LineKind::Nominal) => {
-                    Stroke::new(col, 0.45)
-                }
-                (CurveRole::Ocr | CurveRole::UtilityOcr, _) => {
-                    Stroke::new(col, 0.18).dashed(Dash::Dashed)
-                }
-                (CurveRole::Fuse, LineKind::Allowable) => {
-                    Stroke::new(col, 0.25).dashed(Dash::Dotted)
-                }
+                (CurveRole::Ocr | CurveRole::UtilityOcr, LineKind::Nominal) => Stroke::new(col, 0.45),
+                (CurveRole::Ocr | CurveRole::UtilityOcr, _) => Stroke::new(col, 0.18).dashed(Dash::Dashed),
+                (CurveRole::Fuse, LineKind::Allowable) => Stroke::new(col, 0.25).dashed(Dash::Dotted),
                 (CurveRole::Fuse, _) => Stroke::new(col, 0.4),
                 (CurveRole::LvBreaker, _) => Stroke::new(col, 0.4),
                 (CurveRole::CableWithstand, _) => Stroke::new(col, 0.4).dashed(Dash::DashDot),
                 _ => Stroke::new(col, 0.35),
             };
             match l.line {
-                LineKind::Inrush | LineKind::Withstand
-                    if matches!(
-                        c.role,
-                        CurveRole::TransformerInrush | CurveRole::TransformerWithstand
-                    ) =>
-                {
+                LineKind::Inrush | LineKind::Withstand if matches!(c.role, CurveRole::TransformerInrush | CurveRole::TransformerWithstand) => {
                     let inside: Vec<Pt> = pts.iter().copied().filter(|p| ax.inside(*p)).collect();
                     if pts.len() >= 2 {
                         for piece in clip_polyline(&pts, &ax) {
-                            d.push_tagged(
-                                &layer,
-                                Stroke::new(col, 0.3).dashed(Dash::Dashed),
-                                Shape::Polyline(piece),
-                                tag(l.line),
-                            );
+                            d.push_tagged(&layer, Stroke::new(col, 0.3).dashed(Dash::Dashed), Shape::Polyline(piece), tag(l.line));
                         }
                     }
                     for p in &inside {
                         if l.line == LineKind::Inrush {
-                            let tri = vec![
-                                pt(p.x, p.y - 1.6),
-                                pt(p.x - 1.4, p.y + 0.9),
-                                pt(p.x + 1.4, p.y + 0.9),
-                            ];
-                            d.push_tagged(
-                                &layer,
-                                Stroke::new(col, 0.3),
-                                Shape::Polygon {
-                                    points: tri,
-                                    fill: Some(col),
-                                    opacity: 1.0,
-                                },
-                                tag(l.line),
-                            );
+                            let tri = vec![pt(p.x, p.y - 1.6), pt(p.x - 1.4, p.y + 0.9), pt(p.x + 1.4, p.y + 0.9)];
+                            d.push_tagged(&layer, Stroke::new(col, 0.3), Shape::Polygon { points: tri, fill: Some(col), opacity: 1.0 }, tag(l.line));
                         } else {
-                            let dia = vec![
-                                pt(p.x, p.y - 1.6),
-                                pt(p.x - 1.6, p.y),
-                                pt(p.x, p.y + 1.6),
-                                pt(p.x + 1.6, p.y),
-                            ];
-                            d.push_tagged(
-                                &layer,
-                                Stroke::new(col, 0.35),
-                                Shape::Polygon {
-                                    points: dia,
-                                    fill: None,
-                                    opacity: 1.0,
-                                },
-                                tag(l.line),
-                            );
+                            let dia = vec![pt(p.x, p.y - 1.6), pt(p.x - 1.6, p.y), pt(p.x, p.y + 1.6), pt(p.x + 1.6, p.y)];
+                            d.push_tagged(&layer, Stroke::new(col, 0.35), Shape::Polygon { points: dia, fill: None, opacity: 1.0 }, tag(l.line));
                         }
-                        d.push_tagged(
-                            &layer,
-                            Stroke::new(col, 0.0),
-                            Shape::Circle {
-                                center: *p,
-                                radius_mm: 0.25,
-                                fill: Some(col),
-                            },
-                            tag(l.line),
-                        );
-                        let word = if l.line == LineKind::Inrush {
-                            "突入"
-                        } else {
-                            "耐量"
-                        };
-                        let t = Text::new(
-                            pt(p.x + 2.0, p.y + 0.6),
-                            format!("{} {word}", c.device_id),
-                            2.0,
-                        )
-                        .align(HAlign::Left, VAlign::Middle)
-                        .color(col);
+                        d.push_tagged(&layer, Stroke::new(col, 0.0), Shape::Circle { center: *p, radius_mm: 0.25, fill: Some(col) }, tag(l.line));
+                        let word = if l.line == LineKind::Inrush { "突入" } else { "耐量" };
+                        let t = Text::new(pt(p.x + 2.0, p.y + 0.6), format!("{} {word}", c.device_id), 2.0).align(HAlign::Left, VAlign::Middle).color(col);
                         d.text(LAYER_LABEL, t);
                     }
                 }
                 _ => {
                     for piece in clip_polyline(&pts, &ax) {
-                        if ng
-                            && matches!(
-                                l.line,
-                                LineKind::Nominal
-                                    | LineKind::Max
-                                    | LineKind::Clearing
-                                    | LineKind::Withstand
-                                    | LineKind::Melting
-                            )
-                        {
-                            d.push_tagged(
-                                LAYER_NG,
-                                Stroke::new(NG_HALO, 1.6),
-                                Shape::Polyline(piece.clone()),
-                                tag(l.line),
-                            );
+                        if ng && matches!(l.line, LineKind::Nominal | LineKind::Max | LineKind::Clearing | LineKind::Withstand | LineKind::Melting) {
+                            d.push_tagged(LAYER_NG, Stroke::new(NG_HALO, 1.6), Shape::Polyline(piece.clone()), tag(l.line));
                         }
                         d.push_tagged(&layer, stroke, Shape::Polyline(piece), tag(l.line));
                     }
@@ -1097,10 +748,7 @@ pub fn build(
             _ => None,
         };
         if let Some(m) = main {
-            let pts: Vec<Pt> = mapped(&m.points, &ax)
-                .into_iter()
-                .filter(|p| ax.inside(*p))
-                .collect();
+            let pts: Vec<Pt> = mapped(&m.points, &ax).into_iter().filter(|p| ax.inside(*p)).collect();
             if !pts.is_empty() {
                 label_spots.push((c.device_id.clone(), pts));
             }
@@ -1111,11 +759,7 @@ pub fn build(
     // the first that clears every marker placed so far.
     let mut placed: Vec<BBox> = Vec::new();
     for (n, id) in device_ids.iter().enumerate() {
-        let cands: Vec<Pt> = label_spots
-            .iter()
-            .filter(|(k, _)| k == id)
-            .flat_map(|(_, p)| p.iter().copied())
-            .collect();
+        let cands: Vec<Pt> = label_spots.iter().filter(|(k, _)| k == id).flat_map(|(_, p)| p.iter().copied()).collect();
         if cands.is_empty() {
             continue;
         }
@@ -1135,12 +779,7 @@ pub fn build(
         let mut spot = None;
         for &k in &order {
             let c = pt(cands[k].x + 3.2, cands[k].y - 3.2);
-            let bb = BBox {
-                x0: c.x - r,
-                y0: c.y - r,
-                x1: c.x + r,
-                y1: c.y + r,
-            };
+            let bb = BBox { x0: c.x - r, y0: c.y - r, x1: c.x + r, y1: c.y + r };
             if bb.x0 < ax.x0 || bb.x1 > ax.x1 || bb.y0 < ax.y0 || bb.y1 > ax.y1 {
                 continue;
             }
@@ -1151,27 +790,9 @@ pub fn build(
         }
         if let Some((on, c, bb)) = spot {
             placed.push(bb);
-            d.line(
-                LAYER_LABEL,
-                Stroke::new(col, 0.2),
-                on,
-                pt(c.x - r * 0.7, c.y + r * 0.7),
-            );
-            d.push(
-                LAYER_LABEL,
-                Stroke::new(col, 0.3),
-                Shape::Circle {
-                    center: c,
-                    radius_mm: r,
-                    fill: Some(Rgb::WHITE),
-                },
-            );
-            d.text(
-                LAYER_LABEL,
-                Text::new(c, format!("{}", n + 1), 2.6)
-                    .align(HAlign::Center, VAlign::Middle)
-                    .color(col),
-            );
+            d.line(LAYER_LABEL, Stroke::new(col, 0.2), on, pt(c.x - r * 0.7, c.y + r * 0.7));
+            d.push(LAYER_LABEL, Stroke::new(col, 0.3), Shape::Circle { center: c, radius_mm: r, fill: Some(Rgb::WHITE) });
+            d.text(LAYER_LABEL, Text::new(c, format!("{}", n + 1), 2.6).align(HAlign::Center, VAlign::Middle).color(col));
         }
     }
 
@@ -1179,97 +800,43 @@ pub fn build(
     let lx = 290.0;
     let lw = 410.0 - lx;
     let mut y = 24.0;
-    d.text(
-        LAYER_LEGEND,
-        Text::new(pt(lx, y), "凡例", 3.5).align(HAlign::Left, VAlign::Top),
-    );
+    d.text(LAYER_LEGEND, Text::new(pt(lx, y), "凡例", 3.5).align(HAlign::Left, VAlign::Top));
     y += 6.0;
     for (n, id) in device_ids.iter().enumerate() {
         if y > 150.0 {
-            d.text(
-                LAYER_LEGEND,
-                Text::new(pt(lx, y), "…", 2.5).align(HAlign::Left, VAlign::Top),
-            );
+            d.text(LAYER_LEGEND, Text::new(pt(lx, y), "…", 2.5).align(HAlign::Left, VAlign::Top));
             y += 4.0;
             break;
         }
         let col = color_of(id);
         let c = pt(lx + 2.2, y + 2.0);
-        d.push(
-            LAYER_LEGEND,
-            Stroke::new(col, 0.3),
-            Shape::Circle {
-                center: c,
-                radius_mm: 2.0,
-                fill: Some(Rgb::WHITE),
-            },
-        );
-        d.text(
-            LAYER_LEGEND,
-            Text::new(c, format!("{}", n + 1), 2.4)
-                .align(HAlign::Center, VAlign::Middle)
-                .color(col),
-        );
-        let roles: Vec<CurveRole> = curves
-            .iter()
-            .filter(|c| &c.device_id == id)
-            .map(|c| c.role)
-            .collect();
+        d.push(LAYER_LEGEND, Stroke::new(col, 0.3), Shape::Circle { center: c, radius_mm: 2.0, fill: Some(Rgb::WHITE) });
+        d.text(LAYER_LEGEND, Text::new(c, format!("{}", n + 1), 2.4).align(HAlign::Center, VAlign::Middle).color(col));
+        let roles: Vec<CurveRole> = curves.iter().filter(|c| &c.device_id == id).map(|c| c.role).collect();
         let sample = pt(lx + 6.0, y + 2.0);
-        let st = if roles.contains(&CurveRole::CableWithstand) {
-            Stroke::new(col, 0.4).dashed(Dash::DashDot)
-        } else {
-            Stroke::new(col, 0.45)
-        };
+        let st = if roles.contains(&CurveRole::CableWithstand) { Stroke::new(col, 0.4).dashed(Dash::DashDot) } else { Stroke::new(col, 0.45) };
         d.line(LAYER_LEGEND, st, sample, pt(sample.x + 7.0, sample.y));
         let (name, detail) = if id == domain::checks::UTILITY_ID {
-            (
-                "電力会社 配電用変電所".to_string(),
-                project
-                    .utility
-                    .ocr
-                    .as_ref()
-                    .map(ocr_text)
-                    .unwrap_or_default(),
-            )
+            ("電力会社 配電用変電所".to_string(), project.utility.ocr.as_ref().map(ocr_text).unwrap_or_default())
         } else {
             match project.device(id) {
-                Some(dev) => (
-                    format!("{} {}", dev.id(), dev.display_name()),
-                    device_summary(dev),
-                ),
+                Some(dev) => (format!("{} {}", dev.id(), dev.display_name()), device_summary(dev)),
                 None => (id.clone(), String::new()),
             }
         };
         let ng = failing.contains(id.as_str());
         let name_txt = sheet::clip_text(&name, 2.5, lw - 16.0 - if ng { 10.0 } else { 0.0 });
-        d.text(
-            LAYER_LEGEND,
-            Text::new(pt(lx + 15.0, y + 2.0), name_txt.clone(), 2.5)
-                .align(HAlign::Left, VAlign::Middle)
-                .color(col),
-        );
+        d.text(LAYER_LEGEND, Text::new(pt(lx + 15.0, y + 2.0), name_txt.clone(), 2.5).align(HAlign::Left, VAlign::Middle).color(col));
         if ng {
             let w = crate::font::text_width_mm(&name_txt, 2.5);
-            d.text(
-                LAYER_LEGEND,
-                Text::new(pt(lx + 16.0 + w, y + 2.0), "不合格", 2.3)
-                    .align(HAlign::Left, VAlign::Middle)
-                    .color(Rgb::RED),
-            );
+            d.text(LAYER_LEGEND, Text::new(pt(lx + 16.0 + w, y + 2.0), "不合格", 2.3).align(HAlign::Left, VAlign::Middle).color(Rgb::RED));
         }
         y += 4.6;
-        for line in crate::model::wrap(&detail, 2.1, lw - 15.0)
-            .into_iter()
-            .take(2)
-        {
+        for line in crate::model::wrap(&detail, 2.1, lw - 15.0).into_iter().take(2) {
             if line.is_empty() {
                 continue;
             }
-            d.text(
-                LAYER_LEGEND,
-                Text::new(pt(lx + 15.0, y), line, 2.1).align(HAlign::Left, VAlign::Top),
-            );
+            d.text(LAYER_LEGEND, Text::new(pt(lx + 15.0, y), line, 2.1).align(HAlign::Left, VAlign::Top));
             y += 2.9;
         }
         y += 1.6;
@@ -1277,62 +844,29 @@ pub fn build(
     // Symbol key.
     y += 1.0;
     let key: [(&str, Stroke); 5] = [
-        (
-            "実線: 公称動作特性／溶断・遮断特性",
-            Stroke::new(Rgb::BLACK, 0.45),
-        ),
-        (
-            "破線: 許容差（最小・最大動作）",
-            Stroke::new(Rgb::BLACK, 0.18).dashed(Dash::Dashed),
-        ),
-        (
-            "点線: PF 許容特性",
-            Stroke::new(Rgb::BLACK, 0.25).dashed(Dash::Dotted),
-        ),
-        (
-            "一点鎖線: ケーブル短時間耐量",
-            Stroke::new(Rgb::BLACK, 0.4).dashed(Dash::DashDot),
-        ),
-        (
-            "縦一点鎖線: 母線の最大短絡電流",
-            Stroke::new(FAULT_COLOR, 0.3).dashed(Dash::DashDot),
-        ),
+        ("実線: 公称動作特性／溶断・遮断特性", Stroke::new(Rgb::BLACK, 0.45)),
+        ("破線: 許容差（最小・最大動作）", Stroke::new(Rgb::BLACK, 0.18).dashed(Dash::Dashed)),
+        ("点線: PF 許容特性", Stroke::new(Rgb::BLACK, 0.25).dashed(Dash::Dotted)),
+        ("一点鎖線: ケーブル短時間耐量", Stroke::new(Rgb::BLACK, 0.4).dashed(Dash::DashDot)),
+        ("縦一点鎖線: 母線の最大短絡電流", Stroke::new(FAULT_COLOR, 0.3).dashed(Dash::DashDot)),
     ];
     for (label, st) in key {
         d.line(LAYER_LEGEND, st, pt(lx, y + 1.2), pt(lx + 9.0, y + 1.2));
-        d.text(
-            LAYER_LEGEND,
-            Text::new(pt(lx + 11.0, y + 1.2), label, 2.1).align(HAlign::Left, VAlign::Middle),
-        );
+        d.text(LAYER_LEGEND, Text::new(pt(lx + 11.0, y + 1.2), label, 2.1).align(HAlign::Left, VAlign::Middle));
         y += 3.6;
     }
-    d.text(
-        LAYER_LEGEND,
-        Text::new(
-            pt(lx, y + 1.0),
-            "▲ 変圧器励磁突入電流　◇ 変圧器短時間耐量",
-            2.1,
-        )
-        .align(HAlign::Left, VAlign::Middle),
-    );
+    d.text(LAYER_LEGEND, Text::new(pt(lx, y + 1.0), "▲ 変圧器励磁突入電流　◇ 変圧器短時間耐量", 2.1).align(HAlign::Left, VAlign::Middle));
     y += 5.0;
 
     // Check results concerning the chart.
-    d.text(
-        LAYER_CHECKS,
-        Text::new(pt(lx, y), "協調チェック結果", 3.0).align(HAlign::Left, VAlign::Top),
-    );
+    d.text(LAYER_CHECKS, Text::new(pt(lx, y), "協調チェック結果", 3.0).align(HAlign::Left, VAlign::Top));
     y += 5.0;
     let mut sorted = relevant.clone();
     sorted.sort_by_key(|c| std::cmp::Reverse(c.status));
     for (shown, c) in sorted.iter().enumerate() {
         if y > sheet::TITLE_BLOCK.1 - 5.5 {
             let rest = sorted.len() - shown;
-            d.text(
-                LAYER_CHECKS,
-                Text::new(pt(lx, y), format!("ほか {rest} 件"), 2.1)
-                    .align(HAlign::Left, VAlign::Top),
-            );
+            d.text(LAYER_CHECKS, Text::new(pt(lx, y), format!("ほか {rest} 件"), 2.1).align(HAlign::Left, VAlign::Top));
             break;
         }
         let col = match c.status {
@@ -1340,27 +874,12 @@ pub fn build(
             Status::Warning => Rgb(200, 120, 0),
             Status::Pass => Rgb(0, 120, 40),
         };
-        let txt = format!(
-            "{} {}: {}",
-            status_ja(c.status),
-            rule_name_ja(c.rule),
-            c.devices.join("・")
-        );
-        d.text(
-            LAYER_CHECKS,
-            Text::new(pt(lx, y), sheet::clip_text(&txt, 2.1, lw), 2.1)
-                .align(HAlign::Left, VAlign::Top)
-                .color(col),
-        );
+        let txt = format!("{} {}: {}", status_ja(c.status), rule_name_ja(c.rule), c.devices.join("・"));
+        d.text(LAYER_CHECKS, Text::new(pt(lx, y), sheet::clip_text(&txt, 2.1, lw), 2.1).align(HAlign::Left, VAlign::Top).color(col));
         y += 3.0;
     }
 
     sheet::frame(&mut d, title, &opts.sheet);
     let drawing = sheet::to_paper(d, opts.paper);
-    Ok(TccChart {
-        drawing,
-        axes: ax,
-        device_ids,
-        curves,
-    })
+    Ok(TccChart { drawing, axes: ax, device_ids, curves })
 }

@@ -48,14 +48,8 @@ impl From<AccessRuleError> for ApiError {
             AccessRuleError::LastFullAdmin => "last_full_admin",
         };
         match e {
-            AccessRuleError::LastFullAdmin => ApiError::Conflict {
-                code,
-                detail: e.to_string(),
-            },
-            _ => ApiError::Forbidden {
-                code,
-                detail: e.to_string(),
-            },
+            AccessRuleError::LastFullAdmin => ApiError::Conflict { code, detail: e.to_string() },
+            _ => ApiError::Forbidden { code, detail: e.to_string() },
         }
     }
 }
@@ -70,11 +64,7 @@ pub fn effective(role: Role, narrowed: Option<&BTreeSet<Permission>>) -> BTreeSe
 }
 
 /// An actor holding `own` may grant `role` narrowed to `narrowed`.
-pub fn check_grant(
-    own: &BTreeSet<Permission>,
-    role: Role,
-    narrowed: Option<&BTreeSet<Permission>>,
-) -> Result<(), AccessRuleError> {
+pub fn check_grant(own: &BTreeSet<Permission>, role: Role, narrowed: Option<&BTreeSet<Permission>>) -> Result<(), AccessRuleError> {
     let missing: Vec<Permission> = effective(role, narrowed).difference(own).copied().collect();
     if missing.is_empty() {
         Ok(())
@@ -85,11 +75,7 @@ pub fn check_grant(
 
 /// An actor holding `own` may manage (change, disable, unlock, delete) `target`.
 pub fn check_may_manage(own: &BTreeSet<Permission>, target: &User) -> Result<(), AccessRuleError> {
-    let missing: Vec<Permission> = target
-        .effective_permissions()
-        .difference(own)
-        .copied()
-        .collect();
+    let missing: Vec<Permission> = target.effective_permissions().difference(own).copied().collect();
     if missing.is_empty() {
         Ok(())
     } else {
@@ -98,18 +84,11 @@ pub fn check_may_manage(own: &BTreeSet<Permission>, target: &User) -> Result<(),
 }
 
 /// Replacing `before` by `after` (`None`: deleted) among `users` keeps a full administrator.
-pub fn check_keeps_full_admin(
-    users: &[User],
-    before: &User,
-    after: Option<&User>,
-) -> Result<(), AccessRuleError> {
+pub fn check_keeps_full_admin(users: &[User], before: &User, after: Option<&User>) -> Result<(), AccessRuleError> {
     if !is_full_admin(before) || after.is_some_and(is_full_admin) {
         return Ok(());
     }
-    let others = users
-        .iter()
-        .filter(|u| u.id != before.id && is_full_admin(u))
-        .count();
+    let others = users.iter().filter(|u| u.id != before.id && is_full_admin(u)).count();
     if others == 0 {
         Err(AccessRuleError::LastFullAdmin)
     } else {
@@ -125,10 +104,7 @@ pub fn ip_allowed(allow: &[IpNet], ip: Option<IpAddr>) -> bool {
     }
     let Some(ip) = ip else { return false };
     let ip = match ip {
-        IpAddr::V6(v6) => v6
-            .to_ipv4_mapped()
-            .map(IpAddr::V4)
-            .unwrap_or(IpAddr::V6(v6)),
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(IpAddr::V6(v6)),
         v4 => v4,
     };
     allow.iter().any(|net| net.contains(&ip))
@@ -161,12 +137,7 @@ mod tests {
         let own: BTreeSet<_> = [UserManage, ProjectRead].into();
         assert!(check_grant(&own, Role::Viewer, Some(&[ProjectRead].into())).is_ok());
         let err = check_grant(&own, Role::Viewer, None).unwrap_err();
-        assert_eq!(
-            err,
-            AccessRuleError::ExceedsOwn {
-                missing: vec![ProjectExport]
-            }
-        );
+        assert_eq!(err, AccessRuleError::ExceedsOwn { missing: vec![ProjectExport] });
         assert!(check_grant(&own, Role::TenantAdmin, None).is_err());
     }
 
@@ -182,18 +153,9 @@ mod tests {
         let a = user("a", Role::TenantAdmin, None);
         let d = user("d", Role::Designer, None);
         let users = vec![a.clone(), d.clone()];
-        let demoted = User {
-            role: Role::Designer,
-            ..a.clone()
-        };
-        assert_eq!(
-            check_keeps_full_admin(&users, &a, Some(&demoted)),
-            Err(AccessRuleError::LastFullAdmin)
-        );
-        assert_eq!(
-            check_keeps_full_admin(&users, &a, None),
-            Err(AccessRuleError::LastFullAdmin)
-        );
+        let demoted = User { role: Role::Designer, ..a.clone() };
+        assert_eq!(check_keeps_full_admin(&users, &a, Some(&demoted)), Err(AccessRuleError::LastFullAdmin));
+        assert_eq!(check_keeps_full_admin(&users, &a, None), Err(AccessRuleError::LastFullAdmin));
         let narrowed = user("a", Role::TenantAdmin, Some(&[UserManage]));
         assert!(check_keeps_full_admin(&users, &a, Some(&narrowed)).is_err());
         let b = user("b", Role::TenantAdmin, None);
@@ -203,10 +165,7 @@ mod tests {
 
     #[test]
     fn allow_lists_cover_ipv4_ipv6_and_mapped_addresses() {
-        let list: Vec<IpNet> = vec![
-            "10.0.0.0/8".parse().unwrap(),
-            "2001:db8::/32".parse().unwrap(),
-        ];
+        let list: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap(), "2001:db8::/32".parse().unwrap()];
         assert!(ip_allowed(&list, Some("10.1.2.3".parse().unwrap())));
         assert!(ip_allowed(&list, Some("::ffff:10.1.2.3".parse().unwrap())));
         assert!(ip_allowed(&list, Some("2001:db8::1".parse().unwrap())));

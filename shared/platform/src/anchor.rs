@@ -19,9 +19,7 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 
 use crate::ids::TenantId;
-use crate::ports::{
-    AnchorStore, AuditAnchor, AuditEvent, AuditLog, Page, StoreError, StoredAuditEvent,
-};
+use crate::ports::{AnchorStore, AuditAnchor, AuditEvent, AuditLog, Page, StoreError, StoredAuditEvent};
 
 /// Anchor interval when `KYOCHO_AUDIT_ANCHOR_SECONDS` is not set.
 pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(600);
@@ -44,17 +42,8 @@ pub struct AnchoredLog {
 }
 
 impl AnchoredLog {
-    pub fn new(
-        inner: Arc<dyn AuditLog>,
-        anchors: Arc<dyn AnchorStore>,
-        interval: Duration,
-    ) -> Self {
-        AnchoredLog {
-            inner,
-            anchors,
-            interval,
-            last: Mutex::default(),
-        }
+    pub fn new(inner: Arc<dyn AuditLog>, anchors: Arc<dyn AnchorStore>, interval: Duration) -> Self {
+        AnchoredLog { inner, anchors, interval, last: Mutex::default() }
     }
 
     fn due(&self, tenant: &TenantId) -> bool {
@@ -72,37 +61,20 @@ impl AnchoredLog {
 
 #[async_trait]
 impl AuditLog for AnchoredLog {
-    async fn append(
-        &self,
-        tenant: &TenantId,
-        event: &AuditEvent,
-    ) -> Result<StoredAuditEvent, StoreError> {
+    async fn append(&self, tenant: &TenantId, event: &AuditEvent) -> Result<StoredAuditEvent, StoreError> {
         let stored = self.inner.append(tenant, event).await?;
         if self.due(tenant) {
-            let anchor = AuditAnchor {
-                seq: stored.seq,
-                hash: stored.hash.clone(),
-                at: event.at,
-            };
+            let anchor = AuditAnchor { seq: stored.seq, hash: stored.hash.clone(), at: event.at };
             if let Err(e) = self.anchors.put(tenant, &anchor).await {
                 tracing::error!(dependency = "anchor", %tenant, seq = stored.seq, error = ?e, "audit anchor not written");
                 // Try again at the next event rather than after a whole interval.
-                self.last
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .remove(tenant);
+                self.last.lock().unwrap_or_else(|p| p.into_inner()).remove(tenant);
             }
         }
         Ok(stored)
     }
 
-    async fn list_month(
-        &self,
-        tenant: &TenantId,
-        month: &str,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<Page<StoredAuditEvent>, StoreError> {
+    async fn list_month(&self, tenant: &TenantId, month: &str, after: Option<&str>, limit: usize) -> Result<Page<StoredAuditEvent>, StoreError> {
         self.inner.list_month(tenant, month, after, limit).await
     }
 }
@@ -117,9 +89,7 @@ pub struct FileAnchors {
 impl FileAnchors {
     pub fn open(dir: &std::path::Path) -> anyhow::Result<Self> {
         std::fs::create_dir_all(dir)?;
-        Ok(FileAnchors {
-            dir: dir.to_owned(),
-        })
+        Ok(FileAnchors { dir: dir.to_owned() })
     }
 
     fn path(&self, tenant: &TenantId) -> std::path::PathBuf {
@@ -135,10 +105,7 @@ impl AnchorStore for FileAnchors {
         line.push(b'\n');
         let path = self.path(tenant);
         tokio::task::spawn_blocking(move || -> std::io::Result<()> {
-            let mut f = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&path)?;
+            let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&path)?;
             f.write_all(&line)?;
             f.sync_data()
         })
@@ -154,10 +121,7 @@ impl AnchorStore for FileAnchors {
             Err(e) => return Err(StoreError::unavailable(e)),
         };
         // A torn last line (a crash mid-write) is skipped, not fatal.
-        Ok(text
-            .lines()
-            .filter_map(|l| serde_json::from_str::<AuditAnchor>(l).ok())
-            .max_by_key(|a| a.seq))
+        Ok(text.lines().filter_map(|l| serde_json::from_str::<AuditAnchor>(l).ok()).max_by_key(|a| a.seq))
     }
 }
 
@@ -172,47 +136,14 @@ mod tests {
         let anchors = FileAnchors::open(dir.path()).unwrap();
         let t = TenantId::parse("acme").unwrap();
         assert_eq!(anchors.latest(&t).await.unwrap(), None);
-        anchors
-            .put(
-                &t,
-                &AuditAnchor {
-                    seq: 3,
-                    hash: "c".into(),
-                    at: 3,
-                },
-            )
-            .await
-            .unwrap();
-        anchors
-            .put(
-                &t,
-                &AuditAnchor {
-                    seq: 7,
-                    hash: "g".into(),
-                    at: 7,
-                },
-            )
-            .await
-            .unwrap();
+        anchors.put(&t, &AuditAnchor { seq: 3, hash: "c".into(), at: 3 }).await.unwrap();
+        anchors.put(&t, &AuditAnchor { seq: 7, hash: "g".into(), at: 7 }).await.unwrap();
         std::fs::OpenOptions::new()
             .append(true)
             .open(dir.path().join("acme.jsonl"))
             .and_then(|mut f| std::io::Write::write_all(&mut f, b"{\"seq\":9,\"ha"))
             .unwrap();
-        assert_eq!(
-            anchors.latest(&t).await.unwrap(),
-            Some(AuditAnchor {
-                seq: 7,
-                hash: "g".into(),
-                at: 7
-            })
-        );
-        assert_eq!(
-            anchors
-                .latest(&TenantId::parse("other").unwrap())
-                .await
-                .unwrap(),
-            None
-        );
+        assert_eq!(anchors.latest(&t).await.unwrap(), Some(AuditAnchor { seq: 7, hash: "g".into(), at: 7 }));
+        assert_eq!(anchors.latest(&TenantId::parse("other").unwrap()).await.unwrap(), None);
     }
 }

@@ -120,67 +120,37 @@ impl Announcement {
 fn parse_time(field: &str, value: &str) -> Result<UnixMillis, FieldError> {
     time::OffsetDateTime::parse(value.trim(), &time::format_description::well_known::Rfc3339)
         .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
-        .map_err(|_| {
-            FieldError::body(
-                format!("/{field}"),
-                "invalid_time",
-                "an RFC 3339 date and time, e.g. 2026-12-05T22:00:00+09:00",
-            )
-        })
+        .map_err(|_| FieldError::body(format!("/{field}"), "invalid_time", "an RFC 3339 date and time, e.g. 2026-12-05T22:00:00+09:00"))
 }
 
 fn text(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize) {
     let n = value.trim().chars().count();
     if n == 0 {
-        errors.push(FieldError::body(
-            format!("/{field}"),
-            "required",
-            "must not be empty",
-        ));
+        errors.push(FieldError::body(format!("/{field}"), "required", "must not be empty"));
     } else if n > max {
-        errors.push(FieldError::body(
-            format!("/{field}"),
-            "too_long",
-            format!("at most {max} characters"),
-        ));
+        errors.push(FieldError::body(format!("/{field}"), "too_long", format!("at most {max} characters")));
     }
 }
 
 /// Check `input` (made at `now`) and build the announcement `id` at `version`; every problem
 /// is listed with its field.
-pub fn validate(
-    input: &AnnouncementInput,
-    id: &str,
-    version: u64,
-    created_at: UnixMillis,
-    now: UnixMillis,
-) -> Result<Announcement, ApiError> {
+pub fn validate(input: &AnnouncementInput, id: &str, version: u64, created_at: UnixMillis, now: UnixMillis) -> Result<Announcement, ApiError> {
     let mut errors = Vec::new();
     text(&mut errors, "title_ja", &input.title_ja, MAX_TITLE_CHARS);
     text(&mut errors, "title_en", &input.title_en, MAX_TITLE_CHARS);
     text(&mut errors, "text_ja", &input.text_ja, MAX_TEXT_CHARS);
     text(&mut errors, "text_en", &input.text_en, MAX_TEXT_CHARS);
-    let starts_at = parse_time("starts_at", &input.starts_at)
-        .map_err(|e| errors.push(e))
-        .ok();
+    let starts_at = parse_time("starts_at", &input.starts_at).map_err(|e| errors.push(e)).ok();
     let ends_at = match &input.ends_at {
         Some(v) => parse_time("ends_at", v).map_err(|e| errors.push(e)).ok(),
         None => None,
     };
     if input.kind == AnnouncementKind::Maintenance && input.ends_at.is_none() {
-        errors.push(FieldError::body(
-            "/ends_at",
-            "required",
-            "a maintenance window needs its end",
-        ));
+        errors.push(FieldError::body("/ends_at", "required", "a maintenance window needs its end"));
     }
     if let (Some(s), Some(e)) = (starts_at, ends_at) {
         if e <= s {
-            errors.push(FieldError::body(
-                "/ends_at",
-                "before_start",
-                "must be after starts_at",
-            ));
+            errors.push(FieldError::body("/ends_at", "before_start", "must be after starts_at"));
         }
     }
     if input.kind == AnnouncementKind::EndOfService {
@@ -196,24 +166,13 @@ pub fn validate(
     }
     if let Audience::Tenants { tenants } = &input.audience {
         if tenants.is_empty() {
-            errors.push(FieldError::body(
-                "/audience/tenants",
-                "required",
-                "name at least one company, or use {\"type\": \"all\"}",
-            ));
+            errors.push(FieldError::body("/audience/tenants", "required", "name at least one company, or use {\"type\": \"all\"}"));
         } else if tenants.len() > MAX_AUDIENCE_TENANTS {
-            errors.push(FieldError::body(
-                "/audience/tenants",
-                "too_many",
-                format!("at most {MAX_AUDIENCE_TENANTS} companies"),
-            ));
+            errors.push(FieldError::body("/audience/tenants", "too_many", format!("at most {MAX_AUDIENCE_TENANTS} companies")));
         }
     }
     if !errors.is_empty() {
-        return Err(ApiError::Unprocessable {
-            detail: "The announcement is not valid.".into(),
-            errors,
-        });
+        return Err(ApiError::Unprocessable { detail: "The announcement is not valid.".into(), errors });
     }
     Ok(Announcement {
         id: id.to_owned(),
@@ -275,20 +234,13 @@ pub fn status(all: &[Announcement], now: UnixMillis) -> ServiceStatus {
     } else {
         ServiceState::Operational
     };
-    ServiceStatus {
-        state,
-        announcements: shown,
-    }
+    ServiceStatus { state, announcements: shown }
 }
 
 /// What a signed-in user of `tenant` sees at `now`: every live announcement meant for their
 /// company, earliest first.
 pub fn for_tenant(all: &[Announcement], tenant: &TenantId, now: UnixMillis) -> Vec<Announcement> {
-    let mut shown: Vec<Announcement> = all
-        .iter()
-        .filter(|a| a.is_live(now) && a.audience.includes(tenant))
-        .cloned()
-        .collect();
+    let mut shown: Vec<Announcement> = all.iter().filter(|a| a.is_live(now) && a.audience.includes(tenant)).cloned().collect();
     shown.sort_by_key(|a| (a.starts_at, a.id.clone()));
     shown
 }
@@ -299,12 +251,7 @@ mod tests {
 
     const NOW: i64 = 1_796_000_000_000;
 
-    fn input(
-        kind: AnnouncementKind,
-        starts_in_days: i64,
-        ends_in_days: Option<i64>,
-        audience: Audience,
-    ) -> AnnouncementInput {
+    fn input(kind: AnnouncementKind, starts_in_days: i64, ends_in_days: Option<i64>, audience: Audience) -> AnnouncementInput {
         let at = |days: i64| {
             time::OffsetDateTime::from_unix_timestamp((NOW + days * DAY_MS) / 1000)
                 .unwrap()
@@ -329,53 +276,22 @@ mod tests {
 
     #[test]
     fn an_end_of_service_notice_less_than_90_days_ahead_is_refused() {
-        let short = validate(
-            &input(AnnouncementKind::EndOfService, 89, None, Audience::All),
-            "a",
-            1,
-            NOW,
-            NOW,
-        );
-        let Err(ApiError::Unprocessable { errors, .. }) = short else {
-            panic!("{short:?}")
-        };
+        let short = validate(&input(AnnouncementKind::EndOfService, 89, None, Audience::All), "a", 1, NOW, NOW);
+        let Err(ApiError::Unprocessable { errors, .. }) = short else { panic!("{short:?}") };
         assert_eq!(errors[0].code, "notice_too_short");
-        assert!(validate(
-            &input(AnnouncementKind::EndOfService, 90, None, Audience::All),
-            "a",
-            1,
-            NOW,
-            NOW
-        )
-        .is_ok());
+        assert!(validate(&input(AnnouncementKind::EndOfService, 90, None, Audience::All), "a", 1, NOW, NOW).is_ok());
     }
 
     #[test]
     fn each_problem_is_named_by_its_field() {
-        let mut bad = input(
-            AnnouncementKind::Maintenance,
-            1,
-            None,
-            Audience::Tenants { tenants: vec![] },
-        );
+        let mut bad = input(AnnouncementKind::Maintenance, 1, None, Audience::Tenants { tenants: vec![] });
         bad.title_en = " ".into();
         bad.starts_at = "tomorrow".into();
-        let Err(ApiError::Unprocessable { errors, .. }) = validate(&bad, "a", 1, NOW, NOW) else {
-            panic!()
-        };
-        let pointers: Vec<&str> = errors
-            .iter()
-            .map(|e| e.pointer.as_deref().unwrap_or(""))
-            .collect();
-        assert_eq!(
-            pointers,
-            ["/title_en", "/starts_at", "/ends_at", "/audience/tenants"]
-        );
+        let Err(ApiError::Unprocessable { errors, .. }) = validate(&bad, "a", 1, NOW, NOW) else { panic!() };
+        let pointers: Vec<&str> = errors.iter().map(|e| e.pointer.as_deref().unwrap_or("")).collect();
+        assert_eq!(pointers, ["/title_en", "/starts_at", "/ends_at", "/audience/tenants"]);
         let backwards = input(AnnouncementKind::Maintenance, 2, Some(1), Audience::All);
-        let Err(ApiError::Unprocessable { errors, .. }) = validate(&backwards, "a", 1, NOW, NOW)
-        else {
-            panic!()
-        };
+        let Err(ApiError::Unprocessable { errors, .. }) = validate(&backwards, "a", 1, NOW, NOW) else { panic!() };
         assert_eq!(errors[0].code, "before_start");
     }
 
@@ -383,52 +299,16 @@ mod tests {
     fn a_window_for_some_companies_reaches_them_only_and_never_the_status_page() {
         let acme = tenant("acme");
         let globex = tenant("globex");
-        let all = validate(
-            &input(AnnouncementKind::Maintenance, 3, Some(4), Audience::All),
-            "all",
-            1,
-            NOW,
-            NOW,
-        )
-        .unwrap();
-        let some = validate(
-            &input(
-                AnnouncementKind::Maintenance,
-                1,
-                Some(2),
-                Audience::Tenants {
-                    tenants: vec![acme.clone()],
-                },
-            ),
-            "some",
-            1,
-            NOW,
-            NOW,
-        )
-        .unwrap();
+        let all = validate(&input(AnnouncementKind::Maintenance, 3, Some(4), Audience::All), "all", 1, NOW, NOW).unwrap();
+        let some = validate(&input(AnnouncementKind::Maintenance, 1, Some(2), Audience::Tenants { tenants: vec![acme.clone()] }), "some", 1, NOW, NOW).unwrap();
         let stored = vec![all.clone(), some.clone()];
-        assert_eq!(
-            for_tenant(&stored, &acme, NOW)
-                .iter()
-                .map(|a| a.id.as_str())
-                .collect::<Vec<_>>(),
-            ["some", "all"]
-        );
-        assert_eq!(
-            for_tenant(&stored, &globex, NOW)
-                .iter()
-                .map(|a| a.id.as_str())
-                .collect::<Vec<_>>(),
-            ["all"]
-        );
+        assert_eq!(for_tenant(&stored, &acme, NOW).iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["some", "all"]);
+        assert_eq!(for_tenant(&stored, &globex, NOW).iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["all"]);
         let s = status(&stored, NOW);
         assert_eq!(s.state, ServiceState::Operational);
         assert_eq!(s.announcements, vec![all.clone()]);
         // During the window the service is in maintenance; after it, nothing is shown.
-        assert_eq!(
-            status(&stored, NOW + 3 * DAY_MS + 1).state,
-            ServiceState::Maintenance
-        );
+        assert_eq!(status(&stored, NOW + 3 * DAY_MS + 1).state, ServiceState::Maintenance);
         assert!(status(&stored, NOW + 4 * DAY_MS).announcements.is_empty());
         // Withdrawn: shown to nobody.
         let mut withdrawn = all;

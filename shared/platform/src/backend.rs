@@ -2,9 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::ports::{
-    AnchorStore, AuditLog, BlobStore, DeskStore, LibraryStore, ProjectStore, TenantStore, UserStore,
-};
+use crate::ports::{AnchorStore, AuditLog, BlobStore, DeskStore, LibraryStore, ProjectStore, TenantStore, UserStore};
 use crate::seal::Sealer;
 
 /// Every port, behind trait objects so that handlers do not know which adapters serve them.

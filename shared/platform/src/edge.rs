@@ -23,12 +23,7 @@ pub const VIEWER_ADDRESS_HEADER: &str = "cloudfront-viewer-address";
 pub fn secret_from_env() -> Option<&'static str> {
     static SECRET: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
     SECRET
-        .get_or_init(|| {
-            std::env::var("KYOCHO_EDGE_SECRET")
-                .ok()
-                .map(|s| s.trim().to_owned())
-                .filter(|s| !s.is_empty())
-        })
+        .get_or_init(|| std::env::var("KYOCHO_EDGE_SECRET").ok().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()))
         .as_deref()
 }
 
@@ -37,29 +32,16 @@ pub fn came_through(req: &Request, secret: &str) -> bool {
     let Some(given) = req.headers().get(EDGE_HEADER).map(|v| v.as_bytes()) else {
         return false;
     };
-    given.len() == secret.len()
-        && given
-            .iter()
-            .zip(secret.as_bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
+    given.len() == secret.len() && given.iter().zip(secret.as_bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
 }
 
 /// The viewer's address from `cloudfront-viewer-address` (`198.51.100.10:46532`,
 /// `2001:db8::1:46532`: the address, a colon, the port).
 pub fn viewer_address(req: &Request) -> Option<IpAddr> {
-    let value = req
-        .headers()
-        .get(VIEWER_ADDRESS_HEADER)?
-        .to_str()
-        .ok()?
-        .trim();
+    let value = req.headers().get(VIEWER_ADDRESS_HEADER)?.to_str().ok()?.trim();
     let (ip, port) = value.rsplit_once(':')?;
     port.parse::<u16>().ok()?;
-    ip.trim_start_matches('[')
-        .trim_end_matches(']')
-        .parse()
-        .ok()
+    ip.trim_start_matches('[').trim_end_matches(']').parse().ok()
 }
 
 #[cfg(test)]
@@ -80,30 +62,15 @@ mod tests {
         assert!(came_through(&request(&[(EDGE_HEADER, secret)]), secret));
         assert!(!came_through(&request(&[]), secret));
         assert!(!came_through(&request(&[(EDGE_HEADER, "s3cret")]), secret));
-        assert!(!came_through(
-            &request(&[(EDGE_HEADER, "s3cret-of-32-characters-at-least?")]),
-            secret
-        ));
+        assert!(!came_through(&request(&[(EDGE_HEADER, "s3cret-of-32-characters-at-least?")]), secret));
     }
 
     #[test]
     fn the_viewer_address_is_read_for_ipv4_and_ipv6() {
-        assert_eq!(
-            viewer_address(&request(&[(VIEWER_ADDRESS_HEADER, "198.51.100.10:46532")])),
-            Some("198.51.100.10".parse().unwrap())
-        );
-        assert_eq!(
-            viewer_address(&request(&[(VIEWER_ADDRESS_HEADER, "2001:db8::1:443")])),
-            Some("2001:db8::1".parse().unwrap())
-        );
-        assert_eq!(
-            viewer_address(&request(&[(VIEWER_ADDRESS_HEADER, "[2001:db8::2]:443")])),
-            Some("2001:db8::2".parse().unwrap())
-        );
-        assert_eq!(
-            viewer_address(&request(&[(VIEWER_ADDRESS_HEADER, "not an address")])),
-            None
-        );
+        assert_eq!(viewer_address(&request(&[(VIEWER_ADDRESS_HEADER, "198.51.100.10:46532")])), Some("198.51.100.10".parse().unwrap()));
+        assert_eq!(viewer_address(&request(&[(VIEWER_ADDRESS_HEADER, "2001:db8::1:443")])), Some("2001:db8::1".parse().unwrap()));
+        assert_eq!(viewer_address(&request(&[(VIEWER_ADDRESS_HEADER, "[2001:db8::2]:443")])), Some("2001:db8::2".parse().unwrap()));
+        assert_eq!(viewer_address(&request(&[(VIEWER_ADDRESS_HEADER, "not an address")])), None);
         assert_eq!(viewer_address(&request(&[])), None);
     }
 }

@@ -43,49 +43,28 @@ impl FieldError {
             message_ja: None,
         }
     }
-    pub fn body(
-        pointer: impl Into<String>,
-        code: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
-        FieldError {
-            pointer: Some(pointer.into()),
-            ..FieldError::new(code, message)
-        }
+    pub fn body(pointer: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError { pointer: Some(pointer.into()), ..FieldError::new(code, message) }
     }
     pub fn header(name: &str, code: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldError {
-            header: Some(name.to_owned()),
-            ..FieldError::new(code, message)
-        }
+        FieldError { header: Some(name.to_owned()), ..FieldError::new(code, message) }
     }
     pub fn parameter(name: &str, code: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldError {
-            parameter: Some(name.to_owned()),
-            ..FieldError::new(code, message)
-        }
+        FieldError { parameter: Some(name.to_owned()), ..FieldError::new(code, message) }
     }
 }
 
 impl From<domain::library::csv_import::CsvError> for FieldError {
     /// A CSV import error, with its row, column, code and both messages.
     fn from(e: domain::library::csv_import::CsvError) -> Self {
-        FieldError {
-            row: Some(e.row),
-            column: e.column,
-            message_ja: Some(e.message_ja),
-            ..FieldError::new(e.code, e.message_en)
-        }
+        FieldError { row: Some(e.row), column: e.column, message_ja: Some(e.message_ja), ..FieldError::new(e.code, e.message_en) }
     }
 }
 
 impl From<domain::validate::ValidationError> for FieldError {
     /// An engine validation error, with its pointer, code and both messages.
     fn from(e: domain::validate::ValidationError) -> Self {
-        FieldError {
-            message_ja: Some(e.message_ja),
-            ..FieldError::body(e.pointer, e.code, e.message_en)
-        }
+        FieldError { message_ja: Some(e.message_ja), ..FieldError::body(e.pointer, e.code, e.message_en) }
     }
 }
 
@@ -94,17 +73,10 @@ impl From<domain::validate::ValidationError> for FieldError {
 pub enum ApiError {
     /// 400: the request is malformed; `errors` names each bad field.
     #[error("invalid request")]
-    BadRequest {
-        code: &'static str,
-        detail: String,
-        errors: Vec<FieldError>,
-    },
+    BadRequest { code: &'static str, detail: String, errors: Vec<FieldError> },
     /// 422: well-formed, but the document breaks the model's rules.
     #[error("invalid document")]
-    Unprocessable {
-        detail: String,
-        errors: Vec<FieldError>,
-    },
+    Unprocessable { detail: String, errors: Vec<FieldError> },
     #[error("authentication required")]
     Unauthenticated { code: &'static str },
     #[error("forbidden")]
@@ -127,10 +99,7 @@ pub enum ApiError {
     UnsupportedMediaType,
     /// 429: too many failed attempts from this source; retry after `retry_after_secs`.
     #[error("too many requests")]
-    TooManyRequests {
-        code: &'static str,
-        retry_after_secs: u64,
-    },
+    TooManyRequests { code: &'static str, retry_after_secs: u64 },
     /// 500: the cause is logged, never shown.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -145,11 +114,7 @@ impl ApiError {
     }
 
     pub fn bad_field(error: FieldError) -> Self {
-        ApiError::BadRequest {
-            code: "invalid_request",
-            detail: error.message.clone(),
-            errors: vec![error],
-        }
+        ApiError::BadRequest { code: "invalid_request", detail: error.message.clone(), errors: vec![error] }
     }
 
     pub fn status(&self) -> StatusCode {
@@ -193,9 +158,7 @@ impl ApiError {
 
     fn detail(&self) -> String {
         match self {
-            ApiError::BadRequest { detail, .. } | ApiError::Unprocessable { detail, .. } => {
-                detail.clone()
-            }
+            ApiError::BadRequest { detail, .. } | ApiError::Unprocessable { detail, .. } => detail.clone(),
             ApiError::Unauthenticated { code } => match *code {
                 "invalid_credentials" => "The company, e-mail address or password is not right.",
                 "invalid_code" => "The code is wrong or has expired.",
@@ -204,54 +167,31 @@ impl ApiError {
                 _ => "A valid bearer token is required.",
             }
             .into(),
-            ApiError::Forbidden { detail, .. } | ApiError::Conflict { detail, .. } => {
-                detail.clone()
-            }
+            ApiError::Forbidden { detail, .. } | ApiError::Conflict { detail, .. } => detail.clone(),
             ApiError::NotFound => "No such resource.".into(),
             ApiError::MethodNotAllowed => "This method is not allowed here.".into(),
             ApiError::PreconditionFailed { current_version } => {
                 format!("The resource has changed; its current version is {current_version}. Reload and retry.")
             }
-            ApiError::PreconditionRequired { header } => {
-                format!("The {header} header is required.")
-            }
-            ApiError::PayloadTooLarge { limit_bytes } => {
-                format!("The body exceeds {limit_bytes} bytes.")
-            }
-            ApiError::UnsupportedMediaType => {
-                "The body's media type is not accepted here (JSON bodies are application/json)."
-                    .into()
-            }
-            ApiError::TooManyRequests {
-                retry_after_secs, ..
-            } => {
+            ApiError::PreconditionRequired { header } => format!("The {header} header is required."),
+            ApiError::PayloadTooLarge { limit_bytes } => format!("The body exceeds {limit_bytes} bytes."),
+            ApiError::UnsupportedMediaType => "The body's media type is not accepted here (JSON bodies are application/json).".into(),
+            ApiError::TooManyRequests { retry_after_secs, .. } => {
                 format!("Too many failed attempts from this address; retry in {retry_after_secs} seconds.")
             }
             ApiError::Internal(_) => "An internal error occurred.".into(),
-            ApiError::Unavailable(_) => {
-                "The service is temporarily unavailable; retry later.".into()
-            }
+            ApiError::Unavailable(_) => "The service is temporarily unavailable; retry later.".into(),
         }
     }
 
     fn errors(&self) -> Vec<FieldError> {
         match self {
-            ApiError::BadRequest { errors, .. } | ApiError::Unprocessable { errors, .. } => {
-                errors.clone()
-            }
+            ApiError::BadRequest { errors, .. } | ApiError::Unprocessable { errors, .. } => errors.clone(),
             ApiError::PreconditionRequired { header } => {
-                vec![FieldError::header(
-                    header,
-                    "required",
-                    format!("{header} is required"),
-                )]
+                vec![FieldError::header(header, "required", format!("{header} is required"))]
             }
             ApiError::PayloadTooLarge { limit_bytes } => {
-                vec![FieldError::body(
-                    "",
-                    "too_large",
-                    format!("at most {limit_bytes} bytes"),
-                )]
+                vec![FieldError::body("", "too_large", format!("at most {limit_bytes} bytes"))]
             }
             _ => Vec::new(),
         }
@@ -288,13 +228,8 @@ impl ApiError {
             request_id,
         };
         let body = serde_json::to_string(&problem).unwrap_or_else(|_| "{}".into());
-        let mut builder = Response::builder()
-            .status(status)
-            .header("content-type", "application/problem+json");
-        if let ApiError::TooManyRequests {
-            retry_after_secs, ..
-        } = self
-        {
+        let mut builder = Response::builder().status(status).header("content-type", "application/problem+json");
+        if let ApiError::TooManyRequests { retry_after_secs, .. } = self {
             builder = builder.header("retry-after", retry_after_secs.to_string());
         }
         builder.body(Body::Text(body)).unwrap_or_default()
@@ -305,18 +240,11 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => ApiError::NotFound,
-            StoreError::AlreadyExists => ApiError::Conflict {
-                code: "already_exists",
-                detail: "It already exists.".into(),
-            },
-            StoreError::VersionMismatch { current } => ApiError::PreconditionFailed {
-                current_version: current,
-            },
+            StoreError::AlreadyExists => ApiError::Conflict { code: "already_exists", detail: "It already exists.".into() },
+            StoreError::VersionMismatch { current } => ApiError::PreconditionFailed { current_version: current },
             StoreError::TooLarge { bytes } => ApiError::Conflict {
                 code: "too_large_to_store",
-                detail: format!(
-                    "It is too large to store ({bytes} bytes after compression and sealing)."
-                ),
+                detail: format!("It is too large to store ({bytes} bytes after compression and sealing)."),
             },
             StoreError::Unavailable(cause) => ApiError::Unavailable(cause),
         }

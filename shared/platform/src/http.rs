@@ -54,10 +54,7 @@ impl GatewayContext {
                     .and_then(|iam| iam.user_arn.clone())
                     .filter(|arn| !arn.is_empty()),
             },
-            _ => GatewayContext {
-                request_id: new_request_id(),
-                ..Default::default()
-            },
+            _ => GatewayContext { request_id: new_request_id(), ..Default::default() },
         }
     }
 }
@@ -102,41 +99,29 @@ pub struct AuditDetail(pub String);
 impl Call {
     /// The verified caller (a non-public route always has one).
     pub fn auth(&self) -> Result<&AuthContext, ApiError> {
-        self.auth.as_ref().ok_or(ApiError::Unauthenticated {
-            code: "unauthenticated",
-        })
+        self.auth.as_ref().ok_or(ApiError::Unauthenticated { code: "unauthenticated" })
     }
 
     /// The operator (an operator route always has one).
     pub fn operator(&self) -> Result<&OperatorContext, ApiError> {
-        self.operator.as_ref().ok_or(ApiError::Forbidden {
-            code: "operator_only",
-            detail: "Only the service operator may do this.".into(),
-        })
+        self.operator.as_ref().ok_or(ApiError::Forbidden { code: "operator_only", detail: "Only the service operator may do this.".into() })
     }
 
     /// A path parameter from the route template.
     pub fn path_param(&self, name: &str) -> Option<String> {
-        self.req
-            .path_parameters_ref()
-            .and_then(|p| p.first(name))
-            .map(str::to_owned)
+        self.req.path_parameters_ref().and_then(|p| p.first(name)).map(str::to_owned)
     }
 
     /// The `{id}` path parameter as a project id.
     pub fn project_id(&self) -> Result<crate::ids::ProjectId, ApiError> {
         let raw = self.path_param("id").unwrap_or_default();
-        crate::ids::ProjectId::parse(&raw).map_err(|e| {
-            ApiError::bad_field(FieldError::parameter("id", "invalid_id", e.to_string()))
-        })
+        crate::ids::ProjectId::parse(&raw)
+            .map_err(|e| ApiError::bad_field(FieldError::parameter("id", "invalid_id", e.to_string())))
     }
 
     /// A query-string parameter.
     pub fn query(&self, name: &str) -> Option<String> {
-        self.req
-            .query_string_parameters_ref()
-            .and_then(|p| p.first(name))
-            .map(str::to_owned)
+        self.req.query_string_parameters_ref().and_then(|p| p.first(name)).map(str::to_owned)
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -164,40 +149,17 @@ pub fn json_body_text(req: &Request, max_bytes: usize) -> Result<&str, ApiError>
         Body::Binary(b) => b,
     };
     if bytes.len() > max_bytes {
-        return Err(ApiError::PayloadTooLarge {
-            limit_bytes: max_bytes,
-        });
+        return Err(ApiError::PayloadTooLarge { limit_bytes: max_bytes });
     }
-    let media = req
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let essence = media
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    if essence != "application/json"
-        && !(essence.starts_with("application/") && essence.ends_with("+json"))
-    {
+    let media = req.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if essence != "application/json" && !(essence.starts_with("application/") && essence.ends_with("+json")) {
         return Err(ApiError::UnsupportedMediaType);
     }
     if bytes.is_empty() {
-        return Err(ApiError::bad_field(FieldError::body(
-            "",
-            "required",
-            "a JSON body is required",
-        )));
+        return Err(ApiError::bad_field(FieldError::body("", "required", "a JSON body is required")));
     }
-    std::str::from_utf8(bytes).map_err(|_| {
-        ApiError::bad_field(FieldError::body(
-            "",
-            "malformed_json",
-            "the body is not UTF-8",
-        ))
-    })
+    std::str::from_utf8(bytes).map_err(|_| ApiError::bad_field(FieldError::body("", "malformed_json", "the body is not UTF-8")))
 }
 
 /// See [`Call::json`].
@@ -206,25 +168,13 @@ pub fn parse_json<T: DeserializeOwned>(req: &Request, max_bytes: usize) -> Resul
     match text.bytes().find(|b| !b.is_ascii_whitespace()) {
         Some(b'{') => {}
         Some(b'[' | b'"' | b't' | b'f' | b'n' | b'-' | b'0'..=b'9') => {
-            return Err(ApiError::bad_field(FieldError::body(
-                "",
-                "invalid_type",
-                "the body must be a JSON object",
-            )));
+            return Err(ApiError::bad_field(FieldError::body("", "invalid_type", "the body must be a JSON object")));
         }
-        _ => {
-            return Err(ApiError::bad_field(FieldError::body(
-                "",
-                "malformed_json",
-                "the body is not JSON",
-            )))
-        }
+        _ => return Err(ApiError::bad_field(FieldError::body("", "malformed_json", "the body is not JSON"))),
     }
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = serde_path_to_error::deserialize(&mut de)
-        .map_err(|e| ApiError::bad_field(json_field_error(&e)))?;
-    de.end()
-        .map_err(|e| ApiError::bad_field(FieldError::body("", "malformed_json", e.to_string())))?;
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| ApiError::bad_field(json_field_error(&e)))?;
+    de.end().map_err(|e| ApiError::bad_field(FieldError::body("", "malformed_json", e.to_string())))?;
     Ok(value)
 }
 
@@ -290,12 +240,7 @@ pub fn accepts_gzip(headers: &lambda_http::http::HeaderMap) -> bool {
         .any(|item| {
             let mut parts = item.split(';');
             let coding = parts.next().unwrap_or("").trim();
-            let refused = parts.any(|p| {
-                p.trim()
-                    .strip_prefix("q=")
-                    .and_then(|q| q.trim().parse::<f32>().ok())
-                    == Some(0.0)
-            });
+            let refused = parts.any(|p| p.trim().strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()) == Some(0.0));
             (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
         })
 }
@@ -317,22 +262,13 @@ pub fn compress(resp: Response<Body>) -> Response<Body> {
     if bytes.len() < COMPRESS_MIN_BYTES {
         return Response::from_parts(parts, body);
     }
-    let mut encoder = flate2::write::GzEncoder::new(
-        Vec::with_capacity(bytes.len() / 4),
-        flate2::Compression::new(6),
-    );
+    let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 4), flate2::Compression::new(6));
     let compressed = match encoder.write_all(bytes).and_then(|()| encoder.finish()) {
         Ok(c) => c,
         Err(_) => return Response::from_parts(parts, body),
     };
-    parts.headers.insert(
-        "content-encoding",
-        lambda_http::http::HeaderValue::from_static("gzip"),
-    );
-    parts.headers.append(
-        "vary",
-        lambda_http::http::HeaderValue::from_static("accept-encoding"),
-    );
+    parts.headers.insert("content-encoding", lambda_http::http::HeaderValue::from_static("gzip"));
+    parts.headers.append("vary", lambda_http::http::HeaderValue::from_static("accept-encoding"));
     parts.headers.remove("content-length");
     Response::from_parts(parts, Body::Binary(compressed))
 }
@@ -370,11 +306,7 @@ fn too_large_for_an_answer(body: &Body) -> bool {
 
 /// 400 `answer_too_large`: what was asked for does not fit one answer.
 fn answer_too_large(gzip: bool) -> ApiError {
-    let hint = if gzip {
-        ""
-    } else {
-        " Sending Accept-Encoding: gzip lets a larger answer through."
-    };
+    let hint = if gzip { "" } else { " Sending Accept-Encoding: gzip lets a larger answer through." };
     ApiError::BadRequest {
         code: "answer_too_large",
         detail: format!("The answer would be larger than one API answer can carry ({} bytes): ask for less (a shorter period, a smaller page).{hint}", MAX_ANSWER_BYTES),
@@ -393,90 +325,48 @@ pub const MAX_CLOCK_SKEW_MS: i64 = 5_000;
 /// Look up and check the caller: the user named by the token's `sub`, active, with a token
 /// issued after the user's last revocation, in an existing tenant whose IP allow-list
 /// admits the source address.
-pub async fn authenticate(
-    backend: &Backend,
-    gw: &GatewayContext,
-) -> Result<(AuthContext, User), Refusal> {
+pub async fn authenticate(backend: &Backend, gw: &GatewayContext) -> Result<(AuthContext, User), Refusal> {
     let refuse = |error: ApiError| Refusal { error, user: None };
     // Only access tokens: an ID token (same issuer and signature) carries profile claims
     // and is meant for the client, not as a credential for the API.
     if gw.claims.get("token_use").map(String::as_str) != Some("access") {
-        return Err(refuse(ApiError::Unauthenticated {
-            code: "not_an_access_token",
-        }));
+        return Err(refuse(ApiError::Unauthenticated { code: "not_an_access_token" }));
     }
-    let sub = gw
-        .claims
-        .get("sub")
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| {
-            refuse(ApiError::Unauthenticated {
-                code: "unauthenticated",
-            })
-        })?;
+    let sub = gw.claims.get("sub").filter(|s| !s.is_empty()).ok_or_else(|| refuse(ApiError::Unauthenticated { code: "unauthenticated" }))?;
     // Every access token names its company (Cognito's pre-token-generation trigger,
     // `functions/token-claims`; the local edition's tokens): one without is not ours.
     let claimed = gw
         .claims
         .get("custom:tenant_id")
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| {
-            refuse(ApiError::Unauthenticated {
-                code: "no_tenant_claim",
-            })
-        })?;
+        .ok_or_else(|| refuse(ApiError::Unauthenticated { code: "no_tenant_claim" }))?;
     let user = backend
         .users
         .user_by_sub(sub)
         .await
         .map_err(|e| refuse(e.into()))?
-        .ok_or_else(|| {
-            refuse(ApiError::Unauthenticated {
-                code: "unknown_user",
-            })
-        })?;
-    let with_user = |error: ApiError| Refusal {
-        error,
-        user: Some(user.clone()),
-    };
+        .ok_or_else(|| refuse(ApiError::Unauthenticated { code: "unknown_user" }))?;
+    let with_user = |error: ApiError| Refusal { error, user: Some(user.clone()) };
     if claimed != user.tenant.as_str() {
-        return Err(with_user(ApiError::Unauthenticated {
-            code: "tenant_mismatch",
-        }));
+        return Err(with_user(ApiError::Unauthenticated { code: "tenant_mismatch" }));
     }
     if user.status != UserStatus::Active {
-        return Err(with_user(ApiError::Forbidden {
-            code: "user_disabled",
-            detail: "This account is disabled.".into(),
-        }));
+        return Err(with_user(ApiError::Forbidden { code: "user_disabled", detail: "This account is disabled.".into() }));
     }
     // `iat` has whole seconds; revocation stores the next whole second (see `revoke_after`).
-    let issued_ms = gw
-        .claims
-        .get("iat")
-        .and_then(|s| s.parse::<f64>().ok())
-        .map(|s| s as i64 * 1000);
+    let issued_ms = gw.claims.get("iat").and_then(|s| s.parse::<f64>().ok()).map(|s| s as i64 * 1000);
     if issued_ms.is_some_and(|iat| iat > now_millis() + MAX_CLOCK_SKEW_MS) {
-        return Err(with_user(ApiError::Unauthenticated {
-            code: "token_from_the_future",
-        }));
+        return Err(with_user(ApiError::Unauthenticated { code: "token_from_the_future" }));
     }
     if !issued_ms.is_some_and(|iat| iat >= user.tokens_valid_after) {
-        return Err(with_user(ApiError::Unauthenticated {
-            code: "token_revoked",
-        }));
+        return Err(with_user(ApiError::Unauthenticated { code: "token_revoked" }));
     }
     let tenant = backend
         .tenants
         .get_tenant(&user.tenant)
         .await
         .map_err(|e| with_user(e.into()))?
-        .ok_or_else(|| {
-            with_user(ApiError::Forbidden {
-                code: "tenant_unavailable",
-                detail: "This company's account is not available.".into(),
-            })
-        })?;
+        .ok_or_else(|| with_user(ApiError::Forbidden { code: "tenant_unavailable", detail: "This company's account is not available.".into() }))?;
     if !crate::access::ip_allowed(&tenant.settings.ip_allow_list, gw.source_ip) {
         return Err(with_user(ApiError::Forbidden {
             code: "ip_not_allowed",
@@ -520,11 +410,8 @@ where
     // the viewer's own address.
     if let Some(secret) = crate::edge::secret_from_env() {
         if !crate::edge::came_through(&req, secret) {
-            let resp = ApiError::Forbidden {
-                code: "not_through_edge",
-                detail: "Call the API at its published address.".into(),
-            }
-            .to_response(&gw.request_id);
+            let resp = ApiError::Forbidden { code: "not_through_edge", detail: "Call the API at its published address.".into() }
+                .to_response(&gw.request_id);
             log_request(&gw, None, None, resp.status(), started);
             return resp;
         }
@@ -532,9 +419,7 @@ where
     }
     let route = match gw.route_key.as_deref().and_then(routes::by_key) {
         Some(r) => Some(r),
-        None => routes::resolve(req.method().as_str(), &req.raw_http_path())
-            .ok()
-            .map(|(r, _)| r),
+        None => routes::resolve(req.method().as_str(), &req.raw_http_path()).ok().map(|(r, _)| r),
     };
     let Some(route) = route else {
         let resp = ApiError::NotFound.to_response(&gw.request_id);
@@ -549,17 +434,13 @@ where
     let mut refusal: Option<Refusal> = None;
     if route.access.needs_token() {
         match authenticate(&backend, &gw).await {
-            Ok((ctx, _)) if !matches!(route.access, Access::Requires(p) if !ctx.can(p)) => {
-                auth = Some(ctx)
-            }
+            Ok((ctx, _)) if !matches!(route.access, Access::Requires(p) if !ctx.can(p)) => auth = Some(ctx),
             Ok((ctx, user)) => {
                 refusal = Some(Refusal {
                     error: ApiError::Forbidden {
                         code: "permission_denied",
                         detail: match route.access {
-                            Access::Requires(p) => {
-                                format!("This action needs the {} permission.", p.as_str())
-                            }
+                            Access::Requires(p) => format!("This action needs the {} permission.", p.as_str()),
                             _ => "This action is not allowed.".into(),
                         },
                     },
@@ -575,28 +456,10 @@ where
         Some(r) => {
             let resp = r.error.to_response(&gw.request_id);
             let denied_user = r.user.clone();
-            if let Err(e) = audit(
-                &backend,
-                route,
-                &gw,
-                auth.as_ref(),
-                denied_user.as_ref(),
-                resp.status(),
-                None,
-                AuditResult::Denied,
-                None,
-            )
-            .await
-            {
+            if let Err(e) = audit(&backend, route, &gw, auth.as_ref(), denied_user.as_ref(), resp.status(), None, AuditResult::Denied, None).await {
                 tracing::error!(request_id = %gw.request_id, error = ?e, "audit append failed");
             }
-            log_request(
-                &gw,
-                Some(route),
-                auth.as_ref().or(None),
-                resp.status(),
-                started,
-            );
+            log_request(&gw, Some(route), auth.as_ref().or(None), resp.status(), started);
             if let ApiError::Internal(cause) | ApiError::Unavailable(cause) = &r.error {
                 tracing::error!(request_id = %gw.request_id, error = ?cause, "request failed");
             }
@@ -606,35 +469,15 @@ where
             // Write-ahead: an authorised change is in the tenant's audit chain before it is
             // made. When the chain cannot take the event, the change is not made at all.
             if route.access.needs_token() && route.is_mutating() {
-                if let Err(e) = audit(
-                    &backend,
-                    route,
-                    &gw,
-                    auth.as_ref(),
-                    None,
-                    StatusCode::ACCEPTED,
-                    None,
-                    AuditResult::Started,
-                    None,
-                )
-                .await
-                {
+                if let Err(e) = audit(&backend, route, &gw, auth.as_ref(), None, StatusCode::ACCEPTED, None, AuditResult::Started, None).await {
                     tracing::error!(request_id = %gw.request_id, route = %route.key(), error = ?e, "audit append failed: request refused");
-                    let resp = ApiError::Unavailable(anyhow::anyhow!("audit log unavailable: {e}"))
-                        .to_response(&gw.request_id);
+                    let resp = ApiError::Unavailable(anyhow::anyhow!("audit log unavailable: {e}")).to_response(&gw.request_id);
                     log_request(&gw, Some(route), auth.as_ref(), resp.status(), started);
                     return resp;
                 }
             }
             let gzip = accepts_gzip(req.headers());
-            let call = Call {
-                route,
-                auth: auth.clone(),
-                operator: None,
-                request_id: gw.request_id.clone(),
-                source_ip: gw.source_ip,
-                req,
-            };
+            let call = Call { route, auth: auth.clone(), operator: None, request_id: gw.request_id.clone(), source_ip: gw.source_ip, req };
             match handler(backend.clone(), call).await {
                 Ok(resp) => {
                     let target = resp.extensions().get::<AuditTarget>().map(|t| t.0.clone());
@@ -667,19 +510,7 @@ where
         };
         // The change is made; its started event is in the chain, so a lost outcome is
         // still on record (and in the error log).
-        if let Err(e) = audit(
-            &backend,
-            route,
-            &gw,
-            auth.as_ref(),
-            None,
-            status,
-            target,
-            result,
-            detail,
-        )
-        .await
-        {
+        if let Err(e) = audit(&backend, route, &gw, auth.as_ref(), None, status, target, result, detail).await {
             tracing::error!(request_id = %gw.request_id, error = ?e, "audit append failed after the request");
         }
     }
@@ -883,18 +714,8 @@ async fn audit(
     detail: Option<String>,
 ) -> Result<(), crate::ports::StoreError> {
     let (tenant, user_id, user_name, company): (Option<TenantId>, _, _, _) = match (auth, user) {
-        (Some(a), _) => (
-            Some(a.tenant.clone()),
-            Some(a.user.to_string()),
-            Some(a.user_name.clone()),
-            Some(a.tenant_name.clone()),
-        ),
-        (None, Some(u)) => (
-            Some(u.tenant.clone()),
-            Some(u.id.to_string()),
-            Some(u.name.clone()),
-            None,
-        ),
+        (Some(a), _) => (Some(a.tenant.clone()), Some(a.user.to_string()), Some(a.user_name.clone()), Some(a.tenant_name.clone())),
+        (None, Some(u)) => (Some(u.tenant.clone()), Some(u.id.to_string()), Some(u.name.clone()), None),
         (None, None) => (None, None, None, None),
     };
     let Some(tenant) = tenant else {
@@ -903,13 +724,7 @@ async fn audit(
     };
     let company = match company {
         Some(c) => Some(c),
-        None => backend
-            .tenants
-            .get_tenant(&tenant)
-            .await
-            .ok()
-            .flatten()
-            .map(|t| t.name),
+        None => backend.tenants.get_tenant(&tenant).await.ok().flatten().map(|t| t.name),
     };
     let event = AuditEvent {
         at: now_millis(),
@@ -929,13 +744,7 @@ async fn audit(
     backend.audit.append(&tenant, &event).await.map(|_| ())
 }
 
-fn log_request(
-    gw: &GatewayContext,
-    route: Option<&Route>,
-    auth: Option<&AuthContext>,
-    status: StatusCode,
-    started: Instant,
-) {
+fn log_request(gw: &GatewayContext, route: Option<&Route>, auth: Option<&AuthContext>, status: StatusCode, started: Instant) {
     tracing::info!(
         request_id = %gw.request_id,
         route = route.map(|r| r.key()).unwrap_or_default(),
@@ -972,21 +781,10 @@ pub fn encode_cursor(tenant: &TenantId, after: &str) -> String {
 /// Decode a cursor made by [`encode_cursor`] for this tenant.
 pub fn decode_cursor(tenant: &TenantId, cursor: &str) -> Result<String, ApiError> {
     use base64::Engine;
-    let bad = || {
-        ApiError::bad_field(FieldError::parameter(
-            "cursor",
-            "invalid_cursor",
-            "the cursor is not valid here",
-        ))
-    };
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor)
-        .map_err(|_| bad())?;
+    let bad = || ApiError::bad_field(FieldError::parameter("cursor", "invalid_cursor", "the cursor is not valid here"));
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
     let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|_| bad())?;
-    match (
-        value.get("t").and_then(|t| t.as_str()),
-        value.get("a").and_then(|a| a.as_str()),
-    ) {
+    match (value.get("t").and_then(|t| t.as_str()), value.get("a").and_then(|a| a.as_str())) {
         (Some(t), Some(a)) if t == tenant.as_str() => Ok(a.to_owned()),
         _ => Err(bad()),
     }
@@ -1007,11 +805,7 @@ pub fn parse_if_match(value: &str) -> Result<Option<u64>, ApiError> {
     }
     let v = v.strip_prefix("W/").unwrap_or(v).trim_matches('"');
     v.parse::<u64>().map(Some).map_err(|_| {
-        ApiError::bad_field(FieldError::header(
-            "If-Match",
-            "invalid_value",
-            "If-Match must be the ETag of the version you read",
-        ))
+        ApiError::bad_field(FieldError::header("If-Match", "invalid_value", "If-Match must be the ETag of the version you read"))
     })
 }
 
@@ -1021,11 +815,7 @@ pub fn parse_limit(value: Option<String>, default: usize, max: usize) -> Result<
         None => Ok(default),
         Some(s) => match s.parse::<usize>() {
             Ok(n) if (1..=max).contains(&n) => Ok(n),
-            _ => Err(ApiError::bad_field(FieldError::parameter(
-                "limit",
-                "out_of_range",
-                format!("limit must be 1–{max}"),
-            ))),
+            _ => Err(ApiError::bad_field(FieldError::parameter("limit", "out_of_range", format!("limit must be 1–{max}")))),
         },
     }
 }
@@ -1057,21 +847,12 @@ mod compression_tests {
         let small = Response::builder().body(Body::Text("{}".into())).unwrap();
         assert!(compress(small).headers().get("content-encoding").is_none());
         let text = "[".to_string() + &"1.2345,".repeat(5_000) + "0]";
-        let big = compress(
-            Response::builder()
-                .header("content-type", "application/json")
-                .body(Body::Text(text.clone()))
-                .unwrap(),
-        );
+        let big = compress(Response::builder().header("content-type", "application/json").body(Body::Text(text.clone())).unwrap());
         assert_eq!(big.headers()["content-encoding"], "gzip");
-        let Body::Binary(bytes) = big.body() else {
-            panic!("not binary")
-        };
+        let Body::Binary(bytes) = big.body() else { panic!("not binary") };
         assert!(bytes.len() < text.len() / 4);
         let mut back = String::new();
-        flate2::read::GzDecoder::new(&bytes[..])
-            .read_to_string(&mut back)
-            .unwrap();
+        flate2::read::GzDecoder::new(&bytes[..]).read_to_string(&mut back).unwrap();
         assert_eq!(back, text);
     }
 }

@@ -65,22 +65,14 @@ impl Policy {
             duration_ms: if settings.lockout_until_unlocked {
                 None
             } else {
-                Some(minutes(
-                    settings
-                        .lockout_duration_minutes
-                        .unwrap_or(DEFAULT_DURATION_MINUTES),
-                ))
+                Some(minutes(settings.lockout_duration_minutes.unwrap_or(DEFAULT_DURATION_MINUTES)))
             },
         }
     }
 
     /// The per-address throttle (the same for every company).
     pub fn address() -> Policy {
-        Policy {
-            threshold: ADDRESS_THRESHOLD,
-            window_ms: minutes(WINDOW_MINUTES),
-            duration_ms: Some(minutes(ADDRESS_BLOCK_MINUTES)),
-        }
+        Policy { threshold: ADDRESS_THRESHOLD, window_ms: minutes(WINDOW_MINUTES), duration_ms: Some(minutes(ADDRESS_BLOCK_MINUTES)) }
     }
 }
 
@@ -141,39 +133,25 @@ impl State {
     pub fn continues(&self, now: UnixMillis, policy: &Policy) -> bool {
         match self.locked_at {
             Some(_) => self.is_locked(now),
-            None => self
-                .window_start
-                .is_some_and(|ws| ws > now - policy.window_ms),
+            None => self.window_start.is_some_and(|ws| ws > now - policy.window_ms),
         }
     }
 
     /// The outcome a failure that left this state (after the store's update) had.
     pub fn outcome(&self, policy: &Policy, locked_now: bool) -> Outcome {
         if self.locked_at.is_some() || locked_now {
-            Outcome::Locked {
-                by_this: locked_now,
-            }
+            Outcome::Locked { by_this: locked_now }
         } else {
-            Outcome::Counted {
-                remaining: policy.threshold.saturating_sub(self.failures),
-            }
+            Outcome::Counted { remaining: policy.threshold.saturating_sub(self.failures) }
         }
     }
 
     /// The state after one failure at `now`: the reference for what the stores do atomically.
     pub fn after_failure(&self, now: UnixMillis, policy: &Policy) -> (State, bool) {
         let mut next = if self.continues(now, policy) {
-            State {
-                failures: self.failures + 1,
-                ..self.clone()
-            }
+            State { failures: self.failures + 1, ..self.clone() }
         } else {
-            State {
-                failures: 1,
-                window_start: Some(now),
-                locked_at: None,
-                locked_until: None,
-            }
+            State { failures: 1, window_start: Some(now), locked_at: None, locked_until: None }
         };
         let locks = next.locked_at.is_none() && next.failures >= policy.threshold;
         if locks {
@@ -192,13 +170,8 @@ pub trait LockoutStore: Send + Sync {
     /// Count one failure at `now` in one atomic conditional update, lock the counter when
     /// this failure reaches the threshold, and return the state after it and whether this
     /// very failure locked it.
-    async fn record_failure(
-        &self,
-        tenant: &TenantId,
-        counter: &Counter,
-        now: UnixMillis,
-        policy: &Policy,
-    ) -> Result<(State, bool), StoreError>;
+    async fn record_failure(&self, tenant: &TenantId, counter: &Counter, now: UnixMillis, policy: &Policy)
+        -> Result<(State, bool), StoreError>;
     /// Forget the counter (a successful sign-in, an administrator's unlock).
     async fn clear(&self, tenant: &TenantId, counter: &Counter) -> Result<(), StoreError>;
 }
@@ -224,26 +197,13 @@ mod tests {
         let p = policy();
         let mut s = State::default();
         for i in 0..4 {
-            assert_eq!(
-                fail(&mut s, i * MIN, &p),
-                Outcome::Counted {
-                    remaining: 4 - i as u32
-                }
-            );
+            assert_eq!(fail(&mut s, i * MIN, &p), Outcome::Counted { remaining: 4 - i as u32 });
         }
         assert_eq!(fail(&mut s, 4 * MIN, &p), Outcome::Locked { by_this: true });
-        assert_eq!(
-            fail(&mut s, 5 * MIN, &p),
-            Outcome::Locked { by_this: false },
-            "a failure while locked still counts as locked"
-        );
+        assert_eq!(fail(&mut s, 5 * MIN, &p), Outcome::Locked { by_this: false }, "a failure while locked still counts as locked");
         assert!(s.is_locked(4 * MIN + 29 * MIN));
         assert!(!s.is_locked(4 * MIN + 30 * MIN));
-        assert_eq!(
-            fail(&mut s, 4 * MIN + 30 * MIN, &p),
-            Outcome::Counted { remaining: 4 },
-            "a run-out lock starts afresh"
-        );
+        assert_eq!(fail(&mut s, 4 * MIN + 30 * MIN, &p), Outcome::Counted { remaining: 4 }, "a run-out lock starts afresh");
     }
 
     #[test]
@@ -253,19 +213,12 @@ mod tests {
         for i in 0..4 {
             fail(&mut s, i * MIN, &p);
         }
-        assert_eq!(
-            fail(&mut s, 15 * MIN, &p),
-            Outcome::Counted { remaining: 4 }
-        );
+        assert_eq!(fail(&mut s, 15 * MIN, &p), Outcome::Counted { remaining: 4 });
     }
 
     #[test]
     fn a_lock_until_unlocked_never_runs_out() {
-        let settings = TenantSettings {
-            lockout_until_unlocked: true,
-            lockout_threshold: Some(3),
-            ..Default::default()
-        };
+        let settings = TenantSettings { lockout_until_unlocked: true, lockout_threshold: Some(3), ..Default::default() };
         let p = Policy::of(&settings);
         let mut s = State::default();
         for i in 0..3 {

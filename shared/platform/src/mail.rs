@@ -34,30 +34,12 @@ impl SecurityChange {
     fn describe(self) -> (&'static str, &'static str) {
         use crate::identity::MfaMethod;
         match self {
-            SecurityChange::Authenticator => (
-                "認証アプリが登録されました",
-                "an authenticator app was set up",
-            ),
-            SecurityChange::PhoneNumber => (
-                "SMS 用の電話番号が変更されました",
-                "the phone number for SMS codes was changed",
-            ),
-            SecurityChange::Preference(Some(MfaMethod::Email)) => (
-                "二要素認証の方式がメールになりました",
-                "the second factor is now e-mail codes",
-            ),
-            SecurityChange::Preference(Some(MfaMethod::Sms)) => (
-                "二要素認証の方式が SMS になりました",
-                "the second factor is now SMS codes",
-            ),
-            SecurityChange::Preference(Some(MfaMethod::Totp)) => (
-                "二要素認証の方式が認証アプリになりました",
-                "the second factor is now the authenticator app",
-            ),
-            SecurityChange::Preference(None) => (
-                "二要素認証が無効になりました",
-                "the second factor was turned off",
-            ),
+            SecurityChange::Authenticator => ("認証アプリが登録されました", "an authenticator app was set up"),
+            SecurityChange::PhoneNumber => ("SMS 用の電話番号が変更されました", "the phone number for SMS codes was changed"),
+            SecurityChange::Preference(Some(MfaMethod::Email)) => ("二要素認証の方式がメールになりました", "the second factor is now e-mail codes"),
+            SecurityChange::Preference(Some(MfaMethod::Sms)) => ("二要素認証の方式が SMS になりました", "the second factor is now SMS codes"),
+            SecurityChange::Preference(Some(MfaMethod::Totp)) => ("二要素認証の方式が認証アプリになりました", "the second factor is now the authenticator app"),
+            SecurityChange::Preference(None) => ("二要素認証が無効になりました", "the second factor was turned off"),
         }
     }
 
@@ -67,12 +49,7 @@ impl SecurityChange {
         let when = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(at) * 1_000_000)
             .map(|t| t.to_offset(time::macros::offset!(+9)))
             .ok()
-            .and_then(|t| {
-                t.format(time::macros::format_description!(
-                    "[year]-[month]-[day] [hour]:[minute] JST"
-                ))
-                .ok()
-            })
+            .and_then(|t| t.format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] JST")).ok())
             .unwrap_or_default();
         let from = ip.map(|ip| ip.to_string()).unwrap_or_else(|| "-".into());
         Notice {
@@ -92,9 +69,7 @@ impl SecurityChange {
 #[async_trait]
 impl Mailer for crate::identity::local::LocalIdentity {
     async fn send(&self, notice: &Notice) -> anyhow::Result<()> {
-        self.outbox()
-            .send_notice(notice)
-            .map_err(anyhow::Error::from)
+        self.outbox().send_notice(notice).map_err(anyhow::Error::from)
     }
 }
 
@@ -106,22 +81,9 @@ mod tests {
     fn a_notice_names_the_change_the_time_in_japan_and_the_address() {
         // 2026-11-30 03:00 UTC is 12:00 in Japan.
         let at = 1_796_007_600_000;
-        let n = SecurityChange::Preference(None).notice(
-            "ann@acme.example",
-            at,
-            Some("203.0.113.7".parse().unwrap()),
-        );
+        let n = SecurityChange::Preference(None).notice("ann@acme.example", at, Some("203.0.113.7".parse().unwrap()));
         assert_eq!(n.to, "ann@acme.example");
-        assert!(
-            n.body.contains("二要素認証が無効になりました")
-                && n.body.contains("the second factor was turned off"),
-            "{}",
-            n.body
-        );
-        assert!(
-            n.body.contains("2026-11-30 12:00 JST") && n.body.contains("203.0.113.7"),
-            "{}",
-            n.body
-        );
+        assert!(n.body.contains("二要素認証が無効になりました") && n.body.contains("the second factor was turned off"), "{}", n.body);
+        assert!(n.body.contains("2026-11-30 12:00 JST") && n.body.contains("203.0.113.7"), "{}", n.body);
     }
 }

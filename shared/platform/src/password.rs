@@ -113,15 +113,11 @@ pub fn check(password: &str) -> Vec<Violation> {
 pub fn refusal(pointer: &str, violations: &[Violation]) -> crate::ApiError {
     let errors = violations
         .iter()
-        .map(|v| crate::FieldError {
-            message_ja: Some(v.message_ja.into()),
-            ..crate::FieldError::body(pointer, v.code, v.message_en)
-        })
+        .map(|v| crate::FieldError { message_ja: Some(v.message_ja.into()), ..crate::FieldError::body(pointer, v.code, v.message_en) })
         .collect();
     crate::ApiError::BadRequest {
         code: "weak_password",
-        detail: "パスワードがポリシーを満たしていません。 / The password does not meet the policy."
-            .into(),
+        detail: "パスワードがポリシーを満たしていません。 / The password does not meet the policy.".into(),
         errors,
     }
 }
@@ -175,15 +171,7 @@ mod tests {
         assert_eq!(codes("abcdefg!"), ["missing_uppercase"]);
         assert_eq!(codes("ABCDEFG!"), ["missing_lowercase"]);
         assert_eq!(codes("Abcdefgh"), ["missing_symbol"]);
-        assert_eq!(
-            codes(""),
-            [
-                "too_short",
-                "missing_uppercase",
-                "missing_lowercase",
-                "missing_symbol"
-            ]
-        );
+        assert_eq!(codes(""), ["too_short", "missing_uppercase", "missing_lowercase", "missing_symbol"]);
     }
 
     #[test]

@@ -179,11 +179,7 @@ pub trait UserStore: Send + Sync {
     async fn user_by_sub(&self, sub: &str) -> Result<Option<User>, StoreError>;
     /// The user (not deleted) with this e-mail address in the tenant, compared
     /// case-insensitively, through the e-mail lookup (one read, not a scan).
-    async fn user_by_email(
-        &self,
-        tenant: &TenantId,
-        email: &str,
-    ) -> Result<Option<User>, StoreError>;
+    async fn user_by_email(&self, tenant: &TenantId, email: &str) -> Result<Option<User>, StoreError>;
     async fn list_users(&self, tenant: &TenantId) -> Result<Vec<User>, StoreError>;
 }
 
@@ -195,16 +191,8 @@ pub fn email_key(email: &str) -> String {
 #[async_trait]
 pub trait ProjectStore: Send + Sync {
     /// Store a new project (version 1). `AlreadyExists` if the id is taken in this tenant.
-    async fn create_project(
-        &self,
-        tenant: &TenantId,
-        record: &ProjectRecord,
-    ) -> Result<(), StoreError>;
-    async fn get_project(
-        &self,
-        tenant: &TenantId,
-        id: &ProjectId,
-    ) -> Result<Option<ProjectRecord>, StoreError>;
+    async fn create_project(&self, tenant: &TenantId, record: &ProjectRecord) -> Result<(), StoreError>;
+    async fn get_project(&self, tenant: &TenantId, id: &ProjectId) -> Result<Option<ProjectRecord>, StoreError>;
     /// Replace a project if its stored version is `expected_version`; the new record's
     /// version must be `expected_version + 1`. Atomic: on any error nothing changed.
     async fn replace_project(
@@ -233,11 +221,7 @@ pub trait ProjectStore: Send + Sync {
 /// `A–Z a–z 0–9 . _ -` (the rule of `domain::library::company_validate`), so that an id can
 /// never carry a key separator (`#`) into a record key.
 pub fn library_item_id_ok(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 64
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
 /// One stored version of a company library item: id and version in clear, the item sealed.
@@ -260,44 +244,20 @@ pub struct LibraryItemRecord {
 pub trait LibraryStore: Send + Sync {
     /// Store a new item at version 1 (`record.version` must be 1). `AlreadyExists` if the id
     /// is taken in this tenant or was taken before and deleted.
-    async fn create_library_item(
-        &self,
-        tenant: &TenantId,
-        record: &LibraryItemRecord,
-    ) -> Result<(), StoreError>;
+    async fn create_library_item(&self, tenant: &TenantId, record: &LibraryItemRecord) -> Result<(), StoreError>;
     /// The item's newest version (`version: None`) or the given one. `None` when the item
     /// does not exist (or was deleted), or has no such version.
-    async fn get_library_item(
-        &self,
-        tenant: &TenantId,
-        id: &str,
-        version: Option<u64>,
-    ) -> Result<Option<LibraryItemRecord>, StoreError>;
+    async fn get_library_item(&self, tenant: &TenantId, id: &str, version: Option<u64>) -> Result<Option<LibraryItemRecord>, StoreError>;
     /// Publish a new version if the newest stored one is `expected_version`; `record.version`
     /// must be `expected_version + 1`. Older versions stay readable. Atomic: on any error
     /// nothing changed (`VersionMismatch`, `NotFound`).
-    async fn replace_library_item(
-        &self,
-        tenant: &TenantId,
-        record: &LibraryItemRecord,
-        expected_version: u64,
-    ) -> Result<(), StoreError>;
+    async fn replace_library_item(&self, tenant: &TenantId, record: &LibraryItemRecord, expected_version: u64) -> Result<(), StoreError>;
     /// Withdraw an item if its newest version is `expected_version` (or any, when `None`):
     /// it is no longer listed or read, and its id stays used.
-    async fn delete_library_item(
-        &self,
-        tenant: &TenantId,
-        id: &str,
-        expected_version: Option<u64>,
-    ) -> Result<(), StoreError>;
+    async fn delete_library_item(&self, tenant: &TenantId, id: &str, expected_version: Option<u64>) -> Result<(), StoreError>;
     /// The newest version of each item, ordered by id, strictly after `after`, at most
     /// `limit` (1..=100).
-    async fn list_library_items(
-        &self,
-        tenant: &TenantId,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<Page<LibraryItemRecord>, StoreError>;
+    async fn list_library_items(&self, tenant: &TenantId, after: Option<&str>, limit: usize) -> Result<Page<LibraryItemRecord>, StoreError>;
 }
 
 /// Outcome of an audited operation.
@@ -349,11 +309,7 @@ pub struct StoredAuditEvent {
 #[async_trait]
 pub trait AuditLog: Send + Sync {
     /// Append an event to the tenant's chain. Never overwrites.
-    async fn append(
-        &self,
-        tenant: &TenantId,
-        event: &AuditEvent,
-    ) -> Result<StoredAuditEvent, StoreError>;
+    async fn append(&self, tenant: &TenantId, event: &AuditEvent) -> Result<StoredAuditEvent, StoreError>;
     /// Events of one calendar month (`yyyy-mm`, UTC) in chain order. `after` is a `next`
     /// value of a previous page (opaque: each adapter chooses its own cursor).
     async fn list_month(
@@ -414,9 +370,7 @@ impl BlobKey {
             !seg.is_empty()
                 && seg.len() <= 128
                 && seg.as_bytes()[0].is_ascii_alphanumeric()
-                && seg
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+                && seg.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
         };
         if s.is_empty() || s.len() > 512 || !s.split('/').all(segment_ok) {
             return Err(InvalidBlobKey);
@@ -445,9 +399,7 @@ impl std::fmt::Display for BlobKey {
 pub fn blob_metadata_ok(key: &str, value: &str) -> bool {
     !key.is_empty()
         && key.len() <= 64
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !key.starts_with("kyocho-")
         && value.len() <= 256
         && value.bytes().all(|b| (0x20..0x7f).contains(&b))
@@ -509,10 +461,7 @@ impl BlobInfo {
     /// Check what every adapter can store: see [`BlobKey`] for the file name's charset and
     /// [`blob_metadata_ok`] for the metadata.
     pub fn check(&self) -> Result<(), BlobError> {
-        if BlobKey::parse(&self.file_name)
-            .map(|k| k.as_str().contains('/'))
-            .unwrap_or(true)
-        {
+        if BlobKey::parse(&self.file_name).map(|k| k.as_str().contains('/')).unwrap_or(true) {
             return Err(BlobError::Invalid("file name"));
         }
         let ct_ok = !self.content_type.is_empty()
@@ -535,24 +484,13 @@ impl BlobInfo {
 pub trait BlobStore: Send + Sync {
     /// Store (or replace) a blob, encrypted at rest under the tenant's key where the
     /// adapter can, and return what `head` will report.
-    async fn put(
-        &self,
-        tenant: &TenantId,
-        key: &BlobKey,
-        bytes: Vec<u8>,
-        info: &BlobInfo,
-    ) -> Result<BlobHead, BlobError>;
+    async fn put(&self, tenant: &TenantId, key: &BlobKey, bytes: Vec<u8>, info: &BlobInfo) -> Result<BlobHead, BlobError>;
     async fn head(&self, tenant: &TenantId, key: &BlobKey) -> Result<BlobHead, BlobError>;
     /// The live blobs whose keys start with `prefix` (a plain string prefix), in key order.
     async fn list(&self, tenant: &TenantId, prefix: &str) -> Result<Vec<BlobHead>, BlobError>;
     /// A URL that downloads the blob for `ttl`, offering its file name. `NotFound` if the
     /// blob is missing or expired. The URL never outlives the blob.
-    async fn download_url(
-        &self,
-        tenant: &TenantId,
-        key: &BlobKey,
-        ttl: std::time::Duration,
-    ) -> Result<DownloadUrl, BlobError>;
+    async fn download_url(&self, tenant: &TenantId, key: &BlobKey, ttl: std::time::Duration) -> Result<DownloadUrl, BlobError>;
     /// Delete a blob; deleting a missing blob is not an error.
     async fn delete(&self, tenant: &TenantId, key: &BlobKey) -> Result<(), BlobError>;
 }

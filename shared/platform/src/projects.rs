@@ -61,38 +61,18 @@ async fn seal_record(
         version,
         created_at,
         updated_at: now_millis(),
-        summary: backend
-            .sealer
-            .seal(tenant, &aad(id, version, "summary"), &summary_json)
-            .await?,
-        content: backend
-            .sealer
-            .seal(tenant, &aad(id, version, "content"), &content_json)
-            .await?,
+        summary: backend.sealer.seal(tenant, &aad(id, version, "summary"), &summary_json).await?,
+        content: backend.sealer.seal(tenant, &aad(id, version, "content"), &content_json).await?,
     })
 }
 
-async fn open_summary(
-    backend: &Backend,
-    tenant: &TenantId,
-    id: &ProjectId,
-    version: u64,
-    sealed: &[u8],
-) -> Result<Summary, ApiError> {
-    let plain = backend
-        .sealer
-        .open(tenant, &aad(id, version, "summary"), sealed)
-        .await?;
+async fn open_summary(backend: &Backend, tenant: &TenantId, id: &ProjectId, version: u64, sealed: &[u8]) -> Result<Summary, ApiError> {
+    let plain = backend.sealer.open(tenant, &aad(id, version, "summary"), sealed).await?;
     serde_json::from_slice(&plain).map_err(ApiError::internal)
 }
 
 /// Create a project at version 1.
-pub async fn create(
-    backend: &Backend,
-    tenant: &TenantId,
-    summary: &Summary,
-    content: &serde_json::Value,
-) -> Result<Project, ApiError> {
+pub async fn create(backend: &Backend, tenant: &TenantId, summary: &Summary, content: &serde_json::Value) -> Result<Project, ApiError> {
     let id = ProjectId::generate();
     let now = now_millis();
     let record = seal_record(backend, tenant, &id, 1, now, summary, content).await?;
@@ -108,21 +88,10 @@ pub async fn create(
 }
 
 /// Read and open a project. Another tenant's id is simply not found.
-pub async fn get(
-    backend: &Backend,
-    tenant: &TenantId,
-    id: &ProjectId,
-) -> Result<Project, ApiError> {
-    let record = backend
-        .projects
-        .get_project(tenant, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+pub async fn get(backend: &Backend, tenant: &TenantId, id: &ProjectId) -> Result<Project, ApiError> {
+    let record = backend.projects.get_project(tenant, id).await?.ok_or(ApiError::NotFound)?;
     let summary = open_summary(backend, tenant, id, record.version, &record.summary).await?;
-    let content = backend
-        .sealer
-        .open(tenant, &aad(id, record.version, "content"), &record.content)
-        .await?;
+    let content = backend.sealer.open(tenant, &aad(id, record.version, "content"), &record.content).await?;
     Ok(Project {
         id: record.id,
         version: record.version,
@@ -142,31 +111,13 @@ pub async fn replace(
     summary: &Summary,
     content: &serde_json::Value,
 ) -> Result<Project, ApiError> {
-    let current = backend
-        .projects
-        .get_project(tenant, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let current = backend.projects.get_project(tenant, id).await?.ok_or(ApiError::NotFound)?;
     if current.version != expected_version {
-        return Err(ApiError::PreconditionFailed {
-            current_version: current.version,
-        });
+        return Err(ApiError::PreconditionFailed { current_version: current.version });
     }
     let version = expected_version + 1;
-    let record = seal_record(
-        backend,
-        tenant,
-        id,
-        version,
-        current.created_at,
-        summary,
-        content,
-    )
-    .await?;
-    backend
-        .projects
-        .replace_project(tenant, &record, expected_version)
-        .await?;
+    let record = seal_record(backend, tenant, id, version, current.created_at, summary, content).await?;
+    backend.projects.replace_project(tenant, &record, expected_version).await?;
     Ok(Project {
         id: id.clone(),
         version,
@@ -179,20 +130,11 @@ pub async fn replace(
 
 /// Delete a project, optionally only at a given version, and then its exports: a download
 /// link of a deleted project stops working (its file is gone), on S3 as locally.
-pub async fn delete(
-    backend: &Backend,
-    tenant: &TenantId,
-    id: &ProjectId,
-    expected_version: Option<u64>,
-) -> Result<(), ApiError> {
-    backend
-        .projects
-        .delete_project(tenant, id, expected_version)
-        .await
-        .map_err(|e| match e {
-            StoreError::NotFound => ApiError::NotFound,
-            other => other.into(),
-        })?;
+pub async fn delete(backend: &Backend, tenant: &TenantId, id: &ProjectId, expected_version: Option<u64>) -> Result<(), ApiError> {
+    backend.projects.delete_project(tenant, id, expected_version).await.map_err(|e| match e {
+        StoreError::NotFound => ApiError::NotFound,
+        other => other.into(),
+    })?;
     delete_exports(backend, tenant, id).await
 }
 
@@ -200,24 +142,11 @@ pub async fn delete(
 pub const EXPORTS_PREFIX: &str = "exports/";
 
 /// Delete every export made from project `id` (the blobs whose `project-id` label names it).
-pub async fn delete_exports(
-    backend: &Backend,
-    tenant: &TenantId,
-    id: &ProjectId,
-) -> Result<(), ApiError> {
+pub async fn delete_exports(backend: &Backend, tenant: &TenantId, id: &ProjectId) -> Result<(), ApiError> {
     let unavailable = |e: crate::ports::BlobError| ApiError::Unavailable(anyhow::anyhow!("{e:?}"));
-    for head in backend
-        .blobs
-        .list(tenant, EXPORTS_PREFIX)
-        .await
-        .map_err(unavailable)?
-    {
+    for head in backend.blobs.list(tenant, EXPORTS_PREFIX).await.map_err(unavailable)? {
         if head.info.metadata.get("project-id").map(String::as_str) == Some(id.as_str()) {
-            backend
-                .blobs
-                .delete(tenant, &head.key)
-                .await
-                .map_err(unavailable)?;
+            backend.blobs.delete(tenant, &head.key).await.map_err(unavailable)?;
         }
     }
     Ok(())
@@ -232,22 +161,9 @@ pub async fn list(
 ) -> Result<(Vec<ProjectListItem>, Option<String>), ApiError> {
     let page = backend.projects.list_projects(tenant, after, limit).await?;
     let mut items = Vec::with_capacity(page.items.len());
-    for ProjectMeta {
-        id,
-        version,
-        created_at,
-        updated_at,
-        summary,
-    } in page.items
-    {
+    for ProjectMeta { id, version, created_at, updated_at, summary } in page.items {
         let summary = open_summary(backend, tenant, &id, version, &summary).await?;
-        items.push(ProjectListItem {
-            id,
-            version,
-            created_at,
-            updated_at,
-            summary,
-        });
+        items.push(ProjectListItem { id, version, created_at, updated_at, summary });
     }
     Ok((items, page.next))
 }
@@ -264,43 +180,26 @@ pub fn parse_document(text: &str) -> Result<domain::model::Project, ApiError> {
         let errors: Vec<FieldError> = errors
             .into_iter()
             .map(|e| {
-                let code = if UNREADABLE.contains(&e.code.as_str()) {
-                    "malformed_json".to_owned()
-                } else {
-                    e.code.clone()
-                };
+                let code = if UNREADABLE.contains(&e.code.as_str()) { "malformed_json".to_owned() } else { e.code.clone() };
                 FieldError { code, ..e.into() }
             })
             .collect();
         if unreadable {
-            ApiError::BadRequest {
-                code: "invalid_request",
-                detail: "The body is not readable JSON.".into(),
-                errors,
-            }
+            ApiError::BadRequest { code: "invalid_request", detail: "The body is not readable JSON.".into(), errors }
         } else {
-            ApiError::Unprocessable {
-                detail: format!("The project has {} error(s).", errors.len()),
-                errors,
-            }
+            ApiError::Unprocessable { detail: format!("The project has {} error(s).", errors.len()), errors }
         }
     })
 }
 
 /// A stored project opened and parsed into the engine's model (checked against the built-in
 /// library). A stored document that no longer passes validation is a 422 listing why.
-pub async fn open_model(
-    backend: &Backend,
-    tenant: &TenantId,
-    id: &ProjectId,
-) -> Result<(Project, domain::model::Project), ApiError> {
+pub async fn open_model(backend: &Backend, tenant: &TenantId, id: &ProjectId) -> Result<(Project, domain::model::Project), ApiError> {
     let project = get(backend, tenant, id).await?;
     let text = serde_json::to_string(&project.content).map_err(ApiError::internal)?;
-    let model = domain::validate::parse_project_with(&text, domain::library::builtin()).map_err(
-        |errors| ApiError::Unprocessable {
-            detail: "The stored project no longer passes validation; open and fix it first.".into(),
-            errors: errors.into_iter().map(Into::into).collect(),
-        },
-    )?;
+    let model = domain::validate::parse_project_with(&text, domain::library::builtin()).map_err(|errors| ApiError::Unprocessable {
+        detail: "The stored project no longer passes validation; open and fix it first.".into(),
+        errors: errors.into_iter().map(Into::into).collect(),
+    })?;
     Ok((project, model))
 }

@@ -82,404 +82,74 @@ use Permission::*;
 
 /// Every route of the API.
 pub const ROUTES: &[Route] = &[
-    Route {
-        method: "GET",
-        path: "/health",
-        function: "health",
-        access: Public,
-    },
-    Route {
-        method: "GET",
-        path: "/projects",
-        function: "projects",
-        access: Requires(ProjectRead),
-    },
-    Route {
-        method: "POST",
-        path: "/projects",
-        function: "projects",
-        access: Requires(ProjectWrite),
-    },
-    Route {
-        method: "GET",
-        path: "/projects/{id}",
-        function: "projects",
-        access: Requires(ProjectRead),
-    },
-    Route {
-        method: "PUT",
-        path: "/projects/{id}",
-        function: "projects",
-        access: Requires(ProjectWrite),
-    },
-    Route {
-        method: "DELETE",
-        path: "/projects/{id}",
-        function: "projects",
-        access: Requires(ProjectDelete),
-    },
-    Route {
-        method: "POST",
-        path: "/auth/sign-in",
-        function: "auth",
-        access: Public,
-    },
-    Route {
-        method: "POST",
-        path: "/auth/challenge",
-        function: "auth",
-        access: Public,
-    },
-    Route {
-        method: "POST",
-        path: "/auth/refresh",
-        function: "auth",
-        access: Public,
-    },
-    Route {
-        method: "POST",
-        path: "/auth/sign-out",
-        function: "auth",
-        access: Public,
-    },
-    Route {
-        method: "POST",
-        path: "/auth/password/forgot",
-        function: "auth",
-        access: Public,
-    },
-    Route {
-        method: "POST",
-        path: "/auth/password/reset",
-        function: "auth",
-        access: Public,
-    },
-    Route {
-        method: "POST",
-        path: "/auth/password/change",
-        function: "auth",
-        access: Authenticated,
-    },
-    Route {
-        method: "POST",
-        path: "/auth/mfa/totp/setup",
-        function: "auth",
-        access: Authenticated,
-    },
-    Route {
-        method: "POST",
-        path: "/auth/mfa/totp/verify",
-        function: "auth",
-        access: Authenticated,
-    },
-    Route {
-        method: "PUT",
-        path: "/auth/mfa/preference",
-        function: "auth",
-        access: Authenticated,
-    },
-    Route {
-        method: "POST",
-        path: "/auth/mfa/phone",
-        function: "auth",
-        access: Authenticated,
-    },
-    Route {
-        method: "POST",
-        path: "/auth/mfa/phone/confirm",
-        function: "auth",
-        access: Authenticated,
-    },
-    Route {
-        method: "GET",
-        path: "/me",
-        function: "auth",
-        access: Authenticated,
-    },
-    Route {
-        method: "GET",
-        path: "/admin/users",
-        function: "admin-users",
-        access: Requires(UserManage),
-    },
-    Route {
-        method: "POST",
-        path: "/admin/users",
-        function: "admin-users",
-        access: Requires(UserManage),
-    },
-    Route {
-        method: "GET",
-        path: "/admin/users/{id}",
-        function: "admin-users",
-        access: Requires(UserManage),
-    },
-    Route {
-        method: "DELETE",
-        path: "/admin/users/{id}",
-        function: "admin-users",
-        access: Requires(UserManage),
-    },
-    Route {
-        method: "PUT",
-        path: "/admin/users/{id}/access",
-        function: "admin-users",
-        access: Requires(UserManage),
-    },
-    Route {
-        method: "POST",
-        path: "/admin/users/{id}/disable",
-        function: "admin-users",
-        access: Requires(UserManage),
-    },
-    Route {
-        method: "POST",
-        path: "/admin/users/{id}/enable",
-        function: "admin-users",
-        access: Requires(UserManage),
-    },
-    Route {
-        method: "POST",
-        path: "/admin/users/{id}/unlock",
-        function: "admin-users",
-        access: Requires(UserManage),
-    },
-    Route {
-        method: "POST",
-        path: "/admin/users/{id}/reset-mfa",
-        function: "admin-users",
-        access: Requires(UserManage),
-    },
-    Route {
-        method: "GET",
-        path: "/admin/settings",
-        function: "admin-settings",
-        access: Requires(SettingsManage),
-    },
-    Route {
-        method: "PUT",
-        path: "/admin/settings",
-        function: "admin-settings",
-        access: Requires(SettingsManage),
-    },
-    Route {
-        method: "GET",
-        path: "/audit",
-        function: "admin-settings",
-        access: Requires(AuditRead),
-    },
-    Route {
-        method: "GET",
-        path: "/audit.csv",
-        function: "admin-settings",
-        access: Requires(AuditRead),
-    },
-    Route {
-        method: "GET",
-        path: "/audit/verify",
-        function: "admin-settings",
-        access: Requires(AuditRead),
-    },
-    Route {
-        method: "POST",
-        path: "/projects/{id}/analysis",
-        function: "analysis",
-        access: Requires(ProjectRead),
-    },
-    Route {
-        method: "POST",
-        path: "/analysis",
-        function: "analysis",
-        access: Requires(ProjectRead),
-    },
-    Route {
-        method: "GET",
-        path: "/library",
-        function: "library",
-        access: Requires(ProjectRead),
-    },
+    Route { method: "GET", path: "/health", function: "health", access: Public },
+    Route { method: "GET", path: "/projects", function: "projects", access: Requires(ProjectRead) },
+    Route { method: "POST", path: "/projects", function: "projects", access: Requires(ProjectWrite) },
+    Route { method: "GET", path: "/projects/{id}", function: "projects", access: Requires(ProjectRead) },
+    Route { method: "PUT", path: "/projects/{id}", function: "projects", access: Requires(ProjectWrite) },
+    Route { method: "DELETE", path: "/projects/{id}", function: "projects", access: Requires(ProjectDelete) },
+    Route { method: "POST", path: "/auth/sign-in", function: "auth", access: Public },
+    Route { method: "POST", path: "/auth/challenge", function: "auth", access: Public },
+    Route { method: "POST", path: "/auth/refresh", function: "auth", access: Public },
+    Route { method: "POST", path: "/auth/sign-out", function: "auth", access: Public },
+    Route { method: "POST", path: "/auth/password/forgot", function: "auth", access: Public },
+    Route { method: "POST", path: "/auth/password/reset", function: "auth", access: Public },
+    Route { method: "POST", path: "/auth/password/change", function: "auth", access: Authenticated },
+    Route { method: "POST", path: "/auth/mfa/totp/setup", function: "auth", access: Authenticated },
+    Route { method: "POST", path: "/auth/mfa/totp/verify", function: "auth", access: Authenticated },
+    Route { method: "PUT", path: "/auth/mfa/preference", function: "auth", access: Authenticated },
+    Route { method: "POST", path: "/auth/mfa/phone", function: "auth", access: Authenticated },
+    Route { method: "POST", path: "/auth/mfa/phone/confirm", function: "auth", access: Authenticated },
+    Route { method: "GET", path: "/me", function: "auth", access: Authenticated },
+    Route { method: "GET", path: "/admin/users", function: "admin-users", access: Requires(UserManage) },
+    Route { method: "POST", path: "/admin/users", function: "admin-users", access: Requires(UserManage) },
+    Route { method: "GET", path: "/admin/users/{id}", function: "admin-users", access: Requires(UserManage) },
+    Route { method: "DELETE", path: "/admin/users/{id}", function: "admin-users", access: Requires(UserManage) },
+    Route { method: "PUT", path: "/admin/users/{id}/access", function: "admin-users", access: Requires(UserManage) },
+    Route { method: "POST", path: "/admin/users/{id}/disable", function: "admin-users", access: Requires(UserManage) },
+    Route { method: "POST", path: "/admin/users/{id}/enable", function: "admin-users", access: Requires(UserManage) },
+    Route { method: "POST", path: "/admin/users/{id}/unlock", function: "admin-users", access: Requires(UserManage) },
+    Route { method: "POST", path: "/admin/users/{id}/reset-mfa", function: "admin-users", access: Requires(UserManage) },
+    Route { method: "GET", path: "/admin/settings", function: "admin-settings", access: Requires(SettingsManage) },
+    Route { method: "PUT", path: "/admin/settings", function: "admin-settings", access: Requires(SettingsManage) },
+    Route { method: "GET", path: "/audit", function: "admin-settings", access: Requires(AuditRead) },
+    Route { method: "GET", path: "/audit.csv", function: "admin-settings", access: Requires(AuditRead) },
+    Route { method: "GET", path: "/audit/verify", function: "admin-settings", access: Requires(AuditRead) },
+    Route { method: "POST", path: "/projects/{id}/analysis", function: "analysis", access: Requires(ProjectRead) },
+    Route { method: "POST", path: "/analysis", function: "analysis", access: Requires(ProjectRead) },
+    Route { method: "GET", path: "/library", function: "library", access: Requires(ProjectRead) },
     // The company library before `/library/{id}`: a literal segment wins over a parameter
     // (as in API Gateway), and `resolve` takes the first route that matches.
-    Route {
-        method: "GET",
-        path: "/library/company",
-        function: "library",
-        access: Requires(ProjectRead),
-    },
-    Route {
-        method: "POST",
-        path: "/library/company",
-        function: "library",
-        access: Requires(ProjectWrite),
-    },
-    Route {
-        method: "POST",
-        path: "/library/company/csv",
-        function: "library",
-        access: Requires(ProjectWrite),
-    },
-    Route {
-        method: "GET",
-        path: "/library/company/{id}",
-        function: "library",
-        access: Requires(ProjectRead),
-    },
-    Route {
-        method: "PUT",
-        path: "/library/company/{id}",
-        function: "library",
-        access: Requires(ProjectWrite),
-    },
-    Route {
-        method: "DELETE",
-        path: "/library/company/{id}",
-        function: "library",
-        access: Requires(ProjectWrite),
-    },
-    Route {
-        method: "GET",
-        path: "/projects/{id}/library-updates",
-        function: "library",
-        access: Requires(ProjectRead),
-    },
-    Route {
-        method: "GET",
-        path: "/library/{id}",
-        function: "library",
-        access: Requires(ProjectRead),
-    },
-    Route {
-        method: "POST",
-        path: "/projects/{id}/exports",
-        function: "exports",
-        access: Requires(ProjectExport),
-    },
-    Route {
-        method: "GET",
-        path: "/exports/{id}",
-        function: "exports",
-        access: Requires(ProjectExport),
-    },
-    Route {
-        method: "POST",
-        path: "/render/sld",
-        function: "exports",
-        access: Requires(ProjectRead),
-    },
-    Route {
-        method: "GET",
-        path: "/status",
-        function: "desk",
-        access: Public,
-    },
-    Route {
-        method: "GET",
-        path: "/announcements",
-        function: "desk",
-        access: Authenticated,
-    },
-    Route {
-        method: "GET",
-        path: "/inquiries",
-        function: "desk",
-        access: Authenticated,
-    },
-    Route {
-        method: "POST",
-        path: "/inquiries",
-        function: "desk",
-        access: Authenticated,
-    },
-    Route {
-        method: "GET",
-        path: "/inquiries/{id}",
-        function: "desk",
-        access: Authenticated,
-    },
-    Route {
-        method: "POST",
-        path: "/inquiries/{id}/messages",
-        function: "desk",
-        access: Authenticated,
-    },
-    Route {
-        method: "GET",
-        path: "/support-grants",
-        function: "desk",
-        access: Requires(SettingsManage),
-    },
-    Route {
-        method: "POST",
-        path: "/support-grants",
-        function: "desk",
-        access: Requires(SettingsManage),
-    },
-    Route {
-        method: "DELETE",
-        path: "/support-grants/{id}",
-        function: "desk",
-        access: Requires(SettingsManage),
-    },
-    Route {
-        method: "GET",
-        path: "/ops/announcements",
-        function: "desk",
-        access: Operator,
-    },
-    Route {
-        method: "POST",
-        path: "/ops/announcements",
-        function: "desk",
-        access: Operator,
-    },
-    Route {
-        method: "PUT",
-        path: "/ops/announcements/{id}",
-        function: "desk",
-        access: Operator,
-    },
-    Route {
-        method: "POST",
-        path: "/ops/announcements/{id}/withdraw",
-        function: "desk",
-        access: Operator,
-    },
-    Route {
-        method: "GET",
-        path: "/ops/inquiries",
-        function: "desk",
-        access: Operator,
-    },
-    Route {
-        method: "GET",
-        path: "/ops/tenants/{tenant}/inquiries/{id}",
-        function: "desk",
-        access: Operator,
-    },
-    Route {
-        method: "POST",
-        path: "/ops/tenants/{tenant}/inquiries/{id}/messages",
-        function: "desk",
-        access: Operator,
-    },
-    Route {
-        method: "POST",
-        path: "/ops/tenants/{tenant}/inquiries/{id}/close",
-        function: "desk",
-        access: Operator,
-    },
-    Route {
-        method: "GET",
-        path: "/ops/tenants/{tenant}/projects",
-        function: "desk",
-        access: Operator,
-    },
-    Route {
-        method: "GET",
-        path: "/ops/tenants/{tenant}/projects/{id}",
-        function: "desk",
-        access: Operator,
-    },
+    Route { method: "GET", path: "/library/company", function: "library", access: Requires(ProjectRead) },
+    Route { method: "POST", path: "/library/company", function: "library", access: Requires(ProjectWrite) },
+    Route { method: "POST", path: "/library/company/csv", function: "library", access: Requires(ProjectWrite) },
+    Route { method: "GET", path: "/library/company/{id}", function: "library", access: Requires(ProjectRead) },
+    Route { method: "PUT", path: "/library/company/{id}", function: "library", access: Requires(ProjectWrite) },
+    Route { method: "DELETE", path: "/library/company/{id}", function: "library", access: Requires(ProjectWrite) },
+    Route { method: "GET", path: "/projects/{id}/library-updates", function: "library", access: Requires(ProjectRead) },
+    Route { method: "GET", path: "/library/{id}", function: "library", access: Requires(ProjectRead) },
+    Route { method: "POST", path: "/projects/{id}/exports", function: "exports", access: Requires(ProjectExport) },
+    Route { method: "GET", path: "/exports/{id}", function: "exports", access: Requires(ProjectExport) },
+    Route { method: "POST", path: "/render/sld", function: "exports", access: Requires(ProjectRead) },
+    Route { method: "GET", path: "/status", function: "desk", access: Public },
+    Route { method: "GET", path: "/announcements", function: "desk", access: Authenticated },
+    Route { method: "GET", path: "/inquiries", function: "desk", access: Authenticated },
+    Route { method: "POST", path: "/inquiries", function: "desk", access: Authenticated },
+    Route { method: "GET", path: "/inquiries/{id}", function: "desk", access: Authenticated },
+    Route { method: "POST", path: "/inquiries/{id}/messages", function: "desk", access: Authenticated },
+    Route { method: "GET", path: "/support-grants", function: "desk", access: Requires(SettingsManage) },
+    Route { method: "POST", path: "/support-grants", function: "desk", access: Requires(SettingsManage) },
+    Route { method: "DELETE", path: "/support-grants/{id}", function: "desk", access: Requires(SettingsManage) },
+    Route { method: "GET", path: "/ops/announcements", function: "desk", access: Operator },
+    Route { method: "POST", path: "/ops/announcements", function: "desk", access: Operator },
+    Route { method: "PUT", path: "/ops/announcements/{id}", function: "desk", access: Operator },
+    Route { method: "POST", path: "/ops/announcements/{id}/withdraw", function: "desk", access: Operator },
+    Route { method: "GET", path: "/ops/inquiries", function: "desk", access: Operator },
+    Route { method: "GET", path: "/ops/tenants/{tenant}/inquiries/{id}", function: "desk", access: Operator },
+    Route { method: "POST", path: "/ops/tenants/{tenant}/inquiries/{id}/messages", function: "desk", access: Operator },
+    Route { method: "POST", path: "/ops/tenants/{tenant}/inquiries/{id}/close", function: "desk", access: Operator },
+    Route { method: "GET", path: "/ops/tenants/{tenant}/projects", function: "desk", access: Operator },
+    Route { method: "GET", path: "/ops/tenants/{tenant}/projects/{id}", function: "desk", access: Operator },
 ];
 
 /// The route with this API Gateway route key.
@@ -488,10 +158,7 @@ pub fn by_key(route_key: &str) -> Option<&'static Route> {
 }
 
 /// Resolve a method and concrete path. `Err(true)` when the path exists for another method.
-pub fn resolve(
-    method: &str,
-    path: &str,
-) -> Result<(&'static Route, Vec<(&'static str, String)>), bool> {
+pub fn resolve(method: &str, path: &str) -> Result<(&'static Route, Vec<(&'static str, String)>), bool> {
     let mut path_known = false;
     for route in ROUTES {
         if let Some(params) = route.match_path(path) {
@@ -506,11 +173,7 @@ pub fn resolve(
 
 /// The methods the route table has for `path` (empty for an unknown path), for `Allow`.
 pub fn methods_of(path: &str) -> Vec<&'static str> {
-    let mut out: Vec<&'static str> = ROUTES
-        .iter()
-        .filter(|r| r.match_path(path).is_some())
-        .map(|r| r.method)
-        .collect();
+    let mut out: Vec<&'static str> = ROUTES.iter().filter(|r| r.match_path(path).is_some()).map(|r| r.method).collect();
     out.dedup();
     out
 }
@@ -543,18 +206,9 @@ mod tests {
 
     #[test]
     fn the_company_library_is_not_taken_for_a_built_in_item() {
-        assert_eq!(
-            resolve("GET", "/library/company").unwrap().0.key(),
-            "GET /library/company"
-        );
-        assert_eq!(
-            resolve("GET", "/library/pf.t.30a").unwrap().0.key(),
-            "GET /library/{id}"
-        );
-        assert_eq!(
-            resolve("POST", "/library/company/csv").unwrap().0.key(),
-            "POST /library/company/csv"
-        );
+        assert_eq!(resolve("GET", "/library/company").unwrap().0.key(), "GET /library/company");
+        assert_eq!(resolve("GET", "/library/pf.t.30a").unwrap().0.key(), "GET /library/{id}");
+        assert_eq!(resolve("POST", "/library/company/csv").unwrap().0.key(), "POST /library/company/csv");
         let (route, params) = resolve("PUT", "/library/company/acme.pf.t-30").unwrap();
         assert_eq!(route.key(), "PUT /library/company/{id}");
         assert_eq!(params, vec![("id", "acme.pf.t-30".to_owned())]);
@@ -563,12 +217,7 @@ mod tests {
     #[test]
     fn operator_routes_are_exactly_those_under_ops() {
         for r in ROUTES {
-            assert_eq!(
-                r.access == Operator,
-                r.path.starts_with("/ops/"),
-                "{}",
-                r.key()
-            );
+            assert_eq!(r.access == Operator, r.path.starts_with("/ops/"), "{}", r.key());
         }
     }
 

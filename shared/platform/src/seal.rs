@@ -53,29 +53,15 @@ pub trait KeyProvider: Send + Sync {
     /// A fresh data key: clear and wrapped under the tenant's master key, bound to the tenant.
     async fn generate_data_key(&self, tenant: &TenantId) -> Result<(DataKey, Vec<u8>), SealError>;
     /// Unwrap a data key; fails if it was not wrapped for this tenant.
-    async fn decrypt_data_key(
-        &self,
-        tenant: &TenantId,
-        wrapped: &[u8],
-    ) -> Result<DataKey, SealError>;
+    async fn decrypt_data_key(&self, tenant: &TenantId, wrapped: &[u8]) -> Result<DataKey, SealError>;
 }
 
 /// Seals and opens tenant content.
 #[async_trait]
 pub trait Sealer: Send + Sync {
     async fn create_tenant_key(&self, tenant: &TenantId) -> Result<(), SealError>;
-    async fn seal(
-        &self,
-        tenant: &TenantId,
-        aad: &[u8],
-        plaintext: &[u8],
-    ) -> Result<Vec<u8>, SealError>;
-    async fn open(
-        &self,
-        tenant: &TenantId,
-        aad: &[u8],
-        sealed: &[u8],
-    ) -> Result<Vec<u8>, SealError>;
+    async fn seal(&self, tenant: &TenantId, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, SealError>;
+    async fn open(&self, tenant: &TenantId, aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, SealError>;
 }
 
 /// Limits of the in-memory data-key cache, so that a warm function does not call the key
@@ -91,11 +77,7 @@ pub struct CachePolicy {
 
 impl Default for CachePolicy {
     fn default() -> Self {
-        CachePolicy {
-            ttl: Duration::from_secs(300),
-            max_uses: 10_000,
-            max_entries: 1_000,
-        }
+        CachePolicy { ttl: Duration::from_secs(300), max_uses: 10_000, max_entries: 1_000 }
     }
 }
 
@@ -121,12 +103,7 @@ pub struct EnvelopeSealer<P> {
 
 impl<P: KeyProvider> EnvelopeSealer<P> {
     pub fn new(provider: P, policy: CachePolicy) -> Self {
-        EnvelopeSealer {
-            provider,
-            policy,
-            enc: Mutex::default(),
-            dec: Mutex::default(),
-        }
+        EnvelopeSealer { provider, policy, enc: Mutex::default(), dec: Mutex::default() }
     }
 
     pub fn provider(&self) -> &P {
@@ -151,28 +128,17 @@ impl<P: KeyProvider> EnvelopeSealer<P> {
         }
         cache.insert(
             tenant.clone(),
-            EncKey {
-                key: key.clone(),
-                wrapped: wrapped.clone(),
-                born: Instant::now(),
-                uses: 1,
-            },
+            EncKey { key: key.clone(), wrapped: wrapped.clone(), born: Instant::now(), uses: 1 },
         );
         Ok((key, wrapped))
     }
 
-    async fn decryption_key(
-        &self,
-        tenant: &TenantId,
-        wrapped: &[u8],
-    ) -> Result<DataKey, SealError> {
+    async fn decryption_key(&self, tenant: &TenantId, wrapped: &[u8]) -> Result<DataKey, SealError> {
         let id = (tenant.clone(), Sha256::digest(wrapped).into());
         {
             let mut cache = self.dec.lock().unwrap_or_else(|e| e.into_inner());
             match cache.get(&id) {
-                Some(entry) if entry.born.elapsed() < self.policy.ttl => {
-                    return Ok(entry.key.clone())
-                }
+                Some(entry) if entry.born.elapsed() < self.policy.ttl => return Ok(entry.key.clone()),
                 Some(_) => {
                     cache.remove(&id);
                 }
@@ -188,13 +154,7 @@ impl<P: KeyProvider> EnvelopeSealer<P> {
                 cache.clear();
             }
         }
-        cache.insert(
-            id,
-            DecKey {
-                key: key.clone(),
-                born: Instant::now(),
-            },
-        );
+        cache.insert(id, DecKey { key: key.clone(), born: Instant::now() });
         Ok(key)
     }
 }
@@ -214,34 +174,19 @@ impl<P: KeyProvider> Sealer for EnvelopeSealer<P> {
         self.provider.create_tenant_key(tenant).await
     }
 
-    async fn seal(
-        &self,
-        tenant: &TenantId,
-        aad: &[u8],
-        plaintext: &[u8],
-    ) -> Result<Vec<u8>, SealError> {
+    async fn seal(&self, tenant: &TenantId, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, SealError> {
         let (key, wrapped) = self.encryption_key(tenant).await?;
         let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
-        z.write_all(plaintext)
-            .and_then(|()| z.flush())
-            .map_err(|e| SealError::Unavailable(e.into()))?;
+        z.write_all(plaintext).and_then(|()| z.flush()).map_err(|e| SealError::Unavailable(e.into()))?;
         let compressed = z.finish().map_err(|e| SealError::Unavailable(e.into()))?;
         let mut nonce = [0u8; 12];
         rand::thread_rng().fill_bytes(&mut nonce);
-        let cipher =
-            Aes256Gcm::new_from_slice(&key.0).map_err(|_| SealError::Integrity("key length"))?;
+        let cipher = Aes256Gcm::new_from_slice(&key.0).map_err(|_| SealError::Integrity("key length"))?;
         let aad = full_aad(tenant, aad);
         let ct = cipher
-            .encrypt(
-                Nonce::from_slice(&nonce),
-                Payload {
-                    msg: &compressed,
-                    aad: &aad,
-                },
-            )
+            .encrypt(Nonce::from_slice(&nonce), Payload { msg: &compressed, aad: &aad })
             .map_err(|_| SealError::Integrity("encryption failed"))?;
-        let wrapped_len = u16::try_from(wrapped.len())
-            .map_err(|_| SealError::Integrity("wrapped key too long"))?;
+        let wrapped_len = u16::try_from(wrapped.len()).map_err(|_| SealError::Integrity("wrapped key too long"))?;
         let mut out = Vec::with_capacity(3 + 2 + wrapped.len() + 12 + ct.len());
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&wrapped_len.to_be_bytes());
@@ -251,15 +196,8 @@ impl<P: KeyProvider> Sealer for EnvelopeSealer<P> {
         Ok(out)
     }
 
-    async fn open(
-        &self,
-        tenant: &TenantId,
-        aad: &[u8],
-        sealed: &[u8],
-    ) -> Result<Vec<u8>, SealError> {
-        let rest = sealed
-            .strip_prefix(MAGIC.as_slice())
-            .ok_or(SealError::Integrity("unknown format"))?;
+    async fn open(&self, tenant: &TenantId, aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, SealError> {
+        let rest = sealed.strip_prefix(MAGIC.as_slice()).ok_or(SealError::Integrity("unknown format"))?;
         if rest.len() < 2 {
             return Err(SealError::Integrity("truncated"));
         }
@@ -271,8 +209,7 @@ impl<P: KeyProvider> Sealer for EnvelopeSealer<P> {
         let (wrapped, rest) = rest.split_at(wlen);
         let (nonce, ct) = rest.split_at(12);
         let key = self.decryption_key(tenant, wrapped).await?;
-        let cipher =
-            Aes256Gcm::new_from_slice(&key.0).map_err(|_| SealError::Integrity("key length"))?;
+        let cipher = Aes256Gcm::new_from_slice(&key.0).map_err(|_| SealError::Integrity("key length"))?;
         let aad = full_aad(tenant, aad);
         let compressed = cipher
             .decrypt(Nonce::from_slice(nonce), Payload { msg: ct, aad: &aad })
@@ -293,8 +230,7 @@ impl<P: KeyProvider> Sealer for EnvelopeSealer<P> {
 pub fn chain_hash(key: &ChainKey, prev_hash: &str, event: &crate::ports::AuditEvent) -> String {
     use hmac::{Hmac, Mac};
     let json = serde_json::to_vec(event).unwrap_or_default();
-    let mut mac =
-        <Hmac<Sha256> as Mac>::new_from_slice(&key.0).expect("HMAC takes keys of any length");
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key.0).expect("HMAC takes keys of any length");
     mac.update(prev_hash.as_bytes());
     mac.update(&[0]);
     mac.update(&json);

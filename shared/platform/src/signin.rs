@@ -25,9 +25,7 @@ use crate::Backend;
 /// The error every unknown company, unknown user, locked or disabled account and wrong
 /// password gets alike.
 pub fn invalid_credentials() -> ApiError {
-    ApiError::Unauthenticated {
-        code: "invalid_credentials",
-    }
+    ApiError::Unauthenticated { code: "invalid_credentials" }
 }
 
 /// A user name no account can have (ids never hold `~`), for [`equalize`].
@@ -49,40 +47,24 @@ pub fn account_locked() -> ApiError {
 
 /// The refusal of a source address with too many recent failures.
 pub fn address_throttled(retry_after_secs: u64) -> ApiError {
-    ApiError::TooManyRequests {
-        code: "too_many_attempts",
-        retry_after_secs,
-    }
+    ApiError::TooManyRequests { code: "too_many_attempts", retry_after_secs }
 }
 
 /// Refuse a source address that is throttled in this company (see [`crate::lockout`]).
-pub async fn check_address(
-    services: &Services,
-    tenant: &TenantId,
-    source_ip: Option<IpAddr>,
-) -> Result<(), ApiError> {
+pub async fn check_address(services: &Services, tenant: &TenantId, source_ip: Option<IpAddr>) -> Result<(), ApiError> {
     let Some(ip) = source_ip else { return Ok(()) };
     let now = services.clock.now();
     let state = services.lockout.get(tenant, &Counter::Address(ip)).await?;
     if state.is_locked(now) {
         let until = state.locked_until.unwrap_or(now);
-        return Err(address_throttled(
-            ((until - now).max(0) as u64).div_ceil(1000),
-        ));
+        return Err(address_throttled(((until - now).max(0) as u64).div_ceil(1000)));
     }
     Ok(())
 }
 
 /// Refuse a locked account.
-pub async fn check_user_lock(
-    services: &Services,
-    tenant: &TenantId,
-    user: &UserId,
-) -> Result<(), ApiError> {
-    let state = services
-        .lockout
-        .get(tenant, &Counter::User(user.clone()))
-        .await?;
+pub async fn check_user_lock(services: &Services, tenant: &TenantId, user: &UserId) -> Result<(), ApiError> {
+    let state = services.lockout.get(tenant, &Counter::User(user.clone())).await?;
     if state.is_locked(services.clock.now()) {
         return Err(account_locked());
     }
@@ -91,42 +73,24 @@ pub async fn check_user_lock(
 
 /// Count one wrong password or code against the user and against the source address, each
 /// in one atomic update. Returns the user's outcome.
-pub async fn count_failure(
-    services: &Services,
-    tenant: &Tenant,
-    user: &UserId,
-    source_ip: Option<IpAddr>,
-) -> Result<Outcome, StoreError> {
+pub async fn count_failure(services: &Services, tenant: &Tenant, user: &UserId, source_ip: Option<IpAddr>) -> Result<Outcome, StoreError> {
     let now = services.clock.now();
     if let Some(ip) = source_ip {
-        services
-            .lockout
-            .record_failure(&tenant.id, &Counter::Address(ip), now, &Policy::address())
-            .await?;
+        services.lockout.record_failure(&tenant.id, &Counter::Address(ip), now, &Policy::address()).await?;
     }
     let policy = Policy::of(&tenant.settings);
-    let (state, by_this) = services
-        .lockout
-        .record_failure(&tenant.id, &Counter::User(user.clone()), now, &policy)
-        .await?;
+    let (state, by_this) = services.lockout.record_failure(&tenant.id, &Counter::User(user.clone()), now, &policy).await?;
     Ok(state.outcome(&policy, by_this))
 }
 
 /// The refusal of a source address outside the tenant's allow-list.
 pub fn ip_not_allowed() -> ApiError {
-    ApiError::Forbidden {
-        code: "ip_not_allowed",
-        detail: "Requests from this address are not allowed for this company.".into(),
-    }
+    ApiError::Forbidden { code: "ip_not_allowed", detail: "Requests from this address are not allowed for this company.".into() }
 }
 
 /// The user (not deleted) with this e-mail address (case-insensitive) in the tenant, through
 /// the store's e-mail lookup.
-pub async fn find_by_email(
-    backend: &Backend,
-    tenant: &TenantId,
-    email: &str,
-) -> Result<Option<User>, ApiError> {
+pub async fn find_by_email(backend: &Backend, tenant: &TenantId, email: &str) -> Result<Option<User>, ApiError> {
     Ok(backend.users.user_by_email(tenant, email).await?)
 }
 
@@ -145,18 +109,10 @@ fn clip(text: &str, max: usize) -> String {
 
 /// Whether an unattributed event for this company, source and reason may be written now
 /// (one a minute per warm instance), remembering that it was.
-fn unattributed_event_due(
-    tenant: &TenantId,
-    source: Option<IpAddr>,
-    reason: &str,
-    now: i64,
-) -> bool {
+fn unattributed_event_due(tenant: &TenantId, source: Option<IpAddr>, reason: &str, now: i64) -> bool {
     type Seen = std::collections::HashMap<(TenantId, Option<IpAddr>, String), i64>;
     static SEEN: std::sync::OnceLock<std::sync::Mutex<Seen>> = std::sync::OnceLock::new();
-    let mut seen = SEEN
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|p| p.into_inner());
+    let mut seen = SEEN.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
     if seen.len() > 10_000 {
         seen.retain(|_, at| now - *at < UNATTRIBUTED_EVERY_MS);
     }
@@ -193,9 +149,7 @@ pub async fn audit(
         at: now,
         operation: operation.to_owned(),
         user_id: user.map(|u| u.id.to_string()),
-        user_name: user
-            .map(|u| u.name.clone())
-            .or_else(|| user_name.map(|n| clip(n, MAX_TYPED_NAME))),
+        user_name: user.map(|u| u.name.clone()).or_else(|| user_name.map(|n| clip(n, MAX_TYPED_NAME))),
         company_name: Some(tenant.name.clone()),
         target: user.map(|u| format!("user:{}", u.id)),
         source_ip: source_ip.map(|ip| ip.to_string()),
@@ -245,9 +199,8 @@ pub async fn begin<'a>(
     origin: &Origin,
     operation: &'static str,
 ) -> Result<Attempt<'a>, ApiError> {
-    let tenant_id = TenantId::parse(tenant.trim()).map_err(|e| {
-        ApiError::bad_field(FieldError::body("/tenant", "invalid_value", e.to_string()))
-    })?;
+    let tenant_id = TenantId::parse(tenant.trim())
+        .map_err(|e| ApiError::bad_field(FieldError::body("/tenant", "invalid_value", e.to_string())))?;
     let Some(tenant) = backend.tenants.get_tenant(&tenant_id).await? else {
         tracing::info!(request_id = %origin.request_id, operation, "sign-in step for an unknown company");
         return Err(invalid_credentials());
@@ -257,19 +210,7 @@ pub async fn begin<'a>(
         let tenant = tenant.clone();
         let user = user.cloned();
         async move {
-            audit(
-                backend,
-                &tenant,
-                user.as_ref(),
-                Some(email),
-                operation,
-                result,
-                detail,
-                origin.source_ip,
-                &origin.request_id,
-                now,
-            )
-            .await
+            audit(backend, &tenant, user.as_ref(), Some(email), operation, result, detail, origin.source_ip, &origin.request_id, now).await
         }
     };
     if !access::ip_allowed(&tenant.settings.ip_allow_list, origin.source_ip) {
@@ -291,10 +232,7 @@ pub async fn begin<'a>(
         if let Err(e) = check_user_lock(services, &tenant.id, &user.id).await {
             // Hammering a locked account still uses up the address's allowance.
             if let Some(ip) = origin.source_ip {
-                services
-                    .lockout
-                    .record_failure(&tenant.id, &Counter::Address(ip), now, &Policy::address())
-                    .await?;
+                services.lockout.record_failure(&tenant.id, &Counter::Address(ip), now, &Policy::address()).await?;
             }
             audit_here(Some(&user), AuditResult::Denied, "account_locked").await;
             tracing::debug!(refusal = ?e, "answered as invalid credentials");
@@ -305,15 +243,7 @@ pub async fn begin<'a>(
         audit_here(Some(&user), AuditResult::Denied, "user_disabled").await;
         return Err(invalid_credentials());
     }
-    Ok(Attempt {
-        backend,
-        services,
-        tenant,
-        user,
-        source_ip: origin.source_ip,
-        request_id: origin.request_id.clone(),
-        operation,
-    })
+    Ok(Attempt { backend, services, tenant, user, source_ip: origin.source_ip, request_id: origin.request_id.clone(), operation })
 }
 
 impl Attempt<'_> {
@@ -324,41 +254,22 @@ impl Attempt<'_> {
 
     pub async fn audit(&self, operation: &str, result: AuditResult, detail: &str) {
         let now = self.services.clock.now();
-        audit(
-            self.backend,
-            &self.tenant,
-            Some(&self.user),
-            None,
-            operation,
-            result,
-            detail,
-            self.source_ip,
-            &self.request_id,
-            now,
-        )
-        .await;
+        audit(self.backend, &self.tenant, Some(&self.user), None, operation, result, detail, self.source_ip, &self.request_id, now).await;
     }
 
     /// Count a wrong password or code toward the lock and audit it (and the lock, if this
     /// failure caused one). Returns the error to answer: `error`, or `account_locked`.
     pub async fn failed(&self, reason: &str, error: ApiError) -> ApiError {
-        let outcome =
-            match count_failure(self.services, &self.tenant, &self.user.id, self.source_ip).await {
-                Ok(outcome) => outcome,
-                Err(e) => return e.into(),
-            };
-        self.audit(self.operation, AuditResult::Failed, reason)
-            .await;
+        let outcome = match count_failure(self.services, &self.tenant, &self.user.id, self.source_ip).await {
+            Ok(outcome) => outcome,
+            Err(e) => return e.into(),
+        };
+        self.audit(self.operation, AuditResult::Failed, reason).await;
         match outcome {
             Outcome::Locked { by_this } => {
                 if by_this {
                     let threshold = Policy::of(&self.tenant.settings).threshold;
-                    self.audit(
-                        "auth.account_locked",
-                        AuditResult::Success,
-                        &format!("after {threshold} failures"),
-                    )
-                    .await;
+                    self.audit("auth.account_locked", AuditResult::Success, &format!("after {threshold} failures")).await;
                 }
                 // Sign-in answers a wrong password alike whatever the account's state (see
                 // [`begin`]); a reset stays open to a locked owner. Only a second-factor
@@ -375,12 +286,8 @@ impl Attempt<'_> {
 
     /// A completed sign-in: the failure count starts again.
     pub async fn succeeded(&self, detail: &str) -> Result<(), ApiError> {
-        self.services
-            .lockout
-            .clear(&self.tenant.id, &Counter::User(self.user.id.clone()))
-            .await?;
-        self.audit(self.operation, AuditResult::Success, detail)
-            .await;
+        self.services.lockout.clear(&self.tenant.id, &Counter::User(self.user.id.clone())).await?;
+        self.audit(self.operation, AuditResult::Success, detail).await;
         Ok(())
     }
 
@@ -418,32 +325,12 @@ mod unattributed_tests {
         let t0 = 1_000_000;
         assert!(unattributed_event_due(&acme, ip, "address_throttled", t0));
         for i in 1..100 {
-            assert!(!unattributed_event_due(
-                &acme,
-                ip,
-                "address_throttled",
-                t0 + i * 100
-            ));
+            assert!(!unattributed_event_due(&acme, ip, "address_throttled", t0 + i * 100));
         }
         assert!(unattributed_event_due(&acme, ip, "unknown_user", t0 + 10));
-        assert!(unattributed_event_due(
-            &acme,
-            Some("198.51.100.8".parse().unwrap()),
-            "address_throttled",
-            t0 + 10
-        ));
-        assert!(unattributed_event_due(
-            &other,
-            ip,
-            "address_throttled",
-            t0 + 10
-        ));
-        assert!(unattributed_event_due(
-            &acme,
-            ip,
-            "address_throttled",
-            t0 + 60_000
-        ));
+        assert!(unattributed_event_due(&acme, Some("198.51.100.8".parse().unwrap()), "address_throttled", t0 + 10));
+        assert!(unattributed_event_due(&other, ip, "address_throttled", t0 + 10));
+        assert!(unattributed_event_due(&acme, ip, "address_throttled", t0 + 60_000));
         assert_eq!(clip(&"x".repeat(10_000), MAX_TYPED_NAME).len(), 254);
     }
 }

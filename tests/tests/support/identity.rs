@@ -19,9 +19,7 @@ impl TestApp {
     pub async fn account(&self, tenant: &str, email: &str, role: Role) -> User {
         let backend = &self.gateway.backend;
         let tid = TenantId::parse(tenant).expect("tenant id");
-        kyocho::setup::ensure_tenant(backend, &tid, &format!("{tenant} Co."))
-            .await
-            .expect("tenant");
+        kyocho::setup::ensure_tenant(backend, &tid, &format!("{tenant} Co.")).await.expect("tenant");
         kyocho::users::add_user(
             backend,
             self.gateway.local_identity.as_ref(),
@@ -45,13 +43,10 @@ impl TestApp {
 
     /// `POST /auth/sign-in`.
     pub async fn sign_in(&self, tenant: &str, email: &str, password: &str) -> reqwest::Response {
-        self.post_public(
-            "/auth/sign-in",
-            &json!({ "tenant": tenant, "email": email, "password": password }),
-        )
-        .send()
-        .await
-        .expect("send")
+        self.post_public("/auth/sign-in", &json!({ "tenant": tenant, "email": email, "password": password }))
+            .send()
+            .await
+            .expect("send")
     }
 
     /// Sign in with [`PASSWORD`] and no second factor; the access token.
@@ -60,20 +55,11 @@ impl TestApp {
         assert_eq!(resp.status(), 200, "sign-in of {email}");
         let body: Value = resp.json().await.expect("json");
         assert_eq!(body["status"], "signed_in", "{body}");
-        body["tokens"]["access_token"]
-            .as_str()
-            .expect("access token")
-            .to_owned()
+        body["tokens"]["access_token"].as_str().expect("access token").to_owned()
     }
 
     /// Answer a challenge.
-    pub async fn answer(
-        &self,
-        tenant: &str,
-        email: &str,
-        challenge: &Value,
-        answer: Value,
-    ) -> reqwest::Response {
+    pub async fn answer(&self, tenant: &str, email: &str, challenge: &Value, answer: Value) -> reqwest::Response {
         let mut body = json!({
             "tenant": tenant, "email": email,
             "challenge": challenge["challenge"], "session": challenge["session"],
@@ -81,10 +67,7 @@ impl TestApp {
         for (k, v) in answer.as_object().expect("object").iter() {
             body[k] = v.clone();
         }
-        self.post_public("/auth/challenge", &body)
-            .send()
-            .await
-            .expect("send")
+        self.post_public("/auth/challenge", &body).send().await.expect("send")
     }
 
     /// The code of the newest outbox message to `to` that carries one (notices do not).
@@ -102,20 +85,12 @@ impl TestApp {
 
     /// How many outbox messages went to `to` on `channel`.
     pub fn outbox_count(&self, to: &str, channel: &str) -> usize {
-        self.gateway
-            .local_identity
-            .outbox()
-            .messages()
-            .iter()
-            .filter(|m| m.to == to && m.channel == channel)
-            .count()
+        self.gateway.local_identity.outbox().messages().iter().filter(|m| m.to == to && m.channel == channel).count()
     }
 
     /// Serve the same app on `[::1]` too; its address.
     pub async fn listen_v6(&self) -> SocketAddr {
-        let listener = tokio::net::TcpListener::bind("[::1]:0")
-            .await
-            .expect("bind [::1]");
+        let listener = tokio::net::TcpListener::bind("[::1]:0").await.expect("bind [::1]");
         let addr = listener.local_addr().expect("addr");
         tokio::spawn(kyocho::serve_on(listener, self.gateway.clone()));
         addr
@@ -126,21 +101,12 @@ impl TestApp {
         let tid = TenantId::parse(tenant).expect("tenant id");
         let now = time::OffsetDateTime::now_utc();
         let month = format!("{:04}-{:02}", now.year(), u8::from(now.month()));
-        self.gateway
-            .backend
-            .audit
-            .list_month(&tid, &month, None, 1000)
-            .await
-            .expect("audit")
-            .items
+        self.gateway.backend.audit.list_month(&tid, &month, None, 1000).await.expect("audit").items
     }
 
     /// Replace a tenant's settings as its administrator would.
     pub async fn put_settings(&self, token: &str, settings: Value) -> reqwest::Response {
-        self.put_json("/admin/settings", token, &settings)
-            .send()
-            .await
-            .expect("send")
+        self.put_json("/admin/settings", token, &settings).send().await.expect("send")
     }
 }
 

@@ -53,18 +53,10 @@ impl TestApp {
     pub async fn spawn() -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let (gateway, _) = kyocho::open(dir.path()).await.expect("open data dir");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         tokio::spawn(kyocho::serve_on(listener, gateway.clone()));
-        TestApp {
-            addr,
-            gateway,
-            client: reqwest::Client::new(),
-            _dir: dir,
-            _target: None,
-        }
+        TestApp { addr, gateway, client: reqwest::Client::new(), _dir: dir, _target: None }
     }
 
     /// The same gateway and handlers over the aws adapters: records, audit and lockout
@@ -79,10 +71,8 @@ impl TestApp {
     pub async fn spawn_on(target: kyocho_tests::contract::Target) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let backend = Arc::new(target.backend.clone());
-        let keys = kyocho::jwt::Keys::load_or_create(&kyocho::jwt_key_path(dir.path()))
-            .expect("token keys");
-        let (local_identity, _) =
-            kyocho::users::identity(dir.path()).expect("local identity provider");
+        let keys = kyocho::jwt::Keys::load_or_create(&kyocho::jwt_key_path(dir.path())).expect("token keys");
+        let (local_identity, _) = kyocho::users::identity(dir.path()).expect("local identity provider");
         let identity = Arc::new(platform::identity::Services {
             provider: local_identity.clone(),
             lockout: target.lockout(),
@@ -90,45 +80,22 @@ impl TestApp {
             mailer: local_identity.clone(),
         });
         let blobs = Arc::new(platform::local::LocalBlobs::open(dir.path()).expect("blob folder"));
-        let operator_keys =
-            kyocho::jwt::Keys::load_or_create(&kyocho::operator_key_path(dir.path()))
-                .expect("operator keys");
-        let gateway = Arc::new(Gateway {
-            backend,
-            keys,
-            operator_keys,
-            identity,
-            local_identity,
-            blobs,
-        });
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
+        let operator_keys = kyocho::jwt::Keys::load_or_create(&kyocho::operator_key_path(dir.path())).expect("operator keys");
+        let gateway = Arc::new(Gateway { backend, keys, operator_keys, identity, local_identity, blobs });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         tokio::spawn(kyocho::serve_on(listener, gateway.clone()));
-        TestApp {
-            addr,
-            gateway,
-            client: reqwest::Client::new(),
-            _dir: dir,
-            _target: Some(target),
-        }
+        TestApp { addr, gateway, client: reqwest::Client::new(), _dir: dir, _target: Some(target) }
     }
 
     /// The same records, keys and identities served again with the audit log replaced by
     /// `wrap(the current one)` (e.g. a log that can be made to fail).
-    pub async fn with_audit(
-        self,
-        wrap: impl FnOnce(Arc<dyn platform::ports::AuditLog>) -> Arc<dyn platform::ports::AuditLog>,
-    ) -> TestApp {
+    pub async fn with_audit(self, wrap: impl FnOnce(Arc<dyn platform::ports::AuditLog>) -> Arc<dyn platform::ports::AuditLog>) -> TestApp {
         let g = &self.gateway;
         let mut backend = (*g.backend).clone();
         backend.audit = wrap(backend.audit.clone());
-        let keys = kyocho::jwt::Keys::load_or_create(&kyocho::jwt_key_path(self._dir.path()))
-            .expect("token keys");
-        let operator_keys =
-            kyocho::jwt::Keys::load_or_create(&kyocho::operator_key_path(self._dir.path()))
-                .expect("operator keys");
+        let keys = kyocho::jwt::Keys::load_or_create(&kyocho::jwt_key_path(self._dir.path())).expect("token keys");
+        let operator_keys = kyocho::jwt::Keys::load_or_create(&kyocho::operator_key_path(self._dir.path())).expect("operator keys");
         let gateway = Arc::new(Gateway {
             backend: Arc::new(backend),
             keys,
@@ -137,18 +104,10 @@ impl TestApp {
             local_identity: g.local_identity.clone(),
             blobs: g.blobs.clone(),
         });
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         tokio::spawn(kyocho::serve_on(listener, gateway.clone()));
-        TestApp {
-            addr,
-            gateway,
-            client: self.client.clone(),
-            _dir: self._dir,
-            _target: self._target,
-        }
+        TestApp { addr, gateway, client: self.client.clone(), _dir: self._dir, _target: self._target }
     }
 
     /// The records this app runs on, when they are the aws adapters.
@@ -169,27 +128,17 @@ impl TestApp {
     pub async fn user(&self, tenant: &str, user: &str, role: Role) -> (User, String) {
         let backend = &self.gateway.backend;
         let tid = TenantId::parse(tenant).expect("tenant id");
-        kyocho::setup::ensure_tenant(backend, &tid, &format!("{tenant} Co."))
+        kyocho::setup::ensure_tenant(backend, &tid, &format!("{tenant} Co.")).await.expect("tenant");
+        let record = kyocho::setup::ensure_user(backend, &tid, &UserId::parse(user).expect("user id"), Some(role))
             .await
-            .expect("tenant");
-        let record = kyocho::setup::ensure_user(
-            backend,
-            &tid,
-            &UserId::parse(user).expect("user id"),
-            Some(role),
-        )
-        .await
-        .expect("user");
+            .expect("user");
         let token = self.gateway.keys.mint(&record.sub, tenant).expect("mint");
         (record, token)
     }
 
     /// A fresh operator token (as `kyocho ops token` mints it) for `name`.
     pub fn operator_token(&self, name: &str) -> String {
-        self.gateway
-            .operator_keys
-            .mint_operator(name)
-            .expect("mint operator token")
+        self.gateway.operator_keys.mint_operator(name).expect("mint operator token")
     }
 
     pub async fn token(&self, tenant: &str, user: &str, role: Role) -> String {
@@ -201,17 +150,11 @@ impl TestApp {
     }
 
     pub fn post_json(&self, path: &str, token: &str, body: &Value) -> reqwest::RequestBuilder {
-        self.client
-            .post(self.url(path))
-            .bearer_auth(token)
-            .json(body)
+        self.client.post(self.url(path)).bearer_auth(token).json(body)
     }
 
     pub fn put_json(&self, path: &str, token: &str, body: &Value) -> reqwest::RequestBuilder {
-        self.client
-            .put(self.url(path))
-            .bearer_auth(token)
-            .json(body)
+        self.client.put(self.url(path)).bearer_auth(token).json(body)
     }
 
     pub fn delete(&self, path: &str, token: &str) -> reqwest::RequestBuilder {
@@ -232,12 +175,7 @@ impl TestApp {
 
 /// Read a problem+json response, asserting its media type.
 pub async fn problem(resp: reqwest::Response) -> Value {
-    let ct = resp
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
+    let ct = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     assert_eq!(ct, "application/problem+json", "problem media type");
     resp.json().await.expect("problem json")
 }

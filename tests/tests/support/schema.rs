@@ -19,21 +19,12 @@ pub fn violations(name: &str, value: &Value) -> Vec<String> {
         "$ref": format!("#/components/schemas/{name}"),
         "components": components(),
     });
-    let validator = jsonschema::draft202012::new(&root)
-        .unwrap_or_else(|e| panic!("the schema {name} does not compile: {e}"));
-    validator
-        .iter_errors(value)
-        .map(|e| format!("{}: {e}", e.instance_path()))
-        .take(20)
-        .collect()
+    let validator = jsonschema::draft202012::new(&root).unwrap_or_else(|e| panic!("the schema {name} does not compile: {e}"));
+    validator.iter_errors(value).map(|e| format!("{}: {e}", e.instance_path())).take(20).collect()
 }
 
 /// Fail unless `value` matches the schema `name`.
 pub fn assert_matches(name: &str, value: &Value) {
     let problems = violations(name, value);
-    assert!(
-        problems.is_empty(),
-        "the response does not match components/schemas/{name}:\n  {}",
-        problems.join("\n  ")
-    );
+    assert!(problems.is_empty(), "the response does not match components/schemas/{name}:\n  {}", problems.join("\n  "));
 }

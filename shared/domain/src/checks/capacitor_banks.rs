@@ -26,9 +26,7 @@ pub struct CapacitorSettings {
 
 impl Default for CapacitorSettings {
     fn default() -> Self {
-        CapacitorSettings {
-            min_reactor_percent: 6.0,
-        }
+        CapacitorSettings { min_reactor_percent: 6.0 }
     }
 }
 
@@ -42,9 +40,7 @@ pub(crate) fn run(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
 /// A bank's inrush on the chart: (chart A, multiple of rated current), `None` when it
 /// cannot be computed (no bus, zero rating).
 fn bank_inrush_chart(ctx: &Ctx<'_>, k: usize) -> Option<(f64, f64)> {
-    let Some(Device::Capacitor(c)) = ctx.project.devices.get(k) else {
-        return None;
-    };
+    let Some(Device::Capacitor(c)) = ctx.project.devices.get(k) else { return None };
     let bus = ctx.topo.upstream_bus(ctx.project, k)?;
     let rated = c.rated_kvar * 1000.0 / (3f64.sqrt() * ctx.bus_voltage(bus));
     let mult = if c.reactor_percent > 0.0 {
@@ -63,18 +59,10 @@ pub(crate) fn capacitor_inrush(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
         if !matches!(d, Device::Capacitor(_)) {
             continue;
         }
-        let Some(bus) = ctx.topo.upstream_bus(ctx.project, k) else {
-            continue;
-        };
-        let Some((i_chart, mult)) = bank_inrush_chart(ctx, k) else {
-            continue;
-        };
-        let Some(&p) = ctx.upstream_protective(bus).first() else {
-            continue;
-        };
-        let Some(prot) = ctx.prot_tcc(p) else {
-            continue;
-        };
+        let Some(bus) = ctx.topo.upstream_bus(ctx.project, k) else { continue };
+        let Some((i_chart, mult)) = bank_inrush_chart(ctx, k) else { continue };
+        let Some(&p) = ctx.upstream_protective(bus).first() else { continue };
+        let Some(prot) = ctx.prot_tcc(p) else { continue };
         out.push(inrush_result(
             ctx,
             "capacitor_inrush",
@@ -117,11 +105,7 @@ fn reactor(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
             rule: "capacitor_reactor",
             devices: vec![d.id().to_string()],
             status: if ok { Status::Pass } else { Status::Warning },
-            worst_margin: Some(Margin::ratio(if min > 0.0 {
-                l / min
-            } else {
-                f64::INFINITY
-            })),
+            worst_margin: Some(Margin::ratio(if min > 0.0 { l / min } else { f64::INFINITY })),
             at_current_a: None,
             current_basis_v: None,
             message_ja: ja,
@@ -139,26 +123,16 @@ fn banks_behind_one_switch(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
         // The banks on the buses below, in project order.
         let mut banks: Vec<usize> = Vec::new();
         for b in ctx.buses_below(p) {
-            banks.extend(
-                ctx.shunts_at(b)
-                    .filter(|&k| matches!(ctx.project.devices[k], Device::Capacitor(_))),
-            );
+            banks.extend(ctx.shunts_at(b).filter(|&k| matches!(ctx.project.devices[k], Device::Capacitor(_))));
         }
         banks.sort_unstable();
         banks.dedup();
         let only_own = banks.len() == 1
-            && ctx
-                .topo
-                .upstream_bus(ctx.project, banks[0])
-                .is_some_and(|b| ctx.upstream_protective(b).first() == Some(&p));
+            && ctx.topo.upstream_bus(ctx.project, banks[0]).is_some_and(|b| ctx.upstream_protective(b).first() == Some(&p));
         if banks.is_empty() || only_own {
             continue;
         }
-        let sum: f64 = banks
-            .iter()
-            .filter_map(|&k| bank_inrush_chart(ctx, k))
-            .map(|(i, _)| i)
-            .sum();
+        let sum: f64 = banks.iter().filter_map(|&k| bank_inrush_chart(ctx, k)).map(|(i, _)| i).sum();
         if !(sum.is_finite() && sum > 0.0) {
             continue;
         }

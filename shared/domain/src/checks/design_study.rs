@@ -74,18 +74,9 @@ impl Default for DesignStudySettings {
             branch_limit_percent: 2.0,
             long_route_m: 60.0,
             long_route_limits: vec![
-                RouteLimit {
-                    up_to_m: Some(120.0),
-                    limit_percent: 5.0,
-                },
-                RouteLimit {
-                    up_to_m: Some(200.0),
-                    limit_percent: 6.0,
-                },
-                RouteLimit {
-                    up_to_m: None,
-                    limit_percent: 7.0,
-                },
+                RouteLimit { up_to_m: Some(120.0), limit_percent: 5.0 },
+                RouteLimit { up_to_m: Some(200.0), limit_percent: 6.0 },
+                RouteLimit { up_to_m: None, limit_percent: 7.0 },
             ],
         }
     }
@@ -95,10 +86,7 @@ impl DesignStudySettings {
     /// The limits that apply to a wiring route of `length_m`.
     pub fn wiring_limits(&self, length_m: f64) -> WiringLimits {
         if length_m <= self.long_route_m {
-            return WiringLimits::Split {
-                trunk_percent: self.trunk_limit_percent,
-                branch_percent: self.branch_limit_percent,
-            };
+            return WiringLimits::Split { trunk_percent: self.trunk_limit_percent, branch_percent: self.branch_limit_percent };
         }
         let percent = self
             .long_route_limits
@@ -136,24 +124,10 @@ fn transformer_loading(ctx: &Ctx<'_>, s: &DesignStudy, out: &mut Vec<CheckResult
         }
         let name = &t.name;
         let (d, r) = (t.demand_kva, t.rated_kva);
-        let sel_ja = t
-            .selected_kva
-            .map(|k| format!("{k} kVA"))
-            .unwrap_or_else(|| "標準容量の範囲外".into());
-        let sel_en = t
-            .selected_kva
-            .map(|k| format!("{k} kVA"))
-            .unwrap_or_else(|| "beyond the standard sizes".into());
-        let basis_ja = format!(
-            "（設備容量 {} kVA、需要率・不等率 {} を適用）",
-            f1(t.installed_kva),
-            t.diversity_factor
-        );
-        let basis_en = format!(
-            " (installed {} kVA, demand factors and diversity {} applied)",
-            f1(t.installed_kva),
-            t.diversity_factor
-        );
+        let sel_ja = t.selected_kva.map(|k| format!("{k} kVA")).unwrap_or_else(|| "標準容量の範囲外".into());
+        let sel_en = t.selected_kva.map(|k| format!("{k} kVA")).unwrap_or_else(|| "beyond the standard sizes".into());
+        let basis_ja = format!("（設備容量 {} kVA、需要率・不等率 {} を適用）", f1(t.installed_kva), t.diversity_factor);
+        let basis_en = format!(" (installed {} kVA, demand factors and diversity {} applied)", f1(t.installed_kva), t.diversity_factor);
         let (status, ja, en) = if d > r * (1.0 + TOL) {
             (
                 Status::Fail,
@@ -191,27 +165,9 @@ fn power_factor_correction(ctx: &Ctx<'_>, s: &DesignStudy, out: &mut Vec<CheckRe
     let Some(pf) = &s.power_factor else { return };
     let mut devices = vec![ctx.project.utility.bus.clone()];
     devices.extend(pf.banks.iter().map(|b| b.device_id.clone()));
-    let (after, min, target) = (
-        pf.power_factor_after,
-        pf.min_power_factor,
-        pf.target_power_factor,
-    );
-    let need_ja = if pf.additional_kvar > 0.0 {
-        format!(
-            "。目標力率 {target} には更に {} kvar が必要です",
-            f1(pf.additional_kvar)
-        )
-    } else {
-        String::new()
-    };
-    let need_en = if pf.additional_kvar > 0.0 {
-        format!(
-            "; {} kvar more would reach the {target} target",
-            f1(pf.additional_kvar)
-        )
-    } else {
-        String::new()
-    };
+    let (after, min, target) = (pf.power_factor_after, pf.min_power_factor, pf.target_power_factor);
+    let need_ja = if pf.additional_kvar > 0.0 { format!("。目標力率 {target} には更に {} kvar が必要です", f1(pf.additional_kvar)) } else { String::new() };
+    let need_en = if pf.additional_kvar > 0.0 { format!("; {} kvar more would reach the {target} target", f1(pf.additional_kvar)) } else { String::new() };
     let (status, margin, ja, en) = if pf.leading {
         (
             Status::Warning,
@@ -251,14 +207,10 @@ fn voltage_drop(s: &DesignStudy, out: &mut Vec<CheckResult>) {
     for row in &s.voltage_drop {
         let Some(limits) = row.limits else { continue };
         let (trunk, branch) = (row.trunk_percent.worst(), row.branch_percent.worst());
-        let total = (row.trunk_percent.simplified + row.branch_percent.simplified)
-            .max(row.trunk_percent.exact + row.branch_percent.exact);
+        let total = (row.trunk_percent.simplified + row.branch_percent.simplified).max(row.trunk_percent.exact + row.branch_percent.exact);
         let len = row.wiring_length_m;
         let (ok, ratio, ja_lim, en_lim) = match limits {
-            WiringLimits::Split {
-                trunk_percent,
-                branch_percent,
-            } => {
+            WiringLimits::Split { trunk_percent, branch_percent } => {
                 let ratio = (trunk_percent / trunk).min(branch_percent / branch);
                 (
                     trunk <= trunk_percent * (1.0 + TOL) && branch <= branch_percent * (1.0 + TOL),
@@ -270,30 +222,12 @@ fn voltage_drop(s: &DesignStudy, out: &mut Vec<CheckResult>) {
             WiringLimits::Total { percent } => (
                 total <= percent * (1.0 + TOL),
                 percent / total,
-                format!(
-                    "幹線と分岐回路の計 {:.2} %（こう長 {} m の上限 {percent} %）",
-                    total,
-                    f1(len)
-                ),
-                format!(
-                    "trunk and branch together {:.2} % (limit {percent} % for a {} m route)",
-                    total,
-                    f1(len)
-                ),
+                format!("幹線と分岐回路の計 {:.2} %（こう長 {} m の上限 {percent} %）", total, f1(len)),
+                format!("trunk and branch together {:.2} % (limit {percent} % for a {} m route)", total, f1(len)),
             ),
         };
         let mut devices: Vec<String> = row.transformer_id.iter().cloned().collect();
-        devices.extend(
-            row.segments
-                .iter()
-                .filter(|g| {
-                    matches!(
-                        g.section,
-                        study::voltage_drop::Section::Trunk | study::voltage_drop::Section::Branch
-                    )
-                })
-                .map(|g| g.device_id.clone()),
-        );
+        devices.extend(row.segments.iter().filter(|g| matches!(g.section, study::voltage_drop::Section::Trunk | study::voltage_drop::Section::Branch)).map(|g| g.device_id.clone()));
         devices.push(row.load_id.clone());
         let name = &row.name;
         out.push(CheckResult {
@@ -303,22 +237,8 @@ fn voltage_drop(s: &DesignStudy, out: &mut Vec<CheckResult>) {
             worst_margin: Some(Margin::ratio(ratio)),
             at_current_a: None,
             current_basis_v: None,
-            message_ja: format!(
-                "{name} までの低圧配線の電圧降下: {ja_lim}（内線規程 1310-1）: {}",
-                if ok {
-                    "適合"
-                } else {
-                    "上限を超えます"
-                }
-            ),
-            message_en: format!(
-                "voltage drop of the LV wiring to {name}: {en_lim} (内線規程 1310-1): {}",
-                if ok {
-                    "within the limits"
-                } else {
-                    "over the limit"
-                }
-            ),
+            message_ja: format!("{name} までの低圧配線の電圧降下: {ja_lim}（内線規程 1310-1）: {}", if ok { "適合" } else { "上限を超えます" }),
+            message_en: format!("voltage drop of the LV wiring to {name}: {en_lim} (内線規程 1310-1): {}", if ok { "within the limits" } else { "over the limit" }),
         });
     }
 }

@@ -5,15 +5,13 @@
 //! [`Resolver`]: the project's copies of company items first, then the built-in library.
 
 use crate::curves::{
-    BreakerTrip, Characteristic, CurveError, CurveFamily, FuseCurves, GroundRelay,
-    InstantaneousElement, OvercurrentRelay,
+    BreakerTrip, Characteristic, CurveError, CurveFamily, FuseCurves, GroundRelay, InstantaneousElement,
+    OvercurrentRelay,
 };
 use crate::library::company::BreakerSettings;
 use crate::library::resolve::Resolver;
 use crate::library::{self, ElectronicSettings, PfType};
-use crate::model::{
-    FuseType, GroundRelaySettings, LvBreaker, OcrCurve, OcrSettings, PowerFuseSettings, TripUnit,
-};
+use crate::model::{FuseType, GroundRelaySettings, LvBreaker, OcrCurve, OcrSettings, PowerFuseSettings, TripUnit};
 
 use super::CheckSettings;
 
@@ -63,19 +61,13 @@ pub fn relay_from_ocr(
         None => (family.shape(), None),
     };
     // A locked time element needs no multiplier; otherwise a missing one is an error.
-    let tms = ocr
-        .effective_tms()
-        .unwrap_or(if ocr.tap_a.is_none() { 1.0 } else { f64::NAN });
-    let inst_max = ocr
-        .instantaneous_time_s
-        .unwrap_or(settings.instantaneous_max_time_s);
-    let instantaneous = ocr
-        .instantaneous_primary_a()
-        .map(|pickup_a| InstantaneousElement {
-            pickup_a,
-            min_time_s: settings.instantaneous_min_time_s.min(inst_max).max(0.0),
-            max_time_s: inst_max,
-        });
+    let tms = ocr.effective_tms().unwrap_or(if ocr.tap_a.is_none() { 1.0 } else { f64::NAN });
+    let inst_max = ocr.instantaneous_time_s.unwrap_or(settings.instantaneous_max_time_s);
+    let instantaneous = ocr.instantaneous_primary_a().map(|pickup_a| InstantaneousElement {
+        pickup_a,
+        min_time_s: settings.instantaneous_min_time_s.min(inst_max).max(0.0),
+        max_time_s: inst_max,
+    });
     let mut relay = OvercurrentRelay::new(
         shape,
         tms,
@@ -87,20 +79,13 @@ pub fn relay_from_ocr(
     if let Some(curve) = catalogue {
         relay = relay.with_catalogue(curve);
     }
-    Ok(relay.with_breaker_time(
-        ocr.breaker_time_s
-            .unwrap_or_else(|| settings.breaker_time_s(frequency_hz)),
-    ))
+    Ok(relay.with_breaker_time(ocr.breaker_time_s.unwrap_or_else(|| settings.breaker_time_s(frequency_hz))))
 }
 
 /// The curves of a PF: the item named by `library_ref` (the project's company copy, or the
 /// built-in item), else the generic curve of its type and rating. The melting spread comes
 /// from the settings.
-pub fn fuse_curves(
-    fuse: &PowerFuseSettings,
-    lib: &Resolver<'_>,
-    settings: &CheckSettings,
-) -> Option<FuseCurves> {
+pub fn fuse_curves(fuse: &PowerFuseSettings, lib: &Resolver<'_>, settings: &CheckSettings) -> Option<FuseCurves> {
     let mut curves = lib.fuse_curves(fuse)?;
     curves.melting_spread = settings.fuse_melting_spread;
     Some(curves)
@@ -117,54 +102,35 @@ pub fn fuse_breaking_ka(fuse: &PowerFuseSettings, lib: &Resolver<'_>) -> f64 {
 pub fn breaker_trip(b: &LvBreaker, lib: &Resolver<'_>) -> Option<BreakerTrip> {
     if let Some(item) = lib.company_breaker(b) {
         let settings = match b.trip {
-            TripUnit::ThermalMagnetic {
-                instantaneous_multiple,
-            } => BreakerSettings::ThermalMagnetic {
-                rated_a: b.rated_current_a,
-                instantaneous_multiple,
-            },
-            TripUnit::Electronic {
-                lt_multiple,
-                lt_time_s,
-                st_multiple,
-                st_time_s,
-                i_multiple,
-            } => BreakerSettings::Electronic(ElectronicSettings {
+            TripUnit::ThermalMagnetic { instantaneous_multiple } => {
+                BreakerSettings::ThermalMagnetic { rated_a: b.rated_current_a, instantaneous_multiple }
+            }
+            TripUnit::Electronic { lt_multiple, lt_time_s, st_multiple, st_time_s, i_multiple } => {
+                BreakerSettings::Electronic(ElectronicSettings {
+                    rated_a: b.rated_current_a,
+                    lt_multiple,
+                    lt_time_s,
+                    short_time: short_time_of(st_multiple, st_time_s),
+                    i_multiple,
+                })
+            }
+        };
+        return item.trip(settings);
+    }
+    match b.trip {
+        TripUnit::ThermalMagnetic { instantaneous_multiple } => {
+            let default_multiple = lib.builtin_breaker(b).map(|i| i.instantaneous_multiple).unwrap_or(10.0);
+            library::thermal_magnetic_trip(b.rated_current_a, instantaneous_multiple.unwrap_or(default_multiple))
+        }
+        TripUnit::Electronic { lt_multiple, lt_time_s, st_multiple, st_time_s, i_multiple } => {
+            library::electronic_trip(ElectronicSettings {
                 rated_a: b.rated_current_a,
                 lt_multiple,
                 lt_time_s,
                 short_time: short_time_of(st_multiple, st_time_s),
                 i_multiple,
-            }),
-        };
-        return item.trip(settings);
-    }
-    match b.trip {
-        TripUnit::ThermalMagnetic {
-            instantaneous_multiple,
-        } => {
-            let default_multiple = lib
-                .builtin_breaker(b)
-                .map(|i| i.instantaneous_multiple)
-                .unwrap_or(10.0);
-            library::thermal_magnetic_trip(
-                b.rated_current_a,
-                instantaneous_multiple.unwrap_or(default_multiple),
-            )
+            })
         }
-        TripUnit::Electronic {
-            lt_multiple,
-            lt_time_s,
-            st_multiple,
-            st_time_s,
-            i_multiple,
-        } => library::electronic_trip(ElectronicSettings {
-            rated_a: b.rated_current_a,
-            lt_multiple,
-            lt_time_s,
-            short_time: short_time_of(st_multiple, st_time_s),
-            i_multiple,
-        }),
     }
 }
 

@@ -13,22 +13,12 @@ use super::{CheckResult, Ctx, Status};
 
 /// Devices that open load current.
 fn is_breaking(d: &Device) -> bool {
-    matches!(
-        d,
-        Device::Vcb(_) | Device::LbsPf(_) | Device::GroundSwitch(_) | Device::LvBreaker(_)
-    )
+    matches!(d, Device::Vcb(_) | Device::LbsPf(_) | Device::GroundSwitch(_) | Device::LvBreaker(_))
 }
 
 /// Devices that draw (or give) load current.
 fn is_load(d: &Device) -> bool {
-    matches!(
-        d,
-        Device::Transformer(_)
-            | Device::Load(_)
-            | Device::Motor(_)
-            | Device::Capacitor(_)
-            | Device::Generator(_)
-    )
+    matches!(d, Device::Transformer(_) | Device::Load(_) | Device::Motor(_) | Device::Capacitor(_) | Device::Generator(_))
 }
 
 /// Below series device `device`: the first breaking devices on each path, and the loads
@@ -62,14 +52,8 @@ fn below(ctx: &Ctx<'_>, device: usize) -> (Vec<usize>, Vec<usize>) {
 
 /// Whether `other` is in series with series device `device` (above or below it).
 fn in_series(ctx: &Ctx<'_>, device: usize, other: usize) -> bool {
-    let above = ctx
-        .topo
-        .upstream_bus(ctx.project, device)
-        .is_some_and(|b| ctx.topo.path_to_bus(ctx.project, b).contains(&other));
-    let below = ctx
-        .topo
-        .upstream_bus(ctx.project, other)
-        .is_some_and(|b| ctx.topo.path_to_bus(ctx.project, b).contains(&device));
+    let above = ctx.topo.upstream_bus(ctx.project, device).is_some_and(|b| ctx.topo.path_to_bus(ctx.project, b).contains(&other));
+    let below = ctx.topo.upstream_bus(ctx.project, other).is_some_and(|b| ctx.topo.path_to_bus(ctx.project, b).contains(&device));
     above || below
 }
 
@@ -85,18 +69,12 @@ pub(crate) fn run(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
 }
 
 fn names(ctx: &Ctx<'_>, list: &[usize]) -> String {
-    list.iter()
-        .map(|&k| ctx.name(k))
-        .collect::<Vec<_>>()
-        .join(", ")
+    list.iter().map(|&k| ctx.name(k)).collect::<Vec<_>>().join(", ")
 }
 
 fn judge(ctx: &Ctx<'_>, i: usize, ds: &Ds, out: &mut Vec<CheckResult>) {
     let name = ctx.name(i);
-    let interlock = ds
-        .interlock
-        .as_deref()
-        .and_then(|x| ctx.project.devices.iter().position(|d| d.id() == x));
+    let interlock = ds.interlock.as_deref().and_then(|x| ctx.project.devices.iter().position(|d| d.id() == x));
     let (status, devices, ja, en) = if let Some(x) = interlock {
         if in_series(ctx, i, x) {
             (
@@ -119,10 +97,7 @@ fn judge(ctx: &Ctx<'_>, i: usize, ds: &Ds, out: &mut Vec<CheckResult>) {
             let mut devices = vec![ctx.id(i)];
             devices.extend(breakers.iter().map(|&b| ctx.id(b)));
             let (ja, en) = if breakers.is_empty() {
-                (
-                    format!("{name} の下位には負荷電流を流す機器がありません"),
-                    format!("nothing below {name} carries load current"),
-                )
+                (format!("{name} の下位には負荷電流を流す機器がありません"), format!("nothing below {name} carries load current"))
             } else {
                 (
                     format!("{name} の下位の負荷はすべて {} の後にあります。{} を開いて無負荷を確認してから {name} を開路します（労働安全衛生規則 第340条）", names(ctx, &breakers), names(ctx, &breakers)),
@@ -147,14 +122,5 @@ fn judge(ctx: &Ctx<'_>, i: usize, ds: &Ds, out: &mut Vec<CheckResult>) {
             )
         }
     };
-    out.push(CheckResult {
-        rule: "ds_interlock",
-        devices,
-        status,
-        worst_margin: None,
-        at_current_a: None,
-        current_basis_v: None,
-        message_ja: ja,
-        message_en: en,
-    });
+    out.push(CheckResult { rule: "ds_interlock", devices, status, worst_margin: None, at_current_a: None, current_basis_v: None, message_ja: ja, message_en: en });
 }

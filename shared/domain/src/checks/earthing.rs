@@ -76,32 +76,17 @@ pub(crate) fn run(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
 
 /// The earthing limit of `e`, Ω, and how it was found (Japanese, English).
 pub fn limit_ohm(s: &EarthingSettings, e: &Earthing) -> (f64, String, String) {
-    let within = |limit: f64| {
-        e.disconnection_time_s
-            .is_some_and(|t| t <= limit * (1.0 + AT_LIMIT))
-    };
+    let within = |limit: f64| e.disconnection_time_s.is_some_and(|t| t <= limit * (1.0 + AT_LIMIT));
     match e.class {
         EarthingClass::A => (s.a_max_ohm, "A 種".into(), "class A".into()),
         EarthingClass::B => {
             let i1 = e.ground_fault_current_a.unwrap_or(f64::NAN);
             let (v, ja, en) = if within(1.0) {
-                (
-                    s.b_volts_within_1s,
-                    "高圧側を 1 秒以内に自動遮断",
-                    "high-voltage side disconnected within 1 s",
-                )
+                (s.b_volts_within_1s, "高圧側を 1 秒以内に自動遮断", "high-voltage side disconnected within 1 s")
             } else if within(2.0) {
-                (
-                    s.b_volts_within_2s,
-                    "高圧側を 2 秒以内に自動遮断",
-                    "high-voltage side disconnected within 2 s",
-                )
+                (s.b_volts_within_2s, "高圧側を 2 秒以内に自動遮断", "high-voltage side disconnected within 2 s")
             } else {
-                (
-                    s.b_volts,
-                    "自動遮断の条件なし",
-                    "no automatic disconnection counted",
-                )
+                (s.b_volts, "自動遮断の条件なし", "no automatic disconnection counted")
             };
             (
                 v / i1,
@@ -110,22 +95,12 @@ pub fn limit_ohm(s: &EarthingSettings, e: &Earthing) -> (f64, String, String) {
             )
         }
         EarthingClass::C | EarthingClass::D => {
-            let (base, class_ja, class_en) = if e.class == EarthingClass::C {
-                (s.c_max_ohm, "C 種", "class C")
-            } else {
-                (s.d_max_ohm, "D 種", "class D")
-            };
+            let (base, class_ja, class_en) = if e.class == EarthingClass::C { (s.c_max_ohm, "C 種", "class C") } else { (s.d_max_ohm, "D 種", "class D") };
             if within(s.cd_relaxed_within_s) {
                 (
                     s.cd_relaxed_max_ohm,
-                    format!(
-                        "{class_ja}（地絡を {} 秒以内に自動遮断）",
-                        num(s.cd_relaxed_within_s)
-                    ),
-                    format!(
-                        "{class_en} (ground faults disconnected within {} s)",
-                        num(s.cd_relaxed_within_s)
-                    ),
+                    format!("{class_ja}（地絡を {} 秒以内に自動遮断）", num(s.cd_relaxed_within_s)),
+                    format!("{class_en} (ground faults disconnected within {} s)", num(s.cd_relaxed_within_s)),
                 )
             } else {
                 (base, class_ja.into(), class_en.into())
@@ -151,21 +126,13 @@ fn resistance(ctx: &Ctx<'_>, i: usize, e: &Earthing, out: &mut Vec<CheckResult>)
             "{name} の接地抵抗 {} Ω、{basis_ja} の上限 {} Ω: {}",
             num(e.resistance_ohm),
             num(limit),
-            if ok {
-                "適合"
-            } else {
-                "接地抵抗が上限を超えます"
-            }
+            if ok { "適合" } else { "接地抵抗が上限を超えます" }
         ),
         message_en: format!(
             "{name}: earth resistance {} Ω against the {basis_en} limit of {} Ω: {}",
             num(e.resistance_ohm),
             num(limit),
-            if ok {
-                "within the limit"
-            } else {
-                "above the limit"
-            }
+            if ok { "within the limit" } else { "above the limit" }
         ),
     });
 }
@@ -173,9 +140,7 @@ fn resistance(ctx: &Ctx<'_>, i: usize, e: &Earthing, out: &mut Vec<CheckResult>)
 /// `la_rating`.
 fn la_rating(ctx: &Ctx<'_>, i: usize, la: &La, out: &mut Vec<CheckResult>) {
     let s = &ctx.settings.earthing;
-    let Some(bus) = ctx.topo.upstream_bus(ctx.project, i) else {
-        return;
-    };
+    let Some(bus) = ctx.topo.upstream_bus(ctx.project, i) else { return };
     let system_v = ctx.bus_voltage(bus);
     let required_v = system_v * s.la_rated_voltage_ratio;
     let v_ratio = la.rated_voltage_v / required_v;
@@ -192,10 +157,7 @@ fn la_rating(ctx: &Ctx<'_>, i: usize, la: &La, out: &mut Vec<CheckResult>) {
             _ => None,
         })
         .collect();
-    let not_a: Vec<&(usize, &Earthing)> = earthings
-        .iter()
-        .filter(|(_, e)| e.class != EarthingClass::A)
-        .collect();
+    let not_a: Vec<&(usize, &Earthing)> = earthings.iter().filter(|(_, e)| e.class != EarthingClass::A).collect();
     let earth_status = if earthings.is_empty() {
         Status::Warning
     } else if not_a.is_empty() {
@@ -203,36 +165,21 @@ fn la_rating(ctx: &Ctx<'_>, i: usize, la: &La, out: &mut Vec<CheckResult>) {
     } else {
         Status::Fail
     };
-    let status = [
-        if v_ok { Status::Pass } else { Status::Fail },
-        if d_ok { Status::Pass } else { Status::Fail },
-        earth_status,
-    ]
-    .into_iter()
-    .max()
-    .unwrap_or(Status::Pass);
+    let status = [if v_ok { Status::Pass } else { Status::Fail }, if d_ok { Status::Pass } else { Status::Fail }, earth_status].into_iter().max().unwrap_or(Status::Pass);
     let name = ctx.name(i);
     let ja_v = format!(
         "定格電圧 {} kV（系統 {} kV に {} kV 以上）: {}",
         num(la.rated_voltage_v / 1000.0),
         num(system_v / 1000.0),
         num(required_v / 1000.0),
-        if v_ok {
-            "適合"
-        } else {
-            "不足（地絡時の健全相の電圧上昇で動作・焼損するおそれ）"
-        }
+        if v_ok { "適合" } else { "不足（地絡時の健全相の電圧上昇で動作・焼損するおそれ）" }
     );
     let en_v = format!(
         "rated voltage {} kV ({} kV or more on a {} kV system): {}",
         num(la.rated_voltage_v / 1000.0),
         num(required_v / 1000.0),
         num(system_v / 1000.0),
-        if v_ok {
-            "suitable"
-        } else {
-            "too low (the healthy phases' rise during a ground fault may make it conduct and fail)"
-        }
+        if v_ok { "suitable" } else { "too low (the healthy phases' rise during a ground fault may make it conduct and fail)" }
     );
     let ja_d = format!(
         "公称放電電流 {} kA（{} kA 以上）: {}",
@@ -246,33 +193,16 @@ fn la_rating(ctx: &Ctx<'_>, i: usize, la: &La, out: &mut Vec<CheckResult>) {
         num(s.la_min_discharge_ka),
         if d_ok { "suitable" } else { "too low" }
     );
-    let names = |list: &[&(usize, &Earthing)]| {
-        list.iter()
-            .map(|(k, _)| ctx.name(*k))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let names = |list: &[&(usize, &Earthing)]| list.iter().map(|(k, _)| ctx.name(*k)).collect::<Vec<_>>().join(", ");
     let (ja_e, en_e) = match earth_status {
-        Status::Warning => (
-            "接地の入力がありません（A 種接地が必要）".to_string(),
-            "no earthing given (class A is required)".to_string(),
-        ),
+        Status::Warning => ("接地の入力がありません（A 種接地が必要）".to_string(), "no earthing given (class A is required)".to_string()),
         Status::Pass => {
             let all: Vec<&(usize, &Earthing)> = earthings.iter().collect();
-            (
-                format!("A 種接地 {} に接続", names(&all)),
-                format!("bonded to class A earthing {}", names(&all)),
-            )
+            (format!("A 種接地 {} に接続", names(&all)), format!("bonded to class A earthing {}", names(&all)))
         }
         Status::Fail => (
-            format!(
-                "{} は A 種ではありません（避雷器には A 種接地工事が必要）",
-                names(&not_a)
-            ),
-            format!(
-                "{} is not class A (an arrester needs class A earthing)",
-                names(&not_a)
-            ),
+            format!("{} は A 種ではありません（避雷器には A 種接地工事が必要）", names(&not_a)),
+            format!("{} is not class A (an arrester needs class A earthing)", names(&not_a)),
         ),
     };
     let mut devices = vec![ctx.id(i)];

@@ -45,11 +45,7 @@ pub struct GroundProtectionSettings {
 
 impl Default for GroundProtectionSettings {
     fn default() -> Self {
-        GroundProtectionSettings {
-            v0_tolerance: 0.25,
-            series_margin_s: 0.1,
-            hv_cable_min_v: 1000.0,
-        }
+        GroundProtectionSettings { v0_tolerance: 0.25, series_margin_s: 0.1, hv_cable_min_v: 1000.0 }
     }
 }
 
@@ -73,24 +69,14 @@ fn relay_of(d: &Device) -> Option<&GroundRelaySettings> {
 /// Breaker opening time added to a ground relay's own time: the VCB's, none for a PAS/UGS.
 fn breaker_time(ctx: &Ctx<'_>, d: &Device) -> f64 {
     match d {
-        Device::Vcb(v) => v
-            .ocr
-            .breaker_time_s
-            .unwrap_or_else(|| ctx.settings.breaker_time_s(ctx.frequency_hz)),
+        Device::Vcb(v) => v.ocr.breaker_time_s.unwrap_or_else(|| ctx.settings.breaker_time_s(ctx.frequency_hz)),
         _ => 0.0,
     }
 }
 
 /// A failure, or a warning quoting the exemption when the project gives one.
 fn exempted(ctx: &Ctx<'_>, ja: String, en: String) -> (Status, String, String) {
-    match ctx
-        .project
-        .settings
-        .ground_protection_exemption
-        .as_deref()
-        .map(str::trim)
-        .filter(|r| !r.is_empty())
-    {
+    match ctx.project.settings.ground_protection_exemption.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
         Some(reason) => (
             Status::Warning,
             format!("{ja}。地絡保護の適用除外: 「{reason}」"),
@@ -119,12 +105,7 @@ fn service_switches(ctx: &Ctx<'_>) -> Vec<usize> {
                         stack.push(down);
                     }
                 }
-                Some(
-                    Device::GroundSwitch(_)
-                    | Device::Vcb(_)
-                    | Device::LbsPf(_)
-                    | Device::LvBreaker(_),
-                ) => found.push(c),
+                Some(Device::GroundSwitch(_) | Device::Vcb(_) | Device::LbsPf(_) | Device::LvBreaker(_)) => found.push(c),
                 _ => {}
             }
         }
@@ -154,9 +135,7 @@ fn service_point(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
         });
     }
     for &s in &switches {
-        let Some(d) = ctx.project.devices.get(s) else {
-            continue;
-        };
+        let Some(d) = ctx.project.devices.get(s) else { continue };
         let name = ctx.name(s);
         let (status, ja, en) = match relay_of(d) {
             Some(g) => (
@@ -184,29 +163,19 @@ fn service_point(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
     let min_v = ctx.settings.ground_protection.hv_cable_min_v;
     for (c, d) in ctx.project.devices.iter().enumerate() {
         let Device::Cable(_) = d else { continue };
-        let Some(up) = ctx.topo.upstream_bus(ctx.project, c) else {
-            continue;
-        };
+        let Some(up) = ctx.topo.upstream_bus(ctx.project, c) else { continue };
         if !(ctx.bus_voltage(up) >= min_v) {
             continue;
         }
         // The nearest ground relay above the cable.
-        let covering = ctx
-            .topo
-            .path_to_bus(ctx.project, up)
-            .into_iter()
-            .rev()
-            .find(|&e| ctx.project.devices.get(e).and_then(relay_of).is_some());
+        let covering = ctx.topo.path_to_bus(ctx.project, up).into_iter().rev().find(|&e| ctx.project.devices.get(e).and_then(relay_of).is_some());
         let name = ctx.name(c);
         let (devices, status, ja, en) = match covering {
             Some(g) => (
                 vec![ctx.id(g), ctx.id(c)],
                 Status::Pass,
                 format!("{name} は {} の地絡継電器の保護範囲にあります", ctx.name(g)),
-                format!(
-                    "{name} lies in the zone of the ground relay of {}",
-                    ctx.name(g)
-                ),
+                format!("{name} lies in the zone of the ground relay of {}", ctx.name(g)),
             ),
             None => {
                 let (st, ja, en) = exempted(
@@ -240,12 +209,7 @@ fn kind_name(g: &GroundRelaySettings) -> &'static str {
 /// `dgr_voltage`: each customer DGR's V0 pickup against the utility's.
 fn dgr_voltage(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
     let tol = ctx.settings.ground_protection.v0_tolerance;
-    let utility_v0 = ctx
-        .project
-        .utility
-        .ground_relay
-        .as_ref()
-        .and_then(|g| g.voltage_percent);
+    let utility_v0 = ctx.project.utility.ground_relay.as_ref().and_then(|g| g.voltage_percent);
     for (i, d) in ctx.project.devices.iter().enumerate() {
         let Some(g) = relay_of(d) else { continue };
         if g.kind != crate::model::GroundRelayKind::Dgr {
@@ -308,21 +272,12 @@ fn series(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
     let required = s.ground_protection.series_margin_s;
     for (i, d) in ctx.project.devices.iter().enumerate() {
         let Some(down) = relay_of(d) else { continue };
-        let Some(up_bus) = ctx.topo.upstream_bus(ctx.project, i) else {
-            continue;
-        };
-        let Some(u) = ctx
-            .topo
-            .path_to_bus(ctx.project, up_bus)
-            .into_iter()
-            .rev()
-            .find(|&e| ctx.project.devices.get(e).and_then(relay_of).is_some())
+        let Some(up_bus) = ctx.topo.upstream_bus(ctx.project, i) else { continue };
+        let Some(u) = ctx.topo.path_to_bus(ctx.project, up_bus).into_iter().rev().find(|&e| ctx.project.devices.get(e).and_then(relay_of).is_some())
         else {
             continue;
         };
-        let Some(up_dev) = ctx.project.devices.get(u) else {
-            continue;
-        };
+        let Some(up_dev) = ctx.project.devices.get(u) else { continue };
         let Some(up) = relay_of(up_dev) else { continue };
         let (ur, dr) = (devices::ground_relay(up, s), devices::ground_relay(down, s));
         let up_min = ur.earliest_s();
@@ -331,16 +286,9 @@ fn series(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
         let pickup_bad = down.current_a > up.current_a;
         let time_bad = !(m >= required);
         let (un, dn) = (ctx.name(u), ctx.name(i));
-        let status = if pickup_bad || time_bad {
-            Status::Fail
-        } else {
-            Status::Pass
-        };
+        let status = if pickup_bad || time_bad { Status::Fail } else { Status::Pass };
         let ja = if pickup_bad {
-            format!(
-                "下位の {dn} の地絡整定電流 {} A が上位の {un} の {} A より大きく、協調しません",
-                down.current_a, up.current_a
-            )
+            format!("下位の {dn} の地絡整定電流 {} A が上位の {un} の {} A より大きく、協調しません", down.current_a, up.current_a)
         } else {
             format!(
                 "下位の {dn}（最大 {}、遮断時間を含む）と上位の {un}（最短 {}）の時間差 {} は必要な {} {}",
@@ -385,9 +333,7 @@ fn charging_below(ctx: &Ctx<'_>, device: usize) -> (Option<f64>, f64) {
     let mut length = 0.0;
     for (i, d) in ctx.project.devices.iter().enumerate() {
         let Device::Cable(c) = d else { continue };
-        let Some(up) = ctx.topo.upstream_bus(ctx.project, i) else {
-            continue;
-        };
+        let Some(up) = ctx.topo.upstream_bus(ctx.project, i) else { continue };
         let v = ctx.bus_voltage(up);
         if !below.get(up).copied().unwrap_or(false) || !(v >= 1000.0) {
             continue;
@@ -397,8 +343,7 @@ fn charging_below(ctx: &Ctx<'_>, device: usize) -> (Option<f64>, f64) {
         match item.map(|it| it.c_uf_per_km).filter(|&cap| cap > 0.0) {
             Some(cap) => {
                 let per_km = 3f64.sqrt() * omega * cap * 1e-6 * v;
-                total =
-                    total.map(|t| t + per_km * c.length_m / 1000.0 * f64::from(c.parallel.max(1)));
+                total = total.map(|t| t + per_km * c.length_m / 1000.0 * f64::from(c.parallel.max(1)));
             }
             None => total = None,
         }
@@ -409,12 +354,7 @@ fn charging_below(ctx: &Ctx<'_>, device: usize) -> (Option<f64>, f64) {
 /// `ground_vs_utility` and `dgr_required` for every customer ground relay.
 pub(crate) fn utility_and_dgr(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
     let s = ctx.settings;
-    let util = ctx
-        .project
-        .utility
-        .ground_relay
-        .as_ref()
-        .map(|g| devices::ground_relay(g, s));
+    let util = ctx.project.utility.ground_relay.as_ref().map(|g| devices::ground_relay(g, s));
     for (i, d) in ctx.project.devices.iter().enumerate() {
         let g = match d {
             Device::GroundSwitch(gs) => gs.ground_relay.as_ref(),
@@ -427,11 +367,7 @@ pub(crate) fn utility_and_dgr(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
         let cust_pick_max = gr.pickup_max_a();
         let (util_min_t, util_pick_min, assumed) = match &util {
             Some(u) => (u.earliest_s(), Some(u.pickup_min_a()), false),
-            None => (
-                s.assumed_utility_ground_time_s * (1.0 - s.ground_time_tolerance),
-                None,
-                true,
-            ),
+            None => (s.assumed_utility_ground_time_s * (1.0 - s.ground_time_tolerance), None, true),
         };
         let m = util_min_t - cust_max_t;
         let pickup_bad = util_pick_min.is_some_and(|u| cust_pick_max > u);
@@ -442,16 +378,8 @@ pub(crate) fn utility_and_dgr(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
         } else {
             Status::Pass
         };
-        let note_ja = if assumed {
-            "（電力会社の整定は未入力のため 0.9 s と仮定）"
-        } else {
-            ""
-        };
-        let note_en = if assumed {
-            " (utility setting not given: 0.9 s assumed)"
-        } else {
-            ""
-        };
+        let note_ja = if assumed { "（電力会社の整定は未入力のため 0.9 s と仮定）" } else { "" };
+        let note_en = if assumed { " (utility setting not given: 0.9 s assumed)" } else { "" };
         out.push(CheckResult {
             rule: "ground_vs_utility",
             devices: vec![UTILITY_ID.into(), ctx.id(i)],
@@ -514,3 +442,5 @@ pub(crate) fn utility_and_dgr(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
         }
     }
 }
+
+

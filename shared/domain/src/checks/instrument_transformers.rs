@@ -49,11 +49,7 @@ pub struct InstrumentTransformerSettings {
 
 impl Default for InstrumentTransformerSettings {
     fn default() -> Self {
-        InstrumentTransformerSettings {
-            ct_basis: CtBasis::MaxFault,
-            vct_precision_from_kw: 500.0,
-            vct_special_precision_from_kw: 10_000.0,
-        }
+        InstrumentTransformerSettings { ct_basis: CtBasis::MaxFault, vct_precision_from_kw: 500.0, vct_special_precision_from_kw: 10_000.0 }
     }
 }
 
@@ -61,12 +57,7 @@ impl Default for InstrumentTransformerSettings {
 /// (S_n rated burden, S_ct the CT's internal burden, S_b the connected burden, all VA).
 /// Without a connected burden, n. Without the internal burden, S_ct = 0 is taken only where it
 /// is conservative (S_b above the rating); below the rating no credit is given (n).
-pub fn effective_overcurrent_constant(
-    n: f64,
-    rated_va: f64,
-    internal_va: Option<f64>,
-    connected_va: Option<f64>,
-) -> f64 {
+pub fn effective_overcurrent_constant(n: f64, rated_va: f64, internal_va: Option<f64>, connected_va: Option<f64>) -> f64 {
     let Some(sb) = connected_va else { return n };
     match internal_va {
         Some(sct) if sb + sct > 0.0 => n * (rated_va + sct) / (sb + sct),
@@ -84,54 +75,22 @@ pub(crate) fn run(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
                     let burden = connected(ctx, &v.id, Circuit::Current, ct.relay_burden_va);
                     overcurrent_constant(ctx, i, v, ct, &burden, out);
                     overcurrent_strength(ctx, i, v, ct, out);
-                    burden_result(
-                        ctx,
-                        "ct_burden",
-                        i,
-                        ct.rated_burden_va,
-                        &burden,
-                        ("CT", "CT"),
-                        out,
-                    );
+                    burden_result(ctx, "ct_burden", i, ct.rated_burden_va, &burden, ("CT", "CT"), out);
                 }
             }
             Device::Vt(vt) => {
                 fuse(ctx, i, vt, out);
                 let burden = connected(ctx, &vt.id, Circuit::Voltage, vt.relay_burden_va);
-                burden_result(
-                    ctx,
-                    "vt_burden",
-                    i,
-                    vt.rated_burden_va,
-                    &burden,
-                    ("VT", "VT"),
-                    out,
-                );
+                burden_result(ctx, "vt_burden", i, vt.rated_burden_va, &burden, ("VT", "VT"), out);
             }
             Device::Vct(vct) => {
                 if let Some(rated) = vct.vt_rated_burden_va {
                     let burden = connected(ctx, &vct.id, Circuit::Voltage, None);
-                    burden_result(
-                        ctx,
-                        "vt_burden",
-                        i,
-                        rated,
-                        &burden,
-                        ("VCT の VT 部", "the VT part of VCT"),
-                        out,
-                    );
+                    burden_result(ctx, "vt_burden", i, rated, &burden, ("VCT の VT 部", "the VT part of VCT"), out);
                 }
                 if let Some(rated) = vct.ct_rated_burden_va {
                     let burden = connected(ctx, &vct.id, Circuit::Current, None);
-                    burden_result(
-                        ctx,
-                        "ct_burden",
-                        i,
-                        rated,
-                        &burden,
-                        ("VCT の CT 部", "the CT part of VCT"),
-                        out,
-                    );
+                    burden_result(ctx, "ct_burden", i, rated, &burden, ("VCT の CT 部", "the CT part of VCT"), out);
                 }
                 vct_rating(ctx, i, vct, out);
             }
@@ -160,11 +119,7 @@ struct Burden {
 /// The burden on the `circuit` of the instrument transformer `source` (a VT/VCT id for the
 /// voltage circuit, a VCT/VCB id for the current circuit).
 fn connected(ctx: &Ctx<'_>, source: &str, circuit: Circuit, relay_va: Option<f64>) -> Burden {
-    let mut b = Burden {
-        total_va: relay_va,
-        meters: Vec::new(),
-        unknown: 0,
-    };
+    let mut b = Burden { total_va: relay_va, meters: Vec::new(), unknown: 0 };
     for (k, d) in ctx.project.devices.iter().enumerate() {
         let Device::Meter(m) = d else { continue };
         let (feeder, burden) = match circuit {
@@ -189,96 +144,35 @@ fn unknown_note(b: &Burden) -> (String, String) {
     if b.unknown == 0 {
         (String::new(), String::new())
     } else {
-        (
-            format!("（負担の入力がない計器 {} 台は含みません）", b.unknown),
-            format!(
-                " ({} meter(s) without a stated burden not counted)",
-                b.unknown
-            ),
-        )
+        (format!("（負担の入力がない計器 {} 台は含みません）", b.unknown), format!(" ({} meter(s) without a stated burden not counted)", b.unknown))
     }
 }
 
 /// `ct_overcurrent_constant` for the CT of VCB `i`.
-fn overcurrent_constant(
-    ctx: &Ctx<'_>,
-    i: usize,
-    v: &Vcb,
-    ct: &CurrentTransformer,
-    burden: &Burden,
-    out: &mut Vec<CheckResult>,
-) {
-    let Some(up) = ctx.topo.upstream_bus(ctx.project, i) else {
-        return;
-    };
-    let Some((fault, _)) = ctx.bus_fault(up) else {
-        return;
-    };
+fn overcurrent_constant(ctx: &Ctx<'_>, i: usize, v: &Vcb, ct: &CurrentTransformer, burden: &Burden, out: &mut Vec<CheckResult>) {
+    let Some(up) = ctx.topo.upstream_bus(ctx.project, i) else { return };
+    let Some((fault, _)) = ctx.bus_fault(up) else { return };
     let i1n = v.ocr.ct_primary_a;
-    let inst = v
-        .ocr
-        .instantaneous_primary_a()
-        .map(|p| p * (1.0 + ctx.settings.relay_tolerance.instantaneous_pickup));
-    let (required, basis_ja, basis_en) = match (ctx.settings.instrument_transformers.ct_basis, inst)
-    {
-        (CtBasis::Instantaneous, Some(p)) if p < fault => (
-            p,
-            "瞬時要素の整定（許容差込み）",
-            "the instantaneous pickup with its tolerance",
-        ),
-        _ => (
-            fault,
-            "設置点の最大短絡電流",
-            "the largest fault current at its location",
-        ),
+    let inst = v.ocr.instantaneous_primary_a().map(|p| p * (1.0 + ctx.settings.relay_tolerance.instantaneous_pickup));
+    let (required, basis_ja, basis_en) = match (ctx.settings.instrument_transformers.ct_basis, inst) {
+        (CtBasis::Instantaneous, Some(p)) if p < fault => (p, "瞬時要素の整定（許容差込み）", "the instantaneous pickup with its tolerance"),
+        _ => (fault, "設置点の最大短絡電流", "the largest fault current at its location"),
     };
     let n_req = required / i1n;
-    let n_eff = effective_overcurrent_constant(
-        ct.overcurrent_constant,
-        ct.rated_burden_va,
-        ct.internal_burden_va,
-        burden.total_va,
-    );
+    let n_eff = effective_overcurrent_constant(ct.overcurrent_constant, ct.rated_burden_va, ct.internal_burden_va, burden.total_va);
     let ratio = n_eff / n_req;
     let ok = ratio >= 1.0 - 1e-9;
     let name = ctx.name(i);
     let ratio_txt = format!("{}/{} A", num(i1n), num(v.ocr.ct_secondary_a));
     let (load_ja, load_en) = match (burden.total_va, ct.internal_burden_va) {
-        (None, _) => (
-            "使用負担の入力がないため定格値".to_string(),
-            "no connected burden given: the rated value".to_string(),
-        ),
+        (None, _) => ("使用負担の入力がないため定格値".to_string(), "no connected burden given: the rated value".to_string()),
         (Some(sb), Some(sct)) => (
-            format!(
-                "使用負担 {} VA、内部負担 {} VA で n' = {}×({}+{})/({}+{})",
-                num(sb),
-                num(sct),
-                num(ct.overcurrent_constant),
-                num(ct.rated_burden_va),
-                num(sct),
-                num(sb),
-                num(sct)
-            ),
-            format!(
-                "at {} VA connected and {} VA internal burden, n' = {}×({}+{})/({}+{})",
-                num(sb),
-                num(sct),
-                num(ct.overcurrent_constant),
-                num(ct.rated_burden_va),
-                num(sct),
-                num(sb),
-                num(sct)
-            ),
+            format!("使用負担 {} VA、内部負担 {} VA で n' = {}×({}+{})/({}+{})", num(sb), num(sct), num(ct.overcurrent_constant), num(ct.rated_burden_va), num(sct), num(sb), num(sct)),
+            format!("at {} VA connected and {} VA internal burden, n' = {}×({}+{})/({}+{})", num(sb), num(sct), num(ct.overcurrent_constant), num(ct.rated_burden_va), num(sct), num(sb), num(sct)),
         ),
         (Some(sb), None) => (
-            format!(
-                "使用負担 {} VA（内部負担の入力がないため軽負担の補正なし）",
-                num(sb)
-            ),
-            format!(
-                "at {} VA connected (internal burden not given: no credit for a light burden)",
-                num(sb)
-            ),
+            format!("使用負担 {} VA（内部負担の入力がないため軽負担の補正なし）", num(sb)),
+            format!("at {} VA connected (internal burden not given: no credit for a light burden)", num(sb)),
         ),
     };
     let (unk_ja, unk_en) = unknown_note(burden);
@@ -313,38 +207,20 @@ fn overcurrent_constant(
 }
 
 /// `ct_overcurrent_strength` for the CT of VCB `i`, when its strength is given.
-fn overcurrent_strength(
-    ctx: &Ctx<'_>,
-    i: usize,
-    v: &Vcb,
-    ct: &CurrentTransformer,
-    out: &mut Vec<CheckResult>,
-) {
-    let Some(strength) = ct.overcurrent_strength else {
-        return;
-    };
-    let Some(up) = ctx.topo.upstream_bus(ctx.project, i) else {
-        return;
-    };
-    let Some((fault, chart)) = ctx.bus_fault_duty(up) else {
-        return;
-    };
+fn overcurrent_strength(ctx: &Ctx<'_>, i: usize, v: &Vcb, ct: &CurrentTransformer, out: &mut Vec<CheckResult>) {
+    let Some(strength) = ct.overcurrent_strength else { return };
+    let Some(up) = ctx.topo.upstream_bus(ctx.project, i) else { return };
+    let Some((fault, chart)) = ctx.bus_fault_duty(up) else { return };
     let i1n = v.ocr.ct_primary_a;
     // The strength is rated for 1 s; a fault lasting t > 1 s needs √t times more (I²t).
-    let t = ctx
-        .prot_tcc(i)
-        .map(|p| p.tcc.band(chart).max_s)
-        .filter(|t| t.is_finite() && *t > 0.0);
+    let t = ctx.prot_tcc(i).map(|p| p.tcc.band(chart).max_s).filter(|t| t.is_finite() && *t > 0.0);
     let factor = t.map_or(1.0, |t| t.sqrt().max(1.0));
     let required = fault / i1n * factor;
     let ratio = strength / required;
     let ok = ratio >= 1.0 - 1e-9;
     let name = ctx.name(i);
     let (t_ja, t_en) = match t {
-        Some(t) => (
-            format!("（遮断 {}）", fmt_s(t)),
-            format!(" (cleared in {})", fmt_s(t)),
-        ),
+        Some(t) => (format!("（遮断 {}）", fmt_s(t)), format!(" (cleared in {})", fmt_s(t))),
         None => (String::new(), String::new()),
     };
     out.push(CheckResult {
@@ -374,15 +250,7 @@ fn overcurrent_strength(
 }
 
 /// `ct_burden` / `vt_burden`: the connected burden against the rated burden, when it is known.
-fn burden_result(
-    ctx: &Ctx<'_>,
-    rule: &'static str,
-    i: usize,
-    rated_va: f64,
-    b: &Burden,
-    what: (&str, &str),
-    out: &mut Vec<CheckResult>,
-) {
+fn burden_result(ctx: &Ctx<'_>, rule: &'static str, i: usize, rated_va: f64, b: &Burden, what: (&str, &str), out: &mut Vec<CheckResult>) {
     let Some(total) = b.total_va else { return };
     let ratio = rated_va / total;
     let ok = total <= rated_va * (1.0 + 1e-9);
@@ -402,22 +270,14 @@ fn burden_result(
             what.0,
             num(total),
             num(rated_va),
-            if ok {
-                "適合"
-            } else {
-                "定格負担超過（確度階級が保証されません）"
-            }
+            if ok { "適合" } else { "定格負担超過（確度階級が保証されません）" }
         ),
         message_en: format!(
             "{name} ({}): connected burden {} VA against a rated burden of {} VA: {}{unk_en}",
             what.1,
             num(total),
             num(rated_va),
-            if ok {
-                "within the rating"
-            } else {
-                "above the rating (its accuracy class no longer holds)"
-            }
+            if ok { "within the rating" } else { "above the rating (its accuracy class no longer holds)" }
         ),
     });
 }
@@ -425,9 +285,7 @@ fn burden_result(
 /// `vt_fuse` for VT `i`.
 fn fuse(ctx: &Ctx<'_>, i: usize, vt: &Vt, out: &mut Vec<CheckResult>) {
     let name = ctx.name(i);
-    let Some(bus) = ctx.topo.upstream_bus(ctx.project, i) else {
-        return;
-    };
+    let Some(bus) = ctx.topo.upstream_bus(ctx.project, i) else { return };
     let fault = ctx.bus_fault_duty(bus).map(|(own, _)| own);
     let (status, ratio, ja, en) = match (&vt.fuse, fault) {
         (None, _) => (
@@ -480,12 +338,8 @@ fn required_vct_class(ctx: &Ctx<'_>, kw: f64) -> VctClass {
 
 /// `vct_rating` for VCT `i`, when the contract demand is given.
 fn vct_rating(ctx: &Ctx<'_>, i: usize, vct: &Vct, out: &mut Vec<CheckResult>) {
-    let Some(kw) = ctx.project.contract_demand_kw else {
-        return;
-    };
-    let Some(current) = ratings::contract_current_a(ctx) else {
-        return;
-    };
+    let Some(kw) = ctx.project.contract_demand_kw else { return };
+    let Some(current) = ratings::contract_current_a(ctx) else { return };
     let required = required_vct_class(ctx, kw);
     let class_ok = vct.accuracy_class <= required;
     let ratio = vct.ct_primary_a / current;
@@ -497,22 +351,14 @@ fn vct_rating(ctx: &Ctx<'_>, i: usize, vct: &Vct, out: &mut Vec<CheckResult>) {
         name,
         vct.accuracy_class.label(),
         required.label(),
-        if class_ok {
-            "適合"
-        } else {
-            "確度階級不足"
-        }
+        if class_ok { "適合" } else { "確度階級不足" }
     )];
     let mut en = vec![format!(
         "contract demand {} kW: {name} is of class {} ({} or better needed): {}",
         num(kw),
         vct.accuracy_class.label(),
         required.label(),
-        if class_ok {
-            "suitable"
-        } else {
-            "class too low"
-        }
+        if class_ok { "suitable" } else { "class too low" }
     )];
     ja.push(format!(
         "契約電力の電流 {}（力率 {}）に対し CT 定格一次電流 {} A: {}",
@@ -544,3 +390,4 @@ fn vct_rating(ctx: &Ctx<'_>, i: usize, vct: &Vct, out: &mut Vec<CheckResult>) {
         message_en: en.join("; "),
     });
 }
+

@@ -69,16 +69,8 @@ pub(super) fn judge(spec: &PairSpec<'_>, o: &PairOutcome, ctx: &Ctx<'_>) -> Chec
         let inst_setting = nominal_inst_pickup(spec.up).map(fmt_a).unwrap_or_default();
         let below = if o.ratio_worst_out.is_finite() {
             (
-                format!(
-                    "。それ未満では限時要素が選択遮断します（時間比 最小 {:.2}、{} において）",
-                    o.ratio_worst_out,
-                    fmt_a(o.ratio_worst_out_at)
-                ),
-                format!(
-                    "; below it the time element is selective (worst time ratio {:.2} at {})",
-                    o.ratio_worst_out,
-                    fmt_a(o.ratio_worst_out_at)
-                ),
+                format!("。それ未満では限時要素が選択遮断します（時間比 最小 {:.2}、{} において）", o.ratio_worst_out, fmt_a(o.ratio_worst_out_at)),
+                format!("; below it the time element is selective (worst time ratio {:.2} at {})", o.ratio_worst_out, fmt_a(o.ratio_worst_out_at)),
             )
         } else {
             (String::new(), String::new())

@@ -34,10 +34,7 @@ pub struct MainDeviceSettings {
 
 impl Default for MainDeviceSettings {
     fn default() -> Self {
-        MainDeviceSettings {
-            pf_main_max_kva: 300.0,
-            hv_threshold_v: 1000.0,
-        }
+        MainDeviceSettings { pf_main_max_kva: 300.0, hv_threshold_v: 1000.0 }
     }
 }
 
@@ -54,11 +51,7 @@ struct Zone {
 /// Walk from the service-point bus through ground switches and HV cables.
 fn walk(ctx: &Ctx<'_>) -> Zone {
     let hv = ctx.settings.main_device.hv_threshold_v;
-    let mut zone = Zone {
-        switches: Vec::new(),
-        mains: Vec::new(),
-        ahead: Vec::new(),
-    };
+    let mut zone = Zone { switches: Vec::new(), mains: Vec::new(), ahead: Vec::new() };
     let n = ctx.project.devices.len();
     let mut seen = vec![false; n];
     let mut stack = vec![ctx.topo.source_bus];
@@ -72,9 +65,7 @@ fn walk(ctx: &Ctx<'_>) -> Zone {
                     zone.switches.push(s);
                     stack.extend(ctx.topo.downstream_bus(s));
                 }
-                Some(Device::Cable(_)) if ctx.bus_voltage(bus) >= hv => {
-                    stack.extend(ctx.topo.downstream_bus(s))
-                }
+                Some(Device::Cable(_)) if ctx.bus_voltage(bus) >= hv => stack.extend(ctx.topo.downstream_bus(s)),
                 // The metering unit and the disconnecting switch of the incoming panel carry the
                 // whole site's current but open nothing under load: the walk goes on.
                 Some(Device::Ds(_) | Device::Vct(_)) => stack.extend(ctx.topo.downstream_bus(s)),
@@ -110,26 +101,14 @@ fn kind(d: &Device) -> (&'static str, &'static str) {
 }
 
 fn names(ctx: &Ctx<'_>, devices: &[usize]) -> String {
-    devices
-        .iter()
-        .map(|&d| ctx.name(d))
-        .collect::<Vec<_>>()
-        .join(", ")
+    devices.iter().map(|&d| ctx.name(d)).collect::<Vec<_>>().join(", ")
 }
 
 /// Run these rules.
 pub(crate) fn run(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
     let zone = walk(ctx);
-    let after_ja = if zone.switches.is_empty() {
-        "受電点".to_string()
-    } else {
-        format!("受電点の区分開閉器 {} の後", names(ctx, &zone.switches))
-    };
-    let after_en = if zone.switches.is_empty() {
-        "the service point".to_string()
-    } else {
-        format!("the service-point switch {}", names(ctx, &zone.switches))
-    };
+    let after_ja = if zone.switches.is_empty() { "受電点".to_string() } else { format!("受電点の区分開閉器 {} の後", names(ctx, &zone.switches)) };
+    let after_en = if zone.switches.is_empty() { "the service point".to_string() } else { format!("the service-point switch {}", names(ctx, &zone.switches)) };
     match zone.mains.as_slice() {
         [] => {
             let mut devices: Vec<String> = zone.switches.iter().chain(&zone.ahead).map(|&d| ctx.id(d)).collect();
@@ -192,17 +171,8 @@ pub(crate) fn run(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
     }
     // Where the device sits: ahead of the one main, or with no single main before it.
     let (where_ja, where_en) = match zone.mains.as_slice() {
-        [m] => (
-            format!("主遮断装置 {} より電源側（{after_ja}）", ctx.name(*m)),
-            format!(
-                "ahead of the main device {} (after {after_en})",
-                ctx.name(*m)
-            ),
-        ),
-        _ => (
-            format!("主遮断装置を介さずに{after_ja}"),
-            format!("after {after_en} with no single main protective device before it"),
-        ),
+        [m] => (format!("主遮断装置 {} より電源側（{after_ja}）", ctx.name(*m)), format!("ahead of the main device {} (after {after_en})", ctx.name(*m))),
+        _ => (format!("主遮断装置を介さずに{after_ja}"), format!("after {after_en} with no single main protective device before it")),
     };
     for &a in &zone.ahead {
         let (kja, ken) = kind(&ctx.project.devices[a]);
@@ -226,9 +196,7 @@ fn pf_main_capacity(ctx: &Ctx<'_>, main: usize, out: &mut Vec<CheckResult>) {
     let mut kva = 0.0;
     let mut devices = vec![ctx.id(main)];
     for (k, d) in ctx.project.devices.iter().enumerate() {
-        let Some(bus) = ctx.topo.upstream_bus(ctx.project, k) else {
-            continue;
-        };
+        let Some(bus) = ctx.topo.upstream_bus(ctx.project, k) else { continue };
         if !below.get(bus).copied().unwrap_or(false) {
             continue;
         }

@@ -35,9 +35,7 @@ pub struct MotorStartSettings {
 
 impl Default for MotorStartSettings {
     fn default() -> Self {
-        MotorStartSettings {
-            asymmetric_factor: 1.5,
-        }
+        MotorStartSettings { asymmetric_factor: 1.5 }
     }
 }
 
@@ -62,11 +60,8 @@ pub(crate) fn run(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
                 continue;
             }
         };
-        let Some(bus) = ctx.topo.upstream_bus(ctx.project, k) else {
-            continue;
-        };
-        let single_phase =
-            matches!(ctx.project.devices.get(bus), Some(Device::Bus(b)) if b.single_phase);
+        let Some(bus) = ctx.topo.upstream_bus(ctx.project, k) else { continue };
+        let single_phase = matches!(ctx.project.devices.get(bus), Some(Device::Bus(b)) if b.single_phase);
         let rated = m.rated_current_a(single_phase);
         let start = mult * rated;
         let motor_factor = ctx.referral(bus);
@@ -74,12 +69,8 @@ pub(crate) fn run(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
             continue;
         }
         for p in ctx.upstream_protective(bus) {
-            let Some(prot) = ctx.prot_tcc(p) else {
-                continue;
-            };
-            let Some(dev_bus) = ctx.topo.upstream_bus(ctx.project, p) else {
-                continue;
-            };
+            let Some(prot) = ctx.prot_tcc(p) else { continue };
+            let Some(dev_bus) = ctx.topo.upstream_bus(ctx.project, p) else { continue };
             let dev_factor = ctx.referral(dev_bus);
             // Rest of what the device carries, in its own amperes.
             let carried = ratings::carried_current_a(ctx, p);
@@ -91,29 +82,13 @@ pub(crate) fn run(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
             let dev_v = ctx.bus_voltage(dev_bus);
             let devices = vec![ctx.id(p), ctx.id(k)];
             let (limit, kind_ja, kind_en) = match &prot.tcc.characteristic {
-                Characteristic::Fuse(f) => (
-                    f.allowable_at(total_chart / prot.tcc.current_scale),
-                    "許容時間",
-                    "allowable time",
-                ),
-                _ => (
-                    prot.tcc.band(total_chart).min_s,
-                    "最短動作時間",
-                    "earliest operating time",
-                ),
+                Characteristic::Fuse(f) => (f.allowable_at(total_chart / prot.tcc.current_scale), "許容時間", "allowable time"),
+                _ => (prot.tcc.band(total_chart).min_s, "最短動作時間", "earliest operating time"),
             };
             let margin = limit - t_start;
             let ok = margin > 0.0;
-            let rest_ja = if rest_own > 0.0 {
-                format!("（他の負荷 {} を含む）", fmt_a(rest_own))
-            } else {
-                String::new()
-            };
-            let rest_en = if rest_own > 0.0 {
-                format!(" (other loads {} included)", fmt_a(rest_own))
-            } else {
-                String::new()
-            };
+            let rest_ja = if rest_own > 0.0 { format!("（他の負荷 {} を含む）", fmt_a(rest_own)) } else { String::new() };
+            let rest_en = if rest_own > 0.0 { format!(" (other loads {} included)", fmt_a(rest_own)) } else { String::new() };
             out.push(CheckResult {
                 rule: "motor_start",
                 devices: devices.clone(),
@@ -146,9 +121,7 @@ pub(crate) fn run(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
             if prot.kind == ProtKind::Fuse {
                 continue;
             }
-            let Some(inst_chart) = prot.tcc.instantaneous_min_pickup_a() else {
-                continue;
-            };
+            let Some(inst_chart) = prot.tcc.instantaneous_min_pickup_a() else { continue };
             let asym = ctx.settings.motor_start.asymmetric_factor;
             let peak_chart = asym * start_chart + rest_chart;
             let ratio = inst_chart / peak_chart;

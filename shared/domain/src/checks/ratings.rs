@@ -57,8 +57,8 @@ impl Default for RatingSettings {
 /// Rated currents preferred for electronic trip units' sensors and rating plugs, A
 /// (IEC 60059 R10 series, as used by MCCB/ACB ranges).
 const ELECTRONIC_IN_STEPS_A: [f64; 17] = [
-    100.0, 125.0, 160.0, 200.0, 250.0, 320.0, 400.0, 500.0, 630.0, 800.0, 1000.0, 1250.0, 1600.0,
-    2000.0, 2500.0, 3200.0, 4000.0,
+    100.0, 125.0, 160.0, 200.0, 250.0, 320.0, 400.0, 500.0, 630.0, 800.0, 1000.0, 1250.0, 1600.0, 2000.0, 2500.0, 3200.0,
+    4000.0,
 ];
 
 /// What a device carries: the total, and what it is made of.
@@ -81,18 +81,14 @@ pub(crate) struct Demand {
 /// counted at `capacitor_factor` × their rated current.
 pub(crate) fn demand(ctx: &Ctx<'_>, device: usize, capacitor_factor: f64) -> Demand {
     let mut d = Demand::default();
-    let Some(start) = ctx.topo.downstream_bus(device) else {
-        return d;
-    };
+    let Some(start) = ctx.topo.downstream_bus(device) else { return d };
     let mut stack = vec![start];
     let mut seen = vec![false; ctx.project.devices.len()];
     while let Some(b) = stack.pop() {
         if std::mem::replace(seen.get_mut(b).unwrap_or(&mut true), true) {
             continue;
         }
-        let Some(Device::Bus(bus)) = ctx.project.devices.get(b) else {
-            continue;
-        };
+        let Some(Device::Bus(bus)) = ctx.project.devices.get(b) else { continue };
         for &i in ctx.shunts_named(b) {
             let dev = &ctx.project.devices[i];
             match dev {
@@ -119,11 +115,7 @@ pub(crate) fn demand(ctx: &Ctx<'_>, device: usize, capacitor_factor: f64) -> Dem
                 Some(Device::Transformer(t)) => {
                     let up = ctx.topo.upstream_bus(ctx.project, c);
                     let primary_up = up.is_some_and(|u| ctx.bus_id(u) == t.from);
-                    d.amps += if primary_up {
-                        t.primary_rated_current_a()
-                    } else {
-                        t.secondary_rated_current_a()
-                    };
+                    d.amps += if primary_up { t.primary_rated_current_a() } else { t.secondary_rated_current_a() };
                     d.transformer_kva += t.rated_kva;
                     d.transformers.push(c);
                 }
@@ -140,9 +132,7 @@ pub(crate) fn demand(ctx: &Ctx<'_>, device: usize, capacitor_factor: f64) -> Dem
 
 /// True when no protective device lies between the utility and `device`.
 fn is_main(ctx: &Ctx<'_>, device: usize) -> bool {
-    ctx.topo
-        .upstream_bus(ctx.project, device)
-        .is_some_and(|b| ctx.upstream_protective(b).is_empty())
+    ctx.topo.upstream_bus(ctx.project, device).is_some_and(|b| ctx.upstream_protective(b).is_empty())
 }
 
 /// The current the main relay carries by the contract demand, A at the utility voltage.
@@ -165,9 +155,7 @@ pub(crate) fn carried_current_a(ctx: &Ctx<'_>, device: usize) -> f64 {
 
 /// Voltage at a series device, V.
 fn device_voltage(ctx: &Ctx<'_>, device: usize) -> Option<f64> {
-    ctx.topo
-        .upstream_bus(ctx.project, device)
-        .map(|b| ctx.bus_voltage(b))
+    ctx.topo.upstream_bus(ctx.project, device).map(|b| ctx.bus_voltage(b))
 }
 
 struct Rated<'s> {
@@ -226,13 +214,7 @@ fn rated_result(ctx: &Ctx<'_>, device: usize, r: Rated<'_>) -> CheckResult {
     }
 }
 
-fn warn_unknown(
-    ctx: &Ctx<'_>,
-    rule: &'static str,
-    device: usize,
-    ja: String,
-    en: String,
-) -> CheckResult {
+fn warn_unknown(ctx: &Ctx<'_>, rule: &'static str, device: usize, ja: String, en: String) -> CheckResult {
     CheckResult {
         rule,
         devices: vec![ctx.id(device)],
@@ -256,11 +238,7 @@ pub(crate) fn run(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
         match d {
             Device::LbsPf(l) => {
                 let t = devices::pf_type_of(l.fuse.fuse_type);
-                let cap_factor = if t == PfType::C {
-                    1.0
-                } else {
-                    s.capacitor_current_factor
-                };
+                let cap_factor = if t == PfType::C { 1.0 } else { s.capacitor_current_factor };
                 let dm = demand(ctx, i, cap_factor);
                 if dm.amps > 0.0 {
                     let what = format!("PF {:?} {} A", l.fuse.fuse_type, l.fuse.rating_a);
@@ -284,11 +262,7 @@ pub(crate) fn run(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
                         out.push(sel);
                     }
                     if let Some(rated) = l.rated_current_a {
-                        let dm = if cap_factor == s.capacitor_current_factor {
-                            dm.clone()
-                        } else {
-                            demand(ctx, i, s.capacitor_current_factor)
-                        };
+                        let dm = if cap_factor == s.capacitor_current_factor { dm.clone() } else { demand(ctx, i, s.capacitor_current_factor) };
                         out.push(rated_result(
                             ctx,
                             i,
@@ -313,10 +287,7 @@ pub(crate) fn run(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
                 if dm.amps <= 0.0 {
                     continue;
                 }
-                let (note_ja, note_en) = (
-                    capacitor_note_ja(&dm, s.capacitor_current_factor),
-                    capacitor_note_en(&dm, s.capacitor_current_factor),
-                );
+                let (note_ja, note_en) = (capacitor_note_ja(&dm, s.capacitor_current_factor), capacitor_note_en(&dm, s.capacitor_current_factor));
                 out.push(rated_result(
                     ctx,
                     i,
@@ -333,28 +304,17 @@ pub(crate) fn run(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
                         note_en: note_en.clone(),
                     },
                 ));
-                let Some(pickup) = v.ocr.pickup_primary_a() else {
-                    continue;
-                };
+                let Some(pickup) = v.ocr.pickup_primary_a() else { continue };
                 // The main relay carries at most the contract demand (the utility holds the
                 // customer to it), however much transformer capacity is installed.
-                let (load, note_ja, note_en) =
-                    match contract_current_a(ctx).filter(|&c| is_main(ctx, i) && c < dm.amps) {
-                        Some(c) => (
-                            c,
-                            format!(
-                                "（契約電力 {} kW、力率 {}）",
-                                ctx.project.contract_demand_kw.unwrap_or(0.0),
-                                s.demand_power_factor
-                            ),
-                            format!(
-                                " (contract demand {} kW at power factor {})",
-                                ctx.project.contract_demand_kw.unwrap_or(0.0),
-                                s.demand_power_factor
-                            ),
-                        ),
-                        None => (dm.amps, note_ja, note_en),
-                    };
+                let (load, note_ja, note_en) = match contract_current_a(ctx).filter(|&c| is_main(ctx, i) && c < dm.amps) {
+                    Some(c) => (
+                        c,
+                        format!("（契約電力 {} kW、力率 {}）", ctx.project.contract_demand_kw.unwrap_or(0.0), s.demand_power_factor),
+                        format!(" (contract demand {} kW at power factor {})", ctx.project.contract_demand_kw.unwrap_or(0.0), s.demand_power_factor),
+                    ),
+                    None => (dm.amps, note_ja, note_en),
+                };
                 out.push(rated_result(
                     ctx,
                     i,
@@ -379,14 +339,8 @@ pub(crate) fn run(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
                     continue;
                 }
                 let (capacity, what_ja, what_en) = match b.trip {
-                    TripUnit::ThermalMagnetic { .. } => {
-                        (b.rated_current_a, "定格電流 In", "rated current In")
-                    }
-                    TripUnit::Electronic { lt_multiple, .. } => (
-                        b.rated_current_a * lt_multiple,
-                        "長限時整定 Ir",
-                        "long-time pickup Ir",
-                    ),
+                    TripUnit::ThermalMagnetic { .. } => (b.rated_current_a, "定格電流 In", "rated current In"),
+                    TripUnit::Electronic { lt_multiple, .. } => (b.rated_current_a * lt_multiple, "長限時整定 Ir", "long-time pickup Ir"),
                 };
                 out.push(rated_result(
                     ctx,
@@ -422,20 +376,10 @@ pub(crate) fn run(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
                     continue;
                 };
                 let n = f64::from(c.parallel.max(1));
-                let factor = if c.parallel > 1 {
-                    s.parallel_cable_factor
-                } else {
-                    1.0
-                };
+                let factor = if c.parallel > 1 { s.parallel_cable_factor } else { 1.0 };
                 let capacity = item.ampacity_a * n * factor;
                 let (pja, pen) = if c.parallel > 1 {
-                    (
-                        format!("（{} 条 × {} A × {factor}）", c.parallel, item.ampacity_a),
-                        format!(
-                            " ({} circuits × {} A × {factor})",
-                            c.parallel, item.ampacity_a
-                        ),
-                    )
+                    (format!("（{} 条 × {} A × {factor}）", c.parallel, item.ampacity_a), format!(" ({} circuits × {} A × {factor})", c.parallel, item.ampacity_a))
                 } else {
                     (String::new(), String::new())
                 };
@@ -449,18 +393,8 @@ pub(crate) fn run(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
                     Rated {
                         rule: "cable_ampacity",
                         devices: vec![ctx.id(i)],
-                        what_ja: &format!(
-                            "許容電流（{} {} mm²、{}）",
-                            item.cable_type,
-                            item.size_mm2,
-                            item.ampacity_basis_ja()
-                        ),
-                        what_en: &format!(
-                            "ampacity ({} {} mm², {})",
-                            item.cable_type,
-                            item.size_mm2,
-                            item.ampacity_basis_en()
-                        ),
+                        what_ja: &format!("許容電流（{} {} mm²、{}）", item.cable_type, item.size_mm2, item.ampacity_basis_ja()),
+                        what_en: &format!("ampacity ({} {} mm², {})", item.cable_type, item.size_mm2, item.ampacity_basis_en()),
                         capacity_a: capacity,
                         demand_a: dm.amps,
                         warn_ratio: 1.0,
@@ -479,10 +413,7 @@ fn capacitor_note_ja(dm: &Demand, factor: f64) -> String {
     if dm.capacitors.is_empty() || factor == 1.0 {
         String::new()
     } else {
-        format!(
-            "（コンデンサ定格電流 {} × {factor} を含む）",
-            fmt_a(dm.capacitor_amps)
-        )
+        format!("（コンデンサ定格電流 {} × {factor} を含む）", fmt_a(dm.capacitor_amps))
     }
 }
 
@@ -490,52 +421,25 @@ fn capacitor_note_en(dm: &Demand, factor: f64) -> String {
     if dm.capacitors.is_empty() || factor == 1.0 {
         String::new()
     } else {
-        format!(
-            " (capacitor rated current {} × {factor} included)",
-            fmt_a(dm.capacitor_amps)
-        )
+        format!(" (capacitor rated current {} × {factor} included)", fmt_a(dm.capacitor_amps))
     }
 }
 
 /// `pf_selection`: the selection tables of [`pf_selection`] for a fuse protecting
 /// transformers (T) or capacitor banks only (C, G).
-fn pf_selection_result(
-    ctx: &Ctx<'_>,
-    i: usize,
-    rating_a: f64,
-    t: PfType,
-    dm: &Demand,
-    basis: Option<f64>,
-) -> Option<CheckResult> {
-    let only_capacitors =
-        !dm.capacitors.is_empty() && dm.transformers.is_empty() && dm.loads.is_empty();
+fn pf_selection_result(ctx: &Ctx<'_>, i: usize, rating_a: f64, t: PfType, dm: &Demand, basis: Option<f64>) -> Option<CheckResult> {
+    let only_capacitors = !dm.capacitors.is_empty() && dm.transformers.is_empty() && dm.loads.is_empty();
     let (min, ja, en) = match t {
         PfType::T if !dm.transformers.is_empty() => {
             let min = pf_selection::load_specific_min_rating_a(dm.amps);
-            (
-                min,
-                format!("変圧器 {} kVA（{}）", dm.transformer_kva, fmt_a(dm.amps)),
-                format!(
-                    "transformers of {} kVA ({})",
-                    dm.transformer_kva,
-                    fmt_a(dm.amps)
-                ),
-            )
+            (min, format!("変圧器 {} kVA（{}）", dm.transformer_kva, fmt_a(dm.amps)), format!("transformers of {} kVA ({})", dm.transformer_kva, fmt_a(dm.amps)))
         }
         PfType::C | PfType::G if only_capacitors => {
             let min = pf_selection::capacitor_min_rating_a(t, dm.capacitor_kvar, dm.capacitor_amps);
             (
                 min,
-                format!(
-                    "コンデンサ {} kvar（定格電流 {}）",
-                    dm.capacitor_kvar,
-                    fmt_a(dm.capacitor_amps)
-                ),
-                format!(
-                    "capacitor banks of {} kvar (rated current {})",
-                    dm.capacitor_kvar,
-                    fmt_a(dm.capacitor_amps)
-                ),
+                format!("コンデンサ {} kvar（定格電流 {}）", dm.capacitor_kvar, fmt_a(dm.capacitor_amps)),
+                format!("capacitor banks of {} kvar (rated current {})", dm.capacitor_kvar, fmt_a(dm.capacitor_amps)),
             )
         }
         PfType::C if !dm.transformers.is_empty() => {
@@ -599,28 +503,16 @@ fn pf_selection_result(
 fn frame_step(ctx: &Ctx<'_>, i: usize, b: &crate::model::LvBreaker, out: &mut Vec<CheckResult>) {
     let s = &ctx.settings.ratings;
     let lib = library::builtin();
-    let frames: Vec<&library::BreakerItem> = lib
-        .breakers
-        .iter()
-        .filter(|it| it.frame_a == b.frame_a)
-        .collect();
+    let frames: Vec<&library::BreakerItem> = lib.breakers.iter().filter(|it| it.frame_a == b.frame_a).collect();
     let electronic = matches!(b.trip, TripUnit::Electronic { .. });
     // A company frame states its own rated currents; the generic steps apply otherwise.
     let company = crate::library::resolve::Resolver::of(ctx.project).company_breaker(b);
     let mut steps: Vec<f64> = match company {
         Some(item) => item.ratings_a.clone(),
-        None => frames
-            .iter()
-            .flat_map(|it| it.ratings_a.iter().copied())
-            .collect(),
+        None => frames.iter().flat_map(|it| it.ratings_a.iter().copied()).collect(),
     };
     if electronic && company.is_none() {
-        steps.extend(
-            ELECTRONIC_IN_STEPS_A
-                .iter()
-                .copied()
-                .filter(|&r| r <= b.frame_a),
-        );
+        steps.extend(ELECTRONIC_IN_STEPS_A.iter().copied().filter(|&r| r <= b.frame_a));
         steps.push(b.frame_a);
     }
     steps.sort_by(f64::total_cmp);
@@ -636,13 +528,8 @@ fn frame_step(ctx: &Ctx<'_>, i: usize, b: &crate::model::LvBreaker, out: &mut Ve
         ));
         return;
     }
-    let list = steps
-        .iter()
-        .map(|v| format!("{v}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let step_ok = b.rated_current_a <= b.frame_a
-        && steps.iter().any(|&r| (r - b.rated_current_a).abs() < 1e-6);
+    let list = steps.iter().map(|v| format!("{v}")).collect::<Vec<_>>().join(", ");
+    let step_ok = b.rated_current_a <= b.frame_a && steps.iter().any(|&r| (r - b.rated_current_a).abs() < 1e-6);
     let ir = match b.trip {
         TripUnit::Electronic { lt_multiple, .. } => Some(lt_multiple),
         TripUnit::ThermalMagnetic { .. } => None,
@@ -651,40 +538,18 @@ fn frame_step(ctx: &Ctx<'_>, i: usize, b: &crate::model::LvBreaker, out: &mut Ve
     let ok = step_ok && ir_ok;
     let (ja, en) = if !step_ok {
         (
-            format!(
-                "In {} A は {} AF の定格電流（{list} A）のいずれでもありません",
-                b.rated_current_a, b.frame_a
-            ),
-            format!(
-                "In {} A is not a rated current of the {} AF frame ({list} A)",
-                b.rated_current_a, b.frame_a
-            ),
+            format!("In {} A は {} AF の定格電流（{list} A）のいずれでもありません", b.rated_current_a, b.frame_a),
+            format!("In {} A is not a rated current of the {} AF frame ({list} A)", b.rated_current_a, b.frame_a),
         )
     } else if !ir_ok {
         (
-            format!(
-                "Ir/In = {} は範囲 {} … {} の外です",
-                ir.unwrap_or(f64::NAN),
-                s.ir_min_multiple,
-                s.ir_max_multiple
-            ),
-            format!(
-                "Ir/In = {} is outside {} … {}",
-                ir.unwrap_or(f64::NAN),
-                s.ir_min_multiple,
-                s.ir_max_multiple
-            ),
+            format!("Ir/In = {} は範囲 {} … {} の外です", ir.unwrap_or(f64::NAN), s.ir_min_multiple, s.ir_max_multiple),
+            format!("Ir/In = {} is outside {} … {}", ir.unwrap_or(f64::NAN), s.ir_min_multiple, s.ir_max_multiple),
         )
     } else {
         (
-            format!(
-                "In {} A は {} AF の定格電流です",
-                b.rated_current_a, b.frame_a
-            ),
-            format!(
-                "In {} A is a rated current of the {} AF frame",
-                b.rated_current_a, b.frame_a
-            ),
+            format!("In {} A は {} AF の定格電流です", b.rated_current_a, b.frame_a),
+            format!("In {} A is a rated current of the {} AF frame", b.rated_current_a, b.frame_a),
         )
     };
     out.push(CheckResult {

@@ -67,10 +67,7 @@ pub struct TestSheetRow {
 }
 
 fn curve_id(o: &OcrSettings) -> String {
-    serde_json::to_value(o.curve)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
+    serde_json::to_value(o.curve).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
 /// The test-sheet row of one relay.
@@ -83,8 +80,7 @@ pub fn test_sheet_row(
     settings: &CheckSettings,
     frequency_hz: f64,
 ) -> TestSheetRow {
-    let relay: Option<OvercurrentRelay> =
-        devices::relay_from_ocr(ocr, lib, settings, frequency_hz).ok();
+    let relay: Option<OvercurrentRelay> = devices::relay_from_ocr(ocr, lib, settings, frequency_hz).ok();
     let tol = settings.relay_tolerance;
     let ratio = ocr.ct_ratio();
     let mut points = Vec::new();
@@ -109,9 +105,7 @@ pub fn test_sheet_row(
         pickup_min_a: t * (1.0 - tol.instantaneous_pickup),
         pickup_max_a: t * (1.0 + tol.instantaneous_pickup),
         test_current_secondary_a: 2.0 * t,
-        max_s: ocr
-            .instantaneous_time_s
-            .unwrap_or(settings.instantaneous_max_time_s),
+        max_s: ocr.instantaneous_time_s.unwrap_or(settings.instantaneous_max_time_s),
     });
     TestSheetRow {
         device_id: id.to_string(),
@@ -136,14 +130,7 @@ pub fn test_sheet(project: &Project, settings: &CheckSettings) -> Vec<TestSheetR
         .devices
         .iter()
         .filter_map(|d| match d {
-            Device::Vcb(v) => Some(test_sheet_row(
-                &v.id,
-                d.display_name(),
-                &v.ocr,
-                &Resolver::of(project),
-                settings,
-                f,
-            )),
+            Device::Vcb(v) => Some(test_sheet_row(&v.id, d.display_name(), &v.ocr, &Resolver::of(project), settings, f)),
             _ => None,
         })
         .collect()
@@ -228,10 +215,7 @@ fn ground_text(g: &crate::model::GroundRelaySettings) -> String {
         crate::model::GroundRelayKind::Gr => "GR",
         crate::model::GroundRelayKind::Dgr => "DGR",
     };
-    let v = g
-        .voltage_percent
-        .map(|v| format!(" V0 {v} %"))
-        .unwrap_or_default();
+    let v = g.voltage_percent.map(|v| format!(" V0 {v} %")).unwrap_or_default();
     format!("{kind} {} A {} s{v}", g.current_a, g.time_s)
 }
 
@@ -261,8 +245,7 @@ pub fn setting_table(project: &Project) -> Vec<SettingRow> {
                 let mut r = SettingRow::empty(&l.id, d.display_name(), "lbs_pf");
                 r.fuse = Some(format!("{:?} {} A", l.fuse.fuse_type, l.fuse.rating_a));
                 r.rated_current_a = l.rated_current_a;
-                r.breaking_capacity_ka =
-                    Some(devices::fuse_breaking_ka(&l.fuse, &Resolver::of(project)));
+                r.breaking_capacity_ka = Some(devices::fuse_breaking_ka(&l.fuse, &Resolver::of(project)));
                 r
             }
             Device::LvBreaker(b) => {
@@ -271,19 +254,11 @@ pub fn setting_table(project: &Project) -> Vec<SettingRow> {
                 r.frame_a = Some(b.frame_a);
                 r.breaking_capacity_ka = Some(b.breaking_capacity_ka);
                 r.trip = Some(match b.trip {
-                    TripUnit::ThermalMagnetic {
-                        instantaneous_multiple,
-                    } => match instantaneous_multiple {
+                    TripUnit::ThermalMagnetic { instantaneous_multiple } => match instantaneous_multiple {
                         Some(m) => format!("thermal-magnetic, I {m} × In"),
                         None => "thermal-magnetic".into(),
                     },
-                    TripUnit::Electronic {
-                        lt_multiple,
-                        lt_time_s,
-                        st_multiple,
-                        st_time_s,
-                        i_multiple,
-                    } => {
+                    TripUnit::Electronic { lt_multiple, lt_time_s, st_multiple, st_time_s, i_multiple } => {
                         let mut s = format!("LT {lt_multiple} × In {lt_time_s} s");
                         if let Some(m) = st_multiple {
                             s.push_str(&format!(", ST {m} × Ir {} s", st_time_s.unwrap_or(0.1)));
@@ -309,10 +284,7 @@ pub fn setting_table(project: &Project) -> Vec<SettingRow> {
     // Name the company items whose data the rows rest on.
     let lib = Resolver::of(project);
     for (device_id, _, r) in crate::library::company::library_refs(project) {
-        if let (Some(item), Some(row)) = (
-            lib.copy(Some(r)),
-            rows.iter_mut().find(|row| row.device_id == device_id),
-        ) {
+        if let (Some(item), Some(row)) = (lib.copy(Some(r)), rows.iter_mut().find(|row| row.device_id == device_id)) {
             row.library_item = Some(format!(
                 "{} {}（{} {}; {} v{}）",
                 item.maker, item.model, item.source_document, item.revision, item.id, item.version

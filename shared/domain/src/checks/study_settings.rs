@@ -42,22 +42,12 @@ impl Default for StudySettings {
     }
 }
 
-fn warning(
-    devices: Vec<String>,
-    pointer: &str,
-    value: f64,
-    unit: MarginUnit,
-    ja: String,
-    en: String,
-) -> CheckResult {
+fn warning(devices: Vec<String>, pointer: &str, value: f64, unit: MarginUnit, ja: String, en: String) -> CheckResult {
     CheckResult {
         rule: "study_settings",
         devices,
         status: Status::Warning,
-        worst_margin: Some(Margin {
-            value: value.is_finite().then_some(value),
-            unit,
-        }),
+        worst_margin: Some(Margin { value: value.is_finite().then_some(value), unit }),
         at_current_a: None,
         current_basis_v: None,
         message_ja: format!("{ja}（{pointer}）"),
@@ -75,20 +65,11 @@ pub(crate) fn run(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
             "/settings/margin_s",
             m,
             MarginUnit::Seconds,
-            format!(
-                "直列継電器の時限差 {m} s は慣用値（{} s 以上）より小さく設定されています",
-                bounds.min_margin_s
-            ),
-            format!(
-                "the series relay margin {m} s is below the customary {} s or more",
-                bounds.min_margin_s
-            ),
+            format!("直列継電器の時限差 {m} s は慣用値（{} s 以上）より小さく設定されています", bounds.min_margin_s),
+            format!("the series relay margin {m} s is below the customary {} s or more", bounds.min_margin_s),
         ));
     }
-    if let Some(k) = s
-        .inrush_multiple
-        .filter(|&k| k < bounds.min_inrush_multiple)
-    {
+    if let Some(k) = s.inrush_multiple.filter(|&k| k < bounds.min_inrush_multiple) {
         out.push(warning(
             Vec::new(),
             "/settings/inrush_multiple",
@@ -98,61 +79,34 @@ pub(crate) fn run(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
             format!("a transformer inrush of {k} × rated is below the customary 10 × (at least {} ×): the inrush checks become lenient", bounds.min_inrush_multiple),
         ));
     }
-    if let Some(t) = s
-        .inrush_duration_s
-        .filter(|&t| t < bounds.min_inrush_duration_s)
-    {
+    if let Some(t) = s.inrush_duration_s.filter(|&t| t < bounds.min_inrush_duration_s) {
         out.push(warning(
             Vec::new(),
             "/settings/inrush_duration_s",
             t,
             MarginUnit::Seconds,
-            format!(
-                "励磁突入電流の継続時間 {t} s は慣用値 {} s より短く設定されています",
-                bounds.min_inrush_duration_s
-            ),
-            format!(
-                "an inrush duration of {t} s is shorter than the customary {} s",
-                bounds.min_inrush_duration_s
-            ),
+            format!("励磁突入電流の継続時間 {t} s は慣用値 {} s より短く設定されています", bounds.min_inrush_duration_s),
+            format!("an inrush duration of {t} s is shorter than the customary {} s", bounds.min_inrush_duration_s),
         ));
     }
-    if let Some(k) = s
-        .transformer_withstand_multiple
-        .filter(|&k| k > bounds.max_withstand_multiple)
-    {
+    if let Some(k) = s.transformer_withstand_multiple.filter(|&k| k > bounds.max_withstand_multiple) {
         out.push(warning(
             Vec::new(),
             "/settings/transformer_withstand_multiple",
             k,
             MarginUnit::Ratio,
-            format!(
-                "変圧器の短絡強度 {k} 倍は JIS の {} 倍を超えて設定されています",
-                bounds.max_withstand_multiple
-            ),
-            format!(
-                "a transformer withstand of {k} × rated exceeds the standard {} ×",
-                bounds.max_withstand_multiple
-            ),
+            format!("変圧器の短絡強度 {k} 倍は JIS の {} 倍を超えて設定されています", bounds.max_withstand_multiple),
+            format!("a transformer withstand of {k} × rated exceeds the standard {} ×", bounds.max_withstand_multiple),
         ));
     }
-    if let Some(t) = s
-        .transformer_withstand_duration_s
-        .filter(|&t| t > bounds.max_withstand_duration_s)
-    {
+    if let Some(t) = s.transformer_withstand_duration_s.filter(|&t| t > bounds.max_withstand_duration_s) {
         out.push(warning(
             Vec::new(),
             "/settings/transformer_withstand_duration_s",
             t,
             MarginUnit::Seconds,
-            format!(
-                "変圧器の短絡強度の継続時間 {t} s は JIS の {} s を超えて設定されています",
-                bounds.max_withstand_duration_s
-            ),
-            format!(
-                "a transformer withstand duration of {t} s exceeds the standard {} s",
-                bounds.max_withstand_duration_s
-            ),
+            format!("変圧器の短絡強度の継続時間 {t} s は JIS の {} s を超えて設定されています", bounds.max_withstand_duration_s),
+            format!("a transformer withstand duration of {t} s exceeds the standard {} s", bounds.max_withstand_duration_s),
         ));
     }
     let min_breaker_s = bounds.min_breaker_cycles / ctx.frequency_hz;
@@ -160,9 +114,7 @@ pub(crate) fn run(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
         match d {
             Device::Transformer(t) => {
                 let Some(inrush) = &t.inrush else { continue };
-                if inrush.multiple < bounds.min_inrush_multiple
-                    || inrush.duration_s < bounds.min_inrush_duration_s
-                {
+                if inrush.multiple < bounds.min_inrush_multiple || inrush.duration_s < bounds.min_inrush_duration_s {
                     out.push(warning(
                         vec![t.id.clone()],
                         &format!("/devices/{i}/inrush"),
@@ -180,9 +132,7 @@ pub(crate) fn run(ctx: &Ctx<'_>, out: &mut Vec<CheckResult>) {
                 }
             }
             Device::Vcb(v) => {
-                let Some(bt) = v.ocr.breaker_time_s.filter(|&bt| bt < min_breaker_s) else {
-                    continue;
-                };
+                let Some(bt) = v.ocr.breaker_time_s.filter(|&bt| bt < min_breaker_s) else { continue };
                 out.push(warning(
                     vec![v.id.clone()],
                     &format!("/devices/{i}/ocr/breaker_time_s"),

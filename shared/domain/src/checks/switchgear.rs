@@ -99,14 +99,8 @@ struct Rated {
 impl Rated {
     fn of(given: Option<f64>, default: f64) -> Rated {
         match given {
-            Some(v) => Rated {
-                value: v,
-                assumed: false,
-            },
-            None => Rated {
-                value: default,
-                assumed: true,
-            },
+            Some(v) => Rated { value: v, assumed: false },
+            None => Rated { value: default, assumed: true },
         }
     }
 }
@@ -138,10 +132,7 @@ fn ratings(ctx: &Ctx<'_>, d: &Device) -> Option<Ratings> {
         Device::Vcb(v) => Ratings {
             short_time_ka: Rated::of(v.short_time_ka, v.breaking_capacity_ka),
             short_time_s: Rated::of(v.short_time_s, s.vcb_short_time_s),
-            making_peak_ka: Rated::of(
-                v.making_peak_ka,
-                s.vcb_making_multiple * v.breaking_capacity_ka,
-            ),
+            making_peak_ka: Rated::of(v.making_peak_ka, s.vcb_making_multiple * v.breaking_capacity_ka),
             standard: "JIS C 4603",
         },
         _ => return None,
@@ -150,26 +141,18 @@ fn ratings(ctx: &Ctx<'_>, d: &Device) -> Option<Ratings> {
 
 /// "(assumed …)" notes for the message, in Japanese and English.
 fn assumed_note(items: &[(&str, &str, Rated, &str)], standard: &str) -> (String, String) {
-    let list: Vec<&(&str, &str, Rated, &str)> =
-        items.iter().filter(|(_, _, r, _)| r.assumed).collect();
+    let list: Vec<&(&str, &str, Rated, &str)> = items.iter().filter(|(_, _, r, _)| r.assumed).collect();
     if list.is_empty() {
         return (String::new(), String::new());
     }
-    let ja = list
-        .iter()
-        .map(|(ja, _, r, unit)| format!("{ja} {}{unit}", num(r.value)))
-        .collect::<Vec<_>>()
-        .join("、");
-    let en = list
-        .iter()
-        .map(|(_, en, r, unit)| format!("{en} {}{unit}", num(r.value)))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let ja = list.iter().map(|(ja, _, r, unit)| format!("{ja} {}{unit}", num(r.value))).collect::<Vec<_>>().join("、");
+    let en = list.iter().map(|(_, en, r, unit)| format!("{en} {}{unit}", num(r.value))).collect::<Vec<_>>().join(", ");
     (
         format!("（未入力のため {standard} の標準値 {ja} と仮定）"),
         format!(" (not given: the {standard} standard value {en} is assumed)"),
     )
 }
+
 
 /// The current at and above which the utility's OCR certainly operates (pickup plus its
 /// tolerance; the instantaneous element's when the time element is locked), chart A.
@@ -185,19 +168,12 @@ fn utility_certain_a(ctx: &Ctx<'_>) -> Option<f64> {
 
 /// `so_lock_required`, `so_lock_current`, `so_lock_vs_utility` for one PAS/UGS.
 fn so_lock(ctx: &Ctx<'_>, i: usize, out: &mut Vec<CheckResult>) {
-    let Some(Device::GroundSwitch(g)) = ctx.project.devices.get(i) else {
-        return;
-    };
+    let Some(Device::GroundSwitch(g)) = ctx.project.devices.get(i) else { return };
     let s = &ctx.settings.switchgear;
-    let Some(up) = ctx.topo.upstream_bus(ctx.project, i) else {
-        return;
-    };
+    let Some(up) = ctx.topo.upstream_bus(ctx.project, i) else { return };
     let v = ctx.bus_voltage(up);
     let name = ctx.name(i);
-    let interrupting = Rated::of(
-        g.interrupting_current_a,
-        s.interrupting_multiple * g.rated_current_a,
-    );
+    let interrupting = Rated::of(g.interrupting_current_a, s.interrupting_multiple * g.rated_current_a);
     let (int_ja, int_en) = if interrupting.assumed {
         (
             format!("（開閉できる電流は未入力のため定格電流の {} 倍と仮定: JIS C 4607 の過負荷遮断電流）", num(s.interrupting_multiple)),
@@ -210,11 +186,7 @@ fn so_lock(ctx: &Ctx<'_>, i: usize, out: &mut Vec<CheckResult>) {
         if let Some((fault, _)) = ctx.bus_fault(up) {
             let ratio = interrupting.value / fault;
             let needs = fault > interrupting.value;
-            let status = if needs && !g.so_lock {
-                Status::Fail
-            } else {
-                Status::Pass
-            };
+            let status = if needs && !g.so_lock { Status::Fail } else { Status::Pass };
             let (ja, en) = match (needs, g.so_lock) {
                 (true, false) => (
                     format!(
@@ -255,16 +227,8 @@ fn so_lock(ctx: &Ctx<'_>, i: usize, out: &mut Vec<CheckResult>) {
     let lock = Rated::of(g.so_lock_current_a, s.so_lock_fraction * interrupting.value);
     let (lock_ja, lock_en) = if lock.assumed {
         (
-            format!(
-                "（ロック電流は未入力のため開閉できる電流の {} 倍 {} と仮定）",
-                num(s.so_lock_fraction),
-                fmt_a(lock.value)
-            ),
-            format!(
-                " (lock current not given: {} × the interrupting current = {} assumed)",
-                num(s.so_lock_fraction),
-                fmt_a(lock.value)
-            ),
+            format!("（ロック電流は未入力のため開閉できる電流の {} 倍 {} と仮定）", num(s.so_lock_fraction), fmt_a(lock.value)),
+            format!(" (lock current not given: {} × the interrupting current = {} assumed)", num(s.so_lock_fraction), fmt_a(lock.value)),
         )
     } else {
         (String::new(), String::new())
@@ -353,24 +317,19 @@ fn clearing_time(ctx: &Ctx<'_>, bus: usize, chart_a: f64) -> Option<(f64, String
         }
     }
     let t = ctx.utility_ocr.as_ref()?.band(chart_a).max_s;
-    t.is_finite()
-        .then(|| (t, "電力会社 OCR / utility OCR".to_string()))
+    t.is_finite().then(|| (t, "電力会社 OCR / utility OCR".to_string()))
 }
 
 /// `short_time_withstand` for one switching device.
 fn short_time(ctx: &Ctx<'_>, i: usize, r: &Ratings, out: &mut Vec<CheckResult>) {
-    let Some(up) = ctx.topo.upstream_bus(ctx.project, i) else {
-        return;
-    };
+    let Some(up) = ctx.topo.upstream_bus(ctx.project, i) else { return };
     let factor = ctx.referral(up);
     let fallback_s = ctx.project.settings.fault_duration_s_or_default();
     // Worst I²t over faults anywhere below the device (current through it, clearing time).
     let mut worst: Option<(f64, f64, f64, Option<String>)> = None; // i2t kA²s, current A, time s, clearer
     for b in ctx.buses_below(i) {
         // With machine contribution (the larger): docs/rules/switchgear.md.
-        let Some((_, chart)) = ctx.bus_fault_duty(b) else {
-            continue;
-        };
+        let Some((_, chart)) = ctx.bus_fault_duty(b) else { continue };
         let through = chart / factor;
         let (t, by) = match clearing_time(ctx, b, chart) {
             Some((t, by)) => (t, Some(by)),
@@ -381,35 +340,21 @@ fn short_time(ctx: &Ctx<'_>, i: usize, r: &Ratings, out: &mut Vec<CheckResult>) 
             worst = Some((i2t, through, t, by));
         }
     }
-    let Some((i2t, through, t, by)) = worst else {
-        return;
-    };
+    let Some((i2t, through, t, by)) = worst else { return };
     let rated = r.short_time_ka.value.powi(2) * r.short_time_s.value;
     let ratio = (rated / i2t).sqrt();
     let ok = ratio >= 1.0;
     let name = ctx.name(i);
     let (note_ja, note_en) = assumed_note(
-        &[
-            ("短時間耐電流", "short-time current", r.short_time_ka, " kA"),
-            ("通電時間", "duration", r.short_time_s, " s"),
-        ],
+        &[("短時間耐電流", "short-time current", r.short_time_ka, " kA"), ("通電時間", "duration", r.short_time_s, " s")],
         r.standard,
     );
     let (note_ja, note_en) = with_contribution(ctx, up, note_ja, note_en);
     let (by_ja, by_en) = match &by {
-        Some(n) => (
-            format!("{n} が {} で遮断", fmt_s(t)),
-            format!("cleared by {n} in {}", fmt_s(t)),
-        ),
+        Some(n) => (format!("{n} が {} で遮断", fmt_s(t)), format!("cleared by {n} in {}", fmt_s(t))),
         None => (
-            format!(
-                "遮断する装置の特性が不明なため故障継続時間 {} と仮定",
-                fmt_s(t)
-            ),
-            format!(
-                "no device certainly clears it: the fault duration {} is assumed",
-                fmt_s(t)
-            ),
+            format!("遮断する装置の特性が不明なため故障継続時間 {} と仮定", fmt_s(t)),
+            format!("no device certainly clears it: the fault duration {} is assumed", fmt_s(t)),
         ),
     };
     out.push(CheckResult {
@@ -443,10 +388,7 @@ fn short_time(ctx: &Ctx<'_>, i: usize, r: &Ratings, out: &mut Vec<CheckResult>) 
 /// Appends to a message that the fault current includes machine contribution, where it does.
 fn with_contribution(ctx: &Ctx<'_>, bus: usize, ja: String, en: String) -> (String, String) {
     if ctx.contribution_at(bus) {
-        (
-            format!("{ja}（電動機・発電機の寄与込み）"),
-            format!("{en} (with motor and generator contribution)"),
-        )
+        (format!("{ja}（電動機・発電機の寄与込み）"), format!("{en} (with motor and generator contribution)"))
     } else {
         (ja, en)
     }
@@ -454,23 +396,16 @@ fn with_contribution(ctx: &Ctx<'_>, bus: usize, ja: String, en: String) -> (Stri
 
 /// `making_current` for one switching device.
 fn making(ctx: &Ctx<'_>, i: usize, r: &Ratings, out: &mut Vec<CheckResult>) {
-    let Some(up) = ctx.topo.upstream_bus(ctx.project, i) else {
-        return;
-    };
+    let Some(up) = ctx.topo.upstream_bus(ctx.project, i) else { return };
     // With machine contribution (the larger): docs/rules/switchgear.md.
-    let Some(ip_ka) = ctx.bus_peak_duty(up) else {
-        return;
-    };
+    let Some(ip_ka) = ctx.bus_peak_duty(up) else { return };
     if !(ip_ka.is_finite() && ip_ka > 0.0) {
         return;
     }
     let ratio = r.making_peak_ka.value / ip_ka;
     let ok = ratio >= 1.0;
     let name = ctx.name(i);
-    let (note_ja, note_en) = assumed_note(
-        &[("投入電流", "making current", r.making_peak_ka, " kA")],
-        r.standard,
-    );
+    let (note_ja, note_en) = assumed_note(&[("投入電流", "making current", r.making_peak_ka, " kA")], r.standard);
     let (note_ja, note_en) = with_contribution(ctx, up, note_ja, note_en);
     let fuse = matches!(ctx.project.devices.get(i), Some(Device::LbsPf(_)));
     let (fuse_ja, fuse_en) = if fuse {

@@ -16,12 +16,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::curves::{
-    pt, BreakerTrip, CurveError, CurvePoint, ElectronicTrip, FuseCurves, InverseShape,
-    LongTimeBand, PointCurve, ThermalMagneticTrip,
+    pt, BreakerTrip, CurveError, CurvePoint, ElectronicTrip, FuseCurves, InverseShape, LongTimeBand, PointCurve, ThermalMagneticTrip,
 };
-use crate::model::{
-    Device, FuseType, LibraryRef, LvBreakerKind, OcrCurve, Phases, Project, TimeCurrentPoint,
-};
+use crate::model::{Device, FuseType, LibraryRef, LvBreakerKind, OcrCurve, Phases, Project, TimeCurrentPoint};
 
 /// One version of one company library item.
 ///
@@ -300,10 +297,7 @@ impl CompanyRelay {
         match &self.characteristic {
             RelayCharacteristic::Standard => Ok((family, None)),
             RelayCharacteristic::Equation(e) => Ok((InverseShape::new(e.k, e.alpha, e.c)?, None)),
-            RelayCharacteristic::Points(p) => Ok((
-                family,
-                Some(PointCurve::new("points", multiple_points(&p.points, 1.0))?),
-            )),
+            RelayCharacteristic::Points(p) => Ok((family, Some(PointCurve::new("points", multiple_points(&p.points, 1.0))?))),
         }
     }
 }
@@ -313,10 +307,7 @@ impl CompanyFuse {
     /// built-in default melting spread (0.20); `None` when the item lacks the rating or its
     /// points do not form valid curves.
     pub fn curves(&self, rating_a: f64) -> Option<FuseCurves> {
-        let r = self
-            .ratings
-            .iter()
-            .find(|r| same_rating(r.rating_a, rating_a))?;
+        let r = self.ratings.iter().find(|r| same_rating(r.rating_a, rating_a))?;
         Some(FuseCurves {
             allowable: PointCurve::new("allowable", curve_points(&r.allowable)).ok()?,
             melting: PointCurve::new("melting", curve_points(&r.melting)).ok()?,
@@ -341,10 +332,7 @@ pub(crate) fn same_rating(a: f64, b: f64) -> bool {
 pub enum BreakerSettings {
     /// A thermal-magnetic unit: rated current In (A) and the device's instantaneous pickup
     /// × In when it sets one.
-    ThermalMagnetic {
-        rated_a: f64,
-        instantaneous_multiple: Option<f64>,
-    },
+    ThermalMagnetic { rated_a: f64, instantaneous_multiple: Option<f64> },
     /// An electronic unit's settings.
     Electronic(super::ElectronicSettings),
 }
@@ -356,25 +344,16 @@ impl CompanyBreaker {
         let ok = |v: f64| v.is_finite() && v > 0.0;
         match (&self.trip, s) {
             (
-                CompanyTrip::ThermalMagnetic(ThermalMagneticData {
-                    long_time,
-                    instantaneous_multiple,
-                    instantaneous_tolerance,
-                }),
-                BreakerSettings::ThermalMagnetic {
-                    rated_a,
-                    instantaneous_multiple: own,
-                },
+                CompanyTrip::ThermalMagnetic(ThermalMagneticData { long_time, instantaneous_multiple, instantaneous_tolerance }),
+                BreakerSettings::ThermalMagnetic { rated_a, instantaneous_multiple: own },
             ) => {
                 if !ok(rated_a) {
                     return None;
                 }
                 let long_time = match long_time {
                     Some(b) => LongTimeBand {
-                        min: PointCurve::new("long_time.min", multiple_points(&b.min, rated_a))
-                            .ok()?,
-                        max: PointCurve::new("long_time.max", multiple_points(&b.max, rated_a))
-                            .ok()?,
+                        min: PointCurve::new("long_time.min", multiple_points(&b.min, rated_a)).ok()?,
+                        max: PointCurve::new("long_time.max", multiple_points(&b.max, rated_a)).ok()?,
                     },
                     None => super::thermal_magnetic_long_time(rated_a)?,
                 };
@@ -391,25 +370,18 @@ impl CompanyBreaker {
                 }))
             }
             (
-                CompanyTrip::Electronic(ElectronicData {
-                    lt_pickup_min,
-                    lt_pickup_max,
-                    lt_time_tolerance,
-                    pickup_tolerance,
-                }),
+                CompanyTrip::Electronic(ElectronicData { lt_pickup_min, lt_pickup_max, lt_time_tolerance, pickup_tolerance }),
                 BreakerSettings::Electronic(e),
             ) => {
                 // The generic unit with the maker's tolerances in place of the generic ones.
                 match super::electronic_trip(e)? {
-                    BreakerTrip::Electronic(generic) => {
-                        Some(BreakerTrip::Electronic(ElectronicTrip {
-                            lt_pickup_min: *lt_pickup_min,
-                            lt_pickup_max: *lt_pickup_max,
-                            lt_time_tolerance: *lt_time_tolerance,
-                            pickup_tolerance: *pickup_tolerance,
-                            ..generic
-                        }))
-                    }
+                    BreakerTrip::Electronic(generic) => Some(BreakerTrip::Electronic(ElectronicTrip {
+                        lt_pickup_min: *lt_pickup_min,
+                        lt_pickup_max: *lt_pickup_max,
+                        lt_time_tolerance: *lt_time_tolerance,
+                        pickup_tolerance: *pickup_tolerance,
+                        ..generic
+                    })),
                     other => Some(other),
                 }
             }
@@ -443,13 +415,7 @@ pub struct OutdatedDevice {
 /// `current` (the company library as it is now; several versions of one id may be given, the
 /// highest counts). Devices whose item is no longer in `current` are not listed.
 pub fn outdated_devices(project: &Project, current: &[CompanyItem]) -> Vec<OutdatedDevice> {
-    let latest = |id: &str| {
-        current
-            .iter()
-            .filter(|i| i.id == id)
-            .map(|i| i.version)
-            .max()
-    };
+    let latest = |id: &str| current.iter().filter(|i| i.id == id).map(|i| i.version).max();
     let mut out = Vec::new();
     for (device_id, pointer, r) in library_refs(project) {
         let Some(c) = r.company() else { continue };
@@ -471,17 +437,8 @@ pub fn outdated_devices(project: &Project, current: &[CompanyItem]) -> Vec<Outda
 /// Every `library_ref` of the project with its device id and JSON pointer.
 pub fn library_refs(project: &Project) -> Vec<(String, String, &LibraryRef)> {
     let mut out = Vec::new();
-    if let Some(r) = project
-        .utility
-        .ocr
-        .as_ref()
-        .and_then(|o| o.library_ref.as_ref())
-    {
-        out.push((
-            crate::checks::UTILITY_ID.to_string(),
-            "/utility/ocr/library_ref".to_string(),
-            r,
-        ));
+    if let Some(r) = project.utility.ocr.as_ref().and_then(|o| o.library_ref.as_ref()) {
+        out.push((crate::checks::UTILITY_ID.to_string(), "/utility/ocr/library_ref".to_string(), r));
     }
     for (i, d) in project.devices.iter().enumerate() {
         let (r, at) = match d {
@@ -517,13 +474,7 @@ pub fn adopt(project: &mut Project, item: &CompanyItem) -> usize {
             }
         }
     };
-    update(
-        project
-            .utility
-            .ocr
-            .as_mut()
-            .and_then(|o| o.library_ref.as_mut()),
-    );
+    update(project.utility.ocr.as_mut().and_then(|o| o.library_ref.as_mut()));
     for d in &mut project.devices {
         match d {
             Device::Cable(c) => update(c.library_ref.as_mut()),

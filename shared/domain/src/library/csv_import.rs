@@ -33,8 +33,8 @@ use crate::model::TimeCurrentPoint;
 
 use super::company::{same_rating, BandPoints, FuseRating, MultiplePoint};
 use super::company_validate::{
-    too_few_points, widest_gap, CURRENT_RANGE_A, MAX_CURVE_POINTS, MAX_GAP_DECADES,
-    MIN_POINTS_PER_DECADE, MULTIPLE_RANGE, TIME_RANGE_S,
+    too_few_points, widest_gap, CURRENT_RANGE_A, MAX_CURVE_POINTS, MAX_GAP_DECADES, MIN_POINTS_PER_DECADE, MULTIPLE_RANGE,
+    TIME_RANGE_S,
 };
 
 /// Largest CSV accepted, bytes (1 MiB: far above any catalogue's points).
@@ -74,20 +74,11 @@ impl std::fmt::Display for CsvError {
 /// The curves of a fuse file, each rating with its allowable, melting and clearing points.
 ///
 /// `rating_a` gives the rating when the file has no `rating_a` column (one rating per file).
-pub fn import_fuse_ratings(
-    bytes: &[u8],
-    rating_a: Option<f64>,
-) -> Result<Vec<FuseRating>, Vec<CsvError>> {
+pub fn import_fuse_ratings(bytes: &[u8], rating_a: Option<f64>) -> Result<Vec<FuseRating>, Vec<CsvError>> {
     let table = read(bytes, Kind::Fuse)?;
     let mut e = Errors::default();
     if table.rating_col.is_none() && !rating_a.is_some_and(|r| r.is_finite() && r > 0.0) {
-        e.push(
-            1,
-            Some("rating_a"),
-            "missing_column",
-            "定格電流の列 rating_a がありません（または定格を指定してください）".into(),
-            "no rating_a column (or give the rating)".into(),
-        );
+        e.push(1, Some("rating_a"), "missing_column", "定格電流の列 rating_a がありません（または定格を指定してください）".into(), "no rating_a column (or give the rating)".into());
         return Err(e.0);
     }
     // Ratings in order of first appearance.
@@ -101,14 +92,7 @@ pub fn import_fuse_ratings(
     let mut out = Vec::new();
     for (rating, first_row) in ratings {
         let of = |curve: Curve| -> Vec<&Row> {
-            table
-                .rows
-                .iter()
-                .filter(|r| {
-                    r.curve == curve
-                        && same_rating(r.rating.or(rating_a).unwrap_or(f64::NAN), rating)
-                })
-                .collect()
+            table.rows.iter().filter(|r| r.curve == curve && same_rating(r.rating.or(rating_a).unwrap_or(f64::NAN), rating)).collect()
         };
         let mut curves: Vec<Vec<TimeCurrentPoint>> = Vec::new();
         for curve in [Curve::Allowable, Curve::Melting, Curve::Clearing] {
@@ -124,23 +108,11 @@ pub fn import_fuse_ratings(
                 continue;
             }
             if let Some(pts) = series(&mut e, &table, &rows, curve) {
-                curves.push(
-                    pts.iter()
-                        .map(|p| TimeCurrentPoint {
-                            current_a: p.current_a,
-                            time_s: p.time_s,
-                        })
-                        .collect(),
-                );
+                curves.push(pts.iter().map(|p| TimeCurrentPoint { current_a: p.current_a, time_s: p.time_s }).collect());
             }
         }
         if let Ok([allowable, melting, clearing]) = <[Vec<TimeCurrentPoint>; 3]>::try_from(curves) {
-            out.push(FuseRating {
-                rating_a: rating,
-                allowable,
-                melting,
-                clearing,
-            });
+            out.push(FuseRating { rating_a: rating, allowable, melting, clearing });
         }
     }
     e.finish(out)
@@ -153,13 +125,7 @@ pub fn import_breaker_band(bytes: &[u8]) -> Result<BandPoints, Vec<CsvError>> {
     let mut get = |curve: Curve| {
         let rows: Vec<&Row> = table.rows.iter().filter(|r| r.curve == curve).collect();
         if rows.is_empty() {
-            e.push(
-                1,
-                Some(&table.curve_name),
-                "missing_curve",
-                format!("{} 曲線がありません", curve.ja()),
-                format!("no {} curve", curve.en()),
-            );
+            e.push(1, Some(&table.curve_name), "missing_curve", format!("{} 曲線がありません", curve.ja()), format!("no {} curve", curve.en()));
             return None;
         }
         series(&mut e, &table, &rows, curve).map(to_multiples)
@@ -177,13 +143,7 @@ pub fn import_relay_points(bytes: &[u8]) -> Result<Vec<MultiplePoint>, Vec<CsvEr
     let mut e = Errors::default();
     let rows: Vec<&Row> = table.rows.iter().collect();
     if rows.is_empty() {
-        e.push(
-            0,
-            None,
-            "no_rows",
-            "点がありません".into(),
-            "the file has no points".into(),
-        );
+        e.push(0, None, "no_rows", "点がありません".into(), "the file has no points".into());
         return Err(e.0);
     }
     match series(&mut e, &table, &rows, Curve::Operating) {
@@ -193,12 +153,7 @@ pub fn import_relay_points(bytes: &[u8]) -> Result<Vec<MultiplePoint>, Vec<CsvEr
 }
 
 fn to_multiples(pts: Vec<CurvePoint>) -> Vec<MultiplePoint> {
-    pts.into_iter()
-        .map(|p| MultiplePoint {
-            multiple: p.current_a,
-            time_s: p.time_s,
-        })
-        .collect()
+    pts.into_iter().map(|p| MultiplePoint { multiple: p.current_a, time_s: p.time_s }).collect()
 }
 
 /// What a file holds: it decides the x column and the curve names.
@@ -227,9 +182,7 @@ impl Curve {
             Kind::Fuse => match s {
                 "allowable" | "許容" | "許容特性" | "許容時間" => Some(Curve::Allowable),
                 "melting" | "溶断" | "溶断特性" | "平均溶断" => Some(Curve::Melting),
-                "clearing" | "動作" | "動作特性" | "遮断" | "遮断特性" => {
-                    Some(Curve::Clearing)
-                }
+                "clearing" | "動作" | "動作特性" | "遮断" | "遮断特性" => Some(Curve::Clearing),
                 _ => None,
             },
             Kind::Band => match s {
@@ -301,13 +254,7 @@ impl Errors {
         if self.0.len() > MAX_CSV_ERRORS {
             return;
         }
-        self.0.push(CsvError {
-            row,
-            column: column.map(str::to_string),
-            code: code.into(),
-            message_ja: ja,
-            message_en: en,
-        });
+        self.0.push(CsvError { row, column: column.map(str::to_string), code: code.into(), message_ja: ja, message_en: en });
     }
 
     fn finish<T>(self, v: T) -> Result<T, Vec<CsvError>> {
@@ -339,13 +286,7 @@ fn decode(bytes: &[u8]) -> Option<String> {
 
 /// A header reduced to its name: lower case, no spaces, no unit in brackets, no BOM.
 fn header_key(h: &str) -> String {
-    let mut s: String = h
-        .trim()
-        .trim_start_matches('\u{FEFF}')
-        .to_lowercase()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let mut s: String = h.trim().trim_start_matches('\u{FEFF}').to_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
     for (open, close) in [('(', ')'), ('[', ']'), ('（', '）'), ('［', '］')] {
         if s.ends_with(close) {
             if let Some(i) = s.rfind(open) {
@@ -402,35 +343,16 @@ fn number(cell: &str) -> Result<f64, (&'static str, String, String)> {
         return Err(("empty_cell", "空欄です".into(), "the cell is empty".into()));
     }
     if s.starts_with('=') || s.starts_with('@') {
-        return Err((
-            "formula_not_allowed",
-            "数式は使えません（値を入力してください）".into(),
-            "formulas are not allowed: enter the value".into(),
-        ));
+        return Err(("formula_not_allowed", "数式は使えません（値を入力してください）".into(), "formulas are not allowed: enter the value".into()));
     }
     let shown: String = cell.trim().chars().take(30).collect();
     // Plain decimal numbers only: digits, one point, an exponent, a leading sign.
-    let plain = s
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
-        && s.chars().any(|c| c.is_ascii_digit());
+    let plain = s.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-')) && s.chars().any(|c| c.is_ascii_digit());
     let v = if plain { s.parse::<f64>().ok() } else { None };
     match v {
-        None => Err((
-            "not_a_number",
-            format!("「{shown}」は数値ではありません"),
-            format!("\"{shown}\" is not a number"),
-        )),
-        Some(v) if !v.is_finite() => Err((
-            "not_finite",
-            "数値が大きすぎます".into(),
-            "the number is too large".into(),
-        )),
-        Some(v) if v <= 0.0 => Err((
-            "not_positive",
-            format!("{v} は正の数ではありません"),
-            format!("{v} is not a positive number"),
-        )),
+        None => Err(("not_a_number", format!("「{shown}」は数値ではありません"), format!("\"{shown}\" is not a number"))),
+        Some(v) if !v.is_finite() => Err(("not_finite", "数値が大きすぎます".into(), "the number is too large".into())),
+        Some(v) if v <= 0.0 => Err(("not_positive", format!("{v} は正の数ではありません"), format!("{v} is not a positive number"))),
         Some(v) => Ok(v),
     }
 }
@@ -438,56 +360,23 @@ fn number(cell: &str) -> Result<f64, (&'static str, String, String)> {
 fn read(bytes: &[u8], kind: Kind) -> Result<Table, Vec<CsvError>> {
     let mut e = Errors::default();
     if bytes.len() > MAX_CSV_BYTES {
-        e.push(
-            0,
-            None,
-            "file_too_large",
-            format!(
-                "ファイルが大きすぎます（{} バイト、上限 {MAX_CSV_BYTES} バイト）",
-                bytes.len()
-            ),
-            format!(
-                "the file is too large ({} bytes, limit {MAX_CSV_BYTES})",
-                bytes.len()
-            ),
-        );
+        e.push(0, None, "file_too_large", format!("ファイルが大きすぎます（{} バイト、上限 {MAX_CSV_BYTES} バイト）", bytes.len()), format!("the file is too large ({} bytes, limit {MAX_CSV_BYTES})", bytes.len()));
         return Err(e.0);
     }
     let Some(text) = decode(bytes) else {
-        e.push(
-            0,
-            None,
-            "unknown_encoding",
-            "文字コードが UTF-8 でも Shift_JIS でもありません".into(),
-            "the file is neither UTF-8 nor Shift_JIS".into(),
-        );
+        e.push(0, None, "unknown_encoding", "文字コードが UTF-8 でも Shift_JIS でもありません".into(), "the file is neither UTF-8 nor Shift_JIS".into());
         return Err(e.0);
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut records = reader.records();
     let header = match records.next() {
         Some(Ok(h)) => h,
         Some(Err(err)) => {
-            e.push(
-                1,
-                None,
-                "csv_syntax",
-                "見出し行を読めません".into(),
-                format!("the header row cannot be read: {err}"),
-            );
+            e.push(1, None, "csv_syntax", "見出し行を読めません".into(), format!("the header row cannot be read: {err}"));
             return Err(e.0);
         }
         None => {
-            e.push(
-                0,
-                None,
-                "empty_file",
-                "ファイルが空です".into(),
-                "the file is empty".into(),
-            );
+            e.push(0, None, "empty_file", "ファイルが空です".into(), "the file is empty".into());
             return Err(e.0);
         }
     };
@@ -495,21 +384,10 @@ fn read(bytes: &[u8], kind: Kind) -> Result<Table, Vec<CsvError>> {
     let mut cols: Vec<Option<Col>> = Vec::new();
     let mut names: Vec<(Col, String)> = Vec::new();
     for h in header.iter() {
-        let shown: String = h
-            .trim()
-            .trim_start_matches('\u{FEFF}')
-            .chars()
-            .take(40)
-            .collect();
+        let shown: String = h.trim().trim_start_matches('\u{FEFF}').chars().take(40).collect();
         match column_of(&header_key(h)) {
             Some(c) if names.iter().any(|(k, _)| *k == c) => {
-                e.push(
-                    1,
-                    Some(&shown),
-                    "duplicate_column",
-                    format!("列「{shown}」が重複しています"),
-                    format!("column \"{shown}\" appears twice"),
-                );
+                e.push(1, Some(&shown), "duplicate_column", format!("列「{shown}」が重複しています"), format!("column \"{shown}\" appears twice"));
                 cols.push(None);
             }
             Some(c) => {
@@ -517,72 +395,34 @@ fn read(bytes: &[u8], kind: Kind) -> Result<Table, Vec<CsvError>> {
                 cols.push(Some(c));
             }
             None => {
-                e.push(
-                    1,
-                    Some(&shown),
-                    "unknown_column",
-                    format!("不明な列「{shown}」です"),
-                    format!("unknown column \"{shown}\""),
-                );
+                e.push(1, Some(&shown), "unknown_column", format!("不明な列「{shown}」です"), format!("unknown column \"{shown}\""));
                 cols.push(None);
             }
         }
     }
     let name = |c: Col| names.iter().find(|(k, _)| *k == c).map(|(_, n)| n.clone());
-    let (x_col, x_std) = if kind == Kind::Fuse {
-        (Col::Current, "current_a")
-    } else {
-        (Col::Multiple, "multiple")
-    };
-    let wrong_x = if kind == Kind::Fuse {
-        Col::Multiple
-    } else {
-        Col::Current
-    };
+    let (x_col, x_std) = if kind == Kind::Fuse { (Col::Current, "current_a") } else { (Col::Multiple, "multiple") };
+    let wrong_x = if kind == Kind::Fuse { Col::Multiple } else { Col::Current };
     if let Some(w) = name(wrong_x) {
         let (ja, en) = if kind == Kind::Fuse {
-            (
-                "ヒューズは電流 current_a [A] で入力します（倍率ではなく）",
-                "fuse curves are entered as current_a in amperes, not as multiples",
-            )
+            ("ヒューズは電流 current_a [A] で入力します（倍率ではなく）", "fuse curves are entered as current_a in amperes, not as multiples")
         } else {
-            (
-                "継電器と遮断器の曲線は倍率 multiple で入力します（整定値・定格電流の倍数）",
-                "relay and breaker curves are entered as multiple (× tap or × In), not in amperes",
-            )
+            ("継電器と遮断器の曲線は倍率 multiple で入力します（整定値・定格電流の倍数）", "relay and breaker curves are entered as multiple (× tap or × In), not in amperes")
         };
         e.push(1, Some(&w), "wrong_column", ja.into(), en.into());
     }
     if kind != Kind::Fuse {
         if let Some(r) = name(Col::Rating) {
-            e.push(
-                1,
-                Some(&r),
-                "unknown_column",
-                format!("この曲線には列「{r}」は使えません"),
-                format!("column \"{r}\" does not apply to this curve"),
-            );
+            e.push(1, Some(&r), "unknown_column", format!("この曲線には列「{r}」は使えません"), format!("column \"{r}\" does not apply to this curve"));
         }
     }
     for (c, std) in [(x_col, x_std), (Col::Time, "time_s")] {
         if name(c).is_none() {
-            e.push(
-                1,
-                Some(std),
-                "missing_column",
-                format!("列 {std} がありません"),
-                format!("missing column {std}"),
-            );
+            e.push(1, Some(std), "missing_column", format!("列 {std} がありません"), format!("missing column {std}"));
         }
     }
     if kind != Kind::Relay && name(Col::Curve).is_none() {
-        e.push(
-            1,
-            Some("curve"),
-            "missing_column",
-            "列 curve がありません".into(),
-            "missing column curve".into(),
-        );
+        e.push(1, Some("curve"), "missing_column", "列 curve がありません".into(), "missing column curve".into());
     }
     if !e.0.is_empty() {
         return Err(e.0);
@@ -601,13 +441,7 @@ fn read(bytes: &[u8], kind: Kind) -> Result<Table, Vec<CsvError>> {
             Ok(r) => r,
             Err(err) => {
                 let row = err.position().map_or(last_row + 1, |p| p.line() as usize);
-                e.push(
-                    row,
-                    None,
-                    "csv_syntax",
-                    "行を読めません（引用符の対応を確認してください）".into(),
-                    format!("the row cannot be read: {err}"),
-                );
+                e.push(row, None, "csv_syntax", "行を読めません（引用符の対応を確認してください）".into(), format!("the row cannot be read: {err}"));
                 break;
             }
         };
@@ -618,30 +452,14 @@ fn read(bytes: &[u8], kind: Kind) -> Result<Table, Vec<CsvError>> {
         }
         count += 1;
         if count > MAX_CSV_ROWS {
-            e.push(
-                row,
-                None,
-                "too_many_rows",
-                format!("行が多すぎます（上限 {MAX_CSV_ROWS} 行）"),
-                format!("too many rows (limit {MAX_CSV_ROWS})"),
-            );
+            e.push(row, None, "too_many_rows", format!("行が多すぎます（上限 {MAX_CSV_ROWS} 行）"), format!("too many rows (limit {MAX_CSV_ROWS})"));
             break;
         }
         if rec.len() > cols.len() {
-            e.push(
-                row,
-                None,
-                "too_many_cells",
-                format!("見出しより多い {} 個のセルがあります", rec.len()),
-                format!("{} cells, more than the header's {}", rec.len(), cols.len()),
-            );
+            e.push(row, None, "too_many_cells", format!("見出しより多い {} 個のセルがあります", rec.len()), format!("{} cells, more than the header's {}", rec.len(), cols.len()));
             continue;
         }
-        let cell = |c: Col| {
-            cols.iter()
-                .position(|k| *k == Some(c))
-                .map(|i| rec.get(i).unwrap_or(""))
-        };
+        let cell = |c: Col| cols.iter().position(|k| *k == Some(c)).map(|i| rec.get(i).unwrap_or(""));
         let num_at = |c: Col, e: &mut Errors| -> Option<f64> {
             let text = cell(c)?;
             match number(text) {
@@ -663,13 +481,7 @@ fn read(bytes: &[u8], kind: Kind) -> Result<Table, Vec<CsvError>> {
                         Kind::Band => "min, max（下限, 上限）",
                         Kind::Relay => "operating（動作）",
                     };
-                    e.push(
-                        row,
-                        Some(&table_names.0),
-                        "unknown_curve",
-                        format!("曲線「{shown}」は使えません（使える値: {allowed}）"),
-                        format!("unknown curve \"{shown}\" (allowed: {allowed})"),
-                    );
+                    e.push(row, Some(&table_names.0), "unknown_curve", format!("曲線「{shown}」は使えません（使える値: {allowed}）"), format!("unknown curve \"{shown}\" (allowed: {allowed})"));
                 }
                 c
             }
@@ -677,81 +489,26 @@ fn read(bytes: &[u8], kind: Kind) -> Result<Table, Vec<CsvError>> {
         };
         let x = num_at(x_col, &mut e);
         let t = num_at(Col::Time, &mut e);
-        let rating = if table_names.3.is_some() {
-            num_at(Col::Rating, &mut e)
-        } else {
-            None
-        };
-        let (x_range, x_unit) = if kind == Kind::Fuse {
-            (CURRENT_RANGE_A, "A")
-        } else {
-            (MULTIPLE_RANGE, "×")
-        };
-        let x = x.filter(|&v| {
-            in_range(
-                &mut e,
-                row,
-                &table_names.1,
-                v,
-                x_range,
-                kind != Kind::Fuse,
-                x_unit,
-            )
-        });
+        let rating = if table_names.3.is_some() { num_at(Col::Rating, &mut e) } else { None };
+        let (x_range, x_unit) = if kind == Kind::Fuse { (CURRENT_RANGE_A, "A") } else { (MULTIPLE_RANGE, "×") };
+        let x = x.filter(|&v| in_range(&mut e, row, &table_names.1, v, x_range, kind != Kind::Fuse, x_unit));
         let t = t.filter(|&v| in_range(&mut e, row, &table_names.2, v, TIME_RANGE_S, false, "s"));
-        let rating_ok = table_names.3.is_none()
-            || rating.is_some_and(|v| {
-                in_range(
-                    &mut e,
-                    row,
-                    table_names.3.as_deref().unwrap_or(""),
-                    v,
-                    (0.0, 1_000.0),
-                    true,
-                    "A",
-                )
-            });
+        let rating_ok = table_names.3.is_none() || rating.is_some_and(|v| in_range(&mut e, row, table_names.3.as_deref().unwrap_or(""), v, (0.0, 1_000.0), true, "A"));
         if let (Some(curve), Some(x), Some(time_s), true) = (curve, x, t, rating_ok) {
-            rows.push(Row {
-                row,
-                curve,
-                x,
-                time_s,
-                rating,
-            });
+            rows.push(Row { row, curve, x, time_s, rating });
         }
     }
     if !e.0.is_empty() {
         return Err(e.0);
     }
-    Ok(Table {
-        rows,
-        curve_name: table_names.0,
-        x_name: table_names.1,
-        time_name: table_names.2,
-        rating_col: table_names.3,
-    })
+    Ok(Table { rows, curve_name: table_names.0, x_name: table_names.1, time_name: table_names.2, rating_col: table_names.3 })
 }
 
-fn in_range(
-    e: &mut Errors,
-    row: usize,
-    column: &str,
-    v: f64,
-    (lo, hi): (f64, f64),
-    lo_open: bool,
-    unit: &str,
-) -> bool {
+fn in_range(e: &mut Errors, row: usize, column: &str, v: f64, (lo, hi): (f64, f64), lo_open: bool, unit: &str) -> bool {
     let ok = (if lo_open { v > lo } else { v >= lo }) && v <= hi;
     if !ok {
         let b = if lo_open { "(" } else { "[" };
-        e.push(
-            row,
-            Some(column),
-            "out_of_range",
-            format!("値 {v} {unit} は範囲 {b}{lo}, {hi}] の外です"),
-            format!("value {v} {unit} is outside {b}{lo}, {hi}]"),
-        );
+        e.push(row, Some(column), "out_of_range", format!("値 {v} {unit} は範囲 {b}{lo}, {hi}] の外です"), format!("value {v} {unit} is outside {b}{lo}, {hi}]"));
     }
     ok
 }
@@ -765,16 +522,8 @@ fn series(e: &mut Errors, table: &Table, rows: &[&Row], curve: Curve) -> Option<
             first_row,
             Some(&table.curve_name),
             "point_count",
-            format!(
-                "{} 曲線の点は 2～{MAX_CURVE_POINTS} 点です（{} 点）",
-                curve.ja(),
-                rows.len()
-            ),
-            format!(
-                "the {} curve needs 2–{MAX_CURVE_POINTS} points (got {})",
-                curve.en(),
-                rows.len()
-            ),
+            format!("{} 曲線の点は 2～{MAX_CURVE_POINTS} 点です（{} 点）", curve.ja(), rows.len()),
+            format!("the {} curve needs 2–{MAX_CURVE_POINTS} points (got {})", curve.en(), rows.len()),
         );
         return None;
     }

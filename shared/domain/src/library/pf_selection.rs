@@ -43,20 +43,13 @@ pub const CAPACITOR_7_2KV: [(f64, f64, f64); 13] = [
 /// The smallest standard PF rating at or above `current_a` (load-specific T, C, M ratings);
 /// `None` above the largest standard rating.
 pub fn load_specific_min_rating_a(current_a: f64) -> Option<f64> {
-    PF_LIBRARY_RATINGS_A
-        .iter()
-        .copied()
-        .find(|&r| r >= current_a - 1e-9)
+    PF_LIBRARY_RATINGS_A.iter().copied().find(|&r| r >= current_a - 1e-9)
 }
 
 /// Minimum rating of a fuse of `fuse_type` protecting capacitor banks of `total_kvar` on a
 /// 6.6 kV circuit, A. C: the table's C column and never below the banks' rated current; G:
 /// the table's G column. `None` beyond the table (above 500 kvar) or for T/M fuses.
-pub fn capacitor_min_rating_a(
-    fuse_type: PfType,
-    total_kvar: f64,
-    rated_current_a: f64,
-) -> Option<f64> {
+pub fn capacitor_min_rating_a(fuse_type: PfType, total_kvar: f64, rated_current_a: f64) -> Option<f64> {
     let row = CAPACITOR_7_2KV.iter().find(|r| r.0 >= total_kvar - 1e-9)?;
     match fuse_type {
         PfType::G => Some(row.1),

@@ -17,9 +17,7 @@ use super::{builtin, BreakerItem, BuiltinLibrary};
 /// The copy in `copies` that `r` names: same id and same version. `None` for a built-in id.
 pub fn find_copy<'a>(copies: &'a [CompanyItem], r: &LibraryRef) -> Option<&'a CompanyItem> {
     let c = r.company()?;
-    copies
-        .iter()
-        .find(|i| i.id == c.id && i.version == c.version)
+    copies.iter().find(|i| i.id == c.id && i.version == c.version)
 }
 
 /// The project's copies of company items in front of a base library (the built-in one).
@@ -39,9 +37,7 @@ impl Library for ProjectLibrary<'_> {
     fn contains(&self, kind: LibraryKind, reference: &LibraryRef) -> bool {
         match reference {
             LibraryRef::Builtin(_) => self.base.contains(kind, reference),
-            LibraryRef::Company(_) => {
-                find_copy(self.copies, reference).is_some_and(|i| i.device.kind() == kind)
-            }
+            LibraryRef::Company(_) => find_copy(self.copies, reference).is_some_and(|i| i.device.kind() == kind),
         }
     }
 
@@ -49,10 +45,7 @@ impl Library for ProjectLibrary<'_> {
         match reference {
             LibraryRef::Builtin(_) => self.base.cable_impedance(reference),
             LibraryRef::Company(_) => match &find_copy(self.copies, reference)?.device {
-                CompanyDevice::Cable(c) => Some(CableImpedance {
-                    r_ohm_per_km: c.r_ohm_per_km,
-                    x_ohm_per_km: c.x_ohm_per_km,
-                }),
+                CompanyDevice::Cable(c) => Some(CableImpedance { r_ohm_per_km: c.r_ohm_per_km, x_ohm_per_km: c.x_ohm_per_km }),
                 _ => None,
             },
         }
@@ -68,20 +61,14 @@ impl Library for ProjectLibrary<'_> {
         }
         Some(match &item.device {
             CompanyDevice::Relay(r) => LibraryFacts::Relay { curve: r.curve },
-            CompanyDevice::Fuse(f) => LibraryFacts::Fuse {
-                fuse_type: f.fuse_type,
-                ratings_a: f.ratings_a(),
-            },
+            CompanyDevice::Fuse(f) => LibraryFacts::Fuse { fuse_type: f.fuse_type, ratings_a: f.ratings_a() },
             CompanyDevice::Breaker(b) => LibraryFacts::Breaker {
                 kind: b.kind,
                 frame_a: b.frame_a,
                 ratings_a: b.ratings_a.clone(),
                 electronic: Some(b.is_electronic()),
             },
-            CompanyDevice::Cable(c) => LibraryFacts::Cable {
-                cable_type: c.cable_type.clone(),
-                size_mm2: c.size_mm2,
-            },
+            CompanyDevice::Cable(c) => LibraryFacts::Cable { cable_type: c.cable_type.clone(), size_mm2: c.size_mm2 },
             CompanyDevice::Transformer(t) => LibraryFacts::Transformer {
                 phases: t.phases,
                 rated_kva: t.rated_kva,
@@ -116,19 +103,11 @@ pub struct CableData {
 impl CableData {
     /// Where the ampacity comes from, in Japanese.
     pub fn ampacity_basis_ja(&self) -> &'static str {
-        if self.company {
-            "メーカー資料"
-        } else {
-            "JCS 0168 気中"
-        }
+        if self.company { "メーカー資料" } else { "JCS 0168 気中" }
     }
     /// Where the ampacity comes from, in English.
     pub fn ampacity_basis_en(&self) -> &'static str {
-        if self.company {
-            "maker's data"
-        } else {
-            "JCS 0168 in air"
-        }
+        if self.company { "maker's data" } else { "JCS 0168 in air" }
     }
 }
 
@@ -142,18 +121,12 @@ pub struct Resolver<'a> {
 impl<'a> Resolver<'a> {
     /// The resolver of a project (its copies in front of the built-in library).
     pub fn of(project: &'a Project) -> Resolver<'a> {
-        Resolver {
-            copies: &project.company_library,
-            builtin: builtin(),
-        }
+        Resolver { copies: &project.company_library, builtin: builtin() }
     }
 
     /// A resolver that knows only the built-in library.
     pub fn builtin_only() -> Resolver<'static> {
-        Resolver {
-            copies: &[],
-            builtin: builtin(),
-        }
+        Resolver { copies: &[], builtin: builtin() }
     }
 
     /// The project as a [`Library`] (for [`Project::cable_impedance`] and the short-circuit
@@ -199,15 +172,9 @@ impl<'a> Resolver<'a> {
                 _ => None,
             };
         }
-        match r
-            .and_then(LibraryRef::builtin_id)
-            .and_then(|id| self.builtin.fuse(id))
-        {
+        match r.and_then(LibraryRef::builtin_id).and_then(|id| self.builtin.fuse(id)) {
             Some(item) => Some(item.curves.clone()),
-            None => super::generic_fuse_curves(
-                crate::checks::devices::pf_type_of(fuse.fuse_type),
-                fuse.rating_a,
-            ),
+            None => super::generic_fuse_curves(crate::checks::devices::pf_type_of(fuse.fuse_type), fuse.rating_a),
         }
     }
 
@@ -216,10 +183,7 @@ impl<'a> Resolver<'a> {
         let r = fuse.library_ref.as_ref();
         let item = match self.copy(r).map(|i| &i.device) {
             Some(CompanyDevice::Fuse(f)) => Some(f.breaking_capacity_ka),
-            _ => r
-                .and_then(LibraryRef::builtin_id)
-                .and_then(|id| self.builtin.fuse(id))
-                .map(|i| i.breaking_capacity_ka),
+            _ => r.and_then(LibraryRef::builtin_id).and_then(|id| self.builtin.fuse(id)).map(|i| i.breaking_capacity_ka),
         };
         fuse.breaking_capacity_ka.or(item).unwrap_or(40.0)
     }
@@ -247,11 +211,7 @@ impl<'a> Resolver<'a> {
 
     /// [`Resolver::cable`], else the built-in cable of the same type and size.
     pub fn cable_or_by_size(&self, c: &Cable) -> Option<CableData> {
-        self.cable(c).or_else(|| {
-            self.builtin
-                .cable_by_size(&c.cable_type, c.size_mm2)
-                .map(builtin_cable)
-        })
+        self.cable(c).or_else(|| self.builtin.cable_by_size(&c.cable_type, c.size_mm2).map(builtin_cable))
     }
 }
 

@@ -80,12 +80,8 @@ impl<'de> Deserialize<'de> for LibraryRef {
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<LibraryRef, E> {
                 Ok(LibraryRef::Builtin(v.to_string()))
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                map: A,
-            ) -> Result<LibraryRef, A::Error> {
-                CompanyRef::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-                    .map(LibraryRef::Company)
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<LibraryRef, A::Error> {
+                CompanyRef::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(LibraryRef::Company)
             }
         }
         d.deserialize_any(V)

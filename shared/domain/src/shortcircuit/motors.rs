@@ -99,29 +99,17 @@ impl C {
         C { re: z.r, im: z.x }
     }
     fn add(self, o: C) -> C {
-        C {
-            re: self.re + o.re,
-            im: self.im + o.im,
-        }
+        C { re: self.re + o.re, im: self.im + o.im }
     }
     fn sub(self, o: C) -> C {
-        C {
-            re: self.re - o.re,
-            im: self.im - o.im,
-        }
+        C { re: self.re - o.re, im: self.im - o.im }
     }
     fn mul(self, o: C) -> C {
-        C {
-            re: self.re * o.re - self.im * o.im,
-            im: self.re * o.im + self.im * o.re,
-        }
+        C { re: self.re * o.re - self.im * o.im, im: self.re * o.im + self.im * o.re }
     }
     fn inv(self) -> C {
         let d = self.re * self.re + self.im * self.im;
-        C {
-            re: self.re / d,
-            im: -self.im / d,
-        }
+        C { re: self.re / d, im: -self.im / d }
     }
     #[cfg(test)]
     fn abs(self) -> f64 {
@@ -170,13 +158,7 @@ fn thevenin_on_tree(tree: &[Option<(usize, C)>], shunt: &[C]) -> Option<Vec<C>> 
 }
 
 /// The machines that contribute, and notes for every machine of the project.
-fn machines(
-    project: &Project,
-    bus_index: &dyn Fn(&str) -> Option<usize>,
-    states: &[Option<BusState>],
-    options: &StudyOptions,
-    notes: &mut Vec<StudyNote>,
-) -> Vec<Machine> {
+fn machines(project: &Project, bus_index: &dyn Fn(&str) -> Option<usize>, states: &[Option<BusState>], options: &StudyOptions, notes: &mut Vec<StudyNote>) -> Vec<Machine> {
     let motor_pct = project.settings.motor_percent_z_or_default();
     let mut out = Vec::new();
     for d in &project.devices {
@@ -276,11 +258,7 @@ pub(super) struct Network<'a> {
 
 /// Impedances with machine contribution for every bus, or `None` per bus where nothing
 /// contributes (then the currents with contribution equal those without).
-pub(super) fn with_machines(
-    net: &Network<'_>,
-    options: &StudyOptions,
-    notes: &mut Vec<StudyNote>,
-) -> Vec<Option<WithMachines>> {
+pub(super) fn with_machines(net: &Network<'_>, options: &StudyOptions, notes: &mut Vec<StudyNote>) -> Vec<Option<WithMachines>> {
     let n = net.states.len();
     let all = machines(net.project, net.bus_index, net.states, options, notes);
     let mut out = vec![None; n];
@@ -290,9 +268,7 @@ pub(super) fn with_machines(
     // Nodes: three-phase buses; buses joined by switchgear share a node.
     let mut node_of: Vec<Option<usize>> = vec![None; n];
     let mut nodes = 0usize;
-    let three_phase: Vec<usize> = (0..n)
-        .filter(|&b| net.states[b].is_some_and(|s| !s.single_phase))
-        .collect();
+    let three_phase: Vec<usize> = (0..n).filter(|&b| net.states[b].is_some_and(|s| !s.single_phase)).collect();
     // Parents before children: order by the depth of the feeder chain (each bus's depth
     // found once: walk up to a bus already known, then fill in on the way back).
     let mut depth_of: Vec<Option<usize>> = vec![None; n];
@@ -321,32 +297,22 @@ pub(super) fn with_machines(
     ordered.sort_by_key(|&b| depth(b));
     for &b in &ordered {
         match net.branches[b] {
-            Some((up, z)) if z[0].abs() == 0.0 && z[1].abs() == 0.0 && node_of[up].is_some() => {
-                node_of[b] = node_of[up]
-            }
+            Some((up, z)) if z[0].abs() == 0.0 && z[1].abs() == 0.0 && node_of[up].is_some() => node_of[b] = node_of[up],
             _ => {
                 node_of[b] = Some(nodes);
                 nodes += 1;
             }
         }
     }
-    let ratio = |b: usize| {
-        net.states[b]
-            .map(|s| s.ratio_to_utility)
-            .unwrap_or(f64::NAN)
-    };
+    let ratio = |b: usize| net.states[b].map(|s| s.ratio_to_utility).unwrap_or(f64::NAN);
     let to_util = |z: Z, b: usize| z.scale(1.0 / (ratio(b) * ratio(b)));
 
     // The node tree: per node, its parent node and the impedance between them (a bus is fed
     // by one branch; nodes are numbered parents first).
     let mut parent: Vec<Option<(usize, usize)>> = vec![None; nodes];
     for &b in &ordered {
-        let Some((up, _)) = net.branches[b] else {
-            continue;
-        };
-        let (Some(i), Some(j)) = (node_of[up], node_of[b]) else {
-            continue;
-        };
+        let Some((up, _)) = net.branches[b] else { continue };
+        let (Some(i), Some(j)) = (node_of[up], node_of[b]) else { continue };
         if i != j {
             parent[j] = Some((i, b));
         }
@@ -355,12 +321,7 @@ pub(super) fn with_machines(
     // Z_th per method and machine set (all machines; generators only), per node.
     // `xs` scales every reactance (1, or method C's f_c/f for κ).
     let solve = |m: usize, with_motors: bool, xs: f64| -> Option<Vec<C>> {
-        let at = |z: Z| {
-            C::from(Z {
-                r: z.r,
-                x: z.x * xs,
-            })
-        };
+        let at = |z: Z| C::from(Z { r: z.r, x: z.x * xs });
         let src = node_of[net.source_bus]?;
         let mut shunt = vec![C::ZERO; nodes];
         shunt[src] = shunt[src].add(at(net.states[net.source_bus]?.z[m]).inv());
@@ -388,20 +349,14 @@ pub(super) fn with_machines(
     let zc_all: [Option<Vec<C>>; 2] = [solve(0, true, fc), solve(1, true, fc)];
     type PerMethod = [Option<Vec<C>>; 2];
     let (z_gen, zc_gen): (PerMethod, PerMethod) = if any_generator {
-        (
-            [solve(0, false, 1.0), solve(1, false, 1.0)],
-            [solve(0, false, fc), solve(1, false, fc)],
-        )
+        ([solve(0, false, 1.0), solve(1, false, 1.0)], [solve(0, false, fc), solve(1, false, fc)])
     } else {
         ([None, None], [None, None])
     };
 
     let motors: Vec<&Machine> = all.iter().filter(|k| k.motor).collect();
     // Σ I_rM referred to a bus: Σ (I_rM · ratio of the motor's bus) / ratio of the bus.
-    let motor_sum_at_utility: f64 = motors
-        .iter()
-        .map(|k| k.rated_current_a * ratio(k.bus))
-        .sum();
+    let motor_sum_at_utility: f64 = motors.iter().map(|k| k.rated_current_a * ratio(k.bus)).sum();
     let motor_sum_at = |b: usize| motor_sum_at_utility / ratio(b);
 
     // Three-phase buses.
@@ -420,30 +375,17 @@ pub(super) fn with_machines(
             let c = if m == 0 { 1.0 } else { options.c_factors(v).0 };
             let ik_without = c * v / (3f64.sqrt() * state.z[m].abs());
             neglected[m] = !motors.is_empty() && sum <= NEGLECT_FRACTION * ik_without;
-            let (pick, pick_c) = if neglected[m] {
-                (z_gen[m].as_ref(), zc_gen[m].as_ref())
-            } else {
-                (z_all[m].as_ref(), zc_all[m].as_ref())
-            };
+            let (pick, pick_c) = if neglected[m] { (z_gen[m].as_ref(), zc_gen[m].as_ref()) } else { (z_all[m].as_ref(), zc_all[m].as_ref()) };
             if let (Some(zs), Some(zc)) = (pick, pick_c) {
                 let zu = zs[node];
                 let r2 = ratio(b) * ratio(b);
-                z[m] = Z {
-                    r: zu.re * r2,
-                    x: zu.im * r2,
-                };
+                z[m] = Z { r: zu.re * r2, x: zu.im * r2 };
                 // IEC 60909-0 method C: R/X = (R_c/X_c)·(f_c/f).
                 let c = zc[node];
                 rx_kappa[m] = (c.im > 0.0).then(|| c.re / c.im * fc);
             }
         }
-        out[b] = Some(WithMachines {
-            z,
-            z_ln: None,
-            motors_rated_current_a: sum,
-            motors_neglected: neglected,
-            rx_kappa,
-        });
+        out[b] = Some(WithMachines { z, z_ln: None, motors_rated_current_a: sum, motors_neglected: neglected, rx_kappa });
     }
     // Single-phase buses: the change at the feeding three-phase bus, as a loop.
     for b in 0..n {
@@ -451,27 +393,12 @@ pub(super) fn with_machines(
         if !state.single_phase {
             continue;
         }
-        let Some(a) = net.feeding_three_phase[b] else {
-            continue;
-        };
-        let (Some(up), Some(up_state)) = (out[a], net.states[a]) else {
-            continue;
-        };
+        let Some(a) = net.feeding_three_phase[b] else { continue };
+        let (Some(up), Some(up_state)) = (out[a], net.states[a]) else { continue };
         let k = 2.0 * (ratio(b) / ratio(a)).powi(2);
-        let delta = |m: usize| Z {
-            r: up.z[m].r - up_state.z[m].r,
-            x: up.z[m].x - up_state.z[m].x,
-        };
-        let z = [
-            state.z[0].add(delta(0).scale(k)),
-            state.z[1].add(delta(1).scale(k)),
-        ];
-        let z_ln = state.z_ln.map(|zl| {
-            [
-                zl[0].add(delta(0).scale(k / 4.0)),
-                zl[1].add(delta(1).scale(k / 4.0)),
-            ]
-        });
+        let delta = |m: usize| Z { r: up.z[m].r - up_state.z[m].r, x: up.z[m].x - up_state.z[m].x };
+        let z = [state.z[0].add(delta(0).scale(k)), state.z[1].add(delta(1).scale(k))];
+        let z_ln = state.z_ln.map(|zl| [zl[0].add(delta(0).scale(k / 4.0)), zl[1].add(delta(1).scale(k / 4.0))]);
         out[b] = Some(WithMachines {
             z,
             z_ln,
@@ -487,58 +414,45 @@ pub(super) fn with_machines(
 mod tests {
     use super::*;
 
-    /// Inverse of a complex matrix by Gauss–Jordan elimination with partial pivoting; `None` when
-    /// singular.
-    pub(super) fn invert(mut a: Vec<Vec<C>>) -> Option<Vec<Vec<C>>> {
-        let n = a.len();
-        let mut inv: Vec<Vec<C>> = (0..n)
-            .map(|i| {
-                (0..n)
-                    .map(|j| {
-                        if i == j {
-                            C { re: 1.0, im: 0.0 }
-                        } else {
-                            C::ZERO
-                        }
-                    })
-                    .collect()
-            })
-            .collect();
-        for col in 0..n {
-            let pivot = (col..n).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
-            let magnitude = a[pivot][col].abs();
-            if magnitude.is_nan() || magnitude <= 0.0 {
-                return None;
+/// Inverse of a complex matrix by Gauss–Jordan elimination with partial pivoting; `None` when
+/// singular.
+pub(super) fn invert(mut a: Vec<Vec<C>>) -> Option<Vec<Vec<C>>> {
+    let n = a.len();
+    let mut inv: Vec<Vec<C>> = (0..n).map(|i| (0..n).map(|j| if i == j { C { re: 1.0, im: 0.0 } } else { C::ZERO }).collect()).collect();
+    for col in 0..n {
+        let pivot = (col..n).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
+        let magnitude = a[pivot][col].abs();
+        if magnitude.is_nan() || magnitude <= 0.0 {
+            return None;
+        }
+        a.swap(col, pivot);
+        inv.swap(col, pivot);
+        let p = a[col][col].inv();
+        for j in 0..n {
+            a[col][j] = a[col][j].mul(p);
+            inv[col][j] = inv[col][j].mul(p);
+        }
+        for i in 0..n {
+            if i == col {
+                continue;
             }
-            a.swap(col, pivot);
-            inv.swap(col, pivot);
-            let p = a[col][col].inv();
+            let f = a[i][col];
+            if f.abs() == 0.0 {
+                continue;
+            }
             for j in 0..n {
-                a[col][j] = a[col][j].mul(p);
-                inv[col][j] = inv[col][j].mul(p);
-            }
-            for i in 0..n {
-                if i == col {
-                    continue;
-                }
-                let f = a[i][col];
-                if f.abs() == 0.0 {
-                    continue;
-                }
-                for j in 0..n {
-                    a[i][j] = a[i][j].sub(f.mul(a[col][j]));
-                    inv[i][j] = inv[i][j].sub(f.mul(inv[col][j]));
-                }
+                a[i][j] = a[i][j].sub(f.mul(a[col][j]));
+                inv[i][j] = inv[i][j].sub(f.mul(inv[col][j]));
             }
         }
-        Some(inv)
     }
+    Some(inv)
+}
+
 
     /// A small deterministic generator (no dependency): uniform in [0, 1).
     fn lcg(state: &mut u64) -> f64 {
-        *state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        *state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         (*state >> 11) as f64 / (1u64 << 53) as f64
     }
 
@@ -551,22 +465,14 @@ mod tests {
             for j in 1..n {
                 let p = (lcg(&mut s) * j as f64) as usize;
                 // Branches from near zero (switchgear-like) to long cables and transformers.
-                let z = C {
-                    re: 10f64.powf(-4.0 + 4.0 * lcg(&mut s)),
-                    im: 10f64.powf(-4.0 + 4.0 * lcg(&mut s)),
-                };
+                let z = C { re: 10f64.powf(-4.0 + 4.0 * lcg(&mut s)), im: 10f64.powf(-4.0 + 4.0 * lcg(&mut s)) };
                 tree.push(Some((p, z)));
             }
             let mut shunt = vec![C::ZERO; n];
             shunt[0] = C { re: 0.05, im: 0.5 }.inv();
             for y in shunt.iter_mut().skip(1) {
                 if lcg(&mut s) < 0.3 {
-                    *y = C { re: 0.42, im: 1.0 }
-                        .mul(C {
-                            re: 10f64.powf(-1.0 + 3.0 * lcg(&mut s)),
-                            im: 0.0,
-                        })
-                        .inv();
+                    *y = C { re: 0.42, im: 1.0 }.mul(C { re: 10f64.powf(-1.0 + 3.0 * lcg(&mut s)), im: 0.0 }).inv();
                 }
             }
             let mut y = vec![vec![C::ZERO; n]; n];

@@ -62,39 +62,19 @@ pub(crate) fn demands(project: &Project, topo: &Topology) -> Vec<LoadDemand> {
     let mut out = Vec::new();
     for d in &project.devices {
         let (kind, bus_id, installed_kva, pf, df) = match d {
-            Device::Load(l) => (
-                LoadKind::Load,
-                &l.bus,
-                l.rated_kva,
-                l.power_factor.unwrap_or(0.9),
-                l.demand_factor_or_default(),
-            ),
-            Device::Motor(m) => (
-                LoadKind::Motor,
-                &m.bus,
-                m.input_kva(),
-                m.power_factor_or_default(),
-                m.demand_factor_or_default(),
-            ),
+            Device::Load(l) => (LoadKind::Load, &l.bus, l.rated_kva, l.power_factor.unwrap_or(0.9), l.demand_factor_or_default()),
+            Device::Motor(m) => (LoadKind::Motor, &m.bus, m.input_kva(), m.power_factor_or_default(), m.demand_factor_or_default()),
             _ => continue,
         };
-        let Some(&bus) = topo.bus_index.get(bus_id.as_str()) else {
-            continue;
-        };
+        let Some(&bus) = topo.bus_index.get(bus_id.as_str()) else { continue };
         if topo.depth.get(bus).copied().flatten().is_none() {
             continue;
         }
-        let Some(Device::Bus(b)) = project.devices.get(bus) else {
-            continue;
-        };
+        let Some(Device::Bus(b)) = project.devices.get(bus) else { continue };
         let path = topo.path_to_bus(project, bus);
-        let tr_pos = path
-            .iter()
-            .rposition(|&i| matches!(project.devices.get(i), Some(Device::Transformer(_))));
+        let tr_pos = path.iter().rposition(|&i| matches!(project.devices.get(i), Some(Device::Transformer(_))));
         let transformer_id = tr_pos.map(|p| project.devices[path[p]].id().to_string());
-        let last_breaker = path
-            .iter()
-            .rposition(|&i| matches!(project.devices.get(i), Some(Device::LvBreaker(_))));
+        let last_breaker = path.iter().rposition(|&i| matches!(project.devices.get(i), Some(Device::LvBreaker(_))));
         let feeder = match (tr_pos, last_breaker) {
             (Some(t), Some(b)) if b > t => Some(b),
             (Some(t), _) => (t + 1 < path.len()).then_some(t + 1),

@@ -28,12 +28,7 @@ pub fn required_kvar(p_kw: f64, pf_from: f64, pf_to: f64) -> f64 {
 }
 
 /// Reactive power a bank delivers at `bus_voltage_v`, kvar: `Q_C · (V/V_C)² / (1 − L/100)`.
-pub fn effective_kvar(
-    rated_kvar: f64,
-    rated_voltage_v: f64,
-    bus_voltage_v: f64,
-    reactor_percent: f64,
-) -> f64 {
+pub fn effective_kvar(rated_kvar: f64, rated_voltage_v: f64, bus_voltage_v: f64, reactor_percent: f64) -> f64 {
     let l = (reactor_percent / 100.0).clamp(0.0, 0.5);
     rated_kvar * (bus_voltage_v / rated_voltage_v).powi(2) / (1.0 - l)
 }
@@ -99,12 +94,7 @@ pub struct PowerFactorStudy {
 }
 
 /// The site's power-factor study; `None` when no load has real power.
-pub(crate) fn study(
-    project: &Project,
-    topo: &Topology,
-    demands: &[LoadDemand],
-    settings: &DesignStudySettings,
-) -> Option<PowerFactorStudy> {
+pub(crate) fn study(project: &Project, topo: &Topology, demands: &[LoadDemand], settings: &DesignStudySettings) -> Option<PowerFactorStudy> {
     let p: f64 = demands.iter().map(|l| l.row.demand_kw).sum::<f64>() / settings.diversity_factor;
     let q: f64 = demands.iter().map(|l| l.row.demand_kvar).sum::<f64>() / settings.diversity_factor;
     if p.is_nan() || p <= 0.0 {
@@ -113,12 +103,8 @@ pub(crate) fn study(
     let mut banks = Vec::new();
     for d in &project.devices {
         let Device::Capacitor(c) = d else { continue };
-        let Some(&bus) = topo.bus_index.get(c.bus.as_str()) else {
-            continue;
-        };
-        let Some(Device::Bus(b)) = project.devices.get(bus) else {
-            continue;
-        };
+        let Some(&bus) = topo.bus_index.get(c.bus.as_str()) else { continue };
+        let Some(Device::Bus(b)) = project.devices.get(bus) else { continue };
         banks.push(BankRow {
             device_id: c.id.clone(),
             name: d.display_name().to_string(),
@@ -127,12 +113,7 @@ pub(crate) fn study(
             rated_kvar: c.rated_kvar,
             rated_voltage_v: c.rated_voltage_v,
             reactor_percent: c.reactor_percent,
-            effective_kvar: effective_kvar(
-                c.rated_kvar,
-                c.rated_voltage_v,
-                b.voltage_v,
-                c.reactor_percent,
-            ),
+            effective_kvar: effective_kvar(c.rated_kvar, c.rated_voltage_v, b.voltage_v, c.reactor_percent),
         });
     }
     let installed: f64 = banks.iter().fold(0.0, |a, b| a + b.effective_kvar);

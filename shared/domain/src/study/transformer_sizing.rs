@@ -14,15 +14,11 @@ use crate::model::{Device, Phases, Project};
 
 /// Standard ratings of three-phase distribution transformers, kVA (JIS C 4304 oil-immersed
 /// and JIS C 4306 moulded, 6 kV class: 20 … 2 000 kVA).
-pub const THREE_PHASE_SIZES_KVA: [f64; 13] = [
-    20.0, 30.0, 50.0, 75.0, 100.0, 150.0, 200.0, 300.0, 500.0, 750.0, 1000.0, 1500.0, 2000.0,
-];
+pub const THREE_PHASE_SIZES_KVA: [f64; 13] = [20.0, 30.0, 50.0, 75.0, 100.0, 150.0, 200.0, 300.0, 500.0, 750.0, 1000.0, 1500.0, 2000.0];
 
 /// Standard ratings of single-phase distribution transformers, kVA (JIS C 4304 / 4306:
 /// 10 … 500 kVA).
-pub const SINGLE_PHASE_SIZES_KVA: [f64; 10] = [
-    10.0, 20.0, 30.0, 50.0, 75.0, 100.0, 150.0, 200.0, 300.0, 500.0,
-];
+pub const SINGLE_PHASE_SIZES_KVA: [f64; 10] = [10.0, 20.0, 30.0, 50.0, 75.0, 100.0, 150.0, 200.0, 300.0, 500.0];
 
 /// The smallest standard rating that carries `demand_kva` at `loading_limit` (0 < limit ≤ 1),
 /// `None` when even the largest does not (or the input is not a finite positive number).
@@ -34,10 +30,7 @@ pub fn select_standard_kva(phases: Phases, demand_kva: f64, loading_limit: f64) 
         Phases::Three => &THREE_PHASE_SIZES_KVA,
         Phases::Single => &SINGLE_PHASE_SIZES_KVA,
     };
-    sizes
-        .iter()
-        .copied()
-        .find(|s| demand_kva <= loading_limit * s * (1.0 + 1e-9))
+    sizes.iter().copied().find(|s| demand_kva <= loading_limit * s * (1.0 + 1e-9))
 }
 
 /// One transformer's demand and the size it calls for.
@@ -71,11 +64,7 @@ pub struct TransformerRow {
 }
 
 /// Rows for every transformer of the project, in project order.
-pub(crate) fn rows(
-    project: &Project,
-    demands: &[LoadDemand],
-    settings: &DesignStudySettings,
-) -> Vec<TransformerRow> {
+pub(crate) fn rows(project: &Project, demands: &[LoadDemand], settings: &DesignStudySettings) -> Vec<TransformerRow> {
     let diversity = settings.diversity_factor;
     let mut out = Vec::new();
     let through = super::loads::loads_through(demands, project.devices.len());

@@ -36,13 +36,7 @@ pub fn simplified_drop_v(k: f64, current_a: f64, r_ohm: f64, x_ohm: f64, power_f
 
 /// Exact drop of a three-phase run, V line-to-line: `√3 (|E_r + (R + jX)·I∠−φ| − E_r)` with
 /// `E_r = V_r / √3` the receiving-end phase voltage.
-pub fn exact_drop_three_phase_v(
-    receiving_v: f64,
-    current_a: f64,
-    r_ohm: f64,
-    x_ohm: f64,
-    power_factor: f64,
-) -> f64 {
+pub fn exact_drop_three_phase_v(receiving_v: f64, current_a: f64, r_ohm: f64, x_ohm: f64, power_factor: f64) -> f64 {
     let sin = (1.0 - power_factor * power_factor).max(0.0).sqrt();
     let e_r = receiving_v / 3f64.sqrt();
     let re = e_r + current_a * (r_ohm * power_factor + x_ohm * sin);
@@ -51,24 +45,14 @@ pub fn exact_drop_three_phase_v(
 }
 
 /// Transformer voltage regulation, % (simplified): `α (p cos φ + q sin φ)`.
-pub fn transformer_regulation_percent(
-    loading: f64,
-    r_percent: f64,
-    x_percent: f64,
-    power_factor: f64,
-) -> f64 {
+pub fn transformer_regulation_percent(loading: f64, r_percent: f64, x_percent: f64, power_factor: f64) -> f64 {
     let sin = (1.0 - power_factor * power_factor).max(0.0).sqrt();
     loading * (r_percent * power_factor + x_percent * sin)
 }
 
 /// Transformer voltage regulation, % (exact, receiving end at rated voltage):
 /// `100 (|1 + α (p + jq)(cos φ − j sin φ)/100| − 1)`.
-pub fn transformer_regulation_exact_percent(
-    loading: f64,
-    r_percent: f64,
-    x_percent: f64,
-    power_factor: f64,
-) -> f64 {
+pub fn transformer_regulation_exact_percent(loading: f64, r_percent: f64, x_percent: f64, power_factor: f64) -> f64 {
     let sin = (1.0 - power_factor * power_factor).max(0.0).sqrt();
     let re = 1.0 + loading * (r_percent * power_factor + x_percent * sin) / 100.0;
     let im = loading * (x_percent * power_factor - r_percent * sin) / 100.0;
@@ -150,10 +134,7 @@ pub struct VoltageDropRow {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum WiringLimits {
     /// Route up to the long-route length: trunk and branch each limited, %.
-    Split {
-        trunk_percent: f64,
-        branch_percent: f64,
-    },
+    Split { trunk_percent: f64, branch_percent: f64 },
     /// Longer route: trunk + branch together, %.
     Total { percent: f64 },
 }
@@ -167,16 +148,10 @@ struct C {
 
 impl C {
     fn mul(self, o: C) -> C {
-        C {
-            re: self.re * o.re - self.im * o.im,
-            im: self.re * o.im + self.im * o.re,
-        }
+        C { re: self.re * o.re - self.im * o.im, im: self.re * o.im + self.im * o.re }
     }
     fn add(self, o: C) -> C {
-        C {
-            re: self.re + o.re,
-            im: self.im + o.im,
-        }
+        C { re: self.re + o.re, im: self.im + o.im }
     }
     fn abs(self) -> f64 {
         self.re.hypot(self.im)
@@ -190,77 +165,40 @@ const BASE_KVA: f64 = 1000.0;
 fn segment_z(project: &Project, topo: &Topology, i: usize) -> Option<(C, f64)> {
     match project.devices.get(i)? {
         Device::Cable(c) => {
-            let z = project
-                .cable_impedance(c, &crate::library::resolve::Resolver::of(project).library())?;
+            let z = project.cable_impedance(c, &crate::library::resolve::Resolver::of(project).library())?;
             let (up, _) = topo.oriented.get(i).copied().flatten()?;
-            let Some(Device::Bus(b)) = project.devices.get(up) else {
-                return None;
-            };
+            let Some(Device::Bus(b)) = project.devices.get(up) else { return None };
             let loop_factor = if b.single_phase { 2.0 } else { 1.0 };
             let km = c.length_m / 1000.0 / f64::from(c.parallel.max(1));
             let scale = loop_factor * km * BASE_KVA * 1000.0 / (b.voltage_v * b.voltage_v);
-            Some((
-                C {
-                    re: z.r_ohm_per_km * scale,
-                    im: z.x_ohm_per_km * scale,
-                },
-                c.length_m,
-            ))
+            Some((C { re: z.r_ohm_per_km * scale, im: z.x_ohm_per_km * scale }, c.length_m))
         }
         Device::Transformer(t) => {
             let (r, x) = t.impedance.r_x();
             let scale = BASE_KVA / t.rated_kva / 100.0;
-            Some((
-                C {
-                    re: r * scale,
-                    im: x * scale,
-                },
-                0.0,
-            ))
+            Some((C { re: r * scale, im: x * scale }, 0.0))
         }
         _ => None,
     }
 }
 
 /// Rows for every load, in project order.
-pub(crate) fn rows(
-    project: &Project,
-    topo: &Topology,
-    demands: &[LoadDemand],
-    settings: &DesignStudySettings,
-) -> Vec<VoltageDropRow> {
+pub(crate) fn rows(project: &Project, topo: &Topology, demands: &[LoadDemand], settings: &DesignStudySettings) -> Vec<VoltageDropRow> {
     // Per-unit current of every segment: Σ conj(S) of the loads below it (in project order).
     let through = super::loads::loads_through(demands, project.devices.len());
     let current = |seg: usize| -> C {
-        through
-            .get(seg)
-            .map(|v| v.as_slice())
-            .unwrap_or(&[])
-            .iter()
-            .map(|&k| &demands[k])
-            .fold(C { re: 0.0, im: 0.0 }, |a, l| {
-                a.add(C {
-                    re: l.row.demand_kw / BASE_KVA,
-                    im: -l.row.demand_kvar / BASE_KVA,
-                })
-            })
+        through.get(seg).map(|v| v.as_slice()).unwrap_or(&[]).iter().map(|&k| &demands[k]).fold(C { re: 0.0, im: 0.0 }, |a, l| {
+            a.add(C { re: l.row.demand_kw / BASE_KVA, im: -l.row.demand_kvar / BASE_KVA })
+        })
     };
     let mut out = Vec::new();
     for l in demands {
-        let tr_pos = l
-            .path
-            .iter()
-            .rposition(|&i| matches!(project.devices.get(i), Some(Device::Transformer(_))));
-        let last_breaker = l
-            .path
-            .iter()
-            .rposition(|&i| matches!(project.devices.get(i), Some(Device::LvBreaker(_))));
+        let tr_pos = l.path.iter().rposition(|&i| matches!(project.devices.get(i), Some(Device::Transformer(_))));
+        let last_breaker = l.path.iter().rposition(|&i| matches!(project.devices.get(i), Some(Device::LvBreaker(_))));
         let mut segs = Vec::new();
         let mut v = C { re: 1.0, im: 0.0 };
         for (pos, &i) in l.path.iter().enumerate().rev() {
-            let Some((z, length_m)) = segment_z(project, topo, i) else {
-                continue;
-            };
+            let Some((z, length_m)) = segment_z(project, topo, i) else { continue };
             let cur = current(i);
             let drop = z.mul(cur);
             let before = v.abs();
@@ -273,13 +211,7 @@ pub(crate) fn rows(
                 },
                 _ => Section::Supply,
             };
-            let (up_v, single) = match topo
-                .oriented
-                .get(i)
-                .copied()
-                .flatten()
-                .and_then(|(up, _)| project.devices.get(up))
-            {
+            let (up_v, single) = match topo.oriented.get(i).copied().flatten().and_then(|(up, _)| project.devices.get(up)) {
                 Some(Device::Bus(b)) => (b.voltage_v, b.single_phase),
                 _ => (f64::NAN, false),
             };
@@ -289,39 +221,21 @@ pub(crate) fn rows(
                 section,
                 length_m,
                 current_a: cur.abs() * amps_base,
-                power_factor: if cur.abs() > 0.0 {
-                    cur.re / cur.abs()
-                } else {
-                    1.0
-                },
+                power_factor: if cur.abs() > 0.0 { cur.re / cur.abs() } else { 1.0 },
                 simplified_percent: drop.re * 100.0,
                 exact_percent: (v.abs() - before) * 100.0,
             });
         }
         segs.reverse();
         let sum = |s: Option<Section>| -> DropPercent {
-            segs.iter()
-                .filter(|g| s.is_none_or(|s| g.section == s))
-                .fold(
-                    DropPercent {
-                        simplified: 0.0,
-                        exact: 0.0,
-                    },
-                    |a, g| DropPercent {
-                        simplified: a.simplified + g.simplified_percent,
-                        exact: a.exact + g.exact_percent,
-                    },
-                )
+            segs.iter().filter(|g| s.is_none_or(|s| g.section == s)).fold(DropPercent { simplified: 0.0, exact: 0.0 }, |a, g| DropPercent {
+                simplified: a.simplified + g.simplified_percent,
+                exact: a.exact + g.exact_percent,
+            })
         };
-        let wiring_length_m: f64 = segs
-            .iter()
-            .filter(|g| matches!(g.section, Section::Trunk | Section::Branch))
-            .fold(0.0, |a, g| a + g.length_m);
-        let has_wiring = segs
-            .iter()
-            .any(|g| matches!(g.section, Section::Trunk | Section::Branch));
-        let limits =
-            (tr_pos.is_some() && has_wiring).then(|| settings.wiring_limits(wiring_length_m));
+        let wiring_length_m: f64 = segs.iter().filter(|g| matches!(g.section, Section::Trunk | Section::Branch)).fold(0.0, |a, g| a + g.length_m);
+        let has_wiring = segs.iter().any(|g| matches!(g.section, Section::Trunk | Section::Branch));
+        let limits = (tr_pos.is_some() && has_wiring).then(|| settings.wiring_limits(wiring_length_m));
         out.push(VoltageDropRow {
             load_id: l.row.device_id.clone(),
             name: l.row.name.clone(),

@@ -16,16 +16,8 @@ pub fn parse_company_item(json: &str) -> Result<CompanyItem, Vec<ValidationError
         return Err(vec![ValidationError::new(
             "",
             "input_too_large",
-            format!(
-                "入力が大きすぎます（{} バイト、上限 {} バイト）",
-                json.len(),
-                MAX_INPUT_BYTES
-            ),
-            format!(
-                "input is too large ({} bytes, limit {})",
-                json.len(),
-                MAX_INPUT_BYTES
-            ),
+            format!("入力が大きすぎます（{} バイト、上限 {} バイト）", json.len(), MAX_INPUT_BYTES),
+            format!("input is too large ({} bytes, limit {})", json.len(), MAX_INPUT_BYTES),
         )]);
     }
     let root: Value = serde_json::from_str(json).map_err(|e| vec![syntax_error(&e)])?;
@@ -50,21 +42,14 @@ fn without_tag(value: &Value, tag: &str) -> Option<(String, Value)> {
 /// Deserializes one company item; on failure inside `device` (or its tagged
 /// `characteristic` / `trip`), re-reads that part as its variant's struct to point at the
 /// failing field, as the project's devices are re-read.
-pub(super) fn deserialize_company_item(
-    pointer: &str,
-    value: &Value,
-) -> Result<CompanyItem, ValidationError> {
+pub(super) fn deserialize_company_item(pointer: &str, value: &Value) -> Result<CompanyItem, ValidationError> {
     use crate::library::company::*;
     let first = match deserialize_at::<CompanyItem>(pointer, value) {
         Ok(i) => return Ok(i),
         Err(e) => e,
     };
     let dp = format!("{pointer}/device");
-    let Some((kind, rest)) = value
-        .get("device")
-        .filter(|_| first.pointer == dp)
-        .and_then(|d| without_tag(d, "type"))
-    else {
+    let Some((kind, rest)) = value.get("device").filter(|_| first.pointer == dp).and_then(|d| without_tag(d, "type")) else {
         return Err(first);
     };
     let inner = match kind.as_str() {
@@ -75,20 +60,14 @@ pub(super) fn deserialize_company_item(
         "transformer" => deserialize_at::<CompanyTransformer>(&dp, &rest).err(),
         _ => None,
     };
-    let Some(inner) = inner else {
-        return Err(first);
-    };
+    let Some(inner) = inner else { return Err(first) };
     let field = match kind.as_str() {
         "relay" => "characteristic",
         "breaker" => "trip",
         _ => return Err(inner),
     };
     let fp = format!("{dp}/{field}");
-    let Some((form, body)) = rest
-        .get(field)
-        .filter(|_| inner.pointer == fp)
-        .and_then(|v| without_tag(v, "form"))
-    else {
+    let Some((form, body)) = rest.get(field).filter(|_| inner.pointer == fp).and_then(|v| without_tag(v, "form")) else {
         return Err(inner);
     };
     let deepest = match (kind.as_str(), form.as_str()) {
@@ -100,3 +79,4 @@ pub(super) fn deserialize_company_item(
     };
     Err(deepest.unwrap_or(inner))
 }
+

@@ -7,9 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{num, short, Validator, CT_PRIMARY_RATINGS_A, TRANSFORMER_VOLTAGE_TOLERANCE};
-use crate::model::{
-    CurrentTransformer, Device, EarthingClass, GroundRelayKind, GroundRelaySettings, Project,
-};
+use crate::model::{CurrentTransformer, Device, EarthingClass, GroundRelayKind, GroundRelaySettings, Project};
 
 /// Largest burden accepted anywhere (rated or connected), VA.
 const MAX_BURDEN_VA: f64 = 1_000.0;
@@ -21,97 +19,29 @@ impl Validator<'_> {
         let f = |field: &str| format!("{p}/{field}");
         match d {
             Device::Ds(ds) => {
-                self.range(
-                    &f("rated_current_a"),
-                    ds.rated_current_a,
-                    0.0,
-                    10_000.0,
-                    true,
-                    "A",
-                );
-                self.opt_range(
-                    &f("short_time_ka"),
-                    ds.short_time_ka,
-                    0.0,
-                    100.0,
-                    true,
-                    "kA",
-                );
+                self.range(&f("rated_current_a"), ds.rated_current_a, 0.0, 10_000.0, true, "A");
+                self.opt_range(&f("short_time_ka"), ds.short_time_ka, 0.0, 100.0, true, "kA");
             }
             Device::Vct(v) => {
                 self.voltage_ratio(p, v.primary_v, v.secondary_v);
                 self.winding_matches_bus(project, &f("primary_v"), &v.from, v.primary_v);
-                self.one_of(
-                    &f("ct_primary_a"),
-                    v.ct_primary_a,
-                    &CT_PRIMARY_RATINGS_A,
-                    "A",
-                );
+                self.one_of(&f("ct_primary_a"), v.ct_primary_a, &CT_PRIMARY_RATINGS_A, "A");
                 self.one_of(&f("ct_secondary_a"), v.ct_secondary_a, &[1.0, 5.0], "A");
-                self.opt_range(
-                    &f("vt_rated_burden_va"),
-                    v.vt_rated_burden_va,
-                    0.0,
-                    MAX_BURDEN_VA,
-                    true,
-                    "VA",
-                );
-                self.opt_range(
-                    &f("ct_rated_burden_va"),
-                    v.ct_rated_burden_va,
-                    0.0,
-                    MAX_BURDEN_VA,
-                    true,
-                    "VA",
-                );
+                self.opt_range(&f("vt_rated_burden_va"), v.vt_rated_burden_va, 0.0, MAX_BURDEN_VA, true, "VA");
+                self.opt_range(&f("ct_rated_burden_va"), v.ct_rated_burden_va, 0.0, MAX_BURDEN_VA, true, "VA");
             }
             Device::La(l) => {
-                self.range(
-                    &f("rated_voltage_v"),
-                    l.rated_voltage_v,
-                    0.0,
-                    36_000.0,
-                    true,
-                    "V",
-                );
-                self.range(
-                    &f("nominal_discharge_current_ka"),
-                    l.nominal_discharge_current_ka,
-                    0.0,
-                    100.0,
-                    true,
-                    "kA",
-                );
+                self.range(&f("rated_voltage_v"), l.rated_voltage_v, 0.0, 36_000.0, true, "V");
+                self.range(&f("nominal_discharge_current_ka"), l.nominal_discharge_current_ka, 0.0, 100.0, true, "kA");
             }
             Device::Vt(v) => {
                 self.voltage_ratio(p, v.primary_v, v.secondary_v);
                 self.winding_matches_bus(project, &f("primary_v"), &v.bus, v.primary_v);
-                self.range(
-                    &f("rated_burden_va"),
-                    v.rated_burden_va,
-                    0.0,
-                    MAX_BURDEN_VA,
-                    true,
-                    "VA",
-                );
-                self.opt_range(
-                    &f("relay_burden_va"),
-                    v.relay_burden_va,
-                    0.0,
-                    MAX_BURDEN_VA,
-                    false,
-                    "VA",
-                );
+                self.range(&f("rated_burden_va"), v.rated_burden_va, 0.0, MAX_BURDEN_VA, true, "VA");
+                self.opt_range(&f("relay_burden_va"), v.relay_burden_va, 0.0, MAX_BURDEN_VA, false, "VA");
                 if let Some(fuse) = &v.fuse {
                     self.range(&f("fuse/rating_a"), fuse.rating_a, 0.0, 30.0, true, "A");
-                    self.opt_range(
-                        &f("fuse/breaking_capacity_ka"),
-                        fuse.breaking_capacity_ka,
-                        0.0,
-                        200.0,
-                        true,
-                        "kA",
-                    );
+                    self.opt_range(&f("fuse/breaking_capacity_ka"), fuse.breaking_capacity_ka, 0.0, 200.0, true, "kA");
                 }
             }
             Device::Meter(m) => {
@@ -125,46 +55,31 @@ impl Validator<'_> {
                             f(field),
                             "missing_field",
                             format!("この計器の{what_ja}を供給する `{field}` が必要です"),
-                            format!(
-                                "`{field}` is needed: the device feeding this meter's {what_en}"
-                            ),
+                            format!("`{field}` is needed: the device feeding this meter's {what_en}"),
                         );
                     } else if !needed && given {
                         self.push(
                             f(field),
                             "conflicting_fields",
-                            format!(
-                                "この計器には{what_ja}がありません（`{field}` は指定できません）"
-                            ),
+                            format!("この計器には{what_ja}がありません（`{field}` は指定できません）"),
                             format!("this meter has no {what_en} (`{field}` is not allowed)"),
                         );
                     }
                 }
-                for (field, burden, source) in [
-                    ("voltage_burden_va", m.voltage_burden_va, &m.vt),
-                    ("current_burden_va", m.current_burden_va, &m.ct),
-                ] {
+                for (field, burden, source) in [("voltage_burden_va", m.voltage_burden_va, &m.vt), ("current_burden_va", m.current_burden_va, &m.ct)] {
                     self.opt_range(&f(field), burden, 0.0, MAX_BURDEN_VA, false, "VA");
                     if burden.is_some() && source.is_none() {
                         self.push(
                             f(field),
                             "conflicting_fields",
                             "負担を受け持つ変成器が指定されていません".into(),
-                            "a burden is given for a circuit no instrument transformer feeds"
-                                .into(),
+                            "a burden is given for a circuit no instrument transformer feeds".into(),
                         );
                     }
                 }
             }
             Device::Earthing(e) => {
-                self.range(
-                    &f("resistance_ohm"),
-                    e.resistance_ohm,
-                    0.0,
-                    10_000.0,
-                    true,
-                    "Ω",
-                );
+                self.range(&f("resistance_ohm"), e.resistance_ohm, 0.0, 10_000.0, true, "Ω");
                 match (e.class, e.ground_fault_current_a) {
                     (EarthingClass::B, None) => self.push(
                         f("ground_fault_current_a"),
@@ -214,36 +129,14 @@ impl Validator<'_> {
     /// A stepping-down voltage ratio: primary 50 V … 36 kV, secondary up to 500 V and below
     /// the primary.
     fn voltage_ratio(&mut self, p: &str, primary_v: f64, secondary_v: f64) {
-        let a = self.range(
-            &format!("{p}/primary_v"),
-            primary_v,
-            50.0,
-            36_000.0,
-            false,
-            "V",
-        );
-        let b = self.range(
-            &format!("{p}/secondary_v"),
-            secondary_v,
-            0.0,
-            500.0,
-            true,
-            "V",
-        );
+        let a = self.range(&format!("{p}/primary_v"), primary_v, 50.0, 36_000.0, false, "V");
+        let b = self.range(&format!("{p}/secondary_v"), secondary_v, 0.0, 500.0, true, "V");
         if a && b && secondary_v >= primary_v {
             self.push(
                 format!("{p}/secondary_v"),
                 "inconsistent_ratings",
-                format!(
-                    "二次電圧 {} V が一次電圧 {} V 以上です",
-                    num(secondary_v),
-                    num(primary_v)
-                ),
-                format!(
-                    "secondary voltage {} V is not below the primary voltage {} V",
-                    num(secondary_v),
-                    num(primary_v)
-                ),
+                format!("二次電圧 {} V が一次電圧 {} V 以上です", num(secondary_v), num(primary_v)),
+                format!("secondary voltage {} V is not below the primary voltage {} V", num(secondary_v), num(primary_v)),
             );
         }
     }
@@ -251,9 +144,7 @@ impl Validator<'_> {
     /// An instrument transformer's rated primary voltage against its bus (±10 %, as a power
     /// transformer's winding). An unknown bus is reported by `terminals`.
     fn winding_matches_bus(&mut self, project: &Project, p: &str, bus_id: &str, rated_v: f64) {
-        let Some(bus) = project.bus(bus_id) else {
-            return;
-        };
+        let Some(bus) = project.bus(bus_id) else { return };
         if !(bus.voltage_v.is_finite() && rated_v.is_finite() && rated_v > 0.0) {
             return;
         }
@@ -261,103 +152,30 @@ impl Validator<'_> {
             self.push(
                 p,
                 "voltage_mismatch",
-                format!(
-                    "一次電圧 {} V が母線 `{}` の電圧 {} V と合いません",
-                    num(rated_v),
-                    short(bus_id),
-                    num(bus.voltage_v)
-                ),
-                format!(
-                    "primary voltage {} V does not match bus `{}` at {} V",
-                    num(rated_v),
-                    short(bus_id),
-                    num(bus.voltage_v)
-                ),
+                format!("一次電圧 {} V が母線 `{}` の電圧 {} V と合いません", num(rated_v), short(bus_id), num(bus.voltage_v)),
+                format!("primary voltage {} V does not match bus `{}` at {} V", num(rated_v), short(bus_id), num(bus.voltage_v)),
             );
         }
     }
 
     /// The CT ratings of a VCB (`p` points at `ct`).
     pub(super) fn current_transformer(&mut self, p: &str, ct: &CurrentTransformer) {
-        self.range(
-            &format!("{p}/rated_burden_va"),
-            ct.rated_burden_va,
-            0.0,
-            MAX_BURDEN_VA,
-            true,
-            "VA",
-        );
-        self.range(
-            &format!("{p}/overcurrent_constant"),
-            ct.overcurrent_constant,
-            1.0,
-            100.0,
-            false,
-            "",
-        );
-        self.opt_range(
-            &format!("{p}/relay_burden_va"),
-            ct.relay_burden_va,
-            0.0,
-            MAX_BURDEN_VA,
-            false,
-            "VA",
-        );
-        self.opt_range(
-            &format!("{p}/internal_burden_va"),
-            ct.internal_burden_va,
-            0.0,
-            MAX_BURDEN_VA,
-            false,
-            "VA",
-        );
-        self.opt_range(
-            &format!("{p}/overcurrent_strength"),
-            ct.overcurrent_strength,
-            1.0,
-            1_000.0,
-            false,
-            "×",
-        );
+        self.range(&format!("{p}/rated_burden_va"), ct.rated_burden_va, 0.0, MAX_BURDEN_VA, true, "VA");
+        self.range(&format!("{p}/overcurrent_constant"), ct.overcurrent_constant, 1.0, 100.0, false, "");
+        self.opt_range(&format!("{p}/relay_burden_va"), ct.relay_burden_va, 0.0, MAX_BURDEN_VA, false, "VA");
+        self.opt_range(&format!("{p}/internal_burden_va"), ct.internal_burden_va, 0.0, MAX_BURDEN_VA, false, "VA");
+        self.opt_range(&format!("{p}/overcurrent_strength"), ct.overcurrent_strength, 1.0, 1_000.0, false, "×");
     }
 
     /// The ZCT and ZPD of a ground relay (`p` points at the relay settings).
     pub(super) fn zero_phase(&mut self, p: &str, g: &GroundRelaySettings) {
         if let Some(z) = &g.zct {
-            self.range(
-                &format!("{p}/zct/rated_primary_ma"),
-                z.rated_primary_ma,
-                0.0,
-                10_000.0,
-                true,
-                "mA",
-            );
-            self.range(
-                &format!("{p}/zct/rated_secondary_ma"),
-                z.rated_secondary_ma,
-                0.0,
-                1_000.0,
-                true,
-                "mA",
-            );
-            self.opt_range(
-                &format!("{p}/zct/short_time_ka"),
-                z.short_time_ka,
-                0.0,
-                100.0,
-                true,
-                "kA",
-            );
+            self.range(&format!("{p}/zct/rated_primary_ma"), z.rated_primary_ma, 0.0, 10_000.0, true, "mA");
+            self.range(&format!("{p}/zct/rated_secondary_ma"), z.rated_secondary_ma, 0.0, 1_000.0, true, "mA");
+            self.opt_range(&format!("{p}/zct/short_time_ka"), z.short_time_ka, 0.0, 100.0, true, "kA");
         }
         if let Some(z) = &g.zpd {
-            self.range(
-                &format!("{p}/zpd/rated_voltage_v"),
-                z.rated_voltage_v,
-                0.0,
-                36_000.0,
-                true,
-                "V",
-            );
+            self.range(&format!("{p}/zpd/rated_voltage_v"), z.rated_voltage_v, 0.0, 36_000.0, true, "V");
             if g.kind != GroundRelayKind::Dgr {
                 self.push(
                     format!("{p}/zpd"),
@@ -382,22 +200,10 @@ impl Validator<'_> {
             match d {
                 Device::Meter(m) => {
                     if let Some(vt) = &m.vt {
-                        refs.push((
-                            "vt".into(),
-                            vt,
-                            &["vt", "vct"],
-                            "VT または VCT",
-                            "a VT or a VCT",
-                        ));
+                        refs.push(("vt".into(), vt, &["vt", "vct"], "VT または VCT", "a VT or a VCT"));
                     }
                     if let Some(ct) = &m.ct {
-                        refs.push((
-                            "ct".into(),
-                            ct,
-                            &["vct", "vcb"],
-                            "VCT または VCB（その CT）",
-                            "a VCT or a VCB (its CT)",
-                        ));
+                        refs.push(("ct".into(), ct, &["vct", "vcb"], "VCT または VCB（その CT）", "a VCT or a VCB (its CT)"));
                     }
                 }
                 Device::Earthing(_) => {
@@ -405,22 +211,7 @@ impl Validator<'_> {
                         refs.push((
                             field,
                             id,
-                            &[
-                                "cable",
-                                "transformer",
-                                "vcb",
-                                "lbs_pf",
-                                "ground_switch",
-                                "lv_breaker",
-                                "capacitor",
-                                "load",
-                                "motor",
-                                "generator",
-                                "ds",
-                                "vct",
-                                "la",
-                                "vt",
-                            ],
+                            &["cable", "transformer", "vcb", "lbs_pf", "ground_switch", "lv_breaker", "capacitor", "load", "motor", "generator", "ds", "vct", "la", "vt"],
                             "母線・計器・接地以外の機器",
                             "a device other than a bus, a meter or an earthing",
                         ));
@@ -428,13 +219,7 @@ impl Validator<'_> {
                 }
                 Device::Ds(ds) => {
                     if let Some(x) = &ds.interlock {
-                        refs.push((
-                            "interlock".into(),
-                            x,
-                            &["vcb", "lbs_pf", "ground_switch"],
-                            "遮断器・負荷開閉器（VCB、LBS + PF、PAS/UGS）",
-                            "a breaking device (VCB, LBS + PF, PAS/UGS)",
-                        ));
+                        refs.push(("interlock".into(), x, &["vcb", "lbs_pf", "ground_switch"], "遮断器・負荷開閉器（VCB、LBS + PF、PAS/UGS）", "a breaking device (VCB, LBS + PF, PAS/UGS)"));
                     }
                 }
                 _ => {}
@@ -450,16 +235,8 @@ impl Validator<'_> {
                     Some(target) if !kinds.contains(&target.type_name()) => self.push(
                         format!("{p}/{field}"),
                         "wrong_device_type",
-                        format!(
-                            "`{}` は {} です（{what_ja}を指定します）",
-                            short(id),
-                            target.type_name()
-                        ),
-                        format!(
-                            "`{}` is a {}; {what_en} is expected",
-                            short(id),
-                            target.type_name()
-                        ),
+                        format!("`{}` は {} です（{what_ja}を指定します）", short(id), target.type_name()),
+                        format!("`{}` is a {}; {what_en} is expected", short(id), target.type_name()),
                     ),
                     Some(_) => {}
                 }

@@ -7,13 +7,7 @@ use domain::checks::{CheckResult, Status};
 use serde_json::Value;
 
 /// The five samples.
-pub const SAMPLES: [&str; 5] = [
-    "case_a.json",
-    "case_b.json",
-    "pfs_300kva.json",
-    "cb_multi.json",
-    "bad_coordination.json",
-];
+pub const SAMPLES: [&str; 5] = ["case_a.json", "case_b.json", "pfs_300kva.json", "cb_multi.json", "bad_coordination.json"];
 
 /// A sample as JSON.
 pub fn fixture(name: &str) -> Value {
@@ -24,8 +18,7 @@ pub fn fixture(name: &str) -> Value {
 
 /// Validate and analyse; the mutated project must still be valid input.
 pub fn run(v: &Value) -> Analysis {
-    parse_and_analyze(&v.to_string())
-        .unwrap_or_else(|e| panic!("the mutation must stay valid input: {e:#?}"))
+    parse_and_analyze(&v.to_string()).unwrap_or_else(|e| panic!("the mutation must stay valid input: {e:#?}"))
 }
 
 /// The check with this rule and exactly these devices.
@@ -43,45 +36,22 @@ pub fn of_rule<'a>(a: &'a Analysis, rule: &str) -> Vec<&'a CheckResult> {
 
 /// Every check of a rule with this status.
 pub fn with_status<'a>(a: &'a Analysis, rule: &str, status: Status) -> Vec<&'a CheckResult> {
-    a.checks
-        .iter()
-        .filter(|c| c.rule == rule && c.status == status)
-        .collect()
+    a.checks.iter().filter(|c| c.rule == rule && c.status == status).collect()
 }
 
 /// One line per check, for assertion messages.
 pub fn listing(a: &Analysis) -> String {
-    a.checks
-        .iter()
-        .map(|c| {
-            format!(
-                "{:?} {} {:?}: {}",
-                c.status, c.rule, c.devices, c.message_en
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    a.checks.iter().map(|c| format!("{:?} {} {:?}: {}", c.status, c.rule, c.devices, c.message_en)).collect::<Vec<_>>().join("\n")
 }
 
 /// The device object with this id.
 pub fn device<'a>(v: &'a mut Value, id: &str) -> &'a mut Value {
-    v["devices"]
-        .as_array_mut()
-        .unwrap()
-        .iter_mut()
-        .find(|d| d["id"] == id)
-        .unwrap_or_else(|| panic!("no device {id}"))
+    v["devices"].as_array_mut().unwrap().iter_mut().find(|d| d["id"] == id).unwrap_or_else(|| panic!("no device {id}"))
 }
 
 /// Ids of the devices of a type.
 pub fn ids_of_type(v: &Value, ty: &str) -> Vec<String> {
-    v["devices"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["type"] == ty)
-        .map(|d| d["id"].as_str().unwrap().to_string())
-        .collect()
+    v["devices"].as_array().unwrap().iter().filter(|d| d["type"] == ty).map(|d| d["id"].as_str().unwrap().to_string()).collect()
 }
 
 /// Append a device.
@@ -91,15 +61,10 @@ pub fn push(v: &mut Value, d: Value) {
 
 /// Remove a device.
 pub fn remove(v: &mut Value, id: &str) {
-    v["devices"]
-        .as_array_mut()
-        .unwrap()
-        .retain(|d| d["id"] != id);
+    v["devices"].as_array_mut().unwrap().retain(|d| d["id"] != id);
 }
 
 /// The margin value of a check.
 pub fn margin(c: &CheckResult) -> f64 {
-    c.worst_margin
-        .and_then(|m| m.value)
-        .unwrap_or_else(|| panic!("no margin: {c:#?}"))
+    c.worst_margin.and_then(|m| m.value).unwrap_or_else(|| panic!("no margin: {c:#?}"))
 }

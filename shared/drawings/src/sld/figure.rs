@@ -37,14 +37,10 @@ pub(super) struct Figure {
 impl Figure {
     /// The items moved to the conductor at `x`, the symbol's centre at `y`.
     pub fn placed_at(&self, x: f64, y: f64) -> Vec<Item> {
-        self.items
-            .iter()
-            .cloned()
-            .map(|mut it| {
-                translate(&mut it.shape, x, y);
-                it
-            })
-            .collect()
+        self.items.iter().cloned().map(|mut it| {
+            translate(&mut it.shape, x, y);
+            it
+        }).collect()
     }
 }
 
@@ -67,9 +63,7 @@ fn translate(s: &mut Shape, dx: f64, dy: f64) {
 
 /// The symbol block of a device drawn on the tree; `None` for buses, meters and earthing.
 pub(super) fn block_of(d: &Device) -> Option<&'static str> {
-    let directional = |g: Option<&domain::model::GroundRelaySettings>| {
-        g.is_some_and(|g| g.kind == GroundRelayKind::Dgr)
-    };
+    let directional = |g: Option<&domain::model::GroundRelaySettings>| g.is_some_and(|g| g.kind == GroundRelayKind::Dgr);
     Some(match d {
         Device::Bus(_) | Device::Meter(_) | Device::Earthing(_) => return None,
         Device::Cable(_) => symbols::CABLE,
@@ -116,13 +110,7 @@ pub(super) fn earth_text(class: EarthingClass, resistance_ohm: f64) -> String {
 /// Per device index: the meters and earthing whose labels follow its label. A meter's follows
 /// its host's; an earthing's follows the first device it names that is drawn.
 pub(super) fn satellites(project: &Project, placed: &[bool]) -> Vec<Vec<usize>> {
-    let index = |id: &str| {
-        project
-            .devices
-            .iter()
-            .position(|d| d.id() == id)
-            .filter(|&i| placed.get(i).copied().unwrap_or(false))
-    };
+    let index = |id: &str| project.devices.iter().position(|d| d.id() == id).filter(|&i| placed.get(i).copied().unwrap_or(false));
     let mut out = vec![Vec::new(); project.devices.len()];
     for (i, d) in project.devices.iter().enumerate() {
         let host = match d {
@@ -143,13 +131,7 @@ pub(super) fn figures(project: &Project, placed: &[bool]) -> Vec<Option<Figure>>
         .devices
         .iter()
         .enumerate()
-        .map(|(i, d)| {
-            if placed.get(i).copied().unwrap_or(false) {
-                figure(project, d)
-            } else {
-                None
-            }
-        })
+        .map(|(i, d)| if placed.get(i).copied().unwrap_or(false) { figure(project, d) } else { None })
         .collect()
 }
 
@@ -159,28 +141,11 @@ struct Builder {
 
 impl Builder {
     fn push(&mut self, id: &str, width: f64, shape: Shape) {
-        self.items.push(Item {
-            layer: layer_name("DEV_", id),
-            stroke: Stroke::new(Rgb::BLACK, width),
-            shape,
-            tag: Tag {
-                device_id: Some(id.to_string()),
-                line: None,
-            },
-        });
+        self.items.push(Item { layer: layer_name("DEV_", id), stroke: Stroke::new(Rgb::BLACK, width), shape, tag: Tag { device_id: Some(id.to_string()), line: None } });
     }
 
     fn insert(&mut self, id: &str, block: &str, at: Pt) {
-        self.push(
-            id,
-            0.35,
-            Shape::Insert {
-                block: block.to_string(),
-                at,
-                scale: 1.0,
-                rotation_deg: 0.0,
-            },
-        );
+        self.push(id, 0.35, Shape::Insert { block: block.to_string(), at, scale: 1.0, rotation_deg: 0.0 });
     }
 
     fn bounds(&self) -> BBox {
@@ -229,17 +194,9 @@ fn figure(project: &Project, d: &Device) -> Option<Figure> {
         let letters = meter.kind.symbol();
         let r = METER_RADIUS.max(text_width_mm(letters, LETTER_SIZE) / 2.0 + 0.3);
         let c = pt(column - r, meter_y);
-        f.push(
-            m.id(),
-            0.2,
-            Shape::Line(pt(own.x0, meter_y), pt(c.x - METER_RADIUS, meter_y)),
-        );
+        f.push(m.id(), 0.2, Shape::Line(pt(own.x0, meter_y), pt(c.x - METER_RADIUS, meter_y)));
         f.insert(m.id(), symbols::METER, c);
-        f.push(
-            m.id(),
-            0.0,
-            Shape::Text(Text::new(c, letters, LETTER_SIZE).align(HAlign::Center, VAlign::Middle)),
-        );
+        f.push(m.id(), 0.0, Shape::Text(Text::new(c, letters, LETTER_SIZE).align(HAlign::Center, VAlign::Middle)));
         column = c.x - r - COLUMN_GAP;
     }
 
@@ -261,11 +218,7 @@ fn figure(project: &Project, d: &Device) -> Option<Figure> {
     for (k, e) in earthings.into_iter().enumerate() {
         let label = earth_text(e.class, e.resistance_ohm);
         let w = text_width_mm(&label, LETTER_SIZE);
-        let text = |at: Pt| {
-            Shape::Text(
-                Text::new(at, label.clone(), LETTER_SIZE).align(HAlign::Right, VAlign::Middle),
-            )
-        };
+        let text = |at: Pt| Shape::Text(Text::new(at, label.clone(), LETTER_SIZE).align(HAlign::Right, VAlign::Middle));
         match d {
             Device::La(_) if k == 0 => {
                 // The arrester's own earth, named beside its bars.
@@ -283,19 +236,11 @@ fn figure(project: &Project, d: &Device) -> Option<Figure> {
                     -5.6
                 };
                 f.insert(&e.id, symbols::EARTH, pt(x, top));
-                f.push(
-                    &e.id,
-                    0.0,
-                    text(pt(x - EARTH_HALF_WIDTH - EARTH_TEXT_GAP, top + 1.9)),
-                );
+                f.push(&e.id, 0.0, text(pt(x - EARTH_HALF_WIDTH - EARTH_TEXT_GAP, top + 1.9)));
                 column = x - EARTH_HALF_WIDTH - EARTH_TEXT_GAP - w - COLUMN_GAP;
             }
         }
     }
     let b = f.bounds();
-    Some(Figure {
-        items: f.items,
-        left: -b.x0,
-        right: b.x1,
-    })
+    Some(Figure { items: f.items, left: -b.x0, right: b.x1 })
 }

@@ -64,11 +64,7 @@ pub(super) struct Fragment {
 impl Fragment {
     /// The whole tree under `root`.
     pub fn whole(ctx: &Ctx, root: usize, utility: bool) -> Fragment {
-        let mut f = Fragment {
-            root,
-            utility,
-            kids: HashMap::new(),
-        };
+        let mut f = Fragment { root, utility, kids: HashMap::new() };
         f.include_bus(ctx, root);
         f
     }
@@ -94,11 +90,7 @@ impl Fragment {
 
     /// Buses of the fragment whose other children are on other sheets, in no order.
     pub fn continued(&self, ctx: &Ctx) -> Vec<usize> {
-        self.kids
-            .iter()
-            .filter(|(b, k)| ctx.children.get(**b).is_some_and(|all| all.len() > k.len()))
-            .map(|(b, _)| *b)
-            .collect()
+        self.kids.iter().filter(|(b, k)| ctx.children.get(**b).is_some_and(|all| all.len() > k.len())).map(|(b, _)| *b).collect()
     }
 }
 
@@ -274,10 +266,7 @@ impl Geo<'_> {
 
     /// Whether a device's branch goes on below its row.
     fn has_subtree(&self, i: usize) -> bool {
-        self.ctx
-            .topo
-            .downstream_bus(i)
-            .is_some_and(|b| self.depth.contains_key(&b))
+        self.ctx.topo.downstream_bus(i).is_some_and(|b| self.depth.contains_key(&b))
     }
 
     fn note_to(&self, bus: usize) -> Option<&str> {
@@ -309,11 +298,7 @@ impl Geo<'_> {
         for (&b, &d) in &self.depth {
             bus_lines[d] = bus_lines[d].max(self.label(b).len());
             for &c in self.frag.kids(b) {
-                let tallest = self
-                    .sats(c)
-                    .iter()
-                    .map(|&s| self.label(s).len())
-                    .fold(self.label(c).len(), usize::max);
+                let tallest = self.sats(c).iter().map(|&s| self.label(s).len()).fold(self.label(c).len(), usize::max);
                 label_lines[d + 1] = label_lines[d + 1].max(tallest);
             }
         }
@@ -347,12 +332,7 @@ impl Geo<'_> {
             return o;
         }
         let own = self.reach(dev).0 + 0.3;
-        let below = match self
-            .ctx
-            .topo
-            .downstream_bus(dev)
-            .and_then(|b| self.frag.kids(b).first().copied())
-        {
+        let below = match self.ctx.topo.downstream_bus(dev).and_then(|b| self.frag.kids(b).first().copied()) {
             Some(c) if guard < self.width.len() => self.offset(c, guard + 1),
             _ => 0.0,
         };
@@ -381,14 +361,8 @@ impl Geo<'_> {
     /// (at least the branch's own [`Self::offset`]).
     fn branch_width(&mut self, dev: usize, off: f64, guard: usize) -> f64 {
         let (_, right) = self.reach(dev);
-        let sats: f64 = self
-            .sats(dev)
-            .iter()
-            .map(|&s| SATELLITE_GAP + lines_width(self.label(s)))
-            .sum();
-        let own = (off + self.label_gap(dev) + lines_width(self.label(dev)) + sats)
-            .max(off + right)
-            + COL_GAP;
+        let sats: f64 = self.sats(dev).iter().map(|&s| SATELLITE_GAP + lines_width(self.label(s))).sum();
+        let own = (off + self.label_gap(dev) + lines_width(self.label(dev)) + sats).max(off + right) + COL_GAP;
         let below = match self.ctx.topo.downstream_bus(dev) {
             Some(b) if self.depth.contains_key(&b) => self.bus_width(b, off, guard + 1),
             _ => 0.0,
@@ -412,11 +386,7 @@ impl Geo<'_> {
         let (mut row, mut below) = (0.0f64, 0.0f64);
         let mut prev: Option<usize> = None;
         for (k, &c) in kids.iter().enumerate() {
-            let off = if k == 0 {
-                first_off
-            } else {
-                self.offset(c, guard)
-            };
+            let off = if k == 0 { first_off } else { self.offset(c, guard) };
             self.branch_width(c, off, guard + 1);
             let subtree = self.has_subtree(c);
             let left = if subtree { row.max(below) } else { row };
@@ -441,9 +411,7 @@ impl Geo<'_> {
             }
         }
         if bus == self.frag.root && self.frag.utility {
-            own = own.max(
-                first_off + source_reach().1 + LABEL_GAP + lines_width(self.source()) + COL_GAP,
-            );
+            own = own.max(first_off + source_reach().1 + LABEL_GAP + lines_width(self.source()) + COL_GAP);
         }
         let core = sum.max(own);
         self.core.insert(bus, core);
@@ -455,15 +423,7 @@ impl Geo<'_> {
     }
 
     fn push(&mut self, layer: &str, stroke: Stroke, shape: Shape, id: Option<&str>) {
-        self.items.push(Item {
-            layer: layer.to_string(),
-            stroke,
-            shape,
-            tag: Tag {
-                device_id: id.map(str::to_string),
-                line: None,
-            },
-        });
+        self.items.push(Item { layer: layer.to_string(), stroke, shape, tag: Tag { device_id: id.map(str::to_string), line: None } });
     }
 
     fn id(&self, i: usize) -> Option<String> {
@@ -486,26 +446,17 @@ impl Geo<'_> {
 
     /// One label line starting at `x`, its tail after it.
     fn line_at(&mut self, l: &Line, x: f64, y: f64, v: VAlign, id: Option<&str>) {
-        let t = Text::new(pt(x, y), l.text.clone(), TEXT_SIZE)
-            .align(HAlign::Left, v)
-            .color(l.color);
+        let t = Text::new(pt(x, y), l.text.clone(), TEXT_SIZE).align(HAlign::Left, v).color(l.color);
         self.text(t, l.layer, id);
         if let Some(tail) = &l.tail {
             let tx = x + text_width_mm(&l.text, TEXT_SIZE) + TAIL_GAP;
-            let t = Text::new(pt(tx, y), tail.text.clone(), TEXT_SIZE)
-                .align(HAlign::Left, v)
-                .color(tail.color);
+            let t = Text::new(pt(tx, y), tail.text.clone(), TEXT_SIZE).align(HAlign::Left, v).color(tail.color);
             self.text(t, tail.layer, id);
         }
     }
 
     fn wire(&mut self, x: f64, y0: f64, y1: f64, id: Option<&str>) {
-        self.push(
-            LAYER_WIRE,
-            Stroke::new(Rgb::BLACK, 0.35),
-            Shape::Line(pt(x, y0), pt(x, y1)),
-            id,
-        );
+        self.push(LAYER_WIRE, Stroke::new(Rgb::BLACK, 0.35), Shape::Line(pt(x, y0), pt(x, y1)), id);
     }
 
     fn place(&mut self, first_off: f64) {
@@ -513,18 +464,8 @@ impl Geo<'_> {
         let y0 = self.y_bus.first().copied().unwrap_or(0.0);
         if self.frag.utility {
             let yc = self.yc[0];
-            let source = Shape::Insert {
-                block: symbols::SOURCE.to_string(),
-                at: pt(first_off, yc),
-                scale: 1.0,
-                rotation_deg: 0.0,
-            };
-            self.push(
-                "DEV_utility",
-                Stroke::new(Rgb::BLACK, 0.35),
-                source,
-                Some("utility"),
-            );
+            let source = Shape::Insert { block: symbols::SOURCE.to_string(), at: pt(first_off, yc), scale: 1.0, rotation_deg: 0.0 };
+            self.push("DEV_utility", Stroke::new(Rgb::BLACK, 0.35), source, Some("utility"));
             let src = self.source().to_vec();
             let x = first_off + source_reach().1 + LABEL_GAP;
             self.label_at(x, yc, &src, Some("utility"));
@@ -535,8 +476,7 @@ impl Geo<'_> {
             let id = self.id(root);
             self.wire(first_off, 0.0, y0, id.as_deref());
             if let Some(f) = self.notes.from.clone() {
-                let t = Text::new(pt(first_off + BUS_DX, 0.0), f, TEXT_SIZE)
-                    .align(HAlign::Left, VAlign::Top);
+                let t = Text::new(pt(first_off + BUS_DX, 0.0), f, TEXT_SIZE).align(HAlign::Left, VAlign::Top);
                 self.text(t, LAYER_NOTE, id.as_deref());
             }
         }
@@ -552,21 +492,13 @@ impl Geo<'_> {
             return;
         }
         let y = self.y_bus[level];
-        let yc = self
-            .yc
-            .get(level + 1)
-            .copied()
-            .unwrap_or(y + HALF_HEIGHT + WIRE);
+        let yc = self.yc.get(level + 1).copied().unwrap_or(y + HALF_HEIGHT + WIRE);
         let kids = self.frag.kids(bus).to_vec();
         let bus_id = self.id(bus);
         let first_x = left + first_off;
         let mut last_x = first_x;
         for (k, &c) in kids.iter().enumerate() {
-            let off = if k == 0 {
-                first_off
-            } else {
-                self.offset(c, guard)
-            };
+            let off = if k == 0 { first_off } else { self.offset(c, guard) };
             let x_left = left + self.left[c];
             let x = x_left + off;
             last_x = x;
@@ -586,58 +518,30 @@ impl Geo<'_> {
                 self.label_at(label_x, yc, &sat, sid.as_deref());
                 prev = sat;
             }
-            if let Some(b) = self
-                .ctx
-                .topo
-                .downstream_bus(c)
-                .filter(|b| self.depth.get(b) == Some(&(level + 1)))
-            {
+            if let Some(b) = self.ctx.topo.downstream_bus(c).filter(|b| self.depth.get(b) == Some(&(level + 1))) {
                 let y_next = self.y_bus[level + 1];
                 self.wire(x, yc + HALF_HEIGHT, y_next, id.as_deref());
                 self.place_bus(b, x_left, off, level + 1, guard + 1);
             }
         }
         let bar = Stroke::new(Rgb::BLACK, 0.9);
-        let dot = |g: &mut Self| {
-            g.push(
-                LAYER_BUS,
-                Stroke::new(Rgb::BLACK, 0.2),
-                Shape::Circle {
-                    center: pt(first_x, y),
-                    radius_mm: 0.7,
-                    fill: Some(Rgb::BLACK),
-                },
-                bus_id.as_deref(),
-            )
-        };
+        let dot = |g: &mut Self| g.push(LAYER_BUS, Stroke::new(Rgb::BLACK, 0.2), Shape::Circle { center: pt(first_x, y), radius_mm: 0.7, fill: Some(Rgb::BLACK) }, bus_id.as_deref());
         match self.note_to(bus).map(str::to_string) {
             Some(note) if kids.is_empty() => {
                 // Cut here: the children are on another sheet.
                 dot(self);
-                let t = Text::new(pt(first_x + BUS_DX, y + GAP_TOP), note, TEXT_SIZE)
-                    .align(HAlign::Left, VAlign::Top);
+                let t = Text::new(pt(first_x + BUS_DX, y + GAP_TOP), note, TEXT_SIZE).align(HAlign::Left, VAlign::Top);
                 self.text(t, LAYER_NOTE, bus_id.as_deref());
             }
             Some(note) => {
                 // Some children here, the others on another sheet: the bar runs on to the note.
                 let note_x = left + self.core.get(&bus).copied().unwrap_or(0.0) + NOTE_GAP;
-                self.push(
-                    LAYER_BUS,
-                    bar,
-                    Shape::Line(pt(first_x - BAR_OVERHANG, y), pt(note_x - 1.0, y)),
-                    bus_id.as_deref(),
-                );
-                let t =
-                    Text::new(pt(note_x, y), note, TEXT_SIZE).align(HAlign::Left, VAlign::Middle);
+                self.push(LAYER_BUS, bar, Shape::Line(pt(first_x - BAR_OVERHANG, y), pt(note_x - 1.0, y)), bus_id.as_deref());
+                let t = Text::new(pt(note_x, y), note, TEXT_SIZE).align(HAlign::Left, VAlign::Middle);
                 self.text(t, LAYER_NOTE, bus_id.as_deref());
             }
             None if kids.len() > 1 => {
-                self.push(
-                    LAYER_BUS,
-                    bar,
-                    Shape::Line(pt(first_x - BAR_OVERHANG, y), pt(last_x + BAR_OVERHANG, y)),
-                    bus_id.as_deref(),
-                );
+                self.push(LAYER_BUS, bar, Shape::Line(pt(first_x - BAR_OVERHANG, y), pt(last_x + BAR_OVERHANG, y)), bus_id.as_deref());
             }
             None => dot(self),
         }

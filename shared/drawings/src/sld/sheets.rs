@@ -12,10 +12,7 @@ use std::collections::{HashMap, VecDeque};
 use domain::model::Project;
 
 use super::layout::{lay_out, Fragment, Notes};
-use super::{
-    Ctx, SldDiagram, SldOptions, LAYER_BUS, LAYER_FAULT, LAYER_HEADER, LAYER_LABEL, LAYER_NOTE,
-    LAYER_WIRE, MAX_TEXT_MM, MIN_TEXT_MM, TEXT_SIZE,
-};
+use super::{Ctx, SldDiagram, SldOptions, LAYER_BUS, LAYER_FAULT, LAYER_HEADER, LAYER_LABEL, LAYER_NOTE, LAYER_WIRE, MAX_TEXT_MM, MIN_TEXT_MM, TEXT_SIZE};
 use crate::font::text_width_mm;
 use crate::model::{pt, wrap, BBox, Drawing, HAlign, Item, Paper, Rgb, Shape, Text, VAlign};
 use crate::sheet::{self, SheetInfo};
@@ -47,10 +44,7 @@ impl Heading {
         let text = format!("{TITLE}　{}", project.name);
         let max_w = sheet_w - 2.0 * MARGIN_X - text_width_mm(FAULT_NOTE, FAULT_NOTE_SIZE) - 8.0;
         let size = sheet::fit_size(&text, 4.5, max_w).max(MIN_TEXT_MM);
-        Heading {
-            lines: wrap(&text, size, max_w),
-            size,
-        }
+        Heading { lines: wrap(&text, size, max_w), size }
     }
 
     fn pitch(&self) -> f64 {
@@ -65,21 +59,9 @@ impl Heading {
     fn draw(&self, d: &mut Drawing, sheet_w: f64) {
         for (i, l) in self.lines.iter().enumerate() {
             let y = Self::BASELINE + i as f64 * self.pitch();
-            d.text(
-                LAYER_HEADER,
-                Text::new(pt(MARGIN_X, y), l.clone(), self.size)
-                    .align(HAlign::Left, VAlign::Baseline),
-            );
+            d.text(LAYER_HEADER, Text::new(pt(MARGIN_X, y), l.clone(), self.size).align(HAlign::Left, VAlign::Baseline));
         }
-        d.text(
-            LAYER_HEADER,
-            Text::new(
-                pt(sheet_w - MARGIN_X, Self::BASELINE),
-                FAULT_NOTE,
-                FAULT_NOTE_SIZE,
-            )
-            .align(HAlign::Right, VAlign::Baseline),
-        );
+        d.text(LAYER_HEADER, Text::new(pt(sheet_w - MARGIN_X, Self::BASELINE), FAULT_NOTE, FAULT_NOTE_SIZE).align(HAlign::Right, VAlign::Baseline));
     }
 }
 
@@ -101,12 +83,7 @@ impl Area {
             y0: top,
             x1: size.0 - MARGIN_X,
             y1: size.1 - MARGIN_BOTTOM,
-            keep_out: BBox {
-                x0: tx0 - TITLE_CLEARANCE,
-                y0: ty0 - TITLE_CLEARANCE,
-                x1: tx1,
-                y1: ty1,
-            },
+            keep_out: BBox { x0: tx0 - TITLE_CLEARANCE, y0: ty0 - TITLE_CLEARANCE, x1: tx1, y1: ty1 },
         }
     }
 }
@@ -130,13 +107,9 @@ pub(super) fn item_box(it: &Item) -> Option<BBox> {
             add(*c, h);
         }
         Shape::Polyline(p) | Shape::Polygon { points: p, .. } => p.iter().for_each(|q| add(*q, h)),
-        Shape::Circle {
-            center, radius_mm, ..
-        } => add(*center, radius_mm + h),
+        Shape::Circle { center, radius_mm, .. } => add(*center, radius_mm + h),
         Shape::Text(t) => return Some(t.bbox()),
-        Shape::Insert {
-            block, at, scale, ..
-        } => {
+        Shape::Insert { block, at, scale, .. } => {
             let s = symbols::bounds(block)?;
             add(pt(at.x + s.x0 * scale, at.y + s.y0 * scale), 0.0);
             add(pt(at.x + s.x1 * scale, at.y + s.y1 * scale), 0.0);
@@ -154,34 +127,18 @@ impl Boxes {
             ext.add(pt(b.x1, b.y1));
         }
         if ext.is_empty() {
-            ext = BBox {
-                x0: 0.0,
-                y0: 0.0,
-                x1: 1.0,
-                y1: 1.0,
-            };
+            ext = BBox { x0: 0.0, y0: 0.0, x1: 1.0, y1: 1.0 };
         }
         Boxes { boxes, ext }
     }
 
     fn size(&self) -> (f64, f64) {
-        (
-            (self.ext.x1 - self.ext.x0).max(1e-6),
-            (self.ext.y1 - self.ext.y0).max(1e-6),
-        )
+        ((self.ext.x1 - self.ext.x0).max(1e-6), (self.ext.y1 - self.ext.y0).max(1e-6))
     }
 
     /// Whether, scaled by `k` and moved by (`dx`, `dy`), a box meets the title block.
     fn hits(&self, area: &Area, k: f64, dx: f64, dy: f64) -> bool {
-        self.boxes.iter().any(|b| {
-            BBox {
-                x0: b.x0 * k + dx,
-                y0: b.y0 * k + dy,
-                x1: b.x1 * k + dx,
-                y1: b.y1 * k + dy,
-            }
-            .overlaps(&area.keep_out)
-        })
+        self.boxes.iter().any(|b| BBox { x0: b.x0 * k + dx, y0: b.y0 * k + dy, x1: b.x1 * k + dx, y1: b.y1 * k + dy }.overlaps(&area.keep_out))
     }
 
     /// Offsets that put the layout, scaled by `k`, at the top-left of the area.
@@ -218,9 +175,7 @@ impl Boxes {
     fn fits_unscaled(&self, area: &Area) -> bool {
         let (w, h) = self.size();
         let (dx, dy) = self.top_left(area, 1.0);
-        w <= area.x1 - area.x0 + 1e-9
-            && h <= area.y1 - area.y0 + 1e-9
-            && !self.hits(area, 1.0, dx, dy)
+        w <= area.x1 - area.x0 + 1e-9 && h <= area.y1 - area.y0 + 1e-9 && !self.hits(area, 1.0, dx, dy)
     }
 
     /// Where the layout goes at scale `k`: centred across the area when that keeps it clear
@@ -266,27 +221,13 @@ impl Packer<'_, '_> {
     fn fits(&self, frag: &Fragment) -> bool {
         let n = "8".repeat(self.digits);
         let num = format!("{n}/{n}");
-        let notes = Notes {
-            from: (!frag.utility).then(|| from_note(&num)),
-            to: frag
-                .continued(self.ctx)
-                .into_iter()
-                .map(|b| (b, to_note(&num)))
-                .collect(),
-        };
+        let notes = Notes { from: (!frag.utility).then(|| from_note(&num)), to: frag.continued(self.ctx).into_iter().map(|b| (b, to_note(&num))).collect() };
         Boxes::of(&lay_out(self.ctx, frag, &notes)).fits_unscaled(self.area)
     }
 
     /// Sheets for the children `queue` of `bus`, fed on sheet `fed`; `link` is the sheet
     /// whose note for `bus` points to the first of them.
-    fn process(
-        &mut self,
-        bus: usize,
-        mut queue: VecDeque<usize>,
-        mut fed: Option<usize>,
-        utility: bool,
-        mut link: Option<usize>,
-    ) {
+    fn process(&mut self, bus: usize, mut queue: VecDeque<usize>, mut fed: Option<usize>, utility: bool, mut link: Option<usize>) {
         let mut first = true;
         loop {
             let idx = self.sheets.len();
@@ -294,17 +235,9 @@ impl Packer<'_, '_> {
                 self.sheets[l].to.insert(bus, idx);
             }
             let with_utility = utility && first;
-            let mut frag = Fragment {
-                root: bus,
-                utility: with_utility,
-                kids: HashMap::new(),
-            };
+            let mut frag = Fragment { root: bus, utility: with_utility, kids: HashMap::new() };
             frag.kids.insert(bus, Vec::new());
-            self.sheets.push(Planned {
-                frag,
-                from: if with_utility { None } else { fed },
-                to: HashMap::new(),
-            });
+            self.sheets.push(Planned { frag, from: if with_utility { None } else { fed }, to: HashMap::new() });
             if with_utility {
                 fed = Some(idx);
             }
@@ -324,13 +257,7 @@ impl Packer<'_, '_> {
 
     /// Put as many of `queue` (children of `bus`) on sheet `idx` as fit, in order; a bus cut
     /// on the way, with its children left over, goes to `deferred`.
-    fn fill(
-        &mut self,
-        idx: usize,
-        bus: usize,
-        queue: &mut VecDeque<usize>,
-        deferred: &mut Vec<(usize, VecDeque<usize>)>,
-    ) {
+    fn fill(&mut self, idx: usize, bus: usize, queue: &mut VecDeque<usize>, deferred: &mut Vec<(usize, VecDeque<usize>)>) {
         let ctx = self.ctx;
         let root = self.sheets[idx].frag.root;
         let mut placed = self.sheets[idx].frag.kids(bus).to_vec();
@@ -365,8 +292,7 @@ impl Packer<'_, '_> {
             self.sheets[idx].frag = cut;
             queue.pop_front();
             if let Some(d) = below {
-                let mut rest: VecDeque<usize> =
-                    ctx.children.get(d).cloned().unwrap_or_default().into();
+                let mut rest: VecDeque<usize> = ctx.children.get(d).cloned().unwrap_or_default().into();
                 if !rest.is_empty() {
                     self.fill(idx, d, &mut rest, deferred);
                     if !rest.is_empty() {
@@ -380,14 +306,7 @@ impl Packer<'_, '_> {
 
     fn notes(&self, p: &Planned) -> Notes {
         let n = self.sheets.len();
-        Notes {
-            from: p.from.map(|i| from_note(&format!("{}/{n}", i + 1))),
-            to: p
-                .to
-                .iter()
-                .map(|(b, i)| (*b, to_note(&format!("{}/{n}", i + 1))))
-                .collect(),
-        }
+        Notes { from: p.from.map(|i| from_note(&format!("{}/{n}", i + 1))), to: p.to.iter().map(|(b, i)| (*b, to_note(&format!("{}/{n}", i + 1)))).collect() }
     }
 }
 
@@ -396,28 +315,11 @@ impl Packer<'_, '_> {
 fn split(ctx: &Ctx, area: &Area) -> Vec<Vec<Item>> {
     let mut digits = 2;
     loop {
-        let mut p = Packer {
-            ctx,
-            area,
-            digits,
-            sheets: Vec::new(),
-        };
-        let all: VecDeque<usize> = if ctx.has_source {
-            ctx.children
-                .get(ctx.topo.source_bus)
-                .cloned()
-                .unwrap_or_default()
-                .into()
-        } else {
-            VecDeque::new()
-        };
+        let mut p = Packer { ctx, area, digits, sheets: Vec::new() };
+        let all: VecDeque<usize> = if ctx.has_source { ctx.children.get(ctx.topo.source_bus).cloned().unwrap_or_default().into() } else { VecDeque::new() };
         p.process(ctx.topo.source_bus, all, None, true, None);
         if p.sheets.len() < 10usize.pow(digits as u32) || digits >= 4 {
-            return p
-                .sheets
-                .iter()
-                .map(|s| lay_out(ctx, &s.frag, &p.notes(s)))
-                .collect();
+            return p.sheets.iter().map(|s| lay_out(ctx, &s.frag, &p.notes(s))).collect();
         }
         digits += 1;
     }
@@ -444,13 +346,7 @@ impl Frame<'_> {
         d.canvas_mm = self.canvas;
         let size = d.size_mm();
         d.blocks = symbols::blocks();
-        for (l, c) in [
-            (LAYER_BUS, Rgb::BLACK),
-            (LAYER_WIRE, Rgb::BLACK),
-            (LAYER_LABEL, Rgb::BLACK),
-            (LAYER_FAULT, Rgb(200, 0, 0)),
-            (LAYER_NOTE, Rgb::BLACK),
-        ] {
+        for (l, c) in [(LAYER_BUS, Rgb::BLACK), (LAYER_WIRE, Rgb::BLACK), (LAYER_LABEL, Rgb::BLACK), (LAYER_FAULT, Rgb(200, 0, 0)), (LAYER_NOTE, Rgb::BLACK)] {
             d.layer(l, c);
         }
         for it in &items {
@@ -472,28 +368,13 @@ impl Frame<'_> {
 pub(super) fn compose(project: &Project, contexts: &[Ctx], opts: &SldOptions) -> SldDiagram {
     let heading = Heading::new(project, sheet::A3.0);
     let area = Area::on_sheet(sheet::A3, heading.area_top());
-    let a3 = Frame {
-        project,
-        heading,
-        area,
-        paper: opts.paper,
-        canvas: None,
-    };
+    let a3 = Frame { project, heading, area, paper: opts.paper, canvas: None };
     let paper_k = opts.paper.size_mm().0 / sheet::A3.0;
-    let finish = |k: f64, drawing: Drawing, sheets: Vec<Drawing>| SldDiagram {
-        drawing,
-        sheets,
-        fit_scale: k,
-        label_size_mm: TEXT_SIZE * k * paper_k,
-    };
+    let finish = |k: f64, drawing: Drawing, sheets: Vec<Drawing>| SldDiagram { drawing, sheets, fit_scale: k, label_size_mm: TEXT_SIZE * k * paper_k };
 
     let mut best: Option<(f64, Vec<Item>)> = None;
     for ctx in contexts {
-        let items = lay_out(
-            ctx,
-            &Fragment::whole(ctx, ctx.topo.source_bus, true),
-            &Notes::default(),
-        );
+        let items = lay_out(ctx, &Fragment::whole(ctx, ctx.topo.source_bus, true), &Notes::default());
         let k = Boxes::of(&items).fit(&a3.area).min(MAX_SCALE);
         if best.as_ref().is_none_or(|(bk, _)| k > *bk + 1e-9) {
             best = Some((k, items));
@@ -508,10 +389,7 @@ pub(super) fn compose(project: &Project, contexts: &[Ctx], opts: &SldOptions) ->
     let mut chosen: Option<(usize, f64, usize, Vec<Vec<Item>>)> = None;
     for (i, ctx) in contexts.iter().enumerate() {
         let layouts = split(ctx, &a3.area);
-        let k = layouts
-            .iter()
-            .map(|l| Boxes::of(l).fit(&a3.area))
-            .fold(MAX_SCALE, f64::min);
+        let k = layouts.iter().map(|l| Boxes::of(l).fit(&a3.area)).fold(MAX_SCALE, f64::min);
         let better = match &chosen {
             None => true,
             Some((n, bk, _, _)) => layouts.len() < *n || (layouts.len() == *n && k > *bk + 1e-9),
@@ -528,40 +406,18 @@ pub(super) fn compose(project: &Project, contexts: &[Ctx], opts: &SldOptions) ->
     let sheets: Vec<Drawing> = layouts
         .into_iter()
         .enumerate()
-        .map(|(p, items)| {
-            a3.sheet(
-                items,
-                k,
-                &SheetInfo {
-                    page: format!("{}/{n}", p + 1),
-                    ..opts.sheet.clone()
-                },
-            )
-        })
+        .map(|(p, items)| a3.sheet(items, k, &SheetInfo { page: format!("{}/{n}", p + 1), ..opts.sheet.clone() }))
         .collect();
 
     // The whole diagram at the sheets' scale, for screens, above the title block.
     let ctx = &contexts[i];
-    let items = lay_out(
-        ctx,
-        &Fragment::whole(ctx, ctx.topo.source_bus, true),
-        &Notes::default(),
-    );
+    let items = lay_out(ctx, &Fragment::whole(ctx, ctx.topo.source_bus, true), &Notes::default());
     let (w, h) = Boxes::of(&items).size();
     let wide = (2.0 * MARGIN_X + w * k).max(sheet::A3.0);
     let heading = Heading::new(project, wide);
     let (_, ty0, _, _) = sheet::title_block(sheet::A3);
-    let size = (
-        wide,
-        (heading.area_top() + h * k + TITLE_CLEARANCE + (sheet::A3.1 - ty0)).max(sheet::A3.1),
-    );
+    let size = (wide, (heading.area_top() + h * k + TITLE_CLEARANCE + (sheet::A3.1 - ty0)).max(sheet::A3.1));
     let area = Area::on_sheet(size, heading.area_top());
-    let canvas = Frame {
-        project,
-        heading,
-        area,
-        paper: opts.paper,
-        canvas: Some(size),
-    };
+    let canvas = Frame { project, heading, area, paper: opts.paper, canvas: Some(size) };
     finish(k, canvas.sheet(items, k, &opts.sheet), sheets)
 }

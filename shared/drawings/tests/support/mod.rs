@@ -28,11 +28,7 @@ pub fn samples() -> Vec<(String, Project, Analysis)> {
         .into_iter()
         .map(|p| {
             let json = std::fs::read_to_string(&p).expect("read fixture");
-            let stem = p
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or("x")
-                .to_string();
+            let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or("x").to_string();
             let (project, analysis) = load(&json).unwrap_or_else(|e| panic!("{stem}: {e}"));
             (stem, project, analysis)
         })
@@ -41,8 +37,7 @@ pub fn samples() -> Vec<(String, Project, Analysis)> {
 
 /// Parse, validate and analyse a project.
 pub fn load(json: &str) -> Result<(Project, Analysis), String> {
-    let project = domain::validate::parse_project_with(json, domain::library::builtin())
-        .map_err(|e| format!("{e:?}"))?;
+    let project = domain::validate::parse_project_with(json, domain::library::builtin()).map_err(|e| format!("{e:?}"))?;
     let analysis = analyze(&project, &CheckSettings::from_project(&project));
     Ok((project, analysis))
 }
@@ -72,16 +67,8 @@ pub fn python() -> PathBuf {
         panic!("KYOCHO_PYTHON is not set: point it at a Python with ezdxf (tests/requirements.txt), as tests/run.sh does")
     });
     let p = PathBuf::from(p);
-    let ok = Command::new(&p)
-        .args(["-c", "import ezdxf"])
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false);
-    assert!(
-        ok,
-        "KYOCHO_PYTHON={} cannot import ezdxf (pip install -r tests/requirements.txt)",
-        p.display()
-    );
+    let ok = Command::new(&p).args(["-c", "import ezdxf"]).status().map(|s| s.success()).unwrap_or(false);
+    assert!(ok, "KYOCHO_PYTHON={} cannot import ezdxf (pip install -r tests/requirements.txt)", p.display());
     p
 }
 
@@ -101,19 +88,13 @@ pub fn big_site_json() -> String {
     ];
     for f in 1..=5 {
         buses.push(format!(r#"{{"type":"bus","id":"F{f}","voltage_v":6600}}"#));
-        buses.push(format!(
-            r#"{{"type":"bus","id":"LV{f}","name":"TR{f} 二次","voltage_v":210}}"#
-        ));
-        buses.push(format!(
-            r#"{{"type":"bus","id":"LV{f}M","name":"低圧主幹{f}","voltage_v":210}}"#
-        ));
+        buses.push(format!(r#"{{"type":"bus","id":"LV{f}","name":"TR{f} 二次","voltage_v":210}}"#));
+        buses.push(format!(r#"{{"type":"bus","id":"LV{f}M","name":"低圧主幹{f}","voltage_v":210}}"#));
         devs.push(format!(r#"{{"type":"vcb","id":"VCB_F{f}","name":"TR{f} 送り","from":"HV","to":"F{f}","rated_current_a":600,"breaking_capacity_ka":12.5,"ocr":{{"curve":"ei","ct_primary_a":30,"ct_secondary_a":5,"tap_a":5.0,"lever":1,"instantaneous_tap_a":60}}}}"#));
         devs.push(format!(r#"{{"type":"transformer","id":"TR{f}","name":"変圧器{f}","from":"F{f}","to":"LV{f}","phases":"three","rated_kva":200,"primary_v":6600,"secondary_v":210,"impedance":{{"form":"rx","r_percent":1.3,"x_percent":3.6}}}}"#));
         devs.push(format!(r#"{{"type":"lv_breaker","id":"ACB{f}","name":"主幹{f}","from":"LV{f}","to":"LV{f}M","kind":"acb","rated_current_a":630,"frame_a":800,"breaking_capacity_ka":50,"trip":{{"kind":"electronic","lt_multiple":0.9,"lt_time_s":10,"st_multiple":4,"st_time_s":0.1,"i_multiple":12}}}}"#));
         for b in 1..=4 {
-            buses.push(format!(
-                r#"{{"type":"bus","id":"LV{f}B{b}","voltage_v":210}}"#
-            ));
+            buses.push(format!(r#"{{"type":"bus","id":"LV{f}B{b}","voltage_v":210}}"#));
             devs.push(format!(r#"{{"type":"lv_breaker","id":"MCCB{f}{b}","name":"分岐{f}-{b}","from":"LV{f}M","to":"LV{f}B{b}","kind":"mccb","rated_current_a":100,"frame_a":225,"breaking_capacity_ka":25,"trip":{{"kind":"thermal_magnetic","instantaneous_multiple":10}}}}"#));
             devs.push(format!(r#"{{"type":"load","id":"L{f}{b}","name":"負荷{f}-{b}","bus":"LV{f}B{b}","rated_kva":20,"rated_voltage_v":200}}"#));
         }

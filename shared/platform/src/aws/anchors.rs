@@ -54,12 +54,7 @@ impl AnchorStore for S3Anchors {
             .body(ByteStream::from(body))
             .send()
             .await
-            .map_err(|e| {
-                unavailable(anyhow::anyhow!(
-                    "{}",
-                    aws_sdk_s3::error::DisplayErrorContext(e)
-                ))
-            })?;
+            .map_err(|e| unavailable(anyhow::anyhow!("{}", aws_sdk_s3::error::DisplayErrorContext(e))))?;
         Ok(())
     }
 
@@ -72,12 +67,7 @@ impl AnchorStore for S3Anchors {
             .max_keys(1)
             .send()
             .await
-            .map_err(|e| {
-                unavailable(anyhow::anyhow!(
-                    "{}",
-                    aws_sdk_s3::error::DisplayErrorContext(e)
-                ))
-            })?;
+            .map_err(|e| unavailable(anyhow::anyhow!("{}", aws_sdk_s3::error::DisplayErrorContext(e))))?;
         let Some(key) = listed.contents().first().and_then(|o| o.key()) else {
             return Ok(None);
         };
@@ -87,21 +77,9 @@ impl AnchorStore for S3Anchors {
             .key(key)
             .send()
             .await
-            .map_err(|e| {
-                unavailable(anyhow::anyhow!(
-                    "{}",
-                    aws_sdk_s3::error::DisplayErrorContext(e)
-                ))
-            })?;
-        let bytes = object
-            .body
-            .collect()
-            .await
-            .map_err(unavailable)?
-            .into_bytes();
-        serde_json::from_slice(&bytes)
-            .map(Some)
-            .map_err(|e| StoreError::Unavailable(anyhow::anyhow!("anchor {key}: {e}")))
+            .map_err(|e| unavailable(anyhow::anyhow!("{}", aws_sdk_s3::error::DisplayErrorContext(e))))?;
+        let bytes = object.body.collect().await.map_err(unavailable)?.into_bytes();
+        serde_json::from_slice(&bytes).map(Some).map_err(|e| StoreError::Unavailable(anyhow::anyhow!("anchor {key}: {e}")))
     }
 }
 

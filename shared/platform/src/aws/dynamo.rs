@@ -42,8 +42,8 @@ use aws_sdk_dynamodb::Client;
 
 use crate::ids::{ProjectId, TenantId, UserId};
 use crate::ports::{
-    AdminGuard, AuditEvent, AuditLog, Page, ProjectMeta, ProjectRecord, ProjectStore, StoreError,
-    StoredAuditEvent, Tenant, TenantStore, UnixMillis, User, UserStore,
+    AdminGuard, AuditEvent, AuditLog, Page, ProjectMeta, ProjectRecord, ProjectStore, StoreError, StoredAuditEvent, Tenant,
+    TenantStore, UnixMillis, User, UserStore,
 };
 use crate::seal::{chain_hash, CHAIN_START};
 
@@ -80,8 +80,7 @@ pub struct DynamoStore {
     /// only race for the same head item. Other processes are met by the head's condition.
     /// Keys of the tenants' audit chains.
     chain: std::sync::Arc<dyn crate::seal::ChainKeys>,
-    chain_turns:
-        std::sync::Arc<std::sync::Mutex<HashMap<TenantId, std::sync::Arc<tokio::sync::Mutex<()>>>>>,
+    chain_turns: std::sync::Arc<std::sync::Mutex<HashMap<TenantId, std::sync::Arc<tokio::sync::Mutex<()>>>>>,
 }
 
 /// Create the single table (`PK`/`SK` strings, on-demand billing) and wait until it is
@@ -92,29 +91,13 @@ pub async fn create_table(client: &Client, name: &str) -> anyhow::Result<()> {
         .table_name(name)
         .billing_mode(BillingMode::PayPerRequest)
         .attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name("PK")
-                .attribute_type(ScalarAttributeType::S)
-                .build()?,
+            AttributeDefinition::builder().attribute_name("PK").attribute_type(ScalarAttributeType::S).build()?,
         )
         .attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name("SK")
-                .attribute_type(ScalarAttributeType::S)
-                .build()?,
+            AttributeDefinition::builder().attribute_name("SK").attribute_type(ScalarAttributeType::S).build()?,
         )
-        .key_schema(
-            KeySchemaElement::builder()
-                .attribute_name("PK")
-                .key_type(KeyType::Hash)
-                .build()?,
-        )
-        .key_schema(
-            KeySchemaElement::builder()
-                .attribute_name("SK")
-                .key_type(KeyType::Range)
-                .build()?,
-        )
+        .key_schema(KeySchemaElement::builder().attribute_name("PK").key_type(KeyType::Hash).build()?)
+        .key_schema(KeySchemaElement::builder().attribute_name("SK").key_type(KeyType::Range).build()?)
         .send()
         .await
         .with_context(|| format!("creating table {name}"))?;
@@ -180,16 +163,10 @@ fn corrupt(what: &str) -> StoreError {
     StoreError::Unavailable(anyhow!("stored item is malformed: {what}"))
 }
 fn get_s<'a>(item: &'a Item, name: &str) -> Result<&'a str, StoreError> {
-    item.get(name)
-        .and_then(|v| v.as_s().ok())
-        .map(String::as_str)
-        .ok_or_else(|| corrupt(name))
+    item.get(name).and_then(|v| v.as_s().ok()).map(String::as_str).ok_or_else(|| corrupt(name))
 }
 fn get_n<T: FromStr>(item: &Item, name: &str) -> Result<T, StoreError> {
-    item.get(name)
-        .and_then(|v| v.as_n().ok())
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| corrupt(name))
+    item.get(name).and_then(|v| v.as_n().ok()).and_then(|v| v.parse().ok()).ok_or_else(|| corrupt(name))
 }
 /// A binary attribute; an absent one reads as empty (DynamoDB items need not carry empties).
 fn get_b<'a>(item: &'a Item, name: &str) -> Result<&'a [u8], StoreError> {
@@ -199,9 +176,7 @@ fn get_b<'a>(item: &'a Item, name: &str) -> Result<&'a [u8], StoreError> {
     }
 }
 fn get_json<T: serde::de::DeserializeOwned>(item: &Item, name: &str) -> Result<T, StoreError> {
-    serde_json::from_str(get_s(item, name)?).map_err(|e| {
-        StoreError::Unavailable(anyhow!(e).context(format!("stored {name} is not valid")))
-    })
+    serde_json::from_str(get_s(item, name)?).map_err(|e| StoreError::Unavailable(anyhow!(e).context(format!("stored {name} is not valid"))))
 }
 fn to_json<T: serde::Serialize>(v: &T) -> Result<String, StoreError> {
     serde_json::to_string(v).map_err(StoreError::unavailable)
@@ -260,9 +235,7 @@ fn check_sizes(record: &ProjectRecord, old_parts: usize) -> Result<usize, StoreE
 
 impl std::fmt::Debug for DynamoStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DynamoStore")
-            .field("table", &self.table)
-            .finish_non_exhaustive()
+        f.debug_struct("DynamoStore").field("table", &self.table).finish_non_exhaustive()
     }
 }
 
@@ -274,12 +247,7 @@ impl DynamoStore {
         table: impl Into<String>,
         chain: std::sync::Arc<dyn crate::seal::ChainKeys>,
     ) -> Self {
-        DynamoStore {
-            scope,
-            table: table.into(),
-            chain,
-            chain_turns: Default::default(),
-        }
+        DynamoStore { scope, table: table.into(), chain, chain_turns: Default::default() }
     }
 
     /// The client of `tenant`'s session.
@@ -306,33 +274,17 @@ impl DynamoStore {
 
     /// A consistent query of partition `pk` for the SKs starting with `prefix` (the whole
     /// partition when it is empty), in SK order.
-    fn prefix_query(
-        &self,
-        db: &Client,
-        pk: &str,
-        prefix: &str,
-    ) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder {
-        let query = db
-            .query()
-            .table_name(&self.table)
-            .expression_attribute_values(":pk", s(pk))
-            .consistent_read(true);
+    fn prefix_query(&self, db: &Client, pk: &str, prefix: &str) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder {
+        let query = db.query().table_name(&self.table).expression_attribute_values(":pk", s(pk)).consistent_read(true);
         if prefix.is_empty() {
             query.key_condition_expression("PK = :pk")
         } else {
-            query
-                .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
-                .expression_attribute_values(":prefix", s(prefix))
+            query.key_condition_expression("PK = :pk AND begins_with(SK, :prefix)").expression_attribute_values(":prefix", s(prefix))
         }
     }
 
     /// Every item of a partition whose SK starts with `prefix`, in SK order.
-    async fn query_prefix(
-        &self,
-        db: &Client,
-        pk: String,
-        prefix: &str,
-    ) -> Result<Vec<Item>, StoreError> {
+    async fn query_prefix(&self, db: &Client, pk: String, prefix: &str) -> Result<Vec<Item>, StoreError> {
         let mut items = Vec::new();
         let mut start: Option<Item> = None;
         loop {
@@ -352,13 +304,7 @@ impl DynamoStore {
 
     /// One page (at most `limit`, 1–100) of `tenant`'s items whose SK starts with `prefix`,
     /// after the item `start_sk`, in SK order; and whether more follow.
-    async fn page(
-        &self,
-        tenant: &TenantId,
-        prefix: &str,
-        start_sk: Option<String>,
-        limit: usize,
-    ) -> Result<(Vec<Item>, bool), StoreError> {
+    async fn page(&self, tenant: &TenantId, prefix: &str, start_sk: Option<String>, limit: usize) -> Result<(Vec<Item>, bool), StoreError> {
         let db = self.db(tenant).await;
         let pk = tenant_pk(tenant);
         let limit = limit.clamp(1, 100);
@@ -373,11 +319,7 @@ impl DynamoStore {
         Ok((out.items.unwrap_or_default(), more))
     }
 
-    async fn transact(
-        &self,
-        db: &Client,
-        actions: Vec<TransactWriteItem>,
-    ) -> Result<Tx, StoreError> {
+    async fn transact(&self, db: &Client, actions: Vec<TransactWriteItem>) -> Result<Tx, StoreError> {
         let result = db
             .transact_write_items()
             .set_transact_items(Some(actions))
@@ -407,39 +349,22 @@ impl DynamoStore {
     }
 
     fn delete(&self, pk: String, sk: String) -> aws_sdk_dynamodb::types::builders::DeleteBuilder {
-        Delete::builder()
-            .table_name(&self.table)
-            .set_key(Some(key(pk, sk)))
+        Delete::builder().table_name(&self.table).set_key(Some(key(pk, sk)))
     }
 
-    async fn get_main(
-        &self,
-        tenant: &TenantId,
-        id: &ProjectId,
-    ) -> Result<Option<Main>, StoreError> {
+    async fn get_main(&self, tenant: &TenantId, id: &ProjectId) -> Result<Option<Main>, StoreError> {
         let db = self.db(tenant).await;
-        self.get(&db, tenant_pk(tenant), project_sk(id))
-            .await?
-            .as_ref()
-            .map(parse_main)
-            .transpose()
+        self.get(&db, tenant_pk(tenant), project_sk(id)).await?.as_ref().map(parse_main).transpose()
     }
 
     /// The content parts of one version, concatenated; `None` if they are not all there
     /// (a concurrent replace or delete removed them).
-    async fn read_parts(
-        &self,
-        tenant: &TenantId,
-        id: &ProjectId,
-        main: &Main,
-    ) -> Result<Option<Vec<u8>>, StoreError> {
+    async fn read_parts(&self, tenant: &TenantId, id: &ProjectId, main: &Main) -> Result<Option<Vec<u8>>, StoreError> {
         let db = self.db(tenant).await;
         if main.parts == 0 {
             return Ok((main.content_len == 0).then(Vec::new));
         }
-        let items = self
-            .query_prefix(&db, tenant_pk(tenant), &part_prefix(id, main.meta.version))
-            .await?;
+        let items = self.query_prefix(&db, tenant_pk(tenant), &part_prefix(id, main.meta.version)).await?;
         if items.len() != main.parts {
             return Ok(None);
         }
@@ -478,52 +403,30 @@ impl DynamoStore {
         for (k, v) in values {
             put = put.expression_attribute_values(k, v);
         }
-        let mut actions = vec![TransactWriteItem::builder()
-            .put(put.build().map_err(unavailable)?)
-            .build()];
+        let mut actions = vec![TransactWriteItem::builder().put(put.build().map_err(unavailable)?).build()];
         for (i, chunk) in record.content.chunks(PART_BYTES).enumerate() {
             let mut part = key(pk.clone(), part_sk(&record.id, record.version, i));
             part.insert("data".into(), b(chunk));
-            actions.push(
-                TransactWriteItem::builder()
-                    .put(self.put(part).build().map_err(unavailable)?)
-                    .build(),
-            );
+            actions.push(TransactWriteItem::builder().put(self.put(part).build().map_err(unavailable)?).build());
         }
         Ok(actions)
     }
 
-    fn part_deletes(
-        &self,
-        tenant: &TenantId,
-        id: &ProjectId,
-        version: u64,
-        parts: usize,
-    ) -> Result<Vec<TransactWriteItem>, StoreError> {
+    fn part_deletes(&self, tenant: &TenantId, id: &ProjectId, version: u64, parts: usize) -> Result<Vec<TransactWriteItem>, StoreError> {
         (0..parts)
             .map(|i| {
-                let d = self
-                    .delete(tenant_pk(tenant), part_sk(id, version, i))
-                    .build()
-                    .map_err(unavailable)?;
+                let d = self.delete(tenant_pk(tenant), part_sk(id, version, i)).build().map_err(unavailable)?;
                 Ok(TransactWriteItem::builder().delete(d).build())
             })
             .collect()
     }
 
     /// After a cancelled write: why was it refused?
-    async fn refusal(
-        &self,
-        tenant: &TenantId,
-        id: &ProjectId,
-        expected: Option<u64>,
-    ) -> Result<Option<StoreError>, StoreError> {
+    async fn refusal(&self, tenant: &TenantId, id: &ProjectId, expected: Option<u64>) -> Result<Option<StoreError>, StoreError> {
         Ok(match self.get_main(tenant, id).await? {
             None => Some(StoreError::NotFound),
             Some(m) if expected.is_some_and(|v| v != m.meta.version) => {
-                Some(StoreError::VersionMismatch {
-                    current: m.meta.version,
-                })
+                Some(StoreError::VersionMismatch { current: m.meta.version })
             }
             Some(_) => None,
         })
@@ -531,10 +434,7 @@ impl DynamoStore {
 }
 
 fn lost_race(codes: &[String]) -> StoreError {
-    StoreError::Unavailable(anyhow!(
-        "transaction kept being cancelled: {}",
-        codes.join(",")
-    ))
+    StoreError::Unavailable(anyhow!("transaction kept being cancelled: {}", codes.join(",")))
 }
 
 // ---- tenants -------------------------------------------------------------------------
@@ -548,10 +448,7 @@ fn tenant_item(tenant: &Tenant) -> Result<Item, StoreError> {
 
 /// The version a stored item carries (0 for items written before versions).
 fn item_version(item: &Item) -> u64 {
-    item.get("version")
-        .and_then(|v| v.as_n().ok())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
+    item.get("version").and_then(|v| v.as_n().ok()).and_then(|v| v.parse().ok()).unwrap_or(0)
 }
 
 #[async_trait]
@@ -561,18 +458,13 @@ impl TenantStore for DynamoStore {
         let result = db
             .put_item()
             .table_name(&self.table)
-            .set_item(Some(tenant_item(&Tenant {
-                version: 1,
-                ..tenant.clone()
-            })?))
+            .set_item(Some(tenant_item(&Tenant { version: 1, ..tenant.clone() })?))
             .condition_expression("attribute_not_exists(PK)")
             .send()
             .await;
         match result {
             Ok(_) => Ok(()),
-            Err(SdkError::ServiceError(e))
-                if matches!(e.err(), PutItemError::ConditionalCheckFailedException(_)) =>
-            {
+            Err(SdkError::ServiceError(e)) if matches!(e.err(), PutItemError::ConditionalCheckFailedException(_)) => {
                 Err(StoreError::AlreadyExists)
             }
             Err(e) => Err(unavailable(e)),
@@ -581,10 +473,7 @@ impl TenantStore for DynamoStore {
 
     async fn get_tenant(&self, tenant: &TenantId) -> Result<Option<Tenant>, StoreError> {
         let db = self.db(tenant).await;
-        self.get(&db, tenant_pk(tenant), META.to_owned())
-            .await?
-            .map(|item| get_json(&item, "doc"))
-            .transpose()
+        self.get(&db, tenant_pk(tenant), META.to_owned()).await?.map(|item| get_json(&item, "doc")).transpose()
     }
 
     async fn put_tenant(&self, tenant: &Tenant) -> Result<u64, StoreError> {
@@ -598,10 +487,7 @@ impl TenantStore for DynamoStore {
         let mut put = db
             .put_item()
             .table_name(&self.table)
-            .set_item(Some(tenant_item(&Tenant {
-                version: next,
-                ..tenant.clone()
-            })?))
+            .set_item(Some(tenant_item(&Tenant { version: next, ..tenant.clone() })?))
             .condition_expression(condition)
             .expression_attribute_names("#v", "version");
         if tenant.version != 0 {
@@ -609,17 +495,10 @@ impl TenantStore for DynamoStore {
         }
         match put.send().await {
             Ok(_) => Ok(next),
-            Err(SdkError::ServiceError(e))
-                if matches!(e.err(), PutItemError::ConditionalCheckFailedException(_)) =>
-            {
-                match self
-                    .get(&db, tenant_pk(&tenant.id), META.to_owned())
-                    .await?
-                {
+            Err(SdkError::ServiceError(e)) if matches!(e.err(), PutItemError::ConditionalCheckFailedException(_)) => {
+                match self.get(&db, tenant_pk(&tenant.id), META.to_owned()).await? {
                     None => Err(StoreError::NotFound),
-                    Some(item) => Err(StoreError::VersionMismatch {
-                        current: item_version(&item),
-                    }),
+                    Some(item) => Err(StoreError::VersionMismatch { current: item_version(&item) }),
                 }
             }
             Err(e) => Err(unavailable(e)),
@@ -643,31 +522,17 @@ impl DynamoStore {
             match &existing {
                 None if user.version != 0 => return Err(StoreError::NotFound),
                 Some(item) if item_version(item) != user.version => {
-                    return Err(StoreError::VersionMismatch {
-                        current: item_version(item),
-                    })
+                    return Err(StoreError::VersionMismatch { current: item_version(item) })
                 }
                 _ => {}
             }
-            let old_sub = existing
-                .as_ref()
-                .map(|i| get_s(i, "sub").map(str::to_owned))
-                .transpose()?;
-            let old_email: Option<User> =
-                existing.as_ref().map(|i| get_json(i, "doc")).transpose()?;
-            let old_email = old_email
-                .filter(|u| u.status != crate::ports::UserStatus::Deleted)
-                .map(|u| u.email);
+            let old_sub = existing.as_ref().map(|i| get_s(i, "sub").map(str::to_owned)).transpose()?;
+            let old_email: Option<User> = existing.as_ref().map(|i| get_json(i, "doc")).transpose()?;
+            let old_email = old_email.filter(|u| u.status != crate::ports::UserStatus::Deleted).map(|u| u.email);
 
             let mut item = key(pk.clone(), sk.clone());
             item.insert("sub".into(), s(&user.sub));
-            item.insert(
-                "doc".into(),
-                s(to_json(&User {
-                    version: next,
-                    ..user.clone()
-                })?),
-            );
+            item.insert("doc".into(), s(to_json(&User { version: next, ..user.clone() })?));
             item.insert("version".into(), n(next));
             let user_put = match &existing {
                 Some(_) if user.version == 0 => self
@@ -683,9 +548,7 @@ impl DynamoStore {
                     .expression_attribute_names("#v", "version")
                     .expression_attribute_values(":old", s(old_sub.clone().unwrap_or_default()))
                     .expression_attribute_values(":expected", n(user.version)),
-                None => self
-                    .put(item)
-                    .condition_expression("attribute_not_exists(PK)"),
+                None => self.put(item).condition_expression("attribute_not_exists(PK)"),
             };
 
             let mut lookup = key(sub_pk(&user.sub), META.to_owned());
@@ -701,12 +564,8 @@ impl DynamoStore {
                 .expression_attribute_values(":u", s(user.id.as_str()));
 
             let mut actions = vec![
-                TransactWriteItem::builder()
-                    .put(user_put.build().map_err(unavailable)?)
-                    .build(),
-                TransactWriteItem::builder()
-                    .put(lookup_put.build().map_err(unavailable)?)
-                    .build(),
+                TransactWriteItem::builder().put(user_put.build().map_err(unavailable)?).build(),
+                TransactWriteItem::builder().put(lookup_put.build().map_err(unavailable)?).build(),
             ];
             if let Some(old) = old_sub.as_ref().filter(|old| **old != user.sub) {
                 let d = self
@@ -720,8 +579,7 @@ impl DynamoStore {
                     .map_err(unavailable)?;
                 actions.push(TransactWriteItem::builder().delete(d).build());
             }
-            let new_email = (user.status != crate::ports::UserStatus::Deleted)
-                .then(|| crate::ports::email_key(&user.email));
+            let new_email = (user.status != crate::ports::UserStatus::Deleted).then(|| crate::ports::email_key(&user.email));
             let old_email = old_email.map(|e| crate::ports::email_key(&e));
             if let Some(email) = &new_email {
                 let mut lookup = key(pk.clone(), email_sk(email));
@@ -755,14 +613,9 @@ impl DynamoStore {
                 u = if v == 0 {
                     u.condition_expression("attribute_not_exists(#v)")
                 } else {
-                    u.condition_expression("#v = :expected")
-                        .expression_attribute_values(":expected", n(v))
+                    u.condition_expression("#v = :expected").expression_attribute_values(":expected", n(v))
                 };
-                actions.push(
-                    TransactWriteItem::builder()
-                        .update(u.build().map_err(unavailable)?)
-                        .build(),
-                );
+                actions.push(TransactWriteItem::builder().update(u.build().map_err(unavailable)?).build());
             }
 
             match self.transact(&db, actions).await? {
@@ -771,9 +624,7 @@ impl DynamoStore {
             }
             if let Some(item) = self.get(&db, pk.clone(), sk.clone()).await? {
                 if item_version(&item) != user.version {
-                    return Err(StoreError::VersionMismatch {
-                        current: item_version(&item),
-                    });
+                    return Err(StoreError::VersionMismatch { current: item_version(&item) });
                 }
             }
             if let Some(AdminGuard(v)) = guard {
@@ -783,9 +634,7 @@ impl DynamoStore {
                 }
             }
             if let Some(owner) = self.get(&db, sub_pk(&user.sub), META.to_owned()).await? {
-                if get_s(&owner, "tenant")? != user.tenant.as_str()
-                    || get_s(&owner, "user")? != user.id.as_str()
-                {
+                if get_s(&owner, "tenant")? != user.tenant.as_str() || get_s(&owner, "user")? != user.id.as_str() {
                     return Err(StoreError::AlreadyExists);
                 }
             }
@@ -813,24 +662,13 @@ impl UserStore for DynamoStore {
 
     async fn admin_guard(&self, tenant: &TenantId) -> Result<AdminGuard, StoreError> {
         let db = self.db(tenant).await;
-        let item = self
-            .get(&db, tenant_pk(tenant), ADMIN_GUARD.to_owned())
-            .await?;
-        Ok(AdminGuard(
-            item.as_ref()
-                .and_then(|i| i.get("v"))
-                .and_then(|v| v.as_n().ok())
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0),
-        ))
+        let item = self.get(&db, tenant_pk(tenant), ADMIN_GUARD.to_owned()).await?;
+        Ok(AdminGuard(item.as_ref().and_then(|i| i.get("v")).and_then(|v| v.as_n().ok()).and_then(|v| v.parse().ok()).unwrap_or(0)))
     }
 
     async fn get_user(&self, tenant: &TenantId, user: &UserId) -> Result<Option<User>, StoreError> {
         let db = self.db(tenant).await;
-        self.get(&db, tenant_pk(tenant), user_sk(user))
-            .await?
-            .map(|item| get_json(&item, "doc"))
-            .transpose()
+        self.get(&db, tenant_pk(tenant), user_sk(user)).await?.map(|item| get_json(&item, "doc")).transpose()
     }
 
     async fn user_by_sub(&self, sub: &str) -> Result<Option<User>, StoreError> {
@@ -840,27 +678,20 @@ impl UserStore for DynamoStore {
         };
         let tenant = TenantId::parse(get_s(&lookup, "tenant")?).map_err(|_| corrupt("tenant"))?;
         let user = UserId::parse(get_s(&lookup, "user")?).map_err(|_| corrupt("user"))?;
-        Ok(self
-            .get_user(&tenant, &user)
-            .await?
-            .filter(|u| u.sub == sub))
+        Ok(self.get_user(&tenant, &user).await?.filter(|u| u.sub == sub))
     }
 
-    async fn user_by_email(
-        &self,
-        tenant: &TenantId,
-        email: &str,
-    ) -> Result<Option<User>, StoreError> {
+    async fn user_by_email(&self, tenant: &TenantId, email: &str) -> Result<Option<User>, StoreError> {
         let db = self.db(tenant).await;
         let Some(lookup) = self.get(&db, tenant_pk(tenant), email_sk(email)).await? else {
             return Ok(None);
         };
         let user = UserId::parse(get_s(&lookup, "user")?).map_err(|_| corrupt("user"))?;
         let key = crate::ports::email_key(email);
-        Ok(self.get_user(tenant, &user).await?.filter(|u| {
-            u.status != crate::ports::UserStatus::Deleted
-                && crate::ports::email_key(&u.email) == key
-        }))
+        Ok(self
+            .get_user(tenant, &user)
+            .await?
+            .filter(|u| u.status != crate::ports::UserStatus::Deleted && crate::ports::email_key(&u.email) == key))
     }
 
     async fn list_users(&self, tenant: &TenantId) -> Result<Vec<User>, StoreError> {
@@ -877,15 +708,10 @@ impl UserStore for DynamoStore {
 
 #[async_trait]
 impl ProjectStore for DynamoStore {
-    async fn create_project(
-        &self,
-        tenant: &TenantId,
-        record: &ProjectRecord,
-    ) -> Result<(), StoreError> {
+    async fn create_project(&self, tenant: &TenantId, record: &ProjectRecord) -> Result<(), StoreError> {
         let db = self.db(tenant).await;
         let parts = check_sizes(record, 0)?;
-        let actions =
-            self.project_puts(tenant, record, parts, "attribute_not_exists(PK)", vec![])?;
+        let actions = self.project_puts(tenant, record, parts, "attribute_not_exists(PK)", vec![])?;
         match self.transact(&db, actions).await? {
             Tx::Committed => Ok(()),
             Tx::Cancelled(codes) => match self.get_main(tenant, &record.id).await? {
@@ -895,11 +721,7 @@ impl ProjectStore for DynamoStore {
         }
     }
 
-    async fn get_project(
-        &self,
-        tenant: &TenantId,
-        id: &ProjectId,
-    ) -> Result<Option<ProjectRecord>, StoreError> {
+    async fn get_project(&self, tenant: &TenantId, id: &ProjectId) -> Result<Option<ProjectRecord>, StoreError> {
         // Two tries: a replace committed between reading the main item and its parts
         // deletes the parts that main item names.
         for _ in 0..2 {
@@ -918,9 +740,7 @@ impl ProjectStore for DynamoStore {
                 }));
             }
         }
-        Err(StoreError::Unavailable(anyhow!(
-            "project {id} changed while being read"
-        )))
+        Err(StoreError::Unavailable(anyhow!("project {id} changed while being read")))
     }
 
     async fn replace_project(
@@ -942,9 +762,7 @@ impl ProjectStore for DynamoStore {
             let current = match self.get_main(tenant, &record.id).await? {
                 None => return Err(StoreError::NotFound),
                 Some(m) if m.meta.version != expected_version => {
-                    return Err(StoreError::VersionMismatch {
-                        current: m.meta.version,
-                    })
+                    return Err(StoreError::VersionMismatch { current: m.meta.version })
                 }
                 Some(m) => m,
             };
@@ -956,20 +774,12 @@ impl ProjectStore for DynamoStore {
                 "version = :expected",
                 vec![(":expected", n(expected_version))],
             )?;
-            actions.extend(self.part_deletes(
-                tenant,
-                &record.id,
-                expected_version,
-                current.parts,
-            )?);
+            actions.extend(self.part_deletes(tenant, &record.id, expected_version, current.parts)?);
             match self.transact(&db, actions).await? {
                 Tx::Committed => return Ok(()),
                 Tx::Cancelled(c) => codes = c,
             }
-            if let Some(refused) = self
-                .refusal(tenant, &record.id, Some(expected_version))
-                .await?
-            {
+            if let Some(refused) = self.refusal(tenant, &record.id, Some(expected_version)).await? {
                 return Err(refused);
             }
         }
@@ -988,9 +798,7 @@ impl ProjectStore for DynamoStore {
             let current = match self.get_main(tenant, id).await? {
                 None => return Err(StoreError::NotFound),
                 Some(m) if expected_version.is_some_and(|v| v != m.meta.version) => {
-                    return Err(StoreError::VersionMismatch {
-                        current: m.meta.version,
-                    })
+                    return Err(StoreError::VersionMismatch { current: m.meta.version })
                 }
                 Some(m) => m,
             };
@@ -1020,18 +828,9 @@ impl ProjectStore for DynamoStore {
         after: Option<&ProjectId>,
         limit: usize,
     ) -> Result<Page<ProjectMeta>, StoreError> {
-        let (items, more) = self
-            .page(tenant, PROJECT_PREFIX, after.map(project_sk), limit)
-            .await?;
-        let items = items
-            .iter()
-            .map(|item| parse_main(item).map(|m| m.meta))
-            .collect::<Result<Vec<_>, _>>()?;
-        let next = if more {
-            items.last().map(|m| m.id.as_str().to_owned())
-        } else {
-            None
-        };
+        let (items, more) = self.page(tenant, PROJECT_PREFIX, after.map(project_sk), limit).await?;
+        let items = items.iter().map(|item| parse_main(item).map(|m| m.meta)).collect::<Result<Vec<_>, _>>()?;
+        let next = if more { items.last().map(|m| m.id.as_str().to_owned()) } else { None };
         Ok(Page { items, next })
     }
 }
@@ -1051,24 +850,16 @@ fn event_id(ts: UnixMillis, seq: u64) -> String {
 }
 
 fn event_sk(id: &str) -> Option<String> {
-    let ts = id
-        .get(..13)
-        .filter(|ts| ts.bytes().all(|c| c.is_ascii_digit()))?;
+    let ts = id.get(..13).filter(|ts| ts.bytes().all(|c| c.is_ascii_digit()))?;
     (id.as_bytes().get(13) == Some(&b'-')).then(|| format!("{ts}#{id}"))
 }
 
 #[async_trait]
 impl AuditLog for DynamoStore {
-    async fn append(
-        &self,
-        tenant: &TenantId,
-        event: &AuditEvent,
-    ) -> Result<StoredAuditEvent, StoreError> {
+    async fn append(&self, tenant: &TenantId, event: &AuditEvent) -> Result<StoredAuditEvent, StoreError> {
         let db = self.db(tenant).await;
         let turn = {
-            let mut turns = self.chain_turns.lock().map_err(|_| {
-                StoreError::unavailable(anyhow::anyhow!("audit turn lock poisoned"))
-            })?;
+            let mut turns = self.chain_turns.lock().map_err(|_| StoreError::unavailable(anyhow::anyhow!("audit turn lock poisoned")))?;
             turns.entry(tenant.clone()).or_default().clone()
         };
         let _turn = turn.lock().await;
@@ -1078,19 +869,11 @@ impl AuditLog for DynamoStore {
         for attempt in 0..AUDIT_ATTEMPTS {
             let head = self.get(&db, pk.clone(), AUDIT_HEAD.to_owned()).await?;
             let (prev_seq, prev_hash, last_ts) = match &head {
-                Some(h) => match (
-                    get_n::<u64>(h, "seq"),
-                    get_s(h, "hash"),
-                    get_n::<UnixMillis>(h, "last_ts"),
-                ) {
+                Some(h) => match (get_n::<u64>(h, "seq"), get_s(h, "hash"), get_n::<UnixMillis>(h, "last_ts")) {
                     (Ok(seq), Ok(hash), Ok(ts)) => (seq, hash.to_owned(), ts),
                     // A head caught half-written by a concurrent first append (emulators do
                     // not isolate reads from a transaction in flight): read it again.
-                    (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e))
-                        if attempt + 1 == AUDIT_ATTEMPTS =>
-                    {
-                        return Err(e)
-                    }
+                    (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) if attempt + 1 == AUDIT_ATTEMPTS => return Err(e),
                     _ => {
                         tokio::time::sleep(Duration::from_millis(5 * (attempt as u64 + 1))).await;
                         continue;
@@ -1114,11 +897,7 @@ impl AuditLog for DynamoStore {
             let mut item = key(audit_pk(tenant, &month_of(ts)?), sk);
             item.insert("seq".into(), n(seq));
             item.insert("doc".into(), s(to_json(&stored)?));
-            let put = self
-                .put(item)
-                .condition_expression("attribute_not_exists(PK)")
-                .build()
-                .map_err(unavailable)?;
+            let put = self.put(item).condition_expression("attribute_not_exists(PK)").build().map_err(unavailable)?;
 
             let update = Update::builder()
                 .table_name(&self.table)
@@ -1129,17 +908,13 @@ impl AuditLog for DynamoStore {
                 .expression_attribute_values(":hash", s(&stored.hash))
                 .expression_attribute_values(":ts", n(ts));
             let update = if head.is_some() {
-                update
-                    .condition_expression("seq = :prev")
-                    .expression_attribute_values(":prev", n(prev_seq))
+                update.condition_expression("seq = :prev").expression_attribute_values(":prev", n(prev_seq))
             } else {
                 update.condition_expression("attribute_not_exists(PK)")
             };
             let actions = vec![
                 TransactWriteItem::builder().put(put).build(),
-                TransactWriteItem::builder()
-                    .update(update.build().map_err(unavailable)?)
-                    .build(),
+                TransactWriteItem::builder().update(update.build().map_err(unavailable)?).build(),
             ];
             match self.transact(&db, actions).await? {
                 Tx::Committed => return Ok(stored),
@@ -1167,12 +942,7 @@ impl AuditLog for DynamoStore {
             Some(id) => match event_sk(id) {
                 Some(sk) => Some(key(pk.clone(), sk)),
                 // Not an id this log ever handed out: nothing follows it.
-                None => {
-                    return Ok(Page {
-                        items: Vec::new(),
-                        next: None,
-                    })
-                }
+                None => return Ok(Page { items: Vec::new(), next: None }),
             },
         };
         let out = db
@@ -1186,17 +956,9 @@ impl AuditLog for DynamoStore {
             .send()
             .await
             .map_err(unavailable)?;
-        let items = out
-            .items()
-            .iter()
-            .map(|item| get_json(item, "doc"))
-            .collect::<Result<Vec<StoredAuditEvent>, _>>()?;
+        let items = out.items().iter().map(|item| get_json(item, "doc")).collect::<Result<Vec<StoredAuditEvent>, _>>()?;
         let more = out.last_evaluated_key().is_some_and(|k| !k.is_empty());
-        let next = if more {
-            items.last().map(|e| e.id.clone())
-        } else {
-            None
-        };
+        let next = if more { items.last().map(|e| e.id.clone()) } else { None };
         Ok(Page { items, next })
     }
 }
@@ -1222,10 +984,7 @@ mod tests {
         assert_eq!(check_sizes(&record(100, PART_BYTES), 0).ok(), Some(1));
         assert_eq!(check_sizes(&record(100, PART_BYTES + 1), 0).ok(), Some(2));
         assert_eq!(check_sizes(&record(100, 3 * 1024 * 1024), 11).ok(), Some(9));
-        assert!(matches!(
-            check_sizes(&record(100, 4 * 1024 * 1024), 0),
-            Err(StoreError::TooLarge { .. })
-        ));
+        assert!(matches!(check_sizes(&record(100, 4 * 1024 * 1024), 0), Err(StoreError::TooLarge { .. })));
         assert!(matches!(
             check_sizes(&record(MAX_SUMMARY_BYTES + 1, 10), 0),
             Err(StoreError::TooLarge { bytes }) if bytes == MAX_SUMMARY_BYTES + 11
@@ -1234,26 +993,12 @@ mod tests {
 
     #[test]
     fn audit_event_ids_sort_in_chain_order_and_name_their_key() {
-        let ids = [
-            event_id(999, 1),
-            event_id(1_000, 2),
-            event_id(1_000, 10),
-            event_id(2_000, 11),
-        ];
+        let ids = [event_id(999, 1), event_id(1_000, 2), event_id(1_000, 10), event_id(2_000, 11)];
         let mut sorted = ids.clone();
         sorted.sort();
         assert_eq!(sorted, ids);
-        assert_eq!(
-            event_sk(&ids[1]).as_deref(),
-            Some("0000000001000#0000000001000-000000000002")
-        );
-        for bad in [
-            "",
-            "12",
-            "abcdefghijklm-000000000001",
-            "0000000001000#x",
-            "00000000010000",
-        ] {
+        assert_eq!(event_sk(&ids[1]).as_deref(), Some("0000000001000#0000000001000-000000000002"));
+        for bad in ["", "12", "abcdefghijklm-000000000001", "0000000001000#x", "00000000010000"] {
             assert_eq!(event_sk(bad), None, "{bad:?}");
         }
         assert_eq!(month_of(1_767_225_599_999).ok().as_deref(), Some("2025-12"));

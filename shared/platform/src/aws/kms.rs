@@ -64,9 +64,7 @@ fn decrypt_refusal(e: &DecryptError) -> Option<SealError> {
         | DecryptError::DisabledException(_)
         | DecryptError::KmsInvalidStateException(_) => Some(SealError::NoKey),
         DecryptError::InvalidCiphertextException(_) | DecryptError::IncorrectKeyException(_) => {
-            Some(SealError::Integrity(
-                "data key was not wrapped for this tenant",
-            ))
+            Some(SealError::Integrity("data key was not wrapped for this tenant"))
         }
         _ => None,
     }
@@ -75,27 +73,13 @@ fn decrypt_refusal(e: &DecryptError) -> Option<SealError> {
 impl KmsKeys {
     /// `alias_prefix` must start with `alias/` and end with `/` (e.g. `alias/kyocho/tenant/`).
     pub fn new(client: Client, alias_prefix: impl Into<String>) -> Self {
-        KmsKeys {
-            client,
-            scope: None,
-            alias_prefix: alias_prefix.into(),
-            tenant_role_arn: None,
-        }
+        KmsKeys { client, scope: None, alias_prefix: alias_prefix.into(), tenant_role_arn: None }
     }
 
     /// Keys used through each tenant's session of `scope`; new keys get a policy naming
     /// `tenant_role_arn` when there is one.
-    pub fn in_scope(
-        scope: std::sync::Arc<super::scope::TenantScope>,
-        alias_prefix: impl Into<String>,
-        tenant_role_arn: Option<String>,
-    ) -> Self {
-        KmsKeys {
-            client: scope.service().kms.clone(),
-            scope: Some(scope),
-            alias_prefix: alias_prefix.into(),
-            tenant_role_arn,
-        }
+    pub fn in_scope(scope: std::sync::Arc<super::scope::TenantScope>, alias_prefix: impl Into<String>, tenant_role_arn: Option<String>) -> Self {
+        KmsKeys { client: scope.service().kms.clone(), scope: Some(scope), alias_prefix: alias_prefix.into(), tenant_role_arn }
     }
 
     /// The client that uses `tenant`'s key.
@@ -115,16 +99,10 @@ impl KmsKeys {
     async fn key_exists(&self, alias: &str) -> Result<bool, SealError> {
         match self.client.describe_key().key_id(alias).send().await {
             Ok(out) => match out.key_metadata().and_then(|m| m.key_state()) {
-                Some(KeyState::PendingDeletion | KeyState::PendingReplicaDeletion) => {
-                    Err(SealError::NoKey)
-                }
+                Some(KeyState::PendingDeletion | KeyState::PendingReplicaDeletion) => Err(SealError::NoKey),
                 _ => Ok(true),
             },
-            Err(SdkError::ServiceError(e))
-                if matches!(e.err(), DescribeKeyError::NotFoundException(_)) =>
-            {
-                Ok(false)
-            }
+            Err(SdkError::ServiceError(e)) if matches!(e.err(), DescribeKeyError::NotFoundException(_)) => Ok(false),
             Err(e) => Err(unavailable(e)),
         }
     }
@@ -141,27 +119,15 @@ impl KmsKeys {
 ///   operator or other role can decrypt a tenant's data, whatever its IAM policy says.
 pub fn tenant_key_policy(tenant_role_arn: &str, tenant: &TenantId) -> Option<String> {
     let mut parts = tenant_role_arn.splitn(6, ':');
-    let (Some("arn"), Some(partition), Some("iam"), Some(""), Some(account), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
+    let (Some("arn"), Some(partition), Some("iam"), Some(""), Some(account), Some(resource)) =
+        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return None;
     };
     if partition.is_empty() || account.is_empty() || !resource.starts_with("role/") {
         return None;
     }
-    let crypto = [
-        "kms:Decrypt",
-        "kms:Encrypt",
-        "kms:GenerateDataKey",
-        "kms:GenerateDataKeyWithoutPlaintext",
-        "kms:ReEncryptFrom",
-        "kms:ReEncryptTo",
-    ];
+    let crypto = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"];
     let policy = serde_json::json!({
         "Version": "2012-10-17",
         "Statement": [
@@ -207,15 +173,8 @@ impl KeyProvider for KmsKeys {
         if self.key_exists(&alias).await? {
             return Ok(());
         }
-        let mut create = self
-            .client
-            .create_key()
-            .description(format!("Kyocho tenant {tenant}"));
-        if let Some(policy) = self
-            .tenant_role_arn
-            .as_deref()
-            .and_then(|role| tenant_key_policy(role, tenant))
-        {
+        let mut create = self.client.create_key().description(format!("Kyocho tenant {tenant}"));
+        if let Some(policy) = self.tenant_role_arn.as_deref().and_then(|role| tenant_key_policy(role, tenant)) {
             create = create.policy(policy);
         }
         let created = create
@@ -234,32 +193,12 @@ impl KeyProvider for KmsKeys {
             .map(|m| m.key_id().to_owned())
             .ok_or_else(|| SealError::Unavailable(anyhow!("CreateKey returned no key id")))?;
         // A new key material every year, old ones kept to unwrap what they wrapped.
-        self.client
-            .enable_key_rotation()
-            .key_id(&key_id)
-            .send()
-            .await
-            .map_err(unavailable)?;
-        match self
-            .client
-            .create_alias()
-            .alias_name(&alias)
-            .target_key_id(&key_id)
-            .send()
-            .await
-        {
+        self.client.enable_key_rotation().key_id(&key_id).send().await.map_err(unavailable)?;
+        match self.client.create_alias().alias_name(&alias).target_key_id(&key_id).send().await {
             Ok(_) => Ok(()),
-            Err(SdkError::ServiceError(e))
-                if matches!(e.err(), CreateAliasError::AlreadyExistsException(_)) =>
-            {
+            Err(SdkError::ServiceError(e)) if matches!(e.err(), CreateAliasError::AlreadyExistsException(_)) => {
                 // Another caller created the tenant's key first: theirs wins, ours goes.
-                if let Err(e) = self
-                    .client
-                    .schedule_key_deletion()
-                    .key_id(&key_id)
-                    .send()
-                    .await
-                {
+                if let Err(e) = self.client.schedule_key_deletion().key_id(&key_id).send().await {
                     tracing::warn!(error = %aws_sdk_kms::error::DisplayErrorContext(&e), %key_id, "could not retire a duplicate tenant key");
                 }
                 Ok(())
@@ -278,34 +217,23 @@ impl KeyProvider for KmsKeys {
             .encryption_context(CONTEXT_KEY, tenant.as_str())
             .send()
             .await
-            .map_err(|e| {
-                e.as_service_error()
-                    .and_then(generate_refusal)
-                    .unwrap_or_else(|| unavailable(e))
-            })?;
-        let plain = out.plaintext().ok_or_else(|| {
-            SealError::Unavailable(anyhow!("GenerateDataKey returned no plaintext"))
-        })?;
-        let key: [u8; 32] = plain.as_ref().try_into().map_err(|_| {
-            SealError::Unavailable(anyhow!(
-                "GenerateDataKey returned a key that is not 32 bytes"
-            ))
-        })?;
+            .map_err(|e| e.as_service_error().and_then(generate_refusal).unwrap_or_else(|| unavailable(e)))?;
+        let plain = out
+            .plaintext()
+            .ok_or_else(|| SealError::Unavailable(anyhow!("GenerateDataKey returned no plaintext")))?;
+        let key: [u8; 32] = plain
+            .as_ref()
+            .try_into()
+            .map_err(|_| SealError::Unavailable(anyhow!("GenerateDataKey returned a key that is not 32 bytes")))?;
         let wrapped = out
             .ciphertext_blob()
-            .ok_or_else(|| {
-                SealError::Unavailable(anyhow!("GenerateDataKey returned no ciphertext"))
-            })?
+            .ok_or_else(|| SealError::Unavailable(anyhow!("GenerateDataKey returned no ciphertext")))?
             .as_ref()
             .to_vec();
         Ok((DataKey(key), wrapped))
     }
 
-    async fn decrypt_data_key(
-        &self,
-        tenant: &TenantId,
-        wrapped: &[u8],
-    ) -> Result<DataKey, SealError> {
+    async fn decrypt_data_key(&self, tenant: &TenantId, wrapped: &[u8]) -> Result<DataKey, SealError> {
         let out = self
             .data_client(tenant)
             .await
@@ -315,11 +243,7 @@ impl KeyProvider for KmsKeys {
             .encryption_context(CONTEXT_KEY, tenant.as_str())
             .send()
             .await
-            .map_err(|e| {
-                e.as_service_error()
-                    .and_then(decrypt_refusal)
-                    .unwrap_or_else(|| unavailable(e))
-            })?;
+            .map_err(|e| e.as_service_error().and_then(decrypt_refusal).unwrap_or_else(|| unavailable(e)))?;
         let plain = out
             .plaintext()
             .ok_or_else(|| SealError::Unavailable(anyhow!("Decrypt returned no plaintext")))?;
@@ -349,24 +273,16 @@ mod tests {
         for e in [
             GenerateDataKeyError::NotFoundException(NotFoundException::builder().build()),
             GenerateDataKeyError::DisabledException(DisabledException::builder().build()),
-            GenerateDataKeyError::KmsInvalidStateException(
-                KmsInvalidStateException::builder().build(),
-            ),
+            GenerateDataKeyError::KmsInvalidStateException(KmsInvalidStateException::builder().build()),
         ] {
-            assert!(
-                matches!(generate_refusal(&e), Some(SealError::NoKey)),
-                "{e:?}"
-            );
+            assert!(matches!(generate_refusal(&e), Some(SealError::NoKey)), "{e:?}");
         }
         for e in [
             DecryptError::NotFoundException(NotFoundException::builder().build()),
             DecryptError::DisabledException(DisabledException::builder().build()),
             DecryptError::KmsInvalidStateException(KmsInvalidStateException::builder().build()),
         ] {
-            assert!(
-                matches!(decrypt_refusal(&e), Some(SealError::NoKey)),
-                "{e:?}"
-            );
+            assert!(matches!(decrypt_refusal(&e), Some(SealError::NoKey)), "{e:?}");
         }
     }
 
@@ -376,10 +292,7 @@ mod tests {
             DecryptError::IncorrectKeyException(IncorrectKeyException::builder().build()),
             DecryptError::InvalidCiphertextException(InvalidCiphertextException::builder().build()),
         ] {
-            assert!(
-                matches!(decrypt_refusal(&e), Some(SealError::Integrity(_))),
-                "{e:?}"
-            );
+            assert!(matches!(decrypt_refusal(&e), Some(SealError::Integrity(_))), "{e:?}");
         }
     }
 
@@ -399,27 +312,18 @@ mod tests {
 pub struct KmsChainKeys {
     client: Client,
     key_id: String,
-    cache: std::sync::Arc<
-        std::sync::Mutex<std::collections::HashMap<TenantId, crate::seal::ChainKey>>,
-    >,
+    cache: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<TenantId, crate::seal::ChainKey>>>,
 }
 
 impl KmsChainKeys {
     pub fn new(client: Client, key_id: impl Into<String>) -> Self {
-        KmsChainKeys {
-            client,
-            key_id: key_id.into(),
-            cache: Default::default(),
-        }
+        KmsChainKeys { client, key_id: key_id.into(), cache: Default::default() }
     }
 }
 
 #[async_trait]
 impl crate::seal::ChainKeys for KmsChainKeys {
-    async fn chain_key(
-        &self,
-        tenant: &TenantId,
-    ) -> Result<crate::seal::ChainKey, crate::ports::StoreError> {
+    async fn chain_key(&self, tenant: &TenantId) -> Result<crate::seal::ChainKey, crate::ports::StoreError> {
         if let Some(k) = self.cache.lock().ok().and_then(|c| c.get(tenant).cloned()) {
             return Ok(k);
         }
@@ -436,11 +340,9 @@ impl crate::seal::ChainKeys for KmsChainKeys {
                 crate::ports::StoreError::unavailable(anyhow::anyhow!("KMS GenerateMac: {}", aws_sdk_kms::error::DisplayErrorContext(&e)))
             })?;
         let mac = out.mac().map(|b| b.as_ref().to_vec()).unwrap_or_default();
-        let key: [u8; 32] = mac.try_into().map_err(|_| {
-            crate::ports::StoreError::unavailable(anyhow::anyhow!(
-                "KMS GenerateMac returned no 32-byte MAC"
-            ))
-        })?;
+        let key: [u8; 32] = mac
+            .try_into()
+            .map_err(|_| crate::ports::StoreError::unavailable(anyhow::anyhow!("KMS GenerateMac returned no 32-byte MAC")))?;
         let key = crate::seal::ChainKey(key);
         if let Ok(mut c) = self.cache.lock() {
             c.insert(tenant.clone(), key.clone());

@@ -65,13 +65,9 @@ impl AwsConfig {
     /// `KYOCHO_BUCKET` and `KYOCHO_TENANT_ROLE_ARN` (optional).
     pub fn from_env() -> anyhow::Result<Self> {
         fn var(name: &str) -> Option<String> {
-            std::env::var(name)
-                .ok()
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
+            std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
         }
-        let table_name =
-            var("KYOCHO_TABLE").context("KYOCHO_TABLE must name the DynamoDB table")?;
+        let table_name = var("KYOCHO_TABLE").context("KYOCHO_TABLE must name the DynamoDB table")?;
         Ok(AwsConfig {
             table_name,
             endpoint_url: var("AWS_ENDPOINT_URL"),
@@ -79,8 +75,7 @@ impl AwsConfig {
             key_alias_prefix: var("KYOCHO_KEY_ALIAS_PREFIX")
                 .unwrap_or_else(|| DEFAULT_KEY_ALIAS_PREFIX.to_owned()),
             bucket: var("KYOCHO_BUCKET"),
-            audit_chain_key: var("KYOCHO_AUDIT_CHAIN_KEY")
-                .unwrap_or_else(|| DEFAULT_AUDIT_CHAIN_KEY.to_owned()),
+            audit_chain_key: var("KYOCHO_AUDIT_CHAIN_KEY").unwrap_or_else(|| DEFAULT_AUDIT_CHAIN_KEY.to_owned()),
             tenant_role_arn: var("KYOCHO_TENANT_ROLE_ARN"),
             anchor_bucket: var("KYOCHO_AUDIT_ANCHOR_BUCKET"),
         })
@@ -88,8 +83,7 @@ impl AwsConfig {
 
     /// Load the shared SDK configuration (credentials chain, region, endpoint override).
     pub async fn sdk_config(&self) -> SdkConfig {
-        let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .region(Region::new(self.region.clone()));
+        let mut loader = aws_config::defaults(BehaviorVersion::latest()).region(Region::new(self.region.clone()));
         if let Some(url) = &self.endpoint_url {
             loader = loader.endpoint_url(url.clone());
         }
@@ -106,34 +100,16 @@ pub async fn backend(cfg: &AwsConfig) -> anyhow::Result<Backend> {
 /// Build the cloud backend from an already loaded SDK configuration (tests pass static
 /// credentials this way). `cfg.endpoint_url` is not consulted: `sdk` already decides it.
 pub fn backend_from_sdk_config(sdk: &SdkConfig, cfg: &AwsConfig) -> Backend {
-    backend_in_scope(
-        Arc::new(scope::TenantScope::new(sdk, cfg.tenant_role_arn.clone())),
-        cfg,
-    )
+    backend_in_scope(Arc::new(scope::TenantScope::new(sdk, cfg.tenant_role_arn.clone())), cfg)
 }
 
 /// Build the cloud backend on `scope`'s clients (a function that also keeps lockout counters
 /// shares the scope with them).
 pub fn backend_in_scope(scope: Arc<scope::TenantScope>, cfg: &AwsConfig) -> Backend {
-    let chain_keys: Arc<dyn crate::seal::ChainKeys> = Arc::new(KmsChainKeys::new(
-        scope.service().kms.clone(),
-        cfg.audit_chain_key.clone(),
-    ));
-    let store = Arc::new(DynamoStore::new(
-        scope.clone(),
-        cfg.table_name.clone(),
-        chain_keys.clone(),
-    ));
-    let keys = KmsKeys::in_scope(
-        scope.clone(),
-        cfg.key_alias_prefix.clone(),
-        cfg.tenant_role_arn.clone(),
-    );
-    let blobs = S3Blobs::new(
-        scope.clone(),
-        cfg.bucket.clone(),
-        cfg.key_alias_prefix.clone(),
-    );
+    let chain_keys: Arc<dyn crate::seal::ChainKeys> = Arc::new(KmsChainKeys::new(scope.service().kms.clone(), cfg.audit_chain_key.clone()));
+    let store = Arc::new(DynamoStore::new(scope.clone(), cfg.table_name.clone(), chain_keys.clone()));
+    let keys = KmsKeys::in_scope(scope.clone(), cfg.key_alias_prefix.clone(), cfg.tenant_role_arn.clone());
+    let blobs = S3Blobs::new(scope.clone(), cfg.bucket.clone(), cfg.key_alias_prefix.clone());
     let anchors: Arc<dyn crate::ports::AnchorStore> = match &cfg.anchor_bucket {
         Some(bucket) => Arc::new(S3Anchors::new(scope, bucket.clone())),
         None => Arc::new(NoAnchors),
@@ -145,11 +121,7 @@ pub fn backend_in_scope(scope: Arc<scope::TenantScope>, cfg: &AwsConfig) -> Back
         projects: store.clone(),
         library: store.clone(),
         desk: store.clone(),
-        audit: Arc::new(crate::anchor::AnchoredLog::new(
-            store,
-            anchors.clone(),
-            crate::anchor::interval_from_env(),
-        )),
+        audit: Arc::new(crate::anchor::AnchoredLog::new(store, anchors.clone(), crate::anchor::interval_from_env())),
         anchors,
         sealer: Arc::new(EnvelopeSealer::new(keys, CachePolicy::default())),
         blobs: Arc::new(blobs),

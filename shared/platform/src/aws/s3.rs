@@ -40,23 +40,12 @@ fn unavailable<E>(e: SdkError<E, aws_sdk_s3::config::http::HttpResponse>) -> Blo
 where
     E: std::error::Error + Send + Sync + 'static,
 {
-    BlobError::Unavailable(anyhow::anyhow!(
-        "S3: {}",
-        aws_sdk_s3::error::DisplayErrorContext(e)
-    ))
+    BlobError::Unavailable(anyhow::anyhow!("S3: {}", aws_sdk_s3::error::DisplayErrorContext(e)))
 }
 
 impl S3Blobs {
-    pub fn new(
-        scope: std::sync::Arc<super::scope::TenantScope>,
-        bucket: Option<String>,
-        alias_prefix: impl Into<String>,
-    ) -> Self {
-        S3Blobs {
-            scope,
-            bucket,
-            alias_prefix: alias_prefix.into(),
-        }
+    pub fn new(scope: std::sync::Arc<super::scope::TenantScope>, bucket: Option<String>, alias_prefix: impl Into<String>) -> Self {
+        S3Blobs { scope, bucket, alias_prefix: alias_prefix.into() }
     }
 
     /// The client of `tenant`'s session.
@@ -65,9 +54,7 @@ impl S3Blobs {
     }
 
     fn bucket(&self) -> Result<&str, BlobError> {
-        self.bucket
-            .as_deref()
-            .ok_or_else(|| BlobError::unavailable(anyhow::anyhow!("KYOCHO_BUCKET is not set")))
+        self.bucket.as_deref().ok_or_else(|| BlobError::unavailable(anyhow::anyhow!("KYOCHO_BUCKET is not set")))
     }
 
     fn object_key(tenant: &TenantId, key: &BlobKey) -> String {
@@ -79,30 +66,20 @@ impl S3Blobs {
     }
 
     /// Rebuild a head from an object's metadata; `None` when it lacks ours or has expired.
-    fn head_from(
-        key: BlobKey,
-        size: i64,
-        content_type: Option<&str>,
-        meta: Option<&std::collections::HashMap<String, String>>,
-    ) -> Option<BlobHead> {
+    fn head_from(key: BlobKey, size: i64, content_type: Option<&str>, meta: Option<&std::collections::HashMap<String, String>>) -> Option<BlobHead> {
         let meta = meta?;
         let expires_at: i64 = meta.get(META_EXPIRES_AT)?.parse().ok()?;
         if expires_at <= now_millis() {
             return None;
         }
-        let metadata: BTreeMap<String, String> = meta
-            .iter()
-            .filter(|(k, _)| !k.starts_with("kyocho-"))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+        let metadata: BTreeMap<String, String> =
+            meta.iter().filter(|(k, _)| !k.starts_with("kyocho-")).map(|(k, v)| (k.clone(), v.clone())).collect();
         Some(BlobHead {
             key,
             size: u64::try_from(size).ok()?,
             sha256: meta.get(META_SHA256)?.clone(),
             info: BlobInfo {
-                content_type: content_type
-                    .unwrap_or("application/octet-stream")
-                    .to_owned(),
+                content_type: content_type.unwrap_or("application/octet-stream").to_owned(),
                 file_name: meta.get(META_FILE_NAME)?.clone(),
                 metadata,
                 expires_at,
@@ -113,19 +90,10 @@ impl S3Blobs {
 
 #[async_trait]
 impl BlobStore for S3Blobs {
-    async fn put(
-        &self,
-        tenant: &TenantId,
-        key: &BlobKey,
-        bytes: Vec<u8>,
-        info: &BlobInfo,
-    ) -> Result<BlobHead, BlobError> {
+    async fn put(&self, tenant: &TenantId, key: &BlobKey, bytes: Vec<u8>, info: &BlobInfo) -> Result<BlobHead, BlobError> {
         info.check()?;
         let bucket = self.bucket()?;
-        let sha256 = Sha256::digest(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>();
+        let sha256 = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect::<String>();
         let size = bytes.len() as u64;
         let context = serde_json::json!({ CONTEXT_KEY: tenant.as_str() }).to_string();
         let mut req = self
@@ -147,38 +115,17 @@ impl BlobStore for S3Blobs {
             req = req.metadata(k, v);
         }
         req.send().await.map_err(unavailable)?;
-        Ok(BlobHead {
-            key: key.clone(),
-            size,
-            sha256,
-            info: info.clone(),
-        })
+        Ok(BlobHead { key: key.clone(), size, sha256, info: info.clone() })
     }
 
     async fn head(&self, tenant: &TenantId, key: &BlobKey) -> Result<BlobHead, BlobError> {
         let bucket = self.bucket()?;
-        let out = match self
-            .s3(tenant)
-            .await
-            .head_object()
-            .bucket(bucket)
-            .key(Self::object_key(tenant, key))
-            .send()
-            .await
-        {
+        let out = match self.s3(tenant).await.head_object().bucket(bucket).key(Self::object_key(tenant, key)).send().await {
             Ok(out) => out,
-            Err(SdkError::ServiceError(e)) if matches!(e.err(), HeadObjectError::NotFound(_)) => {
-                return Err(BlobError::NotFound)
-            }
+            Err(SdkError::ServiceError(e)) if matches!(e.err(), HeadObjectError::NotFound(_)) => return Err(BlobError::NotFound),
             Err(e) => return Err(unavailable(e)),
         };
-        Self::head_from(
-            key.clone(),
-            out.content_length.unwrap_or(0),
-            out.content_type(),
-            out.metadata(),
-        )
-        .ok_or(BlobError::NotFound)
+        Self::head_from(key.clone(), out.content_length.unwrap_or(0), out.content_type(), out.metadata()).ok_or(BlobError::NotFound)
     }
 
     async fn list(&self, tenant: &TenantId, prefix: &str) -> Result<Vec<BlobHead>, BlobError> {
@@ -196,11 +143,7 @@ impl BlobStore for S3Blobs {
         while let Some(page) = pages.next().await {
             let page = page.map_err(unavailable)?;
             for object in page.contents() {
-                if let Some(key) = object
-                    .key()
-                    .and_then(|k| k.strip_prefix(&tenant_prefix))
-                    .and_then(|k| BlobKey::parse(k).ok())
-                {
+                if let Some(key) = object.key().and_then(|k| k.strip_prefix(&tenant_prefix)).and_then(|k| BlobKey::parse(k).ok()) {
                     keys.push(key);
                 }
             }
@@ -217,51 +160,30 @@ impl BlobStore for S3Blobs {
         Ok(out)
     }
 
-    async fn download_url(
-        &self,
-        tenant: &TenantId,
-        key: &BlobKey,
-        ttl: Duration,
-    ) -> Result<DownloadUrl, BlobError> {
+    async fn download_url(&self, tenant: &TenantId, key: &BlobKey, ttl: Duration) -> Result<DownloadUrl, BlobError> {
         let head = self.head(tenant, key).await?;
         let now = now_millis();
         let left = Duration::from_millis(u64::try_from(head.info.expires_at - now).unwrap_or(0));
         // S3 accepts 1 s … 7 days.
-        let ttl = ttl
-            .min(left)
-            .clamp(Duration::from_secs(1), Duration::from_secs(7 * 24 * 3600));
-        let config = PresigningConfig::expires_in(ttl)
-            .map_err(|e| BlobError::unavailable(anyhow::Error::new(e)))?;
+        let ttl = ttl.min(left).clamp(Duration::from_secs(1), Duration::from_secs(7 * 24 * 3600));
+        let config = PresigningConfig::expires_in(ttl).map_err(|e| BlobError::unavailable(anyhow::Error::new(e)))?;
         let presigned = self
             .s3(tenant)
             .await
             .get_object()
             .bucket(self.bucket()?)
             .key(Self::object_key(tenant, key))
-            .response_content_disposition(format!(
-                "attachment; filename=\"{}\"",
-                head.info.file_name
-            ))
+            .response_content_disposition(format!("attachment; filename=\"{}\"", head.info.file_name))
             .response_content_type(&head.info.content_type)
             .presigned(config)
             .await
             .map_err(unavailable)?;
-        Ok(DownloadUrl {
-            url: presigned.uri().to_owned(),
-            expires_at: now + ttl.as_millis() as i64,
-        })
+        Ok(DownloadUrl { url: presigned.uri().to_owned(), expires_at: now + ttl.as_millis() as i64 })
     }
 
     async fn delete(&self, tenant: &TenantId, key: &BlobKey) -> Result<(), BlobError> {
         let bucket = self.bucket()?;
-        self.s3(tenant)
-            .await
-            .delete_object()
-            .bucket(bucket)
-            .key(Self::object_key(tenant, key))
-            .send()
-            .await
-            .map_err(unavailable)?;
+        self.s3(tenant).await.delete_object().bucket(bucket).key(Self::object_key(tenant, key)).send().await.map_err(unavailable)?;
         Ok(())
     }
 }

@@ -47,9 +47,7 @@ pub struct Clients {
 impl Clients {
     fn new(sdk: &SdkConfig) -> Self {
         // Path-style addressing when an endpoint override (moto, LocalStack) stands in for S3.
-        let s3 = aws_sdk_s3::config::Builder::from(sdk)
-            .force_path_style(sdk.endpoint_url().is_some())
-            .build();
+        let s3 = aws_sdk_s3::config::Builder::from(sdk).force_path_style(sdk.endpoint_url().is_some()).build();
         Clients {
             dynamo: aws_sdk_dynamodb::Client::new(sdk),
             kms: aws_sdk_kms::Client::new(sdk),
@@ -73,12 +71,7 @@ impl TenantScope {
         if role_arn.is_none() {
             tracing::warn!("KYOCHO_TENANT_ROLE_ARN is not set: tenant data is reached with the function's own credentials");
         }
-        TenantScope {
-            sdk: sdk.clone(),
-            service: Clients::new(sdk),
-            role_arn,
-            tenants: Default::default(),
-        }
+        TenantScope { sdk: sdk.clone(), service: Clients::new(sdk), role_arn, tenants: Default::default() }
     }
 
     /// The function's own clients, for the few records that belong to no tenant (the
@@ -111,9 +104,7 @@ impl TenantScope {
     }
 
     fn cached(&self) -> std::sync::MutexGuard<'_, HashMap<TenantId, Clients>> {
-        self.tenants
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.tenants.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// An SDK configuration whose credentials are `tenant`'s session of `role`, cached and
@@ -129,11 +120,7 @@ impl TenantScope {
         self.sdk
             .to_builder()
             .credentials_provider(SharedCredentialsProvider::new(Logged(provider)))
-            .identity_cache(
-                IdentityCache::lazy()
-                    .buffer_time(REFRESH_BEFORE_EXPIRY)
-                    .build(),
-            )
+            .identity_cache(IdentityCache::lazy().buffer_time(REFRESH_BEFORE_EXPIRY).build())
             .build()
     }
 }

@@ -27,10 +27,7 @@ impl Mailer for SesMailer {
         if self.from.is_empty() {
             anyhow::bail!("no sender: KYOCHO_MAIL_FROM is not set");
         }
-        let message = Message::builder()
-            .subject(utf8(&notice.subject)?)
-            .body(Body::builder().text(utf8(&notice.body)?).build())
-            .build();
+        let message = Message::builder().subject(utf8(&notice.subject)?).body(Body::builder().text(utf8(&notice.body)?).build()).build();
         self.client
             .send_email()
             .from_email_address(&self.from)
@@ -38,12 +35,7 @@ impl Mailer for SesMailer {
             .content(EmailContent::builder().simple(message).build())
             .send()
             .await
-            .map_err(|e| {
-                anyhow::anyhow!(
-                    "SES SendEmail: {}",
-                    aws_sdk_sesv2::error::DisplayErrorContext(&e)
-                )
-            })?;
+            .map_err(|e| anyhow::anyhow!("SES SendEmail: {}", aws_sdk_sesv2::error::DisplayErrorContext(&e)))?;
         Ok(())
     }
 }

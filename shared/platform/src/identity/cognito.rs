@@ -8,8 +8,8 @@ use async_trait::async_trait;
 use aws_sdk_cognitoidentityprovider as cip;
 use cip::error::{ProvideErrorMetadata, SdkError};
 use cip::types::{
-    AttributeType, AuthFlowType, AuthenticationResultType, ChallengeNameType, DeliveryMediumType,
-    EmailMfaSettingsType, MessageActionType, SmsMfaSettingsType, SoftwareTokenMfaSettingsType,
+    AttributeType, AuthFlowType, AuthenticationResultType, ChallengeNameType, DeliveryMediumType, EmailMfaSettingsType,
+    MessageActionType, SmsMfaSettingsType, SoftwareTokenMfaSettingsType,
 };
 
 use super::*;
@@ -32,59 +32,39 @@ where
     let message = e.message().unwrap_or_default().to_owned();
     // The error code, from the response metadata or else from the modeled error's name.
     let code = e.code().map(str::to_owned).or_else(|| {
-        e.as_service_error()
-            .map(|s| s.to_string())
-            .and_then(|t| t.split([':', ' ']).next().map(str::to_owned))
+        e.as_service_error().map(|s| s.to_string()).and_then(|t| t.split([':', ' ']).next().map(str::to_owned))
     });
     match code.as_deref() {
-        Some("NotAuthorizedException") if message.to_ascii_lowercase().contains("disabled") => {
-            IdentityError::UserDisabled
-        }
+        Some("NotAuthorizedException") if message.to_ascii_lowercase().contains("disabled") => IdentityError::UserDisabled,
         Some("NotAuthorizedException") => IdentityError::NotAuthorized,
         Some("CodeMismatchException") => IdentityError::CodeMismatch,
         Some("ExpiredCodeException") => IdentityError::Expired,
-        Some("InvalidPasswordException" | "PasswordHistoryPolicyViolationException") => {
-            IdentityError::InvalidPassword(message)
-        }
+        Some("InvalidPasswordException" | "PasswordHistoryPolicyViolationException") => IdentityError::InvalidPassword(message),
         Some("UserNotFoundException") => IdentityError::UserNotFound,
         Some("UsernameExistsException" | "AliasExistsException") => IdentityError::UserExists,
-        Some(
-            "TooManyRequestsException"
-            | "LimitExceededException"
-            | "TooManyFailedAttemptsException",
-        ) => IdentityError::TooManyRequests,
-        Some(
-            "InvalidParameterException"
-            | "EnableSoftwareTokenMFAException"
-            | "UserNotConfirmedException",
-        ) => IdentityError::InvalidRequest(message),
+        Some("TooManyRequestsException" | "LimitExceededException" | "TooManyFailedAttemptsException") => IdentityError::TooManyRequests,
+        Some("InvalidParameterException" | "EnableSoftwareTokenMFAException" | "UserNotConfirmedException") => {
+            IdentityError::InvalidRequest(message)
+        }
         _ => IdentityError::unavailable(e),
     }
 }
 
 fn attribute(name: &str, value: &str) -> Result<AttributeType, IdentityError> {
-    AttributeType::builder()
-        .name(name)
-        .value(value)
-        .build()
-        .map_err(IdentityError::unavailable)
+    AttributeType::builder().name(name).value(value).build().map_err(IdentityError::unavailable)
 }
 
 /// The `sub` claim of a token Cognito issued (read, not verified: it came from Cognito).
 pub fn token_subject(token: &str) -> Option<String> {
     use base64::Engine;
     let payload = token.split('.').nth(1)?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .ok()?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
     let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
     claims.get("sub")?.as_str().map(str::to_owned)
 }
 
 fn tokens(result: &AuthenticationResultType) -> Result<Tokens, IdentityError> {
-    let access = result.access_token().ok_or_else(|| {
-        IdentityError::unavailable(anyhow::anyhow!("no access token in the result"))
-    })?;
+    let access = result.access_token().ok_or_else(|| IdentityError::unavailable(anyhow::anyhow!("no access token in the result")))?;
     Ok(Tokens {
         access_token: access.to_owned(),
         id_token: result.id_token().map(str::to_owned),
@@ -103,18 +83,13 @@ fn step(
     if let Some(result) = result {
         return tokens(result).map(AuthStep::Tokens);
     }
-    let name = challenge.ok_or_else(|| {
-        IdentityError::unavailable(anyhow::anyhow!("neither tokens nor a challenge"))
-    })?;
-    let kind = ChallengeKind::parse(name.as_str()).ok_or_else(|| {
-        IdentityError::unavailable(anyhow::anyhow!("unsupported challenge {}", name.as_str()))
-    })?;
+    let name = challenge.ok_or_else(|| IdentityError::unavailable(anyhow::anyhow!("neither tokens nor a challenge")))?;
+    let kind = ChallengeKind::parse(name.as_str())
+        .ok_or_else(|| IdentityError::unavailable(anyhow::anyhow!("unsupported challenge {}", name.as_str())))?;
     Ok(AuthStep::Challenge(Challenge {
         kind,
         session: session.unwrap_or_default().to_owned(),
-        destination: parameters
-            .and_then(|p| p.get("CODE_DELIVERY_DESTINATION"))
-            .cloned(),
+        destination: parameters.and_then(|p| p.get("CODE_DELIVERY_DESTINATION")).cloned(),
     }))
 }
 
@@ -143,56 +118,29 @@ fn method_of(setting: &str) -> Option<MfaMethod> {
 }
 
 impl CognitoIdentity {
-    pub fn new(
-        client: cip::Client,
-        pool_id: impl Into<String>,
-        client_id: impl Into<String>,
-    ) -> Self {
-        CognitoIdentity {
-            client,
-            pool_id: pool_id.into(),
-            client_id: client_id.into(),
-        }
+    pub fn new(client: cip::Client, pool_id: impl Into<String>, client_id: impl Into<String>) -> Self {
+        CognitoIdentity { client, pool_id: pool_id.into(), client_id: client_id.into() }
     }
 
     /// Read `KYOCHO_USER_POOL_ID` and `KYOCHO_USER_POOL_CLIENT_ID`.
     pub fn from_env(sdk: &aws_config::SdkConfig) -> anyhow::Result<Self> {
         use anyhow::Context;
-        let pool = std::env::var("KYOCHO_USER_POOL_ID")
-            .context("KYOCHO_USER_POOL_ID must name the user pool")?;
-        let client = std::env::var("KYOCHO_USER_POOL_CLIENT_ID")
-            .context("KYOCHO_USER_POOL_CLIENT_ID must name the app client")?;
+        let pool = std::env::var("KYOCHO_USER_POOL_ID").context("KYOCHO_USER_POOL_ID must name the user pool")?;
+        let client = std::env::var("KYOCHO_USER_POOL_CLIENT_ID").context("KYOCHO_USER_POOL_CLIENT_ID must name the app client")?;
         Ok(Self::new(cip::Client::new(sdk), pool, client))
     }
 
-    async fn set_mfa(
-        &self,
-        username: &str,
-        preferred: Option<MfaMethod>,
-    ) -> Result<(), IdentityError> {
+    async fn set_mfa(&self, username: &str, preferred: Option<MfaMethod>) -> Result<(), IdentityError> {
         let on = |m: MfaMethod| preferred == Some(m);
         self.client
             .admin_set_user_mfa_preference()
             .user_pool_id(&self.pool_id)
             .username(username)
-            .sms_mfa_settings(
-                SmsMfaSettingsType::builder()
-                    .enabled(on(MfaMethod::Sms))
-                    .preferred_mfa(on(MfaMethod::Sms))
-                    .build(),
-            )
+            .sms_mfa_settings(SmsMfaSettingsType::builder().enabled(on(MfaMethod::Sms)).preferred_mfa(on(MfaMethod::Sms)).build())
             .software_token_mfa_settings(
-                SoftwareTokenMfaSettingsType::builder()
-                    .enabled(on(MfaMethod::Totp))
-                    .preferred_mfa(on(MfaMethod::Totp))
-                    .build(),
+                SoftwareTokenMfaSettingsType::builder().enabled(on(MfaMethod::Totp)).preferred_mfa(on(MfaMethod::Totp)).build(),
             )
-            .email_mfa_settings(
-                EmailMfaSettingsType::builder()
-                    .enabled(on(MfaMethod::Email))
-                    .preferred_mfa(on(MfaMethod::Email))
-                    .build(),
-            )
+            .email_mfa_settings(EmailMfaSettingsType::builder().enabled(on(MfaMethod::Email)).preferred_mfa(on(MfaMethod::Email)).build())
             .send()
             .await
             .map_err(map_err)?;
@@ -201,11 +149,7 @@ impl CognitoIdentity {
 }
 
 fn attribute_value(attributes: &[cip::types::AttributeType], name: &str) -> Option<String> {
-    attributes
-        .iter()
-        .find(|a| a.name() == name)
-        .and_then(|a| a.value())
-        .map(str::to_owned)
+    attributes.iter().find(|a| a.name() == name).and_then(|a| a.value()).map(str::to_owned)
 }
 
 #[async_trait]
@@ -225,9 +169,7 @@ impl IdentityProvider for CognitoIdentity {
             req = req.user_attributes(attribute("phone_number", phone)?);
         }
         req = match &user.password {
-            InitialPassword::Temporary(p) => req
-                .temporary_password(p)
-                .desired_delivery_mediums(DeliveryMediumType::Email),
+            InitialPassword::Temporary(p) => req.temporary_password(p).desired_delivery_mediums(DeliveryMediumType::Email),
             InitialPassword::Permanent(_) => req.message_action(MessageActionType::Suppress),
         };
         let out = req.send().await.map_err(map_err)?;
@@ -246,16 +188,10 @@ impl IdentityProvider for CognitoIdentity {
             .and_then(|u| u.attributes().iter().find(|a| a.name() == "sub"))
             .and_then(|a| a.value())
             .map(str::to_owned)
-            .ok_or_else(|| {
-                IdentityError::unavailable(anyhow::anyhow!("AdminCreateUser returned no sub"))
-            })
+            .ok_or_else(|| IdentityError::unavailable(anyhow::anyhow!("AdminCreateUser returned no sub")))
     }
 
-    async fn password_auth(
-        &self,
-        username: &str,
-        password: &str,
-    ) -> Result<AuthStep, IdentityError> {
+    async fn password_auth(&self, username: &str, password: &str) -> Result<AuthStep, IdentityError> {
         let out = self
             .client
             .admin_initiate_auth()
@@ -267,21 +203,11 @@ impl IdentityProvider for CognitoIdentity {
             .send()
             .await
             .map_err(map_err)?;
-        step(
-            out.authentication_result(),
-            out.challenge_name(),
-            out.session(),
-            out.challenge_parameters(),
-        )
+        step(out.authentication_result(), out.challenge_name(), out.session(), out.challenge_parameters())
     }
 
-    async fn respond_to_challenge(
-        &self,
-        username: &str,
-        kind: ChallengeKind,
-        session: &str,
-        answer: &str,
-    ) -> Result<AuthStep, IdentityError> {
+    async fn respond_to_challenge(&self, username: &str, kind: ChallengeKind, session: &str, answer: &str)
+        -> Result<AuthStep, IdentityError> {
         let out = self
             .client
             .admin_respond_to_auth_challenge()
@@ -294,12 +220,7 @@ impl IdentityProvider for CognitoIdentity {
             .send()
             .await
             .map_err(map_err)?;
-        step(
-            out.authentication_result(),
-            out.challenge_name(),
-            out.session(),
-            out.challenge_parameters(),
-        )
+        step(out.authentication_result(), out.challenge_name(), out.session(), out.challenge_parameters())
     }
 
     async fn refresh(&self, refresh_token: &str) -> Result<Tokens, IdentityError> {
@@ -313,40 +234,21 @@ impl IdentityProvider for CognitoIdentity {
             .send()
             .await
             .map_err(map_err)?;
-        let result = out
-            .authentication_result()
-            .ok_or(IdentityError::NotAuthorized)?;
+        let result = out.authentication_result().ok_or(IdentityError::NotAuthorized)?;
         tokens(result)
     }
 
     async fn global_sign_out(&self, username: &str) -> Result<(), IdentityError> {
-        self.client
-            .admin_user_global_sign_out()
-            .user_pool_id(&self.pool_id)
-            .username(username)
-            .send()
-            .await
-            .map_err(map_err)?;
+        self.client.admin_user_global_sign_out().user_pool_id(&self.pool_id).username(username).send().await.map_err(map_err)?;
         Ok(())
     }
 
     async fn forgot_password(&self, username: &str) -> Result<(), IdentityError> {
-        self.client
-            .forgot_password()
-            .client_id(&self.client_id)
-            .username(username)
-            .send()
-            .await
-            .map_err(map_err)?;
+        self.client.forgot_password().client_id(&self.client_id).username(username).send().await.map_err(map_err)?;
         Ok(())
     }
 
-    async fn confirm_forgot_password(
-        &self,
-        username: &str,
-        code: &str,
-        new_password: &str,
-    ) -> Result<(), IdentityError> {
+    async fn confirm_forgot_password(&self, username: &str, code: &str, new_password: &str) -> Result<(), IdentityError> {
         self.client
             .confirm_forgot_password()
             .client_id(&self.client_id)
@@ -359,12 +261,7 @@ impl IdentityProvider for CognitoIdentity {
         Ok(())
     }
 
-    async fn change_password(
-        &self,
-        caller: &Caller<'_>,
-        old: &str,
-        new: &str,
-    ) -> Result<(), IdentityError> {
+    async fn change_password(&self, caller: &Caller<'_>, old: &str, new: &str) -> Result<(), IdentityError> {
         self.client
             .change_password()
             .access_token(caller.access_token)
@@ -377,23 +274,11 @@ impl IdentityProvider for CognitoIdentity {
     }
 
     async fn associate_software_token(&self, caller: &Caller<'_>) -> Result<String, IdentityError> {
-        let out = self
-            .client
-            .associate_software_token()
-            .access_token(caller.access_token)
-            .send()
-            .await
-            .map_err(map_err)?;
-        out.secret_code()
-            .map(str::to_owned)
-            .ok_or_else(|| IdentityError::unavailable(anyhow::anyhow!("no secret code")))
+        let out = self.client.associate_software_token().access_token(caller.access_token).send().await.map_err(map_err)?;
+        out.secret_code().map(str::to_owned).ok_or_else(|| IdentityError::unavailable(anyhow::anyhow!("no secret code")))
     }
 
-    async fn verify_software_token(
-        &self,
-        caller: &Caller<'_>,
-        code: &str,
-    ) -> Result<(), IdentityError> {
+    async fn verify_software_token(&self, caller: &Caller<'_>, code: &str) -> Result<(), IdentityError> {
         let out = self
             .client
             .verify_software_token()
@@ -418,11 +303,7 @@ impl IdentityProvider for CognitoIdentity {
         self.password_auth(username, password).await.map(|_| ())
     }
 
-    async fn start_phone_change(
-        &self,
-        caller: &Caller<'_>,
-        phone: &str,
-    ) -> Result<(), IdentityError> {
+    async fn start_phone_change(&self, caller: &Caller<'_>, phone: &str) -> Result<(), IdentityError> {
         self.client
             .update_user_attributes()
             .access_token(caller.access_token)
@@ -433,11 +314,7 @@ impl IdentityProvider for CognitoIdentity {
         Ok(())
     }
 
-    async fn confirm_phone_change(
-        &self,
-        caller: &Caller<'_>,
-        code: &str,
-    ) -> Result<(), IdentityError> {
+    async fn confirm_phone_change(&self, caller: &Caller<'_>, code: &str) -> Result<(), IdentityError> {
         self.client
             .verify_user_attribute()
             .access_token(caller.access_token)
@@ -449,70 +326,35 @@ impl IdentityProvider for CognitoIdentity {
         Ok(())
     }
 
-    async fn set_mfa_preference(
-        &self,
-        username: &str,
-        preference: MfaPreference,
-    ) -> Result<(), IdentityError> {
+    async fn set_mfa_preference(&self, username: &str, preference: MfaPreference) -> Result<(), IdentityError> {
         self.set_mfa(username, preference.preferred).await
     }
 
     async fn mfa_status(&self, username: &str) -> Result<MfaStatus, IdentityError> {
-        let out = self
-            .client
-            .admin_get_user()
-            .user_pool_id(&self.pool_id)
-            .username(username)
-            .send()
-            .await
-            .map_err(map_err)?;
-        let enabled: Vec<MfaMethod> = out
-            .user_mfa_setting_list()
-            .iter()
-            .filter_map(|s| method_of(s))
-            .collect();
+        let out = self.client.admin_get_user().user_pool_id(&self.pool_id).username(username).send().await.map_err(map_err)?;
+        let enabled: Vec<MfaMethod> = out.user_mfa_setting_list().iter().filter_map(|s| method_of(s)).collect();
         Ok(MfaStatus {
             preferred: out.preferred_mfa_setting().and_then(method_of),
             totp_configured: enabled.contains(&MfaMethod::Totp),
             enabled,
             phone_number: attribute_value(out.user_attributes(), "phone_number"),
-            phone_verified: attribute_value(out.user_attributes(), "phone_number_verified")
-                .as_deref()
-                == Some("true"),
+            phone_verified: attribute_value(out.user_attributes(), "phone_number_verified").as_deref() == Some("true"),
             pending_phone_number: None,
         })
     }
 
     async fn disable_user(&self, username: &str) -> Result<(), IdentityError> {
-        self.client
-            .admin_disable_user()
-            .user_pool_id(&self.pool_id)
-            .username(username)
-            .send()
-            .await
-            .map_err(map_err)?;
+        self.client.admin_disable_user().user_pool_id(&self.pool_id).username(username).send().await.map_err(map_err)?;
         self.global_sign_out(username).await
     }
 
     async fn enable_user(&self, username: &str) -> Result<(), IdentityError> {
-        self.client
-            .admin_enable_user()
-            .user_pool_id(&self.pool_id)
-            .username(username)
-            .send()
-            .await
-            .map_err(map_err)?;
+        self.client.admin_enable_user().user_pool_id(&self.pool_id).username(username).send().await.map_err(map_err)?;
         Ok(())
     }
 
     async fn delete_user(&self, username: &str) -> Result<(), IdentityError> {
-        self.client
-            .admin_delete_user()
-            .user_pool_id(&self.pool_id)
-            .username(username)
-            .send()
-            .await
-            .map_err(map_err)?;
+        self.client.admin_delete_user().user_pool_id(&self.pool_id).username(username).send().await.map_err(map_err)?;
         Ok(())
     }
 

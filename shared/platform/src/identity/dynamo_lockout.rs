@@ -34,14 +34,8 @@ impl DynamoLockout {
 
 fn keys(tenant: &TenantId, counter: &Counter) -> HashMap<String, AttributeValue> {
     HashMap::from([
-        (
-            "PK".to_owned(),
-            AttributeValue::S(format!("TENANT#{tenant}")),
-        ),
-        (
-            "SK".to_owned(),
-            AttributeValue::S(format!("LOCKOUT#{}", counter.key())),
-        ),
+        ("PK".to_owned(), AttributeValue::S(format!("TENANT#{tenant}"))),
+        ("SK".to_owned(), AttributeValue::S(format!("LOCKOUT#{}", counter.key()))),
     ])
 }
 
@@ -50,9 +44,7 @@ fn n(v: i64) -> AttributeValue {
 }
 
 fn number(item: &HashMap<String, AttributeValue>, name: &str) -> Option<i64> {
-    item.get(name)
-        .and_then(|v| v.as_n().ok())
-        .and_then(|s| s.parse().ok())
+    item.get(name).and_then(|v| v.as_n().ok()).and_then(|s| s.parse().ok())
 }
 
 fn state_of(item: &HashMap<String, AttributeValue>) -> State {
@@ -70,10 +62,7 @@ const CONTINUES: &str = "(attribute_exists(la) AND (attribute_not_exists(lu) OR 
                          OR (attribute_not_exists(la) AND ws > :floor)";
 
 fn condition_failed(e: &SdkError<UpdateItemError>) -> bool {
-    matches!(
-        e.as_service_error(),
-        Some(UpdateItemError::ConditionalCheckFailedException(_))
-    )
+    matches!(e.as_service_error(), Some(UpdateItemError::ConditionalCheckFailedException(_)))
 }
 
 impl DynamoLockout {
@@ -82,11 +71,7 @@ impl DynamoLockout {
         self.scope.tenant(tenant).await.dynamo
     }
 
-    async fn update(
-        &self,
-        tenant: &TenantId,
-        counter: &Counter,
-    ) -> aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder {
+    async fn update(&self, tenant: &TenantId, counter: &Counter) -> aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder {
         self.db(tenant)
             .await
             .update_item()
@@ -98,13 +83,7 @@ impl DynamoLockout {
     /// Add one failure, or start a new window at one: the two conditions are each other's
     /// opposite, so one of them holds unless another failure changed the item in between
     /// (then try again).
-    async fn count(
-        &self,
-        tenant: &TenantId,
-        counter: &Counter,
-        now: UnixMillis,
-        policy: &Policy,
-    ) -> Result<State, StoreError> {
+    async fn count(&self, tenant: &TenantId, counter: &Counter, now: UnixMillis, policy: &Policy) -> Result<State, StoreError> {
         for _ in 0..8 {
             let add = self
                 .update(tenant, counter)
@@ -137,9 +116,7 @@ impl DynamoLockout {
                 Err(e) => return Err(StoreError::unavailable(e)),
             }
         }
-        Err(StoreError::unavailable(anyhow::anyhow!(
-            "lockout counter kept changing under contention"
-        )))
+        Err(StoreError::unavailable(anyhow::anyhow!("lockout counter kept changing under contention")))
     }
 }
 
@@ -163,27 +140,20 @@ impl LockoutStore for DynamoLockout {
         Ok(out.item().map(state_of).unwrap_or_default())
     }
 
-    async fn record_failure(
-        &self,
-        tenant: &TenantId,
-        counter: &Counter,
-        now: UnixMillis,
-        policy: &Policy,
-    ) -> Result<(State, bool), StoreError> {
+    async fn record_failure(&self, tenant: &TenantId, counter: &Counter, now: UnixMillis, policy: &Policy)
+        -> Result<(State, bool), StoreError> {
         let state = self.count(tenant, counter, now, policy).await?;
         if state.locked_at.is_some() || state.failures < policy.threshold {
             return Ok((state, false));
         }
         let mut lock = self
             .update(tenant, counter)
-            .await
+                .await
             .condition_expression("attribute_not_exists(la) AND n >= :threshold")
             .expression_attribute_values(":now", n(now))
             .expression_attribute_values(":threshold", n(i64::from(policy.threshold)));
         lock = match policy.duration_ms {
-            Some(d) => lock
-                .update_expression("SET la = :now, lu = :until")
-                .expression_attribute_values(":until", n(now + d)),
+            Some(d) => lock.update_expression("SET la = :now, lu = :until").expression_attribute_values(":until", n(now + d)),
             None => lock.update_expression("SET la = :now REMOVE lu"),
         };
         match lock.send().await {

@@ -49,10 +49,7 @@ pub struct Outbox {
 
 impl Outbox {
     pub fn new(dir: PathBuf) -> Outbox {
-        Outbox {
-            dir,
-            echo: AtomicBool::new(false),
-        }
+        Outbox { dir, echo: AtomicBool::new(false) }
     }
 
     /// Also print every message on standard error (`kyocho serve` does).
@@ -66,19 +63,11 @@ impl Outbox {
 
     fn send(&self, message: &Message) -> Result<(), IdentityError> {
         std::fs::create_dir_all(&self.dir).map_err(IdentityError::unavailable)?;
-        let name = format!(
-            "{:013}-{}-{}.json",
-            message.sent_at,
-            message.channel,
-            uuid::Uuid::now_v7().simple()
-        );
+        let name = format!("{:013}-{}-{}.json", message.sent_at, message.channel, uuid::Uuid::now_v7().simple());
         let json = serde_json::to_string_pretty(message).map_err(IdentityError::unavailable)?;
         std::fs::write(self.dir.join(&name), json).map_err(IdentityError::unavailable)?;
         if self.echo.load(Ordering::Relaxed) {
-            eprintln!(
-                "[outbox] {} to {}: {}\n{}",
-                message.channel, message.to, message.subject, message.body
-            );
+            eprintln!("[outbox] {} to {}: {}\n{}", message.channel, message.to, message.subject, message.body);
         }
         Ok(())
     }
@@ -97,16 +86,10 @@ impl Outbox {
 
     /// Every message in the outbox, oldest first.
     pub fn messages(&self) -> Vec<Message> {
-        let Ok(entries) = std::fs::read_dir(&self.dir) else {
-            return Vec::new();
-        };
+        let Ok(entries) = std::fs::read_dir(&self.dir) else { return Vec::new() };
         let mut names: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
         names.sort();
-        names
-            .iter()
-            .filter_map(|p| std::fs::read(p).ok())
-            .filter_map(|b| serde_json::from_slice(&b).ok())
-            .collect()
+        names.iter().filter_map(|p| std::fs::read(p).ok()).filter_map(|b| serde_json::from_slice(&b).ok()).collect()
     }
 }
 
@@ -167,23 +150,13 @@ impl PendingCode {
         let mut salt = [0u8; 16];
         rand::rngs::OsRng.fill_bytes(&mut salt);
         let salt = crate::seal::hex(&salt);
-        PendingCode {
-            hash: sha256_hex(&format!("{salt}{code}")),
-            salt,
-            expires_at,
-            attempts: 0,
-        }
+        PendingCode { hash: sha256_hex(&format!("{salt}{code}")), salt, expires_at, attempts: 0 }
     }
 
     /// Whether `answer` is this code (compared in constant time).
     fn matches(&self, answer: &str) -> bool {
         let got = sha256_hex(&format!("{}{}", self.salt, answer.trim()));
-        got.len() == self.hash.len()
-            && got
-                .bytes()
-                .zip(self.hash.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0
+        got.len() == self.hash.len() && got.bytes().zip(self.hash.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
     }
 }
 
@@ -271,18 +244,11 @@ fn random_token() -> String {
 
 fn hash_password(password: &str) -> Result<String, IdentityError> {
     let salt = SaltString::generate(&mut rand::rngs::OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| unavailable(anyhow::anyhow!("{e}")))
+    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| unavailable(anyhow::anyhow!("{e}")))
 }
 
 fn password_matches(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
 fn mask_email(email: &str) -> String {
@@ -293,62 +259,36 @@ fn mask_email(email: &str) -> String {
 }
 
 fn mask_phone(phone: &str) -> String {
-    let tail: String = phone
-        .chars()
-        .rev()
-        .take(4)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
+    let tail: String = phone.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
     format!("+*******{tail}")
 }
 
 impl LocalIdentity {
     /// Open the provider's tables in the SQLite file at `db` (creating them if needed);
     /// messages go to `outbox_dir`.
-    pub fn open(
-        db: &Path,
-        outbox_dir: PathBuf,
-        minter: Arc<dyn TokenMinter>,
-    ) -> anyhow::Result<LocalIdentity> {
+    pub fn open(db: &Path, outbox_dir: PathBuf, minter: Arc<dyn TokenMinter>) -> anyhow::Result<LocalIdentity> {
         let conn = Connection::open(db)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(SCHEMA)?;
-        Ok(LocalIdentity {
-            conn: Mutex::new(conn),
-            minter,
-            outbox: Outbox::new(outbox_dir),
-        })
+        Ok(LocalIdentity { conn: Mutex::new(conn), minter, outbox: Outbox::new(outbox_dir) })
     }
 
     pub fn outbox(&self) -> &Outbox {
         &self.outbox
     }
 
-    fn with<T>(
-        &self,
-        f: impl FnOnce(&Connection) -> Result<T, IdentityError>,
-    ) -> Result<T, IdentityError> {
-        let conn = self
-            .conn
-            .lock()
-            .map_err(|_| unavailable(anyhow::anyhow!("identity store lock poisoned")))?;
+    fn with<T>(&self, f: impl FnOnce(&Connection) -> Result<T, IdentityError>) -> Result<T, IdentityError> {
+        let conn = self.conn.lock().map_err(|_| unavailable(anyhow::anyhow!("identity store lock poisoned")))?;
         f(&conn)
     }
 
     fn load(&self, username: &str) -> Result<Option<LocalUser>, IdentityError> {
         self.with(|c| {
             let doc: Option<String> = c
-                .query_row(
-                    "SELECT doc FROM idp_users WHERE username = ?1",
-                    params![username],
-                    |r| r.get(0),
-                )
+                .query_row("SELECT doc FROM idp_users WHERE username = ?1", params![username], |r| r.get(0))
                 .optional()
                 .map_err(unavailable)?;
-            doc.map(|d| serde_json::from_str(&d).map_err(unavailable))
-                .transpose()
+            doc.map(|d| serde_json::from_str(&d).map_err(unavailable)).transpose()
         })
     }
 
@@ -369,14 +309,7 @@ impl LocalIdentity {
         })
     }
 
-    fn send(
-        &self,
-        channel: &str,
-        to: &str,
-        subject: &str,
-        body: String,
-        code: &str,
-    ) -> Result<(), IdentityError> {
+    fn send(&self, channel: &str, to: &str, subject: &str, body: String, code: &str) -> Result<(), IdentityError> {
         self.outbox.send(&Message {
             channel: channel.into(),
             to: to.into(),
@@ -387,12 +320,7 @@ impl LocalIdentity {
         })
     }
 
-    fn new_session(
-        &self,
-        username: &str,
-        kind: ChallengeKind,
-        code: Option<&str>,
-    ) -> Result<String, IdentityError> {
+    fn new_session(&self, username: &str, kind: ChallengeKind, code: Option<&str>) -> Result<String, IdentityError> {
         let now = crate::http::now_millis();
         let session = Session {
             kind,
@@ -403,16 +331,9 @@ impl LocalIdentity {
         let id = random_token();
         let doc = serde_json::to_string(&session).map_err(unavailable)?;
         self.with(|c| {
-            c.execute(
-                "DELETE FROM idp_sessions WHERE username = ?1",
-                params![username],
-            )
-            .map_err(unavailable)?;
-            c.execute(
-                "INSERT INTO idp_sessions (session, username, doc) VALUES (?1, ?2, ?3)",
-                params![id, username, doc],
-            )
-            .map_err(unavailable)?;
+            c.execute("DELETE FROM idp_sessions WHERE username = ?1", params![username]).map_err(unavailable)?;
+            c.execute("INSERT INTO idp_sessions (session, username, doc) VALUES (?1, ?2, ?3)", params![id, username, doc])
+                .map_err(unavailable)?;
             Ok(())
         })?;
         Ok(id)
@@ -421,11 +342,7 @@ impl LocalIdentity {
     fn take_session(&self, id: &str, username: &str) -> Result<Session, IdentityError> {
         self.with(|c| {
             let doc: Option<String> = c
-                .query_row(
-                    "SELECT doc FROM idp_sessions WHERE session = ?1 AND username = ?2",
-                    params![id, username],
-                    |r| r.get(0),
-                )
+                .query_row("SELECT doc FROM idp_sessions WHERE session = ?1 AND username = ?2", params![id, username], |r| r.get(0))
                 .optional()
                 .map_err(unavailable)?;
             let session: Session = match doc {
@@ -433,8 +350,7 @@ impl LocalIdentity {
                 None => return Err(IdentityError::Expired),
             };
             if session.expires_at <= crate::http::now_millis() {
-                c.execute("DELETE FROM idp_sessions WHERE session = ?1", params![id])
-                    .map_err(unavailable)?;
+                c.execute("DELETE FROM idp_sessions WHERE session = ?1", params![id]).map_err(unavailable)?;
                 return Err(IdentityError::Expired);
             }
             Ok(session)
@@ -446,15 +362,10 @@ impl LocalIdentity {
             match session {
                 Some(s) => {
                     let doc = serde_json::to_string(s).map_err(unavailable)?;
-                    c.execute(
-                        "UPDATE idp_sessions SET doc = ?2 WHERE session = ?1",
-                        params![id, doc],
-                    )
-                    .map_err(unavailable)?;
+                    c.execute("UPDATE idp_sessions SET doc = ?2 WHERE session = ?1", params![id, doc]).map_err(unavailable)?;
                 }
                 None => {
-                    c.execute("DELETE FROM idp_sessions WHERE session = ?1", params![id])
-                        .map_err(unavailable)?;
+                    c.execute("DELETE FROM idp_sessions WHERE session = ?1", params![id]).map_err(unavailable)?;
                 }
             }
             Ok(())
@@ -465,25 +376,13 @@ impl LocalIdentity {
     fn after_password(&self, username: &str, user: &LocalUser) -> Result<AuthStep, IdentityError> {
         if user.must_change {
             let session = self.new_session(username, ChallengeKind::NewPasswordRequired, None)?;
-            return Ok(AuthStep::Challenge(Challenge {
-                kind: ChallengeKind::NewPasswordRequired,
-                session,
-                destination: None,
-            }));
+            return Ok(AuthStep::Challenge(Challenge { kind: ChallengeKind::NewPasswordRequired, session, destination: None }));
         }
-        let Some(method) = user.preferred else {
-            return self.issue(username, user).map(AuthStep::Tokens);
-        };
+        let Some(method) = user.preferred else { return self.issue(username, user).map(AuthStep::Tokens) };
         let (code, destination) = match method {
             MfaMethod::Email => {
                 let code = random_code();
-                self.send(
-                    "email",
-                    &user.email,
-                    "Kyocho sign-in code / サインイン確認コード",
-                    format!("Your code: {code}\n確認コード: {code}"),
-                    &code,
-                )?;
+                self.send("email", &user.email, "Kyocho sign-in code / サインイン確認コード", format!("Your code: {code}\n確認コード: {code}"), &code)?;
                 (Some(code), Some(mask_email(&user.email)))
             }
             MfaMethod::Sms => {
@@ -491,37 +390,20 @@ impl LocalIdentity {
                     .phone
                     .clone()
                     .filter(|_| user.phone_verified)
-                    .ok_or_else(|| {
-                        IdentityError::InvalidRequest(
-                            "no confirmed phone number for SMS codes".into(),
-                        )
-                    })?;
+                    .ok_or_else(|| IdentityError::InvalidRequest("no confirmed phone number for SMS codes".into()))?;
                 let code = random_code();
-                self.send(
-                    "sms",
-                    &phone,
-                    "Kyocho code",
-                    format!("Kyocho 確認コード / code: {code}"),
-                    &code,
-                )?;
+                self.send("sms", &phone, "Kyocho code", format!("Kyocho 確認コード / code: {code}"), &code)?;
                 (Some(code), Some(mask_phone(&phone)))
             }
             MfaMethod::Totp => (None, None),
         };
         let kind = method.challenge();
         let session = self.new_session(username, kind, code.as_deref())?;
-        Ok(AuthStep::Challenge(Challenge {
-            kind,
-            session,
-            destination,
-        }))
+        Ok(AuthStep::Challenge(Challenge { kind, session, destination }))
     }
 
     fn issue(&self, username: &str, user: &LocalUser) -> Result<Tokens, IdentityError> {
-        let access = self
-            .minter
-            .mint(&user.sub, &user.tenant)
-            .map_err(unavailable)?;
+        let access = self.minter.mint(&user.sub, &user.tenant).map_err(unavailable)?;
         let refresh = random_token();
         let expires = crate::http::now_millis() + REFRESH_TTL_MS;
         self.with(|c| {
@@ -547,13 +429,9 @@ impl LocalIdentity {
         if let Some(v) = violations.first() {
             return Err(IdentityError::InvalidPassword(v.message_en.into()));
         }
-        let recent = std::iter::once(&user.password_hash)
-            .chain(user.history.iter())
-            .take(password::HISTORY_SIZE);
+        let recent = std::iter::once(&user.password_hash).chain(user.history.iter()).take(password::HISTORY_SIZE);
         if recent.into_iter().any(|h| password_matches(new, h)) {
-            return Err(IdentityError::InvalidPassword(
-                password::REUSED.message_en.into(),
-            ));
+            return Err(IdentityError::InvalidPassword(password::REUSED.message_en.into()));
         }
         let old = std::mem::replace(&mut user.password_hash, hash_password(new)?);
         user.history.insert(0, old);
@@ -610,11 +488,7 @@ impl IdentityProvider for LocalIdentity {
         Ok(user.sub)
     }
 
-    async fn password_auth(
-        &self,
-        username: &str,
-        password: &str,
-    ) -> Result<AuthStep, IdentityError> {
+    async fn password_auth(&self, username: &str, password: &str) -> Result<AuthStep, IdentityError> {
         let Some(user) = self.load(username)? else {
             let _ = hash_password(password);
             return Err(IdentityError::NotAuthorized);
@@ -628,19 +502,11 @@ impl IdentityProvider for LocalIdentity {
         self.after_password(username, &user)
     }
 
-    async fn respond_to_challenge(
-        &self,
-        username: &str,
-        kind: ChallengeKind,
-        session_id: &str,
-        answer: &str,
-    ) -> Result<AuthStep, IdentityError> {
+    async fn respond_to_challenge(&self, username: &str, kind: ChallengeKind, session_id: &str, answer: &str)
+        -> Result<AuthStep, IdentityError> {
         let mut session = self.take_session(session_id, username)?;
         if session.kind != kind {
-            return Err(IdentityError::InvalidRequest(format!(
-                "the pending challenge is {}",
-                session.kind.as_str()
-            )));
+            return Err(IdentityError::InvalidRequest(format!("the pending challenge is {}", session.kind.as_str())));
         }
         let mut user = self.user(username)?;
         if !user.enabled {
@@ -658,19 +524,9 @@ impl IdentityProvider for LocalIdentity {
                 .as_ref()
                 .is_some_and(|c| c.expires_at > crate::http::now_millis() && c.matches(answer)),
             ChallengeKind::SoftwareTokenMfa => {
-                let secret = user
-                    .totp_secret
-                    .as_deref()
-                    .and_then(totp::base32_decode)
-                    .unwrap_or_default();
+                let secret = user.totp_secret.as_deref().and_then(totp::base32_decode).unwrap_or_default();
                 let step = (!secret.is_empty())
-                    .then(|| {
-                        totp::matched_step(
-                            &secret,
-                            answer,
-                            (crate::http::now_millis() / 1000) as u64,
-                        )
-                    })
+                    .then(|| totp::matched_step(&secret, answer, (crate::http::now_millis() / 1000) as u64))
                     .flatten()
                     .filter(|s| user.totp_last_step.is_none_or(|last| *s > last));
                 if let Some(step) = step {
@@ -679,21 +535,13 @@ impl IdentityProvider for LocalIdentity {
                 }
                 step.is_some()
             }
-            ChallengeKind::MfaSetup => {
-                return Err(IdentityError::InvalidRequest(
-                    "MFA set-up is done with the authenticator routes".into(),
-                ))
-            }
+            ChallengeKind::MfaSetup => return Err(IdentityError::InvalidRequest("MFA set-up is done with the authenticator routes".into())),
         };
         if !correct {
             session.attempts += 1;
             let keep = session.attempts < SESSION_ATTEMPTS;
             self.update_session(session_id, keep.then_some(&session))?;
-            return Err(if keep {
-                IdentityError::CodeMismatch
-            } else {
-                IdentityError::Expired
-            });
+            return Err(if keep { IdentityError::CodeMismatch } else { IdentityError::Expired });
         }
         self.update_session(session_id, None)?;
         self.issue(username, &user).map(AuthStep::Tokens)
@@ -702,17 +550,11 @@ impl IdentityProvider for LocalIdentity {
     async fn refresh(&self, refresh_token: &str) -> Result<Tokens, IdentityError> {
         let hash = sha256_hex(refresh_token);
         let found: Option<(String, i64)> = self.with(|c| {
-            c.query_row(
-                "SELECT username, expires_at FROM idp_refresh WHERE token_hash = ?1",
-                params![hash],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .map_err(unavailable)
+            c.query_row("SELECT username, expires_at FROM idp_refresh WHERE token_hash = ?1", params![hash], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()
+                .map_err(unavailable)
         })?;
-        let Some((username, expires_at)) = found else {
-            return Err(IdentityError::NotAuthorized);
-        };
+        let Some((username, expires_at)) = found else { return Err(IdentityError::NotAuthorized) };
         if expires_at <= crate::http::now_millis() {
             return Err(IdentityError::NotAuthorized);
         }
@@ -720,31 +562,14 @@ impl IdentityProvider for LocalIdentity {
         if !user.enabled {
             return Err(IdentityError::NotAuthorized);
         }
-        let access = self
-            .minter
-            .mint(&user.sub, &user.tenant)
-            .map_err(unavailable)?;
-        Ok(Tokens {
-            access_token: access,
-            id_token: None,
-            refresh_token: None,
-            expires_in: self.minter.ttl_secs(),
-            sub: user.sub,
-        })
+        let access = self.minter.mint(&user.sub, &user.tenant).map_err(unavailable)?;
+        Ok(Tokens { access_token: access, id_token: None, refresh_token: None, expires_in: self.minter.ttl_secs(), sub: user.sub })
     }
 
     async fn global_sign_out(&self, username: &str) -> Result<(), IdentityError> {
         self.with(|c| {
-            c.execute(
-                "DELETE FROM idp_refresh WHERE username = ?1",
-                params![username],
-            )
-            .map_err(unavailable)?;
-            c.execute(
-                "DELETE FROM idp_sessions WHERE username = ?1",
-                params![username],
-            )
-            .map_err(unavailable)?;
+            c.execute("DELETE FROM idp_refresh WHERE username = ?1", params![username]).map_err(unavailable)?;
+            c.execute("DELETE FROM idp_sessions WHERE username = ?1", params![username]).map_err(unavailable)?;
             Ok(())
         })
     }
@@ -755,10 +580,7 @@ impl IdentityProvider for LocalIdentity {
             return Err(IdentityError::UserDisabled);
         }
         let code = random_code();
-        user.reset = Some(PendingCode::new(
-            &code,
-            crate::http::now_millis() + RESET_CODE_TTL_MS,
-        ));
+        user.reset = Some(PendingCode::new(&code, crate::http::now_millis() + RESET_CODE_TTL_MS));
         self.save(username, &user)?;
         self.send(
             "email",
@@ -769,25 +591,15 @@ impl IdentityProvider for LocalIdentity {
         )
     }
 
-    async fn confirm_forgot_password(
-        &self,
-        username: &str,
-        code: &str,
-        new_password: &str,
-    ) -> Result<(), IdentityError> {
+    async fn confirm_forgot_password(&self, username: &str, code: &str, new_password: &str) -> Result<(), IdentityError> {
         let mut user = self.user(username)?;
-        let Some(pending) = user.reset.clone() else {
-            return Err(IdentityError::CodeMismatch);
-        };
+        let Some(pending) = user.reset.clone() else { return Err(IdentityError::CodeMismatch) };
         if pending.expires_at <= crate::http::now_millis() {
             return Err(IdentityError::Expired);
         }
         if !pending.matches(code) {
             let attempts = pending.attempts + 1;
-            user.reset = (attempts < CODE_ATTEMPTS).then_some(PendingCode {
-                attempts,
-                ..pending
-            });
+            user.reset = (attempts < CODE_ATTEMPTS).then_some(PendingCode { attempts, ..pending });
             self.save(username, &user)?;
             return Err(IdentityError::CodeMismatch);
         }
@@ -796,12 +608,7 @@ impl IdentityProvider for LocalIdentity {
         self.save(username, &user)
     }
 
-    async fn change_password(
-        &self,
-        caller: &Caller<'_>,
-        old: &str,
-        new: &str,
-    ) -> Result<(), IdentityError> {
+    async fn change_password(&self, caller: &Caller<'_>, old: &str, new: &str) -> Result<(), IdentityError> {
         let mut user = self.user(caller.username)?;
         if !password_matches(old, &user.password_hash) {
             return Err(IdentityError::NotAuthorized);
@@ -818,21 +625,13 @@ impl IdentityProvider for LocalIdentity {
         Ok(secret)
     }
 
-    async fn verify_software_token(
-        &self,
-        caller: &Caller<'_>,
-        code: &str,
-    ) -> Result<(), IdentityError> {
+    async fn verify_software_token(&self, caller: &Caller<'_>, code: &str) -> Result<(), IdentityError> {
         let mut user = self.user(caller.username)?;
         let Some(pending) = user.totp_pending.clone() else {
-            return Err(IdentityError::InvalidRequest(
-                "start authenticator set-up first".into(),
-            ));
+            return Err(IdentityError::InvalidRequest("start authenticator set-up first".into()));
         };
         let secret = totp::base32_decode(&pending).unwrap_or_default();
-        let Some(step) =
-            totp::matched_step(&secret, code, (crate::http::now_millis() / 1000) as u64)
-        else {
+        let Some(step) = totp::matched_step(&secret, code, (crate::http::now_millis() / 1000) as u64) else {
             return Err(IdentityError::CodeMismatch);
         };
         user.totp_secret = Some(pending);
@@ -853,42 +652,21 @@ impl IdentityProvider for LocalIdentity {
         }
     }
 
-    async fn start_phone_change(
-        &self,
-        caller: &Caller<'_>,
-        phone: &str,
-    ) -> Result<(), IdentityError> {
+    async fn start_phone_change(&self, caller: &Caller<'_>, phone: &str) -> Result<(), IdentityError> {
         let mut user = self.user(caller.username)?;
         let code = random_code();
         let now = crate::http::now_millis();
-        user.phone_change = Some(PhoneChange {
-            number: phone.to_owned(),
-            code: PendingCode::new(&code, now + PHONE_CODE_TTL_MS),
-        });
+        user.phone_change = Some(PhoneChange { number: phone.to_owned(), code: PendingCode::new(&code, now + PHONE_CODE_TTL_MS) });
         self.save(caller.username, &user)?;
-        self.send(
-            "sms",
-            phone,
-            "Kyocho code",
-            format!("Kyocho 電話番号の確認コード / phone confirmation code: {code}"),
-            &code,
-        )
+        self.send("sms", phone, "Kyocho code", format!("Kyocho 電話番号の確認コード / phone confirmation code: {code}"), &code)
     }
 
-    async fn confirm_phone_change(
-        &self,
-        caller: &Caller<'_>,
-        code: &str,
-    ) -> Result<(), IdentityError> {
+    async fn confirm_phone_change(&self, caller: &Caller<'_>, code: &str) -> Result<(), IdentityError> {
         let mut user = self.user(caller.username)?;
         let Some(mut change) = user.phone_change.clone() else {
-            return Err(IdentityError::InvalidRequest(
-                "ask for a code to a new phone number first".into(),
-            ));
+            return Err(IdentityError::InvalidRequest("ask for a code to a new phone number first".into()));
         };
-        if change.code.expires_at <= crate::http::now_millis()
-            || change.code.attempts >= CODE_ATTEMPTS
-        {
+        if change.code.expires_at <= crate::http::now_millis() || change.code.attempts >= CODE_ATTEMPTS {
             user.phone_change = None;
             self.save(caller.username, &user)?;
             return Err(IdentityError::Expired);
@@ -905,22 +683,14 @@ impl IdentityProvider for LocalIdentity {
         self.save(caller.username, &user)
     }
 
-    async fn set_mfa_preference(
-        &self,
-        username: &str,
-        preference: MfaPreference,
-    ) -> Result<(), IdentityError> {
+    async fn set_mfa_preference(&self, username: &str, preference: MfaPreference) -> Result<(), IdentityError> {
         let mut user = self.user(username)?;
         match preference.preferred {
             Some(MfaMethod::Totp) if user.totp_secret.is_none() => {
-                return Err(IdentityError::InvalidRequest(
-                    "set up an authenticator app first".into(),
-                ))
+                return Err(IdentityError::InvalidRequest("set up an authenticator app first".into()))
             }
             Some(MfaMethod::Sms) if user.phone.is_none() || !user.phone_verified => {
-                return Err(IdentityError::InvalidRequest(
-                    "add and confirm a phone number for SMS codes first".into(),
-                ))
+                return Err(IdentityError::InvalidRequest("add and confirm a phone number for SMS codes first".into()))
             }
             _ => {}
         }
@@ -956,11 +726,7 @@ impl IdentityProvider for LocalIdentity {
     async fn delete_user(&self, username: &str) -> Result<(), IdentityError> {
         self.global_sign_out(username).await?;
         self.with(|c| {
-            c.execute(
-                "DELETE FROM idp_users WHERE username = ?1",
-                params![username],
-            )
-            .map_err(unavailable)?;
+            c.execute("DELETE FROM idp_users WHERE username = ?1", params![username]).map_err(unavailable)?;
             Ok(())
         })
     }
@@ -993,15 +759,8 @@ fn counter_state(r: &rusqlite::Row<'_>) -> rusqlite::Result<lockout::State> {
 
 #[async_trait]
 impl LockoutStore for LocalIdentity {
-    async fn get(
-        &self,
-        tenant: &TenantId,
-        counter: &lockout::Counter,
-    ) -> Result<lockout::State, StoreError> {
-        let conn = self
-            .conn
-            .lock()
-            .map_err(|_| StoreError::unavailable(anyhow::anyhow!("lock poisoned")))?;
+    async fn get(&self, tenant: &TenantId, counter: &lockout::Counter) -> Result<lockout::State, StoreError> {
+        let conn = self.conn.lock().map_err(|_| StoreError::unavailable(anyhow::anyhow!("lock poisoned")))?;
         conn.query_row(
             "SELECT failures, window_start, locked_at, locked_until FROM lockout_counters WHERE tenant = ?1 AND counter = ?2",
             params![tenant.as_str(), counter.key()],
@@ -1015,17 +774,9 @@ impl LockoutStore for LocalIdentity {
     /// One upsert that adds the failure (or starts a new window) and returns the row, then
     /// one conditional update that locks the counter if this failure reached the threshold:
     /// each statement is atomic, neither depends on a value read before it.
-    async fn record_failure(
-        &self,
-        tenant: &TenantId,
-        counter: &lockout::Counter,
-        now: i64,
-        policy: &lockout::Policy,
-    ) -> Result<(lockout::State, bool), StoreError> {
-        let conn = self
-            .conn
-            .lock()
-            .map_err(|_| StoreError::unavailable(anyhow::anyhow!("lock poisoned")))?;
+    async fn record_failure(&self, tenant: &TenantId, counter: &lockout::Counter, now: i64, policy: &lockout::Policy)
+        -> Result<(lockout::State, bool), StoreError> {
+        let conn = self.conn.lock().map_err(|_| StoreError::unavailable(anyhow::anyhow!("lock poisoned")))?;
         let (t, key, floor) = (tenant.as_str(), counter.key(), now - policy.window_ms);
         let count = format!(
             "INSERT INTO lockout_counters (tenant, counter, failures, window_start, locked_at, locked_until)
@@ -1037,9 +788,7 @@ impl LockoutStore for LocalIdentity {
                locked_until = CASE WHEN {CONTINUES} THEN locked_until ELSE NULL END
              RETURNING failures, window_start, locked_at, locked_until"
         );
-        let state = conn
-            .query_row(&count, params![t, key, now, floor], counter_state)
-            .map_err(StoreError::unavailable)?;
+        let state = conn.query_row(&count, params![t, key, now, floor], counter_state).map_err(StoreError::unavailable)?;
         if state.locked_at.is_some() || state.failures < policy.threshold {
             return Ok((state, false));
         }
@@ -1056,27 +805,14 @@ impl LockoutStore for LocalIdentity {
             .map_err(StoreError::unavailable)?;
         Ok(match locked {
             Some(state) => (state, true),
-            None => (
-                lockout::State {
-                    locked_at: Some(now),
-                    locked_until: until,
-                    ..state
-                },
-                false,
-            ),
+            None => (lockout::State { locked_at: Some(now), locked_until: until, ..state }, false),
         })
     }
 
     async fn clear(&self, tenant: &TenantId, counter: &lockout::Counter) -> Result<(), StoreError> {
-        let conn = self
-            .conn
-            .lock()
-            .map_err(|_| StoreError::unavailable(anyhow::anyhow!("lock poisoned")))?;
-        conn.execute(
-            "DELETE FROM lockout_counters WHERE tenant = ?1 AND counter = ?2",
-            params![tenant.as_str(), counter.key()],
-        )
-        .map_err(StoreError::unavailable)?;
+        let conn = self.conn.lock().map_err(|_| StoreError::unavailable(anyhow::anyhow!("lock poisoned")))?;
+        conn.execute("DELETE FROM lockout_counters WHERE tenant = ?1 AND counter = ?2", params![tenant.as_str(), counter.key()])
+            .map_err(StoreError::unavailable)?;
         Ok(())
     }
 }
@@ -1113,30 +849,18 @@ mod tests {
     async fn an_invited_user_changes_the_temporary_password_then_gets_tokens() {
         let dir = tempfile_dir();
         let idp = provider(dir.path());
-        idp.create_user(&new_user(InitialPassword::Temporary("Temp-pass1".into())))
-            .await
-            .unwrap();
+        idp.create_user(&new_user(InitialPassword::Temporary("Temp-pass1".into()))).await.unwrap();
         let invite = idp.outbox().messages().pop().unwrap();
         assert_eq!(invite.code.as_deref(), Some("Temp-pass1"));
-        let AuthStep::Challenge(c) = idp.password_auth("acme.alice", "Temp-pass1").await.unwrap()
-        else {
-            panic!("challenge")
-        };
+        let AuthStep::Challenge(c) = idp.password_auth("acme.alice", "Temp-pass1").await.unwrap() else { panic!("challenge") };
         assert_eq!(c.kind, ChallengeKind::NewPasswordRequired);
         assert!(matches!(
-            idp.respond_to_challenge("acme.alice", c.kind, &c.session, "weak")
-                .await,
+            idp.respond_to_challenge("acme.alice", c.kind, &c.session, "weak").await,
             Err(IdentityError::InvalidPassword(_))
         ));
-        let step = idp
-            .respond_to_challenge("acme.alice", c.kind, &c.session, "Better-pass2")
-            .await
-            .unwrap();
+        let step = idp.respond_to_challenge("acme.alice", c.kind, &c.session, "Better-pass2").await.unwrap();
         assert!(matches!(step, AuthStep::Tokens(_)));
-        assert!(matches!(
-            idp.password_auth("acme.alice", "Temp-pass1").await,
-            Err(IdentityError::NotAuthorized)
-        ));
+        assert!(matches!(idp.password_auth("acme.alice", "Temp-pass1").await, Err(IdentityError::NotAuthorized)));
     }
 
     #[tokio::test]
@@ -1144,157 +868,68 @@ mod tests {
         let dir = tempfile_dir();
         let idp = provider(dir.path());
         // An administrator typed a number in: it is not confirmed, so SMS cannot be chosen.
-        idp.create_user(&new_user(InitialPassword::Permanent("Pass-0000".into())))
-            .await
-            .unwrap();
-        let sms = MfaPreference {
-            preferred: Some(MfaMethod::Sms),
-        };
-        assert!(matches!(
-            idp.set_mfa_preference("acme.alice", sms).await,
-            Err(IdentityError::InvalidRequest(_))
-        ));
+        idp.create_user(&new_user(InitialPassword::Permanent("Pass-0000".into()))).await.unwrap();
+        let sms = MfaPreference { preferred: Some(MfaMethod::Sms) };
+        assert!(matches!(idp.set_mfa_preference("acme.alice", sms).await, Err(IdentityError::InvalidRequest(_))));
         assert!(!idp.mfa_status("acme.alice").await.unwrap().phone_verified);
 
-        let caller = Caller {
-            username: "acme.alice",
-            access_token: "",
-        };
-        idp.start_phone_change(&caller, "+819087654321")
-            .await
-            .unwrap();
+        let caller = Caller { username: "acme.alice", access_token: "" };
+        idp.start_phone_change(&caller, "+819087654321").await.unwrap();
         let sent = idp.outbox().messages().pop().unwrap();
-        assert_eq!(
-            (sent.channel.as_str(), sent.to.as_str()),
-            ("sms", "+819087654321")
-        );
+        assert_eq!((sent.channel.as_str(), sent.to.as_str()), ("sms", "+819087654321"));
         let status = idp.mfa_status("acme.alice").await.unwrap();
-        assert_eq!(
-            status.pending_phone_number.as_deref(),
-            Some("+819087654321")
-        );
-        assert_eq!(
-            status.phone_number.as_deref(),
-            Some("+819012345678"),
-            "the old number stays until the new one is confirmed"
-        );
+        assert_eq!(status.pending_phone_number.as_deref(), Some("+819087654321"));
+        assert_eq!(status.phone_number.as_deref(), Some("+819012345678"), "the old number stays until the new one is confirmed");
 
         let code = sent.code.unwrap();
         let wrong = if code == "000000" { "111111" } else { "000000" };
-        assert!(matches!(
-            idp.confirm_phone_change(&caller, wrong).await,
-            Err(IdentityError::CodeMismatch)
-        ));
+        assert!(matches!(idp.confirm_phone_change(&caller, wrong).await, Err(IdentityError::CodeMismatch)));
         idp.confirm_phone_change(&caller, &code).await.unwrap();
         let status = idp.mfa_status("acme.alice").await.unwrap();
-        assert_eq!(
-            (status.phone_number.as_deref(), status.phone_verified),
-            (Some("+819087654321"), true)
-        );
+        assert_eq!((status.phone_number.as_deref(), status.phone_verified), (Some("+819087654321"), true));
         assert_eq!(status.pending_phone_number, None);
         idp.set_mfa_preference("acme.alice", sms).await.unwrap();
 
         // Three wrong codes void a pending change.
-        idp.start_phone_change(&caller, "+819011112222")
-            .await
-            .unwrap();
+        idp.start_phone_change(&caller, "+819011112222").await.unwrap();
         let code = idp.outbox().messages().pop().unwrap().code.unwrap();
         let wrong = if code == "000000" { "111111" } else { "000000" };
         for _ in 0..3 {
-            assert!(matches!(
-                idp.confirm_phone_change(&caller, wrong).await,
-                Err(IdentityError::CodeMismatch)
-            ));
+            assert!(matches!(idp.confirm_phone_change(&caller, wrong).await, Err(IdentityError::CodeMismatch)));
         }
-        assert!(matches!(
-            idp.confirm_phone_change(&caller, &code).await,
-            Err(IdentityError::Expired)
-        ));
-        assert_eq!(
-            idp.mfa_status("acme.alice")
-                .await
-                .unwrap()
-                .phone_number
-                .as_deref(),
-            Some("+819087654321")
-        );
+        assert!(matches!(idp.confirm_phone_change(&caller, &code).await, Err(IdentityError::Expired)));
+        assert_eq!(idp.mfa_status("acme.alice").await.unwrap().phone_number.as_deref(), Some("+819087654321"));
     }
 
     #[tokio::test]
     async fn the_last_five_passwords_cannot_be_reused() {
         let dir = tempfile_dir();
         let idp = provider(dir.path());
-        idp.create_user(&new_user(InitialPassword::Permanent("Pass-0000".into())))
-            .await
-            .unwrap();
-        let caller = Caller {
-            username: "acme.alice",
-            access_token: "",
-        };
+        idp.create_user(&new_user(InitialPassword::Permanent("Pass-0000".into()))).await.unwrap();
+        let caller = Caller { username: "acme.alice", access_token: "" };
         for i in 1..5 {
-            idp.change_password(
-                &caller,
-                &format!("Pass-{:04}", i - 1),
-                &format!("Pass-{i:04}"),
-            )
-            .await
-            .unwrap();
+            idp.change_password(&caller, &format!("Pass-{:04}", i - 1), &format!("Pass-{i:04}")).await.unwrap();
         }
-        assert!(matches!(
-            idp.change_password(&caller, "Pass-0004", "Pass-0000").await,
-            Err(IdentityError::InvalidPassword(_))
-        ));
-        idp.change_password(&caller, "Pass-0004", "Pass-0005")
-            .await
-            .unwrap();
-        idp.change_password(&caller, "Pass-0005", "Pass-0000")
-            .await
-            .unwrap();
+        assert!(matches!(idp.change_password(&caller, "Pass-0004", "Pass-0000").await, Err(IdentityError::InvalidPassword(_))));
+        idp.change_password(&caller, "Pass-0004", "Pass-0005").await.unwrap();
+        idp.change_password(&caller, "Pass-0005", "Pass-0000").await.unwrap();
     }
 
     #[tokio::test]
     async fn email_codes_are_checked_and_a_session_takes_three_wrong_codes() {
         let dir = tempfile_dir();
         let idp = provider(dir.path());
-        idp.create_user(&new_user(InitialPassword::Permanent("Pass-0000".into())))
-            .await
-            .unwrap();
-        idp.set_mfa_preference(
-            "acme.alice",
-            MfaPreference {
-                preferred: Some(MfaMethod::Email),
-            },
-        )
-        .await
-        .unwrap();
-        let AuthStep::Challenge(c) = idp.password_auth("acme.alice", "Pass-0000").await.unwrap()
-        else {
-            panic!()
-        };
+        idp.create_user(&new_user(InitialPassword::Permanent("Pass-0000".into()))).await.unwrap();
+        idp.set_mfa_preference("acme.alice", MfaPreference { preferred: Some(MfaMethod::Email) }).await.unwrap();
+        let AuthStep::Challenge(c) = idp.password_auth("acme.alice", "Pass-0000").await.unwrap() else { panic!() };
         assert_eq!(c.kind, ChallengeKind::EmailOtp);
         let code = idp.outbox().messages().pop().unwrap().code.unwrap();
         let wrong = if code == "000000" { "111111" } else { "000000" };
-        assert!(matches!(
-            idp.respond_to_challenge("acme.alice", c.kind, &c.session, wrong)
-                .await,
-            Err(IdentityError::CodeMismatch)
-        ));
-        let AuthStep::Tokens(t) = idp
-            .respond_to_challenge("acme.alice", c.kind, &c.session, &code)
-            .await
-            .unwrap()
-        else {
-            panic!()
-        };
-        assert!(idp
-            .refresh(t.refresh_token.as_deref().unwrap())
-            .await
-            .is_ok());
+        assert!(matches!(idp.respond_to_challenge("acme.alice", c.kind, &c.session, wrong).await, Err(IdentityError::CodeMismatch)));
+        let AuthStep::Tokens(t) = idp.respond_to_challenge("acme.alice", c.kind, &c.session, &code).await.unwrap() else { panic!() };
+        assert!(idp.refresh(t.refresh_token.as_deref().unwrap()).await.is_ok());
         idp.global_sign_out("acme.alice").await.unwrap();
-        assert!(idp
-            .refresh(t.refresh_token.as_deref().unwrap())
-            .await
-            .is_err());
+        assert!(idp.refresh(t.refresh_token.as_deref().unwrap()).await.is_err());
     }
 
     /// Given an authenticator just set up with a code, when the same code (same 30 s
@@ -1303,37 +938,17 @@ mod tests {
     async fn an_authenticator_code_is_accepted_once() {
         let dir = tempfile_dir();
         let idp = provider(dir.path());
-        idp.create_user(&new_user(InitialPassword::Permanent("Pass-0000".into())))
-            .await
-            .unwrap();
-        let caller = Caller {
-            username: "acme.alice",
-            access_token: "",
-        };
+        idp.create_user(&new_user(InitialPassword::Permanent("Pass-0000".into()))).await.unwrap();
+        let caller = Caller { username: "acme.alice", access_token: "" };
         let secret = idp.associate_software_token(&caller).await.unwrap();
         let key = totp::base32_decode(&secret).unwrap();
         let now = (crate::http::now_millis() / 1000) as u64;
         let code = totp::code_at(&key, now, 6);
         idp.verify_software_token(&caller, &code).await.unwrap();
-        idp.set_mfa_preference(
-            "acme.alice",
-            MfaPreference {
-                preferred: Some(MfaMethod::Totp),
-            },
-        )
-        .await
-        .unwrap();
-        let AuthStep::Challenge(c) = idp.password_auth("acme.alice", "Pass-0000").await.unwrap()
-        else {
-            panic!()
-        };
-        let replay = idp
-            .respond_to_challenge("acme.alice", c.kind, &c.session, &code)
-            .await;
-        assert!(
-            matches!(replay, Err(IdentityError::CodeMismatch)),
-            "{replay:?}"
-        );
+        idp.set_mfa_preference("acme.alice", MfaPreference { preferred: Some(MfaMethod::Totp) }).await.unwrap();
+        let AuthStep::Challenge(c) = idp.password_auth("acme.alice", "Pass-0000").await.unwrap() else { panic!() };
+        let replay = idp.respond_to_challenge("acme.alice", c.kind, &c.session, &code).await;
+        assert!(matches!(replay, Err(IdentityError::CodeMismatch)), "{replay:?}");
     }
 
     /// Given a reset code, then what is stored is a salted hash (not the code, not its plain
@@ -1342,9 +957,7 @@ mod tests {
     async fn reset_codes_are_salted_and_void_after_three_wrong_answers() {
         let dir = tempfile_dir();
         let idp = provider(dir.path());
-        idp.create_user(&new_user(InitialPassword::Permanent("Pass-0000".into())))
-            .await
-            .unwrap();
+        idp.create_user(&new_user(InitialPassword::Permanent("Pass-0000".into()))).await.unwrap();
         idp.forgot_password("acme.alice").await.unwrap();
         let code = idp.outbox().messages().pop().unwrap().code.unwrap();
         let stored = idp.user("acme.alice").unwrap().reset.unwrap();
@@ -1352,18 +965,9 @@ mod tests {
         assert_ne!(stored.hash, sha256_hex(&code));
         let wrong = if code == "000000" { "111111" } else { "000000" };
         for _ in 0..3 {
-            assert!(matches!(
-                idp.confirm_forgot_password("acme.alice", wrong, "Pass-0001")
-                    .await,
-                Err(IdentityError::CodeMismatch)
-            ));
+            assert!(matches!(idp.confirm_forgot_password("acme.alice", wrong, "Pass-0001").await, Err(IdentityError::CodeMismatch)));
         }
-        assert!(
-            idp.confirm_forgot_password("acme.alice", &code, "Pass-0001")
-                .await
-                .is_err(),
-            "void after three wrong answers"
-        );
+        assert!(idp.confirm_forgot_password("acme.alice", &code, "Pass-0001").await.is_err(), "void after three wrong answers");
     }
 
     fn tempfile_dir() -> TempDir {
@@ -1374,8 +978,7 @@ mod tests {
     struct TempDir(PathBuf);
     impl TempDir {
         fn new() -> TempDir {
-            let p =
-                std::env::temp_dir().join(format!("kyocho-idp-{}", uuid::Uuid::new_v4().simple()));
+            let p = std::env::temp_dir().join(format!("kyocho-idp-{}", uuid::Uuid::new_v4().simple()));
             std::fs::create_dir_all(&p).unwrap();
             TempDir(p)
         }

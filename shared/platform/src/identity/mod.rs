@@ -83,26 +83,14 @@ impl ChallengeKind {
     }
 
     pub fn parse(s: &str) -> Option<ChallengeKind> {
-        [
-            Self::EmailOtp,
-            Self::SmsMfa,
-            Self::SoftwareTokenMfa,
-            Self::NewPasswordRequired,
-            Self::MfaSetup,
-        ]
-        .into_iter()
-        .find(|c| c.as_str() == s)
+        [Self::EmailOtp, Self::SmsMfa, Self::SoftwareTokenMfa, Self::NewPasswordRequired, Self::MfaSetup]
+            .into_iter()
+            .find(|c| c.as_str() == s)
     }
 
     /// Whether the answer is a one-time code (a wrong one counts toward lockout).
     pub fn is_code(self) -> bool {
-        matches!(
-            self,
-            ChallengeKind::EmailOtp
-                | ChallengeKind::SmsMfa
-                | ChallengeKind::SoftwareTokenMfa
-                | ChallengeKind::MfaSetup
-        )
+        matches!(self, ChallengeKind::EmailOtp | ChallengeKind::SmsMfa | ChallengeKind::SoftwareTokenMfa | ChallengeKind::MfaSetup)
     }
 }
 
@@ -227,36 +215,17 @@ impl From<IdentityError> for crate::ApiError {
     fn from(e: IdentityError) -> Self {
         use crate::ApiError;
         match e {
-            IdentityError::NotAuthorized => ApiError::Unauthenticated {
-                code: "invalid_credentials",
-            },
-            IdentityError::CodeMismatch => ApiError::Unauthenticated {
-                code: "invalid_code",
-            },
+            IdentityError::NotAuthorized => ApiError::Unauthenticated { code: "invalid_credentials" },
+            IdentityError::CodeMismatch => ApiError::Unauthenticated { code: "invalid_code" },
             IdentityError::Expired => ApiError::Unauthenticated { code: "expired" },
-            IdentityError::InvalidPassword(reason) => ApiError::BadRequest {
-                code: "weak_password",
-                detail: reason.clone(),
-                errors: vec![],
-            },
+            IdentityError::InvalidPassword(reason) => {
+                ApiError::BadRequest { code: "weak_password", detail: reason.clone(), errors: vec![] }
+            }
             IdentityError::UserNotFound => ApiError::NotFound,
-            IdentityError::UserExists => ApiError::Conflict {
-                code: "already_exists",
-                detail: "The user already exists.".into(),
-            },
-            IdentityError::UserDisabled => ApiError::Forbidden {
-                code: "user_disabled",
-                detail: "This account is disabled.".into(),
-            },
-            IdentityError::InvalidRequest(detail) => ApiError::BadRequest {
-                code: "invalid_request",
-                detail,
-                errors: vec![],
-            },
-            IdentityError::TooManyRequests => ApiError::Conflict {
-                code: "too_many_requests",
-                detail: "Too many requests; retry later.".into(),
-            },
+            IdentityError::UserExists => ApiError::Conflict { code: "already_exists", detail: "The user already exists.".into() },
+            IdentityError::UserDisabled => ApiError::Forbidden { code: "user_disabled", detail: "This account is disabled.".into() },
+            IdentityError::InvalidRequest(detail) => ApiError::BadRequest { code: "invalid_request", detail, errors: vec![] },
+            IdentityError::TooManyRequests => ApiError::Conflict { code: "too_many_requests", detail: "Too many requests; retry later.".into() },
             IdentityError::Unavailable(cause) => ApiError::Unavailable(cause),
         }
     }
@@ -269,66 +238,31 @@ pub trait IdentityProvider: Send + Sync {
     /// to the user's e-mail address with the invitation.
     async fn create_user(&self, user: &NewIdentity) -> Result<String, IdentityError>;
     /// Start a sign-in with a password (Cognito `ADMIN_USER_PASSWORD_AUTH`).
-    async fn password_auth(
-        &self,
-        username: &str,
-        password: &str,
-    ) -> Result<AuthStep, IdentityError>;
+    async fn password_auth(&self, username: &str, password: &str) -> Result<AuthStep, IdentityError>;
     /// Whether `password` is the user's current password (re-authentication before a
     /// security change); `NotAuthorized` when it is not.
     async fn verify_password(&self, username: &str, password: &str) -> Result<(), IdentityError>;
     /// Answer a challenge: a code, or the new password for `NEW_PASSWORD_REQUIRED`.
-    async fn respond_to_challenge(
-        &self,
-        username: &str,
-        kind: ChallengeKind,
-        session: &str,
-        answer: &str,
-    ) -> Result<AuthStep, IdentityError>;
+    async fn respond_to_challenge(&self, username: &str, kind: ChallengeKind, session: &str, answer: &str)
+        -> Result<AuthStep, IdentityError>;
     /// New tokens for a refresh token.
     async fn refresh(&self, refresh_token: &str) -> Result<Tokens, IdentityError>;
     /// Revoke every refresh token of the user.
     async fn global_sign_out(&self, username: &str) -> Result<(), IdentityError>;
     /// Send a password-reset code to the user's e-mail address.
     async fn forgot_password(&self, username: &str) -> Result<(), IdentityError>;
-    async fn confirm_forgot_password(
-        &self,
-        username: &str,
-        code: &str,
-        new_password: &str,
-    ) -> Result<(), IdentityError>;
-    async fn change_password(
-        &self,
-        caller: &Caller<'_>,
-        old: &str,
-        new: &str,
-    ) -> Result<(), IdentityError>;
+    async fn confirm_forgot_password(&self, username: &str, code: &str, new_password: &str) -> Result<(), IdentityError>;
+    async fn change_password(&self, caller: &Caller<'_>, old: &str, new: &str) -> Result<(), IdentityError>;
     /// Start authenticator set-up; returns the shared secret (base32).
     async fn associate_software_token(&self, caller: &Caller<'_>) -> Result<String, IdentityError>;
     /// Finish authenticator set-up with a code from the app.
-    async fn verify_software_token(
-        &self,
-        caller: &Caller<'_>,
-        code: &str,
-    ) -> Result<(), IdentityError>;
+    async fn verify_software_token(&self, caller: &Caller<'_>, code: &str) -> Result<(), IdentityError>;
     /// Start changing the caller's phone number for SMS codes: the new number is held
     /// pending (the old one, if any, stays in use) and a code is sent to it by SMS.
-    async fn start_phone_change(
-        &self,
-        caller: &Caller<'_>,
-        phone: &str,
-    ) -> Result<(), IdentityError>;
+    async fn start_phone_change(&self, caller: &Caller<'_>, phone: &str) -> Result<(), IdentityError>;
     /// Confirm the pending phone number with the code sent to it; only then is it used.
-    async fn confirm_phone_change(
-        &self,
-        caller: &Caller<'_>,
-        code: &str,
-    ) -> Result<(), IdentityError>;
-    async fn set_mfa_preference(
-        &self,
-        username: &str,
-        preference: MfaPreference,
-    ) -> Result<(), IdentityError>;
+    async fn confirm_phone_change(&self, caller: &Caller<'_>, code: &str) -> Result<(), IdentityError>;
+    async fn set_mfa_preference(&self, username: &str, preference: MfaPreference) -> Result<(), IdentityError>;
     async fn mfa_status(&self, username: &str) -> Result<MfaStatus, IdentityError>;
     async fn disable_user(&self, username: &str) -> Result<(), IdentityError>;
     async fn enable_user(&self, username: &str) -> Result<(), IdentityError>;
@@ -351,8 +285,7 @@ impl Clock {
 
     /// Move this clock forward.
     pub fn advance(&self, by: std::time::Duration) {
-        self.offset_ms
-            .fetch_add(by.as_millis() as i64, Ordering::Relaxed);
+        self.offset_ms.fetch_add(by.as_millis() as i64, Ordering::Relaxed);
     }
 }
 
@@ -370,11 +303,7 @@ pub fn services(req: &lambda_http::Request) -> Result<Arc<Services>, crate::ApiE
     req.extensions()
         .get::<Arc<Services>>()
         .cloned()
-        .ok_or_else(|| {
-            crate::ApiError::internal(anyhow::anyhow!(
-                "identity services are not attached to the request"
-            ))
-        })
+        .ok_or_else(|| crate::ApiError::internal(anyhow::anyhow!("identity services are not attached to the request")))
 }
 
 /// Run a function that needs the identity provider as a Lambda: like [`crate::lambda::run`],
@@ -392,17 +321,11 @@ where
         async move {
             // One SDK configuration (credentials, region, endpoint) for every client of this function.
             let sdk = cfg.sdk_config().await;
-            let scope = Arc::new(crate::aws::scope::TenantScope::new(
-                &sdk,
-                cfg.tenant_role_arn.clone(),
-            ));
+            let scope = Arc::new(crate::aws::scope::TenantScope::new(&sdk, cfg.tenant_role_arn.clone()));
             let backend = Arc::new(crate::aws::backend_in_scope(scope.clone(), &cfg));
             let services = Arc::new(Services {
                 provider: Arc::new(cognito::CognitoIdentity::from_env(&sdk)?),
-                lockout: Arc::new(dynamo_lockout::DynamoLockout::new(
-                    scope,
-                    cfg.table_name.clone(),
-                )),
+                lockout: Arc::new(dynamo_lockout::DynamoLockout::new(scope, cfg.table_name.clone())),
                 clock: Clock::default(),
                 mailer: Arc::new(crate::aws::SesMailer::new(
                     aws_sdk_sesv2::Client::new(&sdk),
@@ -413,13 +336,10 @@ where
             Ok((backend, services))
         }
     };
-    crate::lambda::serve_lazy(
-        build,
-        move |state: Arc<(Arc<crate::Backend>, Arc<Services>)>, mut req: lambda_http::Request| {
-            req.extensions_mut().insert(state.1.clone());
-            let (handler, backend) = (handler.clone(), state.0.clone());
-            async move { handler(backend, req).await }
-        },
-    )
+    crate::lambda::serve_lazy(build, move |state: Arc<(Arc<crate::Backend>, Arc<Services>)>, mut req: lambda_http::Request| {
+        req.extensions_mut().insert(state.1.clone());
+        let (handler, backend) = (handler.clone(), state.0.clone());
+        async move { handler(backend, req).await }
+    })
     .await
 }

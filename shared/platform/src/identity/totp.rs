@@ -37,14 +37,10 @@ pub fn matched_step(secret: &[u8], code: &str, unix_secs: u64) -> Option<u64> {
     if code.len() != DIGITS as usize || !code.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    [
-        unix_secs.saturating_sub(STEP_SECS),
-        unix_secs,
-        unix_secs + STEP_SECS,
-    ]
-    .into_iter()
-    .find(|&t| constant_time_eq(code_at(secret, t, DIGITS).as_bytes(), code.as_bytes()))
-    .map(|t| t / STEP_SECS)
+    [unix_secs.saturating_sub(STEP_SECS), unix_secs, unix_secs + STEP_SECS]
+        .into_iter()
+        .find(|&t| constant_time_eq(code_at(secret, t, DIGITS).as_bytes(), code.as_bytes()))
+        .map(|t| t / STEP_SECS)
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -76,9 +72,7 @@ pub fn base32_decode(s: &str) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     let (mut buffer, mut bits) = (0u32, 0u32);
     for c in s.chars().filter(|c| *c != '=' && !c.is_whitespace()) {
-        let v = ALPHABET
-            .iter()
-            .position(|&a| a as char == c.to_ascii_uppercase())? as u32;
+        let v = ALPHABET.iter().position(|&a| a as char == c.to_ascii_uppercase())? as u32;
         buffer = (buffer << 5) | v;
         bits += 5;
         if bits >= 8 {

@@ -56,9 +56,7 @@ pub struct LocalBlobs {
 
 impl std::fmt::Debug for LocalBlobs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LocalBlobs")
-            .field("root", &self.root)
-            .finish_non_exhaustive()
+        f.debug_struct("LocalBlobs").field("root", &self.root).finish_non_exhaustive()
     }
 }
 
@@ -73,10 +71,7 @@ impl LocalBlobs {
         fs::create_dir_all(&root).with_context(|| format!("creating {}", root.display()))?;
         let keys = super::keys_dir(data_dir)?;
         fs::create_dir_all(&keys).with_context(|| format!("creating {}", keys.display()))?;
-        let sealer = crate::seal::EnvelopeSealer::new(
-            super::LocalKeys::open(&keys)?,
-            crate::seal::CachePolicy::default(),
-        );
+        let sealer = crate::seal::EnvelopeSealer::new(super::LocalKeys::open(&keys)?, crate::seal::CachePolicy::default());
         let path = keys.join("blob-url.key");
         let signing_key = match fs::read(&path) {
             Ok(bytes) => <[u8; 32]>::try_from(bytes.as_slice())
@@ -84,17 +79,12 @@ impl LocalBlobs {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let mut key = [0u8; 32];
                 rand::rngs::OsRng.fill_bytes(&mut key);
-                write_private(&path, &key)
-                    .with_context(|| format!("writing {}", path.display()))?;
+                write_private(&path, &key).with_context(|| format!("writing {}", path.display()))?;
                 key
             }
             Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
         };
-        Ok(LocalBlobs {
-            root,
-            signing_key,
-            sealer,
-        })
+        Ok(LocalBlobs { root, signing_key, sealer })
     }
 
     fn tenant_dir(&self, tenant: &TenantId) -> PathBuf {
@@ -102,23 +92,15 @@ impl LocalBlobs {
     }
 
     fn paths(&self, tenant: &TenantId, key: &BlobKey) -> (PathBuf, PathBuf) {
-        let data = key
-            .as_str()
-            .split('/')
-            .fold(self.tenant_dir(tenant), |p, seg| p.join(seg));
+        let data = key.as_str().split('/').fold(self.tenant_dir(tenant), |p, seg| p.join(seg));
         let sidecar = data.with_file_name(format!(".{}.json", key.file_name()));
         (data, sidecar)
     }
 
     fn mac(&self, tenant: &str, key: &str, exp: i64) -> HmacSha256 {
-        let mut mac =
-            HmacSha256::new_from_slice(&self.signing_key).expect("HMAC takes keys of any length");
+        let mut mac = HmacSha256::new_from_slice(&self.signing_key).expect("HMAC takes keys of any length");
         // Lengths first, so no two (tenant, key, exp) triples share a message.
-        for part in [
-            tenant.as_bytes(),
-            key.as_bytes(),
-            exp.to_string().as_bytes(),
-        ] {
+        for part in [tenant.as_bytes(), key.as_bytes(), exp.to_string().as_bytes()] {
             mac.update(&(part.len() as u64).to_be_bytes());
             mac.update(part);
         }
@@ -128,34 +110,20 @@ impl LocalBlobs {
     /// A signed path that downloads `key` of `tenant` until `exp_unix_s` (seconds since the
     /// epoch). Exposed so tests can mint URLs that have already expired.
     pub fn sign_path(&self, tenant: &TenantId, key: &BlobKey, exp_unix_s: i64) -> String {
-        let sig = self
-            .mac(tenant.as_str(), key.as_str(), exp_unix_s)
-            .finalize()
-            .into_bytes();
-        format!(
-            "{URL_PREFIX}{tenant}/{key}?exp={exp_unix_s}&sig={}",
-            hex(&sig)
-        )
+        let sig = self.mac(tenant.as_str(), key.as_str(), exp_unix_s).finalize().into_bytes();
+        format!("{URL_PREFIX}{tenant}/{key}?exp={exp_unix_s}&sig={}", hex(&sig))
     }
 
     /// Check a download URL's path (everything after [`URL_PREFIX`]: `<tid>/<key>`) and its
     /// `exp` and `sig` query values at `now_unix_s`. The signature is compared in constant
     /// time; a signature made for another tenant, key or expiry does not match.
-    pub fn verify_url(
-        &self,
-        path: &str,
-        exp: &str,
-        sig: &str,
-        now_unix_s: i64,
-    ) -> Result<VerifiedUrl, UrlRefusal> {
+    pub fn verify_url(&self, path: &str, exp: &str, sig: &str, now_unix_s: i64) -> Result<VerifiedUrl, UrlRefusal> {
         let (tid, key) = path.split_once('/').ok_or(UrlRefusal::Malformed)?;
         let tenant = TenantId::parse(tid).map_err(|_| UrlRefusal::Malformed)?;
         let key = BlobKey::parse(key).map_err(|_| UrlRefusal::Malformed)?;
         let exp_s: i64 = exp.parse().map_err(|_| UrlRefusal::Malformed)?;
         let sig = unhex(sig).ok_or(UrlRefusal::Malformed)?;
-        self.mac(tenant.as_str(), key.as_str(), exp_s)
-            .verify_slice(&sig)
-            .map_err(|_| UrlRefusal::BadSignature)?;
+        self.mac(tenant.as_str(), key.as_str(), exp_s).verify_slice(&sig).map_err(|_| UrlRefusal::BadSignature)?;
         if now_unix_s >= exp_s {
             return Err(UrlRefusal::Expired);
         }
@@ -166,10 +134,7 @@ impl LocalBlobs {
         let (data, sidecar) = self.paths(tenant, key);
         let text = match fs::read(&sidecar) {
             Ok(t) => t,
-            Err(e)
-                if e.kind() == std::io::ErrorKind::NotFound
-                    || e.kind() == std::io::ErrorKind::NotADirectory =>
-            {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound || e.kind() == std::io::ErrorKind::NotADirectory => {
                 return Ok(None)
             }
             Err(e) => return Err(io(e)),
@@ -189,11 +154,7 @@ impl LocalBlobs {
     }
 
     /// The bytes and head of a live blob (what the download route serves).
-    pub async fn read(
-        &self,
-        tenant: &TenantId,
-        key: &BlobKey,
-    ) -> Result<(BlobHead, Vec<u8>), BlobError> {
+    pub async fn read(&self, tenant: &TenantId, key: &BlobKey) -> Result<(BlobHead, Vec<u8>), BlobError> {
         let head = self.live_head(tenant, key)?;
         let (data, _) = self.paths(tenant, key);
         let sealed = tokio::fs::read(&data).await.map_err(|e| match e.kind() {
@@ -201,11 +162,7 @@ impl LocalBlobs {
             _ => io(e),
         })?;
         use crate::seal::Sealer;
-        let bytes = self
-            .sealer
-            .open(tenant, &blob_aad(tenant, key), &sealed)
-            .await
-            .map_err(io)?;
+        let bytes = self.sealer.open(tenant, &blob_aad(tenant, key), &sealed).await.map_err(io)?;
         Ok((head, bytes))
     }
 
@@ -213,19 +170,13 @@ impl LocalBlobs {
     pub fn sweep(&self, now: crate::ports::UnixMillis) -> anyhow::Result<usize> {
         let mut removed = 0;
         for sidecar in sidecars(&self.root)? {
-            let expired = match fs::read(&sidecar)
-                .ok()
-                .and_then(|t| serde_json::from_slice::<BlobHead>(&t).ok())
-            {
+            let expired = match fs::read(&sidecar).ok().and_then(|t| serde_json::from_slice::<BlobHead>(&t).ok()) {
                 Some(head) => head.info.expires_at <= now,
                 None => false,
             };
             if expired {
                 let name = sidecar.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                let data_name = name
-                    .strip_prefix('.')
-                    .and_then(|n| n.strip_suffix(".json"))
-                    .unwrap_or("");
+                let data_name = name.strip_prefix('.').and_then(|n| n.strip_suffix(".json")).unwrap_or("");
                 if !data_name.is_empty() {
                     remove_if_present(&sidecar.with_file_name(data_name))?;
                 }
@@ -245,9 +196,7 @@ fn blob_aad(tenant: &TenantId, key: &BlobKey) -> Vec<u8> {
 
 fn remove_if_present(path: &Path) -> anyhow::Result<()> {
     match fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            Err(e).with_context(|| format!("removing {}", path.display()))
-        }
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e).with_context(|| format!("removing {}", path.display())),
         _ => Ok(()),
     }
 }
@@ -274,11 +223,7 @@ fn sidecars(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
 
 /// Write a file only its owner can read, replacing it atomically.
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_file_name(format!(
-        ".{}.tmp-{}",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("f"),
-        uuid::Uuid::new_v4().simple()
-    ));
+    let tmp = path.with_file_name(format!(".{}.tmp-{}", path.file_name().and_then(|n| n.to_str()).unwrap_or("f"), uuid::Uuid::new_v4().simple()));
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -301,36 +246,18 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
     if s.len() != 64 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok())
-        .collect()
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok()).collect()
 }
 
 #[async_trait]
 impl BlobStore for LocalBlobs {
-    async fn put(
-        &self,
-        tenant: &TenantId,
-        key: &BlobKey,
-        bytes: Vec<u8>,
-        info: &BlobInfo,
-    ) -> Result<BlobHead, BlobError> {
+    async fn put(&self, tenant: &TenantId, key: &BlobKey, bytes: Vec<u8>, info: &BlobInfo) -> Result<BlobHead, BlobError> {
         info.check()?;
-        let head = BlobHead {
-            key: key.clone(),
-            size: bytes.len() as u64,
-            sha256: hex(&Sha256::digest(&bytes)),
-            info: info.clone(),
-        };
+        let head = BlobHead { key: key.clone(), size: bytes.len() as u64, sha256: hex(&Sha256::digest(&bytes)), info: info.clone() };
         let (data, sidecar) = self.paths(tenant, key);
         let meta = serde_json::to_vec(&head).map_err(io)?;
         use crate::seal::Sealer;
-        let bytes = self
-            .sealer
-            .seal(tenant, &blob_aad(tenant, key), &bytes)
-            .await
-            .map_err(io)?;
+        let bytes = self.sealer.seal(tenant, &blob_aad(tenant, key), &bytes).await.map_err(io)?;
         tokio::task::spawn_blocking(move || -> std::io::Result<()> {
             if let Some(parent) = data.parent() {
                 fs::create_dir_all(parent)?;
@@ -358,16 +285,10 @@ impl BlobStore for LocalBlobs {
         let now = now_millis();
         let mut out = Vec::new();
         for sidecar in sidecars(&dir).map_err(BlobError::Unavailable)? {
-            let Some(head) = fs::read(&sidecar)
-                .ok()
-                .and_then(|t| serde_json::from_slice::<BlobHead>(&t).ok())
-            else {
+            let Some(head) = fs::read(&sidecar).ok().and_then(|t| serde_json::from_slice::<BlobHead>(&t).ok()) else {
                 continue;
             };
-            if head.key.as_str().starts_with(prefix)
-                && head.info.expires_at > now
-                && self.paths(tenant, &head.key).0.is_file()
-            {
+            if head.key.as_str().starts_with(prefix) && head.info.expires_at > now && self.paths(tenant, &head.key).0.is_file() {
                 out.push(head);
             }
         }
@@ -375,22 +296,12 @@ impl BlobStore for LocalBlobs {
         Ok(out)
     }
 
-    async fn download_url(
-        &self,
-        tenant: &TenantId,
-        key: &BlobKey,
-        ttl: Duration,
-    ) -> Result<DownloadUrl, BlobError> {
+    async fn download_url(&self, tenant: &TenantId, key: &BlobKey, ttl: Duration) -> Result<DownloadUrl, BlobError> {
         let head = self.live_head(tenant, key)?;
         let ttl_ms = i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX);
-        let expires_at = now_millis()
-            .saturating_add(ttl_ms)
-            .min(head.info.expires_at);
+        let expires_at = now_millis().saturating_add(ttl_ms).min(head.info.expires_at);
         let exp_s = expires_at.div_euclid(1000);
-        Ok(DownloadUrl {
-            url: self.sign_path(tenant, key, exp_s),
-            expires_at: exp_s * 1000,
-        })
+        Ok(DownloadUrl { url: self.sign_path(tenant, key, exp_s), expires_at: exp_s * 1000 })
     }
 
     async fn delete(&self, tenant: &TenantId, key: &BlobKey) -> Result<(), BlobError> {
@@ -409,27 +320,14 @@ mod tests {
     where
         F::Output: Send,
     {
-        std::thread::scope(|s| {
-            s.spawn(|| {
-                tokio::runtime::Builder::new_current_thread()
-                    .build()
-                    .unwrap()
-                    .block_on(f)
-            })
-            .join()
-            .unwrap()
-        })
+        std::thread::scope(|s| s.spawn(|| tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)).join().unwrap())
     }
 
     fn blobs() -> (tempfile::TempDir, LocalBlobs) {
         let dir = tempfile::tempdir().unwrap();
         // Keys inside the folder (an explicit layout), with the tenant's key made.
         let keys = super::super::LocalKeys::open(&dir.path().join("keys")).unwrap();
-        futures_lite_block_on(crate::seal::KeyProvider::create_tenant_key(
-            &keys,
-            &TenantId::parse("acme").unwrap(),
-        ))
-        .unwrap();
+        futures_lite_block_on(crate::seal::KeyProvider::create_tenant_key(&keys, &TenantId::parse("acme").unwrap())).unwrap();
         let b = LocalBlobs::open(dir.path()).unwrap();
         (dir, b)
     }
@@ -440,66 +338,18 @@ mod tests {
         let t = TenantId::parse("acme").unwrap();
         let key = BlobKey::parse("exports/x/tcc.pdf").unwrap();
         let url = b.sign_path(&t, &key, 2_000);
-        let (path, query) = url
-            .strip_prefix(URL_PREFIX)
-            .unwrap()
-            .split_once('?')
-            .unwrap();
-        let q: Vec<&str> = query
-            .split('&')
-            .map(|kv| kv.split_once('=').unwrap().1)
-            .collect();
+        let (path, query) = url.strip_prefix(URL_PREFIX).unwrap().split_once('?').unwrap();
+        let q: Vec<&str> = query.split('&').map(|kv| kv.split_once('=').unwrap().1).collect();
         let (exp, sig) = (q[0], q[1]);
-        assert_eq!(
-            b.verify_url(path, exp, sig, 1_999),
-            Ok(VerifiedUrl {
-                tenant: t.clone(),
-                key: key.clone()
-            })
-        );
-        assert_eq!(
-            b.verify_url(path, exp, sig, 2_000),
-            Err(UrlRefusal::Expired)
-        );
-        assert_eq!(
-            b.verify_url(path, "3000", sig, 1_000),
-            Err(UrlRefusal::BadSignature)
-        );
-        assert_eq!(
-            b.verify_url("globex/exports/x/tcc.pdf", exp, sig, 1_000),
-            Err(UrlRefusal::BadSignature)
-        );
-        assert_eq!(
-            b.verify_url("acme/exports/x/tcc.svg", exp, sig, 1_000),
-            Err(UrlRefusal::BadSignature)
-        );
-        let flipped: String = sig
-            .chars()
-            .enumerate()
-            .map(|(i, c)| {
-                if i == 5 {
-                    if c == '0' {
-                        '1'
-                    } else {
-                        '0'
-                    }
-                } else {
-                    c
-                }
-            })
-            .collect();
-        assert_eq!(
-            b.verify_url(path, exp, &flipped, 1_000),
-            Err(UrlRefusal::BadSignature)
-        );
-        assert_eq!(
-            b.verify_url("acme/../globex/x", exp, sig, 1_000),
-            Err(UrlRefusal::Malformed)
-        );
-        assert_eq!(
-            b.verify_url(path, exp, "zz", 1_000),
-            Err(UrlRefusal::Malformed)
-        );
+        assert_eq!(b.verify_url(path, exp, sig, 1_999), Ok(VerifiedUrl { tenant: t.clone(), key: key.clone() }));
+        assert_eq!(b.verify_url(path, exp, sig, 2_000), Err(UrlRefusal::Expired));
+        assert_eq!(b.verify_url(path, "3000", sig, 1_000), Err(UrlRefusal::BadSignature));
+        assert_eq!(b.verify_url("globex/exports/x/tcc.pdf", exp, sig, 1_000), Err(UrlRefusal::BadSignature));
+        assert_eq!(b.verify_url("acme/exports/x/tcc.svg", exp, sig, 1_000), Err(UrlRefusal::BadSignature));
+        let flipped: String = sig.chars().enumerate().map(|(i, c)| if i == 5 { if c == '0' { '1' } else { '0' } } else { c }).collect();
+        assert_eq!(b.verify_url(path, exp, &flipped, 1_000), Err(UrlRefusal::BadSignature));
+        assert_eq!(b.verify_url("acme/../globex/x", exp, sig, 1_000), Err(UrlRefusal::Malformed));
+        assert_eq!(b.verify_url(path, exp, "zz", 1_000), Err(UrlRefusal::Malformed));
     }
 
     #[test]
@@ -510,34 +360,19 @@ mod tests {
         let key = BlobKey::parse("k").unwrap();
         let url = a.sign_path(&t, &key, 2_000);
         let sig = url.rsplit("sig=").next().unwrap();
-        assert_eq!(
-            b.verify_url("acme/k", "2000", sig, 1_000),
-            Err(UrlRefusal::BadSignature)
-        );
+        assert_eq!(b.verify_url("acme/k", "2000", sig, 1_000), Err(UrlRefusal::BadSignature));
     }
 
     #[tokio::test]
     async fn the_sweep_deletes_expired_blobs_only() {
         let (_d, b) = blobs();
         let t = TenantId::parse("acme").unwrap();
-        let info = |expires_at| BlobInfo {
-            content_type: "text/plain".into(),
-            file_name: "a.txt".into(),
-            metadata: Default::default(),
-            expires_at,
-        };
+        let info = |expires_at| BlobInfo { content_type: "text/plain".into(), file_name: "a.txt".into(), metadata: Default::default(), expires_at };
         let old = BlobKey::parse("exports/old/a.txt").unwrap();
         let new = BlobKey::parse("exports/new/a.txt").unwrap();
-        b.put(&t, &old, b"old".to_vec(), &info(now_millis() - 1))
-            .await
-            .unwrap();
-        b.put(&t, &new, b"new".to_vec(), &info(now_millis() + 60_000))
-            .await
-            .unwrap();
-        assert!(
-            matches!(b.head(&t, &old).await, Err(BlobError::NotFound)),
-            "an expired blob is not found before the sweep"
-        );
+        b.put(&t, &old, b"old".to_vec(), &info(now_millis() - 1)).await.unwrap();
+        b.put(&t, &new, b"new".to_vec(), &info(now_millis() + 60_000)).await.unwrap();
+        assert!(matches!(b.head(&t, &old).await, Err(BlobError::NotFound)), "an expired blob is not found before the sweep");
         assert_eq!(b.sweep(now_millis()).unwrap(), 1);
         assert!(!b.paths(&t, &old).0.exists());
         assert_eq!(b.head(&t, &new).await.unwrap().size, 3);

@@ -30,8 +30,7 @@ fn random_key() -> DataKey {
 fn wrap(kek: &DataKey, aad: &[u8], key: &DataKey) -> Result<Vec<u8>, SealError> {
     let mut nonce = [0u8; 12];
     rand::thread_rng().fill_bytes(&mut nonce);
-    let cipher =
-        Aes256Gcm::new_from_slice(&kek.0).map_err(|_| SealError::Integrity("key length"))?;
+    let cipher = Aes256Gcm::new_from_slice(&kek.0).map_err(|_| SealError::Integrity("key length"))?;
     let ct = cipher
         .encrypt(Nonce::from_slice(&nonce), Payload { msg: &key.0, aad })
         .map_err(|_| SealError::Integrity("wrap failed"))?;
@@ -42,16 +41,9 @@ fn unwrap(kek: &DataKey, aad: &[u8], wrapped: &[u8]) -> Result<DataKey, SealErro
     if wrapped.len() != 12 + 32 + 16 {
         return Err(SealError::Integrity("wrapped key length"));
     }
-    let cipher =
-        Aes256Gcm::new_from_slice(&kek.0).map_err(|_| SealError::Integrity("key length"))?;
+    let cipher = Aes256Gcm::new_from_slice(&kek.0).map_err(|_| SealError::Integrity("key length"))?;
     let plain = cipher
-        .decrypt(
-            Nonce::from_slice(&wrapped[..12]),
-            Payload {
-                msg: &wrapped[12..],
-                aad,
-            },
-        )
+        .decrypt(Nonce::from_slice(&wrapped[..12]), Payload { msg: &wrapped[12..], aad })
         .map_err(|_| SealError::Integrity("data key was not wrapped for this tenant"))?;
     let mut k = [0u8; 32];
     k.copy_from_slice(&plain);
@@ -90,16 +82,12 @@ impl LocalKeys {
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let key = random_key();
-                write_private(&path, &key.0)
-                    .with_context(|| format!("writing {}", path.display()))?;
+                write_private(&path, &key.0).with_context(|| format!("writing {}", path.display()))?;
                 key
             }
             Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
         };
-        Ok(LocalKeys {
-            dir: dir.to_path_buf(),
-            master,
-        })
+        Ok(LocalKeys { dir: dir.to_path_buf(), master })
     }
 
     fn tenant_path(&self, tenant: &TenantId) -> PathBuf {
@@ -136,13 +124,9 @@ fn data_key_aad(tenant: &TenantId) -> Vec<u8> {
 /// different use of it than wrapping tenant keys, told apart by the message).
 #[async_trait]
 impl crate::seal::ChainKeys for LocalKeys {
-    async fn chain_key(
-        &self,
-        tenant: &TenantId,
-    ) -> Result<crate::seal::ChainKey, crate::ports::StoreError> {
+    async fn chain_key(&self, tenant: &TenantId) -> Result<crate::seal::ChainKey, crate::ports::StoreError> {
         use hmac::{Hmac, Mac};
-        let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.master.0)
-            .expect("HMAC takes keys of any length");
+        let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.master.0).expect("HMAC takes keys of any length");
         mac.update(&crate::seal::chain_key_message(tenant));
         Ok(crate::seal::ChainKey(mac.finalize().into_bytes().into()))
     }
@@ -166,11 +150,7 @@ impl KeyProvider for LocalKeys {
         Ok((key, wrapped))
     }
 
-    async fn decrypt_data_key(
-        &self,
-        tenant: &TenantId,
-        wrapped: &[u8],
-    ) -> Result<DataKey, SealError> {
+    async fn decrypt_data_key(&self, tenant: &TenantId, wrapped: &[u8]) -> Result<DataKey, SealError> {
         let kek = self.tenant_kek(tenant)?;
         unwrap(&kek, &data_key_aad(tenant), wrapped)
     }

@@ -37,11 +37,7 @@ pub fn keys_dir(data_dir: &Path) -> anyhow::Result<std::path::PathBuf> {
     let config = std::env::var_os("XDG_CONFIG_HOME")
         .filter(|v| !v.is_empty())
         .map(std::path::PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .filter(|v| !v.is_empty())
-                .map(|h| std::path::PathBuf::from(h).join(".config"))
-        });
+        .or_else(|| std::env::var_os("HOME").filter(|v| !v.is_empty()).map(|h| std::path::PathBuf::from(h).join(".config")));
     let Some(config) = config else {
         tracing::warn!(folder = %data_dir.display(), "no HOME or XDG_CONFIG_HOME: keys are kept inside the data folder");
         return Ok(inside);
@@ -71,17 +67,12 @@ pub fn backend(dir: &Path) -> anyhow::Result<Backend> {
     std::fs::create_dir_all(dir)?;
     let keys_dir = keys_dir(dir)?;
     let chain_keys: Arc<dyn crate::seal::ChainKeys> = Arc::new(LocalKeys::open(&keys_dir)?);
-    let store = Arc::new(SqliteStore::open(
-        &dir.join("kyocho.db"),
-        chain_keys.clone(),
-    )?);
+    let store = Arc::new(SqliteStore::open(&dir.join("kyocho.db"), chain_keys.clone())?);
     let keys = LocalKeys::open(&keys_dir)?;
     let blobs = Arc::new(LocalBlobs::open(dir)?);
     // Outside the database file: a copy of `kyocho.db` with its newest events cut off no
     // longer matches this folder's anchors.
-    let anchors: Arc<dyn crate::ports::AnchorStore> = Arc::new(crate::anchor::FileAnchors::open(
-        &dir.join("audit-anchors"),
-    )?);
+    let anchors: Arc<dyn crate::ports::AnchorStore> = Arc::new(crate::anchor::FileAnchors::open(&dir.join("audit-anchors"))?);
     Ok(Backend {
         name: "local",
         tenants: store.clone(),
@@ -89,11 +80,7 @@ pub fn backend(dir: &Path) -> anyhow::Result<Backend> {
         projects: store.clone(),
         library: store.clone(),
         desk: store.clone(),
-        audit: Arc::new(crate::anchor::AnchoredLog::new(
-            store,
-            anchors.clone(),
-            crate::anchor::interval_from_env(),
-        )),
+        audit: Arc::new(crate::anchor::AnchoredLog::new(store, anchors.clone(), crate::anchor::interval_from_env())),
         anchors,
         sealer: Arc::new(EnvelopeSealer::new(keys, CachePolicy::default())),
         blobs,

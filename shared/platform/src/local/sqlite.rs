@@ -122,11 +122,7 @@ impl SqliteStore {
         let conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(SCHEMA)?;
-        Ok(SqliteStore {
-            path: path.to_path_buf(),
-            conn: Arc::new(Mutex::new(conn)),
-            chain,
-        })
+        Ok(SqliteStore { path: path.to_path_buf(), conn: Arc::new(Mutex::new(conn)), chain })
     }
 
     /// The database file, for tests that inspect the raw bytes.
@@ -135,17 +131,9 @@ impl SqliteStore {
     }
 
     /// The JSON document in column `doc` of the one row `sql` selects, parsed.
-    async fn one_doc<T: serde::de::DeserializeOwned>(
-        &self,
-        sql: &'static str,
-        params: Vec<String>,
-    ) -> Result<Option<T>, StoreError> {
+    async fn one_doc<T: serde::de::DeserializeOwned>(&self, sql: &'static str, params: Vec<String>) -> Result<Option<T>, StoreError> {
         let doc: Option<String> = self
-            .with(move |c| {
-                c.query_row(sql, rusqlite::params_from_iter(params), |r| r.get(0))
-                    .optional()
-                    .map_err(db_err)
-            })
+            .with(move |c| c.query_row(sql, rusqlite::params_from_iter(params), |r| r.get(0)).optional().map_err(db_err))
             .await?;
         doc.map(|d| from_json(&d)).transpose()
     }
@@ -168,27 +156,16 @@ impl SqliteStore {
 /// The version inside a stored JSON document (0 for documents written before versions).
 fn doc_version(doc: &str) -> Result<u64, StoreError> {
     let v: serde_json::Value = from_json(doc)?;
-    Ok(v.get("version")
-        .and_then(serde_json::Value::as_u64)
-        .unwrap_or(0))
+    Ok(v.get("version").and_then(serde_json::Value::as_u64).unwrap_or(0))
 }
 
 #[async_trait]
 impl TenantStore for SqliteStore {
     async fn create_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
-        let (id, doc) = (
-            tenant.id.to_string(),
-            to_json(&Tenant {
-                version: 1,
-                ..tenant.clone()
-            })?,
-        );
+        let (id, doc) = (tenant.id.to_string(), to_json(&Tenant { version: 1, ..tenant.clone() })?);
         self.with(move |c| {
             let n = c
-                .execute(
-                    "INSERT OR IGNORE INTO tenants (id, doc) VALUES (?1, ?2)",
-                    params![id, doc],
-                )
+                .execute("INSERT OR IGNORE INTO tenants (id, doc) VALUES (?1, ?2)", params![id, doc])
                 .map_err(db_err)?;
             if n == 0 {
                 Err(StoreError::AlreadyExists)
@@ -200,38 +177,23 @@ impl TenantStore for SqliteStore {
     }
 
     async fn get_tenant(&self, tenant: &TenantId) -> Result<Option<Tenant>, StoreError> {
-        self.one_doc(
-            "SELECT doc FROM tenants WHERE id = ?1",
-            vec![tenant.to_string()],
-        )
-        .await
+        self.one_doc("SELECT doc FROM tenants WHERE id = ?1", vec![tenant.to_string()]).await
     }
 
     async fn put_tenant(&self, tenant: &Tenant) -> Result<u64, StoreError> {
         let (id, expected) = (tenant.id.to_string(), tenant.version);
         let next = expected + 1;
-        let doc = to_json(&Tenant {
-            version: next,
-            ..tenant.clone()
-        })?;
+        let doc = to_json(&Tenant { version: next, ..tenant.clone() })?;
         self.with(move |c| {
-            let tx = c
-                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                .map_err(db_err)?;
-            let stored: Option<String> = tx
-                .query_row("SELECT doc FROM tenants WHERE id = ?1", [&id], |r| r.get(0))
-                .optional()
-                .map_err(db_err)?;
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db_err)?;
+            let stored: Option<String> =
+                tx.query_row("SELECT doc FROM tenants WHERE id = ?1", [&id], |r| r.get(0)).optional().map_err(db_err)?;
             match stored.as_deref().map(doc_version).transpose()? {
                 None => return Err(StoreError::NotFound),
                 Some(v) if v != expected => return Err(StoreError::VersionMismatch { current: v }),
                 Some(_) => {}
             }
-            tx.execute(
-                "UPDATE tenants SET doc = ?2 WHERE id = ?1",
-                params![id, doc],
-            )
-            .map_err(db_err)?;
+            tx.execute("UPDATE tenants SET doc = ?2 WHERE id = ?1", params![id, doc]).map_err(db_err)?;
             tx.commit().map_err(db_err)?;
             Ok(next)
         })
@@ -243,11 +205,7 @@ impl TenantStore for SqliteStore {
 fn write_user(tx: &rusqlite::Transaction<'_>, user: &User) -> Result<u64, StoreError> {
     let (tenant, id) = (user.tenant.to_string(), user.id.to_string());
     let stored: Option<String> = tx
-        .query_row(
-            "SELECT doc FROM users WHERE tenant = ?1 AND id = ?2",
-            [&tenant, &id],
-            |r| r.get(0),
-        )
+        .query_row("SELECT doc FROM users WHERE tenant = ?1 AND id = ?2", [&tenant, &id], |r| r.get(0))
         .optional()
         .map_err(db_err)?;
     match stored.as_deref().map(doc_version).transpose()? {
@@ -256,21 +214,13 @@ fn write_user(tx: &rusqlite::Transaction<'_>, user: &User) -> Result<u64, StoreE
         _ => {}
     }
     let owner: Option<(String, String)> = tx
-        .query_row(
-            "SELECT tenant, id FROM users WHERE sub = ?1",
-            [&user.sub],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .query_row("SELECT tenant, id FROM users WHERE sub = ?1", [&user.sub], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()
         .map_err(db_err)?;
     if owner.is_some_and(|(t, u)| t != tenant || u != id) {
         return Err(StoreError::AlreadyExists);
     }
-    tx.execute(
-        "DELETE FROM user_emails WHERE tenant = ?1 AND user = ?2",
-        [&tenant, &id],
-    )
-    .map_err(db_err)?;
+    tx.execute("DELETE FROM user_emails WHERE tenant = ?1 AND user = ?2", [&tenant, &id]).map_err(db_err)?;
     if user.status != UserStatus::Deleted {
         let n = tx
             .execute(
@@ -283,10 +233,7 @@ fn write_user(tx: &rusqlite::Transaction<'_>, user: &User) -> Result<u64, StoreE
         }
     }
     let next = user.version + 1;
-    let doc = to_json(&User {
-        version: next,
-        ..user.clone()
-    })?;
+    let doc = to_json(&User { version: next, ..user.clone() })?;
     tx.execute(
         "INSERT INTO users (tenant, id, sub, doc) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT(tenant, id) DO UPDATE SET sub = excluded.sub, doc = excluded.doc",
@@ -301,9 +248,7 @@ impl UserStore for SqliteStore {
     async fn put_user(&self, user: &User) -> Result<u64, StoreError> {
         let user = user.clone();
         self.with(move |c| {
-            let tx = c
-                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                .map_err(db_err)?;
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db_err)?;
             let next = write_user(&tx, &user)?;
             tx.commit().map_err(db_err)?;
             Ok(next)
@@ -336,35 +281,21 @@ impl UserStore for SqliteStore {
     async fn admin_guard(&self, tenant: &TenantId) -> Result<AdminGuard, StoreError> {
         let t = tenant.to_string();
         self.with(move |c| {
-            let v: Option<i64> = c
-                .query_row("SELECT v FROM admin_guards WHERE tenant = ?1", [t], |r| {
-                    r.get(0)
-                })
-                .optional()
-                .map_err(db_err)?;
+            let v: Option<i64> = c.query_row("SELECT v FROM admin_guards WHERE tenant = ?1", [t], |r| r.get(0)).optional().map_err(db_err)?;
             Ok(AdminGuard(v.unwrap_or(0) as u64))
         })
         .await
     }
 
     async fn get_user(&self, tenant: &TenantId, user: &UserId) -> Result<Option<User>, StoreError> {
-        self.one_doc(
-            "SELECT doc FROM users WHERE tenant = ?1 AND id = ?2",
-            vec![tenant.to_string(), user.to_string()],
-        )
-        .await
+        self.one_doc("SELECT doc FROM users WHERE tenant = ?1 AND id = ?2", vec![tenant.to_string(), user.to_string()]).await
     }
 
     async fn user_by_sub(&self, sub: &str) -> Result<Option<User>, StoreError> {
-        self.one_doc("SELECT doc FROM users WHERE sub = ?1", vec![sub.to_owned()])
-            .await
+        self.one_doc("SELECT doc FROM users WHERE sub = ?1", vec![sub.to_owned()]).await
     }
 
-    async fn user_by_email(
-        &self,
-        tenant: &TenantId,
-        email: &str,
-    ) -> Result<Option<User>, StoreError> {
+    async fn user_by_email(&self, tenant: &TenantId, email: &str) -> Result<Option<User>, StoreError> {
         let found: Option<User> = self
             .one_doc(
                 "SELECT u.doc FROM user_emails e JOIN users u ON u.tenant = e.tenant AND u.id = e.user
@@ -379,9 +310,7 @@ impl UserStore for SqliteStore {
         let t = tenant.to_string();
         let docs: Vec<String> = self
             .with(move |c| {
-                let mut st = c
-                    .prepare("SELECT doc FROM users WHERE tenant = ?1 ORDER BY id")
-                    .map_err(db_err)?;
+                let mut st = c.prepare("SELECT doc FROM users WHERE tenant = ?1 ORDER BY id").map_err(db_err)?;
                 let rows = st.query_map([t], |r| r.get(0)).map_err(db_err)?;
                 rows.collect::<Result<Vec<String>, _>>().map_err(db_err)
             })
@@ -391,11 +320,9 @@ impl UserStore for SqliteStore {
 }
 
 fn stored_version(tx: &Connection, tenant: &str, id: &str) -> Result<Option<u64>, StoreError> {
-    tx.query_row(
-        "SELECT version FROM projects WHERE tenant = ?1 AND id = ?2",
-        [tenant, id],
-        |r| r.get::<_, i64>(0),
-    )
+    tx.query_row("SELECT version FROM projects WHERE tenant = ?1 AND id = ?2", [tenant, id], |r| {
+        r.get::<_, i64>(0)
+    })
     .optional()
     .map_err(db_err)
     .map(|v| v.map(|v| v as u64))
@@ -403,11 +330,7 @@ fn stored_version(tx: &Connection, tenant: &str, id: &str) -> Result<Option<u64>
 
 #[async_trait]
 impl ProjectStore for SqliteStore {
-    async fn create_project(
-        &self,
-        tenant: &TenantId,
-        record: &ProjectRecord,
-    ) -> Result<(), StoreError> {
+    async fn create_project(&self, tenant: &TenantId, record: &ProjectRecord) -> Result<(), StoreError> {
         let (t, r) = (tenant.to_string(), record.clone());
         self.with(move |c| {
             let n = c
@@ -426,11 +349,7 @@ impl ProjectStore for SqliteStore {
         .await
     }
 
-    async fn get_project(
-        &self,
-        tenant: &TenantId,
-        id: &ProjectId,
-    ) -> Result<Option<ProjectRecord>, StoreError> {
+    async fn get_project(&self, tenant: &TenantId, id: &ProjectId) -> Result<Option<ProjectRecord>, StoreError> {
         let (t, i) = (tenant.to_string(), id.to_string());
         self.with(move |c| {
             c.query_row(
@@ -466,23 +385,13 @@ impl ProjectStore for SqliteStore {
             let tx = c.transaction().map_err(db_err)?;
             match stored_version(&tx, &t, r.id.as_str())? {
                 None => return Err(StoreError::NotFound),
-                Some(v) if v != expected_version => {
-                    return Err(StoreError::VersionMismatch { current: v })
-                }
+                Some(v) if v != expected_version => return Err(StoreError::VersionMismatch { current: v }),
                 Some(_) => {}
             }
             tx.execute(
                 "UPDATE projects SET version = ?3, updated_at = ?4, summary = ?5, content = ?6
                  WHERE tenant = ?1 AND id = ?2 AND version = ?7",
-                params![
-                    t,
-                    r.id.as_str(),
-                    r.version as i64,
-                    r.updated_at,
-                    r.summary,
-                    r.content,
-                    expected_version as i64
-                ],
+                params![t, r.id.as_str(), r.version as i64, r.updated_at, r.summary, r.content, expected_version as i64],
             )
             .map_err(db_err)?;
             tx.commit().map_err(db_err)
@@ -501,16 +410,10 @@ impl ProjectStore for SqliteStore {
             let tx = c.transaction().map_err(db_err)?;
             match (stored_version(&tx, &t, &i)?, expected_version) {
                 (None, _) => return Err(StoreError::NotFound),
-                (Some(v), Some(e)) if v != e => {
-                    return Err(StoreError::VersionMismatch { current: v })
-                }
+                (Some(v), Some(e)) if v != e => return Err(StoreError::VersionMismatch { current: v }),
                 _ => {}
             }
-            tx.execute(
-                "DELETE FROM projects WHERE tenant = ?1 AND id = ?2",
-                [&t, &i],
-            )
-            .map_err(db_err)?;
+            tx.execute("DELETE FROM projects WHERE tenant = ?1 AND id = ?2", [&t, &i]).map_err(db_err)?;
             tx.commit().map_err(db_err)
         })
         .await
@@ -535,13 +438,7 @@ impl ProjectStore for SqliteStore {
                     .map_err(db_err)?;
                 let rows = st
                     .query_map(params![t, after, (limit + 1) as i64], |r| {
-                        Ok((
-                            r.get::<_, String>(0)?,
-                            r.get::<_, i64>(1)?,
-                            r.get(2)?,
-                            r.get(3)?,
-                            r.get(4)?,
-                        ))
+                        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
                     })
                     .map_err(db_err)?;
                 let mut out = Vec::new();
@@ -570,11 +467,7 @@ impl ProjectStore for SqliteStore {
 
 #[async_trait]
 impl AuditLog for SqliteStore {
-    async fn append(
-        &self,
-        tenant: &TenantId,
-        event: &AuditEvent,
-    ) -> Result<StoredAuditEvent, StoreError> {
+    async fn append(&self, tenant: &TenantId, event: &AuditEvent) -> Result<StoredAuditEvent, StoreError> {
         let key = self.chain.chain_key(tenant).await?;
         let (t, event) = (tenant.to_string(), event.clone());
         self.with(move |c| {
@@ -627,10 +520,7 @@ impl AuditLog for SqliteStore {
                 rows.collect::<Result<Vec<String>, _>>().map_err(db_err)
             })
             .await?;
-        let mut items: Vec<StoredAuditEvent> = docs
-            .iter()
-            .map(|d| from_json(d))
-            .collect::<Result<_, _>>()?;
+        let mut items: Vec<StoredAuditEvent> = docs.iter().map(|d| from_json(d)).collect::<Result<_, _>>()?;
         let next = if items.len() > limit {
             items.truncate(limit);
             items.last().map(|e| e.seq.to_string())

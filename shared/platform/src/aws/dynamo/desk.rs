@@ -12,9 +12,7 @@ use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::Client;
 
-use super::{
-    b, get_b, get_n, get_s, key, n, s, tenant_pk, unavailable, DynamoStore, Item, PART_BYTES,
-};
+use super::{b, get_b, get_n, get_s, key, n, s, tenant_pk, unavailable, DynamoStore, Item, PART_BYTES};
 use crate::ids::TenantId;
 use crate::ports::{desk_id_ok, desk_shape_error, DeskKind, DeskRecord, DeskStore, StoreError};
 
@@ -35,18 +33,12 @@ fn place(kind: DeskKind, tenant: Option<&TenantId>) -> (String, String) {
 }
 
 fn record_of(kind: DeskKind, item: &Item) -> Result<DeskRecord, StoreError> {
-    let tenant =
-        match item.get("tenant").and_then(|v| v.as_s().ok()) {
-            Some(t) => Some(TenantId::parse(t).map_err(|_| {
-                StoreError::unavailable(anyhow::anyhow!("stored tenant is malformed"))
-            })?),
-            None => None,
-        };
+    let tenant = match item.get("tenant").and_then(|v| v.as_s().ok()) {
+        Some(t) => Some(TenantId::parse(t).map_err(|_| StoreError::unavailable(anyhow::anyhow!("stored tenant is malformed")))?),
+        None => None,
+    };
     if kind.per_tenant() != tenant.is_some() {
-        return Err(StoreError::unavailable(anyhow::anyhow!(
-            "stored {} has the wrong tenant",
-            kind.as_str()
-        )));
+        return Err(StoreError::unavailable(anyhow::anyhow!("stored {} has the wrong tenant", kind.as_str())));
     }
     Ok(DeskRecord {
         tenant,
@@ -75,15 +67,10 @@ impl DeskStore for DynamoStore {
             return Err(e);
         }
         if !desk_id_ok(&record.id) {
-            return Err(StoreError::unavailable(anyhow::anyhow!(
-                "not a desk record id: {:?}",
-                record.id
-            )));
+            return Err(StoreError::unavailable(anyhow::anyhow!("not a desk record id: {:?}", record.id)));
         }
         if record.sealed.len() + record.meta.len() > PART_BYTES {
-            return Err(StoreError::TooLarge {
-                bytes: record.sealed.len() + record.meta.len(),
-            });
+            return Err(StoreError::TooLarge { bytes: record.sealed.len() + record.meta.len() });
         }
         let (pk, prefix) = place(kind, record.tenant.as_ref());
         let next = record.version + 1;
@@ -102,22 +89,14 @@ impl DeskStore for DynamoStore {
         put = if record.version == 0 {
             put.condition_expression("attribute_not_exists(PK)")
         } else {
-            put.condition_expression("version = :expected")
-                .expression_attribute_values(":expected", n(record.version))
+            put.condition_expression("version = :expected").expression_attribute_values(":expected", n(record.version))
         };
         match put.send().await {
             Ok(_) => Ok(next),
-            Err(SdkError::ServiceError(e))
-                if matches!(e.err(), PutItemError::ConditionalCheckFailedException(_)) =>
-            {
-                match self
-                    .get_desk(kind, record.tenant.as_ref(), &record.id)
-                    .await?
-                {
+            Err(SdkError::ServiceError(e)) if matches!(e.err(), PutItemError::ConditionalCheckFailedException(_)) => {
+                match self.get_desk(kind, record.tenant.as_ref(), &record.id).await? {
                     Some(_) if record.version == 0 => Err(StoreError::AlreadyExists),
-                    Some(current) => Err(StoreError::VersionMismatch {
-                        current: current.version,
-                    }),
+                    Some(current) => Err(StoreError::VersionMismatch { current: current.version }),
                     None => Err(StoreError::NotFound),
                 }
             }
@@ -125,12 +104,7 @@ impl DeskStore for DynamoStore {
         }
     }
 
-    async fn get_desk(
-        &self,
-        kind: DeskKind,
-        tenant: Option<&TenantId>,
-        id: &str,
-    ) -> Result<Option<DeskRecord>, StoreError> {
+    async fn get_desk(&self, kind: DeskKind, tenant: Option<&TenantId>, id: &str) -> Result<Option<DeskRecord>, StoreError> {
         if let Some(e) = desk_shape_error(kind, tenant, false) {
             return Err(e);
         }
@@ -139,18 +113,10 @@ impl DeskStore for DynamoStore {
         }
         let (pk, prefix) = place(kind, tenant);
         let db = self.desk_db(kind, tenant).await;
-        self.get(&db, pk, format!("{prefix}{id}"))
-            .await?
-            .as_ref()
-            .map(|item| record_of(kind, item))
-            .transpose()
+        self.get(&db, pk, format!("{prefix}{id}")).await?.as_ref().map(|item| record_of(kind, item)).transpose()
     }
 
-    async fn list_desk(
-        &self,
-        kind: DeskKind,
-        tenant: Option<&TenantId>,
-    ) -> Result<Vec<DeskRecord>, StoreError> {
+    async fn list_desk(&self, kind: DeskKind, tenant: Option<&TenantId>) -> Result<Vec<DeskRecord>, StoreError> {
         if let Some(e) = desk_shape_error(kind, tenant, true) {
             return Err(e);
         }

@@ -10,9 +10,7 @@ use crate::ports::{desk_id_ok, desk_shape_error, DeskKind, DeskRecord, DeskStore
 
 fn record_of(kind_tenant: &str, r: &rusqlite::Row<'_>) -> rusqlite::Result<DeskRecord> {
     Ok(DeskRecord {
-        tenant: (!kind_tenant.is_empty())
-            .then(|| TenantId::parse(kind_tenant).ok())
-            .flatten(),
+        tenant: (!kind_tenant.is_empty()).then(|| TenantId::parse(kind_tenant).ok()).flatten(),
         id: r.get(0)?,
         version: r.get::<_, i64>(1)? as u64,
         meta: r.get(2)?,
@@ -27,10 +25,7 @@ impl DeskStore for SqliteStore {
             return Err(e);
         }
         if !desk_id_ok(&record.id) {
-            return Err(StoreError::unavailable(anyhow::anyhow!(
-                "not a desk record id: {:?}",
-                record.id
-            )));
+            return Err(StoreError::unavailable(anyhow::anyhow!("not a desk record id: {:?}", record.id)));
         }
         let r = record.clone();
         let tenant = r.tenant.as_ref().map(|t| t.to_string()).unwrap_or_default();
@@ -53,7 +48,11 @@ impl DeskStore for SqliteStore {
                 return Ok(next);
             }
             let current: Option<i64> = c
-                .query_row("SELECT version FROM desk WHERE kind = ?1 AND tenant = ?2 AND id = ?3", params![kind.as_str(), tenant, r.id], |row| row.get(0))
+                .query_row(
+                    "SELECT version FROM desk WHERE kind = ?1 AND tenant = ?2 AND id = ?3",
+                    params![kind.as_str(), tenant, r.id],
+                    |row| row.get(0),
+                )
                 .optional()
                 .map_err(db_err)?;
             match current {
@@ -65,22 +64,14 @@ impl DeskStore for SqliteStore {
         .await
     }
 
-    async fn get_desk(
-        &self,
-        kind: DeskKind,
-        tenant: Option<&TenantId>,
-        id: &str,
-    ) -> Result<Option<DeskRecord>, StoreError> {
+    async fn get_desk(&self, kind: DeskKind, tenant: Option<&TenantId>, id: &str) -> Result<Option<DeskRecord>, StoreError> {
         if let Some(e) = desk_shape_error(kind, tenant, false) {
             return Err(e);
         }
         if !desk_id_ok(id) {
             return Ok(None);
         }
-        let (t, i) = (
-            tenant.map(|t| t.to_string()).unwrap_or_default(),
-            id.to_owned(),
-        );
+        let (t, i) = (tenant.map(|t| t.to_string()).unwrap_or_default(), id.to_owned());
         self.with(move |c| {
             c.query_row(
                 "SELECT id, version, meta, sealed FROM desk WHERE kind = ?1 AND tenant = ?2 AND id = ?3",
@@ -93,11 +84,7 @@ impl DeskStore for SqliteStore {
         .await
     }
 
-    async fn list_desk(
-        &self,
-        kind: DeskKind,
-        tenant: Option<&TenantId>,
-    ) -> Result<Vec<DeskRecord>, StoreError> {
+    async fn list_desk(&self, kind: DeskKind, tenant: Option<&TenantId>) -> Result<Vec<DeskRecord>, StoreError> {
         if let Some(e) = desk_shape_error(kind, tenant, true) {
             return Err(e);
         }

@@ -11,21 +11,13 @@ use crate::ids::TenantId;
 use crate::ports::{library_item_id_ok, LibraryItemRecord, LibraryStore, Page, StoreError};
 
 fn head_version(c: &Connection, tenant: &str, id: &str) -> Result<Option<u64>, StoreError> {
-    c.query_row(
-        "SELECT version FROM library_heads WHERE tenant = ?1 AND id = ?2",
-        [tenant, id],
-        |r| r.get::<_, i64>(0),
-    )
-    .optional()
-    .map_err(db_err)
-    .map(|v| v.map(|v| v as u64))
+    c.query_row("SELECT version FROM library_heads WHERE tenant = ?1 AND id = ?2", [tenant, id], |r| r.get::<_, i64>(0))
+        .optional()
+        .map_err(db_err)
+        .map(|v| v.map(|v| v as u64))
 }
 
-fn insert_version(
-    c: &Connection,
-    tenant: &str,
-    r: &LibraryItemRecord,
-) -> Result<usize, StoreError> {
+fn insert_version(c: &Connection, tenant: &str, r: &LibraryItemRecord) -> Result<usize, StoreError> {
     c.execute(
         "INSERT OR IGNORE INTO library_versions (tenant, id, version, stored_at, content) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![tenant, r.id, r.version as i64, r.stored_at, r.content],
@@ -39,46 +31,26 @@ fn bad_id(id: &str) -> StoreError {
 
 #[async_trait]
 impl LibraryStore for SqliteStore {
-    async fn create_library_item(
-        &self,
-        tenant: &TenantId,
-        record: &LibraryItemRecord,
-    ) -> Result<(), StoreError> {
+    async fn create_library_item(&self, tenant: &TenantId, record: &LibraryItemRecord) -> Result<(), StoreError> {
         if !library_item_id_ok(&record.id) || record.version != 1 {
-            return Err(StoreError::unavailable(anyhow::anyhow!(
-                "a new library item is {:?} at version 1",
-                record.id
-            )));
+            return Err(StoreError::unavailable(anyhow::anyhow!("a new library item is {:?} at version 1", record.id)));
         }
         let (t, r) = (tenant.to_string(), record.clone());
         self.with(move |c| {
             let tx = c.transaction().map_err(db_err)?;
             let used: i64 = tx
-                .query_row(
-                    "SELECT COUNT(*) FROM library_versions WHERE tenant = ?1 AND id = ?2",
-                    [&t, &r.id],
-                    |row| row.get(0),
-                )
+                .query_row("SELECT COUNT(*) FROM library_versions WHERE tenant = ?1 AND id = ?2", [&t, &r.id], |row| row.get(0))
                 .map_err(db_err)?;
             if used > 0 || insert_version(&tx, &t, &r)? == 0 {
                 return Err(StoreError::AlreadyExists);
             }
-            tx.execute(
-                "INSERT INTO library_heads (tenant, id, version) VALUES (?1, ?2, 1)",
-                params![t, r.id],
-            )
-            .map_err(db_err)?;
+            tx.execute("INSERT INTO library_heads (tenant, id, version) VALUES (?1, ?2, 1)", params![t, r.id]).map_err(db_err)?;
             tx.commit().map_err(db_err)
         })
         .await
     }
 
-    async fn get_library_item(
-        &self,
-        tenant: &TenantId,
-        id: &str,
-        version: Option<u64>,
-    ) -> Result<Option<LibraryItemRecord>, StoreError> {
+    async fn get_library_item(&self, tenant: &TenantId, id: &str, version: Option<u64>) -> Result<Option<LibraryItemRecord>, StoreError> {
         if !library_item_id_ok(id) {
             return Ok(None);
         }
@@ -103,12 +75,7 @@ impl LibraryStore for SqliteStore {
         .await
     }
 
-    async fn replace_library_item(
-        &self,
-        tenant: &TenantId,
-        record: &LibraryItemRecord,
-        expected_version: u64,
-    ) -> Result<(), StoreError> {
+    async fn replace_library_item(&self, tenant: &TenantId, record: &LibraryItemRecord, expected_version: u64) -> Result<(), StoreError> {
         if !library_item_id_ok(&record.id) {
             return Err(bad_id(&record.id));
         }
@@ -139,12 +106,7 @@ impl LibraryStore for SqliteStore {
         .await
     }
 
-    async fn delete_library_item(
-        &self,
-        tenant: &TenantId,
-        id: &str,
-        expected_version: Option<u64>,
-    ) -> Result<(), StoreError> {
+    async fn delete_library_item(&self, tenant: &TenantId, id: &str, expected_version: Option<u64>) -> Result<(), StoreError> {
         if !library_item_id_ok(id) {
             return Err(StoreError::NotFound);
         }
@@ -153,27 +115,16 @@ impl LibraryStore for SqliteStore {
             let tx = c.transaction().map_err(db_err)?;
             match (head_version(&tx, &t, &i)?, expected_version) {
                 (None, _) => return Err(StoreError::NotFound),
-                (Some(v), Some(e)) if v != e => {
-                    return Err(StoreError::VersionMismatch { current: v })
-                }
+                (Some(v), Some(e)) if v != e => return Err(StoreError::VersionMismatch { current: v }),
                 _ => {}
             }
-            tx.execute(
-                "DELETE FROM library_heads WHERE tenant = ?1 AND id = ?2",
-                [&t, &i],
-            )
-            .map_err(db_err)?;
+            tx.execute("DELETE FROM library_heads WHERE tenant = ?1 AND id = ?2", [&t, &i]).map_err(db_err)?;
             tx.commit().map_err(db_err)
         })
         .await
     }
 
-    async fn list_library_items(
-        &self,
-        tenant: &TenantId,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<Page<LibraryItemRecord>, StoreError> {
+    async fn list_library_items(&self, tenant: &TenantId, after: Option<&str>, limit: usize) -> Result<Page<LibraryItemRecord>, StoreError> {
         let t = tenant.to_string();
         let after = after.unwrap_or_default().to_owned();
         let limit = limit.clamp(1, 100);
@@ -189,12 +140,7 @@ impl LibraryStore for SqliteStore {
                     .map_err(db_err)?;
                 let rows = st
                     .query_map(params![t, after, (limit + 1) as i64], |r| {
-                        Ok(LibraryItemRecord {
-                            id: r.get(0)?,
-                            version: r.get::<_, i64>(1)? as u64,
-                            stored_at: r.get(2)?,
-                            content: r.get(3)?,
-                        })
+                        Ok(LibraryItemRecord { id: r.get(0)?, version: r.get::<_, i64>(1)? as u64, stored_at: r.get(2)?, content: r.get(3)? })
                     })
                     .map_err(db_err)?;
                 rows.collect::<Result<Vec<_>, _>>().map_err(db_err)
