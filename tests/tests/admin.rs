@@ -221,7 +221,7 @@ async fn outside_the_allow_list_every_authenticated_route_and_sign_in_are_refuse
     let resp = app.put_settings(&token, json!({ "ip_allow_list": ["198.51.100.0/24"], "mfa_required": false, "confirm_lockout": true })).await;
     assert_eq!(resp.status(), 200);
 
-    for route in ROUTES.iter().filter(|r| r.access.needs_token()) {
+    for route in ROUTES.iter().filter(|r| r.access.is_tenant()) {
         let path = route.path.replace("{id}", "zz-no-such-id");
         let resp = app.client.request(route.method.parse().unwrap(), app.url(&path)).bearer_auth(&token).json(&json!({})).send().await.unwrap();
         assert_eq!(resp.status(), 403, "{}", route.key());

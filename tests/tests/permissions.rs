@@ -20,6 +20,8 @@ enum Who {
     SignedIn,
     /// Only these callers.
     Only(&'static [Caller]),
+    /// The service operator only: every tenant token is refused, whatever its role.
+    OperatorOnly,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +63,12 @@ fn rule(key: &str) -> Option<Who> {
         "POST /admin/users/{id}/unlock" | "POST /admin/users/{id}/reset-mfa" => Who::Only(USER_ADMINS),
         "GET /admin/settings" | "PUT /admin/settings" => Who::Only(SETTINGS_ADMINS),
         "GET /audit" | "GET /audit.csv" | "GET /audit/verify" => Who::Only(AUDIT_READERS),
+        "GET /status" => Who::Anyone,
+        "GET /announcements" | "GET /inquiries" | "POST /inquiries" | "GET /inquiries/{id}" | "POST /inquiries/{id}/messages" => Who::SignedIn,
+        "GET /support-grants" | "POST /support-grants" | "DELETE /support-grants/{id}" => Who::Only(SETTINGS_ADMINS),
+        "GET /ops/announcements" | "POST /ops/announcements" | "PUT /ops/announcements/{id}" | "POST /ops/announcements/{id}/withdraw" => Who::OperatorOnly,
+        "GET /ops/inquiries" | "GET /ops/tenants/{tenant}/inquiries/{id}" | "POST /ops/tenants/{tenant}/inquiries/{id}/messages" => Who::OperatorOnly,
+        "POST /ops/tenants/{tenant}/inquiries/{id}/close" | "GET /ops/tenants/{tenant}/projects" | "GET /ops/tenants/{tenant}/projects/{id}" => Who::OperatorOnly,
         _ => return None,
     })
 }
@@ -71,7 +79,7 @@ fn every_route_has_a_rule_that_agrees_with_its_access() {
     for route in ROUTES {
         match (rule(&route.key()), route.access) {
             (None, _) => missing.push(route.key()),
-            (Some(Who::Anyone), Access::Public) | (Some(Who::SignedIn), Access::Authenticated) | (Some(Who::Only(_)), Access::Requires(_)) => {}
+            (Some(Who::Anyone), Access::Public) | (Some(Who::SignedIn), Access::Authenticated) | (Some(Who::Only(_)), Access::Requires(_)) | (Some(Who::OperatorOnly), Access::Operator) => {}
             (Some(who), access) => panic!("{}: the matrix says {who:?} but ROUTES says {access:?}", route.key()),
         }
     }
@@ -101,7 +109,7 @@ async fn every_route_times_every_role_is_allowed_or_refused_as_the_matrix_says()
     for route in ROUTES {
         let key = route.key();
         let who = rule(&key).unwrap_or_else(|| panic!("no rule for {key}"));
-        let path = route.path.replace("{id}", "zz-no-such-id");
+        let path = route.path.replace("{id}", "zz-no-such-id").replace("{tenant}", "acme");
         for (caller, token) in &tokens {
             let mut req = app.client.request(route.method.parse().unwrap(), app.url(&path));
             if route.access.needs_token() {
@@ -113,10 +121,11 @@ async fn every_route_times_every_role_is_allowed_or_refused_as_the_matrix_says()
             let resp = req.send().await.unwrap();
             let status = resp.status().as_u16();
             let text = resp.text().await.unwrap_or_default();
-            let refused = status == 401 || (status == 403 && text.contains("\"permission_denied\""));
+            let refused = status == 401 || (status == 403 && (text.contains("\"permission_denied\"") || who == Who::OperatorOnly));
             let expected_allowed = match who {
                 Who::Anyone | Who::SignedIn => true,
                 Who::Only(list) => list.contains(caller),
+                Who::OperatorOnly => false,
             };
             if refused == expected_allowed || status >= 500 {
                 wrong.push(format!("{key} as {caller:?}: {status} {text}"));
@@ -130,8 +139,10 @@ async fn every_route_times_every_role_is_allowed_or_refused_as_the_matrix_says()
 async fn a_public_route_never_authenticates_by_a_token_and_an_authenticated_one_needs_one() {
     let app = TestApp::spawn().await;
     for route in ROUTES.iter().filter(|r| r.access.needs_token()) {
-        let path = route.path.replace("{id}", "zz-no-such-id");
+        let path = route.path.replace("{id}", "zz-no-such-id").replace("{tenant}", "acme");
         let resp = app.client.request(route.method.parse().unwrap(), app.url(&path)).json(&json!({})).send().await.unwrap();
-        assert_eq!(resp.status(), 401, "{} without a token", route.key());
+        // As API Gateway: the JWT authorizer answers 401, the IAM authorizer 403.
+        let want = if route.access == Access::Operator { 403 } else { 401 };
+        assert_eq!(resp.status(), want, "{} without a token", route.key());
     }
 }
