@@ -680,6 +680,281 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The service's state and planned maintenance (public: the status page). */
+        get: operations["getStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/announcements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Current and upcoming announcements for the caller's company. */
+        get: operations["listAnnouncements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inquiries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's support inquiries (a company administrator: every one of the company), newest first. */
+        get: operations["listInquiries"];
+        put?: never;
+        /** File a support inquiry; acknowledged by e-mail with the reply due time (2 business days). */
+        post: operations["fileInquiry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inquiries/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One inquiry with its thread. */
+        get: operations["getInquiry"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inquiries/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add to an inquiry's thread; it waits for the desk again with a new due time. */
+        post: operations["followUpInquiry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/support-grants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's support-access grants, newest first. */
+        get: operations["listSupportGrants"];
+        put?: never;
+        /** Let the operator read one project for 1–72 hours. */
+        post: operations["grantSupportAccess"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/support-grants/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a support-access grant at once. */
+        delete: operations["revokeSupportAccess"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ops/announcements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every announcement, withdrawn and past ones included (operator). */
+        get: operations["opsListAnnouncements"];
+        put?: never;
+        /** Create an announcement (operator); an end of service needs 90 days' notice. */
+        post: operations["opsCreateAnnouncement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ops/announcements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace an announcement (operator). */
+        put: operations["opsUpdateAnnouncement"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ops/announcements/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw an announcement: shown to nobody from now on (operator). */
+        post: operations["opsWithdrawAnnouncement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ops/inquiries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every company's inquiries: overdue first, then by due time (operator). */
+        get: operations["opsListInquiries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ops/tenants/{tenant}/inquiries/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One inquiry with its thread (operator). */
+        get: operations["opsGetInquiry"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ops/tenants/{tenant}/inquiries/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Answer an inquiry; the author is told by e-mail (operator). */
+        post: operations["opsAnswerInquiry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ops/tenants/{tenant}/inquiries/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close an inquiry (operator). */
+        post: operations["opsCloseInquiry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ops/tenants/{tenant}/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A company's projects as metadata only: ids, versions, times (operator). */
+        get: operations["opsListProjects"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ops/tenants/{tenant}/projects/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A project's content, only under a support-access grant in force; audited in the company's log (operator). */
+        get: operations["opsGetProject"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -811,6 +1086,65 @@ export interface components {
             /** Format: uint64 */
             seq: number;
         };
+        /** @description A stored announcement. */
+        Announcement: {
+            audience: components["schemas"]["Audience"];
+            /** Format: int64 */
+            created_at: number;
+            /** Format: int64 */
+            ends_at?: number | null;
+            id: string;
+            kind: components["schemas"]["AnnouncementKind"];
+            /**
+             * Format: int64
+             * @description Milliseconds since the Unix epoch.
+             */
+            starts_at: number;
+            text_en: string;
+            text_ja: string;
+            title_en: string;
+            title_ja: string;
+            /** Format: int64 */
+            updated_at: number;
+            /** Format: uint64 */
+            version: number;
+            /**
+             * Format: int64
+             * @description Set when the operator withdrew it: it is shown to nobody any more.
+             */
+            withdrawn_at?: number | null;
+        };
+        /** @description An announcement as the operator writes it. */
+        AnnouncementInput: {
+            audience: components["schemas"]["Audience"];
+            /** @description When it ends (RFC 3339); required for maintenance. */
+            ends_at?: string | null;
+            kind: components["schemas"]["AnnouncementKind"];
+            /**
+             * @description When it begins (RFC 3339): the maintenance window's start, the incident's, the
+             *     release's, or the day the service ends.
+             */
+            starts_at: string;
+            text_en: string;
+            text_ja: string;
+            title_en: string;
+            title_ja: string;
+        };
+        /** @description What an announcement is about. */
+        AnnouncementKind: "maintenance" | "incident" | "release" | "end_of_service";
+        /** @description The announcements a signed-in user's company sees. */
+        AnnouncementList: {
+            items: components["schemas"]["Announcement"][];
+        };
+        /** @description Who sees an announcement. */
+        Audience: {
+            /** @constant */
+            type: "all";
+        } | {
+            tenants: components["schemas"]["TenantId"][];
+            /** @constant */
+            type: "tenants";
+        };
         /** @description `GET /audit`. */
         AuditPage: {
             /** @description Each event with its place and links in the tenant's chain. */
@@ -820,6 +1154,11 @@ export interface components {
         };
         /** @description Outcome of an audited operation. */
         AuditResult: ("success" | "denied" | "failed") | "started";
+        /**
+         * @description Who wrote a message.
+         * @enum {string}
+         */
+        Author: "user" | "operator";
         /** @description A breaker's long-time band as two point curves, × In. */
         BandPoints: {
             /** @description Upper edge: the breaker has tripped by this time. */
@@ -988,6 +1327,8 @@ export interface components {
              */
             min_reactor_percent: number;
         };
+        /** @description What an inquiry is about. */
+        Category: "other" | "usage" | "calculation" | "drawings" | "account" | "billing" | "defect";
         /** @description `GET /audit/verify`. */
         ChainVerification: {
             /**
@@ -2509,6 +2850,53 @@ export interface components {
         };
         /** @description Power fuse type (JIS C 4604). */
         FuseType: "G" | "T" | "M" | "C";
+        /** @description A support-access grant. */
+        Grant: {
+            /**
+             * @description In force now: not revoked and not expired (computed when answered).
+             * @default false
+             */
+            active: boolean;
+            /**
+             * Format: int64
+             * @description Milliseconds since the Unix epoch.
+             */
+            created_at: number;
+            /** Format: int64 */
+            expires_at: number;
+            granted_by: components["schemas"]["UserId"];
+            granted_by_name: string;
+            id: string;
+            project_id: components["schemas"]["ProjectId"];
+            reason?: string | null;
+            /** Format: int64 */
+            revoked_at?: number | null;
+            revoked_by?: components["schemas"]["UserId"] | null;
+            /**
+             * Format: uint64
+             * @default 0
+             */
+            version: number;
+        };
+        /** @description A grant as the administrator asks for it. */
+        GrantInput: {
+            /**
+             * Format: uint32
+             * @description For how long, in hours (1–72).
+             */
+            hours: number;
+            /** @description The project the operator may read. */
+            project_id: components["schemas"]["ProjectId"];
+            /**
+             * @description Why (e.g. the inquiry it is for).
+             * @default null
+             */
+            reason: string | null;
+        };
+        /** @description The company's grants, newest first. */
+        GrantList: {
+            items: components["schemas"]["Grant"][];
+        };
         /** @description Thresholds of these rules; every field has a documented default. */
         GroundProtectionSettings: {
             /**
@@ -2558,6 +2946,49 @@ export interface components {
         };
         /** @description Kind of service-point ground switch. */
         GroundSwitchKind: "pas" | "ugs";
+        /** @description An inquiry as the API shows it. */
+        Inquiry: {
+            category: components["schemas"]["Category"];
+            company_name?: string | null;
+            /** Format: int64 */
+            created_at: number;
+            created_by: components["schemas"]["UserId"];
+            created_by_name: string;
+            id: string;
+            /** @description The thread, oldest first (empty in listings). */
+            messages?: components["schemas"]["Message"][];
+            /** @description The reply is late. */
+            overdue: boolean;
+            project_id: components["schemas"]["ProjectId"] | null;
+            /** @description While waiting for the operator: when the reply is due (RFC 3339, UTC). */
+            reply_due_at: string | null;
+            severity: components["schemas"]["Severity"];
+            status: components["schemas"]["Status2"];
+            subject: string;
+            /** @description The company (operator views only). */
+            tenant?: components["schemas"]["TenantId"] | null;
+            /** Format: int64 */
+            updated_at: number;
+            /** Format: uint64 */
+            version: number;
+        };
+        /** @description A new inquiry. */
+        InquiryInput: {
+            category: components["schemas"]["Category"];
+            /**
+             * @description The project the inquiry is about, if any (the operator still cannot read it without a
+             *     support-access grant).
+             * @default null
+             */
+            project_id: components["schemas"]["ProjectId"] | null;
+            severity: components["schemas"]["Severity"];
+            subject: string;
+            text: string;
+        };
+        /** @description A list of inquiries, newest first. */
+        InquiryList: {
+            items: components["schemas"]["Inquiry"][];
+        };
         /**
          * @description Transformer inrush as a multiple of primary rated current lasting `duration_s`.
          *     Defaults (coordination settings) are 10 × for 0.1 s.
@@ -2795,6 +3226,22 @@ export interface components {
             id: string;
             name: string;
             status: components["schemas"]["UserStatus"];
+        };
+        /** @description One message of a thread. */
+        Message: {
+            /**
+             * Format: int64
+             * @description Milliseconds since the Unix epoch.
+             */
+            at: number;
+            from: components["schemas"]["Author"];
+            /** @description The user's name, or the desk's for the operator. */
+            name: string;
+            text: string;
+        };
+        /** @description A message added to a thread. */
+        MessageInput: {
+            text: string;
         };
         /** @description What a meter measures. */
         MeterKind: "watt_hour" | "var_hour" | "max_demand" | "voltmeter" | "ammeter" | "wattmeter" | "power_factor" | "frequency";
@@ -3103,6 +3550,25 @@ export interface components {
             /** @description The utility supply at the service point. */
             utility: components["schemas"]["UtilitySupply"];
         };
+        /** @description A project inside a tenant. */
+        ProjectId: string;
+        /** @description A project as the operator sees it without a grant. */
+        ProjectMetadata: {
+            /** Format: int64 */
+            created_at: number;
+            id: components["schemas"]["ProjectId"];
+            /** @description The grant in force for this project, if any. */
+            support_grant: string | null;
+            /** Format: int64 */
+            updated_at: number;
+            /** Format: uint64 */
+            version: number;
+        };
+        /** @description A page of a company's projects for the operator. */
+        ProjectMetadataPage: {
+            items: components["schemas"]["ProjectMetadata"][];
+            next_cursor: string | null;
+        };
         /** @description Thresholds of these rules; every field has a documented default. */
         RatingSettings: {
             /**
@@ -3306,6 +3772,17 @@ export interface components {
             /** Format: double */
             simplified_percent: number;
         };
+        /** @description The service's state for the status page. */
+        ServiceState: "operational" | "maintenance" | "incident";
+        /** @description `GET /status`: public, so only what is meant for every company. */
+        ServiceStatus: {
+            /**
+             * @description Current incidents and maintenance windows under way, then the planned windows and
+             *     the end-of-service notice, earliest first.
+             */
+            announcements: components["schemas"]["Announcement"][];
+            state: components["schemas"]["ServiceState"];
+        };
         /** @description One line of the setting table. Fields that do not apply to the device are `None`. */
         SettingRow: {
             /**
@@ -3457,6 +3934,8 @@ export interface components {
             /** @description The caller's own address, as the service sees it. */
             your_ip: string | null;
         };
+        /** @description How much the inquiry holds the user up. */
+        Severity: ("low" | "normal" | "high") | "critical";
         /** @description The short-circuit study of a project. */
         ShortCircuitStudy: {
             /**
@@ -3527,6 +4006,8 @@ export interface components {
          * @enum {string}
          */
         Status: "pass" | "warning" | "fail";
+        /** @description Where an inquiry stands. */
+        Status2: "open" | "answered" | "closed";
         /**
          * @description An appended event: its id, its place in the tenant's chain and the chain hashes.
          *     `hash = HMAC-SHA-256(tenant chain key, prev_hash ‖ 0 ‖ JSON of event)` (see
@@ -3691,6 +4172,8 @@ export interface components {
              */
             vcb_short_time_s: number;
         };
+        /** @description A tenant (one customer company). */
+        TenantId: string;
         /** @description One test point of a time element. */
         TestPoint: {
             /**
@@ -3911,6 +4394,8 @@ export interface components {
              */
             st_time_s?: number | null;
         };
+        /** @description A user inside a tenant. */
+        UserId: string;
         /** @description `GET /admin/users`. */
         UserList: {
             items: components["schemas"]["UserView"][];
@@ -4174,6 +4659,16 @@ export interface components {
         };
     };
     parameters: {
+        /** @description The record's id (1–64 characters of a–z, 0–9, `-`, `_`). */
+        DeskId: string;
+        /** @description The company's id (1–64 characters of a–z, 0–9, `-`, `_`). */
+        TenantId: string;
+        /** @description Only inquiries in this state. */
+        InquiryStatus: "open" | "answered" | "closed";
+        /** @description `true`: only inquiries whose reply is late. */
+        InquiryOverdue: "true" | "false";
+        /** @description Only this company's inquiries. */
+        InquiryTenant: string;
         /** @description The project id (1–64 characters of a–z, 0–9, `-`, `_`). */
         ProjectId: string;
         /** @description First day of the period (JST), YYYY-MM-DD; 30 days before `to` by default. */
@@ -5649,6 +6144,548 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
+        };
+    };
+    getStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listAnnouncements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listInquiries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InquiryList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    fileInquiry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InquiryInput"];
+            };
+        };
+        responses: {
+            /** @description Filed. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inquiry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getInquiry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The record's id (1–64 characters of a–z, 0–9, `-`, `_`). */
+                id: components["parameters"]["DeskId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inquiry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    followUpInquiry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The record's id (1–64 characters of a–z, 0–9, `-`, `_`). */
+                id: components["parameters"]["DeskId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageInput"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inquiry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listSupportGrants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrantList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    grantSupportAccess: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GrantInput"];
+            };
+        };
+        responses: {
+            /** @description Granted. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Grant"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    revokeSupportAccess: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The record's id (1–64 characters of a–z, 0–9, `-`, `_`). */
+                id: components["parameters"]["DeskId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Grant"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsListAnnouncements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsCreateAnnouncement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnnouncementInput"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Announcement"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsUpdateAnnouncement: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The `ETag` of the version being replaced (`"3"`, `W/"3"` or `3`). */
+                "If-Match": components["parameters"]["IfMatchRequired"];
+            };
+            path: {
+                /** @description The record's id (1–64 characters of a–z, 0–9, `-`, `_`). */
+                id: components["parameters"]["DeskId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnnouncementInput"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Announcement"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            422: components["responses"]["Unprocessable"];
+            428: components["responses"]["PreconditionRequired"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsWithdrawAnnouncement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The record's id (1–64 characters of a–z, 0–9, `-`, `_`). */
+                id: components["parameters"]["DeskId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Announcement"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsListInquiries: {
+        parameters: {
+            query?: {
+                /** @description Only inquiries in this state. */
+                status?: components["parameters"]["InquiryStatus"];
+                /** @description `true`: only inquiries whose reply is late. */
+                overdue?: components["parameters"]["InquiryOverdue"];
+                /** @description Only this company's inquiries. */
+                tenant?: components["parameters"]["InquiryTenant"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InquiryList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsGetInquiry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The company's id (1–64 characters of a–z, 0–9, `-`, `_`). */
+                tenant: components["parameters"]["TenantId"];
+                /** @description The record's id (1–64 characters of a–z, 0–9, `-`, `_`). */
+                id: components["parameters"]["DeskId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inquiry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsAnswerInquiry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The company's id (1–64 characters of a–z, 0–9, `-`, `_`). */
+                tenant: components["parameters"]["TenantId"];
+                /** @description The record's id (1–64 characters of a–z, 0–9, `-`, `_`). */
+                id: components["parameters"]["DeskId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageInput"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inquiry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsCloseInquiry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The company's id (1–64 characters of a–z, 0–9, `-`, `_`). */
+                tenant: components["parameters"]["TenantId"];
+                /** @description The record's id (1–64 characters of a–z, 0–9, `-`, `_`). */
+                id: components["parameters"]["DeskId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inquiry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsListProjects: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description `next_cursor` of the previous page, as it was returned. Opaque and bound to the caller's company: another company's cursor is refused with 400. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /** @description The company's id (1–64 characters of a–z, 0–9, `-`, `_`). */
+                tenant: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectMetadataPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsGetProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The company's id (1–64 characters of a–z, 0–9, `-`, `_`). */
+                tenant: components["parameters"]["TenantId"];
+                /** @description The project id (1–64 characters of a–z, 0–9, `-`, `_`). */
+                id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
         };
     };
 }
