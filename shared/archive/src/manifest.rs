@@ -161,10 +161,23 @@ fn utc_rfc3339<'de, D: Deserializer<'de>>(d: D) -> Result<OffsetDateTime, D::Err
     }
 }
 
-fn invalid(pointer: impl Into<String>, message: impl Into<String>) -> ArchiveError {
+/// A `manifest_invalid` refusal. Pointer and message can quote the manifest's own keys, so
+/// control characters in them are escaped.
+fn invalid(pointer: impl AsRef<str>, message: impl AsRef<str>) -> ArchiveError {
+    let printable = |s: &str| {
+        s.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect()
+    };
     ArchiveError::ManifestInvalid {
-        pointer: pointer.into(),
-        message: message.into(),
+        pointer: printable(pointer.as_ref()),
+        message: printable(message.as_ref()),
     }
 }
 
@@ -497,6 +510,13 @@ mod tests {
         for (expected, edit) in cases {
             assert_eq!(pointer_of(refusal(edit)), expected);
         }
+    }
+
+    #[test]
+    fn a_key_with_control_characters_is_quoted_escaped() {
+        let e = refusal(|v| v["entries"][0]["a\nb\u{1b}"] = json!(1));
+        assert_eq!(e.pointer(), Some("/entries/0/a\\nb\\u{1b}"));
+        assert!(!e.to_string().contains('\n'), "{e}");
     }
 
     #[test]
