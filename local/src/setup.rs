@@ -3,7 +3,7 @@
 use platform::auth::Role;
 use platform::http::now_millis;
 use platform::ids::{TenantId, UserId};
-use platform::ports::{Tenant, TenantSettings, User, UserStatus};
+use platform::ports::{Tenant, User, UserStatus};
 use platform::Backend;
 
 /// The tenant created on first start.
@@ -20,7 +20,7 @@ pub async fn ensure_tenant(backend: &Backend, id: &TenantId, name: &str) -> anyh
         return Ok(t);
     }
     backend.sealer.create_tenant_key(id).await?;
-    let tenant = Tenant { id: id.clone(), name: name.to_owned(), created_at: now_millis(), settings: TenantSettings::default(), version: 0 };
+    let tenant = Tenant::new(id.clone(), name, now_millis());
     match backend.tenants.create_tenant(&tenant).await {
         Ok(()) => Ok(tenant),
         Err(platform::ports::StoreError::AlreadyExists) => {

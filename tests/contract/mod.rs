@@ -18,7 +18,7 @@ use platform::auth::Role;
 use platform::backend::Backend;
 use platform::ids::{ProjectId, TenantId, UserId};
 use platform::ports::{
-    AuditEvent, AuditResult, ProjectMeta, ProjectRecord, StoreError, Tenant, TenantSettings, User, UserStatus,
+    AuditEvent, AuditResult, ProjectMeta, ProjectRecord, StoreError, Tenant, User, UserStatus,
 };
 use platform::seal::{chain_hash, CachePolicy, DataKey, EnvelopeSealer, KeyProvider, SealError, Sealer, CHAIN_START};
 use rand::RngCore;
@@ -44,13 +44,7 @@ fn project_id(s: &str) -> ProjectId {
 pub async fn given_tenant(b: &Backend, id: &str) -> TenantId {
     let tenant = tenant_id(id);
     b.tenants
-        .create_tenant(&Tenant {
-            id: tenant.clone(),
-            name: format!("{id} Electric Co."),
-            created_at: T0,
-            settings: TenantSettings::default(),
-            version: 0,
-        })
+        .create_tenant(&Tenant::new(tenant.clone(), format!("{id} Electric Co."), T0))
         .await
         .expect("a new tenant is stored");
     b.sealer.create_tenant_key(&tenant).await.expect("the tenant's key is created");
@@ -688,6 +682,9 @@ impl CountingKeys {
 impl KeyProvider for CountingKeys {
     async fn create_tenant_key(&self, tenant: &TenantId) -> Result<(), SealError> {
         self.inner.create_tenant_key(tenant).await
+    }
+    async fn destroy_tenant_key(&self, tenant: &TenantId) -> Result<platform::seal::KeyDestruction, SealError> {
+        self.inner.destroy_tenant_key(tenant).await
     }
     async fn generate_data_key(&self, tenant: &TenantId) -> Result<(DataKey, Vec<u8>), SealError> {
         self.generated.fetch_add(1, Ordering::SeqCst);

@@ -9,7 +9,7 @@ mod support;
 
 use platform::auth::Role;
 use platform::ids::TenantId;
-use platform::ports::{AuditLog, DeskKind};
+use platform::ports::DeskKind;
 use serde_json::{json, Value};
 use support::TestApp;
 

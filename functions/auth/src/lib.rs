@@ -187,6 +187,10 @@ async fn refreshed(backend: &Backend, svc: &Services, call: &Call, refresh_token
         signin::audit(backend, &tenant, Some(&user), None, "auth.refresh", AuditResult::Denied, "ip_not_allowed", call.source_ip, &call.request_id, now).await;
         return Err(signin::ip_not_allowed());
     }
+    if let Some(refused) = platform::tenancy::refusal(&tenant, Some("GET /me")) {
+        signin::audit(backend, &tenant, Some(&user), None, "auth.refresh", AuditResult::Denied, "tenant_not_active", call.source_ip, &call.request_id, now).await;
+        return Err(refused);
+    }
     if user.status != platform::ports::UserStatus::Active {
         signin::audit(backend, &tenant, Some(&user), None, "auth.refresh", AuditResult::Denied, "user_disabled", call.source_ip, &call.request_id, now).await;
         return Err(ApiError::Forbidden { code: "user_disabled", detail: "This account is disabled.".into() });

@@ -14,6 +14,7 @@
 //! cannot carry a per-company address condition, so there the allow-list is checked when the
 //! link is issued and the link lives 15 minutes.
 
+pub mod archive;
 pub mod spec;
 
 use std::sync::{Arc, OnceLock};
@@ -79,6 +80,10 @@ async fn route(backend: Arc<Backend>, call: Call) -> Reply {
         "POST /render/sld" => render_sld(&call).await,
         "POST /projects/{id}/exports" => create(&backend, &call, settings()).await,
         "GET /exports/{id}" => read(&backend, &call, settings()).await,
+        "POST /projects/{id}/archive" => archive_project(&backend, &call, settings()).await,
+        "POST /archives" => archive_company(&backend, &call, settings()).await,
+        "POST /imports" => start_import(&backend, &call).await,
+        "POST /imports/{id}/complete" => complete_import(&backend, &call).await,
         _ => Err(ApiError::NotFound),
     }
 }
@@ -155,7 +160,7 @@ async fn view(backend: &Backend, call: &Call, tenant: &TenantId, xid: &str, head
     })
 }
 
-fn tokyo_date() -> String {
+pub(crate) fn tokyo_date() -> String {
     let now = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+9));
     now.format(time::macros::format_description!("[year]-[month]-[day]")).unwrap_or_default()
 }
@@ -205,6 +210,123 @@ async fn create(backend: &Backend, call: &Call, s: ExportSettings) -> Reply {
         resp.headers_mut().insert("location", v);
     }
     resp.extensions_mut().insert(AuditTarget(format!("project:{pid} export:{xid}")));
+    Ok(resp)
+}
+
+/// Store `bytes` as an export of `tenant` and answer with its view (201).
+#[allow(clippy::too_many_arguments)]
+async fn store_export(
+    backend: &Backend,
+    call: &Call,
+    s: ExportSettings,
+    file_name: String,
+    content_type: &str,
+    metadata: Vec<(&str, String)>,
+    bytes: Vec<u8>,
+    target: String,
+) -> Reply {
+    let auth = call.auth()?;
+    let xid = new_export_id();
+    let key = BlobKey::parse(&format!("{}{}", prefix(&xid), file_name)).map_err(ApiError::internal)?;
+    let lifetime_ms = i64::try_from(s.lifetime.as_millis()).unwrap_or(i64::MAX);
+    let info = BlobInfo {
+        content_type: content_type.to_owned(),
+        file_name,
+        metadata: metadata.into_iter().map(|(k, v)| (k.to_owned(), v)).chain([("created-by".to_owned(), auth.user.to_string())]).collect(),
+        expires_at: now_millis().saturating_add(lifetime_ms),
+    };
+    let head = backend.blobs.put(&auth.tenant, &key, bytes, &info).await.map_err(blob_error)?;
+    let body = view(backend, call, &auth.tenant, &xid, head, s).await?;
+    let mut resp = http::json_response(StatusCode::CREATED, &body)?;
+    if let Ok(v) = format!("/exports/{xid}").parse() {
+        resp.headers_mut().insert("location", v);
+    }
+    resp.extensions_mut().insert(AuditTarget(format!("{target} export:{xid}")));
+    Ok(resp)
+}
+
+/// `POST /projects/{id}/archive`: the project as an open archive (docs/archive.md), delivered
+/// like an export.
+async fn archive_project(backend: &Backend, call: &Call, s: ExportSettings) -> Reply {
+    let auth = call.auth()?;
+    let pid = call.project_id()?;
+    let project = backend.projects.get_project(&auth.tenant, &pid).await?.ok_or(ApiError::NotFound)?;
+    let bytes = archive::build(backend, &auth.tenant, Some(&pid), &auth.user_name).await?;
+    let meta = vec![("project-id", pid.to_string()), ("project-version", project.version.to_string()), ("what", "archive".into()), ("format", "zip".into())];
+    store_export(backend, call, s, format!("project-{pid}.zip"), "application/zip", meta, bytes, format!("project:{pid}")).await
+}
+
+/// `POST /archives`: every project of the company in one archive.
+async fn archive_company(backend: &Backend, call: &Call, s: ExportSettings) -> Reply {
+    let auth = call.auth()?;
+    let bytes = archive::build(backend, &auth.tenant, None, &auth.user_name).await?;
+    let meta = vec![("what", "company-archive".into()), ("format", "zip".into())];
+    store_export(backend, call, s, format!("company-{}-{}.zip", auth.tenant, tokyo_date()), "application/zip", meta, bytes, "company".into()).await
+}
+
+/// How long an upload URL for an import lives.
+const UPLOAD_TTL: Duration = Duration::from_secs(15 * 60);
+
+fn upload_key(iid: &str) -> Result<BlobKey, ApiError> {
+    BlobKey::parse(&format!("imports/{iid}/archive.zip")).map_err(ApiError::internal)
+}
+
+/// An import in progress: where to upload the archive, then `POST /imports/{id}/complete`.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ImportStarted {
+    /// The import id: 32 lower-case hex digits.
+    pub id: String,
+    pub upload: platform::ports::UploadUrl,
+    /// Largest archive accepted, bytes.
+    pub max_bytes: u64,
+}
+
+/// `POST /imports`: an upload URL for an archive.
+async fn start_import(backend: &Backend, call: &Call) -> Reply {
+    let auth = call.auth()?;
+    let iid = new_export_id();
+    let mut upload = backend.blobs.upload_url(&auth.tenant, &upload_key(&iid)?, "application/zip", UPLOAD_TTL).await.map_err(blob_error)?;
+    upload.url = absolute(call, upload.url);
+    let body = ImportStarted { id: iid.clone(), upload, max_bytes: ::archive::Limits::default().max_archive_bytes };
+    let mut resp = http::json_response(StatusCode::CREATED, &body)?;
+    resp.extensions_mut().insert(AuditTarget(format!("import:{iid}")));
+    Ok(resp)
+}
+
+/// `POST /imports/{id}/complete`: check the uploaded archive whole, then store its projects
+/// as new projects (nothing is stored when anything is refused). The upload is deleted
+/// either way.
+async fn complete_import(backend: &Backend, call: &Call) -> Reply {
+    let auth = call.auth()?;
+    let raw = call.path_param("id").unwrap_or_default();
+    let iid = parse_export_id(&raw)?.to_owned();
+    let key = upload_key(&iid)?;
+    let limits = ::archive::Limits::default();
+    let bytes = match backend.blobs.read_raw(&auth.tenant, &key, limits.max_archive_bytes).await {
+        Ok(b) => b,
+        Err(BlobError::NotFound) => {
+            return Err(ApiError::Conflict { code: "nothing_uploaded", detail: "No archive was uploaded to this import's URL (or it has expired).".into() })
+        }
+        Err(BlobError::Invalid(_)) => {
+            let _ = backend.blobs.delete(&auth.tenant, &key).await;
+            return Err(ApiError::Refused {
+                status: 413,
+                code: "archive_too_large",
+                detail: format!("The archive is larger than {} bytes.", limits.max_archive_bytes),
+                errors: vec![FieldError::body("/archive", "archive_too_large", format!("at most {} bytes", limits.max_archive_bytes))],
+            });
+        }
+        Err(e) => return Err(blob_error(e)),
+    };
+    let outcome = archive::import(backend, &auth.tenant, &bytes, &limits).await;
+    if let Err(e) = backend.blobs.delete(&auth.tenant, &key).await {
+        tracing::warn!(request_id = %call.request_id, error = ?e, "could not delete an import's upload");
+    }
+    let result = outcome?;
+    let mut resp = http::json_response(StatusCode::CREATED, &result)?;
+    let ids: Vec<String> = result.projects.iter().map(|p| format!("project:{}", p.id)).collect();
+    resp.extensions_mut().insert(AuditTarget(format!("import:{iid} {}", ids.join(" "))));
     Ok(resp)
 }
 

@@ -9,7 +9,7 @@ use lambda_http::{Body, Request};
 use platform::auth::Role;
 use platform::http::now_millis;
 use platform::ids::{TenantId, UserId};
-use platform::ports::{Tenant, TenantSettings, User, UserStatus};
+use platform::ports::{Tenant, User, UserStatus};
 use platform::Backend;
 use serde_json::Value;
 
@@ -27,7 +27,7 @@ async fn world() -> (tempfile::TempDir, Arc<Backend>) {
     let backend = Arc::new(platform::local::backend(dir.path()).unwrap());
     let tenant = TenantId::parse("acme").unwrap();
     backend.sealer.create_tenant_key(&tenant).await.unwrap();
-    let record = Tenant { id: tenant.clone(), name: "Acme 電設".into(), created_at: now_millis(), settings: TenantSettings::default(), version: 0 };
+    let record = Tenant::new(tenant.clone(), "Acme 電設", now_millis());
     backend.tenants.create_tenant(&record).await.unwrap();
     let user = User {
         tenant,

@@ -10,7 +10,7 @@ use lambda_http::{Body, Request};
 use platform::auth::Role;
 use platform::http::now_millis;
 use platform::ids::{TenantId, UserId};
-use platform::ports::{Tenant, TenantSettings, User, UserStatus};
+use platform::ports::{Tenant, User, UserStatus};
 use platform::projects::Summary;
 use platform::Backend;
 use serde_json::{json, Value};
@@ -95,7 +95,7 @@ impl World {
     async fn add_tenant(&self, id: &str, name: &str) -> TenantId {
         let id = TenantId::parse(id).unwrap();
         self.backend.sealer.create_tenant_key(&id).await.unwrap();
-        let tenant = Tenant { id: id.clone(), name: name.into(), created_at: now_millis(), settings: TenantSettings::default(), version: 0 };
+        let tenant = Tenant::new(id.clone(), name, now_millis());
         self.backend.tenants.create_tenant(&tenant).await.unwrap();
         id
     }

@@ -100,6 +100,10 @@ pub enum ApiError {
     /// 429: too many failed attempts from this source; retry after `retry_after_secs`.
     #[error("too many requests")]
     TooManyRequests { code: &'static str, retry_after_secs: u64 },
+    /// 400, 413 or 422 with a code of its own: an uploaded file (an archive) refused for a
+    /// reason its format names (docs/archive.md).
+    #[error("refused")]
+    Refused { status: u16, code: &'static str, detail: String, errors: Vec<FieldError> },
     /// 500: the cause is logged, never shown.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -131,6 +135,7 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Refused { status, .. } => StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_REQUEST),
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
@@ -151,6 +156,7 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::TooManyRequests { code, .. } => code,
+            ApiError::Refused { code, .. } => code,
             ApiError::Internal(_) => "internal_error",
             ApiError::Unavailable(_) => "service_unavailable",
         }
@@ -158,7 +164,7 @@ impl ApiError {
 
     fn detail(&self) -> String {
         match self {
-            ApiError::BadRequest { detail, .. } | ApiError::Unprocessable { detail, .. } => detail.clone(),
+            ApiError::BadRequest { detail, .. } | ApiError::Unprocessable { detail, .. } | ApiError::Refused { detail, .. } => detail.clone(),
             ApiError::Unauthenticated { code } => match *code {
                 "invalid_credentials" => "The company, e-mail address or password is not right.",
                 "invalid_code" => "The code is wrong or has expired.",
@@ -186,7 +192,7 @@ impl ApiError {
 
     fn errors(&self) -> Vec<FieldError> {
         match self {
-            ApiError::BadRequest { errors, .. } | ApiError::Unprocessable { errors, .. } => errors.clone(),
+            ApiError::BadRequest { errors, .. } | ApiError::Unprocessable { errors, .. } | ApiError::Refused { errors, .. } => errors.clone(),
             ApiError::PreconditionRequired { header } => {
                 vec![FieldError::header(header, "required", format!("{header} is required"))]
             }

@@ -367,6 +367,9 @@ pub async fn authenticate(backend: &Backend, gw: &GatewayContext) -> Result<(Aut
         .await
         .map_err(|e| with_user(e.into()))?
         .ok_or_else(|| with_user(ApiError::Forbidden { code: "tenant_unavailable", detail: "This company's account is not available.".into() }))?;
+    if let Some(refused) = crate::tenancy::refusal(&tenant, Some(gw.route_key.as_deref().unwrap_or(""))) {
+        return Err(with_user(refused));
+    }
     if !crate::access::ip_allowed(&tenant.settings.ip_allow_list, gw.source_ip) {
         return Err(with_user(ApiError::Forbidden {
             code: "ip_not_allowed",

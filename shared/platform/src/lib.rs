@@ -24,6 +24,7 @@ pub mod projects;
 pub mod routes;
 pub mod seal;
 pub mod signin;
+pub mod tenancy;
 
 pub use backend::Backend;
 pub use error::{ApiError, FieldError};

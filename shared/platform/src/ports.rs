@@ -43,10 +43,108 @@ pub struct Tenant {
     pub name: String,
     pub created_at: UnixMillis,
     pub settings: TenantSettings,
+    /// Where the company stands in its contract (only an active company's users get in).
+    #[serde(default)]
+    pub status: TenantStatus,
+    /// While terminating: when the company's data is deleted (its administrators may take
+    /// the final archive until then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purge_after: Option<UnixMillis>,
+    /// While terminating: the final company archive (a blob key in the company's space).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub final_archive: Option<String>,
     /// How many times the record was written (1 after `create_tenant`); `put_tenant` writes
     /// only over the version it was given and stores the next one.
     #[serde(default)]
     pub version: u64,
+}
+
+impl Tenant {
+    /// A new active company with default settings, not stored yet.
+    pub fn new(id: TenantId, name: impl Into<String>, created_at: UnixMillis) -> Tenant {
+        Tenant {
+            id,
+            name: name.into(),
+            created_at,
+            settings: TenantSettings::default(),
+            status: TenantStatus::Active,
+            purge_after: None,
+            final_archive: None,
+            version: 0,
+        }
+    }
+}
+
+/// Where a company stands in its contract: active → suspended (and back) → terminating →
+/// terminated.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TenantStatus {
+    #[default]
+    Active,
+    /// Its users are refused (`tenant_suspended`); nothing is deleted.
+    Suspended,
+    /// The contract ended: only the final archive may be taken; the data is deleted at
+    /// `purge_after`.
+    Terminating,
+    /// Every record, object and user is deleted and the key destroyed; only the registry
+    /// entry and the deletion certificate remain.
+    Terminated,
+}
+
+impl TenantStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TenantStatus::Active => "active",
+            TenantStatus::Suspended => "suspended",
+            TenantStatus::Terminating => "terminating",
+            TenantStatus::Terminated => "terminated",
+        }
+    }
+}
+
+/// The service's own list of companies. An entry outlives the company's data: a terminated
+/// company's id is never given again, and its deletion certificate stays here.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct TenantEntry {
+    pub id: TenantId,
+    pub name: String,
+    pub status: TenantStatus,
+    pub created_at: UnixMillis,
+    pub updated_at: UnixMillis,
+    /// The signed deletion certificate (JSON), once terminated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<String>,
+}
+
+/// What [`TenantStore::purge_tenant`] deleted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurgeReport {
+    /// Records of the company (company, users, projects and their parts, library, grants,
+    /// counters, chain head …).
+    pub records: u64,
+    pub audit_events: u64,
+    /// Lookups that name the company's users (identity subjects, e-mail addresses).
+    pub lookups: u64,
+    pub inquiries: u64,
+    /// SHA-256 (hex) of every deleted record's key, sorted, one per line.
+    pub keys_sha256: String,
+}
+
+impl PurgeReport {
+    /// The report of deleting `keys` (each `kind` counted by the caller).
+    pub fn hash_keys(keys: &mut [String]) -> String {
+        use sha2::Digest;
+        keys.sort();
+        let mut h = sha2::Sha256::new();
+        for k in keys.iter() {
+            h.update(k.as_bytes());
+            h.update(b"\n");
+        }
+        crate::seal::hex(&h.finalize())
+    }
 }
 
 /// Per-tenant access settings.
@@ -153,6 +251,14 @@ pub trait TenantStore: Send + Sync {
     /// returns it. `VersionMismatch` (nothing changed) when another write came first,
     /// `NotFound` when there is no such tenant.
     async fn put_tenant(&self, tenant: &Tenant) -> Result<u64, StoreError>;
+    /// Every company the service has had (terminated ones included), by id.
+    async fn list_tenants(&self) -> Result<Vec<TenantEntry>, StoreError>;
+    async fn get_entry(&self, tenant: &TenantId) -> Result<Option<TenantEntry>, StoreError>;
+    /// Create or replace the company's registry entry.
+    async fn put_entry(&self, entry: &TenantEntry) -> Result<(), StoreError>;
+    /// Delete every record of the company — its own records, its audit chain, the lookups
+    /// naming its users, its inquiries — leaving only its registry entry. Idempotent.
+    async fn purge_tenant(&self, tenant: &TenantId) -> Result<PurgeReport, StoreError>;
 }
 
 /// A write that relied on a reading of the company's full administrators: it commits only
@@ -438,6 +544,18 @@ pub struct DownloadUrl {
     pub expires_at: UnixMillis,
 }
 
+/// A short-lived URL that uploads one blob without a token: `method` the `url` with these
+/// `headers` (they are part of the signature) and the bytes as the body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct UploadUrl {
+    /// Absolute (S3) or relative to the API's origin (local edition: `/_uploads/…`).
+    pub url: String,
+    pub method: String,
+    pub headers: std::collections::BTreeMap<String, String>,
+    pub expires_at: UnixMillis,
+}
+
 /// Why a blob operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum BlobError {
@@ -493,6 +611,15 @@ pub trait BlobStore: Send + Sync {
     async fn download_url(&self, tenant: &TenantId, key: &BlobKey, ttl: std::time::Duration) -> Result<DownloadUrl, BlobError>;
     /// Delete a blob; deleting a missing blob is not an error.
     async fn delete(&self, tenant: &TenantId, key: &BlobKey) -> Result<(), BlobError>;
+    /// A URL that uploads `key` (replacing it) for `ttl`, the bytes sent as `content_type`.
+    /// The upload is not trusted: [`BlobStore::read_raw`] reads it back for checking.
+    async fn upload_url(&self, tenant: &TenantId, key: &BlobKey, content_type: &str, ttl: std::time::Duration) -> Result<UploadUrl, BlobError>;
+    /// The bytes of `key` as stored — an upload included, which carries none of our own
+    /// metadata — refusing (`Invalid`) more than `max_bytes`. `NotFound` when absent.
+    async fn read_raw(&self, tenant: &TenantId, key: &BlobKey, max_bytes: u64) -> Result<Vec<u8>, BlobError>;
+    /// Delete everything in the tenant's space — every version of every object, expired
+    /// ones and delete markers included — and return how many were deleted. Idempotent.
+    async fn purge_tenant(&self, tenant: &TenantId) -> Result<u64, BlobError>;
 }
 
 /// Which service-desk records ([`DeskStore`]).

@@ -54,6 +54,21 @@ pub trait KeyProvider: Send + Sync {
     async fn generate_data_key(&self, tenant: &TenantId) -> Result<(DataKey, Vec<u8>), SealError>;
     /// Unwrap a data key; fails if it was not wrapped for this tenant.
     async fn decrypt_data_key(&self, tenant: &TenantId, wrapped: &[u8]) -> Result<DataKey, SealError>;
+    /// Destroy the tenant's master key (crypto-shredding): from now on nothing wrapped under
+    /// it opens, backups included. KMS schedules the key's deletion (the 7-day minimum) and
+    /// removes its alias; the local key file is deleted at once. Idempotent.
+    async fn destroy_tenant_key(&self, tenant: &TenantId) -> Result<KeyDestruction, SealError>;
+}
+
+/// What destroying a tenant's key did, for the deletion certificate.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct KeyDestruction {
+    /// The key's id (KMS key id, or the local key file's name).
+    pub key_id: String,
+    /// When the key is (or was) deleted, ms since the Unix epoch.
+    pub deleted_at: i64,
+    /// The deletion is scheduled (KMS: the key is pending deletion until `deleted_at`).
+    pub pending: bool,
 }
 
 /// Seals and opens tenant content.
@@ -62,6 +77,8 @@ pub trait Sealer: Send + Sync {
     async fn create_tenant_key(&self, tenant: &TenantId) -> Result<(), SealError>;
     async fn seal(&self, tenant: &TenantId, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, SealError>;
     async fn open(&self, tenant: &TenantId, aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, SealError>;
+    /// [`KeyProvider::destroy_tenant_key`], forgetting every cached data key of the tenant.
+    async fn destroy_tenant_key(&self, tenant: &TenantId) -> Result<KeyDestruction, SealError>;
 }
 
 /// Limits of the in-memory data-key cache, so that a warm function does not call the key
@@ -172,6 +189,16 @@ fn full_aad(tenant: &TenantId, aad: &[u8]) -> Vec<u8> {
 impl<P: KeyProvider> Sealer for EnvelopeSealer<P> {
     async fn create_tenant_key(&self, tenant: &TenantId) -> Result<(), SealError> {
         self.provider.create_tenant_key(tenant).await
+    }
+
+    async fn destroy_tenant_key(&self, tenant: &TenantId) -> Result<KeyDestruction, SealError> {
+        self.enc.lock().unwrap_or_else(|e| e.into_inner()).remove(tenant);
+        self.dec.lock().unwrap_or_else(|e| e.into_inner()).retain(|(t, _), _| t != tenant);
+        let done = self.provider.destroy_tenant_key(tenant).await;
+        // A data key cached between the removal and the destruction is dropped as well.
+        self.enc.lock().unwrap_or_else(|e| e.into_inner()).remove(tenant);
+        self.dec.lock().unwrap_or_else(|e| e.into_inner()).retain(|(t, _), _| t != tenant);
+        done
     }
 
     async fn seal(&self, tenant: &TenantId, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, SealError> {

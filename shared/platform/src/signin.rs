@@ -217,6 +217,11 @@ pub async fn begin<'a>(
         audit_here(None, AuditResult::Denied, "ip_not_allowed").await;
         return Err(ip_not_allowed());
     }
+    // A terminating company's administrators still sign in, to take the final archive.
+    if let Some(refused) = crate::tenancy::refusal(&tenant, Some("GET /me")) {
+        audit_here(None, AuditResult::Denied, "tenant_not_active").await;
+        return Err(refused);
+    }
     if let Err(e) = check_address(services, &tenant.id, origin.source_ip).await {
         audit_here(None, AuditResult::Denied, "address_throttled").await;
         return Err(e);

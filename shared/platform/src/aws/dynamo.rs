@@ -15,6 +15,7 @@
 //! | company library item: every version | `TENANT#<tid>` | `LIBVER#<item id>#<version:06>` |
 //! | audit event | `TENANT#<tid>#AUDIT#<yyyy-mm>` | `<ts:013>#<event id>` |
 //! | support-access grant | `TENANT#<tid>` | `GRANT#<grant id>` |
+//! | registry entry (outlives the company's data) | `REGISTRY#TENANT` | `<tid>` |
 //! | announcement (service-wide) | `DESK#ANNOUNCEMENT` | `<announcement id>` |
 //! | support inquiry (thread sealed under the tenant's key) | `DESK#INQUIRY` | `<tid>#<inquiry id>` |
 //!
@@ -42,7 +43,7 @@ use aws_sdk_dynamodb::Client;
 
 use crate::ids::{ProjectId, TenantId, UserId};
 use crate::ports::{
-    AdminGuard, AuditEvent, AuditLog, Page, ProjectMeta, ProjectRecord, ProjectStore, StoreError, StoredAuditEvent, Tenant,
+    AdminGuard, AuditEvent, AuditLog, Page, ProjectMeta, ProjectRecord, ProjectStore, StoreError, StoredAuditEvent, Tenant, TenantEntry, PurgeReport,
     TenantStore, UnixMillis, User, UserStore,
 };
 use crate::seal::{chain_hash, CHAIN_START};
@@ -503,6 +504,138 @@ impl TenantStore for DynamoStore {
             }
             Err(e) => Err(unavailable(e)),
         }
+    }
+
+    async fn list_tenants(&self) -> Result<Vec<TenantEntry>, StoreError> {
+        let svc = self.scope.service().dynamo.clone();
+        let items = self.query_prefix(&svc, REGISTRY.to_owned(), "").await?;
+        items.iter().map(|item| get_json(item, "doc")).collect()
+    }
+
+    async fn get_entry(&self, tenant: &TenantId) -> Result<Option<TenantEntry>, StoreError> {
+        let svc = self.scope.service().dynamo.clone();
+        self.get(&svc, REGISTRY.to_owned(), tenant.to_string()).await?.map(|item| get_json(&item, "doc")).transpose()
+    }
+
+    async fn put_entry(&self, entry: &TenantEntry) -> Result<(), StoreError> {
+        let svc = self.scope.service().dynamo.clone();
+        let mut item = key(REGISTRY.to_owned(), entry.id.to_string());
+        item.insert("doc".into(), s(to_json(entry)?));
+        svc.put_item().table_name(&self.table).set_item(Some(item)).send().await.map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn purge_tenant(&self, tenant: &TenantId) -> Result<PurgeReport, StoreError> {
+        let db = self.db(tenant).await;
+        let svc = self.scope.service().dynamo.clone();
+        let mut report = PurgeReport::default();
+        let mut all_keys = Vec::new();
+        // The company's partition: company, users, e-mail lookups, projects and parts,
+        // library, grants, counters, the chain head. The users' identity lookups with them.
+        let own = self.query_prefix(&db, tenant_pk(tenant), "").await?;
+        let since = own
+            .iter()
+            .find(|i| i.get("SK").and_then(|v| v.as_s().ok()).map(String::as_str) == Some(META))
+            .and_then(|i| get_json::<Tenant>(i, "doc").ok())
+            .map(|t| t.created_at);
+        let mut keys: Vec<(String, String)> = Vec::new();
+        let mut lookups: Vec<(String, String)> = Vec::new();
+        for item in &own {
+            let (pk, sk) = (get_s(item, "PK")?.to_owned(), get_s(item, "SK")?.to_owned());
+            if sk.starts_with(USER_PREFIX) {
+                if let Ok(user) = get_json::<User>(item, "doc") {
+                    lookups.push((sub_pk(&user.sub), META.to_owned()));
+                }
+            }
+            if sk.starts_with("EMAIL#") {
+                report.lookups += 1;
+            } else {
+                report.records += 1;
+            }
+            keys.push((pk, sk));
+        }
+        // Lookups still pointing at this company (not those of a sub reused elsewhere).
+        let mut mine = Vec::new();
+        for (pk, sk) in lookups {
+            if let Some(item) = self.get(&db, pk.clone(), sk.clone()).await? {
+                if item.get("tenant").and_then(|v| v.as_s().ok()).is_none_or(|t| t == tenant.as_str()) {
+                    mine.push((pk, sk));
+                }
+            }
+        }
+        report.lookups += mine.len() as u64;
+        // The audit chain, month by month since the company was created.
+        let mut audit = Vec::new();
+        if let Some(since) = since {
+            for month in months_between(since, crate::http::now_millis())? {
+                for item in self.query_prefix(&db, audit_pk(tenant, &month), "").await? {
+                    audit.push((get_s(&item, "PK")?.to_owned(), get_s(&item, "SK")?.to_owned()));
+                }
+            }
+        }
+        report.audit_events = audit.len() as u64;
+        // Its inquiries, in the operator's queue.
+        let mut inquiries = Vec::new();
+        for item in self.query_prefix(&svc, "DESK#INQUIRY".to_owned(), &format!("{tenant}#")).await? {
+            inquiries.push((get_s(&item, "PK")?.to_owned(), get_s(&item, "SK")?.to_owned()));
+        }
+        report.inquiries = inquiries.len() as u64;
+
+        all_keys.extend(keys.iter().chain(&mine).chain(&audit).chain(&inquiries).map(|(pk, sk)| format!("{pk}|{sk}")));
+        self.delete_keys(&db, &audit).await?;
+        self.delete_keys(&db, &mine).await?;
+        self.delete_keys(&svc, &inquiries).await?;
+        // The company's own partition last: while any of it is left, a retry finds the rest.
+        self.delete_keys(&db, &keys).await?;
+        report.keys_sha256 = PurgeReport::hash_keys(&mut all_keys);
+        Ok(report)
+    }
+}
+
+const REGISTRY: &str = "REGISTRY#TENANT";
+
+/// The months `yyyy-mm` from the one holding `from` through the one holding `to`.
+fn months_between(from: UnixMillis, to: UnixMillis) -> Result<Vec<String>, StoreError> {
+    let (mut m, last) = (month_of(from)?, month_of(to)?);
+    let mut out = Vec::new();
+    while m <= last {
+        out.push(m.clone());
+        let (y, mo) = m.split_once('-').and_then(|(y, mo)| Some((y.parse::<i32>().ok()?, mo.parse::<u32>().ok()?))).ok_or_else(|| corrupt("month"))?;
+        m = if mo >= 12 { format!("{:04}-01", y + 1) } else { format!("{y:04}-{:02}", mo + 1) };
+    }
+    Ok(out)
+}
+
+impl DynamoStore {
+    /// Delete `keys` (PK, SK) with `db`, 25 to a request, until none is left unprocessed.
+    async fn delete_keys(&self, db: &Client, keys: &[(String, String)]) -> Result<(), StoreError> {
+        use aws_sdk_dynamodb::types::{DeleteRequest, WriteRequest};
+        for chunk in keys.chunks(25) {
+            let mut requests: Vec<WriteRequest> = chunk
+                .iter()
+                .map(|(pk, sk)| {
+                    DeleteRequest::builder().set_key(Some(key(pk.clone(), sk.clone()))).build().map(|d| WriteRequest::builder().delete_request(d).build())
+                })
+                .collect::<Result<_, _>>()
+                .map_err(unavailable)?;
+            for attempt in 0..8 {
+                let out = db
+                    .batch_write_item()
+                    .request_items(self.table.clone(), requests.clone())
+                    .send()
+                    .await
+                    .map_err(unavailable)?;
+                requests = out.unprocessed_items.and_then(|mut m| m.remove(&self.table)).unwrap_or_default();
+                if requests.is_empty() {
+                    break;
+                }
+                if attempt == 7 {
+                    return Err(StoreError::Unavailable(anyhow!("{} deletes left unprocessed", requests.len())));
+                }
+                tokio::time::sleep(Duration::from_millis(50 << attempt)).await;
+            }
+        }
+        Ok(())
     }
 }
 

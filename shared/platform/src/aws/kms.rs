@@ -108,6 +108,10 @@ impl KmsKeys {
     }
 }
 
+/// Days a destroyed tenant key stays pending deletion: KMS's minimum, so that backups
+/// holding the tenant's data become unreadable as soon as KMS allows.
+pub const KEY_DELETION_WINDOW_DAYS: i32 = 7;
+
 /// The key policy of `tenant`'s key, when the tenant-access role's ARN says which account
 /// and partition it lives in (`None` for anything else).
 ///
@@ -205,6 +209,42 @@ impl KeyProvider for KmsKeys {
             }
             Err(e) => Err(unavailable(e)),
         }
+    }
+
+    async fn destroy_tenant_key(&self, tenant: &TenantId) -> Result<crate::seal::KeyDestruction, SealError> {
+        let alias = self.alias(tenant);
+        let described = match self.client.describe_key().key_id(&alias).send().await {
+            Ok(d) => d,
+            Err(SdkError::ServiceError(e)) if matches!(e.err(), aws_sdk_kms::operation::describe_key::DescribeKeyError::NotFoundException(_)) => {
+                return Err(SealError::NoKey)
+            }
+            Err(e) => return Err(unavailable(e)),
+        };
+        let meta = described.key_metadata().ok_or_else(|| SealError::Unavailable(anyhow!("DescribeKey returned no metadata")))?;
+        let key_id = meta.key_id().to_owned();
+        let deleted_at = match meta.deletion_date() {
+            // Already pending deletion (a retried termination): keep its date.
+            Some(date) => date.to_millis().map_err(unavailable)?,
+            None => {
+                let scheduled = self
+                    .client
+                    .schedule_key_deletion()
+                    .key_id(&key_id)
+                    .pending_window_in_days(KEY_DELETION_WINDOW_DAYS)
+                    .send()
+                    .await
+                    .map_err(unavailable)?;
+                match scheduled.deletion_date() {
+                    Some(date) => date.to_millis().map_err(unavailable)?,
+                    None => crate::http::now_millis() + i64::from(KEY_DELETION_WINDOW_DAYS) * 86_400_000,
+                }
+            }
+        };
+        // Without its alias the tenant has no key for any new request.
+        if let Err(e) = self.client.delete_alias().alias_name(&alias).send().await {
+            tracing::warn!(error = %aws_sdk_kms::error::DisplayErrorContext(&e), %alias, "could not delete a destroyed key's alias");
+        }
+        Ok(crate::seal::KeyDestruction { key_id, deleted_at, pending: true })
     }
 
     async fn generate_data_key(&self, tenant: &TenantId) -> Result<(DataKey, Vec<u8>), SealError> {

@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use crate::aws::kms::CONTEXT_KEY;
 use crate::http::now_millis;
 use crate::ids::TenantId;
-use crate::ports::{BlobError, BlobHead, BlobInfo, BlobKey, BlobStore, DownloadUrl};
+use crate::ports::{BlobError, BlobHead, BlobInfo, BlobKey, BlobStore, DownloadUrl, UploadUrl};
 
 const META_SHA256: &str = "kyocho-sha256";
 const META_FILE_NAME: &str = "kyocho-file-name";
@@ -90,6 +90,85 @@ impl S3Blobs {
 
 #[async_trait]
 impl BlobStore for S3Blobs {
+    async fn upload_url(&self, tenant: &TenantId, key: &BlobKey, content_type: &str, ttl: Duration) -> Result<UploadUrl, BlobError> {
+        let ttl = ttl.clamp(Duration::from_secs(1), Duration::from_secs(3600));
+        let config = PresigningConfig::expires_in(ttl).map_err(|e| BlobError::unavailable(anyhow::Error::new(e)))?;
+        let context = base64::engine::general_purpose::STANDARD.encode(serde_json::json!({ CONTEXT_KEY: tenant.as_str() }).to_string());
+        let key_id = format!("{}{}", self.alias_prefix, tenant);
+        let presigned = self
+            .s3(tenant)
+            .await
+            .put_object()
+            .bucket(self.bucket()?)
+            .key(Self::object_key(tenant, key))
+            .content_type(content_type)
+            .server_side_encryption(ServerSideEncryption::AwsKms)
+            .ssekms_key_id(&key_id)
+            .ssekms_encryption_context(&context)
+            .presigned(config)
+            .await
+            .map_err(unavailable)?;
+        // The headers S3 signed: the uploader must send them as they are.
+        let headers = presigned.headers().map(|(k, v)| (k.to_ascii_lowercase(), v.to_owned())).collect();
+        Ok(UploadUrl { url: presigned.uri().to_owned(), method: "PUT".into(), headers, expires_at: now_millis() + ttl.as_millis() as i64 })
+    }
+
+    async fn read_raw(&self, tenant: &TenantId, key: &BlobKey, max_bytes: u64) -> Result<Vec<u8>, BlobError> {
+        let out = match self.s3(tenant).await.get_object().bucket(self.bucket()?).key(Self::object_key(tenant, key)).send().await {
+            Ok(out) => out,
+            Err(SdkError::ServiceError(e)) if matches!(e.err(), aws_sdk_s3::operation::get_object::GetObjectError::NoSuchKey(_)) => {
+                return Err(BlobError::NotFound)
+            }
+            Err(e) => return Err(unavailable(e)),
+        };
+        if out.content_length.is_some_and(|n| n < 0 || n as u64 > max_bytes) {
+            return Err(BlobError::Invalid("larger than allowed"));
+        }
+        let bytes = out.body.collect().await.map_err(BlobError::unavailable)?.into_bytes();
+        if bytes.len() as u64 > max_bytes {
+            return Err(BlobError::Invalid("larger than allowed"));
+        }
+        Ok(bytes.to_vec())
+    }
+
+    async fn purge_tenant(&self, tenant: &TenantId) -> Result<u64, BlobError> {
+        use aws_sdk_s3::types::{Delete, ObjectIdentifier};
+        let bucket = self.bucket()?.to_owned();
+        let s3 = self.s3(tenant).await;
+        let prefix = Self::tenant_prefix(tenant);
+        let mut deleted = 0u64;
+        // Listing again after each round: what a round deleted is gone from the next listing.
+        loop {
+            let listed = s3.list_object_versions().bucket(&bucket).prefix(&prefix).max_keys(1000).send().await.map_err(unavailable)?;
+            let mut ids = Vec::new();
+            for v in listed.versions() {
+                if let Some(key) = v.key() {
+                    ids.push(ObjectIdentifier::builder().key(key).set_version_id(v.version_id().map(str::to_owned)).build().map_err(BlobError::unavailable)?);
+                }
+            }
+            for m in listed.delete_markers() {
+                if let Some(key) = m.key() {
+                    ids.push(ObjectIdentifier::builder().key(key).set_version_id(m.version_id().map(str::to_owned)).build().map_err(BlobError::unavailable)?);
+                }
+            }
+            if ids.is_empty() {
+                return Ok(deleted);
+            }
+            let n = ids.len() as u64;
+            let out = s3
+                .delete_objects()
+                .bucket(&bucket)
+                .delete(Delete::builder().set_objects(Some(ids)).quiet(true).build().map_err(BlobError::unavailable)?)
+                .send()
+                .await
+                .map_err(unavailable)?;
+            if let Some(e) = out.errors().first() {
+                return Err(BlobError::Unavailable(anyhow::anyhow!("S3 refused to delete {:?}: {:?}", e.key(), e.message())));
+            }
+            deleted += n;
+        }
+    }
+
     async fn put(&self, tenant: &TenantId, key: &BlobKey, bytes: Vec<u8>, info: &BlobInfo) -> Result<BlobHead, BlobError> {
         info.check()?;
         let bucket = self.bucket()?;

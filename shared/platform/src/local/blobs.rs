@@ -20,12 +20,14 @@ use sha2::{Digest, Sha256};
 
 use crate::http::now_millis;
 use crate::ids::TenantId;
-use crate::ports::{BlobError, BlobHead, BlobInfo, BlobKey, BlobStore, DownloadUrl};
+use crate::ports::{BlobError, BlobHead, BlobInfo, BlobKey, BlobStore, DownloadUrl, UploadUrl};
 
 type HmacSha256 = Hmac<Sha256>;
 
 /// The path prefix under which `kyocho serve` answers download URLs.
 pub const URL_PREFIX: &str = "/_blobs/";
+/// Where the gateway takes uploads to a signed upload URL.
+pub const UPLOAD_PREFIX: &str = "/_uploads/";
 
 /// Why a download URL is refused. Each refusal is a 403; the kinds are for the log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -112,6 +114,27 @@ impl LocalBlobs {
     pub fn sign_path(&self, tenant: &TenantId, key: &BlobKey, exp_unix_s: i64) -> String {
         let sig = self.mac(tenant.as_str(), key.as_str(), exp_unix_s).finalize().into_bytes();
         format!("{URL_PREFIX}{tenant}/{key}?exp={exp_unix_s}&sig={}", hex(&sig))
+    }
+
+    /// A signed path that uploads `key` of `tenant` until `exp_unix_s`. Its signature covers
+    /// the purpose, so a download link never serves as an upload link.
+    pub fn sign_upload_path(&self, tenant: &TenantId, key: &BlobKey, exp_unix_s: i64) -> String {
+        let sig = self.mac(tenant.as_str(), &format!("upload:{key}"), exp_unix_s).finalize().into_bytes();
+        format!("{UPLOAD_PREFIX}{tenant}/{key}?exp={exp_unix_s}&sig={}", hex(&sig))
+    }
+
+    /// Check an upload URL as [`LocalBlobs::verify_url`] checks a download URL.
+    pub fn verify_upload_url(&self, path: &str, exp: &str, sig: &str, now_unix_s: i64) -> Result<VerifiedUrl, UrlRefusal> {
+        let (tid, key) = path.split_once('/').ok_or(UrlRefusal::Malformed)?;
+        let tenant = TenantId::parse(tid).map_err(|_| UrlRefusal::Malformed)?;
+        let key = BlobKey::parse(key).map_err(|_| UrlRefusal::Malformed)?;
+        let exp_s: i64 = exp.parse().map_err(|_| UrlRefusal::Malformed)?;
+        let sig = unhex(sig).ok_or(UrlRefusal::Malformed)?;
+        self.mac(tenant.as_str(), &format!("upload:{key}"), exp_s).verify_slice(&sig).map_err(|_| UrlRefusal::BadSignature)?;
+        if now_unix_s >= exp_s {
+            return Err(UrlRefusal::Expired);
+        }
+        Ok(VerifiedUrl { tenant, key })
     }
 
     /// Check a download URL's path (everything after [`URL_PREFIX`]: `<tid>/<key>`) and its
@@ -251,6 +274,55 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
 
 #[async_trait]
 impl BlobStore for LocalBlobs {
+    async fn upload_url(&self, tenant: &TenantId, key: &BlobKey, content_type: &str, ttl: Duration) -> Result<UploadUrl, BlobError> {
+        let exp_ms = now_millis() + i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX / 2);
+        let exp_s = exp_ms.div_euclid(1000);
+        Ok(UploadUrl {
+            url: self.sign_upload_path(tenant, key, exp_s),
+            method: "PUT".into(),
+            headers: [("content-type".to_owned(), content_type.to_owned())].into(),
+            expires_at: exp_s * 1000,
+        })
+    }
+
+    async fn read_raw(&self, tenant: &TenantId, key: &BlobKey, max_bytes: u64) -> Result<Vec<u8>, BlobError> {
+        let (head, bytes) = self.read(tenant, key).await?;
+        if head.size > max_bytes {
+            return Err(BlobError::Invalid("larger than allowed"));
+        }
+        Ok(bytes)
+    }
+
+    async fn purge_tenant(&self, tenant: &TenantId) -> Result<u64, BlobError> {
+        let dir = self.tenant_dir(tenant);
+        let count = tokio::task::spawn_blocking(move || -> Result<u64, BlobError> {
+            fn files(dir: &Path) -> std::io::Result<u64> {
+                let mut n = 0;
+                for entry in std::fs::read_dir(dir)? {
+                    let entry = entry?;
+                    let path = entry.path();
+                    if entry.file_type()?.is_dir() {
+                        n += files(&path)?;
+                    } else if !entry.file_name().to_string_lossy().starts_with('.') {
+                        n += 1;
+                    }
+                }
+                Ok(n)
+            }
+            match files(&dir) {
+                Ok(n) => {
+                    std::fs::remove_dir_all(&dir).map_err(io)?;
+                    Ok(n)
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(0),
+                Err(e) => Err(io(e)),
+            }
+        })
+        .await
+        .map_err(io)??;
+        Ok(count)
+    }
+
     async fn put(&self, tenant: &TenantId, key: &BlobKey, bytes: Vec<u8>, info: &BlobInfo) -> Result<BlobHead, BlobError> {
         info.check()?;
         let head = BlobHead { key: key.clone(), size: bytes.len() as u64, sha256: hex(&Sha256::digest(&bytes)), info: info.clone() };

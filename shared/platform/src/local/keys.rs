@@ -106,10 +106,17 @@ impl LocalKeys {
         }
     }
 
-    /// Destroy a tenant's key: every blob sealed for it becomes unreadable.
-    pub fn destroy_tenant_key(&self, tenant: &TenantId) -> Result<(), SealError> {
-        match fs::remove_file(self.tenant_path(tenant)) {
-            Ok(()) => Ok(()),
+    /// Destroy a tenant's key: its file is overwritten, then removed; every blob sealed for
+    /// it becomes unreadable.
+    pub fn destroy_key_file(&self, tenant: &TenantId) -> Result<(), SealError> {
+        let path = self.tenant_path(tenant);
+        match fs::metadata(&path) {
+            Ok(meta) => {
+                // The wrapped key is small; overwrite it before unlinking so that the bytes
+                // do not linger in the file's blocks.
+                let _ = fs::write(&path, vec![0u8; meta.len() as usize]);
+                fs::remove_file(&path).map_err(|e| SealError::Unavailable(e.into()))
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(SealError::Unavailable(e.into())),
         }
@@ -134,6 +141,11 @@ impl crate::seal::ChainKeys for LocalKeys {
 
 #[async_trait]
 impl KeyProvider for LocalKeys {
+    async fn destroy_tenant_key(&self, tenant: &TenantId) -> Result<crate::seal::KeyDestruction, SealError> {
+        self.destroy_key_file(tenant)?;
+        Ok(crate::seal::KeyDestruction { key_id: format!("tenant-{tenant}.key"), deleted_at: crate::http::now_millis(), pending: false })
+    }
+
     async fn create_tenant_key(&self, tenant: &TenantId) -> Result<(), SealError> {
         let path = self.tenant_path(tenant);
         if path.exists() {

@@ -7,7 +7,7 @@ mod sqlite;
 use std::path::Path;
 use std::sync::Arc;
 
-pub use blobs::{LocalBlobs, UrlRefusal, VerifiedUrl, URL_PREFIX};
+pub use blobs::{LocalBlobs, UrlRefusal, VerifiedUrl, UPLOAD_PREFIX, URL_PREFIX};
 pub use keys::LocalKeys;
 pub use sqlite::SqliteStore;
 

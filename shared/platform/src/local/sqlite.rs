@@ -87,6 +87,15 @@ CREATE TABLE IF NOT EXISTS desk (
     sealed BLOB NOT NULL,
     PRIMARY KEY (kind, tenant, id)
 );
+-- Every company the service has had; an entry outlives the company's data.
+CREATE TABLE IF NOT EXISTS tenant_registry (
+    id TEXT PRIMARY KEY,
+    doc TEXT NOT NULL
+);
+INSERT OR IGNORE INTO tenant_registry (id, doc)
+    SELECT id, json_object('id', id, 'name', json_extract(doc, '$.name'), 'status', 'active',
+                           'created_at', json_extract(doc, '$.created_at'), 'updated_at', json_extract(doc, '$.created_at'))
+    FROM tenants;
 CREATE TABLE IF NOT EXISTS admin_guards (
     tenant TEXT PRIMARY KEY,
     v INTEGER NOT NULL
@@ -196,6 +205,94 @@ impl TenantStore for SqliteStore {
             tx.execute("UPDATE tenants SET doc = ?2 WHERE id = ?1", params![id, doc]).map_err(db_err)?;
             tx.commit().map_err(db_err)?;
             Ok(next)
+        })
+        .await
+    }
+
+    async fn list_tenants(&self) -> Result<Vec<TenantEntry>, StoreError> {
+        let docs: Vec<String> = self
+            .with(|c| {
+                let mut stmt = c.prepare("SELECT doc FROM tenant_registry ORDER BY id").map_err(db_err)?;
+                let rows = stmt.query_map([], |r| r.get(0)).map_err(db_err)?;
+                rows.collect::<Result<Vec<String>, _>>().map_err(db_err)
+            })
+            .await?;
+        docs.iter().map(|d| from_json(d)).collect()
+    }
+
+    async fn get_entry(&self, tenant: &TenantId) -> Result<Option<TenantEntry>, StoreError> {
+        self.one_doc("SELECT doc FROM tenant_registry WHERE id = ?1", vec![tenant.to_string()]).await
+    }
+
+    async fn put_entry(&self, entry: &TenantEntry) -> Result<(), StoreError> {
+        let (id, doc) = (entry.id.to_string(), to_json(entry)?);
+        self.with(move |c| {
+            c.execute("INSERT INTO tenant_registry (id, doc) VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET doc = ?2", params![id, doc])
+                .map_err(db_err)
+                .map(|_| ())
+        })
+        .await
+    }
+
+    async fn purge_tenant(&self, tenant: &TenantId) -> Result<PurgeReport, StoreError> {
+        let t = tenant.to_string();
+        self.with(move |c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db_err)?;
+            let mut keys = Vec::new();
+            let mut report = PurgeReport::default();
+            // (table, key columns, what it counts as)
+            let tables: [(&str, &str, &str); 10] = [
+                ("tenants", "id", "records"),
+                ("users", "id", "records"),
+                ("projects", "id", "records"),
+                ("library_versions", "id || '#' || version", "records"),
+                ("library_heads", "id", "records"),
+                ("admin_guards", "tenant", "records"),
+                ("desk", "kind || '#' || id", "desk"),
+                ("user_emails", "email", "lookups"),
+                ("audit", "seq", "audit"),
+                // The local identity provider's failure counters (same file, when it is open).
+                ("lockout_counters", "counter", "records"),
+            ];
+            for (table, key, kind) in tables {
+                let exists: i64 = tx
+                    .query_row("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?1", [table], |r| r.get(0))
+                    .map_err(db_err)?;
+                if exists == 0 {
+                    continue;
+                }
+                let column = if table == "tenants" { "id" } else { "tenant" };
+                let mut stmt = tx.prepare(&format!("SELECT {key} FROM {table} WHERE {column} = ?1")).map_err(db_err)?;
+                let found: Vec<String> = stmt
+                    .query_map([&t], |r| r.get::<_, rusqlite::types::Value>(0))
+                    .map_err(db_err)?
+                    .map(|v| {
+                        v.map(|v| match v {
+                            rusqlite::types::Value::Integer(i) => i.to_string(),
+                            rusqlite::types::Value::Text(s) => s,
+                            other => format!("{other:?}"),
+                        })
+                    })
+                    .collect::<Result<_, _>>()
+                    .map_err(db_err)?;
+                drop(stmt);
+                let n = found.len() as u64;
+                match kind {
+                    "records" => report.records += n,
+                    "desk" => {
+                        let inquiries = found.iter().filter(|k| k.starts_with("inquiry#")).count() as u64;
+                        report.inquiries += inquiries;
+                        report.records += n - inquiries;
+                    }
+                    "lookups" => report.lookups += n,
+                    _ => report.audit_events += n,
+                }
+                keys.extend(found.into_iter().map(|k| format!("{table}/{k}")));
+                tx.execute(&format!("DELETE FROM {table} WHERE {column} = ?1"), [&t]).map_err(db_err)?;
+            }
+            tx.commit().map_err(db_err)?;
+            report.keys_sha256 = PurgeReport::hash_keys(&mut keys);
+            Ok(report)
         })
         .await
     }
