@@ -1,7 +1,8 @@
 //! The application frame: header (product, language switch, administration, account,
-//! sign-out) and the screen for the current address: sign-in, the project list (`#/`), a
-//! workspace (`#/p/<id>`) or the administration screens (`#/admin/<tab>`, offered to a user
-//! holding `user_manage`, `settings_manage` or `audit_read`).
+//! sign-out), the operator's announcements under it once signed in, and the screen for the
+//! current address: sign-in, the project list (`#/`), a workspace (`#/p/<id>`) or the
+//! administration screens (`#/admin/<tab>`, offered to a user holding `user_manage`,
+//! `settings_manage` or `audit_read`).
 
 import { Suspense, lazy, useEffect, useState } from "react";
 import { ADMIN_PERMISSIONS } from "./admin/access";
@@ -10,6 +11,7 @@ import type { Me } from "./api/types";
 import { Account } from "./auth/Account";
 import { SignIn } from "./auth/SignIn";
 import { isSignedIn, onSessionChange, signOut } from "./auth/session";
+import { AnnouncementBanner } from "./desk/Announcements";
 import { useI18n } from "./i18n";
 import { describeError } from "./lib/errors";
 import { ProjectList } from "./projects/ProjectList";
@@ -74,6 +76,7 @@ export function App() {
           </>
         )}
       </header>
+      {signedIn && <AnnouncementBanner />}
       {!signedIn && <SignIn notice={notice} />}
       {signedIn && where.screen === "projects" && <ProjectList onOpen={(id) => go(`#/p/${id}`)} />}
       {signedIn && where.screen === "workspace" && (
