@@ -11,6 +11,13 @@ describe("the screen an address names", () => {
     expect(route("#/admin/billing")).toEqual({ screen: "projects" });
     expect(route("#/administrator")).toEqual({ screen: "projects" });
   });
+  it("the support desk and one inquiry", () => {
+    expect(route("#/support")).toEqual({ screen: "support", id: null });
+    expect(route("#/support/")).toEqual({ screen: "support", id: null });
+    expect(route("#/support/01jfq3x7")).toEqual({ screen: "support", id: "01jfq3x7" });
+    expect(route("#/support/../admin")).toEqual({ screen: "projects" });
+    expect(route("#/supporters")).toEqual({ screen: "projects" });
+  });
   it("a project and the list", () => {
     expect(route("#/p/0190abc")).toEqual({ screen: "workspace", id: "0190abc" });
     expect(route("")).toEqual({ screen: "projects" });

@@ -22,6 +22,7 @@ const ja = {
   networkError: "サーバーに接続できません。ネットワークを確認してください。",
   unexpectedError: (code: string) => `予期しないエラーが発生しました（${code}）。`,
   requestId: (id: string) => `問い合わせ番号: ${id}`,
+  support: "お問い合わせ",
 
   // Announcements (the banner) and the service's status (the sign-in page)
   announcements: "運営からのお知らせ",
@@ -474,6 +475,7 @@ const en: Dict = {
   networkError: "The server cannot be reached. Check the network.",
   unexpectedError: (code) => `An unexpected error occurred (${code}).`,
   requestId: (id) => `Request id: ${id}`,
+  support: "Support",
 
   announcements: "Service announcements",
   phase_incident: "Incident",
