@@ -6,6 +6,7 @@ describe("the screen an address names", () => {
     expect(route("#/admin/audit")).toEqual({ screen: "admin", tab: "audit" });
     expect(route("#/admin/settings/")).toEqual({ screen: "admin", tab: "settings" });
     expect(route("#/admin")).toEqual({ screen: "admin", tab: null });
+    expect(route("#/admin/support-access")).toEqual({ screen: "admin", tab: "support-access" });
   });
   it("an unknown tab or a longer word is the project list, not a guess", () => {
     expect(route("#/admin/billing")).toEqual({ screen: "projects" });

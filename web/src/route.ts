@@ -1,8 +1,8 @@
 //! The screen an address (`location.hash`) names: the project list (`#/`), a workspace
-//! (`#/p/<id>`), an administration tab (`#/admin`, `#/admin/users|settings|audit`) or the
-//! support desk (`#/support`, one inquiry at `#/support/<id>`).
+//! (`#/p/<id>`), an administration tab (`#/admin`, `#/admin/users|settings|audit|support-access`)
+//! or the support desk (`#/support`, one inquiry at `#/support/<id>`).
 
-export type AdminTab = "users" | "settings" | "audit";
+export type AdminTab = "users" | "settings" | "audit" | "support-access";
 
 export type Route =
   | { screen: "projects" }
@@ -11,7 +11,7 @@ export type Route =
   | { screen: "support"; id: string | null };
 
 export function route(hash: string): Route {
-  const admin = /^#\/admin(?:\/(users|settings|audit))?\/?$/.exec(hash);
+  const admin = /^#\/admin(?:\/(users|settings|audit|support-access))?\/?$/.exec(hash);
   if (admin) return { screen: "admin", tab: (admin[1] as AdminTab | undefined) ?? null };
   const support = /^#\/support(?:\/([a-z0-9_-]{1,64}))?\/?$/.exec(hash);
   if (support) return { screen: "support", id: support[1] ?? null };
