@@ -5,7 +5,7 @@ import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
 
 const api = process.env.KYOCHO_API ?? "http://127.0.0.1:8080";
-const apiPaths = ["/auth", "/me", "/admin", "/audit", "/projects", "/exports", "/analysis", "/library", "/render", "/health", "/_blobs"];
+const apiPaths = ["/auth", "/me", "/admin", "/audit", "/projects", "/exports", "/analysis", "/library", "/render", "/health", "/_blobs", "/status", "/announcements", "/inquiries", "/support-grants"];
 
 export default defineConfig({
   plugins: [react()],

@@ -12,6 +12,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { adminSteps } from "./admin.mjs";
 import { Contract } from "./contract.mjs";
+import { deskSteps } from "./desk.mjs";
 import { Steps, assert, axe, chromium, CHROMIUM_ARGS, clientOrigin, outbox, root, shotsDir, startKyocho, totp, waitForCode } from "./harness.mjs";
 
 const argKyocho = process.argv.indexOf("--kyocho");
@@ -716,6 +717,8 @@ try {
   });
 
   await adminSteps({ steps, page, browser, contextOptions, screenshot, accessible, apiCall, until, dataDir: kyocho.dataDir });
+
+  await deskSteps({ steps, page, browser, contextOptions, screenshot, accessible, apiCall, until, kyochoBin, dataDir: kyocho.dataDir, apiBase: kyocho.base });
 
   await steps.run("set up an authenticator app from its QR code, then sign in with an authenticator code", async () => {
     await page.getByRole("button", { name: "アカウント" }).click();

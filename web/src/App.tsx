@@ -1,7 +1,9 @@
-//! The application frame: header (product, language switch, administration, account,
-//! sign-out) and the screen for the current address: sign-in, the project list (`#/`), a
-//! workspace (`#/p/<id>`) or the administration screens (`#/admin/<tab>`, offered to a user
-//! holding `user_manage`, `settings_manage` or `audit_read`).
+//! The application frame: header (product, language switch, support, administration,
+//! account, sign-out), the operator's announcements under it once signed in, and the screen
+//! for the current address: sign-in, the project list (`#/`), a workspace (`#/p/<id>`), the
+//! support desk (`#/support`, `#/support/<id>`) or the administration screens
+//! (`#/admin/<tab>`, offered to a user holding `user_manage`, `settings_manage` or
+//! `audit_read`).
 
 import { Suspense, lazy, useEffect, useState } from "react";
 import { ADMIN_PERMISSIONS } from "./admin/access";
@@ -10,6 +12,7 @@ import type { Me } from "./api/types";
 import { Account } from "./auth/Account";
 import { SignIn } from "./auth/SignIn";
 import { isSignedIn, onSessionChange, signOut } from "./auth/session";
+import { AnnouncementBanner } from "./desk/Announcements";
 import { useI18n } from "./i18n";
 import { describeError } from "./lib/errors";
 import { ProjectList } from "./projects/ProjectList";
@@ -20,6 +23,8 @@ import { route } from "./route";
 const Workspace = lazy(() => import("./workspace/Workspace").then((m) => ({ default: m.Workspace })));
 // The administration screens load when opened, for the few users who may.
 const Admin = lazy(() => import("./admin/Admin").then((m) => ({ default: m.Admin })));
+// The support desk loads when opened.
+const Support = lazy(() => import("./support/Support").then((m) => ({ default: m.Support })));
 
 export function App() {
   const { t, lang, setLang } = useI18n();
@@ -66,6 +71,7 @@ export function App() {
         </select>
         {signedIn && (
           <>
+            <a href="#/support" className="button" aria-current={where.screen === "support" ? "page" : undefined} data-testid="support-link">{t.support}</a>
             {mayAdminister && (
               <a href="#/admin" className="button" aria-current={where.screen === "admin" ? "page" : undefined} data-testid="admin-link">{t.admin}</a>
             )}
@@ -74,6 +80,7 @@ export function App() {
           </>
         )}
       </header>
+      {signedIn && <AnnouncementBanner />}
       {!signedIn && <SignIn notice={notice} />}
       {signedIn && where.screen === "projects" && <ProjectList onOpen={(id) => go(`#/p/${id}`)} />}
       {signedIn && where.screen === "workspace" && (
@@ -89,6 +96,11 @@ export function App() {
         ) : (
           <main>{meError ? <p className="error" role="alert">{meError}</p> : <p role="status">{t.loading}</p>}</main>
         )
+      )}
+      {signedIn && where.screen === "support" && (
+        <Suspense fallback={<main><p role="status">{t.loading}</p></main>}>
+          <Support id={where.id} showAuthors={me?.role === "tenant_admin"} />
+        </Suspense>
       )}
       {signedIn && account && <Account onClose={() => setAccount(false)} />}
     </>

@@ -1,5 +1,5 @@
-//! The administration screen (`#/admin/<tab>`): users, company settings and the audit log,
-//! each tab shown only to a user holding its permission. Loaded on demand, like the
+//! The administration screen (`#/admin/<tab>`): users, company settings, the audit log and
+//! support access, each tab shown only to a user holding its permission. Loaded on demand, like the
 //! workspace, so the sign-in page does not carry it.
 
 import { useRef, type KeyboardEvent } from "react";
@@ -9,6 +9,7 @@ import type { AdminTab } from "../route";
 import type { Permission } from "./access";
 import { AuditLog } from "./AuditLog";
 import { Settings } from "./Settings";
+import { SupportAccess } from "./SupportAccess";
 import { useAdminText } from "./text";
 import { Users } from "./Users";
 
@@ -17,6 +18,7 @@ const TABS: { tab: AdminTab; needs: Permission }[] = [
   { tab: "users", needs: "user_manage" },
   { tab: "settings", needs: "settings_manage" },
   { tab: "audit", needs: "audit_read" },
+  { tab: "support-access", needs: "settings_manage" },
 ];
 
 export function Admin({ me, tab, onTab }: { me: Me; tab: AdminTab | null; onTab: (tab: AdminTab) => void }) {
@@ -24,7 +26,7 @@ export function Admin({ me, tab, onTab }: { me: Me; tab: AdminTab | null; onTab:
   const tabs = TABS.filter((x) => me.permissions.includes(x.needs)).map((x) => x.tab);
   const current = tab && tabs.includes(tab) ? tab : tabs[0];
   const refs = useRef(new Map<AdminTab, HTMLButtonElement>());
-  const label = { users: a.tabUsers, settings: a.tabSettings, audit: a.tabAudit };
+  const label = { users: a.tabUsers, settings: a.tabSettings, audit: a.tabAudit, "support-access": a.tabSupportAccess };
 
   // Arrow keys, Home and End move between the tabs (the WAI-ARIA tabs pattern).
   const onKey = (e: KeyboardEvent) => {
@@ -67,6 +69,7 @@ export function Admin({ me, tab, onTab }: { me: Me; tab: AdminTab | null; onTab:
             {current === "users" && <Users me={me} />}
             {current === "settings" && <Settings />}
             {current === "audit" && <AuditLog canListUsers={me.permissions.includes("user_manage")} />}
+            {current === "support-access" && <SupportAccess />}
           </div>
         </>
       )}

@@ -1,7 +1,8 @@
-//! The administration routes, typed from `infra/openapi.yaml` (`schema.d.ts`).
+//! The administration routes (users, settings, audit log, support-access grants), typed from `infra/openapi.yaml` (`schema.d.ts`).
 
 import { api } from "../api/client";
 import type { components } from "../api/schema";
+import type { Grant, GrantInput } from "./grants";
 import { auditQuery, type AuditFilter } from "./query";
 
 type Schemas = components["schemas"];
@@ -32,4 +33,7 @@ export const adminApi = {
   audit: async (f: AuditFilter, cursor: string | null, limit: number) => (await api.get<AuditPage>(`/audit${auditQuery(f, { limit, cursor })}`)).body,
   auditCsv: async (f: AuditFilter, encoding: "utf-8" | "shift_jis") => (await api.getBlob(`/audit.csv${auditQuery(f, { encoding })}`, "text/csv")).body,
   verify: async () => (await api.get<ChainVerification>("/audit/verify")).body,
+  grants: async () => (await api.get<Schemas["GrantList"]>("/support-grants")).body.items,
+  grant: async (body: GrantInput) => (await api.post<Grant>("/support-grants", body)).body,
+  revokeGrant: async (id: string) => (await api.del<Grant>(`/support-grants/${encodeURIComponent(id)}`)).body,
 };

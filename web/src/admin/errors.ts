@@ -4,7 +4,7 @@
 
 import { ApiError } from "../api/client";
 import type { Dict, Lang } from "../i18n/dict";
-import { describeError, messageOf } from "../lib/errors";
+import { describeError, fieldErrorsIn } from "../lib/errors";
 import type { AdminText } from "./text";
 
 export function adminError(e: unknown, t: Dict, a: AdminText): string {
@@ -39,14 +39,5 @@ export function adminError(e: unknown, t: Dict, a: AdminText): string {
  * for the pointer and code, else the API's English.
  */
 export function adminFieldErrors(e: unknown, lang: Lang, a: AdminText): Map<string, string> {
-  const out = new Map<string, string>();
-  if (!(e instanceof ApiError)) return out;
-  for (const fe of e.problem.errors ?? []) {
-    const key = fe.pointer ?? fe.parameter;
-    if (key === undefined) continue;
-    const own = fe.message_ja ? undefined : a.fieldMessages[`${key.replace(/\/\d+$/, "")}:${fe.code}`];
-    const msg = own ?? messageOf(fe, lang);
-    out.set(key, out.has(key) ? `${out.get(key)} ${msg}` : msg);
-  }
-  return out;
+  return fieldErrorsIn(e, lang, a.fieldMessages);
 }

@@ -90,6 +90,8 @@ export const api = {
   put: <T>(path: string, body: unknown, headers?: Record<string, string>) => request<T>("PUT", path, { body, headers }),
   del: <T>(path: string, headers?: Record<string, string>) => request<T>("DELETE", path, { headers }),
   anonymous: <T>(path: string, body: unknown) => request<T>("POST", path, { body, anonymous: true }),
+  /** GET without a token (the public status). */
+  anonymousGet: <T>(path: string) => request<T>("GET", path, { anonymous: true }),
   /** GET a file's bytes (`accept` names the wanted type). */
   getBlob: (path: string, accept: string) => request<Blob>("GET", path, { headers: { accept: `${accept}, application/problem+json` }, as: "blob" }),
   /** POST a JSON body and read the answer as text (`accept` names the wanted type). */

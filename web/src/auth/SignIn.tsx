@@ -1,10 +1,12 @@
 //! The sign-in screen: company id, e-mail and password, then whatever the API asks next
 //! (new password with the policy checked as the user types, an e-mail/SMS/authenticator
 //! code), the forgotten-password flow, and refusals (lockout, IP allow-list) in plain words.
+//! Beside it, the service's status and planned maintenance (public, no token needed).
 
 import { useState, type FormEvent } from "react";
 import { ApiError, api } from "../api/client";
 import type { AuthStep, ChallengeKind } from "../api/types";
+import { ServiceStatusPanel } from "../desk/Announcements";
 import { useI18n } from "../i18n";
 import { describeError, fieldErrors } from "../lib/errors";
 import { normalise } from "../lib/nfkc";
@@ -201,6 +203,7 @@ export function SignIn({ notice }: { notice?: string }) {
         {error && <p className="error" role="alert" data-testid="signin-error">{error}</p>}
         {body}
       </div>
+      <ServiceStatusPanel />
     </main>
   );
 }

@@ -46,6 +46,25 @@ export function fieldErrors(e: unknown, lang: Lang): Map<string, string> {
   return out;
 }
 
+/**
+ * Field messages by JSON pointer (`/email`, `/ip_allow_list/2`) or query parameter (`from`),
+ * in the user's language: the API's Japanese where it gives one, else the screen's own words
+ * for the pointer (an index dropped) and code (`own["/email:invalid_value"]`), else the API's
+ * English.
+ */
+export function fieldErrorsIn(e: unknown, lang: Lang, own: Record<string, string>): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!(e instanceof ApiError)) return out;
+  for (const fe of e.problem.errors ?? []) {
+    const key = fe.pointer ?? fe.parameter;
+    if (key === undefined) continue;
+    const mine = fe.message_ja ? undefined : own[`${key.replace(/\/\d+$/, "")}:${fe.code}`];
+    const msg = mine ?? messageOf(fe, lang);
+    out.set(key, out.has(key) ? `${out.get(key)} ${msg}` : msg);
+  }
+  return out;
+}
+
 export function messageOf(fe: FieldError, lang: Lang): string {
   return lang === "ja" && fe.message_ja ? fe.message_ja : fe.message;
 }
