@@ -55,6 +55,8 @@ pub fn schemas() -> Result<Map<String, Value>, String> {
     inputs.subschema_for::<desk::inquiries::InquiryInput>();
     inputs.subschema_for::<desk::inquiries::MessageInput>();
     inputs.subschema_for::<desk::grants::GrantInput>();
+    inputs.subschema_for::<platform::tenancy::NewTenant>();
+    inputs.subschema_for::<tenants::TerminateRequest>();
     let mut outputs = settings().for_serialize().into_generator();
     outputs.subschema_for::<domain::analysis::Analysis>();
     outputs.subschema_for::<domain::library::BuiltinLibrary>();
@@ -80,6 +82,11 @@ pub fn schemas() -> Result<Map<String, Value>, String> {
     outputs.subschema_for::<desk::grants::Grant>();
     outputs.subschema_for::<desk::grants::GrantList>();
     outputs.subschema_for::<desk::grants::ProjectMetadataPage>();
+    outputs.subschema_for::<tenants::TenantView>();
+    outputs.subschema_for::<tenants::TenantList>();
+    outputs.subschema_for::<tenants::Provisioned>();
+    outputs.subschema_for::<exports::ImportStarted>();
+    outputs.subschema_for::<exports::archive::ImportResult>();
 
     let mut all = inputs.take_definitions(true);
     let mut clashes = Vec::new();

@@ -4,6 +4,7 @@
 pub mod analyze;
 pub mod gateway;
 pub mod jwt;
+pub mod ops;
 pub mod render;
 pub mod setup;
 pub mod users;

@@ -62,10 +62,40 @@ enum Command {
         #[command(subcommand)]
         action: OpsCommand,
     },
+    /// Load an archive (docs/archive.md) — e.g. one exported from the cloud — into a company
+    /// of this data folder: every project is checked before any is stored.
+    Import {
+        archive: PathBuf,
+        #[arg(long, default_value = "./.kyocho", env = "KYOCHO_DATA_DIR")]
+        data_dir: PathBuf,
+        /// The company to import into (created if missing).
+        #[arg(long, default_value = "demo")]
+        tenant: String,
+    },
+    /// Check a deletion certificate's signature (docs/deletion-certificate.md) and print what
+    /// it attests.
+    VerifyCertificate {
+        /// The certificate (JSON).
+        certificate: PathBuf,
+        /// The service's public key (PEM or DER): `kyocho ops certificate-key`, or
+        /// `aws kms get-public-key` in the cloud.
+        #[arg(long)]
+        public_key: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
 enum OpsCommand {
+    /// Companies: create one (its own key and first administrator).
+    Tenant {
+        #[command(subcommand)]
+        action: TenantCommand,
+    },
+    /// Print the public key that verifies this data folder's deletion certificates (PEM).
+    CertificateKey {
+        #[arg(long, default_value = "./.kyocho", env = "KYOCHO_DATA_DIR")]
+        data_dir: PathBuf,
+    },
     /// Print an operator token for the `/ops/…` routes (valid one hour). Every request made
     /// with it is logged in the operator's audit log under this name.
     Token {
@@ -96,6 +126,27 @@ enum UserCommand {
     },
 }
 
+#[derive(Subcommand)]
+enum TenantCommand {
+    /// Set up a company: its key, its record, its first administrator (invited through the
+    /// outbox with a temporary password).
+    Create {
+        #[arg(long, default_value = "./.kyocho", env = "KYOCHO_DATA_DIR")]
+        data_dir: PathBuf,
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        admin_email: String,
+        #[arg(long)]
+        admin_name: String,
+        /// Who is acting (written to the operator's audit log).
+        #[arg(long, default_value = "cli")]
+        operator: String,
+    },
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -109,6 +160,45 @@ fn main() -> ExitCode {
             }
         },
         Command::Token { data_dir, tenant, user, role } => block_on(token(data_dir, tenant, user, role)),
+        Command::Ops { action: OpsCommand::Tenant { action: TenantCommand::Create { data_dir, id, name, admin_email, admin_name, operator } } } => {
+            block_on(async move {
+                let new = platform::tenancy::NewTenant { id, name, admin_email, admin_name };
+                let (tenant, admin) = kyocho::ops::create_tenant(&data_dir, &new, &operator).await?;
+                println!("Created company `{}` ({}); invited {} as its administrator (see {}/outbox/).", tenant.id, tenant.name, admin.email, data_dir.display());
+                Ok(())
+            })
+        }
+        Command::Ops { action: OpsCommand::CertificateKey { data_dir } } => block_on(async move {
+            let keys = platform::local::keys_dir(&data_dir)?;
+            print!("{}", platform::certify::LocalSigner::open(&keys)?.public_key_pem());
+            Ok(())
+        }),
+        Command::Import { archive, data_dir, tenant } => block_on(async move {
+            let result = kyocho::ops::import(&data_dir, &tenant, &archive).await?;
+            for p in &result.projects {
+                println!("{}  {}  (was {} in the archive, document sha256 {})", p.id, p.name, p.source_id, p.sha256);
+            }
+            println!("Imported {} project(s) into company `{tenant}`.", result.projects.len());
+            Ok(())
+        }),
+        Command::VerifyCertificate { certificate, public_key } => {
+            let run = || -> anyhow::Result<String> {
+                let json = std::fs::read(&certificate).map_err(|e| anyhow::anyhow!("{}: {e}", certificate.display()))?;
+                let key = std::fs::read(&public_key).map_err(|e| anyhow::anyhow!("{}: {e}", public_key.display()))?;
+                let summary = certificate::verify_file(&json, &key).map_err(|e| anyhow::anyhow!("the certificate does not verify: {e}"))?;
+                Ok(summary.to_string())
+            };
+            match run() {
+                Ok(text) => {
+                    println!("VALID: the signature verifies.\n{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("INVALID: {e:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Ops { action: OpsCommand::Token { data_dir, name } } => block_on(async move {
             let name = UserId::parse(&name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
             let keys = kyocho::jwt::Keys::load_or_create(&kyocho::operator_key_path(&data_dir))?;

@@ -140,6 +140,24 @@ async fn main() -> anyhow::Result<()> {
         tenant_role_arn: Some(TENANT_ROLE.into()),
         anchor_bucket: Some(ANCHORS.into()),
     };
+    // The service's certificate signing key (an ECC key, found again by its alias).
+    let kms = aws_sdk_kms::Client::new(&sdk);
+    let signing_alias = "alias/kyocho-events/certificate-signing";
+    let signing_key = match kms.describe_key().key_id(signing_alias).send().await {
+        Ok(d) => d.key_metadata().map(|m| m.arn().unwrap_or(m.key_id()).to_owned()).ok_or_else(|| anyhow::anyhow!("no key metadata"))?,
+        Err(_) => {
+            let created = kms
+                .create_key()
+                .key_spec(aws_sdk_kms::types::KeySpec::EccNistP256)
+                .key_usage(aws_sdk_kms::types::KeyUsageType::SignVerify)
+                .send()
+                .await?;
+            let meta = created.key_metadata().ok_or_else(|| anyhow::anyhow!("no key metadata"))?;
+            kms.create_alias().alias_name(signing_alias).target_key_id(meta.key_id()).send().await?;
+            meta.arn().unwrap_or(meta.key_id()).to_owned()
+        }
+    };
+    std::env::set_var("KYOCHO_CERTIFICATE_KEY_ID", &signing_key);
     let backend = platform::aws::backend_from_sdk_config(&sdk, &cfg);
     let idp = platform::identity::cognito::CognitoIdentity::new(cognito, pool_id.clone(), client_id.clone());
     let seeded = seed(&backend, &idp).await?;
@@ -158,6 +176,7 @@ async fn main() -> anyhow::Result<()> {
         ("KYOCHO_TENANT_ROLE_ARN", TENANT_ROLE),
         ("KYOCHO_USER_POOL_ID", pool_id.as_str()),
         ("KYOCHO_USER_POOL_CLIENT_ID", client_id.as_str()),
+        ("KYOCHO_CERTIFICATE_KEY_ID", signing_key.as_str()),
         ("PROJECT_ID", seeded.project_id.as_str()),
     ];
     let text: String = env.iter().map(|(k, v)| format!("{k}={v}\n")).collect();

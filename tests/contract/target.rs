@@ -145,7 +145,17 @@ impl Target {
             None => sdk.clone(),
         };
         let scope = Arc::new(platform::aws::scope::TenantScope::new(&backend_sdk, cfg.tenant_role_arn.clone()));
-        let backend = platform::aws::backend_in_scope(scope.clone(), &cfg);
+        let mut backend = platform::aws::backend_in_scope(scope.clone(), &cfg);
+        // The service's certificate signing key, as the template makes it (ECC P-256).
+        let signing = kms
+            .create_key()
+            .key_spec(aws_sdk_kms::types::KeySpec::EccNistP256)
+            .key_usage(aws_sdk_kms::types::KeyUsageType::SignVerify)
+            .send()
+            .await
+            .expect("a signing key in moto");
+        let signing_arn = signing.key_metadata().and_then(|m| m.arn()).expect("the signing key's ARN").to_owned();
+        backend.signer = std::sync::Arc::new(platform::certify::KmsSigner::new(kms.clone(), signing_arn, cfg.region.clone()));
         Target { backend, kind: Kind::Aws { dynamo, kms, s3, cfg, scope } }
     }
 

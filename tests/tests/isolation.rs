@@ -74,6 +74,8 @@ struct Ids {
     grant: String,
     /// An announcement (the operator's, for every company).
     announcement: String,
+    /// An import with its archive uploaded, not yet completed.
+    import: String,
 }
 
 impl Ids {
@@ -86,6 +88,7 @@ impl Ids {
             .replace("nosuchinquiry", &self.inquiry)
             .replace("nosuchgrant", &self.grant)
             .replace("nosuchannouncement", &self.announcement)
+            .replace("/imports/0195e3b2c4d87a10b9f6e5d4c3b2a1ee/", &format!("/imports/{}/", self.import))
     }
 
     fn apply_body(&self, body: &str) -> String {
@@ -134,7 +137,9 @@ async fn resources(app: &TestApp, tenant: &str, token: &str, n: usize) -> Ids {
         .expect("announcement");
     assert_eq!(announcement.status(), 201, "announcement");
     let announcement: Value = announcement.json().await.expect("announcement JSON");
+    let import = app.upload_import(token, support::archive_of(&support::sample_project(&format!("{tenant} import {n}")))).await;
     Ids {
+        import,
         announcement: announcement["id"].as_str().expect("announcement id").to_owned(),
         project,
         user,
@@ -220,9 +225,18 @@ async fn every_route_refuses_every_caller_it_must_and_serves_its_own_company(app
                 }
             }
             cells += 1;
-            let got = send(&app, t, &ours, Some(&operator)).await;
+            // The lifecycle routes act on a company of their own (a suspension or termination
+            // of acme would refuse every later cell).
+            let got = if route.function == "tenants" {
+                let victim = format!("lifecycle{n}");
+                app.user(&victim, "admin", Role::TenantAdmin).await;
+                let path = t.path.replace("/ops/tenants/acme", &format!("/ops/tenants/{victim}"));
+                send(&app, &Template { path, method: t.method.clone(), body: t.body.clone(), content_type: t.content_type.clone() }, &ours, Some(&operator)).await
+            } else {
+                send(&app, t, &ours, Some(&operator)).await
+            };
             // Reading a project's content without a grant is refused by design (see desk.rs).
-            let refused_by_design = key == "GET /ops/tenants/{tenant}/projects/{id}";
+            let refused_by_design = key == "GET /ops/tenants/{tenant}/projects/{id}" || key == "GET /ops/tenants/{tenant}/certificate";
             if (!refused_by_design && matches!(got, 401 | 403 | 404)) || got >= 500 {
                 failures.push(format!("{key} / operator: {got}"));
             }
@@ -253,7 +267,9 @@ async fn every_route_refuses_every_caller_it_must_and_serves_its_own_company(app
             }
         }
         cells += 1;
-        if matches!(own, 401 | 403 | 404) || own >= 500 {
+        // An active company has no final archive (tests/tenants.rs takes one while terminating).
+        let none_yet = key == "GET /final-archive" && own == 404;
+        if (matches!(own, 401 | 403 | 404) && !none_yet) || own >= 500 {
             failures.push(format!("{key} / own company: {own}"));
         }
     }

@@ -84,6 +84,7 @@ async fn route(backend: Arc<Backend>, call: Call) -> Reply {
         "POST /archives" => archive_company(&backend, &call, settings()).await,
         "POST /imports" => start_import(&backend, &call).await,
         "POST /imports/{id}/complete" => complete_import(&backend, &call).await,
+        "GET /final-archive" => final_archive(&backend, &call, settings()).await,
         _ => Err(ApiError::NotFound),
     }
 }
@@ -264,6 +265,21 @@ async fn archive_company(backend: &Backend, call: &Call, s: ExportSettings) -> R
     store_export(backend, call, s, format!("company-{}-{}.zip", auth.tenant, tokyo_date()), "application/zip", meta, bytes, "company".into()).await
 }
 
+/// Where a terminating company's final archive is kept (see `functions/tenants`).
+pub const FINAL_ARCHIVE_KEY: &str = "final/company-archive.zip";
+
+/// `GET /final-archive`: while the company's contract is ending, a download URL for its
+/// final archive (every project); 404 when there is none.
+async fn final_archive(backend: &Backend, call: &Call, s: ExportSettings) -> Reply {
+    let auth = call.auth()?;
+    let key = BlobKey::parse(FINAL_ARCHIVE_KEY).map_err(ApiError::internal)?;
+    let head = backend.blobs.head(&auth.tenant, &key).await.map_err(blob_error)?;
+    let body = view(backend, call, &auth.tenant, "final", head, s).await?;
+    let mut resp = http::json_response(StatusCode::OK, &body)?;
+    resp.extensions_mut().insert(AuditTarget("final-archive".into()));
+    Ok(resp)
+}
+
 /// How long an upload URL for an import lives.
 const UPLOAD_TTL: Duration = Duration::from_secs(15 * 60);
 
@@ -305,9 +321,8 @@ async fn complete_import(backend: &Backend, call: &Call) -> Reply {
     let limits = ::archive::Limits::default();
     let bytes = match backend.blobs.read_raw(&auth.tenant, &key, limits.max_archive_bytes).await {
         Ok(b) => b,
-        Err(BlobError::NotFound) => {
-            return Err(ApiError::Conflict { code: "nothing_uploaded", detail: "No archive was uploaded to this import's URL (or it has expired).".into() })
-        }
+        // Nothing uploaded (or the upload expired): no such import.
+        Err(BlobError::NotFound) => return Err(ApiError::NotFound),
         Err(BlobError::Invalid(_)) => {
             let _ = backend.blobs.delete(&auth.tenant, &key).await;
             return Err(ApiError::Refused {

@@ -25,4 +25,6 @@ pub struct Backend {
     pub blobs: Arc<dyn BlobStore>,
     /// The keys the audit log chains each tenant's events under (to verify a chain).
     pub chain_keys: Arc<dyn crate::seal::ChainKeys>,
+    /// The service's signature on deletion certificates.
+    pub signer: Arc<dyn crate::certify::CertificateSigner>,
 }

@@ -8,6 +8,7 @@ pub mod announcements;
 pub mod auth;
 pub mod aws;
 pub mod backend;
+pub mod certify;
 pub mod company_library;
 pub mod edge;
 pub mod error;

@@ -27,7 +27,7 @@ use crate::seal::KeyDestruction;
 
 /// Routes a terminating company's users may still call: who they are, and downloads (the
 /// final company archive is delivered as an export).
-pub const OPEN_WHILE_TERMINATING: [&str; 2] = ["GET /me", "GET /exports/{id}"];
+pub const OPEN_WHILE_TERMINATING: [&str; 3] = ["GET /me", "GET /exports/{id}", "GET /final-archive"];
 
 /// Why a company's users are refused on `route` (`None`: a route-independent check, as at
 /// sign-in), if they are: a suspended company's always, a terminating company's except on
@@ -282,4 +282,53 @@ pub async fn record_terminated(backend: &Backend, deletion: &Deletion, created_a
     };
     backend.tenants.put_entry(&entry).await?;
     Ok(entry)
+}
+
+fn stamp(ms: UnixMillis) -> Result<certificate::UtcTimestamp, ApiError> {
+    // Whole seconds, as the certificate's format writes times.
+    let t = time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)).map_err(ApiError::internal)?;
+    certificate::UtcTimestamp::new(t).map_err(|e| ApiError::internal(anyhow::anyhow!("{}", e.0)))
+}
+
+/// The signed deletion certificate of a purge requested at `requested_at` by `requested_by`
+/// (the operator), naming the final archive's SHA-256 when one was handed over.
+pub async fn certify(
+    backend: &Backend,
+    deletion: &Deletion,
+    requested_at: UnixMillis,
+    requested_by: &str,
+    final_archive_sha256: Option<&str>,
+) -> Result<certificate::SignedCertificate, ApiError> {
+    use certificate::kinds;
+    let invalid = |e: certificate::InvalidValue| ApiError::internal(anyhow::anyhow!("{}", e.0));
+    let deleted = certificate::DeletedCounts::new()
+        .with(kinds::RECORDS, deletion.records)
+        .and_then(|d| d.with(kinds::AUDIT_EVENTS, deletion.audit_events))
+        .and_then(|d| d.with("lookups", deletion.lookups))
+        .and_then(|d| d.with(kinds::INQUIRIES, deletion.inquiries))
+        .and_then(|d| d.with(kinds::OBJECT_VERSIONS, deletion.object_versions))
+        .and_then(|d| d.with(kinds::USERS, deletion.users))
+        .map_err(invalid)?;
+    let fate = if deletion.key.pending {
+        certificate::KeyFate::DeletionScheduledFor(stamp(deletion.key.deleted_at)?)
+    } else {
+        certificate::KeyFate::DestroyedAt(stamp(deletion.key.deleted_at)?)
+    };
+    let signer = backend.signer.as_ref();
+    let cert = certificate::Certificate {
+        certificate_id: uuid::Uuid::new_v4().to_string(),
+        tenant_id: deletion.tenant.to_string(),
+        company_name: deletion.company_name.clone(),
+        requested_at: stamp(requested_at)?,
+        requested_by: requested_by.to_owned(),
+        completed_at: stamp(deletion.completed_at)?,
+        deleted,
+        key: certificate::KeyDisposal { key_id: deletion.key.key_id.clone(), key_arn_or_ref: deletion.key.key_id.clone(), fate },
+        evidence: certificate::Evidence {
+            manifest_sha256: final_archive_sha256.map(certificate::Sha256Digest::parse_hex).transpose().map_err(invalid)?,
+            records_sha256: certificate::Sha256Digest::parse_hex(&deletion.records_sha256).map_err(invalid)?,
+        },
+        issuer: crate::certify::issuer(signer),
+    };
+    crate::certify::sign(signer, cert).await.map_err(ApiError::Unavailable)
 }

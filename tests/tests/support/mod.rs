@@ -189,6 +189,29 @@ pub fn sample_project(name: &str) -> Value {
     doc
 }
 
+/// An archive (docs/archive.md) holding one project: `document` as its project.json.
+pub fn archive_of(document: &Value) -> Vec<u8> {
+    let mut w = archive::ArchiveWriter::new(archive::Kind::Project, time::OffsetDateTime::now_utc(), "kyocho tests");
+    w.add_project(archive::ProjectId::parse("p1").expect("id"), "p1", 1, serde_json::to_vec(document).expect("JSON")).expect("project");
+    w.finish().expect("archive")
+}
+
+impl TestApp {
+    /// Start an import, upload `bytes` to its URL as the API said, and return its id.
+    pub async fn upload_import(&self, token: &str, bytes: Vec<u8>) -> String {
+        let started = self.post_json("/imports", token, &serde_json::json!({})).send().await.expect("send");
+        assert_eq!(started.status(), 201, "POST /imports");
+        let started: Value = started.json().await.expect("JSON");
+        let mut put = self.client.put(started["upload"]["url"].as_str().expect("url"));
+        for (k, v) in started["upload"]["headers"].as_object().expect("headers") {
+            put = put.header(k.as_str(), v.as_str().expect("header value"));
+        }
+        let uploaded = put.body(bytes).send().await.expect("upload");
+        assert!(uploaded.status().is_success(), "upload: {}", uploaded.status());
+        started["id"].as_str().expect("id").to_owned()
+    }
+}
+
 /// `sample_project` with a change applied.
 pub fn sample_with(name: &str, change: impl FnOnce(&mut Value)) -> Value {
     let mut doc = sample_project(name);

@@ -955,6 +955,228 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/projects/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The project as an open archive (docs/archive.md): document, drawings and reports with a checksummed manifest, delivered like an export. */
+        post: operations["archiveProject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/archives": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Every project of the company in one open archive, delivered like an export. */
+        post: operations["archiveCompany"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start an import: a URL to upload an archive to, then `POST /imports/{{id}}/complete`. */
+        post: operations["startImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/imports/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check the uploaded archive whole (size, entries, compression ratio, paths, names, checksums, documents); store its projects as new projects, or nothing. */
+        post: operations["completeImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/final-archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** While the company's contract is ending: a download URL for its final archive. */
+        get: operations["getFinalArchive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ops/tenants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every company the service has had, terminated ones included (operator). */
+        get: operations["opsListTenants"];
+        put?: never;
+        /** Set up a company: its own key, record and registry entry, its first administrator invited by e-mail (operator). */
+        post: operations["opsCreateTenant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ops/tenants/{tenant}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A company's status (operator). */
+        get: operations["opsGetTenant"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ops/tenants/{tenant}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Suspend a company: its users get 403 tenant_suspended (operator). */
+        post: operations["opsSuspendTenant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ops/tenants/{tenant}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Let a suspended company's users in again (operator). */
+        post: operations["opsResumeTenant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ops/tenants/{tenant}/terminate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End a company's contract: the final archive is kept for archive_days and the administrators told (operator). */
+        post: operations["opsTerminateTenant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ops/tenants/{tenant}/purge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** After the archive window: delete every user, object version and record of the company, destroy its key, and issue the signed deletion certificate (operator). */
+        post: operations["opsPurgeTenant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ops/tenants/{tenant}/certificate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's signed deletion certificate, JSON or (format=pdf) PDF (operator). */
+        get: operations["opsGetCertificate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ops/certificate-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public key that verifies deletion certificates (PEM) (operator). */
+        get: operations["opsGetCertificateKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1045,6 +1267,14 @@ export interface components {
         /** @description API Gateway's own error body. */
         GatewayMessage: {
             message: string;
+        };
+        /** @description A signed deletion certificate (docs/deletion-certificate.md): the certificate and the service's signature over its canonical form (RFC 8785). */
+        DeletionCertificate: {
+            certificate: {
+                [key: string]: unknown;
+            };
+            /** @description Base64 of the signature. */
+            signature: string;
         };
         /** @description `PUT /admin/users/{id}/access`. */
         AccessRequest: {
@@ -2946,6 +3176,31 @@ export interface components {
         };
         /** @description Kind of service-point ground switch. */
         GroundSwitchKind: "pas" | "ugs";
+        /** @description What an import did. */
+        ImportResult: {
+            projects: components["schemas"]["Imported"][];
+        };
+        /** @description An import in progress: where to upload the archive, then `POST /imports/{id}/complete`. */
+        ImportStarted: {
+            /** @description The import id: 32 lower-case hex digits. */
+            id: string;
+            /**
+             * Format: uint64
+             * @description Largest archive accepted, bytes.
+             */
+            max_bytes: number;
+            upload: components["schemas"]["UploadUrl"];
+        };
+        /** @description One project brought in by an import. */
+        Imported: {
+            /** @description Its new id here. */
+            id: components["schemas"]["ProjectId"];
+            name: string;
+            /** @description SHA-256 of the document, as the manifest lists it. */
+            sha256: string;
+            /** @description The project's id in the archive. */
+            source_id: string;
+        };
         /** @description An inquiry as the API shows it. */
         Inquiry: {
             category: components["schemas"]["Category"];
@@ -3294,6 +3549,18 @@ export interface components {
              */
             time_s: number;
         };
+        /** @description A company to set up. */
+        NewTenant: {
+            /** @description The first administrator, invited by e-mail with a temporary password. */
+            admin_email: string;
+            admin_name: string;
+            /**
+             * @description The company's id: 1–64 characters of a–z, 0–9, `-`, `_`, not starting with `_`;
+             *     never used before (a terminated company's id stays taken).
+             */
+            id: string;
+            name: string;
+        };
         /** @description A free-text note on the drawing, optionally attached to one device. */
         Note: {
             /** @description The device the note is about, if any. */
@@ -3568,6 +3835,12 @@ export interface components {
         ProjectMetadataPage: {
             items: components["schemas"]["ProjectMetadata"][];
             next_cursor: string | null;
+        };
+        /** @description A company just set up, with its first administrator. */
+        Provisioned: {
+            admin_email: string;
+            admin_user_id: string;
+            tenant: components["schemas"]["TenantView"];
         };
         /** @description Thresholds of these rules; every field has a documented default. */
         RatingSettings: {
@@ -4174,6 +4447,50 @@ export interface components {
         };
         /** @description A tenant (one customer company). */
         TenantId: string;
+        /** @description Every company, by id. */
+        TenantList: {
+            items: components["schemas"]["TenantView"][];
+        };
+        /**
+         * @description Where a company stands in its contract: active → suspended (and back) → terminating →
+         *     terminated.
+         */
+        TenantStatus: "active" | "suspended" | "terminating" | "terminated";
+        /**
+         * @description A company as the operator sees it: the registry entry, and while its data exists, where
+         *     it stands (never its content).
+         */
+        TenantView: {
+            /** @description A deletion certificate is on record. */
+            certified: boolean;
+            /** Format: int64 */
+            created_at: number;
+            id: components["schemas"]["TenantId"];
+            name: string;
+            /**
+             * Format: int64
+             * @description While terminating: when the data is purged (ms since the Unix epoch).
+             */
+            purge_after: number | null;
+            status: components["schemas"]["TenantStatus"];
+            /** Format: int64 */
+            updated_at: number;
+            /**
+             * Format: uint
+             * @description Users (while the data exists).
+             */
+            users: number | null;
+        };
+        /** @description `POST /ops/tenants/{tenant}/terminate`. */
+        TerminateRequest: {
+            /**
+             * Format: uint32
+             * @description Days the administrators may take the final archive before the data is purged
+             *     (0–90; 30 when left out). 0: it may be purged at once.
+             * @default null
+             */
+            archive_days: number | null;
+        };
         /** @description One test point of a time element. */
         TestPoint: {
             /**
@@ -4393,6 +4710,20 @@ export interface components {
              * @description Short-time delay, s (0.05 … 0.5; commonly 0.1 or 0.2).
              */
             st_time_s?: number | null;
+        };
+        /**
+         * @description A short-lived URL that uploads one blob without a token: `method` the `url` with these
+         *     `headers` (they are part of the signature) and the bytes as the body.
+         */
+        UploadUrl: {
+            /** Format: int64 */
+            expires_at: number;
+            headers: {
+                [key: string]: string;
+            };
+            method: string;
+            /** @description Absolute (S3) or relative to the API's origin (local edition: `/_uploads/…`). */
+            url: string;
         };
         /** @description A user inside a tenant. */
         UserId: string;
@@ -4659,6 +4990,10 @@ export interface components {
         };
     };
     parameters: {
+        /** @description The import's id (32 lower-case hex digits). */
+        ImportId: string;
+        /** @description `json` (default) or `pdf`. */
+        CertificateFormat: "json" | "pdf";
         /** @description The record's id (1–64 characters of a–z, 0–9, `-`, `_`). */
         DeskId: string;
         /** @description The company's id (1–64 characters of a–z, 0–9, `-`, `_`). */
@@ -6686,6 +7021,386 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+        };
+    };
+    archiveProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project id (1–64 characters of a–z, 0–9, `-`, `_`). */
+                id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stored; download it from `url`. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Export"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    archiveCompany: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stored; download it from `url`. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Export"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    startImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Upload the archive to `upload.url` with `upload.method` and `upload.headers`. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportStarted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    completeImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The import's id (32 lower-case hex digits). */
+                id: components["parameters"]["ImportId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Imported. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getFinalArchive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Export"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsListTenants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsCreateTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewTenant"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Provisioned"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsGetTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The company's id (1–64 characters of a–z, 0–9, `-`, `_`). */
+                tenant: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsSuspendTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The company's id (1–64 characters of a–z, 0–9, `-`, `_`). */
+                tenant: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsResumeTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The company's id (1–64 characters of a–z, 0–9, `-`, `_`). */
+                tenant: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsTerminateTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The company's id (1–64 characters of a–z, 0–9, `-`, `_`). */
+                tenant: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TerminateRequest"];
+            };
+        };
+        responses: {
+            /** @description Terminating. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsPurgeTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The company's id (1–64 characters of a–z, 0–9, `-`, `_`). */
+                tenant: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Purged; the deletion certificate. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletionCertificate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsGetCertificate: {
+        parameters: {
+            query?: {
+                /** @description `json` (default) or `pdf`. */
+                format?: components["parameters"]["CertificateFormat"];
+            };
+            header?: never;
+            path: {
+                /** @description The company's id (1–64 characters of a–z, 0–9, `-`, `_`). */
+                tenant: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletionCertificate"];
+                    "application/pdf": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsGetCertificateKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-pem-file": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
 }

@@ -110,6 +110,7 @@ pub fn backend_in_scope(scope: Arc<scope::TenantScope>, cfg: &AwsConfig) -> Back
     let store = Arc::new(DynamoStore::new(scope.clone(), cfg.table_name.clone(), chain_keys.clone()));
     let keys = KmsKeys::in_scope(scope.clone(), cfg.key_alias_prefix.clone(), cfg.tenant_role_arn.clone());
     let blobs = S3Blobs::new(scope.clone(), cfg.bucket.clone(), cfg.key_alias_prefix.clone());
+    let signer = crate::certify::from_env(&scope.service().kms, Some(cfg.region.clone()));
     let anchors: Arc<dyn crate::ports::AnchorStore> = match &cfg.anchor_bucket {
         Some(bucket) => Arc::new(S3Anchors::new(scope, bucket.clone())),
         None => Arc::new(NoAnchors),
@@ -126,5 +127,6 @@ pub fn backend_in_scope(scope: Arc<scope::TenantScope>, cfg: &AwsConfig) -> Back
         sealer: Arc::new(EnvelopeSealer::new(keys, CachePolicy::default())),
         blobs: Arc::new(blobs),
         chain_keys,
+        signer,
     }
 }

@@ -50,7 +50,7 @@ fn unwrap(kek: &DataKey, aad: &[u8], wrapped: &[u8]) -> Result<DataKey, SealErro
     Ok(DataKey(k))
 }
 
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = path.with_extension("tmp");
     {
         let mut opts = fs::OpenOptions::new();

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 pub use blobs::{LocalBlobs, UrlRefusal, VerifiedUrl, UPLOAD_PREFIX, URL_PREFIX};
 pub use keys::LocalKeys;
+pub(crate) use keys::write_private as write_private_file;
 pub use sqlite::SqliteStore;
 
 use crate::backend::Backend;
@@ -85,5 +86,6 @@ pub fn backend(dir: &Path) -> anyhow::Result<Backend> {
         sealer: Arc::new(EnvelopeSealer::new(keys, CachePolicy::default())),
         blobs,
         chain_keys,
+        signer: Arc::new(crate::certify::LocalSigner::open(&keys_dir)?),
     })
 }
