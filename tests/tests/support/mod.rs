@@ -110,6 +110,11 @@ impl TestApp {
         TestApp { addr, gateway, client: self.client.clone(), _dir: self._dir, _target: self._target }
     }
 
+    /// The app's data folder (the local edition's database, keys and blobs).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     /// The records this app runs on, when they are the aws adapters.
     pub fn target(&self) -> Option<&kyocho_tests::contract::Target> {
         self._target.as_ref()
