@@ -308,3 +308,53 @@ fn the_sms_role_sends_to_phone_numbers_only() {
     assert_eq!(strings(&deny["Action"]), ["sns:Publish"]);
     assert!(format!("{:?}", deny["Resource"]).contains(":sns:*:*:*"), "every topic ARN is refused");
 }
+
+/// Given the policy a new company's key is created with, then: only a session of the
+/// tenant-access role tagged with that company, under that company's encryption context,
+/// may generate or unwrap its data keys; every cryptographic operation is denied to every
+/// other principal (an operator's included); the account administers the key without any
+/// cryptographic action.
+#[test]
+fn a_company_key_policy_lets_only_that_companys_sessions_decrypt() {
+    let role = "arn:aws:iam::123456789012:role/kyocho-prod-TenantAccessRole";
+    let tenant = platform::ids::TenantId::parse("acme").unwrap();
+    let policy: serde_json::Value = serde_json::from_str(&platform::aws::tenant_key_policy(role, &tenant).expect("a policy")).unwrap();
+    let statements = policy["Statement"].as_array().unwrap();
+    let crypto = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:ReEncryptTo"];
+    let allow_use = statements.iter().find(|s| s["Effect"] == "Allow" && s["Principal"]["AWS"] == role).expect("the tenant sessions' statement");
+    assert_eq!(allow_use["Condition"]["StringEquals"]["kms:EncryptionContext:tenant_id"], "acme");
+    assert_eq!(allow_use["Condition"]["StringEquals"]["aws:PrincipalTag/tenant_id"], "acme");
+    let deny = statements.iter().find(|s| s["Effect"] == "Deny").expect("an explicit deny");
+    assert_eq!(deny["Principal"], "*");
+    for action in crypto {
+        assert!(deny["Action"].as_array().unwrap().iter().any(|a| a == action), "{action} denied to others");
+    }
+    assert_eq!(deny["Condition"]["StringNotEquals"]["aws:PrincipalArn"], role);
+    for s in statements.iter().filter(|s| s["Effect"] == "Allow" && s["Principal"]["AWS"] != role) {
+        let actions: Vec<&str> = s["Action"].as_array().unwrap().iter().filter_map(|a| a.as_str()).collect();
+        assert!(!actions.iter().any(|a| crypto.contains(a) || *a == "kms:*"), "no cryptographic action for {}: {actions:?}", s["Principal"]);
+    }
+}
+
+/// Given the operator role, then it may call the `/ops` routes and nothing else: no KMS
+/// action at all (no operator decrypts a company's data), no DynamoDB or S3 access; and it
+/// is assumed only with MFA.
+#[test]
+fn the_operator_role_calls_the_ops_routes_and_decrypts_nothing() {
+    let t = template();
+    let statements = role_statements(&t, "OperatorRole");
+    assert!(!statements.is_empty(), "an OperatorRole");
+    let actions = allowed(&statements);
+    assert_eq!(actions, BTreeSet::from(["execute-api:Invoke".to_owned()]));
+    for s in &statements {
+        let resource = format!("{:?}", s["Resource"]);
+        assert!(resource.contains("/ops/*"), "only the /ops routes: {resource}");
+    }
+    let trust = &t["Resources"]["OperatorRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0];
+    assert_eq!(trust["Condition"]["Bool"]["aws:MultiFactorAuthPresent"].as_str(), Some("true"));
+    // No other statement in the template names the operator role for a key.
+    let text = std::fs::read_to_string(repo_root().join("infra/template.yaml")).unwrap();
+    for (i, line) in text.lines().enumerate() {
+        assert!(!(line.contains("OperatorRole") && line.contains("kms")), "line {}: {line}", i + 1);
+    }
+}

@@ -131,6 +131,16 @@ async fn a_company_is_set_up_used_ended_and_purged_leaving_only_its_certificate(
     assert_eq!(names.len(), 2, "both projects: {names:?}");
     assert_eq!(final_archive["sha256"].as_str().unwrap().len(), 64);
 
+    // Its own key: rotated yearly, with the policy that lets only its sessions use it.
+    if let (Some(kms), Some(cfg)) = (app.target().and_then(|t| t.kms()), app.target().and_then(|t| t.aws_config())) {
+        let alias = format!("{}acme", cfg.key_alias_prefix);
+        let key_id = kms.describe_key().key_id(&alias).send().await.unwrap().key_metadata().unwrap().key_id().to_owned();
+        assert_eq!(kms.get_key_rotation_status().key_id(&key_id).send().await.unwrap().key_rotation_enabled(), true);
+        let policy = kms.get_key_policy().key_id(&key_id).policy_name("default").send().await.unwrap();
+        let policy = policy.policy().unwrap_or_default();
+        assert!(policy.contains("kms:EncryptionContext:tenant_id") && policy.contains("NoOneElseDecrypts"), "{policy}");
+    }
+
     // The purge.
     assert!(!remains(&app, "acme").await.is_empty(), "acme's data is there before the purge");
     let purged = app.post_json("/ops/tenants/acme/purge", &op, &json!({})).send().await.unwrap();
