@@ -85,6 +85,7 @@ pub fn schemas() -> Result<Map<String, Value>, String> {
     outputs.subschema_for::<tenants::TenantView>();
     outputs.subschema_for::<tenants::TenantList>();
     outputs.subschema_for::<tenants::Provisioned>();
+    outputs.subschema_for::<tenants::IntegrityReport>();
     outputs.subschema_for::<exports::ImportStarted>();
     outputs.subschema_for::<exports::archive::ImportResult>();
 

@@ -72,6 +72,14 @@ enum Command {
         #[arg(long, default_value = "demo")]
         tenant: String,
     },
+    /// Check the integrity of every company of a data folder (or one): its audit hash chain,
+    /// a sample of its sealed items, its exports' checksums. Exits non-zero on any failure.
+    Verify {
+        #[arg(long, default_value = "./.kyocho", env = "KYOCHO_DATA_DIR")]
+        data_dir: PathBuf,
+        #[arg(long)]
+        tenant: Option<String>,
+    },
     /// Check a deletion certificate's signature (docs/deletion-certificate.md) and print what
     /// it attests.
     VerifyCertificate {
@@ -181,6 +189,14 @@ fn main() -> ExitCode {
             println!("Imported {} project(s) into company `{tenant}`.", result.projects.len());
             Ok(())
         }),
+        Command::Verify { data_dir, tenant } => match block_on_value(kyocho::ops::verify(&data_dir, tenant.as_deref())) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::FAILURE,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
         Command::VerifyCertificate { certificate, public_key } => {
             let run = || -> anyhow::Result<String> {
                 let json = std::fs::read(&certificate).map_err(|e| anyhow::anyhow!("{}: {e}", certificate.display()))?;
@@ -211,6 +227,10 @@ fn main() -> ExitCode {
             Ok(())
         }),
     }
+}
+
+fn block_on_value<T>(fut: impl std::future::Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
+    tokio::runtime::Runtime::new()?.block_on(fut)
 }
 
 fn block_on(fut: impl std::future::Future<Output = anyhow::Result<()>>) -> ExitCode {

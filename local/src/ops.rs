@@ -78,3 +78,34 @@ pub fn problem_text(e: &platform::ApiError) -> String {
     }
     out
 }
+
+/// `kyocho verify`: every check of each company (or `tenant`), one line each; `Ok(false)`
+/// when any fails.
+pub async fn verify(data_dir: &Path, tenant: Option<&str>) -> anyhow::Result<bool> {
+    let backend = platform::local::backend(data_dir)?;
+    let ids = match tenant {
+        Some(t) => vec![TenantId::parse(t).map_err(|e| anyhow::anyhow!("--tenant: {e}"))?],
+        None => platform::integrity::live_tenants(&backend).await.map_err(|e| anyhow::anyhow!("{}", problem_text(&e)))?,
+    };
+    let mut all_ok = true;
+    for id in ids {
+        let r = platform::integrity::check_tenant(&backend, &id).await.map_err(|e| anyhow::anyhow!("{id}: {}", problem_text(&e)))?;
+        all_ok &= r.ok;
+        let chain = match &r.audit.first_broken {
+            None => format!("audit chain intact ({} events)", r.audit.events),
+            Some(b) => format!("audit chain BROKEN at event {} ({})", b.seq, b.reason),
+        };
+        let sealed = if r.sealed.failed.is_empty() {
+            format!("{} sealed items open", r.sealed.checked)
+        } else {
+            format!("sealed items that do not open: {}", r.sealed.failed.join(", "))
+        };
+        let exports = if r.exports.mismatched.is_empty() {
+            format!("{} exports match their checksums", r.exports.checked)
+        } else {
+            format!("exports whose checksum differs: {}", r.exports.mismatched.join(", "))
+        };
+        println!("{} {id}: {chain}; {sealed}; {exports}", if r.ok { "OK  " } else { "FAIL" });
+    }
+    Ok(all_ok)
+}

@@ -22,7 +22,10 @@ pub async fn ensure_tenant(backend: &Backend, id: &TenantId, name: &str) -> anyh
     backend.sealer.create_tenant_key(id).await?;
     let tenant = Tenant::new(id.clone(), name, now_millis());
     match backend.tenants.create_tenant(&tenant).await {
-        Ok(()) => Ok(tenant),
+        Ok(()) => {
+            platform::tenancy::register(backend, &tenant, None).await.map_err(|e| anyhow::anyhow!("registering {id}: {e:?}"))?;
+            Ok(tenant)
+        }
         Err(platform::ports::StoreError::AlreadyExists) => {
             backend.tenants.get_tenant(id).await?.ok_or_else(|| anyhow::anyhow!("tenant {id} vanished"))
         }

@@ -67,7 +67,7 @@ fn rule(key: &str) -> Option<Who> {
         "POST /imports" | "POST /imports/{id}/complete" => Who::Only(WRITERS),
         "GET /ops/tenants" | "POST /ops/tenants" | "GET /ops/tenants/{tenant}" | "POST /ops/tenants/{tenant}/suspend" => Who::OperatorOnly,
         "POST /ops/tenants/{tenant}/resume" | "POST /ops/tenants/{tenant}/terminate" | "POST /ops/tenants/{tenant}/purge" => Who::OperatorOnly,
-        "GET /ops/tenants/{tenant}/certificate" | "GET /ops/certificate-key" => Who::OperatorOnly,
+        "GET /ops/tenants/{tenant}/certificate" | "GET /ops/certificate-key" | "GET /ops/integrity" => Who::OperatorOnly,
         "GET /status" => Who::Anyone,
         "GET /announcements" | "GET /inquiries" | "POST /inquiries" | "GET /inquiries/{id}" | "POST /inquiries/{id}/messages" => Who::SignedIn,
         "GET /support-grants" | "POST /support-grants" | "DELETE /support-grants/{id}" => Who::Only(SETTINGS_ADMINS),

@@ -12,7 +12,6 @@ use platform::auth::AuthContext;
 use platform::error::{ApiError, FieldError};
 use platform::http::{self, Call, Reply};
 use platform::ports::{AuditResult, StoredAuditEvent};
-use platform::seal::{chain_hash, CHAIN_START};
 use platform::Backend;
 use serde::Serialize;
 
@@ -228,106 +227,12 @@ pub async fn csv(backend: &Backend, auth: &AuthContext, call: &Call) -> Reply {
         .map_err(ApiError::internal)
 }
 
-/// `GET /audit/verify`.
-#[derive(Debug, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct ChainVerification {
-    /// Whether every link holds.
-    pub intact: bool,
-    /// Events checked.
-    pub events: u64,
-    /// The last event's place and link (the chain's head), when there is one.
-    pub head_seq: Option<u64>,
-    pub head_hash: Option<String>,
-    /// The first link that does not hold, when one does not.
-    pub first_broken: Option<BrokenLink>,
-    /// The newest anchor of the chain's head kept outside the records (see
-    /// `platform::anchor`), which the chain was checked against; `None` before the first.
-    pub anchor: Option<AnchorSeen>,
-}
+/// `GET /audit/verify`: the company's chain walked from its first event (see
+/// [`platform::integrity::verify_chain`]).
+pub use platform::integrity::{AnchorSeen, BrokenLink, ChainVerification};
 
-/// An anchor as verification used it.
-#[derive(Debug, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct AnchorSeen {
-    pub seq: u64,
-    pub hash: String,
-    /// When it was written (ms since the Unix epoch).
-    pub at: i64,
-}
-
-#[derive(Debug, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct BrokenLink {
-    pub seq: u64,
-    /// The event's id; `None` for `truncated`, where the anchored event is missing.
-    pub id: Option<String>,
-    /// `sequence_gap`, `previous_hash_mismatch`, `hash_mismatch`, `anchor_mismatch` (the
-    /// event at an anchored place is not the one anchored) or `truncated` (the chain ends
-    /// before its anchored head: newest events were removed).
-    pub reason: String,
-}
-
-/// Walk the whole chain from the first month that has events to this one.
 pub async fn verify(backend: &Backend, auth: &AuthContext) -> Reply {
-    let key = backend.chain_keys.chain_key(&auth.tenant).await?;
-    let tenant = backend.tenants.get_tenant(&auth.tenant).await?.ok_or(ApiError::NotFound)?;
-    let mut m = month_of(tenant.created_at.min(http::now_millis()));
-    let last = month_of(http::now_millis());
-    let (mut prev, mut expected, mut count) = (CHAIN_START.to_owned(), 1u64, 0u64);
-    let mut head: Option<(u64, String)> = None;
-    let mut broken = None;
-    let anchor = backend.anchors.latest(&auth.tenant).await?;
-    'months: loop {
-        for e in month(backend, auth, &m).await? {
-            count += 1;
-            let reason = if e.seq != expected {
-                Some("sequence_gap")
-            } else if e.prev_hash != prev {
-                Some("previous_hash_mismatch")
-            } else if e.hash != chain_hash(&key, &prev, &e.event) {
-                Some("hash_mismatch")
-            } else if anchor.as_ref().is_some_and(|a| a.seq == e.seq && a.hash != e.hash) {
-                Some("anchor_mismatch")
-            } else {
-                None
-            };
-            if let Some(reason) = reason {
-                broken = Some(BrokenLink { seq: e.seq, id: Some(e.id.clone()), reason: reason.into() });
-                break 'months;
-            }
-            prev = e.hash.clone();
-            expected += 1;
-            head = Some((e.seq, e.hash));
-        }
-        if m >= last {
-            break;
-        }
-        m = next_month(&m);
-    }
-    if let Some(a) = anchor.as_ref().filter(|a| broken.is_none() && head.as_ref().is_none_or(|h| h.0 < a.seq)) {
-        broken = Some(BrokenLink { seq: a.seq, id: None, reason: "truncated".into() });
-    }
-    http::json_response(
-        StatusCode::OK,
-        &ChainVerification {
-            intact: broken.is_none(),
-            events: count,
-            head_seq: head.as_ref().map(|h| h.0),
-            head_hash: head.map(|h| h.1),
-            first_broken: broken,
-            anchor: anchor.map(|a| AnchorSeen { seq: a.seq, hash: a.hash, at: a.at }),
-        },
-    )
-}
-
-fn next_month(m: &str) -> String {
-    let (y, mo) = m.split_once('-').and_then(|(y, mo)| Some((y.parse::<i32>().ok()?, mo.parse::<u32>().ok()?))).unwrap_or((1970, 1));
-    if mo >= 12 {
-        format!("{:04}-01", y + 1)
-    } else {
-        format!("{y:04}-{:02}", mo + 1)
-    }
+    http::json_response(StatusCode::OK, &platform::integrity::verify_chain(backend, &auth.tenant).await?)
 }
 
 #[cfg(test)]
@@ -340,7 +245,6 @@ mod tests {
         // 1 Feb 00:00 JST is 31 Jan 15:00 UTC: the January month holds its first hours.
         assert_eq!(months(day("2026-02-01"), day("2026-03-01") + DAY_MS), vec!["2026-03", "2026-02", "2026-01"]);
         assert_eq!(months(day("2026-02-10"), day("2026-02-11")), vec!["2026-02"]);
-        assert_eq!(next_month("2026-12"), "2027-01");
         assert_eq!(jst(1_796_007_600_000), "2026-11-30 12:00:00");
     }
 }

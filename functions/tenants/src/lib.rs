@@ -49,6 +49,7 @@ async fn route(backend: Arc<Backend>, call: Call) -> Reply {
         "POST /ops/tenants/{tenant}/purge" => purge(b, &call).await,
         "GET /ops/tenants/{tenant}/certificate" => certificate(b, &call).await,
         "GET /ops/certificate-key" => certificate_key(b).await,
+        "GET /ops/integrity" => integrity(b, &call).await,
         _ => Err(ApiError::NotFound),
     }
 }
@@ -284,6 +285,56 @@ async fn certificate(backend: &Backend, call: &Call) -> Reply {
         }
         Some(_) => Err(ApiError::bad_field(FieldError::parameter("format", "invalid_value", "json or pdf"))),
     }
+}
+
+/// `GET /ops/integrity?tenant=`: every check of one company, or of every company whose data
+/// exists. The scheduled run (EventBridge Scheduler, daily) calls this same route; each
+/// company's result is one JSON log line, and the count of failing companies a metric.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct IntegrityReport {
+    pub checked_at: UnixMillis,
+    /// Companies with a failing check.
+    pub failures: u64,
+    pub tenants: Vec<platform::integrity::TenantIntegrity>,
+}
+
+async fn integrity(backend: &Backend, call: &Call) -> Reply {
+    let ids = match call.query("tenant").filter(|t| !t.is_empty()) {
+        Some(t) => vec![TenantId::parse(&t).map_err(|e| ApiError::bad_field(FieldError::parameter("tenant", "invalid_id", e.to_string())))?],
+        None => platform::integrity::live_tenants(backend).await?,
+    };
+    let mut tenants = Vec::new();
+    for id in ids {
+        let report = platform::integrity::check_tenant(backend, &id).await?;
+        tracing::info!(
+            request_id = %call.request_id,
+            tenant = %report.tenant,
+            ok = report.ok,
+            audit_intact = report.audit.intact,
+            audit_events = report.audit.events,
+            first_broken = report.audit.first_broken.as_ref().map(|b| format!("{}@{}", b.reason, b.seq)).unwrap_or_default(),
+            sealed_checked = report.sealed.checked,
+            sealed_failed = report.sealed.failed.join(" "),
+            exports_checked = report.exports.checked,
+            exports_mismatched = report.exports.mismatched.join(" "),
+            "integrity"
+        );
+        tenants.push(report);
+    }
+    let failures = tenants.iter().filter(|t| !t.ok).count() as u64;
+    let checked_at = http::now_millis();
+    // CloudWatch's embedded metric format: the alarm on IntegrityFailures reads this line.
+    println!(
+        "{}",
+        serde_json::json!({
+            "_aws": { "Timestamp": checked_at, "CloudWatchMetrics": [{ "Namespace": "Kyocho", "Dimensions": [[]],
+                "Metrics": [{ "Name": "IntegrityFailures", "Unit": "Count" }, { "Name": "IntegrityTenantsChecked", "Unit": "Count" }] }] },
+            "IntegrityFailures": failures,
+            "IntegrityTenantsChecked": tenants.len(),
+        })
+    );
+    http::json_response(StatusCode::OK, &IntegrityReport { checked_at, failures, tenants })
 }
 
 async fn certificate_key(backend: &Backend) -> Reply {

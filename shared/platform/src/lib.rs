@@ -15,6 +15,7 @@ pub mod error;
 pub mod http;
 pub mod identity;
 pub mod ids;
+pub mod integrity;
 pub mod lambda;
 pub mod local;
 pub mod lockout;

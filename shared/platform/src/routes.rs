@@ -162,6 +162,7 @@ pub const ROUTES: &[Route] = &[
     Route { method: "POST", path: "/ops/tenants/{tenant}/purge", function: "tenants", access: Operator },
     Route { method: "GET", path: "/ops/tenants/{tenant}/certificate", function: "tenants", access: Operator },
     Route { method: "GET", path: "/ops/certificate-key", function: "tenants", access: Operator },
+    Route { method: "GET", path: "/ops/integrity", function: "tenants", access: Operator },
     Route { method: "GET", path: "/ops/tenants/{tenant}/projects", function: "desk", access: Operator },
     Route { method: "GET", path: "/ops/tenants/{tenant}/projects/{id}", function: "desk", access: Operator },
 ];

@@ -998,7 +998,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start an import: a URL to upload an archive to, then `POST /imports/{{id}}/complete`. */
+        /** Start an import: a URL to upload an archive to, then `POST /imports/{id}/complete`. */
         post: operations["startImport"];
         delete?: never;
         options?: never;
@@ -1169,6 +1169,23 @@ export interface paths {
         };
         /** The public key that verifies deletion certificates (PEM) (operator). */
         get: operations["opsGetCertificateKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ops/integrity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Integrity of one company (tenant=) or of every company: audit chain, a sample of sealed items, export checksums (operator; also the daily job). */
+        get: operations["opsIntegrity"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1559,7 +1576,7 @@ export interface components {
         };
         /** @description What an inquiry is about. */
         Category: "other" | "usage" | "calculation" | "drawings" | "account" | "billing" | "defect";
-        /** @description `GET /audit/verify`. */
+        /** @description `GET /audit/verify`, and the chain part of a company's integrity report. */
         ChainVerification: {
             /**
              * @description The newest anchor of the chain's head kept outside the records (see
@@ -2857,6 +2874,12 @@ export interface components {
              */
             url_expires_at: number;
         };
+        /** @description Exports read back, and those whose bytes no longer match their recorded SHA-256. */
+        ExportCheck: {
+            /** Format: uint64 */
+            checked: number;
+            mismatched: string[];
+        };
         /** @description The request body of `POST /projects/{id}/exports`, before its combination is checked. */
         ExportRequest: {
             encoding?: components["schemas"]["Encoding"] | null;
@@ -3296,6 +3319,21 @@ export interface components {
              * @description Contract demand from which the transaction VCT is of class 0.3W, kW (default 10 000).
              */
             vct_special_precision_from_kw: number;
+        };
+        /**
+         * @description `GET /ops/integrity?tenant=`: every check of one company, or of every company whose data
+         *     exists. The scheduled run (EventBridge Scheduler, daily) calls this same route; each
+         *     company's result is one JSON log line, and the count of failing companies a metric.
+         */
+        IntegrityReport: {
+            /** Format: int64 */
+            checked_at: number;
+            /**
+             * Format: uint64
+             * @description Companies with a failing check.
+             */
+            failures: number;
+            tenants: components["schemas"]["TenantIntegrity"][];
         };
         /** @description `POST /admin/users`: invite a user (a temporary password goes to the e-mail address). */
         InviteRequest: {
@@ -4019,6 +4057,13 @@ export interface components {
              */
             points: components["schemas"]["CurvePoint"][];
         };
+        /** @description Sealed items of one kind that were opened, and those that would not open. */
+        SealedSample: {
+            /** Format: uint64 */
+            checked: number;
+            /** @description `kind:id` of each item that did not open. */
+            failed: string[];
+        };
         /** @description Where a segment lies on the way to a load. */
         Section: "supply" | "transformer" | "trunk" | "branch";
         /** @description One cable or transformer on the way to a load. */
@@ -4447,6 +4492,17 @@ export interface components {
         };
         /** @description A tenant (one customer company). */
         TenantId: string;
+        /** @description One company's integrity report. */
+        TenantIntegrity: {
+            audit: components["schemas"]["ChainVerification"];
+            /** Format: int64 */
+            checked_at: number;
+            exports: components["schemas"]["ExportCheck"];
+            /** @description Every check holds. */
+            ok: boolean;
+            sealed: components["schemas"]["SealedSample"];
+            tenant: components["schemas"]["TenantId"];
+        };
         /** @description Every company, by id. */
         TenantList: {
             items: components["schemas"]["TenantView"][];
@@ -7123,6 +7179,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["Unprocessable"];
@@ -7401,6 +7458,33 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
+        };
+    };
+    opsIntegrity: {
+        parameters: {
+            query?: {
+                /** @description Only this company's inquiries. */
+                tenant?: components["parameters"]["InquiryTenant"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrityReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
         };
     };
 }
