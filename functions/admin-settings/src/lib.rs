@@ -16,7 +16,7 @@ use platform::auth::AuthContext;
 use platform::error::{ApiError, FieldError};
 use platform::http::{self, AuditTarget, Call, Reply};
 use platform::lockout;
-use platform::ports::TenantSettings;
+use platform::ports::{TenantSettings, AUDIT_RETENTION_MAX_DAYS, AUDIT_RETENTION_MIN_DAYS};
 use platform::{access, Backend};
 use serde::{Deserialize, Serialize};
 
@@ -52,6 +52,8 @@ pub struct SettingsView {
     pub lockout_threshold: u32,
     pub lockout_duration_minutes: u32,
     pub lockout_until_unlocked: bool,
+    /// Days the audit log is kept (older months are removed by the daily integrity job).
+    pub audit_retention_days: u32,
     /// The caller's own address, as the service sees it.
     pub your_ip: Option<String>,
 }
@@ -63,6 +65,7 @@ fn view(settings: &TenantSettings, auth: &AuthContext) -> SettingsView {
         lockout_threshold: settings.lockout_threshold.unwrap_or(lockout::DEFAULT_THRESHOLD),
         lockout_duration_minutes: settings.lockout_duration_minutes.unwrap_or(lockout::DEFAULT_DURATION_MINUTES),
         lockout_until_unlocked: settings.lockout_until_unlocked,
+        audit_retention_days: settings.audit_retention_days(),
         your_ip: auth.source_ip.map(|ip| ip.to_string()),
     }
 }
@@ -100,6 +103,9 @@ pub struct SettingsInput {
     pub lockout_duration_minutes: Option<u32>,
     #[serde(default)]
     pub lockout_until_unlocked: bool,
+    /// Days the audit log is kept (365–3650; 1825 when left out).
+    #[serde(default)]
+    pub audit_retention_days: Option<u32>,
     /// Save even though the list does not admit the caller's own address.
     #[serde(default)]
     pub confirm_lockout: bool,
@@ -146,10 +152,20 @@ impl SettingsInput {
                 errors.push(FieldError::body("/lockout_duration_minutes", "out_of_range", format!("{lo}–{hi} minutes")));
             }
         }
+        if let Some(d) = self.audit_retention_days {
+            if !(AUDIT_RETENTION_MIN_DAYS..=AUDIT_RETENTION_MAX_DAYS).contains(&d) {
+                errors.push(FieldError::body(
+                    "/audit_retention_days",
+                    "out_of_range",
+                    format!("{AUDIT_RETENTION_MIN_DAYS}–{AUDIT_RETENTION_MAX_DAYS} days (at least one year)"),
+                ));
+            }
+        }
         if !errors.is_empty() {
             return Err(ApiError::BadRequest { code: "invalid_request", detail: "The settings are not valid.".into(), errors });
         }
         Ok(TenantSettings {
+            audit_retention_days: self.audit_retention_days,
             ip_allow_list: networks,
             mfa_required: self.mfa_required,
             lockout_threshold: self.lockout_threshold,

@@ -77,6 +77,10 @@ impl AuditLog for AnchoredLog {
     async fn list_month(&self, tenant: &TenantId, month: &str, after: Option<&str>, limit: usize) -> Result<Page<StoredAuditEvent>, StoreError> {
         self.inner.list_month(tenant, month, after, limit).await
     }
+
+    async fn delete_month(&self, tenant: &TenantId, month: &str) -> Result<u64, StoreError> {
+        self.inner.delete_month(tenant, month).await
+    }
 }
 
 /// Anchors of the local edition: one file per tenant, `<folder>/<tid>.jsonl`, one JSON

@@ -101,12 +101,19 @@ pub async fn verify_chain(backend: &Backend, tenant: &TenantId) -> Result<ChainV
         None if tenant.is_reserved() => 0,
         None => return Err(ApiError::NotFound),
     };
+    let checkpoint = backend.tenants.get_tenant(tenant).await?.and_then(|t| t.audit_checkpoint);
     let mut m = month_of(created.min(now_millis()));
     if created == 0 {
         m = month_of(now_millis() - 3 * 365 * 86_400_000);
     }
     let last = month_of(now_millis());
     let (mut prev, mut expected, mut count) = (CHAIN_START.to_owned(), 1u64, 0u64);
+    // Months removed under the retention: the chain goes on from the last removed link.
+    if let Some(c) = &checkpoint {
+        m = next_month(&c.month);
+        prev = c.hash.clone();
+        expected = c.seq + 1;
+    }
     let mut head: Option<(u64, String)> = None;
     let mut broken = None;
     let anchor = backend.anchors.latest(tenant).await?;
@@ -243,6 +250,30 @@ async fn export_checksums(backend: &Backend, tenant: &TenantId) -> Result<Export
         }
     }
     Ok(out)
+}
+
+/// Remove the company's audit months that lie wholly before its retention (at `now`),
+/// oldest first. Before each month goes, the company's record keeps its last event's place and
+/// link ([`crate::ports::AuditCheckpoint`]) so the rest of the chain still verifies. Returns
+/// the events removed.
+pub async fn prune_audit(backend: &Backend, tenant: &TenantId, now: i64) -> Result<u64, ApiError> {
+    let Some(mut record) = backend.tenants.get_tenant(tenant).await? else { return Ok(0) };
+    let keep_from = month_of(now - i64::from(record.settings.audit_retention_days()) * 86_400_000);
+    let mut m = match &record.audit_checkpoint {
+        Some(c) => next_month(&c.month),
+        None => month_of(record.created_at),
+    };
+    let mut removed = 0;
+    while m < keep_from {
+        let events = month(backend, tenant, &m).await?;
+        if let Some(last) = events.last() {
+            record.audit_checkpoint = Some(crate::ports::AuditCheckpoint { month: m.clone(), seq: last.seq, hash: last.hash.clone() });
+            record.version = backend.tenants.put_tenant(&record).await?;
+            removed += backend.audit.delete_month(tenant, &m).await?;
+        }
+        m = next_month(&m);
+    }
+    Ok(removed)
 }
 
 /// Every check of one company.

@@ -53,6 +53,9 @@ pub struct Tenant {
     /// While terminating: the final company archive (a blob key in the company's space).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub final_archive: Option<String>,
+    /// Where the audit chain starts once months older than the retention were removed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_checkpoint: Option<AuditCheckpoint>,
     /// How many times the record was written (1 after `create_tenant`); `put_tenant` writes
     /// only over the version it was given and stores the next one.
     #[serde(default)]
@@ -70,6 +73,7 @@ impl Tenant {
             status: TenantStatus::Active,
             purge_after: None,
             final_archive: None,
+            audit_checkpoint: None,
             version: 0,
         }
     }
@@ -166,6 +170,34 @@ pub struct TenantSettings {
     /// A locked account stays locked until an administrator unlocks it.
     #[serde(default)]
     pub lockout_until_unlocked: bool,
+    /// Days the audit log is kept; `None` means [`AUDIT_RETENTION_DEFAULT_DAYS`]. At least
+    /// [`AUDIT_RETENTION_MIN_DAYS`] (docs/security.md, "Audit retention").
+    #[serde(default)]
+    pub audit_retention_days: Option<u32>,
+}
+
+/// The shortest audit retention a company may choose: one year.
+pub const AUDIT_RETENTION_MIN_DAYS: u32 = 365;
+/// The longest: ten years.
+pub const AUDIT_RETENTION_MAX_DAYS: u32 = 3650;
+/// Unless the company chose otherwise: five years.
+pub const AUDIT_RETENTION_DEFAULT_DAYS: u32 = 1825;
+
+impl TenantSettings {
+    /// The audit retention in force, in days.
+    pub fn audit_retention_days(&self) -> u32 {
+        self.audit_retention_days.unwrap_or(AUDIT_RETENTION_DEFAULT_DAYS)
+    }
+}
+
+/// Where a company's audit chain starts after older months were removed under its retention:
+/// the last removed event's place and link, which the first kept event must follow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditCheckpoint {
+    /// The last month removed (`yyyy-mm`, UTC).
+    pub month: String,
+    pub seq: u64,
+    pub hash: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -425,6 +457,11 @@ pub trait AuditLog: Send + Sync {
         after: Option<&str>,
         limit: usize,
     ) -> Result<Page<StoredAuditEvent>, StoreError>;
+    /// Remove the events of one month (`yyyy-mm`) under the company's retention; returns how
+    /// many. Only [`crate::integrity::prune_audit`] calls it, after recording the checkpoint.
+    async fn delete_month(&self, _tenant: &TenantId, _month: &str) -> Result<u64, StoreError> {
+        Err(StoreError::unavailable(anyhow::anyhow!("this audit log does not remove months")))
+    }
 }
 
 /// A tenant's audit-chain head as it was copied outside the records store: the event at

@@ -20,6 +20,7 @@ export function Settings() {
   const [threshold, setThreshold] = useState("");
   const [duration, setDuration] = useState("");
   const [untilUnlocked, setUntilUnlocked] = useState(false);
+  const [retention, setRetention] = useState("");
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ kind: "info" | "error"; text: string } | null>(null);
   const [fields, setFields] = useState<Map<string, string>>(new Map());
@@ -32,6 +33,7 @@ export function Settings() {
     setThreshold(String(s.lockout_threshold));
     setDuration(String(s.lockout_duration_minutes));
     setUntilUnlocked(s.lockout_until_unlocked);
+    setRetention(String(s.audit_retention_days));
   };
   useEffect(() => {
     adminApi.settings().then(show, (e) => setMessage({ kind: "error", text: adminError(e, t, a) }));
@@ -59,9 +61,11 @@ export function Settings() {
     setFields(new Map());
     const th = parseNumber(threshold);
     const du = parseNumber(duration);
+    const re = parseNumber(retention);
     const local = new Map<string, string>();
     if (!th.ok || !Number.isInteger(th.value)) local.set("/lockout_threshold", a.notANumber);
     if (!du.ok || !Number.isInteger(du.value)) local.set("/lockout_duration_minutes", a.notANumber);
+    if (!re.ok || !Number.isInteger(re.value)) local.set("/audit_retention_days", a.notANumber);
     if (invalid.length || verdict === false || local.size) {
       setFields(local);
       setMessage({ kind: "error", text: verdict === false ? a.excludesYou(yourIp ?? "") : a.settingsInvalid });
@@ -75,6 +79,7 @@ export function Settings() {
         lockout_threshold: th.ok ? th.value : null,
         lockout_duration_minutes: du.ok ? du.value : null,
         lockout_until_unlocked: untilUnlocked,
+        audit_retention_days: re.ok ? re.value : null,
         confirm_lockout: false,
       });
       show(saved);
@@ -147,6 +152,10 @@ export function Settings() {
             <input type="checkbox" checked={untilUnlocked} onChange={(e) => setUntilUnlocked(e.target.checked)} />
             {a.lockoutUntilUnlocked}
           </label>
+        </fieldset>
+        <fieldset>
+          <legend>{a.auditRetentionTitle}</legend>
+          <Field id="audit-retention" label={a.auditRetention} value={retention} onChange={setRetention} inputMode="numeric" error={fields.get("/audit_retention_days")} />
         </fieldset>
         {message && <p className={message.kind} role={message.kind === "error" ? "alert" : "status"} data-testid="settings-message">{message.text}</p>}
         <div className="buttons left">

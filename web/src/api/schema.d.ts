@@ -4220,6 +4220,12 @@ export interface components {
         /** @description The body of `PUT /admin/settings`: the whole settings document. */
         SettingsInput: {
             /**
+             * Format: uint32
+             * @description Days the audit log is kept (365–3650; 1825 when left out).
+             * @default null
+             */
+            audit_retention_days: number | null;
+            /**
              * @description Save even though the list does not admit the caller's own address.
              * @default false
              */
@@ -4241,6 +4247,11 @@ export interface components {
         };
         /** @description The company's access settings as `GET` and `PUT /admin/settings` answer them. */
         SettingsView: {
+            /**
+             * Format: uint32
+             * @description Days the audit log is kept (older months are removed by the daily integrity job).
+             */
+            audit_retention_days: number;
             /** @description Networks (CIDR) sign-ins and requests may come from; empty admits every address. */
             ip_allow_list: string[];
             /** Format: uint32 */

@@ -989,6 +989,16 @@ fn event_sk(id: &str) -> Option<String> {
 
 #[async_trait]
 impl AuditLog for DynamoStore {
+    async fn delete_month(&self, tenant: &TenantId, month: &str) -> Result<u64, StoreError> {
+        let db = self.db(tenant).await;
+        let mut keys = Vec::new();
+        for item in self.query_prefix(&db, audit_pk(tenant, month), "").await? {
+            keys.push((get_s(&item, "PK")?.to_owned(), get_s(&item, "SK")?.to_owned()));
+        }
+        self.delete_keys(&db, &keys).await?;
+        Ok(keys.len() as u64)
+    }
+
     async fn append(&self, tenant: &TenantId, event: &AuditEvent) -> Result<StoredAuditEvent, StoreError> {
         let db = self.db(tenant).await;
         let turn = {

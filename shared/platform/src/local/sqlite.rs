@@ -564,6 +564,11 @@ impl ProjectStore for SqliteStore {
 
 #[async_trait]
 impl AuditLog for SqliteStore {
+    async fn delete_month(&self, tenant: &TenantId, month: &str) -> Result<u64, StoreError> {
+        let (t, m) = (tenant.to_string(), month.to_owned());
+        self.with(move |c| c.execute("DELETE FROM audit WHERE tenant = ?1 AND month = ?2", [&t, &m]).map(|n| n as u64).map_err(db_err)).await
+    }
+
     async fn append(&self, tenant: &TenantId, event: &AuditEvent) -> Result<StoredAuditEvent, StoreError> {
         let key = self.chain.chain_key(tenant).await?;
         let (t, event) = (tenant.to_string(), event.clone());
