@@ -312,6 +312,30 @@ async fn download_allowed_from(gw: &Gateway, tenant: &platform::ids::TenantId, i
     }
 }
 
+/// The `exp` and `sig` values of a signed URL's query.
+fn signed_query(uri: &axum::http::Uri) -> (String, String) {
+    let (mut exp, mut sig) = (String::new(), String::new());
+    for (k, v) in form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()) {
+        match k.as_ref() {
+            "exp" => exp = v.into_owned(),
+            "sig" => sig = v.into_owned(),
+            _ => {}
+        }
+    }
+    (exp, sig)
+}
+
+/// A handler's response as axum sends it.
+fn to_axum(response: lambda_http::Response<Body>) -> axum::response::Response {
+    let (parts, body) = response.into_parts();
+    let body = match body {
+        Body::Text(t) => axum::body::Body::from(t),
+        Body::Binary(b) => axum::body::Body::from(b),
+        Body::Empty => axum::body::Body::empty(),
+    };
+    axum::response::Response::from_parts(parts, body)
+}
+
 /// Largest upload to a signed upload URL (the archive limit, docs/archive.md).
 const MAX_UPLOAD_BYTES: usize = 100 * 1024 * 1024;
 
@@ -326,14 +350,7 @@ async fn upload(
     let request_id = uuid::Uuid::new_v4().to_string();
     let uri = req.uri().clone();
     let path = uri.path().strip_prefix(platform::local::UPLOAD_PREFIX).unwrap_or("").to_owned();
-    let (mut exp, mut sig) = (String::new(), String::new());
-    for (k, v) in form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()) {
-        match k.as_ref() {
-            "exp" => exp = v.into_owned(),
-            "sig" => sig = v.into_owned(),
-            _ => {}
-        }
-    }
+    let (exp, sig) = signed_query(&uri);
     let now_s = time::OffsetDateTime::now_utc().unix_timestamp();
     let outcome: Result<(), platform::ApiError> = match gw.blobs.verify_upload_url(&path, &exp, &sig, now_s) {
         Err(_) => Err(platform::ApiError::Forbidden { code: "upload_refused", detail: "This upload link is not valid or has expired.".into() }),
@@ -357,13 +374,7 @@ async fn upload(
     let response = match outcome {
         Ok(()) => axum::response::Response::builder().status(200).body(axum::body::Body::empty()).unwrap_or_default(),
         Err(error) => {
-            let (parts, body) = error.to_response(&request_id).into_parts();
-            let body = match body {
-                Body::Text(t) => axum::body::Body::from(t),
-                Body::Binary(b) => axum::body::Body::from(b),
-                Body::Empty => axum::body::Body::empty(),
-            };
-            axum::response::Response::from_parts(parts, body)
+            to_axum(error.to_response(&request_id))
         }
     };
     tracing::info!(request_id = %request_id, route = "PUT /_uploads", tenant = "", user = "", source_ip = %peer.ip(), status = response.status().as_u16(), latency_ms = 0.0, "request");
@@ -380,14 +391,7 @@ async fn download(
 ) -> axum::response::Response {
     let request_id = uuid::Uuid::new_v4().to_string();
     let path = uri.path().strip_prefix(platform::local::URL_PREFIX).unwrap_or("");
-    let (mut exp, mut sig) = (String::new(), String::new());
-    for (k, v) in form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()) {
-        match k.as_ref() {
-            "exp" => exp = v.into_owned(),
-            "sig" => sig = v.into_owned(),
-            _ => {}
-        }
-    }
+    let (exp, sig) = signed_query(&uri);
     let now_s = time::OffsetDateTime::now_utc().unix_timestamp();
     let outcome = match gw.blobs.verify_url(path, &exp, &sig, now_s) {
         Err(refusal) => Err((
@@ -415,13 +419,7 @@ async fn download(
             .unwrap_or_default(),
         Err((why, error)) => {
             tracing::info!(request_id = %request_id, reason = %why, "download refused");
-            let (parts, body) = error.to_response(&request_id).into_parts();
-            let body = match body {
-                Body::Text(t) => axum::body::Body::from(t),
-                Body::Binary(b) => axum::body::Body::from(b),
-                Body::Empty => axum::body::Body::empty(),
-            };
-            axum::response::Response::from_parts(parts, body)
+            to_axum(error.to_response(&request_id))
         }
     };
     tracing::info!(

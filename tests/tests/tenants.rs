@@ -203,7 +203,6 @@ async fn a_company_is_set_up_used_ended_and_purged_leaving_only_its_certificate(
 
     // Every step is in the operator's log; the purge left nothing in acme's (there is none).
     let month = time::OffsetDateTime::now_utc().format(time::macros::format_description!("[year]-[month]")).unwrap();
-    use platform::ports::AuditLog;
     let log = app.gateway.backend.audit.list_month(&TenantId::operator_log(), &month, None, 500).await.unwrap();
     let ops: Vec<&str> = log.items.iter().filter(|e| e.event.result == platform::ports::AuditResult::Success).map(|e| e.event.operation.as_str()).collect();
     for want in ["POST /ops/tenants", "POST /ops/tenants/{tenant}/suspend", "POST /ops/tenants/{tenant}/terminate", "POST /ops/tenants/{tenant}/purge"] {

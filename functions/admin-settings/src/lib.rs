@@ -213,6 +213,7 @@ mod tests {
             lockout_threshold: None,
             lockout_duration_minutes: None,
             lockout_until_unlocked: false,
+            audit_retention_days: None,
             confirm_lockout: false,
         }
     }

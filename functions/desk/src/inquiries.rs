@@ -13,7 +13,7 @@
 
 use lambda_http::http::{header, HeaderValue, StatusCode};
 use platform::auth::{AuthContext, Role};
-use platform::error::{ApiError, FieldError};
+use platform::error::{check_text, ApiError, FieldError};
 use platform::http::{self, AuditTarget, AuditTenant, Call, Reply};
 use platform::ids::{ProjectId, TenantId, UserId};
 use platform::mail::Notice;
@@ -256,14 +256,6 @@ fn may_see(auth: &AuthContext, s: &Stored) -> bool {
     s.tenant == auth.tenant && (s.meta.created_by == auth.user || auth.role == Role::TenantAdmin)
 }
 
-fn text(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize) {
-    let n = value.trim().chars().count();
-    if n == 0 {
-        errors.push(FieldError::body(format!("/{field}"), "required", "must not be empty"));
-    } else if n > max {
-        errors.push(FieldError::body(format!("/{field}"), "too_long", format!("at most {max} characters")));
-    }
-}
 
 fn check(errors: Vec<FieldError>, what: &str) -> Result<(), ApiError> {
     if errors.is_empty() {
@@ -314,8 +306,8 @@ pub async fn file(backend: &Backend, call: &Call) -> Reply {
     let auth = call.auth()?;
     let input: InquiryInput = call.json(MAX_BODY_BYTES)?;
     let mut errors = Vec::new();
-    text(&mut errors, "subject", &input.subject, MAX_SUBJECT_CHARS);
-    text(&mut errors, "text", &input.text, MAX_TEXT_CHARS);
+    check_text(&mut errors, "subject", &input.subject, MAX_SUBJECT_CHARS);
+    check_text(&mut errors, "text", &input.text, MAX_TEXT_CHARS);
     if let Some(p) = &input.project_id {
         if backend.projects.get_project(&auth.tenant, p).await?.is_none() {
             errors.push(FieldError::body("/project_id", "unknown_project", "no such project in your company"));
@@ -396,7 +388,7 @@ pub async fn follow_up(backend: &Backend, call: &Call) -> Reply {
     let auth = call.auth()?;
     let input: MessageInput = call.json(MAX_BODY_BYTES)?;
     let mut errors = Vec::new();
-    text(&mut errors, "text", &input.text, MAX_TEXT_CHARS);
+    check_text(&mut errors, "text", &input.text, MAX_TEXT_CHARS);
     check(errors, "message")?;
     let mut s = get(backend, &auth.tenant, &path_id(call)?).await?;
     if !may_see(auth, &s) {
@@ -493,7 +485,7 @@ pub async fn read_for_operator(backend: &Backend, call: &Call) -> Reply {
 pub async fn answer_inquiry(backend: &Backend, call: &Call) -> Reply {
     let input: MessageInput = call.json(MAX_BODY_BYTES)?;
     let mut errors = Vec::new();
-    text(&mut errors, "text", &input.text, MAX_TEXT_CHARS);
+    check_text(&mut errors, "text", &input.text, MAX_TEXT_CHARS);
     check(errors, "message")?;
     let (mut s, name) = operator_view(backend, call).await?;
     add(&mut s, Author::Operator, DESK_NAME.to_owned(), &input.text)?;

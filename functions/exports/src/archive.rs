@@ -162,28 +162,18 @@ pub async fn import(backend: &Backend, tenant: &TenantId, bytes: &[u8], limits: 
 
 /// A document problem, with its pointers moved inside the archive entry.
 fn within(e: ApiError, entry: &str) -> ApiError {
+    let moved = |errors: Vec<FieldError>| -> Vec<FieldError> {
+        errors
+            .into_iter()
+            .map(|mut f| {
+                f.pointer = Some(format!("/archive/{entry}{}", f.pointer.unwrap_or_default()));
+                f
+            })
+            .collect()
+    };
     match e {
-        ApiError::Unprocessable { detail, errors } => ApiError::Unprocessable {
-            detail: format!("{entry}: {detail}"),
-            errors: errors
-                .into_iter()
-                .map(|mut f| {
-                    f.pointer = Some(format!("/archive/{entry}{}", f.pointer.unwrap_or_default()));
-                    f
-                })
-                .collect(),
-        },
-        ApiError::BadRequest { code, detail, errors } => ApiError::BadRequest {
-            code,
-            detail: format!("{entry}: {detail}"),
-            errors: errors
-                .into_iter()
-                .map(|mut f| {
-                    f.pointer = Some(format!("/archive/{entry}{}", f.pointer.unwrap_or_default()));
-                    f
-                })
-                .collect(),
-        },
+        ApiError::Unprocessable { detail, errors } => ApiError::Unprocessable { detail: format!("{entry}: {detail}"), errors: moved(errors) },
+        ApiError::BadRequest { code, detail, errors } => ApiError::BadRequest { code, detail: format!("{entry}: {detail}"), errors: moved(errors) },
         other => other,
     }
 }

@@ -13,7 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{ApiError, FieldError};
+use crate::error::{check_text, ApiError, FieldError};
 use crate::ids::TenantId;
 use crate::ports::UnixMillis;
 
@@ -123,23 +123,15 @@ fn parse_time(field: &str, value: &str) -> Result<UnixMillis, FieldError> {
         .map_err(|_| FieldError::body(format!("/{field}"), "invalid_time", "an RFC 3339 date and time, e.g. 2026-12-05T22:00:00+09:00"))
 }
 
-fn text(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize) {
-    let n = value.trim().chars().count();
-    if n == 0 {
-        errors.push(FieldError::body(format!("/{field}"), "required", "must not be empty"));
-    } else if n > max {
-        errors.push(FieldError::body(format!("/{field}"), "too_long", format!("at most {max} characters")));
-    }
-}
 
 /// Check `input` (made at `now`) and build the announcement `id` at `version`; every problem
 /// is listed with its field.
 pub fn validate(input: &AnnouncementInput, id: &str, version: u64, created_at: UnixMillis, now: UnixMillis) -> Result<Announcement, ApiError> {
     let mut errors = Vec::new();
-    text(&mut errors, "title_ja", &input.title_ja, MAX_TITLE_CHARS);
-    text(&mut errors, "title_en", &input.title_en, MAX_TITLE_CHARS);
-    text(&mut errors, "text_ja", &input.text_ja, MAX_TEXT_CHARS);
-    text(&mut errors, "text_en", &input.text_en, MAX_TEXT_CHARS);
+    check_text(&mut errors, "title_ja", &input.title_ja, MAX_TITLE_CHARS);
+    check_text(&mut errors, "title_en", &input.title_en, MAX_TITLE_CHARS);
+    check_text(&mut errors, "text_ja", &input.text_ja, MAX_TEXT_CHARS);
+    check_text(&mut errors, "text_en", &input.text_en, MAX_TEXT_CHARS);
     let starts_at = parse_time("starts_at", &input.starts_at).map_err(|e| errors.push(e)).ok();
     let ends_at = match &input.ends_at {
         Some(v) => parse_time("ends_at", v).map_err(|e| errors.push(e)).ok(),

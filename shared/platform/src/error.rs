@@ -112,6 +112,17 @@ pub enum ApiError {
     Unavailable(#[source] anyhow::Error),
 }
 
+/// Check a required text field of a JSON body: not blank, at most `max` characters (after
+/// trimming); a problem is added to `errors` with the field's pointer.
+pub fn check_text(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize) {
+    let n = value.trim().chars().count();
+    if n == 0 {
+        errors.push(FieldError::body(format!("/{field}"), "required", "must not be empty"));
+    } else if n > max {
+        errors.push(FieldError::body(format!("/{field}"), "too_long", format!("at most {max} characters")));
+    }
+}
+
 impl ApiError {
     pub fn internal(e: impl Into<anyhow::Error>) -> Self {
         ApiError::Internal(e.into())
