@@ -4956,13 +4956,14 @@ export interface components {
                 "application/json": components["schemas"]["GatewayMessage"];
             };
         };
-        /** @description The caller may not do this: `permission_denied`, `user_disabled`, `tenant_unavailable`, or `ip_not_allowed` (the company's IP allow-list). */
+        /** @description The caller may not do this: `permission_denied`, `user_disabled`, `tenant_unavailable`, `tenant_suspended`, `tenant_terminating`, `ip_not_allowed` (the company's IP allow-list), `operator_only`, `no_support_grant`. On an `/ops` route API Gateway's IAM authorizer answers an unsigned request `{"message":"Forbidden"}` itself. */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
                 "application/problem+json": components["schemas"]["Problem"];
+                "application/json": components["schemas"]["GatewayMessage"];
             };
         };
         /** @description No such project in the caller's company (`not_found`). */
