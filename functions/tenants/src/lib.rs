@@ -182,9 +182,7 @@ async fn terminate(backend: &Backend, call: &Call) -> Reply {
     let id = path_tenant(call)?;
     let req: TerminateRequest = if matches!(call.req.body(), Body::Empty) { TerminateRequest::default() } else { call.json(MAX_BODY_BYTES)? };
     let days = req.archive_days.unwrap_or(DEFAULT_ARCHIVE_DAYS);
-    if days > tenancy::MAX_ARCHIVE_DAYS {
-        return Err(ApiError::bad_field(FieldError::body("/archive_days", "out_of_range", format!("0–{} days", tenancy::MAX_ARCHIVE_DAYS))));
-    }
+    tenancy::check_archive_days(days)?;
     let tenant = tenancy::existing(backend, &id).await?;
     if tenant.status == TenantStatus::Terminating {
         let v = current(backend, &id).await?;
@@ -345,12 +343,6 @@ async fn integrity(backend: &Backend, call: &Call) -> Reply {
 
 async fn certificate_key(backend: &Backend) -> Reply {
     let der = backend.signer.public_key_der().await.map_err(ApiError::Unavailable)?;
-    let b64 = certificate::sign::signature_base64(&der);
-    let mut text = String::from("-----BEGIN PUBLIC KEY-----\n");
-    for chunk in b64.as_bytes().chunks(64) {
-        text.push_str(std::str::from_utf8(chunk).unwrap_or_default());
-        text.push('\n');
-    }
-    text.push_str("-----END PUBLIC KEY-----\n");
+    let text = certificate::sign::public_key_pem(&der).map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
     Response::builder().status(StatusCode::OK).header("content-type", "application/x-pem-file").body(Body::Text(text)).map_err(ApiError::internal)
 }

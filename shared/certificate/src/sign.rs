@@ -197,6 +197,11 @@ impl Ed25519Signer {
     }
 }
 
+/// A public key (SubjectPublicKeyInfo, DER) as PEM, e.g. a KMS key's from `GetPublicKey`.
+pub fn public_key_pem(spki_der: &[u8]) -> Result<String, KeyError> {
+    pem(spki_der, "PUBLIC KEY")
+}
+
 fn pem(der: &[u8], label: &'static str) -> Result<String, KeyError> {
     pem_rfc7468::encode_string(label, pem_rfc7468::LineEnding::LF, der).map_err(|e| KeyError(format!("PEM: {e}")))
 }

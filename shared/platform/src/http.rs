@@ -455,7 +455,7 @@ where
         }
     }
 
-    let (resp, target, failure, detail) = match refusal {
+    let (resp, target, detail) = match refusal {
         Some(r) => {
             let resp = r.error.to_response(&gw.request_id);
             let denied_user = r.user.clone();
@@ -479,38 +479,16 @@ where
                     return resp;
                 }
             }
-            let gzip = accepts_gzip(req.headers());
             let call = Call { route, auth: auth.clone(), operator: None, request_id: gw.request_id.clone(), source_ip: gw.source_ip, req };
-            match handler(backend.clone(), call).await {
-                Ok(resp) => {
-                    let target = resp.extensions().get::<AuditTarget>().map(|t| t.0.clone());
-                    let detail = resp.extensions().get::<AuditDetail>().map(|d| d.0.clone());
-                    let resp = if gzip { compress(resp) } else { resp };
-                    if too_large_for_an_answer(resp.body()) {
-                        let e = answer_too_large(gzip);
-                        (e.to_response(&gw.request_id), target, Some(e), detail)
-                    } else {
-                        (resp, target, None, detail)
-                    }
-                }
-                Err(e) => (e.to_response(&gw.request_id), None, Some(e), None),
-            }
+            let h = run_handler(backend.clone(), call, handler).await;
+            (h.resp, h.target, h.detail)
         }
     };
-    if let Some(ApiError::Internal(cause) | ApiError::Unavailable(cause)) = &failure {
-        tracing::error!(request_id = %gw.request_id, route = %route.key(), error = ?cause, "request failed");
-    }
     let status = resp.status();
     let denied = status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN;
     // Public routes (sign-in) write their own events: only they know whom a request names.
     if route.access.needs_token() && (route.is_mutating() || denied) {
-        let result = if status.is_success() {
-            AuditResult::Success
-        } else if denied {
-            AuditResult::Denied
-        } else {
-            AuditResult::Failed
-        };
+        let result = result_of(status);
         // The change is made; its started event is in the chain, so a lost outcome is
         // still on record (and in the error log).
         if let Err(e) = audit(&backend, route, &gw, auth.as_ref(), None, status, target, result, detail).await {
@@ -519,6 +497,45 @@ where
     }
     log_request(&gw, Some(route), auth.as_ref(), status, started);
     resp
+}
+
+/// What a handler answered, ready to send, with what its audit event should say.
+struct Handled {
+    resp: Response<Body>,
+    target: Option<String>,
+    detail: Option<String>,
+    /// The company an operator request acted on, when its path does not name it.
+    tenant: Option<TenantId>,
+}
+
+/// Run `handler`: its answer gzipped when the client accepts it and replaced by
+/// `answer_too_large` when Lambda could not carry it; a failure of the service is logged.
+async fn run_handler<F, Fut>(backend: Arc<Backend>, call: Call, handler: F) -> Handled
+where
+    F: FnOnce(Arc<Backend>, Call) -> Fut,
+    Fut: Future<Output = Reply>,
+{
+    let gzip = accepts_gzip(call.req.headers());
+    let (request_id, route) = (call.request_id.clone(), call.route.key());
+    let (resp, target, detail, tenant, failure) = match handler(backend, call).await {
+        Ok(resp) => {
+            let target = resp.extensions().get::<AuditTarget>().map(|t| t.0.clone());
+            let detail = resp.extensions().get::<AuditDetail>().map(|d| d.0.clone());
+            let tenant = resp.extensions().get::<AuditTenant>().map(|t| t.0.clone());
+            let resp = if gzip { compress(resp) } else { resp };
+            if too_large_for_an_answer(resp.body()) {
+                let e = answer_too_large(gzip);
+                (e.to_response(&request_id), target, detail, tenant, Some(e))
+            } else {
+                (resp, target, detail, tenant, None)
+            }
+        }
+        Err(e) => (e.to_response(&request_id), None, None, None, Some(e)),
+    };
+    if let Some(ApiError::Internal(cause) | ApiError::Unavailable(cause)) = &failure {
+        tracing::error!(request_id = %request_id, route = %route, error = ?cause, "request failed");
+    }
+    Handled { resp, target, detail, tenant }
 }
 
 /// Response extension: the company an operator request acted on, when its path does not
@@ -530,130 +547,40 @@ pub struct AuditTenant(pub TenantId);
 /// operator (IAM on AWS) passes; every request, read or write, is logged in the operator's
 /// chain ([`TenantId::operator_log`]) — a change before it is made — and in the log of the
 /// company it touches.
-async fn dispatch_operator<F, Fut>(
-    backend: Arc<Backend>,
-    req: Request,
-    route: &'static Route,
-    gw: GatewayContext,
-    started: Instant,
-    handler: F,
-) -> Response<Body>
+async fn dispatch_operator<F, Fut>(backend: Arc<Backend>, req: Request, route: &'static Route, gw: GatewayContext, started: Instant, handler: F) -> Response<Body>
 where
     F: FnOnce(Arc<Backend>, Call) -> Fut,
     Fut: Future<Output = Reply>,
 {
     let Some(principal) = gw.operator.clone() else {
         // A tenant token (or none) on an operator route: never the operator.
-        let resp = ApiError::Forbidden {
-            code: "operator_only",
-            detail: "Only the service operator may do this.".into(),
-        }
-        .to_response(&gw.request_id);
+        let resp = ApiError::Forbidden { code: "operator_only", detail: "Only the service operator may do this.".into() }.to_response(&gw.request_id);
         tracing::warn!(request_id = %gw.request_id, route = %route.key(), "operator route called without operator credentials");
         log_request(&gw, Some(route), None, resp.status(), started);
         return resp;
     };
-    let operator = OperatorContext {
-        principal,
-        source_ip: gw.source_ip,
-        request_id: gw.request_id.clone(),
-    };
-    let path_tenant = req
-        .path_parameters_ref()
-        .and_then(|p| p.first("tenant"))
-        .and_then(|t| TenantId::parse(t).ok())
-        .filter(|t| !t.is_reserved());
+    let operator = OperatorContext { principal, source_ip: gw.source_ip, request_id: gw.request_id.clone() };
+    let path_tenant =
+        req.path_parameters_ref().and_then(|p| p.first("tenant")).and_then(|t| TenantId::parse(t).ok()).filter(|t| !t.is_reserved());
     if route.is_mutating() {
-        if let Err(e) = audit_operator(
-            &backend,
-            route,
-            &operator,
-            None,
-            StatusCode::ACCEPTED,
-            None,
-            AuditResult::Started,
-            None,
-        )
-        .await
-        {
+        if let Err(e) = audit_operator(&backend, route, &operator, None, StatusCode::ACCEPTED, None, AuditResult::Started, None).await {
             tracing::error!(request_id = %gw.request_id, route = %route.key(), error = ?e, "operator audit append failed: request refused");
-            let resp = ApiError::Unavailable(anyhow::anyhow!("audit log unavailable: {e}"))
-                .to_response(&gw.request_id);
+            let resp = ApiError::Unavailable(anyhow::anyhow!("audit log unavailable: {e}")).to_response(&gw.request_id);
             log_request(&gw, Some(route), None, resp.status(), started);
             return resp;
         }
     }
-    let gzip = accepts_gzip(req.headers());
-    let call = Call {
-        route,
-        auth: None,
-        operator: Some(operator.clone()),
-        request_id: gw.request_id.clone(),
-        source_ip: gw.source_ip,
-        req,
-    };
-    let (resp, target, tenant, failure, detail) = match handler(backend.clone(), call).await {
-        Ok(resp) => {
-            let target = resp.extensions().get::<AuditTarget>().map(|t| t.0.clone());
-            let detail = resp.extensions().get::<AuditDetail>().map(|d| d.0.clone());
-            let tenant = resp.extensions().get::<AuditTenant>().map(|t| t.0.clone());
-            let resp = if gzip { compress(resp) } else { resp };
-            if too_large_for_an_answer(resp.body()) {
-                let e = answer_too_large(gzip);
-                (
-                    e.to_response(&gw.request_id),
-                    target,
-                    tenant,
-                    Some(e),
-                    detail,
-                )
-            } else {
-                (resp, target, tenant, None, detail)
-            }
-        }
-        Err(e) => (e.to_response(&gw.request_id), None, None, Some(e), None),
-    };
-    if let Some(ApiError::Internal(cause) | ApiError::Unavailable(cause)) = &failure {
-        tracing::error!(request_id = %gw.request_id, route = %route.key(), error = ?cause, "request failed");
-    }
+    let call = Call { route, auth: None, operator: Some(operator.clone()), request_id: gw.request_id.clone(), source_ip: gw.source_ip, req };
+    let Handled { resp, target, detail, tenant } = run_handler(backend.clone(), call, handler).await;
     let status = resp.status();
-    let result = if status.is_success() {
-        AuditResult::Success
-    } else if status == StatusCode::FORBIDDEN || status == StatusCode::UNAUTHORIZED {
-        AuditResult::Denied
-    } else {
-        AuditResult::Failed
-    };
-    let touched = tenant.or(path_tenant);
-    if let Err(e) = audit_operator(
-        &backend,
-        route,
-        &operator,
-        None,
-        status,
-        target.clone(),
-        result,
-        detail.clone(),
-    )
-    .await
-    {
+    let result = result_of(status);
+    if let Err(e) = audit_operator(&backend, route, &operator, None, status, target.clone(), result, detail.clone()).await {
         tracing::error!(request_id = %gw.request_id, error = ?e, "operator audit append failed after the request");
     }
-    if let Some(tenant) = touched {
+    if let Some(tenant) = tenant.or(path_tenant) {
         // Only a company that exists has a log to write to.
         if matches!(backend.tenants.get_tenant(&tenant).await, Ok(Some(_))) {
-            if let Err(e) = audit_operator(
-                &backend,
-                route,
-                &operator,
-                Some(&tenant),
-                status,
-                target,
-                result,
-                detail,
-            )
-            .await
-            {
+            if let Err(e) = audit_operator(&backend, route, &operator, Some(&tenant), status, target, result, detail).await {
                 tracing::error!(request_id = %gw.request_id, %tenant, error = ?e, "operator audit append to the company's log failed");
             }
         }
@@ -668,6 +595,17 @@ where
         "request"
     );
     resp
+}
+
+/// The outcome an audit event records for an answer's status.
+fn result_of(status: StatusCode) -> AuditResult {
+    if status.is_success() {
+        AuditResult::Success
+    } else if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
+        AuditResult::Denied
+    } else {
+        AuditResult::Failed
+    }
 }
 
 /// Append an operator request to the operator's chain, or (`tenant`) to that company's.

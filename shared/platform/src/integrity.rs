@@ -95,13 +95,12 @@ async fn month(backend: &Backend, tenant: &TenantId, month: &str) -> Result<Vec<
 /// Walk the company's whole chain from the month it was created to this one.
 pub async fn verify_chain(backend: &Backend, tenant: &TenantId) -> Result<ChainVerification, ApiError> {
     let key = backend.chain_keys.chain_key(tenant).await?;
-    let created = match backend.tenants.get_tenant(tenant).await? {
-        Some(t) => t.created_at,
+    let (created, checkpoint) = match backend.tenants.get_tenant(tenant).await? {
+        Some(t) => (t.created_at, t.audit_checkpoint),
         // The operator's own chain has no company record: from its first month with events.
-        None if tenant.is_reserved() => 0,
+        None if tenant.is_reserved() => (0, None),
         None => return Err(ApiError::NotFound),
     };
-    let checkpoint = backend.tenants.get_tenant(tenant).await?.and_then(|t| t.audit_checkpoint);
     let mut m = month_of(created.min(now_millis()));
     if created == 0 {
         m = month_of(now_millis() - 3 * 365 * 86_400_000);

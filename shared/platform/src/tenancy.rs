@@ -187,12 +187,18 @@ pub async fn suspend(backend: &Backend, id: &TenantId, suspended: bool) -> Resul
     Ok(tenant)
 }
 
+/// An archive window the operator may give: 0–[`MAX_ARCHIVE_DAYS`] days.
+pub fn check_archive_days(days: u32) -> Result<(), ApiError> {
+    if days > MAX_ARCHIVE_DAYS {
+        return Err(ApiError::bad_field(FieldError::body("/archive_days", "out_of_range", format!("0–{MAX_ARCHIVE_DAYS} days"))));
+    }
+    Ok(())
+}
+
 /// Start the end of a company's contract: it is `terminating` from now on (its users may
 /// only take the final archive) and its data is purged after `archive_days`.
 pub async fn terminate(backend: &Backend, id: &TenantId, archive_days: u32, final_archive: Option<String>) -> Result<Tenant, ApiError> {
-    if archive_days > MAX_ARCHIVE_DAYS {
-        return Err(ApiError::bad_field(FieldError::body("/archive_days", "out_of_range", format!("0–{MAX_ARCHIVE_DAYS} days"))));
-    }
+    check_archive_days(archive_days)?;
     let mut tenant = existing(backend, id).await?;
     if tenant.status == TenantStatus::Terminating {
         return Ok(tenant);

@@ -125,28 +125,24 @@ impl LocalBlobs {
 
     /// Check an upload URL as [`LocalBlobs::verify_url`] checks a download URL.
     pub fn verify_upload_url(&self, path: &str, exp: &str, sig: &str, now_unix_s: i64) -> Result<VerifiedUrl, UrlRefusal> {
-        let (tid, key) = path.split_once('/').ok_or(UrlRefusal::Malformed)?;
-        let tenant = TenantId::parse(tid).map_err(|_| UrlRefusal::Malformed)?;
-        let key = BlobKey::parse(key).map_err(|_| UrlRefusal::Malformed)?;
-        let exp_s: i64 = exp.parse().map_err(|_| UrlRefusal::Malformed)?;
-        let sig = unhex(sig).ok_or(UrlRefusal::Malformed)?;
-        self.mac(tenant.as_str(), &format!("upload:{key}"), exp_s).verify_slice(&sig).map_err(|_| UrlRefusal::BadSignature)?;
-        if now_unix_s >= exp_s {
-            return Err(UrlRefusal::Expired);
-        }
-        Ok(VerifiedUrl { tenant, key })
+        self.verify_signed(path, exp, sig, now_unix_s, "upload:")
     }
 
     /// Check a download URL's path (everything after [`URL_PREFIX`]: `<tid>/<key>`) and its
     /// `exp` and `sig` query values at `now_unix_s`. The signature is compared in constant
     /// time; a signature made for another tenant, key or expiry does not match.
     pub fn verify_url(&self, path: &str, exp: &str, sig: &str, now_unix_s: i64) -> Result<VerifiedUrl, UrlRefusal> {
+        self.verify_signed(path, exp, sig, now_unix_s, "")
+    }
+
+    /// Check a signed path (`<tid>/<key>`) whose signature covers `purpose` before the key.
+    fn verify_signed(&self, path: &str, exp: &str, sig: &str, now_unix_s: i64, purpose: &str) -> Result<VerifiedUrl, UrlRefusal> {
         let (tid, key) = path.split_once('/').ok_or(UrlRefusal::Malformed)?;
         let tenant = TenantId::parse(tid).map_err(|_| UrlRefusal::Malformed)?;
         let key = BlobKey::parse(key).map_err(|_| UrlRefusal::Malformed)?;
         let exp_s: i64 = exp.parse().map_err(|_| UrlRefusal::Malformed)?;
         let sig = unhex(sig).ok_or(UrlRefusal::Malformed)?;
-        self.mac(tenant.as_str(), key.as_str(), exp_s).verify_slice(&sig).map_err(|_| UrlRefusal::BadSignature)?;
+        self.mac(tenant.as_str(), &format!("{purpose}{key}"), exp_s).verify_slice(&sig).map_err(|_| UrlRefusal::BadSignature)?;
         if now_unix_s >= exp_s {
             return Err(UrlRefusal::Expired);
         }
