@@ -160,7 +160,7 @@ const ja = {
 
   // Support access
   grantsTitle: "サポートアクセス",
-  grantsLead: "サポート担当者は通常、お問い合わせの内容とプロジェクトの名前・更新日時などのメタデータしか見られません。ここで許可したプロジェクトに限り、期限まで中身（単線結線図・設定値・計算結果）を閲覧できます。",
+  grantsLead: "サポート担当者は通常、お問い合わせの内容と、プロジェクトの ID・版・更新日時などのメタデータ（名前は含みません）しか見られません。ここで許可したプロジェクトに限り、期限まで中身（単線結線図・設定値・計算結果）を閲覧できます。",
   grantTitle: "アクセスを許可する",
   grantProject: "プロジェクト",
   grantChooseProject: "選んでください",
@@ -373,7 +373,7 @@ const en: AdminText = {
   invalidInput: "Check the values entered.",
 
   grantsTitle: "Support access",
-  grantsLead: "The support staff otherwise see only your inquiries and your projects' metadata (names, update times); a project granted here can be read in full (diagram, settings, results) until the grant runs out.",
+  grantsLead: "The support staff otherwise see only your inquiries and your projects' metadata (ids, versions, update times — not names); a project granted here can be read in full (diagram, settings, results) until the grant runs out.",
   grantTitle: "Grant access",
   grantProject: "Project",
   grantChooseProject: "Choose one",
