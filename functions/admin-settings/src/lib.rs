@@ -10,7 +10,6 @@ pub mod audit;
 
 use std::sync::Arc;
 
-use ipnet::IpNet;
 use lambda_http::{http::StatusCode, Body, Request, Response};
 use platform::auth::AuthContext;
 use platform::error::{ApiError, FieldError};
@@ -111,16 +110,6 @@ pub struct SettingsInput {
     pub confirm_lockout: bool,
 }
 
-/// A network in CIDR notation, or a single address (a /32 or /128 network).
-fn parse_network(s: &str) -> Option<IpNet> {
-    let s = s.trim();
-    if s.contains('/') {
-        s.parse::<IpNet>().ok().map(|n| n.trunc())
-    } else {
-        s.parse::<std::net::IpAddr>().ok().map(IpNet::from)
-    }
-}
-
 impl SettingsInput {
     /// Check every field; every error at once, each with its pointer.
     pub fn validate(&self) -> Result<TenantSettings, ApiError> {
@@ -130,7 +119,7 @@ impl SettingsInput {
             errors.push(FieldError::body("/ip_allow_list", "too_many", format!("at most {MAX_NETWORKS} networks")));
         }
         for (i, s) in self.ip_allow_list.iter().enumerate() {
-            match parse_network(s) {
+            match access::parse_network(s) {
                 Some(n) if !networks.contains(&n) => networks.push(n),
                 Some(_) => errors.push(FieldError::body(format!("/ip_allow_list/{i}"), "duplicate", format!("`{s}` is listed twice"))),
                 None => errors.push(FieldError::body(

@@ -15,7 +15,9 @@
 //! is `parse_and_analyze` plus serialisation timed as one. With `--json` one JSON document
 //! is printed instead of the table; with `--keep DIR` the project files are left in `DIR`.
 //! With `--cpu` the in-process figures are this thread's CPU time instead of wall time (on a
-//! machine busy with other work); the whole process is always wall time.
+//! machine busy with other work); the whole process is always wall time. Two floors are
+//! measured beside the stages: scanning the project's JSON without building anything, and
+//! (with `--kyocho`) starting the binary with `--version`.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -165,6 +167,11 @@ struct Row {
     serialize: Duration,
     total: Duration,
     process: Duration,
+    /// Floors no implementation gets under: reading the project's JSON without building
+    /// anything (`IgnoredAny`), and starting the program and letting it exit (`--version`
+    /// with `--kyocho`; not measured for the example).
+    scan: Duration,
+    spawn: Option<Duration>,
 }
 
 fn measure(a: &Args, n: usize, dir: &Path) -> Row {
@@ -222,7 +229,16 @@ fn measure(a: &Args, n: usize, dir: &Path) -> Row {
         let status = child.wait().expect("wait");
         assert!(matches!(status.code(), Some(0 | 1)), "analyze exited {status}");
     });
+    let spawn = (!a.analyze_args.is_empty()).then(|| {
+        median(t, || {
+            let status = Command::new(&a.analyze).arg("--version").stdout(Stdio::null()).status().expect("run --version");
+            assert!(status.success(), "--version exited {status}");
+        })
+    });
     CPU_CLOCK.store(cpu, std::sync::atomic::Ordering::Relaxed);
+    let scan = median(t, || {
+        std::hint::black_box(serde_json::from_str::<serde::de::IgnoredAny>(std::hint::black_box(&text)).expect("JSON"));
+    });
     assert_eq!(out.len(), bytes.len() + 1, "the analyze process wrote another document");
     drop(c);
     Row {
@@ -239,6 +255,8 @@ fn measure(a: &Args, n: usize, dir: &Path) -> Row {
         serialize,
         total,
         process,
+        scan,
+        spawn,
     }
 }
 
@@ -263,6 +281,7 @@ fn main() {
                     "ms": {
                         "parse": ms(r.parse), "short_circuit": ms(r.short_circuit), "chart": ms(r.chart),
                         "checks": ms(r.checks_t), "serialize": ms(r.serialize), "total": ms(r.total), "process": ms(r.process),
+                        "scan": ms(r.scan), "spawn": r.spawn.map(ms),
                     }
                 })
             })
