@@ -270,3 +270,20 @@ async fn an_ipv6_allow_list_admits_ipv6_callers_only() {
     assert_eq!(sign_in_v6.status(), 200);
     assert_eq!(app.sign_in("acme", &boss.email, PASSWORD).await.status(), 403);
 }
+
+#[tokio::test]
+async fn an_ipv4_mapped_entry_is_saved_as_the_ipv4_network_and_admits_that_caller() {
+    let app = TestApp::spawn().await;
+    let boss = app.account("acme", "boss@acme.example", Role::TenantAdmin).await;
+    let token = app.access_token("acme", &boss.email).await;
+    // The caller is 127.0.0.1: written in its IPv4-mapped form, the list admits it, so no
+    // confirmation is asked for and requests keep passing.
+    let resp = app.put_settings(&token, json!({ "ip_allow_list": ["::ffff:127.0.0.1", "::ffff:198.51.100.0/120"], "mfa_required": false })).await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(body(resp).await["ip_allow_list"], json!(["127.0.0.1/32", "198.51.100.0/24"]));
+    assert_eq!(app.get("/projects", &token).send().await.unwrap().status(), 200);
+
+    let twice = app.put_settings(&token, json!({ "ip_allow_list": ["127.0.0.1", "::ffff:127.0.0.1"], "mfa_required": false })).await;
+    assert_eq!(twice.status(), 400);
+    assert_eq!(pointers(&problem(twice).await), ["/ip_allow_list/1"], "the same network in two spellings");
+}

@@ -41,8 +41,19 @@ describe("whether a list admits an address", () => {
     expect(admits(nets("127.0.0.0/8"), "::ffff:127.0.0.1")).toBe(true);
     expect(admits(nets("192.0.2.0/24"), "::ffff:c000:0201")).toBe(true);
     expect(admits(nets("192.0.2.0/24"), "::ffff:198.51.100.1")).toBe(false);
-    // A mapped address is no longer IPv6 once judged, so an IPv6 network of it does not admit it.
-    expect(admits(nets("::ffff:0:0/96"), "::ffff:192.0.2.1")).toBe(false);
+    // A mapped address is no longer IPv6 once judged, so an IPv6 network that merely spans
+    // the mapped block does not admit it.
+    expect(admits(nets("::/80"), "::ffff:192.0.2.1")).toBe(false);
+    expect(admits(nets("::/80"), "192.0.2.1")).toBe(false);
+  });
+  it("a mapped entry in the list is the IPv4 network it stands for, as the API saves it", () => {
+    expect(parseNetwork("::ffff:192.0.2.7")).toEqual({ address: { bytes: [192, 0, 2, 7] }, prefix: 32 });
+    expect(parseNetwork("::ffff:192.0.2.0/120")).toEqual({ address: { bytes: [192, 0, 2, 0] }, prefix: 24 });
+    expect(admits(nets("::ffff:127.0.0.1"), "127.0.0.1")).toBe(true);
+    expect(admits(nets("::ffff:127.0.0.1"), "::ffff:127.0.0.1")).toBe(true);
+    expect(admits(nets("::ffff:0:0/96"), "192.0.2.1")).toBe(true);
+    expect(admits(nets("::ffff:127.0.0.1"), "127.0.0.2")).toBe(false);
+    expect(parseNetwork("::ffff:0:0/95")?.address.bytes.length).toBe(16);
   });
   it("IPv6 callers against IPv6 networks; never across families", () => {
     expect(admits(nets("2001:db8::/32"), "2001:db8:1::5")).toBe(true);

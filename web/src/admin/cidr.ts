@@ -1,7 +1,8 @@
 //! The IP allow-list as the company settings screen edits it: one network per line (CIDR, or
 //! a single address), and whether a list admits an address — the same test the API applies
 //! before it answers (`access::ip_allowed`): an empty list admits everyone, and an
-//! IPv4-mapped IPv6 address (`::ffff:192.0.2.1`) is judged as the IPv4 address it carries.
+//! IPv4-mapped IPv6 address (`::ffff:192.0.2.1`) is judged as the IPv4 address it carries —
+//! written into the list, it is the IPv4 network it stands for, as the API saves it.
 //! The client refuses a list that would shut the administrator out before sending it; the
 //! API's own refusal remains the final word.
 
@@ -62,17 +63,22 @@ export function parseAddress(text: string): Address | null {
   return bytes ? { bytes } : null;
 }
 
-/** A network in CIDR notation, or a single address (a /32 or /128 network); `null` if neither. */
+/**
+ * A network in CIDR notation, or a single address (a /32 or /128 network); `null` if neither.
+ * An IPv4-mapped one (`::ffff:192.0.2.7`, `::ffff:192.0.2.0/120`) is the IPv4 network it
+ * stands for; an IPv6 network wider than the mapped block (`::/80`) stays IPv6.
+ */
 export function parseNetwork(text: string): Network | null {
   const s = text.trim();
   const slash = s.indexOf("/");
   const address = parseAddress(slash < 0 ? s : s.slice(0, slash));
   if (!address) return null;
   const max = address.bytes.length * 8;
-  if (slash < 0) return { address, prefix: max };
-  const p = s.slice(slash + 1);
+  const p = slash < 0 ? String(max) : s.slice(slash + 1);
   if (!/^\d{1,3}$/.test(p) || Number(p) > max) return null;
-  return { address, prefix: Number(p) };
+  const prefix = Number(p);
+  const v4 = unmapped(address);
+  return v4 !== address && prefix >= 96 ? { address: v4, prefix: prefix - 96 } : { address, prefix };
 }
 
 /** The IPv4 address an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`) carries, else the address itself. */
