@@ -293,14 +293,7 @@ async fn forward(
         .with_request_context(RequestContext::ApiGatewayV2(context));
     request.extensions_mut().insert(gw.identity.clone());
 
-    let response = handler(gw.backend.clone(), request).await;
-    let (parts, body) = response.into_parts();
-    let body = match body {
-        Body::Empty => axum::body::Body::empty(),
-        Body::Text(t) => axum::body::Body::from(t),
-        Body::Binary(b) => axum::body::Body::from(b),
-    };
-    axum::response::Response::from_parts(parts, body)
+    to_axum(handler(gw.backend.clone(), request).await)
 }
 
 /// Whether the company's IP allow-list admits `ip` (a company that cannot be read admits

@@ -534,7 +534,8 @@ pub async fn users_are_found_by_their_email_address(t: &Target) {
 
 // ---- audit ---------------------------------------------------------------------------
 
-fn audit_event(at: i64, operation: &str) -> AuditEvent {
+/// An audit event as a signed-in user's request writes it (every field filled).
+pub fn audit_event(at: i64, operation: &str) -> AuditEvent {
     AuditEvent {
         at,
         operation: operation.to_owned(),

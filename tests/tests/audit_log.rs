@@ -132,6 +132,10 @@ impl AuditLog for Edited {
         self.inner.append(tenant, event).await
     }
 
+    async fn delete_month(&self, tenant: &TenantId, month: &str) -> Result<u64, StoreError> {
+        self.inner.delete_month(tenant, month).await
+    }
+
     async fn list_month(&self, tenant: &TenantId, month: &str, after: Option<&str>, limit: usize) -> Result<Page<StoredAuditEvent>, StoreError> {
         let mut page = self.inner.list_month(tenant, month, after, limit).await?;
         if self.drop {
@@ -176,6 +180,10 @@ struct Truncated {
 impl AuditLog for Truncated {
     async fn append(&self, tenant: &TenantId, event: &AuditEvent) -> Result<StoredAuditEvent, StoreError> {
         self.inner.append(tenant, event).await
+    }
+
+    async fn delete_month(&self, tenant: &TenantId, month: &str) -> Result<u64, StoreError> {
+        self.inner.delete_month(tenant, month).await
     }
 
     async fn list_month(&self, tenant: &TenantId, month: &str, after: Option<&str>, limit: usize) -> Result<Page<StoredAuditEvent>, StoreError> {

@@ -273,18 +273,7 @@ mod aws_only {
     async fn concurrent_audit_appends_keep_one_unbroken_chain() {
         let t = Target::aws().await;
         let tenant = TenantId::parse("acme").expect("tenant id");
-        let event = platform::ports::AuditEvent {
-            at: 1_767_225_600_000,
-            operation: "POST /projects".to_owned(),
-            user_id: None,
-            user_name: None,
-            company_name: None,
-            target: None,
-            source_ip: None,
-            request_id: None,
-            result: platform::ports::AuditResult::Success,
-            detail: None,
-        };
+        let event = contract::audit_event(1_767_225_600_000, "POST /projects");
         // Distinct times, so only the chain head's condition keeps two appends apart.
         let appends = (0..6).map(|i| {
             let audit = t.backend.audit.clone();

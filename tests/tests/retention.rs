@@ -4,30 +4,15 @@
 
 mod support;
 
+use kyocho_tests::contract::audit_event;
 use platform::auth::Role;
 use platform::ids::TenantId;
-use platform::ports::{AuditEvent, AuditResult};
 use serde_json::{json, Value};
 use support::TestApp;
 
 both_backends!(months_past_the_retention_go_and_the_rest_of_the_chain_still_verifies);
 
 const DAY_MS: i64 = 86_400_000;
-
-fn event(at: i64, n: usize) -> AuditEvent {
-    AuditEvent {
-        at,
-        operation: format!("test.event.{n}"),
-        user_id: None,
-        user_name: None,
-        company_name: None,
-        target: None,
-        source_ip: None,
-        request_id: None,
-        result: AuditResult::Success,
-        detail: None,
-    }
-}
 
 async fn months_past_the_retention_go_and_the_rest_of_the_chain_still_verifies(app: TestApp) {
     let admin = app.token("acme", "ann", Role::TenantAdmin).await;
@@ -43,7 +28,7 @@ async fn months_past_the_retention_go_and_the_rest_of_the_chain_still_verifies(a
     // company was set up: no request has changed anything yet).
     for (days_ago, count) in [(790, 3), (400, 2)] {
         for i in 0..count {
-            backend.audit.append(&tenant, &event(now - days_ago * DAY_MS + i as i64, i)).await.unwrap();
+            backend.audit.append(&tenant, &audit_event(now - days_ago * DAY_MS + i as i64, &format!("test.event.{i}"))).await.unwrap();
         }
     }
 

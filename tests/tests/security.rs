@@ -529,6 +529,10 @@ impl platform::ports::AuditLog for Switchable {
         -> Result<platform::ports::Page<platform::ports::StoredAuditEvent>, platform::ports::StoreError> {
         self.inner.list_month(tenant, month, after, limit).await
     }
+
+    async fn delete_month(&self, tenant: &TenantId, month: &str) -> Result<u64, platform::ports::StoreError> {
+        self.inner.delete_month(tenant, month).await
+    }
 }
 
 /// Given a project, when the audit log cannot take an event, then a rename and a delete are

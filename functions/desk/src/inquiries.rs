@@ -256,7 +256,6 @@ fn may_see(auth: &AuthContext, s: &Stored) -> bool {
     s.tenant == auth.tenant && (s.meta.created_by == auth.user || auth.role == Role::TenantAdmin)
 }
 
-
 fn check(errors: Vec<FieldError>, what: &str) -> Result<(), ApiError> {
     if errors.is_empty() {
         Ok(())

@@ -123,7 +123,6 @@ fn parse_time(field: &str, value: &str) -> Result<UnixMillis, FieldError> {
         .map_err(|_| FieldError::body(format!("/{field}"), "invalid_time", "an RFC 3339 date and time, e.g. 2026-12-05T22:00:00+09:00"))
 }
 
-
 /// Check `input` (made at `now`) and build the announcement `id` at `version`; every problem
 /// is listed with its field.
 pub fn validate(input: &AnnouncementInput, id: &str, version: u64, created_at: UnixMillis, now: UnixMillis) -> Result<Announcement, ApiError> {

@@ -459,9 +459,7 @@ pub trait AuditLog: Send + Sync {
     ) -> Result<Page<StoredAuditEvent>, StoreError>;
     /// Remove the events of one month (`yyyy-mm`) under the company's retention; returns how
     /// many. Only [`crate::integrity::prune_audit`] calls it, after recording the checkpoint.
-    async fn delete_month(&self, _tenant: &TenantId, _month: &str) -> Result<u64, StoreError> {
-        Err(StoreError::unavailable(anyhow::anyhow!("this audit log does not remove months")))
-    }
+    async fn delete_month(&self, tenant: &TenantId, month: &str) -> Result<u64, StoreError>;
 }
 
 /// A tenant's audit-chain head as it was copied outside the records store: the event at
