@@ -64,6 +64,14 @@ step "tenant restore on moto (tests/restore/test_restore.py)"
 "$venv/bin/python" tests/restore/test_restore.py
 record "tenant restore" $?
 
+# A test run builds once: incremental compilation would only add gigabytes to target/.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+target_dir="${CARGO_TARGET_DIR:-$root/target}"
+disk() { # disk WHEN: what the build and the tests take, and what the disk has left
+  echo "disk $1: target/ $(du -sh "$target_dir" 2>/dev/null | cut -f1), $(df -h --output=avail "$target_dir" | tail -1 | tr -d ' ') free"
+}
+disk "before the build"
+
 # 4. The Rust tests. The local edition keeps each data folder's keys in the configuration
 #    folder (`platform::local::keys_dir`): the tests' folders get one of their own.
 step "cargo nextest (workspace)"
@@ -76,6 +84,7 @@ else
   cargo test --workspace --no-fail-fast
   record "rust tests" $?
 fi
+disk "after cargo nextest"
 
 # The web client's TypeScript types come from infra/openapi.yaml (whose schemas the Rust tests
 # above check against the Rust types): regenerate them and fail on any difference.
@@ -96,7 +105,7 @@ fi
 # 5. Short-circuit results against pandapower (IEC 60909, pinned version).
 step "pandapower comparison"
 # The test run above built the kyocho binary (the CLI tests need it); build it only if missing.
-kyocho="${CARGO_TARGET_DIR:-$root/target}/debug/kyocho"
+kyocho="$target_dir/debug/kyocho"
 [ -x "$kyocho" ] || cargo build --quiet -p kyocho
 "$venv/bin/python" tests/pandapower/compare.py --kyocho "$kyocho"
 record "pandapower comparison" $?
@@ -138,6 +147,7 @@ step "actionlint .github/workflows"
 record "actionlint" $?
 
 step "Summary"
+disk "after every test"
 if [ ${#failures[@]} -eq 0 ]; then
   echo "ALL PASSED"
   exit 0

@@ -2,16 +2,14 @@
 //! permissions within the administrator's own powers, keeping a full administrator, tenant
 //! isolation of every administrative route, and the IP allow-list (IPv4 and IPv6).
 
-mod support;
-
 use std::collections::BTreeSet;
 
 use platform::auth::{Permission, Role};
 use platform::ids::TenantId;
 use platform::routes::ROUTES;
 use serde_json::{json, Value};
-use support::identity::PASSWORD;
-use support::{problem, TestApp};
+use crate::support::identity::PASSWORD;
+use crate::support::{problem, TestApp};
 
 async fn body(resp: reqwest::Response) -> Value {
     resp.json().await.expect("json")

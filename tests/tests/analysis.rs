@@ -1,11 +1,9 @@
 //! `POST /projects/{id}/analysis` over HTTP: the stored project's short-circuit table and
 //! coordination checks, checked against docs/engineering.md reference case B.
 
-mod support;
-
 use platform::auth::Role;
 use serde_json::Value;
-use support::{problem, TestApp};
+use crate::support::{problem, TestApp};
 
 fn case_b() -> Value {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/case_b.json");

@@ -4,12 +4,12 @@
 //! which needs gzip and says so to a client without it. The largest project the rules allow
 //! (`MAX_DEVICES`) stands for the worst case of the project routes; a full page for the lists.
 
-mod support;
+use crate::support;
 
 use platform::http::MAX_ANSWER_BYTES;
 use platform::auth::Role;
 use serde_json::Value;
-use support::TestApp;
+use crate::support::TestApp;
 
 /// The size of an answer inside Lambda's envelope, measured from what the client received.
 struct Carried {

@@ -1,13 +1,11 @@
 //! The projects API end to end over HTTP against the local edition, as a client sees it:
 //! CRUD with ETags, stale writes, bad input, tenant isolation, permissions and the audit log.
 
-mod support;
-
 use platform::auth::Role;
 use platform::ids::TenantId;
 use platform::ports::AuditResult;
 use serde_json::{json, Value};
-use support::{problem, sample_project, sample_with, TestApp};
+use crate::support::{problem, sample_project, sample_with, TestApp};
 
 #[tokio::test]
 async fn health_needs_no_token_and_reports_backend_and_version() {

@@ -4,13 +4,13 @@
 //! project document comes back byte for byte with the same checksum. Each hostile archive
 //! is refused with its own code and leaves no project behind.
 
-mod support;
+use crate::support;
 
 use std::io::{Cursor, Write};
 
 use platform::auth::Role;
 use serde_json::{json, Value};
-use support::TestApp;
+use crate::support::TestApp;
 
 both_backends!(every_fixture_leaves_and_comes_back_byte_for_byte);
 

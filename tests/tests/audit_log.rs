@@ -2,7 +2,7 @@
 //! backends: who may read it, filters and pages newest first, the CSV an administrator
 //! opens in a spreadsheet, and a chain check that names the first edited or missing event.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 
@@ -10,7 +10,7 @@ use platform::auth::Role;
 use platform::ids::TenantId;
 use platform::ports::{AuditEvent, AuditLog, Page, StoreError, StoredAuditEvent};
 use serde_json::Value;
-use support::TestApp;
+use crate::support::TestApp;
 
 both_backends!(
     only_audit_readers_see_the_log_newest_first_filtered_and_paged,

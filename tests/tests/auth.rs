@@ -2,15 +2,13 @@
 //! policy, each second factor (e-mail and SMS codes from the outbox, authenticator codes),
 //! lockout and unlock, revocation at once, and the audit trail of all of it.
 
-mod support;
-
 use std::time::Duration;
 
 use platform::auth::Role;
 use platform::ports::AuditResult;
 use serde_json::{json, Value};
-use support::identity::{totp_next, totp_now, PASSWORD};
-use support::{problem, TestApp};
+use crate::support::identity::{totp_next, totp_now, PASSWORD};
+use crate::support::{problem, TestApp};
 
 async fn body(resp: reqwest::Response) -> Value {
     resp.json().await.expect("json")

@@ -9,11 +9,9 @@
 //! `tests/fixtures/cb_multi.json` (CT 75/5, tap 3.5 A, lever 6 → TMS 0.6), and PF
 //! `acme.pf.t` (T 40 A, three curves in A) on PF_TR3.
 
-mod support;
-
 use platform::auth::Role;
 use serde_json::{json, Value};
-use support::{problem, TestApp};
+use crate::support::{problem, TestApp};
 
 /// Relative tolerance against hand interpolation: the engine's line and the hand formula are
 /// the same log-log line, so only floating-point rounding (and JSON's shortest round-trip

@@ -1,11 +1,9 @@
 //! Many writers on one project at once, on both backends: optimistic concurrency holds under
 //! load, so no engineer's change is ever silently lost.
 
-mod support;
-
 use platform::auth::Role;
 use serde_json::Value;
-use support::{join_all, sample_project, TestApp};
+use crate::support::{join_all, sample_project, TestApp};
 
 both_backends!(fifty_writers_on_one_version_one_wins_the_rest_get_412_and_nothing_is_lost);
 

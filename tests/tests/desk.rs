@@ -5,13 +5,11 @@
 //! grant — each read in the company's own audit log. Every operator request is also in the
 //! operator's log.
 
-mod support;
-
 use platform::auth::Role;
 use platform::ids::TenantId;
 use platform::ports::DeskKind;
 use serde_json::{json, Value};
-use support::TestApp;
+use crate::support::TestApp;
 
 both_backends!(
     announcements_reach_the_right_companies_and_the_status_page,

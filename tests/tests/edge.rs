@@ -4,12 +4,10 @@
 //! counters see the real client. Read from the templates: the WAF rules and the
 //! distribution that carries the API.
 
-mod support;
-
 use platform::auth::Role;
 use platform::ids::TenantId;
 use serde_yaml::Value;
-use support::{problem, TestApp};
+use crate::support::{problem, TestApp};
 
 const SECRET: &str = "edge-secret-of-at-least-32-characters";
 

@@ -3,8 +3,6 @@
 //! the response describes, and the URL stops working when it expires, when it is altered or
 //! when another tenant asks.
 
-mod support;
-
 use std::collections::BTreeSet;
 
 use platform::auth::{Permission, Role};
@@ -12,7 +10,7 @@ use platform::ids::TenantId;
 use platform::ports::{BlobInfo, BlobKey};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use support::{problem, TestApp};
+use crate::support::{problem, TestApp};
 
 fn fixture(name: &str) -> Value {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name);

@@ -3,11 +3,9 @@
 //! the test plants an edited audit event in one company's chain and a corrupted sealed
 //! project in another's, it names exactly those two, and nothing else.
 
-mod support;
-
 use platform::auth::Role;
 use serde_json::{json, Value};
-use support::TestApp;
+use crate::support::TestApp;
 
 both_backends!(the_integrity_job_finds_a_broken_audit_link_and_a_corrupted_sealed_item);
 

@@ -8,7 +8,7 @@
 //! Also the gateway's own answers: a known path with another method is 405 with `Allow`,
 //! and a CORS preflight is answered as API Gateway answers it.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 
@@ -16,7 +16,7 @@ use platform::auth::{Permission, Role};
 use platform::ids::{TenantId, UserId};
 use platform::routes::{Access, ROUTES};
 use serde_json::{json, Value};
-use support::TestApp;
+use crate::support::TestApp;
 
 both_backends!(every_route_refuses_every_caller_it_must_and_serves_its_own_company);
 

@@ -1,11 +1,9 @@
 //! `GET /library` and `GET /library/{id}` over HTTP: the engine's built-in device library for
 //! the library picker, the same items a project's `library_ref` resolves against.
 
-mod support;
-
 use platform::auth::Role;
 use serde_json::Value;
-use support::{problem, TestApp};
+use crate::support::{problem, TestApp};
 
 #[tokio::test]
 async fn the_library_lists_every_kind_with_the_engines_own_items() {

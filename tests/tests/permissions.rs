@@ -2,14 +2,12 @@
 //! administrator narrowed to user management) → allowed or refused with `permission_denied`.
 //! The expectations below are written per route: a route added without a rule fails here.
 
-mod support;
-
 use std::collections::BTreeSet;
 
 use platform::auth::{Permission, Role};
 use platform::routes::{Access, ROUTES};
 use serde_json::json;
-use support::TestApp;
+use crate::support::TestApp;
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

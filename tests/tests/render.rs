@@ -1,11 +1,9 @@
 //! `POST /render/sld` over HTTP: the single-line diagram of an unsaved document as SVG, with
 //! every device of the document findable by its id for the web client's clickable diagram.
 
-mod support;
-
 use platform::auth::Role;
 use serde_json::{json, Value};
-use support::{problem, TestApp};
+use crate::support::{problem, TestApp};
 
 fn case_b() -> Value {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/case_b.json");

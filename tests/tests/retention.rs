@@ -2,13 +2,11 @@
 //! year, five years unless chosen. The daily integrity job removes whole months older than the
 //! retention, keeping a checkpoint, so the chain that remains still verifies from it.
 
-mod support;
-
 use kyocho_tests::contract::audit_event;
 use platform::auth::Role;
 use platform::ids::TenantId;
 use serde_json::{json, Value};
-use support::TestApp;
+use crate::support::TestApp;
 
 both_backends!(months_past_the_retention_go_and_the_rest_of_the_chain_still_verifies);
 

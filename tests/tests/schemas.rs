@@ -2,12 +2,10 @@
 //! types say today, and real responses of the local edition match their schemas — a response
 //! that drifts from its schema fails here.
 
-mod support;
-
 use platform::auth::Role;
 use serde_json::{json, Value};
-use support::schema::{assert_matches, violations};
-use support::{sample_project, TestApp};
+use crate::support::schema::{assert_matches, violations};
+use crate::support::{sample_project, TestApp};
 
 #[test]
 fn the_generated_schemas_are_up_to_date_with_the_rust_types() {

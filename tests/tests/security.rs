@@ -6,17 +6,17 @@
 //! Each case is written once as an `async fn(TestApp)` and run on each backend by
 //! [`both_backends!`].
 
-mod support;
+use crate::support;
 
 use std::net::SocketAddr;
 
-use support::join_all;
+use crate::support::join_all;
 use platform::auth::Role;
 use platform::ids::TenantId;
 use platform::lockout::Counter;
 use serde_json::{json, Value};
-use support::identity::PASSWORD;
-use support::{problem, TestApp};
+use crate::support::identity::PASSWORD;
+use crate::support::{problem, TestApp};
 
 both_backends!(
     twenty_parallel_wrong_passwords_lock_a_threshold_5_account,
@@ -34,7 +34,6 @@ both_backends!(
     two_administrators_disabling_or_deleting_themselves_at_once_leave_one,
     a_disable_racing_a_role_change_ends_in_one_of_the_two_states,
 );
-
 
 /// The local edition checks the allow-list when a link is used; S3 cannot (see the
 /// `exports` function), so this one runs on the local backend only.

@@ -8,13 +8,13 @@
 //! - the tenant's KMS key is created with rotation on and a policy that lets no other
 //!   principal decrypt.
 
-mod support;
+use crate::support;
 
 use std::sync::{Arc, Mutex};
 
 use platform::auth::Role;
 use serde_json::{json, Value};
-use support::TestApp;
+use crate::support::TestApp;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// A TCP proxy in front of `upstream` that records every byte sent to it.

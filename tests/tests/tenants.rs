@@ -5,12 +5,10 @@
 //! the table (or the database) and the bucket (or the blob folder) — another company is
 //! untouched, and the signed deletion certificate verifies while a tampered one does not.
 
-mod support;
-
 use platform::auth::Role;
 use platform::ids::TenantId;
 use serde_json::{json, Value};
-use support::TestApp;
+use crate::support::TestApp;
 
 both_backends!(a_company_is_set_up_used_ended_and_purged_leaving_only_its_certificate);
 
