@@ -35,8 +35,14 @@ done
 endpoint="http://127.0.0.1:$moto_port"
 env_file="$root/target/events.env"
 
-cargo build -q -p kyocho-tests --bin seed-events || exit 1
-seed() { "$root/target/debug/seed-events" --endpoint "$endpoint" --env-file "$env_file" > /dev/null; }
+# tests/run.sh passes the binary its test build made (KYOCHO_SEED_EVENTS); alone, the script
+# builds it.
+seed_events="${KYOCHO_SEED_EVENTS:-}"
+if [ -z "$seed_events" ]; then
+  cargo build -q -p kyocho-tests --bin seed-events || exit 1
+  seed_events="$root/target/debug/seed-events"
+fi
+seed() { "$seed_events" --endpoint "$endpoint" --env-file "$env_file" > /dev/null; }
 seed || { echo "seeding moto failed"; exit 1; }
 
 # The functions' environment: the seeded resources, without PROJECT_ID.

@@ -10,7 +10,7 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-step() { printf '\n==> %s\n' "$*"; }
+step() { printf '\n==> %s  [%d s]\n' "$*" "$SECONDS"; }
 failures=()
 record() { # record NAME STATUS
   if [ "$2" -ne 0 ]; then failures+=("$1"); fi
@@ -113,12 +113,16 @@ record "pandapower comparison" $?
 # 5b. Every function's events through `cargo lambda watch` on a freshly seeded moto, with
 #     the status each event's test expects.
 step "cargo lambda invoke (every event, seeded moto)"
-tests/lambda-invoke.sh
+# The seeding tool and the local edition below are the ones the test build made: building
+# them again alone would resolve the AWS SDK's features without the tests' and compile it twice.
+seed_events="$target_dir/debug/seed-events"
+[ -x "$seed_events" ] || cargo build --quiet -p kyocho-tests --bin seed-events
+KYOCHO_SEED_EVENTS="$seed_events" tests/lambda-invoke.sh
 record "lambda invoke" $?
 
 # 5c. schemathesis against infra/openapi.yaml on the local edition (bounded).
 step "API fuzzing (schemathesis, local edition)"
-tests/api-fuzz.sh 20
+KYOCHO_BIN="$kyocho" tests/api-fuzz.sh 20
 record "api fuzzing" $?
 
 # 6. The web client: unit tests, production build, then the end-to-end tests in headless
