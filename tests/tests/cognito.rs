@@ -1,19 +1,20 @@
 //! The Cognito adapter of the identity port, against `moto_server` for what moto implements
 //! (the admin sign-in flow, NEW_PASSWORD_REQUIRED, authenticator set-up and challenge, SMS
-//! challenge, administrator calls) and against mocked SDK responses for what it does not.
+//! challenge, administrator calls) and against a scripted endpoint for what it does not: a
+//! local HTTP server that checks each request's operation and body and answers with the bytes
+//! Cognito's JSON protocol sends, so the SDK's own request and error parsing run as in the cloud.
 //!
-//! Gaps in moto (5.2.5), covered here with `aws-smithy-mocks` instead:
-//! - `EMAIL_OTP`: moto has no e-mail MFA; the challenge and answer shapes are mocked.
+//! Gaps in moto (5.2.5), covered here with the scripted endpoint instead:
+//! - `EMAIL_OTP`: moto has no e-mail MFA; the challenge and answer are scripted.
 //! - moto does not check authenticator or SMS codes against a real secret or message, so
-//!   a wrong code is shown with a mocked `CodeMismatchException`.
+//!   a wrong code is shown with a scripted `CodeMismatchException`.
 //! - moto has no password history (`PasswordHistorySize`); the local provider's test and the
 //!   template test cover the policy.
 //! - lockout is our own (before Cognito is asked), so nothing of it is in Cognito.
 
 use aws_sdk_cognitoidentityprovider as cip;
-use aws_smithy_mocks::{mock, mock_client};
 use cip::types::{
-    AttributeDataType, AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType, PasswordPolicyType, SchemaAttributeType,
+    AttributeDataType, ExplicitAuthFlowsType, PasswordPolicyType, SchemaAttributeType,
     UserPoolMfaType, UserPoolPolicyType,
 };
 use platform::identity::cognito::CognitoIdentity;
@@ -30,9 +31,13 @@ fn endpoint() -> String {
 }
 
 async fn moto_client() -> cip::Client {
+    client_at(&endpoint()).await
+}
+
+async fn client_at(endpoint: &str) -> cip::Client {
     let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new("ap-northeast-1"))
-        .endpoint_url(endpoint())
+        .endpoint_url(endpoint)
         .credentials_provider(cip::config::Credentials::new("testing", "testing", None, None, "tests"))
         .load()
         .await;
@@ -193,7 +198,95 @@ async fn moto_administrator_calls_disable_enable_sign_out_and_delete() {
     assert!(matches!(idp.mfa_status("acme.dan").await, Err(IdentityError::UserNotFound)));
 }
 
-// ----- mocked SDK responses: what moto cannot show
+// ----- a scripted endpoint: what moto cannot show
+
+/// One answer of the scripted endpoint: the operation it answers (`X-Amz-Target` is
+/// `AWSCognitoIdentityProviderService.<operation>`), the request fields it requires (JSON
+/// pointer and value), and the status and body it returns.
+struct Answer {
+    operation: &'static str,
+    requires: Vec<(&'static str, serde_json::Value)>,
+    status: u16,
+    body: serde_json::Value,
+}
+
+fn answer(operation: &'static str, body: serde_json::Value) -> Answer {
+    Answer { operation, requires: Vec::new(), status: 200, body }
+}
+
+/// A Cognito error as the service sends it: HTTP 400 and the exception's name in `__type`.
+fn refusal(operation: &'static str, exception: &str, message: &str) -> Answer {
+    Answer { operation, requires: Vec::new(), status: 400, body: serde_json::json!({ "__type": exception, "message": message }) }
+}
+
+impl Answer {
+    fn requiring(mut self, pointer: &'static str, value: &str) -> Self {
+        self.requires.push((pointer, serde_json::Value::from(value)));
+        self
+    }
+}
+
+/// A local HTTP server that answers Cognito calls from a script, in order. Each request that is
+/// not the next answer's operation, or lacks a field it requires, is recorded as a mismatch and
+/// answered with a server error; [`Scripted::finish`] fails the test on any mismatch or unused
+/// answer.
+struct Scripted {
+    url: String,
+    state: std::sync::Arc<std::sync::Mutex<Script>>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+/// The answers not yet given, and the requests that did not match.
+type Script = (std::collections::VecDeque<Answer>, Vec<String>);
+
+impl Scripted {
+    async fn start(script: Vec<Answer>) -> Scripted {
+        use axum::http::{HeaderMap, StatusCode};
+        use axum::response::IntoResponse;
+        let state: std::sync::Arc<std::sync::Mutex<Script>> = std::sync::Arc::new(std::sync::Mutex::new((script.into(), Vec::new())));
+        let shared = state.clone();
+        let app = axum::Router::new().fallback(move |headers: HeaderMap, body: axum::body::Bytes| {
+            let state = shared.clone();
+            async move {
+                let mut state = state.lock().unwrap();
+                let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+                let request: serde_json::Value = serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
+                let problem = match state.0.pop_front() {
+                    None => Some(format!("{target}: no answer left")),
+                    Some(next) if target != format!("AWSCognitoIdentityProviderService.{}", next.operation) => {
+                        Some(format!("{target}: expected {}", next.operation))
+                    }
+                    Some(next) => match next.requires.iter().find(|(pointer, value)| request.pointer(pointer) != Some(value)) {
+                        Some((pointer, value)) => Some(format!("{target}: {pointer} is {:?}, expected {value}", request.pointer(pointer))),
+                        None => {
+                            let status = StatusCode::from_u16(next.status).unwrap();
+                            return (status, [("content-type", "application/x-amz-json-1.1")], next.body.to_string()).into_response();
+                        }
+                    },
+                };
+                state.1.extend(problem);
+                (StatusCode::INTERNAL_SERVER_ERROR, "not in the script").into_response()
+            }
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Scripted { url, state, server }
+    }
+
+    async fn provider(&self) -> CognitoIdentity {
+        CognitoIdentity::new(client_at(&self.url).await, "pool", "client")
+    }
+
+    /// Every answer was asked for, by the request it expected.
+    fn finish(self) {
+        self.server.abort();
+        let state = self.state.lock().unwrap();
+        assert!(state.1.is_empty(), "requests outside the script: {:?}", state.1);
+        let unused: Vec<_> = state.0.iter().map(|a| a.operation).collect();
+        assert!(unused.is_empty(), "answers never asked for: {unused:?}");
+    }
+}
 
 fn token_with_sub(sub: &str) -> String {
     use base64::Engine;
@@ -202,43 +295,34 @@ fn token_with_sub(sub: &str) -> String {
 }
 
 #[tokio::test]
-async fn mocked_email_otp_challenge_and_answer_have_cognitos_shapes() {
-    use cip::operation::admin_initiate_auth::AdminInitiateAuthOutput;
-    use cip::operation::admin_respond_to_auth_challenge::AdminRespondToAuthChallengeOutput;
-    use cip::types::AuthenticationResultType;
-
-    let start = mock!(cip::Client::admin_initiate_auth)
-        .match_requests(|r| {
-            r.auth_flow() == Some(&AuthFlowType::AdminUserPasswordAuth)
-                && r.auth_parameters().and_then(|p| p.get("USERNAME")).map(String::as_str) == Some("acme.emi")
-        })
-        .then_output(|| {
-            AdminInitiateAuthOutput::builder()
-                .challenge_name(ChallengeNameType::EmailOtp)
-                .session("session-1")
-                .challenge_parameters("CODE_DELIVERY_DESTINATION", "e***@acme.example")
-                .build()
-        });
-    let answer = mock!(cip::Client::admin_respond_to_auth_challenge)
-        .match_requests(|r| {
-            r.challenge_name() == Some(&ChallengeNameType::EmailOtp)
-                && r.session() == Some("session-1")
-                && r.challenge_responses().and_then(|p| p.get("EMAIL_OTP_CODE")).map(String::as_str) == Some("123456")
-                && r.challenge_responses().and_then(|p| p.get("USERNAME")).map(String::as_str) == Some("acme.emi")
-        })
-        .then_output(|| {
-            AdminRespondToAuthChallengeOutput::builder()
-                .authentication_result(
-                    AuthenticationResultType::builder()
-                        .access_token(token_with_sub("sub-emi"))
-                        .refresh_token("refresh")
-                        .expires_in(3600)
-                        .build(),
-                )
-                .build()
-        });
-    let client = mock_client!(cip, [&start, &answer]);
-    let idp = CognitoIdentity::new(client, "pool", "client");
+async fn email_otp_challenge_and_answer_have_cognitos_shapes() {
+    let cognito = Scripted::start(vec![
+        answer(
+            "AdminInitiateAuth",
+            serde_json::json!({
+                "ChallengeName": "EMAIL_OTP",
+                "Session": "session-1",
+                "ChallengeParameters": { "CODE_DELIVERY_DESTINATION": "e***@acme.example" },
+            }),
+        )
+        .requiring("/AuthFlow", "ADMIN_USER_PASSWORD_AUTH")
+        .requiring("/AuthParameters/USERNAME", "acme.emi")
+        .requiring("/UserPoolId", "pool")
+        .requiring("/ClientId", "client"),
+        answer(
+            "AdminRespondToAuthChallenge",
+            serde_json::json!({
+                "ChallengeParameters": {},
+                "AuthenticationResult": { "AccessToken": token_with_sub("sub-emi"), "RefreshToken": "refresh", "ExpiresIn": 3600 },
+            }),
+        )
+        .requiring("/ChallengeName", "EMAIL_OTP")
+        .requiring("/Session", "session-1")
+        .requiring("/ChallengeResponses/EMAIL_OTP_CODE", "123456")
+        .requiring("/ChallengeResponses/USERNAME", "acme.emi"),
+    ])
+    .await;
+    let idp = cognito.provider().await;
 
     let c = challenge(idp.password_auth("acme.emi", PASSWORD).await.unwrap());
     assert_eq!(c.kind, ChallengeKind::EmailOtp);
@@ -246,44 +330,31 @@ async fn mocked_email_otp_challenge_and_answer_have_cognitos_shapes() {
     let t = tokens(idp.respond_to_challenge("acme.emi", c.kind, &c.session, "123456").await.unwrap());
     assert_eq!(t.sub, "sub-emi");
     assert_eq!(t.expires_in, 3600);
+    cognito.finish();
 }
 
 #[tokio::test]
-async fn mocked_wrong_codes_and_policy_errors_map_to_the_ports_errors() {
-    use cip::operation::admin_respond_to_auth_challenge::AdminRespondToAuthChallengeError;
-    use cip::operation::change_password::ChangePasswordError;
-    use cip::types::error::{CodeMismatchException, ExpiredCodeException, InvalidPasswordException, PasswordHistoryPolicyViolationException};
-
-    let mismatch = mock!(cip::Client::admin_respond_to_auth_challenge).then_error(|| {
-        AdminRespondToAuthChallengeError::CodeMismatchException(CodeMismatchException::builder().message("Invalid code").build())
-    });
-    let expired = mock!(cip::Client::admin_respond_to_auth_challenge).then_error(|| {
-        AdminRespondToAuthChallengeError::ExpiredCodeException(ExpiredCodeException::builder().message("expired").build())
-    });
-    let weak = mock!(cip::Client::change_password).then_error(|| {
-        ChangePasswordError::InvalidPasswordException(InvalidPasswordException::builder().message("Password not long enough").build())
-    });
-    let reused = mock!(cip::Client::change_password).then_error(|| {
-        ChangePasswordError::PasswordHistoryPolicyViolationException(
-            PasswordHistoryPolicyViolationException::builder().message("Password was used recently").build(),
-        )
-    });
-    let idp = |rule: &aws_smithy_mocks::Rule| CognitoIdentity::new(mock_client!(cip, [rule]), "pool", "client");
-    assert!(matches!(
-        idp(&mismatch).respond_to_challenge("acme.x", ChallengeKind::EmailOtp, "s", "000000").await,
-        Err(IdentityError::CodeMismatch)
-    ));
-    assert!(matches!(
-        idp(&expired).respond_to_challenge("acme.x", ChallengeKind::SmsMfa, "s", "000000").await,
-        Err(IdentityError::Expired)
-    ));
+async fn wrong_codes_and_policy_errors_map_to_the_ports_errors() {
+    let cognito = Scripted::start(vec![
+        refusal("AdminRespondToAuthChallenge", "CodeMismatchException", "Invalid code").requiring("/ChallengeName", "EMAIL_OTP"),
+        refusal("AdminRespondToAuthChallenge", "ExpiredCodeException", "expired").requiring("/ChallengeName", "SMS_MFA"),
+        refusal("VerifyUserAttribute", "CodeMismatchException", "Invalid verification code provided")
+            .requiring("/AttributeName", "phone_number")
+            .requiring("/Code", "000000"),
+        refusal("ChangePassword", "InvalidPasswordException", "Password not long enough").requiring("/ProposedPassword", "short"),
+        refusal("ChangePassword", "PasswordHistoryPolicyViolationException", "Password was used recently")
+            .requiring("/ProposedPassword", "Old-pass0!"),
+    ])
+    .await;
+    let idp = cognito.provider().await;
+    assert!(matches!(idp.respond_to_challenge("acme.x", ChallengeKind::EmailOtp, "s", "000000").await, Err(IdentityError::CodeMismatch)));
+    assert!(matches!(idp.respond_to_challenge("acme.x", ChallengeKind::SmsMfa, "s", "000000").await, Err(IdentityError::Expired)));
     let caller = Caller { username: "acme.x", access_token: "t" };
-    let wrong_phone_code = mock!(cip::Client::verify_user_attribute).then_error(|| {
-        cip::operation::verify_user_attribute::VerifyUserAttributeError::CodeMismatchException(
-            CodeMismatchException::builder().message("Invalid verification code provided").build(),
-        )
-    });
-    assert!(matches!(idp(&wrong_phone_code).confirm_phone_change(&caller, "000000").await, Err(IdentityError::CodeMismatch)));
-    assert!(matches!(idp(&weak).change_password(&caller, "Old-pass1", "short").await, Err(IdentityError::InvalidPassword(_))));
-    assert!(matches!(idp(&reused).change_password(&caller, "Old-pass1", "Old-pass0!").await, Err(IdentityError::InvalidPassword(_))));
+    assert!(matches!(idp.confirm_phone_change(&caller, "000000").await, Err(IdentityError::CodeMismatch)));
+    match idp.change_password(&caller, "Old-pass1", "short").await {
+        Err(IdentityError::InvalidPassword(m)) => assert_eq!(m, "Password not long enough", "Cognito's reason reaches the user"),
+        other => panic!("a weak password: {other:?}"),
+    }
+    assert!(matches!(idp.change_password(&caller, "Old-pass1", "Old-pass0!").await, Err(IdentityError::InvalidPassword(_))));
+    cognito.finish();
 }
