@@ -15,7 +15,7 @@ command -v "$venv/bin/schemathesis" > /dev/null || { echo "schemathesis is missi
 kyocho="${KYOCHO_BIN:-}"
 if [ -z "$kyocho" ]; then
   cargo build -q -p kyocho || exit 1
-  kyocho="$root/target/debug/kyocho"
+  kyocho="${CARGO_TARGET_DIR:-$root/target}/debug/kyocho"
 fi
 data=$(mktemp -d)
 export XDG_CONFIG_HOME="$data/config"

@@ -40,7 +40,7 @@ env_file="$root/target/events.env"
 seed_events="${KYOCHO_SEED_EVENTS:-}"
 if [ -z "$seed_events" ]; then
   cargo build -q -p kyocho-tests --bin seed-events || exit 1
-  seed_events="$root/target/debug/seed-events"
+  seed_events="${CARGO_TARGET_DIR:-$root/target}/debug/seed-events"
 fi
 seed() { "$seed_events" --endpoint "$endpoint" --env-file "$env_file" > /dev/null; }
 seed || { echo "seeding moto failed"; exit 1; }

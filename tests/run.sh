@@ -71,6 +71,13 @@ disk() { # disk WHEN: what the build and the tests take, and what the disk has l
   echo "disk $1: target/ $(du -sh "$target_dir" 2>/dev/null | cut -f1), $(df -h --output=avail "$target_dir" | tail -1 | tr -d ' ') free"
 }
 disk "before the build"
+# built PACKAGE BIN: the binary the test build below made (built now if it is missing). The
+# scripts after the tests use these: building one alone would resolve the AWS SDK's features
+# without the tests' dev-dependencies and compile the SDK again.
+built() {
+  [ -x "$target_dir/debug/$2" ] || cargo build --quiet -p "$1" --bin "$2" >&2
+  echo "$target_dir/debug/$2"
+}
 
 # 4. The Rust tests. The local edition keeps each data folder's keys in the configuration
 #    folder (`platform::local::keys_dir`): the tests' folders get one of their own.
@@ -104,20 +111,14 @@ fi
 
 # 5. Short-circuit results against pandapower (IEC 60909, pinned version).
 step "pandapower comparison"
-# The test run above built the kyocho binary (the CLI tests need it); build it only if missing.
-kyocho="$target_dir/debug/kyocho"
-[ -x "$kyocho" ] || cargo build --quiet -p kyocho
+kyocho=$(built kyocho kyocho)
 "$venv/bin/python" tests/pandapower/compare.py --kyocho "$kyocho"
 record "pandapower comparison" $?
 
 # 5b. Every function's events through `cargo lambda watch` on a freshly seeded moto, with
 #     the status each event's test expects.
 step "cargo lambda invoke (every event, seeded moto)"
-# The seeding tool and the local edition below are the ones the test build made: building
-# them again alone would resolve the AWS SDK's features without the tests' and compile it twice.
-seed_events="$target_dir/debug/seed-events"
-[ -x "$seed_events" ] || cargo build --quiet -p kyocho-tests --bin seed-events
-KYOCHO_SEED_EVENTS="$seed_events" tests/lambda-invoke.sh
+KYOCHO_SEED_EVENTS=$(built kyocho-tests seed-events) tests/lambda-invoke.sh
 record "lambda invoke" $?
 
 # 5c. schemathesis against infra/openapi.yaml on the local edition (bounded).

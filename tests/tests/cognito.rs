@@ -228,22 +228,27 @@ impl Answer {
 
 /// A local HTTP server that answers Cognito calls from a script, in order. Each request that is
 /// not the next answer's operation, or lacks a field it requires, is recorded as a mismatch and
-/// answered with a server error; [`Scripted::finish`] fails the test on any mismatch or unused
-/// answer.
+/// refused with an error the SDK does not retry; [`Scripted::finish`] fails the test on any
+/// mismatch or unused answer.
 struct Scripted {
     url: String,
     state: std::sync::Arc<std::sync::Mutex<Script>>,
     server: tokio::task::JoinHandle<()>,
 }
 
-/// The answers not yet given, and the requests that did not match.
-type Script = (std::collections::VecDeque<Answer>, Vec<String>);
+#[derive(Default)]
+struct Script {
+    /// The answers not yet given.
+    left: std::collections::VecDeque<Answer>,
+    /// The requests that did not match the next answer.
+    mismatches: Vec<String>,
+}
 
 impl Scripted {
     async fn start(script: Vec<Answer>) -> Scripted {
         use axum::http::{HeaderMap, StatusCode};
         use axum::response::IntoResponse;
-        let state: std::sync::Arc<std::sync::Mutex<Script>> = std::sync::Arc::new(std::sync::Mutex::new((script.into(), Vec::new())));
+        let state = std::sync::Arc::new(std::sync::Mutex::new(Script { left: script.into(), ..Script::default() }));
         let shared = state.clone();
         let app = axum::Router::new().fallback(move |headers: HeaderMap, body: axum::body::Bytes| {
             let state = shared.clone();
@@ -251,7 +256,7 @@ impl Scripted {
                 let mut state = state.lock().unwrap();
                 let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
                 let request: serde_json::Value = serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
-                let problem = match state.0.pop_front() {
+                let problem = match state.left.pop_front() {
                     None => Some(format!("{target}: no answer left")),
                     Some(next) if target != format!("AWSCognitoIdentityProviderService.{}", next.operation) => {
                         Some(format!("{target}: expected {}", next.operation))
@@ -264,8 +269,9 @@ impl Scripted {
                         }
                     },
                 };
-                state.1.extend(problem);
-                (StatusCode::INTERNAL_SERVER_ERROR, "not in the script").into_response()
+                state.mismatches.extend(problem);
+                let refusal = serde_json::json!({ "__type": "NotInScript", "message": "not in the script" });
+                (StatusCode::BAD_REQUEST, [("content-type", "application/x-amz-json-1.1")], refusal.to_string()).into_response()
             }
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -282,8 +288,8 @@ impl Scripted {
     fn finish(self) {
         self.server.abort();
         let state = self.state.lock().unwrap();
-        assert!(state.1.is_empty(), "requests outside the script: {:?}", state.1);
-        let unused: Vec<_> = state.0.iter().map(|a| a.operation).collect();
+        assert!(state.mismatches.is_empty(), "requests outside the script: {:?}", state.mismatches);
+        let unused: Vec<_> = state.left.iter().map(|a| a.operation).collect();
         assert!(unused.is_empty(), "answers never asked for: {unused:?}");
     }
 }
